@@ -1,0 +1,23 @@
+// backprop_native: exports only. Each kernel family lives in its own file.
+#include <napi.h>
+
+#include "blas.h"
+#include "native_network.h"
+#include "predict.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("setThreads", Napi::Function::New<backprop::SetThreads>(env, "setThreads"));
+  exports.Set("getThreads", Napi::Function::New<backprop::GetThreads>(env, "getThreads"));
+  exports.Set("blasInfo", Napi::Function::New<backprop::BlasInfo>(env, "blasInfo"));
+  exports.Set("gemm", Napi::Function::New<backprop::Gemm>(env, "gemm"));
+  exports.Set("predict", Napi::Function::New<backprop::Predict>(env, "predict"));
+  exports.Set("predictAsync", Napi::Function::New<backprop::PredictAsync>(env, "predictAsync"));
+  exports.Set("NativeNetwork", backprop::NativeNetwork::Define(env));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(backprop_native, Init)

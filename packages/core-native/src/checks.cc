@@ -1,0 +1,205 @@
+#include "checks.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace backprop::checks {
+
+namespace {
+
+const char* typedArrayName(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int8_array: return "Int8Array";
+    case napi_uint8_array: return "Uint8Array";
+    case napi_uint8_clamped_array: return "Uint8ClampedArray";
+    case napi_int16_array: return "Int16Array";
+    case napi_uint16_array: return "Uint16Array";
+    case napi_int32_array: return "Int32Array";
+    case napi_uint32_array: return "Uint32Array";
+    case napi_float32_array: return "Float32Array";
+    case napi_float64_array: return "Float64Array";
+    case napi_bigint64_array: return "BigInt64Array";
+    case napi_biguint64_array: return "BigUint64Array";
+    default: return "TypedArray";
+  }
+}
+
+std::string formatNumber(double v) {
+  std::ostringstream out;
+  out.precision(17);
+  out << v;
+  return out.str();
+}
+
+// The typed array's element data after checking its type and that its buffer is attached and covers it.
+void* typedArrayData(const Napi::Value& value, const char* name, napi_typedarray_type type, size_t elementSize,
+                     size_t* length) {
+  Napi::Env env = value.Env();
+  const std::string expected = typedArrayName(type);
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type) {
+    throwTypeError(env, std::string(name) + ": expected " + expected + ", got " + describe(value));
+  }
+  Napi::TypedArray array = value.As<Napi::TypedArray>();
+  Napi::ArrayBuffer buffer = array.ArrayBuffer();
+  if (buffer.IsDetached()) {
+    throwTypeError(env, std::string(name) + ": expected " + expected + " over an attached ArrayBuffer, got " +
+                            expected + " over a detached ArrayBuffer");
+  }
+  const size_t offset = array.ByteOffset();
+  const size_t count = array.ElementLength();
+  if (offset % elementSize != 0 || count > buffer.ByteLength() / elementSize ||
+      offset > buffer.ByteLength() - count * elementSize) {
+    throwRangeError(env, std::string(name) + ": expected " + expected + " inside its ArrayBuffer, got byteOffset " +
+                             std::to_string(offset) + " + " + std::to_string(count) + " elements beyond " +
+                             std::to_string(buffer.ByteLength()) + " bytes");
+  }
+  *length = count;
+  if (count == 0) return nullptr;
+  return static_cast<uint8_t*>(buffer.Data()) + offset;
+}
+
+}  // namespace
+
+void throwTypeError(Napi::Env env, const std::string& message) { throw Napi::TypeError::New(env, message); }
+
+void throwRangeError(Napi::Env env, const std::string& message) { throw Napi::RangeError::New(env, message); }
+
+Napi::Error codedError(Napi::Env env, const char* code, const std::string& message) {
+  Napi::Error error = Napi::Error::New(env, message);
+  error.Set("code", Napi::String::New(env, code));
+  return error;
+}
+
+void throwCodedError(Napi::Env env, const char* code, const std::string& message) {
+  throw codedError(env, code, message);
+}
+
+std::string describe(const Napi::Value& value) {
+  switch (value.Type()) {
+    case napi_undefined: return "undefined";
+    case napi_null: return "null";
+    case napi_boolean: return std::string("boolean ") + (value.As<Napi::Boolean>().Value() ? "true" : "false");
+    case napi_number: return "number " + formatNumber(value.As<Napi::Number>().DoubleValue());
+    case napi_string: return "string";
+    case napi_symbol: return "symbol";
+    case napi_bigint: return "bigint";
+    case napi_function: return "function";
+    case napi_external: return "external";
+    default: break;
+  }
+  if (value.IsTypedArray()) {
+    Napi::TypedArray array = value.As<Napi::TypedArray>();
+    return std::string(typedArrayName(array.TypedArrayType())) + " of length " +
+           std::to_string(array.ElementLength());
+  }
+  if (value.IsArray()) return "Array of length " + std::to_string(value.As<Napi::Array>().Length());
+  if (value.IsArrayBuffer()) return "ArrayBuffer";
+  if (value.IsDataView()) return "DataView";
+  return "object";
+}
+
+double* float64Array(const Napi::Value& value, const char* name, size_t expectedLength) {
+  size_t length = 0;
+  double* data = float64ArrayAnyLength(value, name, &length);
+  if (length != expectedLength) {
+    throwRangeError(value.Env(), std::string(name) + ": expected Float64Array of length " +
+                                     std::to_string(expectedLength) + ", got length " + std::to_string(length));
+  }
+  return data;
+}
+
+double* float64ArrayAnyLength(const Napi::Value& value, const char* name, size_t* length) {
+  return static_cast<double*>(typedArrayData(value, name, napi_float64_array, sizeof(double), length));
+}
+
+const uint32_t* rowIndices(const Napi::Value& value, const char* name, size_t maxLength, size_t bound,
+                           size_t* length) {
+  Napi::Env env = value.Env();
+  const uint32_t* rows =
+      static_cast<const uint32_t*>(typedArrayData(value, name, napi_uint32_array, sizeof(uint32_t), length));
+  if (*length < 1 || *length > maxLength) {
+    throwRangeError(env, std::string(name) + ": expected Uint32Array of length 1.." + std::to_string(maxLength) +
+                             ", got length " + std::to_string(*length));
+  }
+  for (size_t r = 0; r < *length; ++r) {
+    if (rows[r] >= bound) {
+      throwRangeError(env, std::string(name) + ": expected row indices < " + std::to_string(bound) + ", got " +
+                               std::to_string(rows[r]) + " at index " + std::to_string(r));
+    }
+  }
+  return rows;
+}
+
+size_t dimension(const Napi::Value& value, const char* name, size_t max) {
+  Napi::Env env = value.Env();
+  if (!value.IsNumber()) {
+    throwTypeError(env, std::string(name) + ": expected an integer in 1.." + std::to_string(max) + ", got " +
+                            describe(value));
+  }
+  const double v = value.As<Napi::Number>().DoubleValue();
+  if (!(v >= 1 && v <= static_cast<double>(max) && std::floor(v) == v)) {
+    throwRangeError(env, std::string(name) + ": expected an integer in 1.." + std::to_string(max) + ", got " +
+                             formatNumber(v));
+  }
+  return static_cast<size_t>(v);
+}
+
+double finiteNumber(const Napi::Value& value, const char* name, bool nonNegative) {
+  Napi::Env env = value.Env();
+  const char* expected = nonNegative ? "a finite number >= 0" : "a finite number";
+  if (!value.IsNumber()) throwTypeError(env, std::string(name) + ": expected " + expected + ", got " + describe(value));
+  const double v = value.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(v) || (nonNegative && v < 0)) {
+    throwRangeError(env, std::string(name) + ": expected " + expected + ", got " + formatNumber(v));
+  }
+  return v;
+}
+
+bool boolean(const Napi::Value& value, const char* name) {
+  if (!value.IsBoolean()) {
+    throwTypeError(value.Env(), std::string(name) + ": expected boolean, got " + describe(value));
+  }
+  return value.As<Napi::Boolean>().Value();
+}
+
+Architecture layers(const Napi::Value& value, const char* name) {
+  Napi::Env env = value.Env();
+  if (!value.IsArray()) {
+    throwTypeError(env, std::string(name) + ": expected an Array of layer sizes, got " + describe(value));
+  }
+  Napi::Array array = value.As<Napi::Array>();
+  const uint32_t count = array.Length();
+  if (count < 2) {
+    throwRangeError(env, std::string(name) + ": expected at least 2 layer sizes, got " + std::to_string(count));
+  }
+  std::vector<size_t> sizes;
+  sizes.reserve(count);
+  for (uint32_t l = 0; l < count; ++l) {
+    const std::string entry = std::string(name) + "[" + std::to_string(l) + "]";
+    sizes.push_back(dimension(array.Get(l), entry.c_str(), kMaxDimension - 1));
+  }
+  std::optional<Architecture> arch = makeArchitecture(sizes);
+  if (!arch) {
+    throwRangeError(env, std::string(name) + ": expected a parameter count below 2^53, got a network too large");
+  }
+  return *arch;
+}
+
+void disjoint(Napi::Env env, const double* a, size_t aLength, const char* aName, const double* b, size_t bLength,
+              const char* bName) {
+  if (a == nullptr || b == nullptr) return;
+  const auto aBegin = reinterpret_cast<uintptr_t>(a), bBegin = reinterpret_cast<uintptr_t>(b);
+  const uintptr_t aEnd = aBegin + aLength * sizeof(double), bEnd = bBegin + bLength * sizeof(double);
+  if (aBegin < bEnd && bBegin < aEnd) {
+    throwRangeError(env, std::string(aName) + ": expected memory disjoint from " + bName +
+                             ", got a view overlapping it");
+  }
+}
+
+size_t product(Napi::Env env, size_t a, size_t b, const char* what) {
+  std::optional<size_t> n = checkedProduct(a, b);
+  if (!n) throwRangeError(env, std::string(what) + ": expected fewer than 2^53 elements, got an overflowing size");
+  return *n;
+}
+
+}  // namespace backprop::checks

@@ -1,0 +1,232 @@
+#include "native_network.h"
+
+#include <algorithm>
+#include <new>
+#include <string>
+
+#include "checks.h"
+
+namespace backprop {
+
+// ---- TrainingSet ----------------------------------------------------------------------------------
+
+TrainingSet::TrainingSet(Architecture arch_, size_t m_, const double* X, const double* Y)
+    : arch(std::move(arch_)),
+      m(m_),
+      X_(X, X + m_ * arch.inputs()),
+      Y_(Y, Y + m_ * arch.outputs()),
+      ws_(arch, m_) {}
+
+void TrainingSet::reserveBatch() {
+  if (Xbatch_.empty()) {
+    Xbatch_.resize(m * arch.inputs());
+    Ybatch_.resize(m * arch.outputs());
+  }
+}
+
+double TrainingSet::costGradient(const double* theta, double lambda, double* grad, const uint32_t* rows,
+                                 size_t count) {
+  if (rows == nullptr) return backprop::costGradient(arch, theta, lambda, X_.data(), Y_.data(), m, ws_, grad);
+  gatherRows(X_.data(), arch.inputs(), rows, count, Xbatch_.data());
+  gatherRows(Y_.data(), arch.outputs(), rows, count, Ybatch_.data());
+  return backprop::costGradient(arch, theta, lambda, Xbatch_.data(), Ybatch_.data(), count, ws_, grad);
+}
+
+void TrainingSet::feedForward(const double* theta, double* out) {
+  predictRows(arch, theta, X_.data(), m, ws_, out);
+}
+
+// ---- async costGradient ---------------------------------------------------------------------------
+
+namespace {
+
+// The worker owns copies of theta and rows and its own gradient buffer; the caller's grad is held by a
+// reference (so it cannot be collected) and written on the main thread in OnOK.
+class CostGradientWorker : public Napi::AsyncWorker {
+ public:
+  CostGradientWorker(Napi::Env env, std::shared_ptr<TrainingSet> set, const double* theta, double lambda,
+                     Napi::Value grad, const uint32_t* rows, size_t count)
+      : Napi::AsyncWorker(env, "backprop.costGradientAsync"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        set_(std::move(set)),
+        theta_(theta, theta + set_->arch.parameterCount),
+        result_(set_->arch.parameterCount),
+        rows_(rows, rows + count),
+        lambda_(lambda),
+        grad_(Napi::Persistent(grad.As<Napi::Object>())) {}
+
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+  void Execute() override {
+    cost_ = set_->costGradient(theta_.data(), lambda_, result_.data(), rows_.empty() ? nullptr : rows_.data(),
+                               rows_.size());
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    set_->busy = false;
+    try {
+      // The caller may have detached or shrunk grad while we ran: check it again before writing.
+      double* grad = checks::float64Array(grad_.Value(), "grad", result_.size());
+      std::copy(result_.begin(), result_.end(), grad);
+      deferred_.Resolve(Napi::Number::New(env, cost_));
+    } catch (const Napi::Error& e) {
+      deferred_.Reject(e.Value());
+    }
+  }
+
+  void OnError(const Napi::Error& e) override {
+    set_->busy = false;
+    deferred_.Reject(e.Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::shared_ptr<TrainingSet> set_;
+  std::vector<double> theta_, result_;
+  std::vector<uint32_t> rows_;
+  double lambda_;
+  double cost_ = 0.0;
+  Napi::ObjectReference grad_;
+};
+
+std::string megabytes(size_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; }
+
+}  // namespace
+
+// ---- NativeNetwork --------------------------------------------------------------------------------
+
+Napi::Function NativeNetwork::Define(Napi::Env env) {
+  return DefineClass(env, "NativeNetwork",
+                     {
+                         InstanceAccessor<&NativeNetwork::Layers>("layers"),
+                         InstanceAccessor<&NativeNetwork::Rows>("m"),
+                         InstanceAccessor<&NativeNetwork::ParameterCount>("parameterCount"),
+                         InstanceMethod<&NativeNetwork::CostGradient>("costGradient"),
+                         InstanceMethod<&NativeNetwork::CostGradientAsync>("costGradientAsync"),
+                         InstanceMethod<&NativeNetwork::FeedForward>("feedForward"),
+                         InstanceMethod<&NativeNetwork::Dispose>("dispose"),
+                     });
+}
+
+// new NativeNetwork(layers, X, Y, m)
+NativeNetwork::NativeNetwork(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeNetwork>(info) {
+  Napi::Env env = info.Env();
+  Architecture arch = checks::layers(info[0], "layers");
+  const size_t m = checks::dimension(info[3], "m");
+  const size_t xLength = checks::product(env, m, arch.inputs(), "X");
+  const size_t yLength = checks::product(env, m, arch.outputs(), "Y");
+  const double* X = checks::float64Array(info[1], "X", xLength);
+  const double* Y = checks::float64Array(info[2], "Y", yLength);
+
+  const size_t workspace = workspaceBytes(arch, m);
+  if (workspace == 0) checks::throwRangeError(env, "m: expected a workspace below 2^53 bytes, got an overflowing size");
+  try {
+    set_ = std::make_shared<TrainingSet>(arch, m, X, Y);
+  } catch (const std::bad_alloc&) {
+    checks::throwRangeError(env, "m: cannot allocate the " + megabytes(workspace + (xLength + yLength) * 8) +
+                                     " of resident data and workspace for " + std::to_string(m) + " rows");
+  } catch (const std::length_error&) {
+    checks::throwRangeError(env, "m: expected a workspace that fits in memory, got " + std::to_string(m) + " rows");
+  }
+  arch_ = std::move(arch);
+  m_ = m;
+}
+
+TrainingSet& NativeNetwork::usable(Napi::Env env, const char* method) {
+  if (!set_) checks::throwCodedError(env, "ERR_DISPOSED", std::string("NativeNetwork.") + method +
+                                                              ": the network was disposed");
+  if (set_->busy) {
+    checks::throwCodedError(env, "ERR_BUSY", std::string("NativeNetwork.") + method +
+                                                 ": a costGradientAsync call on this network is still in flight; "
+                                                 "await it first");
+  }
+  return *set_;
+}
+
+Napi::Value NativeNetwork::Layers(const Napi::CallbackInfo& info) {
+  Napi::Array layers = Napi::Array::New(info.Env(), arch_.layers.size());
+  for (uint32_t l = 0; l < arch_.layers.size(); ++l) {
+    layers.Set(l, Napi::Number::New(info.Env(), static_cast<double>(arch_.layers[l])));
+  }
+  return layers;
+}
+
+Napi::Value NativeNetwork::Rows(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(m_));
+}
+
+Napi::Value NativeNetwork::ParameterCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(arch_.parameterCount));
+}
+
+// costGradient(theta, lambda, grad, rows?) -> J
+Napi::Value NativeNetwork::CostGradient(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TrainingSet& set = usable(env, "costGradient");
+  const size_t P = set.arch.parameterCount;
+  const double* theta = checks::float64Array(info[0], "theta", P);
+  const double lambda = checks::finiteNumber(info[1], "lambda", true);
+  double* grad = checks::float64Array(info[2], "grad", P);
+  checks::disjoint(env, grad, P, "grad", theta, P, "theta");
+  const uint32_t* rows = nullptr;
+  size_t count = set.m;
+  if (!info[3].IsUndefined()) {
+    rows = checks::rowIndices(info[3], "rows", set.m, set.m, &count);
+    try {
+      set.reserveBatch();
+    } catch (const std::bad_alloc&) {
+      checks::throwRangeError(env, "rows: cannot allocate the minibatch buffers for " + std::to_string(set.m) + " rows");
+    }
+  }
+  return Napi::Number::New(env, set.costGradient(theta, lambda, grad, rows, count));
+}
+
+// costGradientAsync(theta, lambda, grad, rows?) -> Promise<J>
+Napi::Value NativeNetwork::CostGradientAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TrainingSet& set = usable(env, "costGradientAsync");
+  const size_t P = set.arch.parameterCount;
+  const double* theta = checks::float64Array(info[0], "theta", P);
+  const double lambda = checks::finiteNumber(info[1], "lambda", true);
+  double* grad = checks::float64Array(info[2], "grad", P);
+  checks::disjoint(env, grad, P, "grad", theta, P, "theta");
+  const uint32_t* rows = nullptr;
+  size_t count = 0;
+  if (!info[3].IsUndefined()) {
+    rows = checks::rowIndices(info[3], "rows", set.m, set.m, &count);
+  }
+  CostGradientWorker* worker = nullptr;
+  try {
+    if (rows != nullptr) set.reserveBatch();
+    worker = new CostGradientWorker(env, set_, theta, lambda, info[2], rows, count);
+  } catch (const std::bad_alloc&) {
+    checks::throwRangeError(env, "theta: cannot allocate the buffers of an async costGradient");
+  }
+  Napi::Promise promise = worker->promise();
+  set.busy = true;
+  worker->Queue();
+  return promise;
+}
+
+// feedForward(theta, out): h for the resident X into out (m x K)
+Napi::Value NativeNetwork::FeedForward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TrainingSet& set = usable(env, "feedForward");
+  const size_t P = set.arch.parameterCount;
+  const double* theta = checks::float64Array(info[0], "theta", P);
+  const size_t outLength = set.m * set.arch.outputs();
+  double* out = checks::float64Array(info[1], "out", outLength);
+  checks::disjoint(env, out, outLength, "out", theta, P, "theta");
+  set.feedForward(theta, out);
+  return env.Undefined();
+}
+
+// dispose(): drops the resident data now (or when an in-flight async job finishes); later calls throw.
+Napi::Value NativeNetwork::Dispose(const Napi::CallbackInfo& info) {
+  set_.reset();
+  return info.Env().Undefined();
+}
+
+}  // namespace backprop

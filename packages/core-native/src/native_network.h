@@ -1,0 +1,61 @@
+// NativeNetwork: a network with its training set resident in native memory. X and Y are copied in once,
+// every workspace is allocated for m rows up front, and costGradient then runs without allocating.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+#include <vector>
+
+#include "architecture.h"
+#include "backprop.h"
+
+namespace backprop {
+
+// The resident state, free of N-API so a libuv worker can use it. Shared with in-flight async work, so
+// dispose() while a job runs frees the memory only once that job is done.
+class TrainingSet {
+ public:
+  TrainingSet(Architecture arch, size_t m, const double* X, const double* Y);
+
+  // J(theta) and its gradient over all m rows, or over rows[0 .. count) when rows is not null.
+  double costGradient(const double* theta, double lambda, double* grad, const uint32_t* rows, size_t count);
+  // h = g(Z_L) of the resident X into out (m x K).
+  void feedForward(const double* theta, double* out);
+  // Allocates the minibatch gather buffers (once, for m rows). Call on the main thread before any
+  // minibatch costGradient so that allocation failures surface as JS errors.
+  void reserveBatch();
+
+  const Architecture arch;
+  const size_t m;
+  bool busy = false;  // an async job is using the workspace; touched on the main thread only
+
+ private:
+  std::vector<double> X_, Y_;
+  Workspace ws_;
+  std::vector<double> Xbatch_, Ybatch_;
+};
+
+class NativeNetwork : public Napi::ObjectWrap<NativeNetwork> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit NativeNetwork(const Napi::CallbackInfo& info);
+
+ private:
+  Napi::Value Layers(const Napi::CallbackInfo& info);
+  Napi::Value Rows(const Napi::CallbackInfo& info);
+  Napi::Value ParameterCount(const Napi::CallbackInfo& info);
+  Napi::Value CostGradient(const Napi::CallbackInfo& info);
+  Napi::Value CostGradientAsync(const Napi::CallbackInfo& info);
+  Napi::Value FeedForward(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+
+  // The live training set, or Error ERR_DISPOSED / ERR_BUSY.
+  TrainingSet& usable(Napi::Env env, const char* method);
+
+  std::shared_ptr<TrainingSet> set_;
+  Architecture arch_;  // kept after dispose for the read-only properties
+  size_t m_ = 0;
+};
+
+}  // namespace backprop

@@ -1,0 +1,115 @@
+#include "predict.h"
+
+#include <algorithm>
+#include <new>
+#include <vector>
+
+#include "architecture.h"
+#include "backprop.h"
+#include "checks.h"
+
+namespace backprop {
+
+namespace {
+
+// Rows per forward chunk: bounds the workspace however large X is.
+constexpr size_t kChunkRows = 1024;
+
+struct PredictArgs {
+  Architecture arch;
+  size_t m = 0;
+  const double* theta = nullptr;
+  const double* X = nullptr;
+  double* out = nullptr;
+  size_t xLength = 0, outLength = 0;
+};
+
+PredictArgs readArgs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  PredictArgs a;
+  a.arch = checks::layers(info[0], "layers");
+  a.m = checks::dimension(info[3], "m");
+  a.xLength = checks::product(env, a.m, a.arch.inputs(), "X");
+  a.outLength = checks::product(env, a.m, a.arch.outputs(), "out");
+  a.theta = checks::float64Array(info[1], "theta", a.arch.parameterCount);
+  a.X = checks::float64Array(info[2], "X", a.xLength);
+  a.out = checks::float64Array(info[4], "out", a.outLength);
+  checks::disjoint(env, a.out, a.outLength, "out", a.theta, a.arch.parameterCount, "theta");
+  checks::disjoint(env, a.out, a.outLength, "out", a.X, a.xLength, "X");
+  return a;
+}
+
+// h for every row of X, kChunkRows rows at a time.
+void predictAll(const Architecture& arch, const double* theta, const double* X, size_t m, double* out) {
+  Workspace ws(arch, std::min(m, kChunkRows));
+  for (size_t first = 0; first < m; first += kChunkRows) {
+    const size_t rows = std::min(kChunkRows, m - first);
+    predictRows(arch, theta, X + first * arch.inputs(), rows, ws, out + first * arch.outputs());
+  }
+}
+
+// Owns copies of theta and X and its own output; writes the caller's out (held by reference) in OnOK.
+class PredictWorker : public Napi::AsyncWorker {
+ public:
+  PredictWorker(Napi::Env env, const PredictArgs& a, Napi::Value out)
+      : Napi::AsyncWorker(env, "backprop.predictAsync"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        arch_(a.arch),
+        m_(a.m),
+        theta_(a.theta, a.theta + a.arch.parameterCount),
+        X_(a.X, a.X + a.xLength),
+        result_(a.outLength),
+        out_(Napi::Persistent(out.As<Napi::Object>())) {}
+
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+  void Execute() override { predictAll(arch_, theta_.data(), X_.data(), m_, result_.data()); }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    try {
+      double* out = checks::float64Array(out_.Value(), "out", result_.size());
+      std::copy(result_.begin(), result_.end(), out);
+      deferred_.Resolve(env.Undefined());
+    } catch (const Napi::Error& e) {
+      deferred_.Reject(e.Value());
+    }
+  }
+
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Architecture arch_;
+  size_t m_;
+  std::vector<double> theta_, X_, result_;
+  Napi::ObjectReference out_;
+};
+
+}  // namespace
+
+Napi::Value Predict(const Napi::CallbackInfo& info) {
+  PredictArgs a = readArgs(info);
+  try {
+    predictAll(a.arch, a.theta, a.X, a.m, a.out);
+  } catch (const std::bad_alloc&) {
+    checks::throwRangeError(info.Env(), "layers: cannot allocate the prediction workspace");
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value PredictAsync(const Napi::CallbackInfo& info) {
+  PredictArgs a = readArgs(info);
+  PredictWorker* worker = nullptr;
+  try {
+    worker = new PredictWorker(info.Env(), a, info[4]);
+  } catch (const std::bad_alloc&) {
+    checks::throwRangeError(info.Env(), "X: cannot allocate the copies of an async predict");
+  }
+  Napi::Promise promise = worker->promise();
+  worker->Queue();
+  return promise;
+}
+
+}  // namespace backprop
