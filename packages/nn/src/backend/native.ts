@@ -1,0 +1,40 @@
+import type * as CoreNative from '@backprop/core-native';
+import type { Matrix } from '../matrix.js';
+import type { LayerSizes } from '../network/layers.js';
+import type { Backend, ResidentNetwork } from './types.js';
+
+/**
+ * The `native` backend: a thin adapter over @backprop/core-native (OpenBLAS dgemm). The addon validates again in
+ * C++; nn has already validated shapes before calling in here.
+ */
+export function createNativeBackend(core: typeof CoreNative): Backend {
+  return {
+    name: 'native',
+    createNetwork(layers: LayerSizes, X: Matrix, Y: Matrix): ResidentNetwork {
+      const net = new core.NativeNetwork([...layers], X.data, Y.data, X.rows);
+      return {
+        backend: 'native',
+        layers: [...layers],
+        m: X.rows,
+        parameterCount: net.parameterCount,
+        costGradient: (theta, lambda, grad, rows) => net.costGradient(theta, lambda, grad, rows),
+        costGradientAsync: (theta, lambda, grad, rows) => net.costGradientAsync(theta, lambda, grad, rows),
+        dispose: () => net.dispose(),
+      };
+    },
+    predict(layers, theta, X) {
+      const K = layers[layers.length - 1];
+      const out = new Float64Array(X.rows * K);
+      core.predict([...layers], theta, X.data, X.rows, out);
+      return { rows: X.rows, cols: K, data: out };
+    },
+    async predictAsync(layers, theta, X) {
+      const K = layers[layers.length - 1];
+      const out = new Float64Array(X.rows * K);
+      await core.predictAsync([...layers], theta, X.data, X.rows, out);
+      return { rows: X.rows, cols: K, data: out };
+    },
+    setThreads: (n) => core.setThreads(n),
+    getThreads: () => core.getThreads(),
+  };
+}

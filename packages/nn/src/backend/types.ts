@@ -1,0 +1,38 @@
+import type { Matrix } from '../matrix.js';
+import type { LayerSizes } from '../network/layers.js';
+
+export type BackendName = 'native' | 'ts';
+export type BackendChoice = BackendName | 'auto';
+
+/**
+ * A network bound to a resident training set (X without bias column, one-hot Y). The data set is fixed across the
+ * hundreds of evaluations an optimiser makes, so backends copy and precompute it once and evaluate many times
+ * without allocating.
+ */
+export interface ResidentNetwork {
+  readonly backend: BackendName;
+  readonly layers: LayerSizes;
+  /** Number of examples. */
+  readonly m: number;
+  readonly parameterCount: number;
+  /**
+   * Regularised cost J(θ), fused with its gradient, which is written into `grad`. With `rows`, the cost and
+   * gradient are over those examples only (a minibatch; m in the formulas is rows.length).
+   */
+  costGradient(theta: Float64Array, lambda: number, grad: Float64Array, rows?: Uint32Array): number;
+  /** The same off the calling thread (native: libuv worker; ts: a worker thread or inline). */
+  costGradientAsync(theta: Float64Array, lambda: number, grad: Float64Array, rows?: Uint32Array): Promise<number>;
+  /** Free resident buffers early. */
+  dispose(): void;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  createNetwork(layers: LayerSizes, X: Matrix, Y: Matrix): ResidentNetwork;
+  /** Output activations h (m×K) for any X. */
+  predict(layers: LayerSizes, theta: Float64Array, X: Matrix): Matrix;
+  predictAsync(layers: LayerSizes, theta: Float64Array, X: Matrix): Promise<Matrix>;
+  /** BLAS threads (native) — the TS backend reports 1. */
+  setThreads(n: number): void;
+  getThreads(): number;
+}

@@ -1,0 +1,39 @@
+// @backprop/nn — the typed library. One import for everything a user needs; each concern lives in its own module.
+export * from './errors.js';
+export * from './matrix.js';
+export { Rng } from './random.js';
+export { sigmoid, sigmoidGradient, sigmoidAll, sigmoidGradientAll, softplus } from './sigmoid.js';
+export { oneHot, argmaxLabels, accuracyOf } from './labels.js';
+export {
+  checkLayers,
+  checkTheta,
+  parameterCount,
+  thetaShapes,
+  thetaOffsets,
+  type LayerSizes,
+} from './network/layers.js';
+export { serialize, deserialize, layersOf } from './network/serialize.js';
+export { randomInit, type InitOptions } from './network/init.js';
+export { feedForward, type ForwardPass } from './network/forward.js';
+export { cost, gradient, costGradient, bindNetwork, targetsMatrix, type Targets, type CostOptions } from './cost.js';
+export { predict, probabilities, probabilitiesAsync, accuracy, type PredictOptions } from './predict.js';
+export { gradientCheck, debugInitializeWeights, type GradientCheckResult } from './gradcheck.js';
+export { getBackend, backendInfo, type BackendInfo } from './backend/select.js';
+export type { Backend, BackendChoice, BackendName, ResidentNetwork } from './backend/types.js';
+export {
+  saveModel,
+  loadModel,
+  modelToJson,
+  modelFromJson,
+  modelThetas,
+  thetaChecksum,
+  ModelFormatError,
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  type Model,
+  type TrainingSummary,
+  type HistoryEntry,
+} from './model/model.js';
+export { saveCheckpoint, loadCheckpoint, CheckpointError, type Checkpoint } from './model/checkpoint.js';
+export { writeFileAtomic } from './model/atomic.js';
+export { train, dataChecksum, type TrainOptions, type TrainResult, type TrainProgress, type TrainingData, type NetworkSpec, type TrainMethod } from './train.js';

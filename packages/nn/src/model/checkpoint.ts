@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { BackpropError } from '../errors.js';
+import { writeFileAtomic } from './atomic.js';
+import type { HistoryEntry } from './model.js';
+
+export const CHECKPOINT_FORMAT = 'backprop-checkpoint';
+
+/** A checkpoint file is missing, torn, or belongs to another run. */
+export class CheckpointError extends BackpropError {
+  constructor(message: string) {
+    super('ERR_CHECKPOINT', message);
+  }
+}
+
+/** Everything `train` needs to continue a run. */
+export interface Checkpoint {
+  format: typeof CHECKPOINT_FORMAT;
+  version: 1;
+  layers: number[];
+  method: string;
+  lambda: number;
+  /** checksum of the training data the run used: resuming on other data is refused */
+  dataChecksum?: string;
+  /** iterations (or epochs) and evaluations done before this checkpoint */
+  iteration: number;
+  nfev: number;
+  x: number[];
+  /** minibatch optimiser state (moments, step, rng) for bit-for-bit resume */
+  state?: unknown;
+  history: HistoryEntry[];
+  savedAt: string;
+}
+
+export function saveCheckpoint(path: string, cp: Omit<Checkpoint, 'format' | 'version' | 'savedAt'>): void {
+  const doc: Checkpoint = { format: CHECKPOINT_FORMAT, version: 1, savedAt: new Date().toISOString(), ...cp };
+  writeFileAtomic(path, JSON.stringify(doc));
+}
+
+export function loadCheckpoint(path: string): Checkpoint {
+  let doc: Checkpoint;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
+  } catch (err) {
+    throw new CheckpointError(`cannot read checkpoint ${path}: ${(err as Error).message}`);
+  }
+  if (!doc || doc.format !== CHECKPOINT_FORMAT || doc.version !== 1) {
+    throw new CheckpointError(`${path} is not a backprop checkpoint (version 1)`);
+  }
+  if (!Array.isArray(doc.x) || !doc.x.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw new CheckpointError(`${path}: parameters are missing or not finite`);
+  }
+  if (!Array.isArray(doc.layers) || !Array.isArray(doc.history)) {
+    throw new CheckpointError(`${path}: layers or history missing`);
+  }
+  return doc;
+}

@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { BackpropError } from '../errors.js';
+import type { Matrix } from '../matrix.js';
+import { checkLayers, parameterCount, type LayerSizes } from '../network/layers.js';
+import { deserialize } from '../network/serialize.js';
+import { writeFileAtomic } from './atomic.js';
+
+export const MODEL_FORMAT = 'backprop-model';
+export const MODEL_VERSION = 1;
+
+/** A model file is missing, not JSON, of another format or version, or internally inconsistent. */
+export class ModelFormatError extends BackpropError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_MODEL_FORMAT', message, options);
+  }
+}
+
+export interface HistoryEntry {
+  iteration: number;
+  cost: number;
+  gradNorm?: number;
+  nfev: number;
+  /** ms since the optimiser started */
+  elapsed: number;
+  epoch?: number;
+  trainAccuracy?: number;
+  validationAccuracy?: number;
+}
+
+export interface TrainingSummary {
+  method: string;
+  options: Record<string, unknown>;
+  lambda: number;
+  init: { range?: number; scheme?: string; seed: number };
+  backend: string;
+  dataset: { name: string; m: number; checksum?: string };
+  nit: number;
+  nfev: number;
+  status: string;
+  message: string;
+  cost: number;
+  /** optimisation wall time in seconds (no start-up or data loading) */
+  seconds: number;
+  trainAccuracy?: number;
+  validationAccuracy?: number;
+  testAccuracy?: number;
+  history: HistoryEntry[];
+}
+
+/** A trained network: everything needed to predict, plus how it was made. */
+export interface Model {
+  layers: LayerSizes;
+  /** Flat parameters in the seed's order (Θ1 row-major, then Θ2, …). */
+  theta: Float64Array;
+  /** labelNames[k − 1] is the human meaning of label k (for digits: label 10 → "0"). */
+  labelNames: string[];
+  /** How an input row is laid out as an image, when it is one (digits: 20×20 column-major). */
+  inputShape?: { width: number; height: number; order: 'column-major' | 'row-major' };
+  training?: TrainingSummary;
+  createdAt?: string;
+}
+
+/** sha256 of the parameters' little-endian float64 bytes: identifies a set of weights. */
+export function thetaChecksum(theta: Float64Array): string {
+  return createHash('sha256').update(new Uint8Array(theta.buffer, theta.byteOffset, theta.byteLength)).digest('hex');
+}
+
+export function modelToJson(model: Model): string {
+  const doc = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    createdAt: model.createdAt ?? new Date().toISOString(),
+    layers: [...model.layers],
+    labelNames: model.labelNames,
+    inputShape: model.inputShape,
+    checksum: thetaChecksum(model.theta),
+    // JSON numbers print the shortest string that round-trips, so doubles come back bit-exact.
+    theta: Array.from(model.theta),
+    training: model.training,
+  };
+  return JSON.stringify(doc);
+}
+
+function fail(msg: string): never {
+  throw new ModelFormatError(msg);
+}
+
+/** Parses and validates a model document; never returns a half-valid model. */
+export function modelFromJson(text: string): Model {
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new ModelFormatError(`model file is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) fail('model file must contain a JSON object');
+  if (doc.format !== MODEL_FORMAT) fail(`not a backprop model (format is ${JSON.stringify(doc.format)})`);
+  if (doc.version !== MODEL_VERSION) {
+    fail(`unsupported model version ${JSON.stringify(doc.version)} (this library reads version ${MODEL_VERSION})`);
+  }
+  const layers = doc.layers;
+  if (!Array.isArray(layers) || layers.length > 64) fail('layers: expected an array of layer sizes');
+  try {
+    checkLayers(layers as number[]);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  if ((layers as number[]).some((s) => s > 1e6)) fail('layers: a layer has more than 1,000,000 units');
+  const n = parameterCount(layers as number[]);
+  const raw = doc.theta;
+  if (!Array.isArray(raw) || raw.length !== n) {
+    fail(`theta: expected ${n} numbers for layers [${(layers as number[]).join(', ')}], got ${Array.isArray(raw) ? raw.length : typeof raw}`);
+  }
+  const theta = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = (raw as unknown[])[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`theta[${i}]: expected a finite number, got ${JSON.stringify(v)}`);
+    theta[i] = v;
+  }
+  if (doc.checksum !== undefined && doc.checksum !== thetaChecksum(theta)) {
+    fail('checksum does not match the parameters: the file is corrupt or was edited');
+  }
+  const K = (layers as number[])[(layers as number[]).length - 1];
+  let labelNames = doc.labelNames;
+  if (labelNames === undefined) labelNames = Array.from({ length: K }, (_, k) => String(k + 1));
+  if (!Array.isArray(labelNames) || labelNames.length !== K || labelNames.some((s) => typeof s !== 'string')) {
+    fail(`labelNames: expected ${K} strings (one per output unit)`);
+  }
+  const model: Model = { layers: layers as number[], theta, labelNames: labelNames as string[] };
+  const shape = doc.inputShape as Model['inputShape'] | undefined;
+  if (shape !== undefined) {
+    if (
+      !shape ||
+      !Number.isSafeInteger(shape.width) ||
+      !Number.isSafeInteger(shape.height) ||
+      shape.width * shape.height !== (layers as number[])[0] ||
+      (shape.order !== 'column-major' && shape.order !== 'row-major')
+    ) {
+      fail(`inputShape: expected {width, height, order} with width*height = ${(layers as number[])[0]}`);
+    }
+    model.inputShape = { width: shape.width, height: shape.height, order: shape.order };
+  }
+  if (doc.training !== undefined && (typeof doc.training !== 'object' || doc.training === null)) {
+    fail('training: expected an object');
+  }
+  if (doc.training) model.training = doc.training as TrainingSummary;
+  if (typeof doc.createdAt === 'string') model.createdAt = doc.createdAt;
+  return model;
+}
+
+/** Atomic save (temp file, fsync, rename): a crash never leaves a torn model file. */
+export function saveModel(path: string, model: Model): void {
+  writeFileAtomic(path, modelToJson(model));
+}
+
+/** Reads and validates; a missing or bad file gives ModelFormatError naming the path. */
+export function loadModel(path: string): Model {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ModelFormatError(`cannot read model ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      cause: err,
+    });
+  }
+  try {
+    return modelFromJson(text);
+  } catch (err) {
+    if (err instanceof ModelFormatError) throw new ModelFormatError(`${path}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Θ1 … ΘL as matrices named Theta1 … ThetaL (for MAT export). */
+export function modelThetas(model: Model): Record<string, Matrix> {
+  const out: Record<string, Matrix> = {};
+  deserialize(model.theta, model.layers).forEach((T, i) => {
+    out[`Theta${i + 1}`] = T;
+  });
+  return out;
+}

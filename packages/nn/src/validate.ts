@@ -1,0 +1,46 @@
+import { InvalidArgumentError, ShapeError } from './errors.js';
+import type { Matrix } from './matrix.js';
+import { checkLayers, describe, type LayerSizes } from './network/layers.js';
+
+/** X must be a Matrix of finite doubles with layers[0] columns. */
+export function checkInputs(X: Matrix, layers: LayerSizes, name = 'X'): void {
+  checkLayers(layers);
+  if (!X || !(X.data instanceof Float64Array) || !Number.isSafeInteger(X.rows) || !Number.isSafeInteger(X.cols)) {
+    throw new ShapeError(`${name}: expected a Matrix {rows, cols, data: Float64Array}, got ${describe(X)}`);
+  }
+  if (X.data.length !== X.rows * X.cols) {
+    throw new ShapeError(`${name}: ${X.rows}x${X.cols} needs ${X.rows * X.cols} values, has ${X.data.length}`);
+  }
+  if (X.cols !== layers[0]) {
+    throw new ShapeError(
+      `${name}: has ${X.cols} columns but the input layer has ${layers[0]} units (layers [${layers.join(', ')}])`,
+    );
+  }
+  if (X.rows < 1) throw new ShapeError(`${name}: needs at least one example (row), got 0`);
+  const d = X.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) {
+      throw new ShapeError(`${name}[${Math.floor(i / X.cols)}, ${i % X.cols}] is ${d[i]}: inputs must be finite`);
+    }
+  }
+}
+
+/** λ must be a finite number ≥ 0. */
+export function checkLambda(lambda: number): void {
+  if (typeof lambda !== 'number' || !Number.isFinite(lambda) || lambda < 0) {
+    throw new InvalidArgumentError(`lambda: expected a finite number >= 0, got ${String(lambda)}`);
+  }
+}
+
+/** Targets: labels 1..K (length m) or a one-hot / soft-target Matrix m×K with values in [0, 1]. */
+export function checkTargets(Y: Matrix, m: number, K: number, name = 'y'): void {
+  if (Y.rows !== m || Y.cols !== K) {
+    throw new ShapeError(`${name}: expected ${m}x${K} targets (one per example and class), got ${Y.rows}x${Y.cols}`);
+  }
+  for (let i = 0; i < Y.data.length; i++) {
+    const v = Y.data[i];
+    if (!(v >= 0 && v <= 1)) {
+      throw new ShapeError(`${name}[${Math.floor(i / K)}, ${i % K}] is ${v}: targets must be in [0, 1]`);
+    }
+  }
+}
