@@ -1,2 +1,143 @@
-// placeholder replaced by the addon build script
-console.log('[core-native] addon sources not present yet; skipping native build');
+#!/usr/bin/env node
+// Builds build/Release/backprop_native.node with cmake-js. Runs from the package's `install` script (npm install /
+// npm ci) and from `npm run build`.
+//
+// When cmake, a C++ compiler or OpenBLAS is missing, or the compile fails, it prints ONE block saying what is
+// missing and how to fix it, records the reason in build/native-build-status.json and exits 0, so that
+// `npm install` still succeeds and @backprop/nn falls back to its pure-TS backend.
+//
+//   node scripts/build-addon.mjs              Release build -> build/Release/backprop_native.node
+//   node scripts/build-addon.mjs --sanitize   ASan+UBSan debug build -> build/Sanitize/backprop_native.node
+//   node scripts/build-addon.mjs --strict     exit 1 on any failure (CI, sanitizer targets)
+//   node scripts/build-addon.mjs --verbose    show the full cmake-js output
+//
+// Offline: package.json declares `binary.napi_versions`, so cmake-js builds against the Node-API headers of its
+// own node-api-headers dependency and never downloads Node's headers.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const strict = args.has('--strict');
+const sanitize = args.has('--sanitize');
+const verbose = args.has('--verbose');
+const config = sanitize ? 'Sanitize' : 'Release';
+const buildDir = join(packageDir, 'build');
+// The sanitizer build gets its own CMake tree so that it never reuses the Release cache.
+const treeDir = sanitize ? join(buildDir, 'Sanitize') : buildDir;
+const outputDir = join(buildDir, config);
+const addonPath = join(outputDir, 'backprop_native.node');
+const statusPath = sanitize ? join(outputDir, 'native-build-status.json') : join(buildDir, 'native-build-status.json');
+const INSTALL_HINT = 'sudo apt-get install -y libopenblas-dev cmake g++';
+const TAG = '[core-native]';
+
+function runs(command, commandArgs) {
+  const result = spawnSync(command, commandArgs, { stdio: 'ignore' });
+  return result.status === 0;
+}
+
+function findCompiler() {
+  const candidates = [process.env.CXX, 'c++', 'g++', 'clang++'].filter(Boolean);
+  return candidates.find((cxx) => runs(cxx, ['--version']));
+}
+
+// cblas.h of OpenBLAS in the usual include roots (one level of subdirectories, e.g. openblas/ or a multiarch
+// flavour directory); only used when pkg-config is absent.
+function findCblasHeader() {
+  const roots = ['/usr/include', '/usr/local/include', '/opt/homebrew/opt/openblas/include', '/usr/local/opt/openblas/include'];
+  for (const root of roots) {
+    if (!existsSync(root)) continue;
+    const candidates = [join(root, 'cblas.h'), join(root, 'openblas', 'cblas.h')];
+    for (const entry of safeReaddir(root)) {
+      candidates.push(join(root, entry, 'cblas.h'));
+      for (const sub of safeReaddir(join(root, entry))) {
+        if (sub.startsWith('openblas')) candidates.push(join(root, entry, sub, 'cblas.h'));
+      }
+    }
+    const found = candidates.find((file) => existsSync(file) && existsSync(join(dirname(file), 'openblas_config.h')));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function safeReaddir(dir) {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch {
+    return [];
+  }
+}
+
+function hasOpenBlas() {
+  if (runs('pkg-config', ['--exists', 'openblas'])) return true;
+  return findCblasHeader() !== undefined;
+}
+
+function writeStatus(status) {
+  mkdirSync(dirname(statusPath), { recursive: true });
+  const record = { ...status, config, node: process.version, modules: process.versions.modules, at: new Date().toISOString() };
+  writeFileSync(statusPath, JSON.stringify(record, null, 2) + '\n');
+}
+
+function fail(reason, hint, detail) {
+  writeStatus({ ok: false, reason, hint });
+  const rule = `${TAG} ${'-'.repeat(76)}`;
+  const lines = [rule, `${TAG} native addon (${config}) NOT built: ${reason}`];
+  if (detail) for (const line of detail.split('\n')) lines.push(`${TAG}   | ${line}`);
+  lines.push(`${TAG} fix: ${hint}`);
+  lines.push(`${TAG} until then @backprop/nn uses its pure-TypeScript backend (same results, slower).`);
+  lines.push(rule);
+  console.error(lines.join('\n'));
+  process.exit(strict ? 1 : 0);
+}
+
+function lastLines(text, count) {
+  return text.trimEnd().split('\n').slice(-count).join('\n');
+}
+
+// --- 1. prerequisites --------------------------------------------------------------------------------
+const missing = [];
+if (!runs('cmake', ['--version'])) missing.push('cmake');
+if (!findCompiler()) missing.push('a C++ compiler (g++ or clang++)');
+if (!hasOpenBlas()) missing.push('OpenBLAS development files (libopenblas-dev: pkg-config openblas / cblas.h)');
+if (missing.length > 0) {
+  fail(`missing ${missing.join(', ')}`, `${INSTALL_HINT}  then: npm rebuild @backprop/core-native`);
+}
+
+// --- 2. compile with cmake-js -----------------------------------------------------------------------------
+const require = createRequire(import.meta.url);
+const cmakeJs = join(dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
+const cmakeArgs = [cmakeJs, 'compile', '--directory', packageDir, '--config', config, '--out', treeDir];
+console.log(`${TAG} building ${relative(packageDir, addonPath)} with cmake-js (${config})`);
+const build = spawnSync(process.execPath, cmakeArgs, {
+  cwd: packageDir,
+  encoding: 'utf8',
+  maxBuffer: 64 * 1024 * 1024,
+  stdio: verbose ? 'inherit' : 'pipe',
+});
+const output = `${build.stdout ?? ''}${build.stderr ?? ''}`;
+if (build.error || build.status !== 0 || !existsSync(addonPath)) {
+  fail(
+    build.error ? `cmake-js could not run (${build.error.message})` : 'the compile failed',
+    `${INSTALL_HINT}  then: node scripts/build-addon.mjs --verbose  (in packages/core-native) to see everything`,
+    lastLines(output, 25),
+  );
+}
+
+// --- 3. smoke-load the Release build in a child process (catches e.g. libopenblas.so.0 missing at run time) --
+// The sanitizer build needs libasan preloaded, so it is only compiled here.
+if (!sanitize) {
+  const probe = `const b = require(${JSON.stringify(addonPath)}); process.stdout.write(b.blasInfo().config);`;
+  const smoke = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+  if (smoke.status !== 0) {
+    fail('the addon was built but cannot be loaded', `${INSTALL_HINT}  then: npm rebuild @backprop/core-native`, lastLines(smoke.stderr, 10));
+  }
+  writeStatus({ ok: true, path: addonPath, blas: smoke.stdout });
+  console.log(`${TAG} built ${relative(packageDir, addonPath)} on ${smoke.stdout}`);
+} else {
+  writeStatus({ ok: true, path: addonPath });
+  console.log(`${TAG} built ${relative(packageDir, addonPath)} (ASan+UBSan; load with LD_PRELOAD=$(gcc -print-file-name=libasan.so))`);
+}

@@ -60,9 +60,17 @@ void* typedArrayData(const Napi::Value& value, const char* name, napi_typedarray
 
 }  // namespace
 
-void throwTypeError(Napi::Env env, const std::string& message) { throw Napi::TypeError::New(env, message); }
+void throwTypeError(Napi::Env env, const std::string& message) {
+  Napi::TypeError error = Napi::TypeError::New(env, message);
+  error.Set("code", Napi::String::New(env, "ERR_INVALID_ARG_TYPE"));
+  throw error;
+}
 
-void throwRangeError(Napi::Env env, const std::string& message) { throw Napi::RangeError::New(env, message); }
+void throwRangeError(Napi::Env env, const std::string& message) {
+  Napi::RangeError error = Napi::RangeError::New(env, message);
+  error.Set("code", Napi::String::New(env, "ERR_OUT_OF_RANGE"));
+  throw error;
+}
 
 Napi::Error codedError(Napi::Env env, const char* code, const std::string& message) {
   Napi::Error error = Napi::Error::New(env, message);

@@ -1,6 +1,7 @@
 // Argument checks at the Node-API boundary. The TypeScript surface validates first; these run again because
-// here a wrong size is memory corruption, not an exception. Every failure throws a JS TypeError/RangeError
-// (or an Error with a `code`) whose message names the argument, the expected and the received.
+// here a wrong size is memory corruption, not an exception. Every failure throws a JS TypeError (code
+// ERR_INVALID_ARG_TYPE) or RangeError (code ERR_OUT_OF_RANGE), or an Error with another `code`, whose message
+// names the argument, the expected and the received.
 #pragma once
 
 #include <napi.h>

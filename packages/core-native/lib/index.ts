@@ -1,0 +1,167 @@
+// @backprop/core-native: the typed surface of the OpenBLAS addon. Every argument is validated here before it
+// crosses into C++ (which validates it again). Buffers are row-major Float64Arrays; theta is the seed's flat
+// order: Theta1 (layers[1] x (layers[0] + 1), column 0 = bias) row-major, then Theta2, ...
+import * as check from './checks.js';
+import { loadNative, type BlasInfo, type NativeNetworkBinding } from './load.js';
+
+export { loadNative, nativeStatus, NativeUnavailableError } from './load.js';
+export type { BlasInfo, NativeBinding, NativeNetworkBinding, NativeStatus } from './load.js';
+export { parameterCountOf } from './checks.js';
+
+/** Sets OpenBLAS's thread count (process-wide). With worker threads, use 1 per worker. */
+export function setThreads(n: number): void {
+  loadNative().setThreads(check.dimension(n, 'n', check.MAX_THREADS));
+}
+
+/** OpenBLAS's current thread count. */
+export function getThreads(): number {
+  return loadNative().getThreads();
+}
+
+/** The BLAS library the addon runs on: { library: 'OpenBLAS', config: openblas_get_config(), threads }. */
+export function blasInfo(): BlasInfo {
+  return loadNative().blasInfo();
+}
+
+/**
+ * Row-major C = alpha op(A) op(B) + beta C, with op(A) M x K and op(B) K x N (cblas_dgemm).
+ * A holds M*K elements (K x M when transA), B holds K*N (N x K when transB), C holds M*N; C must not overlap A or B.
+ */
+export function gemm(
+  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+  A: Float64Array, B: Float64Array, beta: number, C: Float64Array,
+): void {
+  check.boolean(transA, 'transA');
+  check.boolean(transB, 'transB');
+  check.dimension(M, 'M');
+  check.dimension(N, 'N');
+  check.dimension(K, 'K');
+  check.finiteNumber(alpha, 'alpha', false);
+  check.float64Array(A, 'A', check.elementCount(M, K, 'A'));
+  check.float64Array(B, 'B', check.elementCount(K, N, 'B'));
+  check.finiteNumber(beta, 'beta', false);
+  check.float64Array(C, 'C', check.elementCount(M, N, 'C'));
+  check.disjoint(C, 'C', A, 'A');
+  check.disjoint(C, 'C', B, 'B');
+  loadNative().gemm(transA, transB, M, N, K, alpha, A, B, beta, C);
+}
+
+function disposedError(method: string): Error {
+  return Object.assign(new Error(`NativeNetwork.${method}: the network was disposed`), { code: 'ERR_DISPOSED' });
+}
+
+/**
+ * A sigmoid network whose training set lives in native memory. X (m x layers[0], no bias column) and Y
+ * (m x K one-hot, K = last layer) are copied in once, so later changes to the caller's arrays do not affect it,
+ * and every workspace is allocated for m rows up front: costGradient allocates nothing.
+ *
+ * One costGradientAsync may be in flight per network; any other call on the network meanwhile fails with
+ * code ERR_BUSY (the async call rejects, the sync calls throw). Await it first, or use one network per worker.
+ */
+export class NativeNetwork {
+  readonly layers: readonly number[];
+  readonly m: number;
+  /** Sum over l of layers[l+1] * (layers[l] + 1). */
+  readonly parameterCount: number;
+  #handle: NativeNetworkBinding | undefined;
+
+  constructor(layers: readonly number[], X: Float64Array, Y: Float64Array, m: number) {
+    const sizes = check.layerSizes(layers, 'layers');
+    check.dimension(m, 'm');
+    check.float64Array(X, 'X', check.elementCount(m, sizes[0], 'X'));
+    check.float64Array(Y, 'Y', check.elementCount(m, sizes[sizes.length - 1], 'Y'));
+    this.#handle = new (loadNative().NativeNetwork)(sizes, X, Y, m);
+    this.layers = sizes;
+    this.m = m;
+    this.parameterCount = check.parameterCountOf(sizes);
+  }
+
+  /** True once dispose() has been called. */
+  get disposed(): boolean {
+    return this.#handle === undefined;
+  }
+
+  /**
+   * Regularised cross-entropy J(theta) (bias weights not regularised), with its gradient written into grad.
+   * With rows, over those rows of the resident data only (a minibatch: m_batch = rows.length in 1/m and lambda/2m).
+   */
+  costGradient(theta: Float64Array, lambda: number, grad: Float64Array, rows?: Uint32Array): number {
+    const handle = this.#live('costGradient');
+    this.#checkCostGradient(theta, lambda, grad, rows);
+    return rows === undefined ? handle.costGradient(theta, lambda, grad) : handle.costGradient(theta, lambda, grad, rows);
+  }
+
+  /**
+   * costGradient on a libuv worker thread. theta and rows are copied when called; grad is written when the
+   * promise resolves. Bad arguments reject (they do not throw); a second call while one is in flight rejects
+   * with code ERR_BUSY.
+   */
+  costGradientAsync(theta: Float64Array, lambda: number, grad: Float64Array, rows?: Uint32Array): Promise<number> {
+    try {
+      const handle = this.#live('costGradientAsync');
+      this.#checkCostGradient(theta, lambda, grad, rows);
+      return rows === undefined
+        ? handle.costGradientAsync(theta, lambda, grad)
+        : handle.costGradientAsync(theta, lambda, grad, rows);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Forward pass on the resident X: writes the m x K output activations h into out. */
+  feedForward(theta: Float64Array, out: Float64Array): void {
+    const handle = this.#live('feedForward');
+    check.float64Array(theta, 'theta', this.parameterCount);
+    check.float64Array(out, 'out', this.m * this.layers[this.layers.length - 1]);
+    check.disjoint(out, 'out', theta, 'theta');
+    handle.feedForward(theta, out);
+  }
+
+  /** Frees the native buffers now (or when an in-flight async call finishes); later calls throw ERR_DISPOSED. */
+  dispose(): void {
+    this.#handle?.dispose();
+    this.#handle = undefined;
+  }
+
+  #live(method: string): NativeNetworkBinding {
+    if (this.#handle === undefined) throw disposedError(method);
+    return this.#handle;
+  }
+
+  #checkCostGradient(theta: Float64Array, lambda: number, grad: Float64Array, rows: Uint32Array | undefined): void {
+    check.float64Array(theta, 'theta', this.parameterCount);
+    check.finiteNumber(lambda, 'lambda', true);
+    check.float64Array(grad, 'grad', this.parameterCount);
+    check.disjoint(grad, 'grad', theta, 'theta');
+    if (rows !== undefined) check.rowIndices(rows, 'rows', this.m);
+  }
+}
+
+function checkPredict(layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array) {
+  const sizes = check.layerSizes(layers, 'layers');
+  check.dimension(m, 'm');
+  check.float64Array(theta, 'theta', check.parameterCountOf(sizes));
+  check.float64Array(X, 'X', check.elementCount(m, sizes[0], 'X'));
+  check.float64Array(out, 'out', check.elementCount(m, sizes[sizes.length - 1], 'out'));
+  check.disjoint(out, 'out', theta, 'theta');
+  check.disjoint(out, 'out', X, 'X');
+  return sizes;
+}
+
+/** Forward-only prediction for any X (m x layers[0]): writes the m x K sigmoid outputs into out. */
+export function predict(layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array): void {
+  const sizes = checkPredict(layers, theta, X, m, out);
+  loadNative().predict(sizes, theta, X, m, out);
+}
+
+/** predict on a libuv worker thread: theta and X are copied when called, out is written when it resolves. */
+export function predictAsync(
+  layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array,
+): Promise<void> {
+  try {
+    const sizes = checkPredict(layers, theta, X, m, out);
+    return loadNative().predictAsync(sizes, theta, X, m, out);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
