@@ -1,0 +1,84 @@
+import { MatFileError, type MatErrorCode } from './errors.js';
+
+/**
+ * Bounds-checked reads over MAT-file bytes. Every access is checked before it touches the DataView, so a size
+ * field pointing past the end becomes a `MatFileError`, never a `RangeError`.
+ *
+ * A source is either the file itself (running out of bytes means the file is truncated) or the inflated content
+ * of one compressed element (running out means that element is corrupt; errors report the compressed element's
+ * file offset, because positions inside inflated data mean nothing to the user).
+ */
+export class ByteSource {
+  readonly view: DataView;
+
+  private constructor(
+    readonly bytes: Uint8Array,
+    readonly littleEndian: boolean,
+    private readonly shortCode: MatErrorCode,
+    private readonly compressedAt: number | undefined,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  static ofFile(bytes: Uint8Array, littleEndian: boolean): ByteSource {
+    return new ByteSource(bytes, littleEndian, 'ERR_MAT_TRUNCATED', undefined);
+  }
+
+  /** The inflated content of the compressed element found at file offset `at`. */
+  static ofInflated(bytes: Uint8Array, littleEndian: boolean, at: number): ByteSource {
+    return new ByteSource(bytes, littleEndian, 'ERR_MAT_CORRUPT', at);
+  }
+
+  get length(): number {
+    return this.bytes.length;
+  }
+
+  /** File offset to report for position `pos` of this source. */
+  fileOffset(pos: number): number {
+    return this.compressedAt ?? pos;
+  }
+
+  /**
+   * Throw unless `n` bytes starting at `pos` lie inside [0, end). Running past `end` is corruption when `end` is an
+   * enclosing element's end, and truncation (for the file) when it is the end of the source.
+   */
+  need(pos: number, n: number, what: string, end = this.length, variable?: string): void {
+    if (Number.isSafeInteger(pos) && Number.isSafeInteger(n) && pos >= 0 && n >= 0 && pos + n <= end) return;
+    const limit = Math.min(end, this.length);
+    const remain = Math.max(0, limit - pos);
+    const code: MatErrorCode = end >= this.length ? this.shortCode : 'ERR_MAT_CORRUPT';
+    const container = end >= this.length ? (this.compressedAt === undefined ? 'the file' : 'the inflated element') : 'its enclosing element';
+    throw new MatFileError(code, `${what} needs ${n} bytes but ${container} has ${remain} left`, {
+      variable,
+      offset: this.fileOffset(pos),
+    });
+  }
+
+  u8(pos: number): number {
+    this.need(pos, 1, 'byte');
+    return this.bytes[pos];
+  }
+
+  u16(pos: number): number {
+    this.need(pos, 2, '16-bit field');
+    return this.view.getUint16(pos, this.littleEndian);
+  }
+
+  u32(pos: number): number {
+    this.need(pos, 4, '32-bit field');
+    return this.view.getUint32(pos, this.littleEndian);
+  }
+
+  i32(pos: number): number {
+    this.need(pos, 4, '32-bit field');
+    return this.view.getInt32(pos, this.littleEndian);
+  }
+
+  /** Latin-1 text of `n` bytes (names and headers are ASCII). */
+  ascii(pos: number, n: number): string {
+    this.need(pos, n, 'text');
+    let s = '';
+    for (let i = 0; i < n; i++) s += String.fromCharCode(this.bytes[pos + i]);
+    return s;
+  }
+}

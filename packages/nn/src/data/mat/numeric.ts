@@ -1,0 +1,106 @@
+import type { ByteSource } from './bytes.js';
+import { MatFileError } from './errors.js';
+import { mi } from './types.js';
+
+/** Bytes per value of each Level 5 numeric storage type. */
+export const storageSize: Record<number, number | undefined> = {
+  [mi.INT8]: 1,
+  [mi.UINT8]: 1,
+  [mi.INT16]: 2,
+  [mi.UINT16]: 2,
+  [mi.INT32]: 4,
+  [mi.UINT32]: 4,
+  [mi.SINGLE]: 4,
+  [mi.DOUBLE]: 8,
+  [mi.INT64]: 8,
+  [mi.UINT64]: 8,
+};
+
+/**
+ * Decode `count` values of storage type `type` starting at `pos` into doubles. Any storage type may hold any
+ * numeric class (MATLAB writes a double array of small integers as miUINT8, for instance); the values are the
+ * same either way. 64-bit integers are rounded to the nearest double.
+ */
+export function decodeNumeric(src: ByteSource, pos: number, type: number, count: number, end: number): Float64Array {
+  const size = storageSize[type];
+  if (size === undefined) {
+    throw new MatFileError('ERR_MAT_CORRUPT', `numeric data has unsupported storage type ${type}`, {
+      offset: src.fileOffset(pos),
+    });
+  }
+  src.need(pos, count * size, 'numeric data', end);
+  const v = src.view;
+  const le = src.littleEndian;
+  const out = new Float64Array(count);
+  switch (type) {
+    case mi.INT8:
+      for (let i = 0; i < count; i++) out[i] = v.getInt8(pos + i);
+      break;
+    case mi.UINT8:
+      for (let i = 0; i < count; i++) out[i] = v.getUint8(pos + i);
+      break;
+    case mi.INT16:
+      for (let i = 0; i < count; i++) out[i] = v.getInt16(pos + 2 * i, le);
+      break;
+    case mi.UINT16:
+      for (let i = 0; i < count; i++) out[i] = v.getUint16(pos + 2 * i, le);
+      break;
+    case mi.INT32:
+      for (let i = 0; i < count; i++) out[i] = v.getInt32(pos + 4 * i, le);
+      break;
+    case mi.UINT32:
+      for (let i = 0; i < count; i++) out[i] = v.getUint32(pos + 4 * i, le);
+      break;
+    case mi.SINGLE:
+      for (let i = 0; i < count; i++) out[i] = v.getFloat32(pos + 4 * i, le);
+      break;
+    case mi.DOUBLE:
+      for (let i = 0; i < count; i++) out[i] = v.getFloat64(pos + 8 * i, le);
+      break;
+    case mi.INT64:
+      for (let i = 0; i < count; i++) out[i] = Number(v.getBigInt64(pos + 8 * i, le));
+      break;
+    case mi.UINT64:
+      for (let i = 0; i < count; i++) out[i] = Number(v.getBigUint64(pos + 8 * i, le));
+      break;
+  }
+  return out;
+}
+
+/**
+ * Number of elements of an array with these dimensions, or `Infinity` when it exceeds `limit` (so a header
+ * claiming 100000×100000 elements is rejected before anything is allocated).
+ */
+export function elementCount(dims: readonly number[], limit: number): number {
+  if (dims.some((d) => d === 0)) return 0;
+  let n = 1;
+  for (const d of dims) {
+    n *= d;
+    if (n > limit) return Infinity;
+  }
+  return n;
+}
+
+/**
+ * Keeps the running total of bytes the reader has allocated under `maxBytes`.
+ */
+export class Budget {
+  private used = 0;
+  constructor(readonly maxBytes: number) {}
+
+  get remaining(): number {
+    return Math.max(0, this.maxBytes - this.used);
+  }
+
+  /** Reserve `bytes` for decoded output or throw ERR_MAT_TOO_LARGE. */
+  take(bytes: number, what: string, offset: number, variable?: string): void {
+    if (bytes > this.remaining) {
+      throw new MatFileError(
+        'ERR_MAT_TOO_LARGE',
+        `${what} needs ${bytes} bytes, more than the ${this.remaining} left of maxBytes = ${this.maxBytes}`,
+        { offset, variable },
+      );
+    }
+    this.used += bytes;
+  }
+}
