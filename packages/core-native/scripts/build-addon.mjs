@@ -108,8 +108,12 @@ if (missing.length > 0) {
 }
 
 // --- 2. compile with cmake-js -----------------------------------------------------------------------------
-const require = createRequire(import.meta.url);
-const cmakeJs = join(dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
+let cmakeJs;
+try {
+  cmakeJs = join(dirname(createRequire(import.meta.url).resolve('cmake-js/package.json')), 'bin', 'cmake-js');
+} catch (error) {
+  fail('the cmake-js package is not installed', 'npm install (cmake-js is a dependency of @backprop/core-native)', error.message);
+}
 const cmakeArgs = [cmakeJs, 'compile', '--directory', packageDir, '--config', config, '--out', treeDir];
 console.log(`${TAG} building ${relative(packageDir, addonPath)} with cmake-js (${config})`);
 const build = spawnSync(process.execPath, cmakeArgs, {
