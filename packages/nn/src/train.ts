@@ -187,7 +187,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
       }
     }
     history.push(entry);
-    options.onProgress?.({ ...entry });
+    options.onProgress?.({ ...entry, gradNorm: info.gradNorm });
     if (options.checkpoint && info.iteration > 0 && info.iteration % every === 0) {
       saveCheckpoint(options.checkpoint.path, {
         layers,

@@ -45,3 +45,13 @@ export function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e
   }
   return worst;
 }
+
+/**
+ * Per-entry relative error of a gradient against a reference, each entry's denominator floored at 1e-4 of the
+ * largest reference entry: entries that cancel to ~1e-6 of the scale only carry summation-order rounding.
+ */
+export function gradRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
+  return maxRelErr(a, b, Math.max(scale * 1e-4, 1e-300));
+}

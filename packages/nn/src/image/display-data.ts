@@ -1,0 +1,57 @@
+import type { Matrix } from '../matrix.js';
+import { Rng } from '../random.js';
+import { ImageError } from './errors.js';
+import { grayToPng } from './png.js';
+import { checkInputShape, pixelIndex, tileGrid, upscale, type GrayImage, type InputShape } from './raster.js';
+
+export interface DisplayDataOptions {
+  /** How many examples to show (default 100: the course's 10×10 grid); all rows if fewer. */
+  count?: number;
+  /** Seed for choosing the rows at random (default 0). With `rows`, no random choice is made. */
+  seed?: number;
+  /** Show exactly these rows of X, in this order. */
+  rows?: readonly number[];
+  /** Output pixels per input pixel (default 4). */
+  cell?: number;
+}
+
+/**
+ * The course's `displayData`: examples drawn side by side in a near-square grid (10×10 for 100) with 1-pixel black
+ * padding. Each example is divided by its largest absolute value and shown on the course's scale −1 (black) … 1
+ * (white), so a digit's strokes are white on a mid-grey background.
+ */
+export function displayDataGrid(X: Matrix, inputShape: InputShape, options: DisplayDataOptions = {}): GrayImage {
+  checkInputShape(inputShape, X.cols);
+  let rows: number[];
+  if (options.rows) {
+    rows = options.rows.map((i) => {
+      if (!Number.isSafeInteger(i) || i < 0 || i >= X.rows) throw new ImageError(`row ${i}: expected 0..${X.rows - 1}`);
+      return i;
+    });
+  } else {
+    const count = options.count ?? 100;
+    if (!Number.isSafeInteger(count) || count < 1) throw new ImageError(`count: expected a positive integer, got ${count}`);
+    rows = Array.from(new Rng(options.seed ?? 0).permutation(X.rows).subarray(0, Math.min(count, X.rows)));
+  }
+  if (rows.length === 0) throw new ImageError('displayData: no examples to show (X has 0 rows)');
+  const { width, height } = inputShape;
+  const tiles = rows.map((i) => {
+    const x = X.data.subarray(i * X.cols, (i + 1) * X.cols);
+    let maxAbs = 0;
+    for (const v of x) maxAbs = Math.max(maxAbs, Math.abs(v));
+    const tile = new Float64Array(width * height);
+    for (let r = 0; r < height; r++) {
+      for (let c = 0; c < width; c++) {
+        const v = maxAbs > 0 ? x[pixelIndex(inputShape, r, c)] / maxAbs : 0;
+        tile[r * width + c] = (v + 1) / 2;
+      }
+    }
+    return tile;
+  });
+  return upscale(tileGrid(tiles, width, height, { pad: 1, background: 0 }), options.cell ?? 4);
+}
+
+/** {@link displayDataGrid} encoded as a grayscale PNG. */
+export function displayDataPng(X: Matrix, inputShape: InputShape, options: DisplayDataOptions = {}): Buffer {
+  return grayToPng(displayDataGrid(X, inputShape, options));
+}

@@ -1,0 +1,96 @@
+import { PNG } from 'pngjs';
+import { ImageError } from './errors.js';
+import { rgbaToGray } from './preprocess.js';
+import type { GrayImage } from './raster.js';
+
+/** Larger pictures are refused before decoding (a PNG header can claim any size; the server decodes uploads). */
+export const MAX_PNG_PIXELS = 16_000_000;
+
+const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export interface EncodeOptions {
+  /** 1 = gray, 3 = RGB, 4 = RGBA. Default: inferred from the number of values per pixel. */
+  channels?: 1 | 3 | 4;
+}
+
+/**
+ * Encodes pixels as an 8-bit PNG. `pixels` holds `channels` values per pixel, row-major, top row first: bytes 0..255
+ * (Uint8Array / Uint8ClampedArray) or numbers in [0, 1] (Float64Array / Float32Array; clamped, then rounded).
+ * Gray input gives a grayscale PNG, RGB an RGB PNG, RGBA an RGBA PNG.
+ */
+export function encodePng(
+  width: number,
+  height: number,
+  pixels: Uint8Array | Uint8ClampedArray | Float64Array | Float32Array,
+  options: EncodeOptions = {},
+): Buffer {
+  if (!Number.isSafeInteger(width) || width < 1 || !Number.isSafeInteger(height) || height < 1) {
+    throw new ImageError(`encodePng: width and height must be positive integers, got ${width}x${height}`);
+  }
+  if (width * height > MAX_PNG_PIXELS) {
+    throw new ImageError(`encodePng: ${width}x${height} is more than ${MAX_PNG_PIXELS} pixels`);
+  }
+  const n = width * height;
+  const channels = options.channels ?? pixels.length / n;
+  if (channels !== 1 && channels !== 3 && channels !== 4) {
+    throw new ImageError(`encodePng: channels must be 1, 3 or 4, got ${channels} (${pixels.length} values for ${width}x${height} pixels)`);
+  }
+  if (pixels.length !== n * channels) {
+    throw new ImageError(`encodePng: ${width}x${height} with ${channels} channel(s) needs ${n * channels} values, got ${pixels.length}`);
+  }
+  const bytes = pixels instanceof Float64Array || pixels instanceof Float32Array;
+  const toByte = (v: number): number => {
+    if (!bytes) return v;
+    if (!(v >= 0)) return 0; // also NaN
+    return v >= 1 ? 255 : Math.round(v * 255);
+  };
+  const png = new PNG({ width, height });
+  const rgba = png.data;
+  for (let p = 0; p < n; p++) {
+    const o = p * 4;
+    if (channels === 1) {
+      const g = toByte(pixels[p]);
+      rgba[o] = g;
+      rgba[o + 1] = g;
+      rgba[o + 2] = g;
+      rgba[o + 3] = 255;
+    } else {
+      const i = p * channels;
+      rgba[o] = toByte(pixels[i]);
+      rgba[o + 1] = toByte(pixels[i + 1]);
+      rgba[o + 2] = toByte(pixels[i + 2]);
+      rgba[o + 3] = channels === 4 ? toByte(pixels[i + 3]) : 255;
+    }
+  }
+  const colorType = channels === 1 ? 0 : channels === 3 ? 2 : 6;
+  return PNG.sync.write(png, { colorType, inputColorType: 6, inputHasAlpha: true });
+}
+
+/** A gray picture (values in [0, 1]) as a grayscale PNG. */
+export function grayToPng(image: GrayImage): Buffer {
+  return encodePng(image.width, image.height, image.gray, { channels: 1 });
+}
+
+/**
+ * Decodes any PNG (gray, RGB, palette, with or without alpha, 1–16 bit) to a grayscale picture in [0, 1]:
+ * luminance 0.299 R + 0.587 G + 0.114 B, alpha composited onto white (a transparent pixel is white paper).
+ */
+export function decodePng(bytes: Uint8Array): GrayImage {
+  if (!(bytes instanceof Uint8Array)) throw new ImageError(`decodePng: expected PNG bytes (Uint8Array), got ${typeof bytes}`);
+  if (bytes.length < 33 || SIGNATURE.some((b, i) => bytes[i] !== b)) {
+    throw new ImageError(`not a PNG file (${bytes.length} bytes, no PNG signature)`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  if (width < 1 || height < 1 || width * height > MAX_PNG_PIXELS) {
+    throw new ImageError(`PNG is ${width}x${height}: expected 1..${MAX_PNG_PIXELS} pixels`);
+  }
+  let png: PNG;
+  try {
+    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (err) {
+    throw new ImageError(`cannot decode PNG: ${(err as Error).message}`, { cause: err });
+  }
+  return { width: png.width, height: png.height, gray: rgbaToGray(png.data, png.width, png.height) };
+}

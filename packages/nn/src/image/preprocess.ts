@@ -1,0 +1,269 @@
+/**
+ * Picture → network input, the way the digit data sets were made. This file has NO imports on purpose: its compiled
+ * form (dist/image/preprocess.js) is served to the browser as an ES module, so the drawing page converts a canvas
+ * exactly as the CLI converts a PNG.
+ *
+ * Steps (MNIST's recipe, which the course's 20×20 digits follow):
+ *  1. polarity — the mean of the picture's border says which is background: a light border (dark digit on paper)
+ *     is inverted, so the digit is bright (1) on dark (0) like the training data;
+ *  2. background removed and contrast stretched: ink = (v − border) / (max − border), clamped to [0, 1];
+ *  3. crop to the bounding box of the ink;
+ *  4. resize with area averaging (each output pixel is the mean of the source area it covers) so the longer side
+ *     is `box` pixels, keeping the aspect ratio;
+ *  5. place it in the width×height frame with its centre of mass at the frame's centre;
+ *  6. write the pixels in the input layout: column-major (ex4: index c·height + r) or row-major (r·width + c).
+ */
+
+/** How one input row is laid out as a picture (same shape as Model['inputShape']). */
+export interface InputShape {
+  width: number;
+  height: number;
+  order: 'column-major' | 'row-major';
+}
+
+export interface PreprocessOptions {
+  /** Longer side of the digit after scaling, in pixels. Default {@link defaultBox}. */
+  box?: number;
+  /** Force the polarity: true = the picture is a dark digit on light paper. Default: decided from the border. */
+  darkOnLight?: boolean;
+}
+
+/**
+ * Thrown for unusable input (wrong sizes, non-finite values, a blank picture). `code` is 'ERR_IMAGE', like the
+ * library's ImageError (which `@backprop/nn`'s own imageToInput rethrows it as).
+ */
+export class PreprocessError extends Error {
+  readonly code = 'ERR_IMAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreprocessError';
+  }
+}
+
+/** Ink below this (after stretching to 0..1) is background when finding the bounding box. */
+const INK_THRESHOLD = 0.1;
+/** A picture whose strongest ink is this close to its background has no digit in it. */
+const BLANK_CONTRAST = 0.05;
+
+/**
+ * The size of the box the digit's longer side is scaled to: 20 px in a 28×28 frame (MNIST), 16 px in a 20×20
+ * frame (the course's digits), and in general 4/5 of the shorter side for frames under 28 px, 5/7 from 28 up.
+ */
+export function defaultBox(shape: { width: number; height: number }): number {
+  const side = Math.min(shape.width, shape.height);
+  return Math.max(1, Math.round(side >= 28 ? (side * 20) / 28 : side * 0.8));
+}
+
+/**
+ * Canvas RGBA bytes (0..255, row-major) to gray in [0, 1]: luminance 0.299 R + 0.587 G + 0.114 B, with alpha
+ * composited onto white (a transparent canvas is white paper).
+ */
+export function rgbaToGray(rgba: ArrayLike<number>, width: number, height: number): Float64Array {
+  checkSize(width, height, 'rgbaToGray');
+  if (rgba.length !== width * height * 4) {
+    throw new PreprocessError(`rgba: expected ${width * height * 4} bytes for ${width}x${height} RGBA, got ${rgba.length}`);
+  }
+  const gray = new Float64Array(width * height);
+  for (let p = 0; p < gray.length; p++) {
+    const o = p * 4;
+    const lum = (0.299 * rgba[o] + 0.587 * rgba[o + 1] + 0.114 * rgba[o + 2]) / 255;
+    const alpha = rgba[o + 3] / 255;
+    gray[p] = alpha * lum + (1 - alpha);
+  }
+  return gray;
+}
+
+/**
+ * Converts a grayscale picture of any size (`gray[r·width + c]` in [0, 1], 0 = black) holding one digit, dark on
+ * light or light on dark, into the model's input vector (length inputShape.width × inputShape.height, values in
+ * [0, 1], digit bright on dark). Throws PreprocessError for wrong sizes, non-finite values or a blank picture.
+ */
+export function imageToInput(
+  gray: ArrayLike<number>,
+  width: number,
+  height: number,
+  inputShape: InputShape,
+  options: PreprocessOptions = {},
+): Float64Array {
+  checkSize(width, height, 'image');
+  if (!gray || gray.length !== width * height) {
+    throw new PreprocessError(`gray: expected ${width * height} values for a ${width}x${height} picture, got ${gray ? gray.length : gray}`);
+  }
+  checkShape(inputShape);
+  const box = options.box ?? defaultBox(inputShape);
+  if (!Number.isSafeInteger(box) || box < 1 || box > Math.min(inputShape.width, inputShape.height)) {
+    throw new PreprocessError(
+      `box: expected an integer in 1..${Math.min(inputShape.width, inputShape.height)}, got ${box}`,
+    );
+  }
+  const ink = inkOf(gray, width, height, options.darkOnLight);
+  const bounds = boundingBox(ink, width, height);
+  const patch = resizeArea(ink, width, bounds, box);
+  return place(patch, inputShape);
+}
+
+function checkSize(width: number, height: number, name: string): void {
+  if (!Number.isSafeInteger(width) || width < 1 || !Number.isSafeInteger(height) || height < 1 || width * height > 16_000_000) {
+    throw new PreprocessError(`${name}: width and height must be positive integers (at most 16M pixels), got ${width}x${height}`);
+  }
+}
+
+function checkShape(shape: InputShape): void {
+  if (
+    !shape ||
+    !Number.isSafeInteger(shape.width) ||
+    !Number.isSafeInteger(shape.height) ||
+    shape.width < 1 ||
+    shape.height < 1 ||
+    shape.width * shape.height > 1_000_000 ||
+    (shape.order !== 'column-major' && shape.order !== 'row-major')
+  ) {
+    throw new PreprocessError(
+      `inputShape: expected {width, height, order: 'column-major' | 'row-major'}, got ${JSON.stringify(shape)}`,
+    );
+  }
+}
+
+/** Steps 1–2: digit bright on dark, background 0, strongest ink 1. */
+function inkOf(gray: ArrayLike<number>, width: number, height: number, darkOnLight?: boolean): Float64Array {
+  const frame = Math.max(1, Math.floor(Math.min(width, height) / 20));
+  let borderSum = 0;
+  let borderCount = 0;
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const v = gray[r * width + c];
+      if (!Number.isFinite(v)) throw new PreprocessError(`gray[${r * width + c}] is ${v}: pixels must be finite numbers in [0, 1]`);
+      if (r < frame || r >= height - frame || c < frame || c >= width - frame) {
+        borderSum += v;
+        borderCount++;
+      }
+    }
+  }
+  const borderMean = borderSum / borderCount;
+  const invert = darkOnLight ?? borderMean > 0.5;
+  const ink = new Float64Array(width * height);
+  let max = -Infinity;
+  for (let p = 0; p < ink.length; p++) {
+    const v = Math.min(1, Math.max(0, gray[p]));
+    ink[p] = invert ? 1 - v : v;
+    max = Math.max(max, ink[p]);
+  }
+  const background = invert ? 1 - borderMean : borderMean;
+  if (max - background < BLANK_CONTRAST) {
+    throw new PreprocessError('the picture is blank: no digit found (draw or upload a digit)');
+  }
+  for (let p = 0; p < ink.length; p++) ink[p] = Math.min(1, Math.max(0, (ink[p] - background) / (max - background)));
+  return ink;
+}
+
+interface Bounds {
+  top: number;
+  left: number;
+  rows: number;
+  cols: number;
+}
+
+/** Step 3: the smallest rectangle holding every pixel with ink above the threshold. */
+function boundingBox(ink: Float64Array, width: number, height: number): Bounds {
+  let top = height;
+  let bottom = -1;
+  let left = width;
+  let right = -1;
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      if (ink[r * width + c] > INK_THRESHOLD) {
+        top = Math.min(top, r);
+        bottom = Math.max(bottom, r);
+        left = Math.min(left, c);
+        right = Math.max(right, c);
+      }
+    }
+  }
+  return { top, left, rows: bottom - top + 1, cols: right - left + 1 };
+}
+
+/**
+ * For n source pixels resampled to m: output pixel j covers source interval [j·n/m, (j+1)·n/m) and takes the
+ * overlap-weighted mean of the source pixels it touches (weights sum to 1).
+ */
+function areaWeights(n: number, m: number): { index: number; weight: number }[][] {
+  const step = n / m;
+  const out: { index: number; weight: number }[][] = [];
+  for (let j = 0; j < m; j++) {
+    const a = j * step;
+    const b = (j + 1) * step;
+    const taps: { index: number; weight: number }[] = [];
+    for (let i = Math.floor(a); i < Math.min(n, Math.ceil(b)); i++) {
+      const overlap = Math.min(b, i + 1) - Math.max(a, i);
+      if (overlap > 0) taps.push({ index: i, weight: overlap / step });
+    }
+    out.push(taps);
+  }
+  return out;
+}
+
+interface Patch {
+  width: number;
+  height: number;
+  data: Float64Array;
+}
+
+/** Step 4: crop `bounds` and resize so the longer side is `box`, by area averaging (separable: rows, then columns). */
+function resizeArea(ink: Float64Array, width: number, bounds: Bounds, box: number): Patch {
+  const scale = box / Math.max(bounds.rows, bounds.cols);
+  const outW = Math.max(1, Math.round(bounds.cols * scale));
+  const outH = Math.max(1, Math.round(bounds.rows * scale));
+  const wx = areaWeights(bounds.cols, outW);
+  const wy = areaWeights(bounds.rows, outH);
+  const across = new Float64Array(bounds.rows * outW);
+  for (let r = 0; r < bounds.rows; r++) {
+    const row = (bounds.top + r) * width + bounds.left;
+    for (let j = 0; j < outW; j++) {
+      let s = 0;
+      for (const { index, weight } of wx[j]) s += weight * ink[row + index];
+      across[r * outW + j] = s;
+    }
+  }
+  const data = new Float64Array(outH * outW);
+  for (let i = 0; i < outH; i++) {
+    for (let j = 0; j < outW; j++) {
+      let s = 0;
+      for (const { index, weight } of wy[i]) s += weight * across[index * outW + j];
+      data[i * outW + j] = Math.min(1, Math.max(0, s));
+    }
+  }
+  return { width: outW, height: outH, data };
+}
+
+/** Steps 5–6: centre of mass to the frame's centre (whole-pixel shift, kept inside the frame), then lay out. */
+function place(patch: Patch, shape: InputShape): Float64Array {
+  let mass = 0;
+  let sumR = 0;
+  let sumC = 0;
+  for (let r = 0; r < patch.height; r++) {
+    for (let c = 0; c < patch.width; c++) {
+      const v = patch.data[r * patch.width + c];
+      mass += v;
+      sumR += v * r;
+      sumC += v * c;
+    }
+  }
+  const centreR = mass > 0 ? sumR / mass : (patch.height - 1) / 2;
+  const centreC = mass > 0 ? sumC / mass : (patch.width - 1) / 2;
+  const top = clamp(Math.round((shape.height - 1) / 2 - centreR), 0, shape.height - patch.height);
+  const left = clamp(Math.round((shape.width - 1) / 2 - centreC), 0, shape.width - patch.width);
+  const out = new Float64Array(shape.width * shape.height);
+  for (let r = 0; r < patch.height; r++) {
+    for (let c = 0; c < patch.width; c++) {
+      const R = top + r;
+      const C = left + c;
+      if (R < 0 || R >= shape.height || C < 0 || C >= shape.width) continue;
+      out[shape.order === 'column-major' ? C * shape.height + R : R * shape.width + C] = patch.data[r * patch.width + c];
+    }
+  }
+  return out;
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(Math.max(v, lo), hi);
+}

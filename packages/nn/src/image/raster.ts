@@ -1,0 +1,92 @@
+import { ImageError } from './errors.js';
+
+/**
+ * A grayscale picture: `gray[r * width + c]` is the pixel at row r, column c (row-major, top row first), in [0, 1]
+ * with 0 = black and 1 = white. Everything in this folder draws into and reads from this one layout.
+ */
+export interface GrayImage {
+  width: number;
+  height: number;
+  gray: Float64Array;
+}
+
+/** How one example (a row of X) is laid out as a picture. ex4's digits are 20×20 column-major. */
+export interface InputShape {
+  width: number;
+  height: number;
+  order: 'column-major' | 'row-major';
+}
+
+/** Index into an input vector of the picture's pixel at (row r, column c). */
+export function pixelIndex(shape: InputShape, r: number, c: number): number {
+  return shape.order === 'column-major' ? c * shape.height + r : r * shape.width + c;
+}
+
+export function checkInputShape(shape: InputShape, inputSize: number, name = 'inputShape'): void {
+  if (
+    !shape ||
+    !Number.isSafeInteger(shape.width) ||
+    !Number.isSafeInteger(shape.height) ||
+    shape.width < 1 ||
+    shape.height < 1 ||
+    (shape.order !== 'column-major' && shape.order !== 'row-major')
+  ) {
+    throw new ImageError(
+      `${name}: expected {width, height, order: 'column-major' | 'row-major'} with positive integer sizes, got ${JSON.stringify(shape)}`,
+    );
+  }
+  if (shape.width * shape.height !== inputSize) {
+    throw new ImageError(
+      `${name}: ${shape.width}x${shape.height} = ${shape.width * shape.height} pixels, but each input has ${inputSize} values`,
+    );
+  }
+}
+
+/** The most square arrangement of n tiles: columns = ⌈√n⌉, rows = ⌈n / columns⌉ (25 → 5×5, 10 → 4×3). */
+export function gridSize(n: number): { rows: number; cols: number } {
+  const cols = Math.max(1, Math.ceil(Math.sqrt(n)));
+  return { rows: Math.max(1, Math.ceil(n / cols)), cols };
+}
+
+/**
+ * Lays equal-size tiles out row by row in a near-square grid, with `pad` pixels of `background` before, between and
+ * after them (the course's displayData layout). Unused cells stay background.
+ */
+export function tileGrid(
+  tiles: readonly Float64Array[],
+  tileWidth: number,
+  tileHeight: number,
+  options: { pad?: number; background?: number; cols?: number } = {},
+): GrayImage {
+  const pad = options.pad ?? 1;
+  const background = options.background ?? 1;
+  const cols = options.cols ?? gridSize(tiles.length).cols;
+  const rows = Math.max(1, Math.ceil(tiles.length / cols));
+  const width = pad + cols * (tileWidth + pad);
+  const height = pad + rows * (tileHeight + pad);
+  const gray = new Float64Array(width * height).fill(background);
+  tiles.forEach((tile, t) => {
+    const top = pad + Math.floor(t / cols) * (tileHeight + pad);
+    const left = pad + (t % cols) * (tileWidth + pad);
+    for (let r = 0; r < tileHeight; r++) {
+      gray.set(tile.subarray(r * tileWidth, (r + 1) * tileWidth), (top + r) * width + left);
+    }
+  });
+  return { width, height, gray };
+}
+
+/** Each pixel becomes a factor×factor block (nearest neighbour), so small pictures stay crisp when viewed. */
+export function upscale(image: GrayImage, factor: number): GrayImage {
+  if (!Number.isSafeInteger(factor) || factor < 1 || factor > 64) {
+    throw new ImageError(`scale: expected an integer in 1..64, got ${factor}`);
+  }
+  if (factor === 1) return image;
+  const width = image.width * factor;
+  const height = image.height * factor;
+  const gray = new Float64Array(width * height);
+  for (let r = 0; r < height; r++) {
+    const src = Math.floor(r / factor) * image.width;
+    for (let c = 0; c < width; c++) gray[r * width + c] = image.gray[src + Math.floor(c / factor)];
+  }
+  return { width, height, gray };
+}

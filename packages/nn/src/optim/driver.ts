@@ -1,0 +1,244 @@
+import { InvalidArgumentError } from '../errors.js';
+import { NonFiniteObjectiveError } from './errors.js';
+import { describe } from './options.js';
+import type {
+  AsyncObjective,
+  EvaluateRequest,
+  IterateReport,
+  IterationInfo,
+  IterationRecord,
+  MethodOutcome,
+  MethodRun,
+  Objective,
+  OptimizeResult,
+  Status,
+} from './types.js';
+
+/** A point the run may have to return if it is stopped from outside. */
+interface Keep {
+  iteration: number;
+  x: Float64Array;
+  fun: number;
+  jac: Float64Array;
+  state?: unknown;
+}
+
+/**
+ * Everything that is the same for every method and for both drivers: counting evaluations, the NaN/Infinity
+ * check, the AbortSignal, the callback, the history and the best point. A method never sees any of it.
+ */
+export class RunTracker {
+  nfev = 0;
+  private readonly started = performance.now();
+  private readonly history: IterationRecord[] = [];
+  /** Lowest f among comparable iterates (copied when it improves). */
+  private best: Keep | null = null;
+  /** The latest iterate report (not copied; valid until the method resumes). */
+  private latest: IterateReport | null = null;
+  private readonly start: Keep;
+
+  constructor(
+    private readonly method: string,
+    x0: Float64Array,
+    private readonly callback: ((info: IterationInfo) => void | boolean) | undefined,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.start = { iteration: 0, x: Float64Array.from(x0), fun: NaN, jac: new Float64Array(x0.length).fill(NaN) };
+  }
+
+  elapsed(): number {
+    return performance.now() - this.started;
+  }
+
+  /** The iteration in progress: one past the latest reported iterate. */
+  private inProgress(): number {
+    return this.latest === null ? 0 : this.latest.iteration + 1;
+  }
+
+  aborted(): boolean {
+    return this.signal?.aborted === true;
+  }
+
+  /** Count the evaluation and refuse anything but a finite f with a finite gradient. */
+  evaluated(f: unknown, request: EvaluateRequest): number {
+    this.nfev++;
+    if (typeof f !== 'number') {
+      const hint =
+        f instanceof Promise ? ' (it returned a Promise: use minimizeAsync for an async objective)' : '';
+      throw new InvalidArgumentError(`the objective must return a number f(x); received ${describe(f)}${hint}`);
+    }
+    let bad = Number.isFinite(f) ? '' : `f = ${f}`;
+    if (bad === '') {
+      const g = request.grad;
+      for (let i = 0; i < g.length; i++) {
+        if (!Number.isFinite(g[i])) {
+          bad = `grad[${i}] = ${g[i]}`;
+          break;
+        }
+      }
+    }
+    if (bad !== '') {
+      const iteration = this.inProgress();
+      const message =
+        `${this.method}: the objective returned a non-finite value (${bad}) at iteration ${iteration}, ` +
+        `evaluation ${this.nfev}; the result attached to this error holds the best point reached before it`;
+      throw new NonFiniteObjectiveError(message, {
+        result: this.stopped('numerical_error', message),
+        iteration,
+        evaluation: this.nfev,
+      });
+    }
+    return f;
+  }
+
+  /** Record an accepted iterate; returns true when the callback asked to stop. */
+  iterate(report: IterateReport): boolean {
+    this.latest = report;
+    if (report.comparable && (this.best === null || report.fun < this.best.fun)) {
+      this.best = {
+        iteration: report.iteration,
+        x: Float64Array.from(report.x),
+        fun: report.fun,
+        jac: Float64Array.from(report.jac),
+      };
+    }
+    if (!report.notify) return false;
+    const elapsed = this.elapsed();
+    const row: IterationRecord = {
+      iteration: report.iteration,
+      fun: report.fun,
+      gradNorm: report.gradNorm,
+      nfev: this.nfev,
+      elapsed,
+    };
+    if (report.epoch !== undefined) row.epoch = report.epoch;
+    this.history.push(row);
+    if (this.callback === undefined || report.iteration === 0) return false;
+    const info: IterationInfo = { ...row, x: report.x };
+    if (report.step !== undefined) info.step = report.step;
+    if (report.event !== undefined) info.event = report.event;
+    return this.callback(info) === true;
+  }
+
+  /** The normal end: the method's own outcome plus the counts. */
+  finish(outcome: MethodOutcome): OptimizeResult {
+    return this.build(outcome.status, outcome.message, outcome, outcome.nit);
+  }
+
+  /** An end imposed from outside the method (abort, callback, non-finite objective). */
+  stopped(status: Status, message: string): OptimizeResult {
+    const nit = this.latest?.iteration ?? 0;
+    const latest = this.latest;
+    let keep: Keep;
+    if (status === 'callback_stop' && latest !== null) keep = this.keepLatest(latest);
+    else if (this.best !== null) keep = this.best;
+    else if (latest !== null) keep = this.keepLatest(latest);
+    else keep = this.start;
+    return this.build(status, message, keep, nit);
+  }
+
+  private keepLatest(r: IterateReport): Keep {
+    const snap = r.snapshot?.();
+    return {
+      iteration: r.iteration,
+      x: Float64Array.from(r.x),
+      fun: snap?.fun ?? r.fun,
+      jac: Float64Array.from(snap?.jac ?? r.jac),
+      state: snap?.state,
+    };
+  }
+
+  abortMessage(): string {
+    const at = this.best ?? this.latest;
+    return (
+      `${this.method}: aborted by the signal after ${this.nfev} evaluations; ` +
+      (at === null ? 'no iterate was completed, returning x0' : `returning the point of iteration ${at.iteration}`)
+    );
+  }
+
+  callbackMessage(): string {
+    return `${this.method}: stopped by the callback at iteration ${this.latest?.iteration ?? 0}`;
+  }
+
+  private build(
+    status: Status,
+    message: string,
+    at: { x: Float64Array; fun: number; jac: Float64Array; state?: unknown },
+    nit: number,
+  ): OptimizeResult {
+    const result: OptimizeResult = {
+      x: at.x,
+      fun: at.fun,
+      jac: at.jac,
+      nit,
+      nfev: this.nfev,
+      success: status === 'converged' || status === 'epochs_completed',
+      status,
+      message,
+      method: this.method,
+      elapsed: this.elapsed(),
+      history: this.history,
+    };
+    if (at.state !== undefined) result.state = at.state;
+    return result;
+  }
+}
+
+/** Run a method to the end, evaluating synchronously. */
+export function driveSync(run: MethodRun, fun: Objective, tracker: RunTracker): OptimizeResult {
+  let answer = NaN;
+  for (;;) {
+    const next = run.next(answer);
+    if (next.done) return tracker.finish(next.value);
+    const event = next.value;
+    if (event.kind === 'evaluate') {
+      if (tracker.aborted()) return tracker.stopped('aborted', tracker.abortMessage());
+      answer = tracker.evaluated(fun(event.x, event.grad, event.rows), event);
+    } else {
+      answer = NaN;
+      if (tracker.iterate(event)) return tracker.stopped('callback_stop', tracker.callbackMessage());
+    }
+  }
+}
+
+/**
+ * Run a method to the end, awaiting each evaluation (a sync objective works too). An abort that happens during
+ * an evaluation takes effect when that evaluation has completed.
+ */
+export async function driveAsync(
+  run: MethodRun,
+  fun: Objective | AsyncObjective,
+  tracker: RunTracker,
+): Promise<OptimizeResult> {
+  let answer = NaN;
+  for (;;) {
+    const next = run.next(answer);
+    if (next.done) return tracker.finish(next.value);
+    const event = next.value;
+    if (event.kind === 'evaluate') {
+      if (tracker.aborted()) return tracker.stopped('aborted', tracker.abortMessage());
+      answer = tracker.evaluated(await fun(event.x, event.grad, event.rows), event);
+    } else {
+      answer = NaN;
+      if (tracker.iterate(event)) return tracker.stopped('callback_stop', tracker.callbackMessage());
+    }
+  }
+}
+
+// ---------------------------------------------------------------- what methods use to talk to the driver
+
+/** Ask the driver for f(x) (∇f lands in `grad`). Use as `const f = yield* evaluate(x, grad)`. */
+export function* evaluate(
+  x: Float64Array,
+  grad: Float64Array,
+  rows?: Uint32Array,
+): Generator<EvaluateRequest, number, number> {
+  const request: EvaluateRequest = { kind: 'evaluate', x, grad };
+  if (rows !== undefined) request.rows = rows;
+  return yield request;
+}
+
+/** Tell the driver about an accepted iterate. Use as `yield* report({...})`. */
+export function* report(info: Omit<IterateReport, 'kind'>): Generator<IterateReport, void, number> {
+  yield { kind: 'iterate', ...info };
+}

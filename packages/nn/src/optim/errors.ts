@@ -1,0 +1,21 @@
+import { NumericalError } from '../errors.js';
+import type { OptimizeResult } from './types.js';
+
+/**
+ * The objective returned NaN or ±Infinity (as f or as any gradient entry). Thrown by `minimize` and
+ * `minimizeAsync`; nothing is lost: `.result` is the best point reached before it (status 'numerical_error').
+ * `iteration` is the iteration in progress (1 = the first step; 0 = while evaluating x0) and `evaluation` the
+ * 1-based number of the offending objective call.
+ */
+export class NonFiniteObjectiveError extends NumericalError {
+  readonly result: OptimizeResult;
+  readonly iteration: number;
+  readonly evaluation: number;
+
+  constructor(message: string, details: { result: OptimizeResult; iteration: number; evaluation: number }) {
+    super(message);
+    this.result = details.result;
+    this.iteration = details.iteration;
+    this.evaluation = details.evaluation;
+  }
+}

@@ -1,0 +1,73 @@
+import { InvalidArgumentError } from '../errors.js';
+import { driveAsync, driveSync, RunTracker } from './driver.js';
+import { describe, mergeOptions } from './options.js';
+import { methodNames, optimizerFor } from './registry.js';
+import type { AsyncObjective, MethodRun, MinimizeOptions, Objective, OptimizeResult } from './types.js';
+
+/**
+ * Minimise `fun` from `x0` with one of the registered methods ('tnc', 'cg', 'lbfgs', 'adam', 'sgd').
+ *
+ * `fun` is fused (returns f, writes ∇f). `x0` is not modified. Method options are merged over the method's
+ * defaults; unknown keys throw InvalidArgumentError. The callback runs after each iteration (return true to stop);
+ * the signal is checked before every evaluation. A NaN/±Infinity from `fun` throws NonFiniteObjectiveError,
+ * whose `.result` holds the best point reached. Everything else ends in an OptimizeResult with a `status`.
+ */
+export function minimize(fun: Objective, x0: Float64Array, options: MinimizeOptions): OptimizeResult {
+  const { run, tracker } = prepare(fun, x0, options);
+  return driveSync(run, fun, tracker);
+}
+
+/** The same as {@link minimize} for an objective that returns a Promise (a sync objective is accepted too). */
+export async function minimizeAsync(
+  fun: Objective | AsyncObjective,
+  x0: Float64Array,
+  options: MinimizeOptions,
+): Promise<OptimizeResult> {
+  const { run, tracker } = prepare(fun, x0, options);
+  return driveAsync(run, fun, tracker);
+}
+
+function prepare(
+  fun: unknown,
+  x0: unknown,
+  options: MinimizeOptions,
+): { run: MethodRun; tracker: RunTracker } {
+  if (typeof fun !== 'function') {
+    throw new InvalidArgumentError(`fun must be a function (x, grad, rows?) => f; received ${describe(fun)}`);
+  }
+  if (!(x0 instanceof Float64Array) || x0.length === 0) {
+    throw new InvalidArgumentError(`x0 must be a non-empty Float64Array; received ${describe(x0)}`);
+  }
+  for (let i = 0; i < x0.length; i++) {
+    if (!Number.isFinite(x0[i])) {
+      throw new InvalidArgumentError(`x0 must be finite; received x0[${i}] = ${x0[i]}`);
+    }
+  }
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError(`options must be an object { method, options?, callback?, signal? }; received ${describe(options)}`);
+  }
+  const known = ['method', 'options', 'callback', 'signal'];
+  const unknown = Object.keys(options).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `unknown minimize option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; ` +
+        `valid options are: ${known.join(', ')} (method-specific settings go in options.options)`,
+    );
+  }
+  const optimizer = optimizerFor(options.method);
+  if (optimizer === undefined) {
+    throw new InvalidArgumentError(
+      `options.method must be one of ${methodNames().map((m) => `'${m}'`).join(', ')}; received ${describe(options.method)}`,
+    );
+  }
+  if (options.callback !== undefined && typeof options.callback !== 'function') {
+    throw new InvalidArgumentError(`options.callback must be a function; received ${describe(options.callback)}`);
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError(`options.signal must be an AbortSignal; received ${describe(options.signal)}`);
+  }
+  const merged = mergeOptions(optimizer.name, optimizer.defaults, options.options);
+  optimizer.validate(merged, x0.length);
+  const tracker = new RunTracker(optimizer.name, x0, options.callback, options.signal);
+  return { run: optimizer.run(Float64Array.from(x0), merged), tracker };
+}

@@ -1,0 +1,120 @@
+import { InvalidArgumentError } from '../errors.js';
+
+/** How a received value is shown in an error message. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as Float64Array).length}`;
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * Merge the user's method options over the method's defaults. Unknown keys are rejected, naming them and the
+ * valid ones; keys explicitly set to `undefined` take the default.
+ */
+export function mergeOptions<O extends object>(
+  method: string,
+  defaults: Readonly<O>,
+  given: Record<string, unknown> | undefined,
+): O {
+  if (given === undefined) return { ...defaults };
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) {
+    throw new InvalidArgumentError(`options.options must be an object of ${method} options; received ${describe(given)}`);
+  }
+  const valid = Object.keys(defaults);
+  const unknown = Object.keys(given).filter((k) => !valid.includes(k));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `unknown ${method} option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; ` +
+        `valid options are: ${valid.join(', ')}`,
+    );
+  }
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(given)) if (v !== undefined) merged[k] = v;
+  return merged as O;
+}
+
+interface NumberRule {
+  integer?: boolean;
+  /** value > min */
+  above?: number;
+  /** value ≥ min */
+  atLeast?: number;
+  /** value < max */
+  below?: number;
+  /** value ≤ max */
+  atMost?: number;
+  /** also accept ±Infinity */
+  infinite?: boolean;
+}
+
+/** Throws unless `value` is a number obeying `rule`; the message names `options.<name>`, what and what not. */
+export function checkNumber(method: string, name: string, value: unknown, rule: NumberRule = {}): void {
+  const parts: string[] = [rule.integer ? 'an integer' : rule.infinite ? 'a number' : 'a finite number'];
+  if (rule.above !== undefined) parts.push(`> ${rule.above}`);
+  if (rule.atLeast !== undefined) parts.push(`≥ ${rule.atLeast}`);
+  if (rule.below !== undefined) parts.push(`< ${rule.below}`);
+  if (rule.atMost !== undefined) parts.push(`≤ ${rule.atMost}`);
+  const ok =
+    typeof value === 'number' &&
+    !Number.isNaN(value) &&
+    (rule.infinite || Number.isFinite(value)) &&
+    (!rule.integer || Number.isSafeInteger(value)) &&
+    (rule.above === undefined || value > rule.above) &&
+    (rule.atLeast === undefined || value >= rule.atLeast) &&
+    (rule.below === undefined || value < rule.below) &&
+    (rule.atMost === undefined || value <= rule.atMost);
+  if (!ok) {
+    throw new InvalidArgumentError(`${method} option '${name}' must be ${parts.join(' ')}; received ${describe(value)}`);
+  }
+}
+
+export function checkBoolean(method: string, name: string, value: unknown): void {
+  if (typeof value !== 'boolean') {
+    throw new InvalidArgumentError(`${method} option '${name}' must be true or false; received ${describe(value)}`);
+  }
+}
+
+export function checkOneOf(method: string, name: string, value: unknown, choices: readonly string[]): void {
+  if (typeof value !== 'string' || !choices.includes(value)) {
+    throw new InvalidArgumentError(
+      `${method} option '${name}' must be one of ${choices.map((c) => `'${c}'`).join(', ')}; received ${describe(value)}`,
+    );
+  }
+}
+
+/**
+ * A per-variable vector option (bounds, scale, offset): `null` (absent), one number for every variable, or an
+ * array / Float64Array of n numbers. Returns a Float64Array of length n or null.
+ */
+export function vectorOption(
+  method: string,
+  name: string,
+  value: unknown,
+  n: number,
+  rule: { allowInfinite?: boolean } = {},
+): Float64Array | null {
+  if (value === null || value === undefined) return null;
+  const bad = (): never => {
+    throw new InvalidArgumentError(
+      `${method} option '${name}' must be null, a number or an array of ${n} numbers` +
+        `${rule.allowInfinite ? ' (±Infinity allowed)' : ' (finite)'}; received ${describe(value)}`,
+    );
+  };
+  let out: Float64Array;
+  if (typeof value === 'number') out = new Float64Array(n).fill(value);
+  else if (Array.isArray(value) || value instanceof Float64Array) {
+    if (value.length !== n) bad();
+    out = Float64Array.from(value as ArrayLike<number>);
+  } else return bad();
+  for (let i = 0; i < n; i++) {
+    const v = out[i];
+    if (typeof v !== 'number' || Number.isNaN(v) || (!rule.allowInfinite && !Number.isFinite(v))) bad();
+  }
+  return out;
+}

@@ -1,0 +1,139 @@
+/**
+ * TNC's variable scaling and active set. TNC works on scaled variables xs = (x − offset) / scale, and keeps for
+ * each variable a pivot: 0 = free, −1 = held at its lower bound, +1 = held at its upper bound, 2 = constant
+ * (scale 0 or lower = upper). Held variables do not move: their components of the gradient, of the CG vectors and
+ * of the search direction are zeroed ("projected").
+ */
+export const FREE = 0;
+export const AT_LOWER = -1;
+export const AT_UPPER = 1;
+export const CONSTANT = 2;
+
+/** How close (relative) to a bound counts as on it. */
+function boundTolerance(bound: number): number {
+  return Number.EPSILON * 10 * (Math.abs(bound) + 1);
+}
+
+export class ScaledBox {
+  constructor(
+    readonly lower: Float64Array,
+    readonly upper: Float64Array,
+    readonly xscale: Float64Array,
+    readonly xoffset: Float64Array,
+  ) {}
+
+  /** x = xs·scale + offset, clamped into the bounds. */
+  unscale(xs: Float64Array, out: Float64Array): Float64Array {
+    for (let i = 0; i < out.length; i++) {
+      const v = xs[i] * this.xscale[i] + this.xoffset[i];
+      out[i] = v < this.lower[i] ? this.lower[i] : v > this.upper[i] ? this.upper[i] : v;
+    }
+    return out;
+  }
+
+  /** xs = (x − offset) / scale (constant variables keep their raw value; they never move). */
+  scale(x: Float64Array, out: Float64Array): Float64Array {
+    for (let i = 0; i < out.length; i++) {
+      out[i] = this.xscale[i] > 0 ? (x[i] - this.xoffset[i]) / this.xscale[i] : x[i];
+    }
+    return out;
+  }
+
+  /** The gradient with respect to the scaled variables, times the f scale: g·scale·fscale. */
+  scaleGradient(g: Float64Array, fscale: number, out: Float64Array): Float64Array {
+    for (let i = 0; i < out.length; i++) out[i] = g[i] * (this.xscale[i] * fscale);
+    return out;
+  }
+
+  /** Pivots for a starting point: which variables sit on a bound (or are constant). */
+  initialPivots(xs: Float64Array, pivot: Int8Array): void {
+    for (let i = 0; i < pivot.length; i++) {
+      if (this.xscale[i] === 0) {
+        pivot[i] = CONSTANT;
+        continue;
+      }
+      const x = xs[i] * this.xscale[i] + this.xoffset[i];
+      const lo = this.lower[i];
+      const up = this.upper[i];
+      if (lo !== -Infinity && x - lo <= boundTolerance(lo)) pivot[i] = AT_LOWER;
+      else if (up !== Infinity && up - x <= boundTolerance(up)) pivot[i] = AT_UPPER;
+      else pivot[i] = FREE;
+    }
+  }
+
+  /** The largest step ≤ `step` along `dir` that keeps every free variable inside its bounds. */
+  maxStep(step: number, xs: Float64Array, dir: Float64Array, pivot: Int8Array): number {
+    for (let i = 0; i < xs.length; i++) {
+      if (pivot[i] !== FREE || dir[i] === 0) continue;
+      if (dir[i] < 0) {
+        const room = (this.lower[i] - this.xoffset[i]) / this.xscale[i] - xs[i];
+        if (room > step * dir[i]) step = room / dir[i];
+      } else {
+        const room = (this.upper[i] - this.xoffset[i]) / this.xscale[i] - xs[i];
+        if (room < step * dir[i]) step = room / dir[i];
+      }
+    }
+    return step;
+  }
+
+  /** Hold every free variable that the step `dir` has pushed onto a bound; true if any was added. */
+  holdReachedBounds(xs: Float64Array, dir: Float64Array, pivot: Int8Array): boolean {
+    let added = false;
+    for (let i = 0; i < xs.length; i++) {
+      if (pivot[i] !== FREE || dir[i] === 0) continue;
+      const x = xs[i] * this.xscale[i] + this.xoffset[i];
+      if (dir[i] < 0) {
+        const lo = this.lower[i];
+        if (lo !== -Infinity && x - lo <= boundTolerance(lo)) {
+          pivot[i] = AT_LOWER;
+          xs[i] = (lo - this.xoffset[i]) / this.xscale[i];
+          added = true;
+        }
+      } else {
+        const up = this.upper[i];
+        if (up !== Infinity && up - x <= boundTolerance(up)) {
+          pivot[i] = AT_UPPER;
+          xs[i] = (up - this.xoffset[i]) / this.xscale[i];
+          added = true;
+        }
+      }
+    }
+    return added;
+  }
+}
+
+/** Zero the held components of v. */
+export function project(v: Float64Array, pivot: Int8Array): Float64Array {
+  for (let i = 0; i < v.length; i++) if (pivot[i] !== FREE) v[i] = 0;
+  return v;
+}
+
+/**
+ * Release the held variable whose Lagrange multiplier has the wrong sign by the largest margin (the gradient
+ * pushes it back inside), but only once progress on the current face has stalled: when the last step reduced f
+ * by less than half of what the directional derivative promised, or the projected gradient is already small.
+ */
+export function releaseOneBound(
+  oldSlope: number,
+  gnorm: number,
+  gtolScaled: number,
+  f: number,
+  fAtLastChange: number,
+  g: Float64Array,
+  pivot: Int8Array,
+): boolean {
+  if (fAtLastChange - f <= oldSlope * -0.5 && gnorm > gtolScaled) return false;
+  let worst = -1;
+  let most = 0;
+  for (let i = 0; i < g.length; i++) {
+    if (pivot[i] === CONSTANT) continue;
+    const multiplier = -pivot[i] * g[i];
+    if (multiplier < most) {
+      most = multiplier;
+      worst = i;
+    }
+  }
+  if (worst === -1) return false;
+  pivot[worst] = FREE;
+  return true;
+}

@@ -1,0 +1,495 @@
+import { InvalidArgumentError } from '../errors.js';
+import { evaluate, report } from './driver.js';
+import { checkNumber, vectorOption } from './options.js';
+import { FREE, project, releaseOneBound, ScaledBox } from './tnc-bounds.js';
+import { StepSearch } from './tnc-linesearch.js';
+import {
+  applyInverse,
+  initialDiagonal,
+  newMemory,
+  type QuasiNewtonMemory,
+  updateDiagonal,
+} from './tnc-preconditioner.js';
+import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from './types.js';
+import { dot, norm2 } from './vector.js';
+
+/**
+ * Truncated Newton (TNC), after Stephen G. Nash's TNBC as shipped in scipy.optimize (method='TNC').
+ *
+ * Each outer iteration solves the Newton equations H p = −g approximately by preconditioned conjugate gradients
+ * (at most `maxCGit` steps), where every Hessian-vector product H v is a forward difference of gradients
+ * (∇f(x + δv) − ∇f(x)) / δ — one objective evaluation each, counted in nfev. The preconditioner is a two-pair
+ * self-scaled BFGS update of a diagonal (see tnc-preconditioner.ts). The step along p is chosen by Gill & Murray's
+ * safeguarded cubic line search (tnc-linesearch.ts), bounded by `stepmx`. Variables are scaled as in scipy
+ * (1 + |x0| and offset x0 when unbounded; (up − low) and the midpoint when boxed), f is rescaled by 1/‖g‖ when
+ * |log10 ‖g‖| > `rescale`, and optional bounds are handled by an active set.
+ *
+ * Options and their defaults are scipy's (a negative value means "choose automatically"):
+ *   maxfun    null → max(100, 10·n)   budget of evaluations (line searches AND Hessian-vector products):
+ *                                      nfev ≤ maxfun always holds
+ *   maxCGit   −1   → max(1, min(50, ⌊n/2⌋))  CG steps (= Hessian-vector products) per iteration; 0 → p = −g
+ *   eta       −1   → 0.25           line-search curvature parameter (|φ'(α)| ≤ η|φ'(0)|)
+ *   stepmx    0    → 10             largest step in scaled variables (grows ×100 when reached)
+ *   accuracy  0    → √ε             relative precision of the finite differences
+ *   fmin      0                     an estimate of min f, used for the first trial step
+ *   ftol      −1   → accuracy       stop when |f_k − f_{k−1}| ≤ ftol (scaled f)
+ *   xtol      −1   → √ε             stop when ‖x_k − x_{k−1}‖ ≤ xtol (scaled x)
+ *   gtol      −1   → 0.01·√accuracy stop when the projected scaled gradient norm ≤ gtol (scipy's pgtol)
+ *   rescale   −1   → 1.3
+ *   lower, upper   null, a number, or n numbers (±Infinity allowed): bounds
+ *   scale, offset  null or n numbers: override the variable scaling
+ *
+ * Departures from scipy's C code, all in edge cases: a variable that starts on its upper bound is held there from
+ * the start (as one on its lower bound is); a direction component is checked only against the bound it moves
+ * toward; the first trial step uses fmin·fscale (scipy divides). Resuming: call again with x0 = result.x — the
+ * quasi-Newton memory and the f scaling start afresh.
+ */
+export interface TncOptions {
+  maxfun: number | null;
+  maxCGit: number;
+  eta: number;
+  stepmx: number;
+  accuracy: number;
+  fmin: number;
+  ftol: number;
+  xtol: number;
+  gtol: number;
+  rescale: number;
+  lower: number | ArrayLike<number> | null;
+  upper: number | ArrayLike<number> | null;
+  scale: ArrayLike<number> | null;
+  offset: ArrayLike<number> | null;
+}
+
+const defaults: TncOptions = {
+  maxfun: null,
+  maxCGit: -1,
+  eta: -1,
+  stepmx: 0,
+  accuracy: 0,
+  fmin: 0,
+  ftol: -1,
+  xtol: -1,
+  gtol: -1,
+  rescale: -1,
+  lower: null,
+  upper: null,
+  scale: null,
+  offset: null,
+};
+
+const EPS = Number.EPSILON;
+const RTEPS = Math.sqrt(EPS);
+
+const MESSAGES = {
+  localMinimum: 'Local minimum reached (|pg| ~= 0)',
+  fConverged: 'Converged (|f_n-f_(n-1)| ~= 0)',
+  xConverged: 'Converged (|x_n-x_(n-1)| ~= 0)',
+  maxfun: 'Max. number of function evaluations reached',
+  lineSearch: 'Linear search failed',
+  constant: 'All lower bounds are equal to the upper bounds',
+  noProgress: 'Unable to progress',
+} as const;
+
+function validate(o: TncOptions, n: number): void {
+  if (o.maxfun !== null) checkNumber('tnc', 'maxfun', o.maxfun, { integer: true, atLeast: 1 });
+  checkNumber('tnc', 'maxCGit', o.maxCGit, { integer: true });
+  for (const name of ['eta', 'stepmx', 'accuracy', 'fmin', 'ftol', 'xtol', 'gtol', 'rescale'] as const) {
+    checkNumber('tnc', name, o[name]);
+  }
+  const lower = vectorOption('tnc', 'lower', o.lower, n, { allowInfinite: true });
+  const upper = vectorOption('tnc', 'upper', o.upper, n, { allowInfinite: true });
+  if (lower && upper) {
+    for (let i = 0; i < n; i++) {
+      if (lower[i] > upper[i]) {
+        throw new InvalidArgumentError(
+          `tnc options 'lower'/'upper' are infeasible: lower[${i}] = ${lower[i]} > upper[${i}] = ${upper[i]}`,
+        );
+      }
+    }
+  }
+  vectorOption('tnc', 'scale', o.scale, n);
+  vectorOption('tnc', 'offset', o.offset, n);
+}
+
+/** scipy's rules for the automatic values. */
+function resolve(o: TncOptions, n: number) {
+  let maxCGit = o.maxCGit;
+  if (maxCGit < 0) maxCGit = Math.max(1, Math.min(50, Math.floor(n / 2)));
+  if (maxCGit > n) maxCGit = n;
+  const accuracy = o.accuracy <= EPS ? RTEPS : o.accuracy;
+  return {
+    maxfun: o.maxfun ?? Math.max(100, 10 * n),
+    maxCGit,
+    eta: o.eta < 0 || o.eta >= 1 ? 0.25 : o.eta,
+    stepmx: o.stepmx < RTEPS * 10 ? 10 : o.stepmx,
+    accuracy,
+    fmin: o.fmin,
+    ftol: o.ftol < 0 ? accuracy : o.ftol,
+    xtol: o.xtol < 0 ? RTEPS : o.xtol,
+    gtol: o.gtol < 0 ? 1e-2 * Math.sqrt(accuracy) : o.gtol,
+    rescale: o.rescale < 0 ? 1.3 : o.rescale,
+  };
+}
+
+/** Bounds and the scaled coordinates (scipy's choice unless `scale`/`offset` are given). */
+function scaledBox(o: TncOptions, x0: Float64Array): ScaledBox {
+  const n = x0.length;
+  const lower = vectorOption('tnc', 'lower', o.lower, n, { allowInfinite: true }) ?? new Float64Array(n).fill(-Infinity);
+  const upper = vectorOption('tnc', 'upper', o.upper, n, { allowInfinite: true }) ?? new Float64Array(n).fill(Infinity);
+  const scale = vectorOption('tnc', 'scale', o.scale, n);
+  const offset = vectorOption('tnc', 'offset', o.offset, n);
+  const xscale = new Float64Array(n);
+  const xoffset = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (x0[i] < lower[i]) x0[i] = lower[i];
+    else if (x0[i] > upper[i]) x0[i] = upper[i];
+    if (scale !== null) {
+      xscale[i] = Math.abs(scale[i]);
+      if (xscale[i] === 0) xoffset[i] = lower[i] = upper[i] = x0[i];
+      else xoffset[i] = x0[i];
+    } else if (lower[i] !== -Infinity && upper[i] !== Infinity) {
+      xscale[i] = upper[i] - lower[i];
+      xoffset[i] = (upper[i] + lower[i]) * 0.5;
+    } else {
+      xscale[i] = 1 + Math.abs(x0[i]);
+      xoffset[i] = x0[i];
+    }
+    if (offset !== null) xoffset[i] = offset[i];
+  }
+  return new ScaledBox(lower, upper, xscale, xoffset);
+}
+
+function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, MethodOutcome, number> {
+  const n = x0.length;
+  const box = scaledBox(options, x0); // also clamps x0 into the bounds
+  const o = resolve(options, n);
+
+  let nfev = 0;
+  const x = Float64Array.from(x0); // the current point, unscaled
+  const gfull = new Float64Array(n); // ∇f(x), unscaled
+  let fRaw = yield* evaluate(x, gfull);
+  nfev++;
+
+  const pivot = new Int8Array(n);
+  const outcome = (status: Status, message: string, nit: number): MethodOutcome => ({
+    x: Float64Array.from(x),
+    fun: fRaw,
+    jac: Float64Array.from(gfull),
+    nit,
+    status,
+    message,
+  });
+  const projectedNorm = (g: Float64Array): number => {
+    let s = 0;
+    for (let i = 0; i < n; i++) if (pivot[i] === FREE) s += g[i] * g[i];
+    return Math.sqrt(s);
+  };
+
+  yield* report({ iteration: 0, x, fun: fRaw, jac: gfull, gradNorm: norm2(gfull), comparable: true, notify: true });
+  let constants = 0;
+  for (let i = 0; i < n; i++) if (box.xscale[i] === 0 || box.lower[i] === box.upper[i]) constants++;
+  if (constants === n) return outcome('no_progress', MESSAGES.constant, 0);
+
+  // ------------------------------------------------------------ state in scaled variables
+  let fscale = 1;
+  const xs = box.scale(x, new Float64Array(n));
+  let f = fRaw * fscale;
+  const g = box.scaleGradient(gfull, fscale, new Float64Array(n));
+  box.initialPivots(xs, pivot);
+  for (let i = 0; i < n; i++) if (-pivot[i] * g[i] < 0) pivot[i] = FREE; // the gradient points inside: free it
+  project(g, pivot);
+  let gnorm = norm2(g);
+  let fAtLastConstraintChange = f;
+  let fAtLastReset = f;
+
+  const mem: QuasiNewtonMemory = newMemory(n);
+  let stepmx = o.stepmx;
+  let difnew = 0;
+  let epsred = 0.05;
+  let icycle = n - 1;
+  let newcon = true;
+  let alpha = 0;
+  let niter = 0;
+
+  const pk = new Float64Array(n);
+  const oldg = new Float64Array(n);
+  const temp = new Float64Array(n);
+  const xTrial = new Float64Array(n);
+  const gTrial = new Float64Array(n);
+
+  for (;;) {
+    if (norm2(g) <= o.gtol * fscale) return outcome('converged', MESSAGES.localMinimum, niter);
+    if (nfev >= o.maxfun) return outcome('max_evaluations', MESSAGES.maxfun, niter);
+
+    // Keep f on a scale where ‖g‖ ≈ 1, forgetting the preconditioner when it changes.
+    const gn = norm2(g);
+    if (gn > EPS && Math.abs(Math.log10(gn)) > o.rescale) {
+      const factor = 1 / gn;
+      f *= factor;
+      fscale *= factor;
+      gnorm *= factor;
+      fAtLastConstraintChange *= factor;
+      fAtLastReset *= factor;
+      difnew *= factor;
+      for (let i = 0; i < n; i++) g[i] *= factor;
+      mem.diagb.fill(1);
+      mem.upd1 = true;
+      icycle = n - 1;
+      newcon = true;
+    }
+
+    temp.set(xs);
+    const xnorm = norm2(project(temp, pivot));
+    const nfevBefore = nfev;
+
+    // ---------------------------------------------------------- search direction by truncated PCG
+    yield* newtonDirection(pk, g, gnorm, xnorm);
+
+    if (!newcon) {
+      if (!mem.lreset) {
+        for (let i = 0; i < n; i++) {
+          mem.sr[i] += mem.sk[i];
+          mem.yr[i] += mem.yk[i];
+        }
+        icycle++;
+      } else {
+        mem.sr.set(mem.sk);
+        mem.yr.set(mem.yk);
+        fAtLastReset = f;
+        icycle = 1;
+      }
+    }
+
+    oldg.set(g);
+    const oldf = f;
+    const oldSlope = dot(pk, g);
+    const unconstrainedMax = stepmx / (norm2(pk) + EPS);
+    const spe = box.maxStep(unconstrainedMax, xs, pk, pivot);
+
+    // ---------------------------------------------------------- line search
+    if (spe > 0) {
+      alpha = initialStep(f, o.fmin * fscale, oldSlope, spe);
+      const ls = yield* lineSearch(spe);
+      if (ls === 'fail') return outcome('line_search_failed', MESSAGES.lineSearch, niter);
+      if (alpha >= 0.9 * unconstrainedMax) stepmx *= 1e2;
+      if (alpha - spe >= -EPS * 10) newcon = true;
+      else {
+        if (ls === 'maxfun') return outcome('max_evaluations', MESSAGES.maxfun, niter);
+        newcon = false;
+      }
+    } else {
+      newcon = true;
+    }
+
+    if (newcon) {
+      if (!box.holdReachedBounds(xs, pk, pivot) && nfev === nfevBefore) {
+        return outcome('no_progress', MESSAGES.noProgress, niter);
+      }
+      fAtLastConstraintChange = f;
+    }
+
+    niter++;
+    box.unscale(xs, x);
+    yield* report({
+      iteration: niter,
+      x,
+      fun: fRaw,
+      jac: gfull,
+      gradNorm: projectedNorm(gfull),
+      comparable: true,
+      notify: true,
+    });
+
+    const difold = difnew;
+    difnew = oldf - f;
+    if (icycle === 1) {
+      // First step of a new cycle: adapt the reduction factor of the resetting test.
+      if (difnew > difold * 2) epsred += epsred;
+      if (difnew < difold * 0.5) epsred *= 0.5;
+    }
+
+    box.scaleGradient(gfull, fscale, g);
+    temp.set(g);
+    gnorm = norm2(project(temp, pivot));
+    const released = releaseOneBound(oldSlope, gnorm, o.gtol * fscale, f, fAtLastConstraintChange, g, pivot);
+    if (released) {
+      temp.set(g);
+      gnorm = norm2(project(temp, pivot));
+      fAtLastConstraintChange = f;
+    }
+
+    if (!released && !newcon) {
+      if (Math.abs(difnew) <= o.ftol * fscale) return outcome('converged', MESSAGES.fConverged, niter);
+      if (alpha * norm2(pk) <= o.xtol) return outcome('converged', MESSAGES.xConverged, niter);
+    }
+
+    project(g, pivot);
+
+    if (!newcon) {
+      // Remember the step and the gradient change for the preconditioner.
+      for (let i = 0; i < n; i++) {
+        mem.yk[i] = g[i] - oldg[i];
+        mem.sk[i] = alpha * pk[i];
+      }
+      mem.yksk = dot(mem.yk, mem.sk);
+      if (icycle === n - 1 || difnew < epsred * (fAtLastReset - f)) mem.lreset = true;
+      else {
+        mem.yrsr = dot(mem.yr, mem.sr);
+        mem.lreset = mem.yrsr <= 0;
+      }
+      mem.upd1 = false;
+    }
+  }
+
+  /**
+   * Approximately solve H·p = −g by preconditioned CG, stopping on negative curvature, when the quadratic
+   * model stops improving (Nash's test), after maxCGit steps, or when one evaluation is all that is left.
+   * Writes p into `zsol`.
+   */
+  function* newtonDirection(
+    zsol: Float64Array,
+    grad: Float64Array,
+    rhsnrm: number,
+    xnorm: number,
+  ): Generator<MethodEvent, void, number> {
+    if (o.maxCGit === 0) {
+      for (let i = 0; i < n; i++) zsol[i] = -grad[i];
+      project(zsol, pivot);
+      return;
+    }
+    const tol = 1e-12;
+    let qold = 0;
+    let rzold = 0;
+    const r = new Float64Array(n);
+    const v = new Float64Array(n);
+    const zk = new Float64Array(n);
+    const emat = new Float64Array(n);
+    const Hv = new Float64Array(n);
+    initialDiagonal(mem, emat);
+    for (let i = 0; i < n; i++) {
+      r[i] = -grad[i];
+      zsol[i] = 0;
+    }
+    const delta = o.accuracy * (xnorm + 1);
+
+    for (let k = 0; k < o.maxCGit; k++) {
+      project(r, pivot);
+      applyInverse(mem, r, zk);
+      project(zk, pivot);
+      const rz = dot(r, zk);
+      if (rz / rhsnrm < tol || nfev >= o.maxfun - 1) {
+        if (k === 0) {
+          for (let i = 0; i < n; i++) zsol[i] = -grad[i];
+          project(zsol, pivot);
+        }
+        break;
+      }
+      const beta = k === 0 ? 0 : rz / rzold;
+      for (let i = 0; i < n; i++) v[i] = zk[i] + beta * v[i];
+      project(v, pivot);
+
+      // H·v by a forward difference of gradients.
+      for (let i = 0; i < n; i++) temp[i] = xs[i] + delta * v[i];
+      box.unscale(temp, xTrial);
+      yield* evaluate(xTrial, Hv);
+      nfev++;
+      box.scaleGradient(Hv, fscale, Hv);
+      for (let i = 0; i < n; i++) {
+        Hv[i] = (Hv[i] - grad[i]) * (1 / delta);
+        if (box.xscale[i] === 0) Hv[i] = 0;
+      }
+      project(Hv, pivot);
+
+      const vHv = dot(v, Hv);
+      if (vHv / rhsnrm < tol) {
+        // Negative or vanishing curvature: on the first step fall back to −M⁻¹g.
+        if (k === 0) {
+          applyInverse(mem, grad, zsol);
+          for (let i = 0; i < n; i++) zsol[i] = -zsol[i];
+          project(zsol, pivot);
+        }
+        break;
+      }
+      updateDiagonal(emat, v, Hv, r);
+
+      const step = rz / vHv;
+      for (let i = 0; i < n; i++) {
+        zsol[i] += step * v[i];
+        r[i] -= step * Hv[i];
+      }
+      const gtp = dot(zsol, grad);
+      const qnew = (gtp + dot(r, zsol)) * 0.5;
+      if ((k + 1) * (1 - qold / qnew) <= 0.5) break; // the quadratic model has stopped improving
+      if (gtp > 0) {
+        // Not a descent direction any more: undo the last step.
+        for (let i = 0; i < n; i++) zsol[i] -= step * v[i];
+        break;
+      }
+      qold = qnew;
+      rzold = rz;
+    }
+    mem.diagb.set(emat);
+  }
+
+  /**
+   * Search along pk from xs for at most `xbnd` (scaled step length). On success moves xs, x, f, fRaw, gfull and
+   * sets alpha; on 'maxfun'/'fail' only alpha (the best step seen) changes.
+   */
+  function* lineSearch(xbnd: number): Generator<MethodEvent, 'ok' | 'maxfun' | 'fail', number> {
+    box.scaleGradient(gfull, fscale, temp);
+    const g0 = dot(temp, pk);
+    temp.set(xs);
+    const xnorm = norm2(project(temp, pivot));
+    const pe = norm2(pk) + EPS;
+    const search = new StepSearch({
+      reltol: (RTEPS * (xnorm + 1)) / pe,
+      abstol: (-EPS * (1 + Math.abs(f))) / (g0 - EPS),
+      tnytol: (EPS * (xnorm + 1)) / pe,
+      fpresn: o.ftol,
+      eta: o.eta,
+      xbnd,
+      u: alpha,
+      f0: f,
+      g0,
+    });
+    let verdict = search.start();
+    let bestRaw = fRaw;
+    const bestGrad = new Float64Array(n);
+    let trials = 0;
+    while (verdict === 'evaluate') {
+      if (++trials > 64 || nfev >= o.maxfun) break;
+      const ualpha = search.xmin + search.u;
+      for (let i = 0; i < n; i++) temp[i] = xs[i] + ualpha * pk[i];
+      box.unscale(temp, xTrial);
+      const fuRaw = yield* evaluate(xTrial, gTrial);
+      nfev++;
+      box.scaleGradient(gTrial, fscale, temp);
+      verdict = search.next(fuRaw * fscale, dot(temp, pk));
+      if (search.xmin === ualpha) {
+        bestRaw = fuRaw;
+        bestGrad.set(gTrial);
+      }
+    }
+    alpha = search.xmin;
+    if (verdict === 'ok') {
+      f = search.fmin;
+      fRaw = bestRaw;
+      for (let i = 0; i < n; i++) xs[i] += alpha * pk[i];
+      gfull.set(bestGrad);
+      return 'ok';
+    }
+    if (trials > 64 || verdict !== 'evaluate') return 'fail';
+    return 'maxfun';
+  }
+}
+
+/** The first trial step: 1, or the step at which a quadratic would reach the estimate fmin; at most smax. */
+function initialStep(f: number, fmin: number, slope: number, smax: number): number {
+  const d = Math.abs(f - fmin);
+  let alpha = 1;
+  if (d * 2 <= -slope && d >= EPS) alpha = (d * -2) / slope;
+  return alpha >= smax ? smax : alpha;
+}
+
+export const tnc: OptimizerMethod<TncOptions> = { name: 'tnc', defaults, validate, run };
