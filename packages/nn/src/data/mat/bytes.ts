@@ -39,19 +39,21 @@ export class ByteSource {
   }
 
   /**
-   * Throw unless `n` bytes starting at `pos` lie inside [0, end). Running past `end` is corruption when `end` is an
-   * enclosing element's end, and truncation (for the file) when it is the end of the source.
+   * Throw unless `n` bytes starting at `pos` are available. With `end`, they must lie before the end of the
+   * enclosing element (running past it is corruption); without, before the end of this source (running past the
+   * end of the file is truncation). `at` is the position to report (default `pos`).
    */
-  need(pos: number, n: number, what: string, end = this.length, variable?: string): void {
-    if (Number.isSafeInteger(pos) && Number.isSafeInteger(n) && pos >= 0 && n >= 0 && pos + n <= end) return;
-    const limit = Math.min(end, this.length);
+  need(pos: number, n: number, what: string, end?: number, variable?: string, at = pos): void {
+    const limit = end === undefined ? this.length : Math.min(end, this.length);
+    if (Number.isSafeInteger(pos) && Number.isSafeInteger(n) && pos >= 0 && n >= 0 && pos + n <= limit) return;
     const remain = Math.max(0, limit - pos);
-    const code: MatErrorCode = end >= this.length ? this.shortCode : 'ERR_MAT_CORRUPT';
-    const container = end >= this.length ? (this.compressedAt === undefined ? 'the file' : 'the inflated element') : 'its enclosing element';
-    throw new MatFileError(code, `${what} needs ${n} bytes but ${container} has ${remain} left`, {
-      variable,
-      offset: this.fileOffset(pos),
-    });
+    const inFile = end === undefined && this.compressedAt === undefined;
+    const container = end !== undefined ? 'its enclosing element' : inFile ? 'the file' : 'the inflated element';
+    throw new MatFileError(
+      end === undefined ? this.shortCode : 'ERR_MAT_CORRUPT',
+      `${what} needs ${n} bytes but ${container} has ${remain} left`,
+      { variable, offset: this.fileOffset(at) },
+    );
   }
 
   u8(pos: number): number {

@@ -1,8 +1,7 @@
-import { fromColumnMajor } from '../../matrix.js';
 import { ByteSource } from './bytes.js';
 import { charArrayText } from './chars.js';
 import { MatFileError } from './errors.js';
-import { Budget, decodeNumeric, elementCount } from './numeric.js';
+import { Budget, decodeNumeric, elementCount, rowMajorMatrix } from './numeric.js';
 import { type MatClass, type MatFile, type MatVariable, mi } from './types.js';
 
 /** Precision digit P of the MOPT type code → on-disk storage (as a Level 5 mi type), its size and class. */
@@ -73,7 +72,7 @@ export function readLevel4(bytes: Uint8Array, maxBytes: number): MatFile {
       );
     }
     const nbytes = count * p.size * parts;
-    src.need(dataPos, nbytes, `matrix data`, bytes.length, name);
+    src.need(dataPos, nbytes, 'matrix data', undefined, name);
     if (imagf) {
       file.skipped.push({ name, class: p.class, reason: 'complex values are not supported' });
     } else if (mopt.T === 2) {
@@ -85,7 +84,7 @@ export function readLevel4(bytes: Uint8Array, maxBytes: number): MatFile {
       const variable: MatVariable =
         mopt.T === 1
           ? { name, class: 'char', dims, data, text: charArrayText(data, dims) }
-          : { name, class: p.class, dims, data, matrix: fromColumnMajor(mrows, ncols, data) };
+          : { name, class: p.class, dims, data, matrix: rowMajorMatrix(mrows, ncols, data) };
       file.variables.set(name, variable);
     }
     pos = dataPos + nbytes;

@@ -1,9 +1,8 @@
-import { fromColumnMajor } from '../../matrix.js';
 import type { ByteSource } from './bytes.js';
 import { charArrayText, decodeCharCodes } from './chars.js';
 import { MatFileError } from './errors.js';
 import { expectType, readTag } from './level5-element.js';
-import { type Budget, decodeNumeric, elementCount, storageSize } from './numeric.js';
+import { type Budget, decodeNumeric, elementCount, rowMajorMatrix, storageSize } from './numeric.js';
 import { type MatVariable, mi, mx, numericClassOf, otherClassName, type SkippedVariable } from './types.js';
 
 /** Cells and structs nested deeper than this are refused (ERR_MAT_TOO_DEEP) rather than followed. */
@@ -83,7 +82,7 @@ export function parseArray(src: ByteSource, pos: number, end: number, budget: Bu
   budget.take(count * 8 * (twoD ? 2 : 1), `${className} array`, src.fileOffset(real.pos), variable);
   const data = decodeNumeric(src, real.dataPos, real.type, count, end);
   const out: MatVariable = { name: variable, class: className as MatVariable['class'], dims: h.dims, data };
-  if (twoD) out.matrix = fromColumnMajor(h.dims[0], h.dims[1], data);
+  if (twoD) out.matrix = rowMajorMatrix(h.dims[0], h.dims[1], data);
   return { kind: 'variable', variable: out };
 }
 

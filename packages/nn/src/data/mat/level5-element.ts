@@ -12,8 +12,17 @@ export interface ElementTag {
   next: number;
 }
 
-/** Read the element tag at `pos`, checking that the element's data lies inside [pos, end). */
-export function readTag(src: ByteSource, pos: number, end: number, what: string, variable?: string): ElementTag {
+/**
+ * Read the element tag at `pos`, checking that the element lies inside [pos, end) — or, for top-level elements
+ * (`end` undefined), inside the source.
+ */
+export function readTag(
+  src: ByteSource,
+  pos: number,
+  end: number | undefined,
+  what: string,
+  variable?: string,
+): ElementTag {
   src.need(pos, 4, `${what} tag`, end, variable);
   const first = src.u32(pos);
   const smallSize = first >>> 16;
@@ -30,8 +39,8 @@ export function readTag(src: ByteSource, pos: number, end: number, what: string,
   src.need(pos, 8, `${what} tag`, end, variable);
   const nbytes = src.u32(pos + 4);
   const dataPos = pos + 8;
-  src.need(dataPos, nbytes, what, end, variable);
-  return { pos, type: first, nbytes, dataPos, next: Math.min(dataPos + padTo8(nbytes), end) };
+  src.need(dataPos, nbytes, what, end, variable, pos);
+  return { pos, type: first, nbytes, dataPos, next: Math.min(dataPos + padTo8(nbytes), end ?? src.length) };
 }
 
 export function padTo8(n: number): number {

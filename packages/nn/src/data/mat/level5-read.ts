@@ -27,7 +27,7 @@ export function readLevel5(bytes: Uint8Array, littleEndian: boolean, maxBytes: n
   let pos = HEADER_BYTES;
   while (pos < bytes.length) {
     if (bytes.length - pos < 8 && bytes.subarray(pos).every((b) => b === 0)) break; // trailing zero padding
-    const tag = readTag(src, pos, bytes.length, 'top-level element');
+    const tag = readTag(src, pos, undefined, 'top-level element');
     if (tag.pos === subsysOffset) {
       file.skipped.push({ name: '', class: 'subsystem', reason: 'MATLAB subsystem data (function workspace)' });
     } else if (tag.type === mi.MATRIX) {
@@ -52,7 +52,7 @@ function readCompressed(src: ByteSource, dataPos: number, nbytes: number, at: nu
   const inner = ByteSource.ofInflated(inflated, src.littleEndian, at);
   let pos = 0;
   while (pos < inner.length) {
-    const tag = readTag(inner, pos, inner.length, 'compressed element content');
+    const tag = readTag(inner, pos, undefined, 'compressed element content');
     if (tag.type !== mi.MATRIX) {
       throw new MatFileError('ERR_MAT_CORRUPT', `compressed element holds type ${tag.type}; expected miMATRIX (14)`, {
         offset: at,

@@ -1,3 +1,4 @@
+import { fromColumnMajor, type Matrix } from '../../matrix.js';
 import type { ByteSource } from './bytes.js';
 import { MatFileError } from './errors.js';
 import { mi } from './types.js';
@@ -103,4 +104,13 @@ export class Budget {
     }
     this.used += bytes;
   }
+}
+
+/**
+ * The row-major Matrix of 2-D column-major data. Empty arrays are built directly: their other dimension may be
+ * anything up to 2^31 − 1 and must not cost a loop.
+ */
+export function rowMajorMatrix(rows: number, cols: number, colMajor: Float64Array): Matrix {
+  if (colMajor.length === 0) return { rows, cols, data: new Float64Array(0) };
+  return fromColumnMajor(rows, cols, colMajor);
 }
