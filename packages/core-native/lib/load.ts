@@ -92,7 +92,7 @@ function hintForLoadError(message: string): string {
   if (/asan|AddressSanitizer|__ubsan/i.test(message)) {
     return 'a sanitizer build must be loaded with LD_PRELOAD=$(gcc -print-file-name=libasan.so)';
   }
-  if (/invalid ELF header|wrong ELF class|cannot open shared object/.test(message)) {
+  if (/invalid ELF header|wrong ELF class|file too short|cannot open shared object/.test(message)) {
     return `rebuild the addon on this machine: ${INSTALL_HINT}`;
   }
   return `rebuild the addon: ${INSTALL_HINT}`;

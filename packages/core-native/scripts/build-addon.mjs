@@ -32,6 +32,7 @@ const outputDir = join(buildDir, config);
 const addonPath = join(outputDir, 'backprop_native.node');
 const statusPath = sanitize ? join(outputDir, 'native-build-status.json') : join(buildDir, 'native-build-status.json');
 const INSTALL_HINT = 'sudo apt-get install -y libopenblas-dev cmake g++';
+const REBUILD = 'npm rebuild @backprop/core-native';
 const TAG = '[core-native]';
 
 function runs(command, commandArgs) {
@@ -104,7 +105,7 @@ if (!runs('cmake', ['--version'])) missing.push('cmake');
 if (!findCompiler()) missing.push('a C++ compiler (g++ or clang++)');
 if (!hasOpenBlas()) missing.push('OpenBLAS development files (libopenblas-dev: pkg-config openblas / cblas.h)');
 if (missing.length > 0) {
-  fail(`missing ${missing.join(', ')}`, `${INSTALL_HINT}  then: npm rebuild @backprop/core-native`);
+  fail(`missing ${missing.join(', ')}`, `${INSTALL_HINT} && ${REBUILD}`);
 }
 
 // --- 2. compile with cmake-js -----------------------------------------------------------------------------
@@ -126,7 +127,7 @@ const output = `${build.stdout ?? ''}${build.stderr ?? ''}`;
 if (build.error || build.status !== 0 || !existsSync(addonPath)) {
   fail(
     build.error ? `cmake-js could not run (${build.error.message})` : 'the compile failed',
-    `${INSTALL_HINT}  then: node scripts/build-addon.mjs --verbose  (in packages/core-native) to see everything`,
+    `check the build tools (${INSTALL_HINT}), then see the whole output: node scripts/build-addon.mjs --verbose (in packages/core-native)`,
     lastLines(output, 25),
   );
 }
@@ -137,7 +138,7 @@ if (!sanitize) {
   const probe = `const b = require(${JSON.stringify(addonPath)}); process.stdout.write(b.blasInfo().config);`;
   const smoke = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
   if (smoke.status !== 0) {
-    fail('the addon was built but cannot be loaded', `${INSTALL_HINT}  then: npm rebuild @backprop/core-native`, lastLines(smoke.stderr, 10));
+    fail('the addon was built but cannot be loaded', `${INSTALL_HINT} && ${REBUILD}`, lastLines(smoke.stderr, 10));
   }
   writeStatus({ ok: true, path: addonPath, blas: smoke.stdout });
   console.log(`${TAG} built ${relative(packageDir, addonPath)} on ${smoke.stdout}`);
