@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { decodePng, encodePng, ImageError, imageToInput, rgbaToGray } from '../src/image/index.js';
+import { defaultBox } from '../src/image/preprocess.js';
+
+/** A w×h picture of `bg` with the rectangle rows r0..r1, cols c0..c1 (inclusive) set to `fg`. */
+function picture(w: number, h: number, bg: number, fg: number, [r0, r1, c0, c1]: number[]): Float64Array {
+  const g = new Float64Array(w * h).fill(bg);
+  for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) g[r * w + c] = fg;
+  return g;
+}
+
+/** Expected 20×20 input with the rectangle rows r0..r1, cols c0..c1 = 1, as the picture (row, col) → value. */
+function expectedFrame([r0, r1, c0, c1]: number[]): (r: number, c: number) => number {
+  return (r, c) => (r >= r0 && r <= r1 && c >= c0 && c <= c1 ? 1 : 0);
+}
+
+const col20 = { width: 20, height: 20, order: 'column-major' as const };
+const row20 = { width: 20, height: 20, order: 'row-major' as const };
+
+describe('imageToInput: picture → the model’s input, the way the digits were made', () => {
+  it('an off-centre filled square ends up 16x16 and centred in 20x20 (hand-computed), column-major', () => {
+    // 100×100 paper with a black 30×30 square at rows 10..39, cols 50..79 (far from the centre).
+    // Crop 30×30 → scale longer side to 16 → 16×16 of ones; its centre of mass (7.5, 7.5) goes to (9.5, 9.5),
+    // so the square covers rows 2..17 and cols 2..17.
+    const x = imageToInput(picture(100, 100, 1, 0, [10, 39, 50, 79]), 100, 100, col20);
+    const want = expectedFrame([2, 17, 2, 17]);
+    for (let r = 0; r < 20; r++) for (let c = 0; c < 20; c++) expect(x[c * 20 + r]).toBeCloseTo(want(r, c), 12);
+  });
+
+  it('light-on-dark and dark-on-light give the same input', () => {
+    const dark = picture(60, 80, 1, 0, [5, 44, 30, 49]);
+    const light = picture(60, 80, 0, 1, [5, 44, 30, 49]);
+    const a = imageToInput(dark, 60, 80, col20);
+    const b = imageToInput(light, 60, 80, col20);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    // and a grey-on-grey picture is stretched to the same thing (background removed, contrast to 0..1)
+    const grey = picture(60, 80, 0.8, 0.3, [5, 44, 30, 49]);
+    Array.from(imageToInput(grey, 60, 80, col20)).forEach((v, i) => expect(v).toBeCloseTo(a[i], 12));
+  });
+
+  it('a tall bar keeps its aspect ratio: 40x20 → 16x8, centred by mass (hand-computed), row-major', () => {
+    // 40 rows × 20 cols → 16 × 8 patch of ones; centre of mass (7.5, 3.5) → top = 9.5 − 7.5 = 2, left = 9.5 − 3.5 = 6.
+    const x = imageToInput(picture(50, 50, 1, 0, [3, 42, 0, 19]), 50, 50, row20);
+    const want = expectedFrame([2, 17, 6, 13]);
+    for (let r = 0; r < 20; r++) for (let c = 0; c < 20; c++) expect(x[r * 20 + c]).toBeCloseTo(want(r, c), 12);
+  });
+
+  it('area averaging: a 2-pixel checkerboard square scaled by 1/2 becomes uniform grey, mass preserved', () => {
+    // 32×32 checkerboard of single pixels inside a 40×40 white frame; scaled to 16×16, each output pixel averages
+    // a 2×2 block holding two black pixels: ink 0.5 everywhere in the 16×16 square.
+    const w = 40;
+    const g = new Float64Array(w * w).fill(1);
+    for (let r = 4; r < 36; r++) for (let c = 4; c < 36; c++) g[r * w + c] = (r + c) % 2 === 0 ? 0 : 1;
+    const x = imageToInput(g, w, w, row20);
+    const want = expectedFrame([2, 17, 2, 17]);
+    for (let r = 0; r < 20; r++) for (let c = 0; c < 20; c++) expect(x[r * 20 + c]).toBeCloseTo(want(r, c) * 0.5, 12);
+  });
+
+  it('default box: 16 px in 20x20 (the course), 20 px in 28x28 (MNIST)', () => {
+    expect(defaultBox({ width: 20, height: 20 })).toBe(16);
+    expect(defaultBox({ width: 28, height: 28 })).toBe(20);
+  });
+
+  it('works from a canvas’s RGBA (transparent = paper) and from a PNG file', () => {
+    const w = 30;
+    const rgba = new Uint8Array(w * w * 4); // all transparent
+    for (let r = 3; r < 13; r++) for (let c = 3; c < 13; c++) rgba.set([0, 0, 0, 255], (r * w + c) * 4);
+    const fromCanvas = imageToInput(rgbaToGray(rgba, w, w), w, w, col20);
+    const fromArray = imageToInput(picture(w, w, 1, 0, [3, 12, 3, 12]), w, w, col20);
+    expect(Array.from(fromCanvas)).toEqual(Array.from(fromArray));
+    const png = decodePng(encodePng(w, w, picture(w, w, 1, 0, [3, 12, 3, 12])));
+    expect(Array.from(imageToInput(png.gray, png.width, png.height, col20))).toEqual(Array.from(fromArray));
+  });
+
+  it('bad input: wrong length, non-finite pixels, a blank picture, a bad shape → ImageError naming the problem', () => {
+    expect(() => imageToInput(new Float64Array(10), 4, 4, col20)).toThrow(/expected 16 values for a 4x4 picture, got 10/);
+    expect(() => imageToInput(Float64Array.from([0, NaN, 1, 1]), 2, 2, col20)).toThrow(/gray\[1\] is NaN/);
+    expect(() => imageToInput(new Float64Array(64).fill(1), 8, 8, col20)).toThrow(/blank/);
+    expect(() => imageToInput(new Float64Array(4), 2, 2, { width: 20, height: 0, order: 'row-major' })).toThrow(/inputShape/);
+    expect(() => imageToInput(picture(9, 9, 1, 0, [2, 5, 2, 5]), 9, 9, col20, { box: 30 })).toThrow(/box: expected an integer in 1..20/);
+    try {
+      imageToInput(new Float64Array(4), 3, 3, col20);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ImageError);
+      expect((err as ImageError).code).toBe('ERR_IMAGE');
+    }
+  });
+
+  it('preprocess.ts has no imports, so its compiled file can be served to the browser', () => {
+    const src = readFileSync(fileURLToPath(new URL('../src/image/preprocess.ts', import.meta.url)), 'utf8');
+    expect(src).not.toMatch(/^\s*import\s/m);
+    expect(src).not.toMatch(/\brequire\(|\bimport\(/);
+  });
+});
