@@ -79,7 +79,7 @@ export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float
   if (!mem.lreset) {
     // First fold in the accumulated pair (s_r, y_r), applied to both v and y_k.
     const Hyr = new Float64Array(n);
-    for (let i = 0; i < n; i++) Hyr[i] = yr[i] / diagb[i];
+    for (let i = 0; i < n; i++) Hyr[i] = yr[i] * (1 / diagb[i]);
     const yrHyr = dot(yr, Hyr);
     bfgsInverseUpdate(sr, Hv, Hyr, mem.yrsr, yrHyr, dot(v, sr), dot(v, Hyr), Hv);
     bfgsInverseUpdate(sr, Hyk, Hyr, mem.yrsr, yrHyr, dot(yk, sr), dot(yk, Hyr), Hyk);
@@ -89,7 +89,8 @@ export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float
 
 /**
  * The diagonal of M (the BFGS-updated D) that seeds the inner solve's diagonal preconditioner `emat`:
- * D − (D s)(D s)ᵀ/(sᵀ D s) + y yᵀ/(yᵀ s), keeping only the diagonal, for the pair(s) in memory.
+ * D − (D s)(D s)ᵀ/(sᵀ D s) + y yᵀ/(yᵀ s), keeping only the diagonal, for the pair(s) in memory (see the note on
+ * the second pair below).
  */
 export function initialDiagonal(mem: QuasiNewtonMemory, emat: Float64Array): void {
   const n = emat.length;
@@ -126,7 +127,11 @@ export function initialDiagonal(mem: QuasiNewtonMemory, emat: Float64Array): voi
   let skBsk = dot(sk, Bs);
   if (skBsk === 0) skBsk = 1;
   if (mem.yksk === 0) yksk = 1;
-  for (let i = 0; i < n; i++) emat[i] = emat[i] - (Bs[i] * Bs[i]) / skBsk + (yk[i] * yk[i]) / yksk;
+  // NOTE the sign of the y_k term: the BFGS formula (and Nash's original code) ADDS y_k²/y_kᵀs_k here; scipy's
+  // tnc.c as shipped (≥ its C reformatting; checked against scipy 1.17) subtracts it. We follow scipy, so that
+  // TNC's iterates agree with scipy's bit for bit (test/optim-tnc.test.ts); the effect is confined to this
+  // diagonal seed, which the CG loop then refines (entries ≤ 1e-6 restart at 1).
+  for (let i = 0; i < n; i++) emat[i] -= (Bs[i] * Bs[i]) / skBsk + (yk[i] * yk[i]) / yksk;
 }
 
 /**
