@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodePng, encodePng, ImageError, imageToInput, rgbaToGray } from '../src/image/index.js';
+import { resizeImage } from '../src/data/resample.js';
 import { defaultBox } from '../src/image/preprocess.js';
 
 /** A w×h picture of `bg` with the rectangle rows r0..r1, cols c0..c1 (inclusive) set to `fg`. */
@@ -19,14 +20,31 @@ function expectedFrame([r0, r1, c0, c1]: number[]): (r: number, c: number) => nu
 const col20 = { width: 20, height: 20, order: 'column-major' as const };
 const row20 = { width: 20, height: 20, order: 'row-major' as const };
 
+const row28 = { width: 28, height: 28, order: 'row-major' as const };
+
 describe('imageToInput: picture → the model’s input, the way the digits were made', () => {
-  it('an off-centre filled square ends up 16x16 and centred in 20x20 (hand-computed), column-major', () => {
+  it('an off-centre filled square ends up 20x20 and centred in MNIST’s 28x28 frame (hand-computed)', () => {
     // 100×100 paper with a black 30×30 square at rows 10..39, cols 50..79 (far from the centre).
-    // Crop 30×30 → scale longer side to 16 → 16×16 of ones; its centre of mass (7.5, 7.5) goes to (9.5, 9.5),
-    // so the square covers rows 2..17 and cols 2..17.
+    // Crop 30×30 → scale the longer side to 20 → 20×20 of ones; its centre of mass (9.5, 9.5) goes to the frame's
+    // centre (13.5, 13.5), so the square covers rows 4..23 and cols 4..23.
+    const x = imageToInput(picture(100, 100, 1, 0, [10, 39, 50, 79]), 100, 100, row28);
+    const want = expectedFrame([4, 23, 4, 23]);
+    for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) expect(x[r * 28 + c]).toBe(want(r, c));
+  });
+
+  it('20x20 column-major input (digits5000): the 28x28 frame resized like the data set (agrees with data/resample.ts)', () => {
     const x = imageToInput(picture(100, 100, 1, 0, [10, 39, 50, 79]), 100, 100, col20);
-    const want = expectedFrame([2, 17, 2, 17]);
-    for (let r = 0; r < 20; r++) for (let c = 0; c < 20; c++) expect(x[c * 20 + r]).toBeCloseTo(want(r, c), 12);
+    const frame = new Float64Array(28 * 28);
+    const want = expectedFrame([4, 23, 4, 23]);
+    for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) frame[r * 28 + c] = want(r, c);
+    const ref = resizeImage(frame, 28, 28, 20, 20); // the data module's own imresize implementation
+    for (let r = 0; r < 20; r++) {
+      for (let c = 0; c < 20; c++) {
+        expect(x[c * 20 + r]).toBeCloseTo(Math.min(1, Math.max(0, ref[r * 20 + c])), 12);
+        // centred: symmetric about the middle in both directions
+        expect(x[c * 20 + r]).toBeCloseTo(x[(19 - c) * 20 + (19 - r)], 12);
+      }
+    }
   });
 
   it('light-on-dark and dark-on-light give the same input', () => {
@@ -40,27 +58,28 @@ describe('imageToInput: picture → the model’s input, the way the digits were
     Array.from(imageToInput(grey, 60, 80, col20)).forEach((v, i) => expect(v).toBeCloseTo(a[i], 12));
   });
 
-  it('a tall bar keeps its aspect ratio: 40x20 → 16x8, centred by mass (hand-computed), row-major', () => {
-    // 40 rows × 20 cols → 16 × 8 patch of ones; centre of mass (7.5, 3.5) → top = 9.5 − 7.5 = 2, left = 9.5 − 3.5 = 6.
-    const x = imageToInput(picture(50, 50, 1, 0, [3, 42, 0, 19]), 50, 50, row20);
-    const want = expectedFrame([2, 17, 6, 13]);
-    for (let r = 0; r < 20; r++) for (let c = 0; c < 20; c++) expect(x[r * 20 + c]).toBeCloseTo(want(r, c), 12);
+  it('a tall bar keeps its aspect ratio: 40x20 → 20x10, centred by mass (hand-computed)', () => {
+    // 40 rows × 20 cols → 20 × 10 patch of ones; centre of mass (9.5, 4.5) → top = 13.5 − 9.5 = 4, left = 13.5 − 4.5 = 9.
+    const x = imageToInput(picture(50, 50, 1, 0, [3, 42, 0, 19]), 50, 50, row28);
+    const want = expectedFrame([4, 23, 9, 18]);
+    for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) expect(x[r * 28 + c]).toBe(want(r, c));
   });
 
-  it('area averaging: a 2-pixel checkerboard square scaled by 1/2 becomes uniform grey, mass preserved', () => {
-    // 32×32 checkerboard of single pixels inside a 40×40 white frame; scaled to 16×16, each output pixel averages
-    // a 2×2 block holding two black pixels: ink 0.5 everywhere in the 16×16 square.
-    const w = 40;
+  it('area averaging: a 1-pixel checkerboard scaled by 1/2 becomes uniform 50% ink, mass preserved', () => {
+    // 40×40 checkerboard inside a 50×50 white page; scaled to 20×20, each output pixel averages a 2×2 block
+    // holding two black pixels: ink 0.5 everywhere in the square at rows/cols 4..23.
+    const w = 50;
     const g = new Float64Array(w * w).fill(1);
-    for (let r = 4; r < 36; r++) for (let c = 4; c < 36; c++) g[r * w + c] = (r + c) % 2 === 0 ? 0 : 1;
-    const x = imageToInput(g, w, w, row20);
-    const want = expectedFrame([2, 17, 2, 17]);
-    for (let r = 0; r < 20; r++) for (let c = 0; c < 20; c++) expect(x[r * 20 + c]).toBeCloseTo(want(r, c) * 0.5, 12);
+    for (let r = 5; r < 45; r++) for (let c = 5; c < 45; c++) g[r * w + c] = (r + c) % 2 === 0 ? 0 : 1;
+    const x = imageToInput(g, w, w, row28);
+    const want = expectedFrame([4, 23, 4, 23]);
+    for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) expect(x[r * 28 + c]).toBeCloseTo(want(r, c) * 0.5, 12);
   });
 
-  it('default box: 16 px in 20x20 (the course), 20 px in 28x28 (MNIST)', () => {
-    expect(defaultBox({ width: 20, height: 20 })).toBe(16);
+  it('MNIST geometry: the digit’s longer side is 20 px in a 28x28 frame; larger inputs scale it', () => {
+    expect(defaultBox({ width: 20, height: 20 })).toBe(20);
     expect(defaultBox({ width: 28, height: 28 })).toBe(20);
+    expect(defaultBox({ width: 56, height: 56 })).toBe(40);
   });
 
   it('works from a canvas’s RGBA (transparent = paper) and from a PNG file', () => {
@@ -79,7 +98,7 @@ describe('imageToInput: picture → the model’s input, the way the digits were
     expect(() => imageToInput(Float64Array.from([0, NaN, 1, 1]), 2, 2, col20)).toThrow(/gray\[1\] is NaN/);
     expect(() => imageToInput(new Float64Array(64).fill(1), 8, 8, col20)).toThrow(/blank/);
     expect(() => imageToInput(new Float64Array(4), 2, 2, { width: 20, height: 0, order: 'row-major' })).toThrow(/inputShape/);
-    expect(() => imageToInput(picture(9, 9, 1, 0, [2, 5, 2, 5]), 9, 9, col20, { box: 30 })).toThrow(/box: expected an integer in 1..20/);
+    expect(() => imageToInput(picture(9, 9, 1, 0, [2, 5, 2, 5]), 9, 9, col20, { box: 30 })).toThrow(/box: expected an integer in 1..28/);
     try {
       imageToInput(new Float64Array(4), 3, 3, col20);
     } catch (err) {

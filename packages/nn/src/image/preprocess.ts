@@ -3,15 +3,21 @@
  * form (dist/image/preprocess.js) is served to the browser as an ES module, so the drawing page converts a canvas
  * exactly as the CLI converts a PNG.
  *
- * Steps (MNIST's recipe, which the course's 20×20 digits follow):
+ * The built-in digits are MNIST digits: each was scaled so its longer side is 20 px, anti-aliased and centred by
+ * centre of mass in a 28×28 frame; digits5000 (like the course's ex4 data) then resizes that whole 28×28 frame to
+ * 20×20 with MATLAB imresize's filter (bicubic with antialiasing; see ../data/resample.ts). A picture is converted
+ * the same way:
  *  1. polarity — the mean of the picture's border says which is background: a light border (dark digit on paper)
  *     is inverted, so the digit is bright (1) on dark (0) like the training data;
  *  2. background removed and contrast stretched: ink = (v − border) / (max − border), clamped to [0, 1];
  *  3. crop to the bounding box of the ink;
  *  4. resize with area averaging (each output pixel is the mean of the source area it covers) so the longer side
- *     is `box` pixels, keeping the aspect ratio;
- *  5. place it in the width×height frame with its centre of mass at the frame's centre;
- *  6. write the pixels in the input layout: column-major (ex4: index c·height + r) or row-major (r·width + c).
+ *     is `box` pixels (MNIST: 20), keeping the aspect ratio;
+ *  5. place it in the MNIST frame (28×28) with its centre of mass at the frame's centre (whole-pixel shift);
+ *  6. when the input is smaller than 28×28 (digits5000: 20×20), resize the frame to it with imresize's bicubic
+ *     antialiasing filter (the same arithmetic as ../data/resample.ts — repeated here because this file may not
+ *     import), then clamp to [0, 1]; inputs of 28×28 or more use a frame of their own size and a box of 20/28 of it;
+ *  7. write the pixels in the input layout: column-major (ex4: index c·height + r) or row-major (r·width + c).
  */
 
 /** How one input row is laid out as a picture (same shape as Model['inputShape']). */
@@ -22,7 +28,7 @@ export interface InputShape {
 }
 
 export interface PreprocessOptions {
-  /** Longer side of the digit after scaling, in pixels. Default {@link defaultBox}. */
+  /** Longer side of the digit in the frame, in pixels. Default {@link defaultBox} (20 in MNIST's 28×28 frame). */
   box?: number;
   /** Force the polarity: true = the picture is a dark digit on light paper. Default: decided from the border. */
   darkOnLight?: boolean;
@@ -45,13 +51,24 @@ const INK_THRESHOLD = 0.1;
 /** A picture whose strongest ink is this close to its background has no digit in it. */
 const BLANK_CONTRAST = 0.05;
 
+/** MNIST's frame: digits are centred in 28×28 with their longer side 20 px. */
+export const MNIST_FRAME = 28;
+export const MNIST_BOX = 20;
+
 /**
- * The size of the box the digit's longer side is scaled to: 20 px in a 28×28 frame (MNIST), 16 px in a 20×20
- * frame (the course's digits), and in general 4/5 of the shorter side for frames under 28 px, 5/7 from 28 up.
+ * The frame the digit is centred in before any final resize: 28×28 for inputs smaller than that (then resized to
+ * the input size), otherwise the input's own size.
  */
+export function frameOf(shape: { width: number; height: number }): { width: number; height: number } {
+  return shape.width < MNIST_FRAME || shape.height < MNIST_FRAME
+    ? { width: MNIST_FRAME, height: MNIST_FRAME }
+    : { width: shape.width, height: shape.height };
+}
+
+/** The longer side of the digit in its frame: 20 px in 28 (MNIST), 20/28 of the shorter side of larger frames. */
 export function defaultBox(shape: { width: number; height: number }): number {
-  const side = Math.min(shape.width, shape.height);
-  return Math.max(1, Math.round(side >= 28 ? (side * 20) / 28 : side * 0.8));
+  const frame = frameOf(shape);
+  return Math.max(1, Math.round((Math.min(frame.width, frame.height) * MNIST_BOX) / MNIST_FRAME));
 }
 
 /**
@@ -90,16 +107,19 @@ export function imageToInput(
     throw new PreprocessError(`gray: expected ${width * height} values for a ${width}x${height} picture, got ${gray ? gray.length : gray}`);
   }
   checkShape(inputShape);
+  const frame = frameOf(inputShape);
   const box = options.box ?? defaultBox(inputShape);
-  if (!Number.isSafeInteger(box) || box < 1 || box > Math.min(inputShape.width, inputShape.height)) {
-    throw new PreprocessError(
-      `box: expected an integer in 1..${Math.min(inputShape.width, inputShape.height)}, got ${box}`,
-    );
+  if (!Number.isSafeInteger(box) || box < 1 || box > Math.min(frame.width, frame.height)) {
+    throw new PreprocessError(`box: expected an integer in 1..${Math.min(frame.width, frame.height)}, got ${box}`);
   }
   const ink = inkOf(gray, width, height, options.darkOnLight);
   const bounds = boundingBox(ink, width, height);
   const patch = resizeArea(ink, width, bounds, box);
-  return place(patch, inputShape);
+  let framed = centre(patch, frame);
+  if (frame.width !== inputShape.width || frame.height !== inputShape.height) {
+    framed = resizeCubic(framed, frame.width, frame.height, inputShape.width, inputShape.height);
+  }
+  return layOut(framed, inputShape);
 }
 
 function checkSize(width: number, height: number, name: string): void {
@@ -235,8 +255,8 @@ function resizeArea(ink: Float64Array, width: number, bounds: Bounds, box: numbe
   return { width: outW, height: outH, data };
 }
 
-/** Steps 5–6: centre of mass to the frame's centre (whole-pixel shift, kept inside the frame), then lay out. */
-function place(patch: Patch, shape: InputShape): Float64Array {
+/** Step 5: the patch in a frame, its centre of mass at the frame's centre (whole-pixel shift, kept inside). */
+function centre(patch: Patch, frame: { width: number; height: number }): Float64Array {
   let mass = 0;
   let sumR = 0;
   let sumC = 0;
@@ -250,16 +270,81 @@ function place(patch: Patch, shape: InputShape): Float64Array {
   }
   const centreR = mass > 0 ? sumR / mass : (patch.height - 1) / 2;
   const centreC = mass > 0 ? sumC / mass : (patch.width - 1) / 2;
-  const top = clamp(Math.round((shape.height - 1) / 2 - centreR), 0, shape.height - patch.height);
-  const left = clamp(Math.round((shape.width - 1) / 2 - centreC), 0, shape.width - patch.width);
-  const out = new Float64Array(shape.width * shape.height);
+  const top = clamp(Math.round((frame.height - 1) / 2 - centreR), 0, frame.height - patch.height);
+  const left = clamp(Math.round((frame.width - 1) / 2 - centreC), 0, frame.width - patch.width);
+  const out = new Float64Array(frame.width * frame.height);
   for (let r = 0; r < patch.height; r++) {
-    for (let c = 0; c < patch.width; c++) {
-      const R = top + r;
-      const C = left + c;
-      if (R < 0 || R >= shape.height || C < 0 || C >= shape.width) continue;
-      out[shape.order === 'column-major' ? C * shape.height + R : R * shape.width + C] = patch.data[r * patch.width + c];
+    out.set(patch.data.subarray(r * patch.width, (r + 1) * patch.width), (top + r) * frame.width + left);
+  }
+  return out;
+}
+
+/** Keys' cubic convolution kernel, a = −0.5 (MATLAB imresize's 'bicubic'). */
+function cubic(x: number): number {
+  const ax = Math.abs(x);
+  if (ax <= 1) return (1.5 * ax - 2.5) * ax * ax + 1;
+  if (ax <= 2) return ((-0.5 * ax + 2.5) * ax - 4) * ax + 2;
+  return 0;
+}
+
+/**
+ * One dimension of imresize: output pixel j (1-based x = j + 1) is centred at input coordinate
+ * u = x / s + (1 − 1/s) / 2 with s = outLen / inLen; when shrinking, the kernel is widened by 1/s (antialiasing).
+ * Weights are normalised to sum 1; indices outside the image are mirrored (symmetric padding).
+ */
+function cubicWeights(inLen: number, outLen: number): { index: number; weight: number }[][] {
+  const s = outLen / inLen;
+  const k = s < 1 ? s : 1;
+  const support = 4 / k;
+  const taps = Math.ceil(support) + 2;
+  const out: { index: number; weight: number }[][] = [];
+  for (let j = 0; j < outLen; j++) {
+    const u = (j + 1) / s + 0.5 * (1 - 1 / s);
+    const first = Math.floor(u - support / 2);
+    const w = new Float64Array(inLen);
+    let total = 0;
+    for (let t = 0; t < taps; t++) {
+      const i = first + t;
+      const weight = k * cubic(k * (u - i));
+      let m = (i - 1) % (2 * inLen);
+      if (m < 0) m += 2 * inLen;
+      w[m < inLen ? m : 2 * inLen - 1 - m] += weight;
+      total += weight;
     }
+    const row: { index: number; weight: number }[] = [];
+    for (let i = 0; i < inLen; i++) if (w[i] !== 0) row.push({ index: i, weight: w[i] / total });
+    out.push(row);
+  }
+  return out;
+}
+
+/** Step 6: resize a row-major inH×inW picture to outH×outW, rows first then columns, then clamp to [0, 1]. */
+function resizeCubic(image: Float64Array, inW: number, inH: number, outW: number, outH: number): Float64Array {
+  const wr = cubicWeights(inH, outH);
+  const wc = cubicWeights(inW, outW);
+  const rows = new Float64Array(outH * inW);
+  for (let r = 0; r < outH; r++) {
+    for (const { index, weight } of wr[r]) {
+      for (let c = 0; c < inW; c++) rows[r * inW + c] += weight * image[index * inW + c];
+    }
+  }
+  const out = new Float64Array(outH * outW);
+  for (let r = 0; r < outH; r++) {
+    for (let c = 0; c < outW; c++) {
+      let v = 0;
+      for (const { index, weight } of wc[c]) v += weight * rows[r * inW + index];
+      out[r * outW + c] = clamp(v, 0, 1);
+    }
+  }
+  return out;
+}
+
+/** Step 7: a row-major picture of the input's size in the input's order. */
+function layOut(picture: Float64Array, shape: InputShape): Float64Array {
+  if (shape.order === 'row-major') return picture;
+  const out = new Float64Array(picture.length);
+  for (let r = 0; r < shape.height; r++) {
+    for (let c = 0; c < shape.width; c++) out[c * shape.height + r] = picture[r * shape.width + c];
   }
   return out;
 }
