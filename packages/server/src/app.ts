@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import express, { type Express, type RequestHandler } from 'express';
+import { InvalidArgumentError, type BackendChoice } from '@backprop/nn';
+import { pino, type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { AppContext } from './context.js';
+import { createMetrics } from './metrics.js';
+import { notFound, problemHandler } from './middleware/errors.js';
+import { requestMetrics } from './middleware/request-metrics.js';
+import { ModelRegistry } from './registry.js';
+import { mountRoutes } from './routes/index.js';
+
+export interface AppOptions {
+  /** The models to serve; an empty registry when omitted (readyz stays 503 until one is added). */
+  models?: ModelRegistry;
+  /** Bearer token for PUT/DELETE/reload; without one those routes answer 403 "disabled". */
+  adminToken?: string;
+  /** pino logger for request logs; pass `pino({ level: 'silent' })` in tests. Default: info to stdout. */
+  logger?: Logger;
+  /** Largest request body, as express.json's `limit` (bytes or '16mb'). Default '16mb'. */
+  bodyLimit?: string | number;
+  /** Most inputs in one predict request. Default 10,000. */
+  maxBatchRows?: number;
+  /** Backend for predictions (default: BACKPROP_BACKEND or auto). */
+  backend?: BackendChoice;
+  /** Add Node process metrics (event loop, GC, memory) to /metrics. Default false. */
+  processMetrics?: boolean;
+}
+
+export const DEFAULT_BODY_LIMIT = '16mb';
+export const DEFAULT_MAX_BATCH_ROWS = 10_000;
+
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
+/**
+ * Builds the Express app: request logging and metrics, the route table, a 404 catch-all and one problem+json
+ * error handler. It never listens — startServer (or a test) does.
+ */
+export function createApp(options: AppOptions = {}): Express {
+  const maxBatchRows = options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS;
+  if (!Number.isSafeInteger(maxBatchRows) || maxBatchRows < 1) {
+    throw new InvalidArgumentError(`maxBatchRows: expected a positive integer, got ${maxBatchRows}`);
+  }
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  if (!(typeof bodyLimit === 'string' && /^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i.test(bodyLimit.trim())) &&
+      !(typeof bodyLimit === 'number' && Number.isSafeInteger(bodyLimit) && bodyLimit > 0)) {
+    throw new InvalidArgumentError(`bodyLimit: expected a byte count or a size like '16mb', got ${JSON.stringify(bodyLimit)}`);
+  }
+  const models = options.models ?? new ModelRegistry();
+  const logger = options.logger ?? pino();
+  const ctx: AppContext = {
+    models,
+    metrics: createMetrics(models, { processMetrics: options.processMetrics }),
+    logger,
+    bodyLimit,
+    maxBatchRows,
+    hiddenPngs: new WeakMap(),
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    ...(options.backend ? { backend: options.backend } : {}),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.locals.context = ctx;
+
+  app.use(requestMetrics(ctx.metrics));
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = requestId(req);
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (req, res, err) => {
+        if (err || res.statusCode >= 500) return 'error';
+        if (res.statusCode >= 400) return 'warn';
+        return QUIET_PATHS.has((req.url ?? '').split('?')[0]) ? 'debug' : 'info';
+      },
+    }) as unknown as RequestHandler,
+  );
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+
+  mountRoutes(app, ctx);
+  app.use(notFound);
+  app.use(problemHandler);
+  return app;
+}

@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import { InvalidArgumentError } from '@backprop/nn';
+import type { LevelWithSilent } from 'pino';
+import type { StartServerOptions } from './server.js';
+
+export const USAGE = `Usage: node packages/server/dist/main.js [options]
+
+Serves back-propagation models over HTTP (REST API under /v1, a draw-a-digit page at /).
+
+Options (environment variable in brackets):
+  --model PATH            model file or directory of <name>.json models [BACKPROP_MODEL]
+                          (default: a digits model trained once with the seed settings and cached)
+  --port N                port, 0 for any free port (default 8080) [BACKPROP_PORT, PORT]
+  --host ADDR             address to listen on (default 127.0.0.1) [BACKPROP_HOST]
+  --cache-dir DIR         cache for the default model (default ~/.cache/backprop) [BACKPROP_CACHE_DIR]
+  --body-limit SIZE       largest request body (default 16mb) [BACKPROP_BODY_LIMIT]
+  --max-batch N           most inputs per predict request (default 10000) [BACKPROP_MAX_BATCH]
+  --shutdown-timeout MS   how long SIGTERM waits for in-flight requests (default 10000)
+  --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info) [BACKPROP_LOG_LEVEL]
+  -h, --help              show this help
+
+Admin routes (upload, delete, reload models) are enabled only when BACKPROP_ADMIN_TOKEN is set.`;
+
+export interface ServerConfig {
+  help: boolean;
+  logLevel: LevelWithSilent;
+  options: StartServerOptions;
+}
+
+const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+function integer(name: string, text: string, min: number, max: number): number {
+  const v = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(v) || v < min || v > max) {
+    throw new InvalidArgumentError(`${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  }
+  return v;
+}
+
+/** Reads the command line, then the environment; throws InvalidArgumentError naming the bad option. */
+export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        model: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'cache-dir': { type: 'string' },
+        'body-limit': { type: 'string' },
+        'max-batch': { type: 'string' },
+        'shutdown-timeout': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+  const pick = (flag: string, ...vars: string[]): string | undefined => {
+    const v = values[flag];
+    if (typeof v === 'string') return v;
+    for (const name of vars) if (env[name]) return env[name];
+    return undefined;
+  };
+  const logLevel = pick('log-level', 'BACKPROP_LOG_LEVEL') ?? 'info';
+  if (!LEVELS.has(logLevel)) throw new InvalidArgumentError(`--log-level: expected one of ${[...LEVELS].join(', ')}, got ${JSON.stringify(logLevel)}`);
+
+  const options: StartServerOptions = {};
+  const model = pick('model', 'BACKPROP_MODEL');
+  if (model) options.modelPath = model;
+  const port = pick('port', 'BACKPROP_PORT', 'PORT');
+  options.port = port === undefined ? 8080 : integer('--port', port, 0, 65535);
+  options.host = pick('host', 'BACKPROP_HOST') ?? '127.0.0.1';
+  const cacheDir = pick('cache-dir', 'BACKPROP_CACHE_DIR');
+  if (cacheDir) options.cacheDir = cacheDir;
+  const bodyLimit = pick('body-limit', 'BACKPROP_BODY_LIMIT');
+  if (bodyLimit) options.bodyLimit = bodyLimit;
+  const maxBatch = pick('max-batch', 'BACKPROP_MAX_BATCH');
+  if (maxBatch) options.maxBatchRows = integer('--max-batch', maxBatch, 1, 10_000_000);
+  const shutdown = pick('shutdown-timeout');
+  if (shutdown) options.timeouts = { shutdownTimeoutMs: integer('--shutdown-timeout', shutdown, 0, 3_600_000) };
+  if (env.BACKPROP_ADMIN_TOKEN) options.adminToken = env.BACKPROP_ADMIN_TOKEN;
+  return { help: values.help === true, logLevel: logLevel as LevelWithSilent, options };
+}

@@ -1,0 +1,19 @@
+// @backprop/server — the REST inference server. createApp builds the Express app (never listens); startServer
+// loads models, listens and returns a handle whose close() drains in-flight requests.
+export { createApp, DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ROWS, type AppOptions } from './app.js';
+export { startServer, type StartServerOptions, type RunningServer, type ServerTimeouts } from './server.js';
+export {
+  ModelRegistry,
+  ModelNotFoundError,
+  ModelNotReadyError,
+  ModelNotReloadableError,
+  type ModelEntry,
+  type ModelSource,
+  type RegistryOptions,
+  type LoadFailure,
+} from './registry.js';
+export { InvalidModelNameError, checkModelName } from './model-name.js';
+export { ensureDefaultModel, trainDefaultModel, defaultCacheDir, SEED_SETTINGS, DEFAULT_MODEL_FILE } from './default-model.js';
+export { HttpProblem, PROBLEMS, PROBLEM_TYPE_PREFIX, type ProblemDetails, type ProblemSlug } from './problem.js';
+export { openapiDocument } from './openapi.js';
+export { readConfig, USAGE, type ServerConfig } from './config.js';

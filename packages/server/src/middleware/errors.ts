@@ -1,0 +1,80 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { BackpropError } from '@backprop/nn';
+import { HttpProblem } from '../problem.js';
+
+/** The catch-all after every route: an unknown path is a 404 problem like any other. */
+export const notFound: RequestHandler = (req) => {
+  throw new HttpProblem('not-found', `no route for ${req.method} ${req.path}; the API is described at /openapi.json`);
+};
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  limit?: number;
+  length?: number;
+  expose?: boolean;
+}
+
+/** Maps anything thrown by a route, middleware or the library to an HttpProblem; `undefined` means a server fault. */
+export function toHttpProblem(err: unknown): HttpProblem | undefined {
+  if (err instanceof HttpProblem) return err;
+  const e = err as BodyParserError;
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return new HttpProblem('invalid-json', `request body is not valid JSON: ${e.message}`, { cause: err });
+    case 'entity.too.large':
+      return new HttpProblem(
+        'body-too-large',
+        `request body is ${e.length ?? 'more than'} bytes; the limit is ${e.limit} bytes`,
+        { extensions: { limit: e.limit }, cause: err },
+      );
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpProblem('unsupported-media-type', e.message, { cause: err });
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return new HttpProblem('bad-request', e.message, { cause: err });
+  }
+  if (err instanceof BackpropError) {
+    switch (err.code) {
+      case 'ERR_INVALID_MODEL_NAME':
+        return new HttpProblem('invalid-model-name', err.message, { cause: err });
+      case 'ERR_MODEL_NOT_FOUND':
+        return new HttpProblem('model-not-found', err.message, { cause: err });
+      case 'ERR_MODEL_NOT_READY':
+        return new HttpProblem('model-not-ready', err.message, { headers: { 'Retry-After': '5' }, cause: err });
+      case 'ERR_MODEL_NOT_RELOADABLE':
+        return new HttpProblem('model-not-reloadable', err.message, { cause: err });
+      case 'ERR_MODEL_FORMAT':
+        return new HttpProblem('invalid-model', err.message, { cause: err });
+      case 'ERR_SHAPE':
+      case 'ERR_INVALID_ARGUMENT':
+        return new HttpProblem('invalid-input', err.message, { cause: err });
+    }
+  }
+  // Other client errors raised by Express internals (http-errors with expose = true).
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+    return new HttpProblem('bad-request', e.message, { cause: err });
+  }
+  return undefined;
+}
+
+/**
+ * The one error handler: every error becomes application/problem+json (RFC 9457) with a clear detail. Server
+ * faults are logged with their stack and answered with a generic 500 — stacks never reach the client.
+ */
+export const problemHandler: ErrorRequestHandler = (err, req, res, next) => {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  let problem = toHttpProblem(err);
+  if (!problem) {
+    // pino-http logs res.err with the request log line.
+    (res as unknown as { err?: unknown }).err = err;
+    problem = new HttpProblem('internal', 'the server failed to handle this request; the error has been logged');
+  }
+  const doc = problem.toProblem(req.originalUrl.split('?')[0]);
+  if (req.id !== undefined) doc.requestId = req.id;
+  res.status(problem.status).set(problem.headers).type('application/problem+json').send(JSON.stringify(doc));
+};

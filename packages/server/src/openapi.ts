@@ -1,0 +1,343 @@
+import { PROBLEM_TYPE_PREFIX, PROBLEMS } from './problem.js';
+
+// The OpenAPI 3.1 description of the server, written by hand next to the route table (routes/index.ts); a test
+// checks that every route the app registers appears here with the same methods.
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+const json = (description: string, ref: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
+
+const nameParameter = {
+  name: 'name',
+  in: 'path',
+  required: true,
+  description: "Model name: 1-64 of letters, digits, '.', '_' and '-', starting with a letter or digit, no '..'. " +
+    '`default` names the default model.',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+};
+
+const predictOperation = (summary: string, operationId: string) => ({
+  summary,
+  operationId,
+  tags: ['predict'],
+  requestBody: {
+    required: true,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/PredictRequest' } } },
+  },
+  responses: {
+    '200': json('One prediction per input, in order', 'PredictResponse'),
+    '400': problem('Invalid JSON, wrong number of values, a value that is not a finite number, unknown fields'),
+    '404': problem('No such model'),
+    '413': problem('Body larger than the body limit, or more inputs than the batch limit'),
+    '415': problem('Body is not application/json'),
+    '503': problem('The model is still being prepared (first start trains the default model)'),
+  },
+});
+
+const adminResponses = {
+  '401': problem('No bearer token'),
+  '403': problem('Wrong bearer token, or admin routes disabled (no BACKPROP_ADMIN_TOKEN)'),
+};
+
+export const openapiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'backprop inference server',
+    version: '0.1.0',
+    description:
+      'Predicts with back-propagation networks trained by @backprop/nn (digits: 20x20 images, column-major, ' +
+      'label 10 = digit 0). Errors are RFC 9457 problem details (application/problem+json) whose `type` is ' +
+      `\`${PROBLEM_TYPE_PREFIX}<slug>\`; the slugs are listed in components.schemas.Problem.`,
+  },
+  servers: [{ url: '/' }],
+  tags: [
+    { name: 'predict', description: 'Inference' },
+    { name: 'models', description: 'Loaded models' },
+    { name: 'admin', description: 'Model management (bearer token; disabled without BACKPROP_ADMIN_TOKEN)' },
+    { name: 'operations', description: 'Health, readiness, metrics' },
+    { name: 'page', description: 'The draw-a-digit page' },
+  ],
+  paths: {
+    '/': {
+      get: {
+        summary: 'The draw-a-digit page',
+        operationId: 'page',
+        tags: ['page'],
+        responses: { '200': { description: 'HTML page', content: { 'text/html': {} } } },
+      },
+    },
+    '/assets/preprocess.js': {
+      get: {
+        summary: "The browser build of @backprop/nn's image preprocessing (ES module)",
+        operationId: 'preprocessModule',
+        tags: ['page'],
+        responses: { '200': { description: 'JavaScript module', content: { 'text/javascript': {} } } },
+      },
+    },
+    '/static/{file}': {
+      get: {
+        summary: "The page's script and stylesheet",
+        operationId: 'staticFile',
+        tags: ['page'],
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'File' }, '404': problem('No such file') },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        summary: 'This document',
+        operationId: 'openapi',
+        tags: ['operations'],
+        responses: { '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': {} } } },
+      },
+    },
+    '/healthz': {
+      get: {
+        summary: 'Liveness: the process is up',
+        operationId: 'healthz',
+        tags: ['operations'],
+        responses: { '200': json('Up', 'Health') },
+      },
+    },
+    '/readyz': {
+      get: {
+        summary: 'Readiness: at least one model is loaded',
+        operationId: 'readyz',
+        tags: ['operations'],
+        responses: { '200': json('Ready', 'Ready'), '503': problem('No model loaded yet') },
+      },
+    },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics',
+        operationId: 'metrics',
+        tags: ['operations'],
+        responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': {} } } },
+      },
+    },
+    '/v1/predict': { post: predictOperation('Predict with the default model', 'predictDefault') },
+    '/v1/models': {
+      get: {
+        summary: 'List loaded models',
+        operationId: 'listModels',
+        tags: ['models'],
+        responses: { '200': json('Loaded models and the default', 'ModelList') },
+      },
+    },
+    '/v1/models/{name}': {
+      parameters: [nameParameter],
+      get: {
+        summary: 'Describe a model: layer sizes, accuracy, checksum, training summary (no history)',
+        operationId: 'getModel',
+        tags: ['models'],
+        responses: {
+          '200': json('The model', 'ModelDescription'),
+          '400': problem('Invalid model name'),
+          '404': problem('No such model'),
+          '503': problem('The model is still being prepared'),
+        },
+      },
+      put: {
+        summary: 'Upload (create or replace) a model; validated and persisted before it is swapped in',
+        operationId: 'putModel',
+        tags: ['admin'],
+        security: [{ bearer: [] }],
+        requestBody: {
+          required: true,
+          description: 'A model document as written by saveModel / `backprop train --out`',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ModelDocument' } } },
+        },
+        responses: {
+          '200': json('Replaced', 'ModelDescription'),
+          '201': json('Created', 'ModelDescription'),
+          '400': problem('Invalid JSON or model name'),
+          ...adminResponses,
+          '413': problem('Body larger than the body limit'),
+          '415': problem('Body is not application/json'),
+          '422': problem('Not a valid model document; the old model keeps serving'),
+        },
+      },
+      delete: {
+        summary: 'Unload a model (and delete its file in the model directory)',
+        operationId: 'deleteModel',
+        tags: ['admin'],
+        security: [{ bearer: [] }],
+        responses: {
+          '204': { description: 'Deleted' },
+          '400': problem('Invalid model name'),
+          ...adminResponses,
+          '404': problem('No such model'),
+        },
+      },
+    },
+    '/v1/models/{name}/predict': {
+      parameters: [nameParameter],
+      post: predictOperation('Predict with a named model', 'predict'),
+    },
+    '/v1/models/{name}/hidden.png': {
+      parameters: [nameParameter],
+      get: {
+        summary: "Picture of the first hidden layer's input weights, one tile per unit",
+        operationId: 'hiddenPng',
+        tags: ['models'],
+        responses: {
+          '200': { description: 'PNG image', content: { 'image/png': {} } },
+          '304': { description: 'Not modified (ETag is the weights checksum)' },
+          '404': problem('No such model, or the model has no hidden layer'),
+        },
+      },
+    },
+    '/v1/models/{name}/reload': {
+      parameters: [nameParameter],
+      post: {
+        summary: "Re-read a model from its file; a bad file leaves the old model serving",
+        operationId: 'reloadModel',
+        tags: ['admin'],
+        security: [{ bearer: [] }],
+        responses: {
+          '200': json('Reloaded', 'ModelDescription'),
+          '400': problem('Invalid model name'),
+          ...adminResponses,
+          '404': problem('No such model'),
+          '409': problem('The model has no file (uploaded without a model directory)'),
+          '422': problem('The file is not a valid model; the old model keeps serving'),
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'BACKPROP_ADMIN_TOKEN' } },
+    schemas: {
+      Problem: {
+        type: 'object',
+        description: 'RFC 9457 problem details',
+        required: ['type', 'title', 'status', 'detail'],
+        properties: {
+          type: { type: 'string', enum: Object.keys(PROBLEMS).map((slug) => PROBLEM_TYPE_PREFIX + slug) },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          detail: { type: 'string', description: 'What was wrong: the field, the expected and the received' },
+          instance: { type: 'string', description: 'The request path' },
+          requestId: { description: 'The request id in the server log' },
+          limit: { type: 'number', description: 'The limit exceeded (413 problems)' },
+        },
+      },
+      PredictRequest: {
+        oneOf: [
+          {
+            type: 'object',
+            title: 'One input',
+            required: ['pixels'],
+            additionalProperties: false,
+            properties: {
+              pixels: {
+                type: 'array',
+                items: { type: 'number' },
+                description: 'n finite numbers (n = input layer size; 400 = 20x20 column-major for digits)',
+              },
+            },
+          },
+          {
+            type: 'object',
+            title: 'A batch',
+            required: ['inputs'],
+            additionalProperties: false,
+            properties: {
+              inputs: {
+                type: 'array',
+                minItems: 1,
+                description: 'Up to the batch limit (default 10,000) rows of n finite numbers',
+                items: { type: 'array', items: { type: 'number' } },
+              },
+            },
+          },
+        ],
+      },
+      Prediction: {
+        type: 'object',
+        required: ['digit', 'label', 'probabilities'],
+        properties: {
+          digit: { type: 'string', description: 'Human label, labelNames[argmax] (label 10 is "0" for digits)' },
+          label: { type: 'integer', minimum: 1, description: 'argmax + 1 (1..K)' },
+          probabilities: { type: 'array', items: { type: 'number' }, description: 'Output activations h_1..h_K' },
+        },
+      },
+      PredictResponse: {
+        type: 'object',
+        required: ['model', 'checksum', 'predictions'],
+        properties: {
+          model: { type: 'string' },
+          checksum: { type: 'string', description: 'sha256 of the weights that answered' },
+          predictions: { type: 'array', items: { $ref: '#/components/schemas/Prediction' } },
+        },
+      },
+      ModelDescription: {
+        type: 'object',
+        required: ['name', 'default', 'layers', 'parameters', 'labelNames', 'checksum', 'source', 'loadedAt', 'accuracy'],
+        properties: {
+          name: { type: 'string' },
+          default: { type: 'boolean' },
+          layers: { type: 'array', items: { type: 'integer' }, description: 'Units per layer, input first' },
+          parameters: { type: 'integer' },
+          labelNames: { type: 'array', items: { type: 'string' } },
+          inputShape: {
+            type: ['object', 'null'],
+            properties: {
+              width: { type: 'integer' },
+              height: { type: 'integer' },
+              order: { enum: ['column-major', 'row-major'] },
+            },
+          },
+          checksum: { type: 'string' },
+          source: { enum: ['file', 'upload', 'trained'] },
+          loadedAt: { type: 'string', format: 'date-time' },
+          createdAt: { type: ['string', 'null'] },
+          accuracy: {
+            type: 'object',
+            properties: {
+              train: { type: ['number', 'null'] },
+              validation: { type: ['number', 'null'] },
+              test: { type: ['number', 'null'] },
+            },
+          },
+          training: {
+            type: ['object', 'null'],
+            description: 'How the model was trained (method, lambda, options, dataset, iterations, cost, ...); historyLength replaces the history',
+          },
+        },
+      },
+      ModelList: {
+        type: 'object',
+        required: ['default', 'models'],
+        properties: {
+          default: { type: ['string', 'null'] },
+          models: { type: 'array', items: { $ref: '#/components/schemas/ModelDescription' } },
+        },
+      },
+      ModelDocument: {
+        type: 'object',
+        required: ['format', 'version', 'layers', 'theta'],
+        properties: {
+          format: { const: 'backprop-model' },
+          version: { const: 1 },
+          layers: { type: 'array', items: { type: 'integer' } },
+          theta: { type: 'array', items: { type: 'number' } },
+          labelNames: { type: 'array', items: { type: 'string' } },
+          inputShape: { type: 'object' },
+          checksum: { type: 'string' },
+          training: { type: 'object' },
+        },
+      },
+      Health: { type: 'object', properties: { status: { const: 'ok' } } },
+      Ready: {
+        type: 'object',
+        properties: { status: { const: 'ready' }, models: { type: 'integer' }, default: { type: ['string', 'null'] } },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,241 @@
+import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { BackpropError, loadModel, modelFromJson, modelToJson, thetaChecksum, writeFileAtomic, type Model } from '@backprop/nn';
+import { checkModelName, isModelName } from './model-name.js';
+
+/** No model of that name is loaded. */
+export class ModelNotFoundError extends BackpropError {
+  constructor(message: string) {
+    super('ERR_MODEL_NOT_FOUND', message);
+  }
+}
+
+/** The model exists but is still being prepared (the default model trains on first start). */
+export class ModelNotReadyError extends BackpropError {
+  constructor(message: string) {
+    super('ERR_MODEL_NOT_READY', message);
+  }
+}
+
+/** A reload was asked for a model that was not read from a file. */
+export class ModelNotReloadableError extends BackpropError {
+  constructor(message: string) {
+    super('ERR_MODEL_NOT_RELOADABLE', message);
+  }
+}
+
+export type ModelSource = 'file' | 'upload' | 'trained';
+
+/** One loaded model. Entries are immutable: a swap replaces the whole entry. */
+export interface ModelEntry {
+  readonly name: string;
+  readonly model: Model;
+  readonly checksum: string;
+  readonly source: ModelSource;
+  /** The file the model was read from or persisted to, if any. */
+  readonly path?: string;
+  readonly loadedAt: string;
+}
+
+export interface LoadFailure {
+  name: string;
+  path?: string;
+  error: Error;
+}
+
+export interface RegistryOptions {
+  /** Where uploads are persisted (`<dir>/<name>.json`). Without it uploads live in memory only. */
+  dir?: string;
+  /** The model `POST /v1/predict` and the name `default` resolve to when no model is literally named `default`. */
+  defaultName?: string;
+}
+
+/**
+ * The models a server answers with, by name. Every change builds the new entry completely (parse, validate,
+ * persist) before it replaces the old one in the map, so a request sees either the old model or the new one and a
+ * bad upload or reload leaves the old model serving.
+ */
+export class ModelRegistry {
+  readonly dir?: string;
+  defaultName?: string;
+  private readonly entries = new Map<string, ModelEntry>();
+  private readonly pending = new Map<string, string>();
+  private readonly loadErrorListeners: ((failure: LoadFailure) => void)[] = [];
+
+  constructor(options: RegistryOptions = {}) {
+    if (options.dir !== undefined) this.dir = resolve(options.dir);
+    if (options.defaultName !== undefined) this.defaultName = checkModelName(options.defaultName);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Called for every model that fails to load (startup, upload, reload); the metrics count them. */
+  onLoadError(listener: (failure: LoadFailure) => void): void {
+    this.loadErrorListeners.push(listener);
+  }
+
+  list(): ModelEntry[] {
+    return [...this.entries.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The name `name` refers to: itself, or for `default` the default model's name. */
+  resolveName(name: string): string {
+    if (name === 'default' && !this.entries.has(name) && this.defaultName !== undefined) return this.defaultName;
+    return name;
+  }
+
+  get(name: string): ModelEntry | undefined {
+    return this.entries.get(this.resolveName(name));
+  }
+
+  /** The entry for `name`, or ModelNotReadyError / ModelNotFoundError saying why there is none. */
+  require(name: string): ModelEntry {
+    const resolved = this.resolveName(name);
+    const entry = this.entries.get(resolved);
+    if (entry) return entry;
+    const why = this.pending.get(resolved);
+    if (why !== undefined) throw new ModelNotReadyError(why);
+    const loaded = [...this.entries.keys()].sort();
+    const alias = resolved !== name ? ` (the default model is "${resolved}")` : '';
+    throw new ModelNotFoundError(
+      `no model named ${JSON.stringify(name)}${alias} is loaded; loaded models: ${loaded.length ? loaded.join(', ') : 'none'}`,
+    );
+  }
+
+  /** Marks a model as being prepared: requests for it get 503 with `reason` until it is set. */
+  markPending(name: string, reason: string): void {
+    this.pending.set(checkModelName(name), reason);
+  }
+
+  clearPending(name: string): void {
+    this.pending.delete(name);
+  }
+
+  isPending(name: string): boolean {
+    return this.pending.has(this.resolveName(name));
+  }
+
+  /** Puts a validated model in place (replacing any model of that name in one step). */
+  set(name: string, model: Model, origin: { source: ModelSource; path?: string }): ModelEntry {
+    checkModelName(name);
+    const entry: ModelEntry = Object.freeze({
+      name,
+      model,
+      checksum: thetaChecksum(model.theta),
+      source: origin.source,
+      ...(origin.path !== undefined ? { path: resolve(origin.path) } : {}),
+      loadedAt: new Date().toISOString(),
+    });
+    this.entries.set(name, entry);
+    this.pending.delete(name);
+    return entry;
+  }
+
+  /** Reads and validates a model file, then swaps it in. On failure the old model (if any) keeps serving. */
+  loadFile(name: string, path: string): ModelEntry {
+    checkModelName(name);
+    let model: Model;
+    try {
+      model = loadModel(path);
+    } catch (err) {
+      this.reportLoadError({ name, path, error: err as Error });
+      throw err;
+    }
+    return this.set(name, model, { source: 'file', path });
+  }
+
+  /**
+   * Loads every `<name>.json` in `dir` whose name is a valid model name. A bad file is reported and skipped so
+   * that one corrupt model does not keep the others from serving.
+   */
+  loadDirectory(dir: string): { loaded: ModelEntry[]; failed: LoadFailure[] } {
+    const loaded: ModelEntry[] = [];
+    const failed: LoadFailure[] = [];
+    const files = readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isFile() && d.name.endsWith('.json') && !d.name.startsWith('.'))
+      .map((d) => d.name)
+      .sort();
+    for (const file of files) {
+      const name = file.slice(0, -'.json'.length);
+      const path = join(dir, file);
+      if (!isModelName(name)) {
+        failed.push({ name, path, error: new Error(`skipped ${file}: not a valid model name`) });
+        continue;
+      }
+      try {
+        loaded.push(this.loadFile(name, path));
+      } catch (err) {
+        failed.push({ name, path, error: err as Error });
+      }
+    }
+    return { loaded, failed };
+  }
+
+  /**
+   * Validates a model document, persists it atomically to `<dir>/<name>.json` (when the registry has a directory)
+   * and only then swaps it in. Throws ModelFormatError for a bad document; nothing changes in that case.
+   */
+  upload(name: string, text: string): { entry: ModelEntry; created: boolean } {
+    checkModelName(name);
+    let model: Model;
+    try {
+      model = modelFromJson(text);
+    } catch (err) {
+      this.reportLoadError({ name, error: err as Error });
+      throw err;
+    }
+    let path: string | undefined;
+    if (this.dir !== undefined) {
+      path = join(this.dir, `${name}.json`);
+      mkdirSync(this.dir, { recursive: true });
+      writeFileAtomic(path, modelToJson(model));
+    }
+    const created = !this.entries.has(name);
+    const entry = this.set(name, model, { source: 'upload', ...(path !== undefined ? { path } : {}) });
+    return { entry, created };
+  }
+
+  /** Re-reads a model from its file; a bad file leaves the loaded model serving. */
+  reload(name: string): ModelEntry {
+    const entry = this.require(name);
+    if (entry.path === undefined) {
+      throw new ModelNotReloadableError(`model ${JSON.stringify(entry.name)} was uploaded without a model directory and has no file to re-read`);
+    }
+    let model: Model;
+    try {
+      model = loadModel(entry.path);
+    } catch (err) {
+      this.reportLoadError({ name: entry.name, path: entry.path, error: err as Error });
+      throw err;
+    }
+    return this.set(entry.name, model, { source: entry.source, path: entry.path });
+  }
+
+  /**
+   * Unloads a model (exact name, no `default` alias). Its file is deleted when it lives in the registry's
+   * directory, so it does not come back on the next start; files elsewhere are left alone.
+   */
+  remove(name: string): ModelEntry {
+    checkModelName(name);
+    const entry = this.entries.get(name);
+    if (!entry) {
+      const hint = name === 'default' && this.defaultName ? ` ("default" is an alias of "${this.defaultName}")` : '';
+      throw new ModelNotFoundError(`no model named ${JSON.stringify(name)} is loaded${hint}`);
+    }
+    if (this.dir !== undefined && entry.path !== undefined && dirname(entry.path) === this.dir && basename(entry.path) === `${name}.json`) {
+      try {
+        unlinkSync(entry.path);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+    this.entries.delete(name);
+    return entry;
+  }
+
+  private reportLoadError(failure: LoadFailure): void {
+    for (const listener of this.loadErrorListeners) listener(failure);
+  }
+}

@@ -1,0 +1,40 @@
+import type { RequestHandler } from 'express';
+import type { AppContext } from '../context.js';
+import { checkModelName } from '../model-name.js';
+import { describeModel } from '../model-summary.js';
+import { isDefault } from './models.js';
+
+/**
+ * PUT /v1/models/{name}: the body is a model document (as written by saveModel). It is validated and persisted
+ * before it replaces the served model; a bad document is a 422 and the old model keeps serving.
+ */
+export function putModel(ctx: AppContext): RequestHandler {
+  return (req, res) => {
+    const name = checkModelName(req.params.name);
+    const { entry, created } = ctx.models.upload(name, JSON.stringify(req.body));
+    ctx.logger.info({ model: name, checksum: entry.checksum, path: entry.path, created }, 'model uploaded');
+    res
+      .status(created ? 201 : 200)
+      .location(`/v1/models/${encodeURIComponent(name)}`)
+      .json(describeModel(entry, isDefault(ctx, entry)));
+  };
+}
+
+/** DELETE /v1/models/{name} */
+export function deleteModel(ctx: AppContext): RequestHandler {
+  return (req, res) => {
+    const name = checkModelName(req.params.name);
+    const entry = ctx.models.remove(name);
+    ctx.logger.info({ model: name, checksum: entry.checksum }, 'model deleted');
+    res.status(204).end();
+  };
+}
+
+/** POST /v1/models/{name}/reload: re-read the model's file; a bad file is a 422 and the old model keeps serving. */
+export function reloadModel(ctx: AppContext): RequestHandler {
+  return (req, res) => {
+    const entry = ctx.models.reload(checkModelName(req.params.name));
+    ctx.logger.info({ model: entry.name, checksum: entry.checksum, path: entry.path }, 'model reloaded');
+    res.json(describeModel(entry, isDefault(ctx, entry)));
+  };
+}

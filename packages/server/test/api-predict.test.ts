@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelRegistry } from '../src/registry.js';
+import { fixtureModel, listen, postJson, problemOf, randomRows, referenceForward, type TestServer } from './helpers.js';
+
+const model = fixtureModel({ seed: 3 });
+const small = fixtureModel({ layers: [4, 3, 3], seed: 4 });
+let srv: TestServer;
+
+function argmax(v: number[]): number {
+  let k = 0;
+  for (let j = 1; j < v.length; j++) if (v[j] > v[k]) k = j;
+  return k;
+}
+
+beforeAll(async () => {
+  const models = new ModelRegistry({ defaultName: 'digits' });
+  models.set('digits', model, { source: 'upload' });
+  models.set('small', small, { source: 'upload' });
+  srv = await listen({ models, maxBatchRows: 50, bodyLimit: '200kb' });
+});
+afterAll(() => srv.close());
+
+describe('POST /v1/predict and /v1/models/{name}/predict', () => {
+  it('predicts one input ("pixels") with the default model, agreeing with an independent forward pass', async () => {
+    const [x] = randomRows(1, 400, 11);
+    const res = await postJson(`${srv.url}/v1/predict`, { pixels: x });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { model: string; checksum: string; predictions: { digit: string; label: number; probabilities: number[] }[] };
+    expect(body.model).toBe('digits');
+    expect(body.predictions).toHaveLength(1);
+    const h = referenceForward(model, x);
+    const p = body.predictions[0];
+    expect(p.probabilities).toHaveLength(10);
+    p.probabilities.forEach((v, k) => expect(v).toBeCloseTo(h[k], 12));
+    expect(p.label).toBe(argmax(h) + 1);
+    expect(p.digit).toBe(model.labelNames[argmax(h)]);
+  });
+
+  it('predicts a batch ("inputs") in order, each row like the reference', async () => {
+    const X = randomRows(20, 400, 12); // ~160 KB of JSON, under this app's 200 kb limit
+    const res = await postJson(`${srv.url}/v1/models/digits/predict`, { inputs: X });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { predictions: { digit: string; label: number; probabilities: number[] }[] };
+    expect(body.predictions).toHaveLength(20);
+    X.forEach((x, i) => {
+      const h = referenceForward(model, x);
+      body.predictions[i].probabilities.forEach((v, k) => expect(v).toBeCloseTo(h[k], 12));
+      expect(body.predictions[i].label).toBe(argmax(h) + 1);
+    });
+  });
+
+  it('maps label 10 to digit "0" (labelNames[argmax])', async () => {
+    // Make unit 10 win for every input: a large bias on the last output unit.
+    const theta = Float64Array.from(model.theta);
+    const last = theta.length - 26; // Θ2 row 10 starts 26 parameters from the end; its first entry is the bias
+    theta[last] = 50;
+    const models = new ModelRegistry();
+    models.set('default', { ...model, theta }, { source: 'upload' });
+    const s = await listen({ models });
+    try {
+      const res = await postJson(`${s.url}/v1/predict`, { pixels: randomRows(1, 400, 2)[0] });
+      const body = (await res.json()) as { predictions: { digit: string; label: number }[] };
+      expect(body.predictions[0]).toMatchObject({ label: 10, digit: '0' });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('uses the named model', async () => {
+    const x = [0.1, 0.9, 0.3, 0.5];
+    const res = await postJson(`${srv.url}/v1/models/small/predict`, { pixels: x });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { model: string; predictions: { digit: string; probabilities: number[] }[] };
+    expect(body.model).toBe('small');
+    const h = referenceForward(small, x);
+    body.predictions[0].probabilities.forEach((v, k) => expect(v).toBeCloseTo(h[k], 12));
+    expect(body.predictions[0].digit).toBe(`class-${argmax(h) + 1}`);
+  });
+});
+
+describe('predict errors are problem+json with a clear detail', () => {
+  const cases: [string, string | object, number, string, RegExp][] = [
+    ['invalid JSON', '{"pixels": [1, 2', 400, 'invalid-json', /not valid JSON/],
+    ['a JSON array body', '[1,2,3]', 400, 'invalid-input', /expected a JSON object/],
+    ['neither field', { foo: 1 }, 400, 'invalid-input', /unknown field "foo"/],
+    ['an empty object', {}, 400, 'invalid-input', /got neither/],
+    ['both fields', { pixels: [1], inputs: [[1]] }, 400, 'invalid-input', /not both/],
+    ['too few pixels', { pixels: [1, 2, 3] }, 400, 'invalid-input', /pixels: expected 400 numbers \(a 20x20 image in column-major order\), got 3/],
+    ['pixels not an array', { pixels: 'abc' }, 400, 'invalid-input', /pixels: expected an array of 400 numbers.*got string/],
+    ['a string pixel', { pixels: [...Array(399).fill(0), 'NaN'] }, 400, 'invalid-input', /pixels\[399\]: expected a finite number, got "NaN"/],
+    ['a null pixel', { pixels: [null, ...Array(399).fill(0)] }, 400, 'invalid-input', /pixels\[0\]: expected a finite number, got null/],
+    ['an infinite pixel (1e999)', `{"pixels":[${[...Array(399).fill(0), '1e999'].join(',')}]}`, 400, 'invalid-input', /pixels\[399\]: expected a finite number, got Infinity/],
+    ['a short row in a batch', { inputs: [Array(400).fill(0), Array(5).fill(0)] }, 400, 'invalid-input', /inputs\[1\]: expected 400 numbers.*got 5/],
+    ['a bad value in a batch', { inputs: [Array(400).fill(0), [...Array(10).fill(0), true, ...Array(389).fill(0)]] }, 400, 'invalid-input', /inputs\[1\]\[10\]: expected a finite number, got true/],
+    ['an empty batch', { inputs: [] }, 400, 'invalid-input', /at least 1 input/],
+    ['inputs not an array', { inputs: 5 }, 400, 'invalid-input', /inputs: expected an array/],
+    ['a batch over the limit', { inputs: Array.from({ length: 51 }, () => [0]) }, 413, 'batch-too-large', /at most 50 inputs per request, got 51/],
+  ];
+  for (const [what, body, status, slug, detail] of cases) {
+    it(`${what} → ${status} ${slug}`, async () => {
+      const res = await postJson(`${srv.url}/v1/predict`, body);
+      const doc = await problemOf(res);
+      expect(res.status).toBe(status);
+      expect(doc.type).toBe(`urn:backprop:problem:${slug}`);
+      expect(doc.instance).toBe('/v1/predict');
+      expect(String(doc.detail)).toMatch(detail);
+    });
+  }
+
+  it('a body over the byte limit → 413 body-too-large', async () => {
+    const res = await postJson(`${srv.url}/v1/predict`, { inputs: randomRows(50, 400) }); // ~400 KB > 200 kb
+    const doc = await problemOf(res);
+    expect(res.status).toBe(413);
+    expect(doc.type).toBe('urn:backprop:problem:body-too-large');
+    expect(String(doc.detail)).toMatch(/limit is 204800 bytes/);
+    expect(doc.limit).toBe(204800);
+  });
+
+  it('a body that is not JSON → 415', async () => {
+    const res = await fetch(`${srv.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'pixels=1' });
+    const doc = await problemOf(res);
+    expect(res.status).toBe(415);
+    expect(String(doc.detail)).toMatch(/Content-Type: expected application\/json, got "text\/plain"/);
+  });
+
+  it('an unknown model → 404 naming the loaded models', async () => {
+    const res = await postJson(`${srv.url}/v1/models/nope/predict`, { pixels: [0] });
+    const doc = await problemOf(res);
+    expect(res.status).toBe(404);
+    expect(doc.type).toBe('urn:backprop:problem:model-not-found');
+    expect(String(doc.detail)).toMatch(/no model named "nope".*loaded models: digits, small/);
+  });
+
+  it('an invalid model name → 400', async () => {
+    const res = await postJson(`${srv.url}/v1/models/..%2F..%2Fetc/predict`, { pixels: [0] });
+    const doc = await problemOf(res);
+    expect(res.status).toBe(400);
+    expect(doc.type).toBe('urn:backprop:problem:invalid-model-name');
+  });
+
+  it('a wrong method → 405 with Allow', async () => {
+    const res = await fetch(`${srv.url}/v1/predict`);
+    const doc = await problemOf(res);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST, OPTIONS');
+    expect(String(doc.detail)).toMatch(/GET is not allowed on \/v1\/predict/);
+  });
+
+  it('a model still being prepared → 503 with Retry-After', async () => {
+    const models = new ModelRegistry({ defaultName: 'default' });
+    models.markPending('default', 'the default model is being trained (first start)');
+    const s = await listen({ models });
+    try {
+      const res = await postJson(`${s.url}/v1/predict`, { pixels: [0] });
+      const doc = await problemOf(res);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(String(doc.detail)).toMatch(/being trained/);
+    } finally {
+      await s.close();
+    }
+  });
+});
