@@ -1,0 +1,117 @@
+/**
+ * The front door for data sets: `loadDataset('digits5000' | 'mnist' | 'mnist-test' | path)`. Files are MAT-files
+ * holding X (m×n) and y (m labels) like the course's ex4data1.mat, or numeric CSV.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { InvalidArgumentError } from '../errors.js';
+import { parseCsv, type CsvOptions } from './csv.js';
+import { type Dataset, type ImageShape, makeDataset } from './dataset.js';
+import { loadDigits5000 } from './digits5000.js';
+import { DataFileError, DatasetError } from './errors.js';
+import { classesFor, describeMapping, LABEL_MAPPINGS, type LabelMapping, mapLabel } from './label-mapping.js';
+import { type MatVariable, readMatFile, type ReadMatOptions } from './mat/index.js';
+import { loadMnist } from './mnist.js';
+
+export const BUILTIN_DATASETS = ['digits5000', 'mnist', 'mnist-test'] as const;
+export type BuiltinDatasetName = (typeof BUILTIN_DATASETS)[number];
+
+export interface LoadDatasetOptions extends Omit<CsvOptions, 'name'> {
+  /** Data set name; default the built-in name or the file name. */
+  name?: string;
+  /** MAT-files: the variables holding the examples and labels. Default 'X' and 'y'. */
+  xVariable?: string;
+  yVariable?: string;
+  /** MAT-files: limits for the reader. */
+  mat?: ReadMatOptions;
+}
+
+const builtins: Record<BuiltinDatasetName, () => Dataset> = {
+  digits5000: loadDigits5000,
+  mnist: () => loadMnist('train'),
+  'mnist-test': () => loadMnist('test'),
+};
+
+/** Load a built-in data set by name, or a .mat / .csv file by path. */
+export function loadDataset(nameOrPath: BuiltinDatasetName | string, options: LoadDatasetOptions = {}): Dataset {
+  if (typeof nameOrPath !== 'string' || nameOrPath === '') {
+    throw new InvalidArgumentError(`name: expected a built-in data set name or a file path, got ${JSON.stringify(nameOrPath)}`);
+  }
+  if (Object.hasOwn(builtins, nameOrPath)) {
+    const ds = builtins[nameOrPath as BuiltinDatasetName]();
+    return options.name ? { ...ds, name: options.name } : ds;
+  }
+  const ext = extname(nameOrPath).toLowerCase();
+  if (!existsSync(nameOrPath)) {
+    throw new DatasetError(
+      'ERR_DATASET_UNKNOWN',
+      `unknown data set ${JSON.stringify(nameOrPath)}: expected one of ${BUILTIN_DATASETS.join(', ')}, or the path of an existing .mat or .csv file`,
+    );
+  }
+  const name = options.name ?? nameOrPath.replace(/^.*[\\/]/, '');
+  if (ext === '.mat') return loadMatDataset(nameOrPath, { ...options, name });
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
+    let text: string;
+    try {
+      text = readFileSync(nameOrPath, 'utf8');
+    } catch (cause) {
+      throw new DataFileError(nameOrPath, 'cannot read', cause);
+    }
+    return parseCsv(text, { ...options, name });
+  }
+  throw new DatasetError(
+    'ERR_DATASET_UNKNOWN',
+    `${nameOrPath}: unsupported file type ${JSON.stringify(ext)}; expected .mat (with X and y) or .csv`,
+  );
+}
+
+/**
+ * A MAT-file with the examples in X (m×n numeric) and the labels in y (m×1 or 1×m integers), like ex4data1.mat.
+ * When n is a perfect square the rows are taken as square images in MATLAB's column-major order.
+ */
+export function loadMatDataset(path: string, options: LoadDatasetOptions = {}): Dataset {
+  const xName = options.xVariable ?? 'X';
+  const yName = options.yVariable ?? 'y';
+  const mapping: LabelMapping = options.labels ?? 'one-based';
+  if (!LABEL_MAPPINGS.includes(mapping)) {
+    throw new InvalidArgumentError(`options.labels: expected one of ${LABEL_MAPPINGS.join(', ')}, got ${mapping}`);
+  }
+  const name = options.name ?? path.replace(/^.*[\\/]/, '');
+  const mat = readMatFile(path, options.mat);
+  const expected = `expected a numeric m×n '${xName}' and m labels '${yName}' (m×1 or 1×m), like ex4data1.mat`;
+  const found = [...mat.variables.values()].map(describeVariable).concat(mat.skipped.map((s) => `${s.name} (${s.class})`));
+  const X = mat.variables.get(xName);
+  const y = mat.variables.get(yName);
+  if (!X?.matrix || X.class === 'char' || !y?.matrix || y.class === 'char') {
+    throw new DatasetError('ERR_DATASET_SHAPE', `${name}: ${expected}; found ${found.join(', ') || 'no variables'}`);
+  }
+  const m = X.matrix.rows;
+  if (y.data.length !== m || (y.dims[0] !== 1 && y.dims[1] !== 1)) {
+    throw new DatasetError(
+      'ERR_DATASET_SHAPE',
+      `${name}: ${xName} has ${m} rows but ${yName} is ${y.dims.join('x')}; ${expected}`,
+    );
+  }
+  const labels = new Int32Array(m);
+  let maxLabel = 0;
+  for (let i = 0; i < m; i++) {
+    const label = mapLabel(y.data[i], mapping);
+    if (label === undefined) {
+      throw new DatasetError(
+        'ERR_DATASET_LABELS',
+        `${name}: ${yName}(${i + 1}) = ${y.data[i]} is not a valid label; expected ${describeMapping(mapping)}`,
+      );
+    }
+    labels[i] = label;
+    maxLabel = Math.max(maxLabel, label);
+  }
+  const { K, labelNames } = classesFor(mapping, maxLabel, options.labelNames);
+  const side = Math.round(Math.sqrt(X.matrix.cols));
+  const imageShape: ImageShape | undefined =
+    options.imageShape ?? (side > 1 && side * side === X.matrix.cols ? { width: side, height: side, order: 'column-major' } : undefined);
+  return makeDataset({ name, X: X.matrix, y: labels, K, labelNames, imageShape });
+}
+
+function describeVariable(v: MatVariable): string {
+  return `${v.name} (${v.dims.join('x')} ${v.class})`;
+}

@@ -1,0 +1,39 @@
+// Data: MAT-files, IDX, CSV and the built-in data sets. Re-exported from the package root by src/index.ts.
+export {
+  readMat,
+  readMatFile,
+  writeMat,
+  writeMatFile,
+  MatFileError,
+  type MatErrorCode,
+  type MatClass,
+  type MatFile,
+  type MatVariable,
+  type ReadMatOptions,
+  type SkippedVariable,
+  type WriteMatOptions,
+} from './mat/index.js';
+export { readIdx, readIdxFile, type IdxArray, type IdxData, type IdxType, type ReadIdxOptions } from './idx.js';
+export { DataFormatError, DatasetError, DataFileError } from './errors.js';
+export {
+  DIGIT_LABEL_NAMES,
+  datasetChecksum,
+  digitOf,
+  labelOfDigit,
+  makeDataset,
+  type Dataset,
+  type DatasetParts,
+  type ImageShape,
+} from './dataset.js';
+export { parseCsv, type CsvOptions } from './csv.js';
+export { type LabelMapping } from './label-mapping.js';
+export { splitDataset, subsetDataset, type DatasetSplit, type SplitOptions } from './split.js';
+export { loadMnist, type MnistSplit } from './mnist.js';
+export { DIGITS5000_CHECKSUM, loadDigits5000, rebuildDigits5000 } from './digits5000.js';
+export {
+  BUILTIN_DATASETS,
+  loadDataset,
+  loadMatDataset,
+  type BuiltinDatasetName,
+  type LoadDatasetOptions,
+} from './datasets.js';

@@ -1,0 +1,45 @@
+import { DIGIT_LABEL_NAMES } from './dataset.js';
+
+/**
+ * How label values in a file become the course's labels 1..K:
+ * - `one-based`: values are already 1..K (ex4data1.mat, Octave/MATLAB data);
+ * - `zero-based`: values 0..K−1 become 1..K;
+ * - `digits`: handwritten digits, 0..9 or the course's 1..10; digit 0 (written 0 or 10) becomes label 10, and
+ *   K = 10 with names '1'..'9', '0'.
+ */
+export type LabelMapping = 'one-based' | 'zero-based' | 'digits';
+
+export const LABEL_MAPPINGS: readonly LabelMapping[] = ['one-based', 'zero-based', 'digits'];
+
+/** The label for a value, or undefined when the value is not a valid label under the mapping. */
+export function mapLabel(value: number, mapping: LabelMapping): number | undefined {
+  if (!Number.isInteger(value)) return undefined;
+  switch (mapping) {
+    case 'one-based':
+      return value >= 1 && value <= 0x7fffffff ? value : undefined;
+    case 'zero-based':
+      return value >= 0 && value < 0x7fffffff ? value + 1 : undefined;
+    case 'digits':
+      return value >= 0 && value <= 10 ? (value === 0 ? 10 : value) : undefined;
+  }
+}
+
+/** What the mapping expects, for error messages. */
+export function describeMapping(mapping: LabelMapping): string {
+  switch (mapping) {
+    case 'one-based':
+      return 'integers 1..K (use labels: "zero-based" for 0..K-1, or "digits" for digits 0..9)';
+    case 'zero-based':
+      return 'integers 0..K-1';
+    case 'digits':
+      return 'digits 0..9 (or the course labels 1..10)';
+  }
+}
+
+/** K and label names implied by the mapping and the largest label seen. */
+export function classesFor(mapping: LabelMapping, maxLabel: number, labelNames?: readonly string[]) {
+  if (labelNames) return { K: labelNames.length, labelNames: [...labelNames] };
+  if (mapping === 'digits') return { K: 10, labelNames: [...DIGIT_LABEL_NAMES] };
+  const K = Math.max(1, maxLabel);
+  return { K, labelNames: Array.from({ length: K }, (_, k) => String(mapping === 'zero-based' ? k : k + 1)) };
+}
