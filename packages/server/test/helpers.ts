@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import { randomInit, Rng, type Model } from '@backprop/nn';
 import { pino } from 'pino';
 import { createApp, type AppOptions } from '../src/app.js';
@@ -116,4 +116,18 @@ export async function problemOf(res: Response): Promise<Record<string, unknown>>
   if (doc.status !== res.status) throw new Error(`problem status ${doc.status} differs from HTTP status ${res.status}`);
   if (JSON.stringify(doc).includes('    at ')) throw new Error(`problem document leaks a stack trace: ${JSON.stringify(doc)}`);
   return doc;
+}
+
+/** A plain node:http request (fetch adds Cache-Control: no-cache to conditional requests). */
+export function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
