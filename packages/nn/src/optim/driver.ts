@@ -50,9 +50,20 @@ export class RunTracker {
     return performance.now() - this.started;
   }
 
-  /** The iteration in progress: one past the latest reported iterate. */
+  /** The iteration (minibatch methods: step) in progress: one past the latest reported one. */
   private inProgress(): number {
-    return this.latest === null ? 0 : this.latest.iteration + 1;
+    const latest = this.latest;
+    if (latest === null) return 0;
+    return (latest.step ?? latest.iteration) + 1;
+  }
+
+  private where(): string {
+    const latest = this.latest;
+    if (latest?.step !== undefined) {
+      const epoch = latest.event === 'epoch' ? (latest.epoch ?? 0) + 1 : (latest.epoch ?? 1);
+      return `step ${latest.step + 1} (epoch ${epoch})`;
+    }
+    return `iteration ${this.inProgress()}`;
   }
 
   aborted(): boolean {
@@ -80,7 +91,7 @@ export class RunTracker {
     if (bad !== '') {
       const iteration = this.inProgress();
       const message =
-        `${this.method}: the objective returned a non-finite value (${bad}) at iteration ${iteration}, ` +
+        `${this.method}: the objective returned a non-finite value (${bad}) at ${this.where()}, ` +
         `evaluation ${this.nfev}; the result attached to this error holds the best point reached before it`;
       throw new NonFiniteObjectiveError(message, {
         result: this.stopped('numerical_error', message),
@@ -127,7 +138,7 @@ export class RunTracker {
 
   /** An end imposed from outside the method (abort, callback, non-finite objective). */
   stopped(status: Status, message: string): OptimizeResult {
-    const nit = this.latest?.iteration ?? 0;
+    const nit = this.latest?.step ?? this.latest?.iteration ?? 0;
     const latest = this.latest;
     let keep: Keep;
     if (status === 'callback_stop' && latest !== null) keep = this.keepLatest(latest);
@@ -149,11 +160,12 @@ export class RunTracker {
   }
 
   abortMessage(): string {
-    const at = this.best ?? this.latest;
-    return (
-      `${this.method}: aborted by the signal after ${this.nfev} evaluations; ` +
-      (at === null ? 'no iterate was completed, returning x0' : `returning the point of iteration ${at.iteration}`)
-    );
+    const head = `${this.method}: aborted by the signal after ${this.nfev} evaluations; `;
+    const latest = this.latest;
+    if (this.best !== null) return head + `returning the best point (iteration ${this.best.iteration})`;
+    if (latest === null) return head + 'no iterate was completed, returning x0';
+    if (latest.step !== undefined) return head + `returning the latest point (after step ${latest.step})`;
+    return head + `returning the latest point (iteration ${latest.iteration})`;
   }
 
   callbackMessage(): string {

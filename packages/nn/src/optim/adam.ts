@@ -1,0 +1,46 @@
+import { checkNumber } from './options.js';
+import { minibatchDefaults, type MinibatchOptions, runMinibatch, type UpdateRule, validateMinibatch } from './minibatch.js';
+import type { OptimizerMethod } from './types.js';
+
+/**
+ * Adam (Kingma & Ba 2015) over shuffled minibatches (see minibatch.ts for batches, epochs, callback and state):
+ *   m ← β1·m + (1 − β1)·g,   v ← β2·v + (1 − β2)·g²,
+ *   x ← x − η · m̂ / (√v̂ + ε)   with m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ), t = the step number.
+ * Options: those of minibatch.ts (m is required) plus learningRate 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-8.
+ */
+export interface AdamOptions extends MinibatchOptions {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+const defaults: AdamOptions = { ...minibatchDefaults, learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+
+const rule: UpdateRule<AdamOptions> = {
+  name: 'adam',
+  momentCount: 2,
+  update(x, g, lr, t, [m1, m2], o) {
+    const { beta1, beta2, epsilon } = o;
+    const c1 = 1 - Math.pow(beta1, t);
+    const c2 = 1 - Math.pow(beta2, t);
+    for (let i = 0; i < x.length; i++) {
+      m1[i] = beta1 * m1[i] + (1 - beta1) * g[i];
+      m2[i] = beta2 * m2[i] + (1 - beta2) * g[i] * g[i];
+      x[i] -= (lr * (m1[i] / c1)) / (Math.sqrt(m2[i] / c2) + epsilon);
+    }
+  },
+};
+
+function validate(o: AdamOptions, n: number): void {
+  validateMinibatch('adam', o, n);
+  checkNumber('adam', 'beta1', o.beta1, { atLeast: 0, below: 1 });
+  checkNumber('adam', 'beta2', o.beta2, { atLeast: 0, below: 1 });
+  checkNumber('adam', 'epsilon', o.epsilon, { above: 0 });
+}
+
+export const adam: OptimizerMethod<AdamOptions> = {
+  name: 'adam',
+  defaults,
+  validate,
+  run: (x0, o) => runMinibatch(x0, o, rule),
+};

@@ -1,0 +1,20 @@
+/** The public surface of the optimisers: one front door (`minimize` / `minimizeAsync`) and its vocabulary. */
+export { minimize, minimizeAsync } from './minimize.js';
+export { methodNames } from './registry.js';
+export { NonFiniteObjectiveError } from './errors.js';
+export type {
+  AsyncObjective,
+  IterationInfo,
+  IterationRecord,
+  MinimizeOptions,
+  Objective,
+  OptimizeResult,
+  Status,
+} from './types.js';
+export type { TncOptions } from './tnc.js';
+export type { CgOptions } from './cg.js';
+export type { LbfgsOptions } from './lbfgs.js';
+export type { AdamOptions } from './adam.js';
+export type { SgdOptions } from './sgd.js';
+export type { MinibatchState } from './minibatch.js';
+export type { Schedule } from './schedule.js';

@@ -1,0 +1,198 @@
+import { evaluate, report } from './driver.js';
+import { checkNumber } from './options.js';
+import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from './types.js';
+import { dot, maxAbs, norm2 } from './vector.js';
+import { strongWolfe } from './wolfe.js';
+
+/**
+ * Limited-memory BFGS (Nocedal 1980; Liu & Nocedal 1989): the direction is −H∇f, where H is the inverse-Hessian
+ * approximation built from the last `m` pairs (s, y) = (x⁺ − x, ∇f⁺ − ∇f) by the two-loop recursion, starting
+ * from H₀ = (sᵀy / yᵀy)·I. Steps satisfy the strong Wolfe conditions (wolfe.ts). A pair with sᵀy ≤ ε·yᵀy is
+ * skipped (it would break positive definiteness); a failed line search or a non-descent direction clears the
+ * memory and retries along −∇f once.
+ *
+ * Options (scipy's L-BFGS-B defaults where it has them):
+ *   m        10        pairs kept
+ *   gtol     1e-5      stop when max|∇f| ≤ gtol
+ *   ftol     2.22e-9   stop when (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ ftol  (scipy: factr·ε, factr = 1e7)
+ *   maxIter  15000     iterations (accepted steps)
+ *   maxfun   15000     evaluations; never exceeded (nfev ≤ maxfun)
+ *   maxls    20        evaluations per line search
+ *   c1, c2   1e-4, 0.9 the Wolfe constants
+ * Resuming: call again with x0 = result.x; the (s, y) memory starts empty.
+ */
+export interface LbfgsOptions {
+  m: number;
+  gtol: number;
+  ftol: number;
+  maxIter: number;
+  maxfun: number;
+  maxls: number;
+  c1: number;
+  c2: number;
+}
+
+const defaults: LbfgsOptions = {
+  m: 10,
+  gtol: 1e-5,
+  ftol: 1e7 * Number.EPSILON,
+  maxIter: 15000,
+  maxfun: 15000,
+  maxls: 20,
+  c1: 1e-4,
+  c2: 0.9,
+};
+
+function validate(o: LbfgsOptions): void {
+  checkNumber('lbfgs', 'm', o.m, { integer: true, atLeast: 1 });
+  checkNumber('lbfgs', 'gtol', o.gtol, { atLeast: 0 });
+  checkNumber('lbfgs', 'ftol', o.ftol, { atLeast: 0 });
+  checkNumber('lbfgs', 'maxIter', o.maxIter, { integer: true, atLeast: 0 });
+  checkNumber('lbfgs', 'maxfun', o.maxfun, { integer: true, atLeast: 1 });
+  checkNumber('lbfgs', 'maxls', o.maxls, { integer: true, atLeast: 1 });
+  checkNumber('lbfgs', 'c1', o.c1, { above: 0, below: 1 });
+  checkNumber('lbfgs', 'c2', o.c2, { above: o.c1, below: 1 });
+}
+
+/** The last m (s, y) pairs, oldest first, in a ring. */
+class PairMemory {
+  private readonly S: Float64Array[] = [];
+  private readonly Y: Float64Array[] = [];
+  private readonly rho: number[] = [];
+  private start = 0;
+  count = 0;
+
+  constructor(private readonly m: number) {}
+
+  clear(): void {
+    this.count = 0;
+    this.start = 0;
+  }
+
+  push(s: Float64Array, y: Float64Array, sy: number): void {
+    let slot: number;
+    if (this.count < this.m) {
+      slot = (this.start + this.count) % this.m;
+      this.count++;
+    } else {
+      slot = this.start;
+      this.start = (this.start + 1) % this.m;
+    }
+    if (this.S[slot] === undefined) {
+      this.S[slot] = new Float64Array(s.length);
+      this.Y[slot] = new Float64Array(s.length);
+    }
+    this.S[slot].set(s);
+    this.Y[slot].set(y);
+    this.rho[slot] = 1 / sy;
+  }
+
+  /** d = −H·g by the two-loop recursion. */
+  direction(g: Float64Array, d: Float64Array): void {
+    const n = g.length;
+    const alpha = new Float64Array(this.count);
+    for (let i = 0; i < n; i++) d[i] = -g[i];
+    for (let k = this.count - 1; k >= 0; k--) {
+      const j = (this.start + k) % this.m;
+      alpha[k] = this.rho[j] * dot(this.S[j], d);
+      const y = this.Y[j];
+      for (let i = 0; i < n; i++) d[i] -= alpha[k] * y[i];
+    }
+    if (this.count > 0) {
+      const j = (this.start + this.count - 1) % this.m;
+      const gamma = 1 / (this.rho[j] * dot(this.Y[j], this.Y[j])); // sᵀy / yᵀy
+      for (let i = 0; i < n; i++) d[i] *= gamma;
+    }
+    for (let k = 0; k < this.count; k++) {
+      const j = (this.start + k) % this.m;
+      const beta = this.rho[j] * dot(this.Y[j], d);
+      const s = this.S[j];
+      for (let i = 0; i < n; i++) d[i] += (alpha[k] - beta) * s[i];
+    }
+  }
+}
+
+function* run(x0: Float64Array, o: LbfgsOptions): Generator<MethodEvent, MethodOutcome, number> {
+  const n = x0.length;
+  const x = Float64Array.from(x0);
+  const g = new Float64Array(n);
+  let f = yield* evaluate(x, g);
+  let nfev = 1;
+  let nit = 0;
+  yield* report({ iteration: 0, x, fun: f, jac: g, gradNorm: norm2(g), comparable: true, notify: true });
+
+  const memory = new PairMemory(o.m);
+  const d = new Float64Array(n);
+  const xTrial = new Float64Array(n);
+  const gNew = new Float64Array(n);
+  const s = new Float64Array(n);
+  const y = new Float64Array(n);
+  const done = (status: Status, message: string): MethodOutcome => ({
+    x: Float64Array.from(x),
+    fun: f,
+    jac: Float64Array.from(g),
+    nit,
+    status,
+    message,
+  });
+
+  if (maxAbs(g) <= o.gtol) return done('converged', `Converged: max |grad| <= gtol (${o.gtol})`);
+  for (;;) {
+    if (nit >= o.maxIter) return done('max_iterations', `Maximum number of iterations (${o.maxIter}) reached`);
+    if (nfev >= o.maxfun) return done('max_evaluations', `Maximum number of function evaluations (${o.maxfun}) reached`);
+
+    memory.direction(g, d);
+    let slope = dot(g, d);
+    if (!(slope < 0)) {
+      memory.clear(); // H lost positive definiteness numerically: restart along −∇f
+      memory.direction(g, d);
+      slope = dot(g, d);
+    }
+    // Without curvature information the first trial step has length 1 (in x), as in L-BFGS-B.
+    const alpha0 = memory.count === 0 ? Math.min(1, 1 / norm2(d)) : 1;
+    const ls = yield* strongWolfe({
+      x,
+      d,
+      f0: f,
+      slope0: slope,
+      alpha0,
+      c1: o.c1,
+      c2: o.c2,
+      maxEvaluations: Math.min(o.maxls, o.maxfun - nfev),
+      xTrial,
+      grad: gNew,
+    });
+    nfev += ls.evaluations;
+
+    if (ls.alpha === 0) {
+      if (ls.status === 'budget' && nfev >= o.maxfun) {
+        return done('max_evaluations', `Maximum number of function evaluations (${o.maxfun}) reached`);
+      }
+      if (memory.count > 0) {
+        memory.clear();
+        continue;
+      }
+      return done('line_search_failed', 'Line search failed: no step along -grad decreases f sufficiently');
+    }
+
+    const fOld = f;
+    for (let i = 0; i < n; i++) {
+      s[i] = ls.alpha * d[i];
+      x[i] += s[i];
+      y[i] = gNew[i] - g[i];
+    }
+    g.set(gNew);
+    f = ls.f;
+    nit++;
+    yield* report({ iteration: nit, x, fun: f, jac: g, gradNorm: norm2(g), comparable: true, notify: true });
+
+    if (maxAbs(g) <= o.gtol) return done('converged', `Converged: max |grad| <= gtol (${o.gtol})`);
+    if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= o.ftol) {
+      return done('converged', `Converged: relative reduction of f <= ftol (${o.ftol})`);
+    }
+    const sy = dot(s, y);
+    if (sy > Number.EPSILON * dot(y, y)) memory.push(s, y, sy);
+  }
+}
+
+export const lbfgs: OptimizerMethod<LbfgsOptions> = { name: 'lbfgs', defaults, validate, run };

@@ -1,0 +1,42 @@
+import { checkBoolean, checkNumber } from './options.js';
+import { minibatchDefaults, type MinibatchOptions, runMinibatch, type UpdateRule, validateMinibatch } from './minibatch.js';
+import type { OptimizerMethod } from './types.js';
+
+/**
+ * Stochastic gradient descent with (heavy-ball or Nesterov) momentum over shuffled minibatches (see minibatch.ts
+ * for batches, epochs, callback and state):
+ *   v ← μ·v + g,   x ← x − η·v            (nesterov: x ← x − η·(g + μ·v))
+ * momentum 0 is plain SGD. Options: those of minibatch.ts (m is required) plus learningRate 0.1, momentum 0.9,
+ * nesterov false.
+ */
+export interface SgdOptions extends MinibatchOptions {
+  momentum: number;
+  nesterov: boolean;
+}
+
+const defaults: SgdOptions = { ...minibatchDefaults, learningRate: 0.1, momentum: 0.9, nesterov: false };
+
+const rule: UpdateRule<SgdOptions> = {
+  name: 'sgd',
+  momentCount: 1,
+  update(x, g, lr, _t, [v], o) {
+    const mu = o.momentum;
+    for (let i = 0; i < x.length; i++) {
+      v[i] = mu * v[i] + g[i];
+      x[i] -= lr * (o.nesterov ? g[i] + mu * v[i] : v[i]);
+    }
+  },
+};
+
+function validate(o: SgdOptions, n: number): void {
+  validateMinibatch('sgd', o, n);
+  checkNumber('sgd', 'momentum', o.momentum, { atLeast: 0, below: 1 });
+  checkBoolean('sgd', 'nesterov', o.nesterov);
+}
+
+export const sgd: OptimizerMethod<SgdOptions> = {
+  name: 'sgd',
+  defaults,
+  validate,
+  run: (x0, o) => runMinibatch(x0, o, rule),
+};
