@@ -37,3 +37,6 @@ export {
 export { saveCheckpoint, loadCheckpoint, CheckpointError, type Checkpoint } from './model/checkpoint.js';
 export { writeFileAtomic } from './model/atomic.js';
 export { train, dataChecksum, type TrainOptions, type TrainResult, type TrainProgress, type TrainingData, type NetworkSpec, type TrainMethod } from './train.js';
+export * from './data/index.js';
+export * from './optim/index.js';
+export * from './image/index.js';
