@@ -9,6 +9,10 @@ import { addScaled, dot } from './vector.js';
  *     |φ'(α)| ≤ c2·|φ'(0)|            (curvature)
  * Trial steps grow (×2) until the minimum is bracketed, then `zoom` shrinks the bracket with a safeguarded cubic
  * (falling back to a quadratic, then to bisection).
+ *
+ * Near a minimiser the decrease c1·α·φ'(0) falls below the rounding of f, and f(α) then differs from f(0) only
+ * by noise. As in Hager & Zhang's "approximate Wolfe" conditions, a step that meets the curvature condition and
+ * whose f is within 10 ulps of f(0) is accepted then, instead of shrinking the bracket until it collapses.
  */
 export interface WolfeSetup {
   x: Float64Array;
@@ -51,6 +55,8 @@ export function* strongWolfe(s: WolfeSetup): Generator<MethodEvent, WolfeOutcome
   const origin: Point = { alpha: 0, f: s.f0, slope: s.slope0 };
   const sufficient = (p: Point): boolean => p.f <= s.f0 + s.c1 * p.alpha * s.slope0;
   const curvature = (p: Point): boolean => Math.abs(p.slope) <= -s.c2 * s.slope0;
+  const noise = 10 * Number.EPSILON * Math.abs(s.f0);
+  const flatButCurved = (p: Point): boolean => p.f <= s.f0 + noise && curvature(p);
 
   function* phi(alpha: number): Generator<MethodEvent, Point, number> {
     addScaled(s.x, alpha, s.d, s.xTrial);
@@ -81,6 +87,7 @@ export function* strongWolfe(s: WolfeSetup): Generator<MethodEvent, WolfeOutcome
     if (evaluations >= s.maxEvaluations) return giveUp('budget');
     const p = yield* phi(alpha);
     remember(p);
+    if (flatButCurved(p)) return finish('ok', p, gTrial);
     if (!sufficient(p) || (i > 0 && p.f >= prev.f)) {
       lo = prev;
       hi = p;
@@ -103,6 +110,7 @@ export function* strongWolfe(s: WolfeSetup): Generator<MethodEvent, WolfeOutcome
     if (evaluations >= s.maxEvaluations) return giveUp('budget');
     const p = yield* phi(interpolate(lo, hi));
     remember(p);
+    if (flatButCurved(p)) return finish('ok', p, gTrial);
     if (!sufficient(p) || p.f >= lo.f) {
       hi = p;
     } else {
