@@ -11,6 +11,7 @@ Writes packages/nn/test/fixtures/mat/generated/:
   *_be.mat                             big-endian copies of the above and of the shared samples, made by
                                        walking every element and byte-swapping each field by its type
   v4_double_be.mat                     the Level 4 sample, big-endian (MOPT M digit 1)
+  v4_mixed.mat / v4_mixed_be.mat       savemat format='4': every precision P, text, sparse, complex
   expected.json                        scipy's view (also of the shared samples, keys '../name.mat') of every file: MATLAB class (whosmat), dims, values in
                                        column-major order (repr floats round-trip exactly), char text, skipped
 Every big-endian file is checked here to load in scipy exactly like its little-endian original.
@@ -236,6 +237,20 @@ def main():
         sio.savemat(buf, mixed, do_compression=compress, oned_as='row')
         files[fname] = buf.getvalue()
     files['storage_types.mat'] = storage_types()
+    buf = io.BytesIO()
+    sio.savemat(buf, {
+        'D': np.array([[1.0, -2.0], [3.5, 4.0]]),
+        'f32': np.array([[1.5, -2.25]], dtype=np.float32),
+        'i32': np.array([[-70000, 3]], dtype=np.int32),
+        'i16': np.array([[-4], [5]], dtype=np.int16),
+        'u16': np.array([[65535, 1]], dtype=np.uint16),
+        'u8': np.array([[1, 2, 3]], dtype=np.uint8),
+        't': np.array(['ab', 'cd']),
+        'sp': sp.csc_matrix(np.eye(2)),
+        'cx': np.array([[1 + 1j]]),
+    }, format='4')
+    files['v4_mixed.mat'] = buf.getvalue()
+    files['v4_mixed_be.mat'] = level4_to_be(files['v4_mixed.mat'])
     for src in ('scipy_mixed.mat', 'scipy_mixed_z.mat', 'storage_types.mat'):
         files[src.replace('.mat', '_be.mat')] = level5_to_be(files[src])
     with open(os.path.join(FIX, 'mixed_uncompressed.mat'), 'rb') as f:

@@ -58,6 +58,7 @@ describe('truncation at every byte of real files', () => {
     join(MAT, 'generated', 'scipy_mixed_z.mat'),
     join(MAT, 'generated', 'storage_types_be.mat'),
     join(MAT, 'generated', 'v4_double_be.mat'),
+    join(MAT, 'generated', 'v4_mixed.mat'),
   ];
   for (const path of files) {
     it(path.slice(MAT.length + 1), () => {

@@ -2,16 +2,16 @@ import { ByteSource } from './bytes.js';
 import { charArrayText } from './chars.js';
 import { MatFileError } from './errors.js';
 import { Budget, decodeNumeric, elementCount, rowMajorMatrix } from './numeric.js';
-import { type MatClass, type MatFile, type MatVariable, mi } from './types.js';
+import { type MatFile, type MatVariable, mi } from './types.js';
 
-/** Precision digit P of the MOPT type code → on-disk storage (as a Level 5 mi type), its size and class. */
-const precision: { storage: number; size: number; class: MatClass }[] = [
-  { storage: mi.DOUBLE, size: 8, class: 'double' },
-  { storage: mi.SINGLE, size: 4, class: 'single' },
-  { storage: mi.INT32, size: 4, class: 'int32' },
-  { storage: mi.INT16, size: 2, class: 'int16' },
-  { storage: mi.UINT16, size: 2, class: 'uint16' },
-  { storage: mi.UINT8, size: 1, class: 'uint8' },
+/** Precision digit P of the MOPT type code → on-disk storage (as a Level 5 mi type) and its size. */
+const precision: { storage: number; size: number; name: string }[] = [
+  { storage: mi.DOUBLE, size: 8, name: 'double' },
+  { storage: mi.SINGLE, size: 4, name: 'single' },
+  { storage: mi.INT32, size: 4, name: 'int32' },
+  { storage: mi.INT16, size: 2, name: 'int16' },
+  { storage: mi.UINT16, size: 2, name: 'uint16' },
+  { storage: mi.UINT8, size: 1, name: 'uint8' },
 ];
 
 interface Mopt {
@@ -24,8 +24,9 @@ interface Mopt {
  * Read a Level 4 MAT-file: a sequence of matrices, each a 20-byte header (type code MOPT, mrows, ncols, imagf,
  * namlen), the name (namlen bytes, NUL-terminated), then the real (and, if imagf, imaginary) data column-major.
  * MOPT's M digit gives the byte order (0 IEEE little-endian, 1 IEEE big-endian; VAX and Cray are refused), O is
- * 0, P the precision (double, single, int32, int16, uint16, uint8) and T the kind (0 numeric, 1 text, 2 sparse).
- * Like scipy, the class follows P (MATLAB itself loads every Level 4 numeric matrix as double).
+ * 0, P the on-disk precision (double, single, int32, int16, uint16, uint8) and T the kind (0 numeric, 1 text,
+ * 2 sparse). Level 4 has no classes: numeric matrices are class 'double', as MATLAB loads them, whatever P is
+ * (scipy.io.loadmat keeps P's dtype instead; the values are the same).
  */
 export function readLevel4(bytes: Uint8Array, maxBytes: number): MatFile {
   const budget = new Budget(maxBytes);
@@ -67,14 +68,14 @@ export function readLevel4(bytes: Uint8Array, maxBytes: number): MatFile {
     if (count === Infinity) {
       throw new MatFileError(
         'ERR_MAT_TRUNCATED',
-        `${mrows}x${ncols} ${p.class} matrix needs ${mrows * ncols * p.size * parts} bytes, the file has ${bytes.length - dataPos} left`,
+        `${mrows}x${ncols} ${p.name} matrix needs ${mrows * ncols * p.size * parts} bytes, the file has ${bytes.length - dataPos} left`,
         { variable: name, offset: pos },
       );
     }
     const nbytes = count * p.size * parts;
     src.need(dataPos, nbytes, 'matrix data', undefined, name);
     if (imagf) {
-      file.skipped.push({ name, class: p.class, reason: 'complex values are not supported' });
+      file.skipped.push({ name, class: 'double', reason: 'complex values are not supported' });
     } else if (mopt.T === 2) {
       file.skipped.push({ name, class: 'sparse', reason: 'sparse arrays are not supported; save full(A) instead' });
     } else {
@@ -84,7 +85,7 @@ export function readLevel4(bytes: Uint8Array, maxBytes: number): MatFile {
       const variable: MatVariable =
         mopt.T === 1
           ? { name, class: 'char', dims, data, text: charArrayText(data, dims) }
-          : { name, class: p.class, dims, data, matrix: rowMajorMatrix(mrows, ncols, data) };
+          : { name, class: 'double', dims, data, matrix: rowMajorMatrix(mrows, ncols, data) };
       file.variables.set(name, variable);
     }
     pos = dataPos + nbytes;
