@@ -18,7 +18,9 @@ import { norm2 } from './vector.js';
  *
  * `result.state` holds everything needed to continue bit for bit: pass it back as `options.state` with
  * x0 = result.x and the same m/batchSize/shuffle/dropLast (`epochs` is the TOTAL number of epochs, so a run of
- * 2 epochs resumed with epochs: 4 does 2 more). A run stopped mid-epoch (abort, callback) resumes mid-epoch.
+ * 2 epochs resumed with epochs: 4 does 2 more; the cosine schedule depends on that total, so only a resume with
+ * the same total reproduces an uninterrupted cosine run). A run stopped mid-epoch (abort, callback) resumes
+ * mid-epoch.
  * Stopped runs return the latest point: minibatch costs of different batches are not comparable, so there is
  * no "best" point to pick.
  */
