@@ -51,8 +51,9 @@ export interface MatFile {
 
 export interface ReadMatOptions {
   /**
-   * Upper bound, in bytes, on what the reader allocates: each compressed element's inflated size and the decoded
-   * variables (8 bytes per element) together. Default 1 GiB.
+   * Upper bound, in bytes, on what the reader allocates: the decoded variables (8 bytes per element, 16 for 2-D
+   * arrays, which also get their row-major Matrix) plus, while it is being read, the inflated content of a
+   * compressed element. Default 1 GiB.
    */
   maxBytes?: number;
 }
