@@ -116,6 +116,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   if (options.threads !== undefined) backend.setThreads(options.threads);
   const net = bindNetwork(data.X, data.y, { layers, backend: backend.name });
   const checksum = dataChecksum(data);
+  const m = data.X.rows;
 
   let resume: Checkpoint | undefined;
   if (options.resume !== undefined) {
@@ -160,7 +161,9 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
       await new Promise<void>((r) => setImmediate(r));
       lastYield = Date.now();
     }
-    return net.costGradient(x, lambda, grad, rows);
+    // A minibatch estimates the full objective: (1/B)·Σ_batch loss + λ/(2m)·‖Θ‖². The backends treat `rows` as
+    // the whole data set (penalty λ'/(2B)), so pass λ' = λ·B/m.
+    return net.costGradient(x, rows ? (lambda * rows.length) / m : lambda, grad, rows);
   };
 
   const callback = (info: IterationInfo): boolean | void => {
