@@ -188,6 +188,10 @@ def main():
             'cg': run_minimize(rosen, x0, 'CG', maxiter=20000),
         }
 
+    # A larger problem in the shape of the course's use (maxfun = 300): 100 variables, so maxCGit = 50.
+    x0 = rosen_start(100)
+    problems['rosen100'] = {'n': 100, 'x0': x0.tolist(), 'tnc': run_tnc(rosen, x0, maxfun=300)}
+
     fun, x0, x_star, data = logistic_problem()
     problems['logistic'] = {
         'data': data, 'x0': x0.tolist(), 'xStar': x_star.tolist(), 'fStar': fun(x_star)[0],

@@ -48,6 +48,7 @@ describe('tnc agrees with scipy.optimize TNC (golden.json from scripts/ref/optim
     exact.push([`rosen${n}, maxfun 25`, make, p.tncShort, {}]);
     exact.push([`rosen${n}, ftol 1e-14 gtol 1e-10`, make, p.tncTight, { ftol: 1e-14, gtol: 1e-10 }]);
   }
+  exact.push(['rosen100, maxfun 300 (maxCGit 50)', () => ({ fun: rosen, x0: rosenStart(100) }), P.rosen100.tnc, {}]);
   exact.push(['quadratic', () => ({ fun: quadratic().fun, x0: new Float64Array(8) }), P.quadratic.tnc, {}]);
   exact.push([
     'quadratic in a box',
