@@ -13,27 +13,32 @@ namespace backprop {
 TrainingSet::TrainingSet(Architecture arch_, size_t m_, const double* X, const double* Y)
     : arch(std::move(arch_)),
       m(m_),
-      X_(X, X + m_ * arch.inputs()),
-      Y_(Y, Y + m_ * arch.outputs()),
-      ws_(arch, m_) {}
+      Xt_(m_ * arch.inputs()),
+      Yt_(m_ * arch.outputs()),
+      ws_(arch, m_) {
+  transpose(X, m, arch.inputs(), Xt_.data());
+  transpose(Y, m, arch.outputs(), Yt_.data());
+}
 
 void TrainingSet::reserveBatch() {
-  if (Xbatch_.empty()) {
-    Xbatch_.resize(m * arch.inputs());
-    Ybatch_.resize(m * arch.outputs());
+  if (XtBatch_.empty()) {
+    XtBatch_.resize(m * arch.inputs());
+    YtBatch_.resize(m * arch.outputs());
   }
 }
 
 double TrainingSet::costGradient(const double* theta, double lambda, double* grad, const uint32_t* rows,
                                  size_t count) {
-  if (rows == nullptr) return backprop::costGradient(arch, theta, lambda, X_.data(), Y_.data(), m, ws_, grad);
-  gatherRows(X_.data(), arch.inputs(), rows, count, Xbatch_.data());
-  gatherRows(Y_.data(), arch.outputs(), rows, count, Ybatch_.data());
-  return backprop::costGradient(arch, theta, lambda, Xbatch_.data(), Ybatch_.data(), count, ws_, grad);
+  if (rows == nullptr) return backprop::costGradient(arch, theta, lambda, Xt_.data(), Yt_.data(), m, ws_, grad);
+  gatherColumns(Xt_.data(), arch.inputs(), m, rows, count, XtBatch_.data());
+  gatherColumns(Yt_.data(), arch.outputs(), m, rows, count, YtBatch_.data());
+  return backprop::costGradient(arch, theta, lambda, XtBatch_.data(), YtBatch_.data(), count, ws_, grad);
 }
 
 void TrainingSet::feedForward(const double* theta, double* out) {
-  predictRows(arch, theta, X_.data(), m, ws_, out);
+  double* hT = ws_.delta[arch.depth()].data();  // s_L x m scratch
+  predictColumns(arch, theta, Xt_.data(), m, ws_, hT);
+  transpose(hT, arch.outputs(), m, out);
 }
 
 // ---- async costGradient ---------------------------------------------------------------------------

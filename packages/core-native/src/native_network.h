@@ -13,7 +13,8 @@
 namespace backprop {
 
 // The resident state, free of N-API so a libuv worker can use it. Shared with in-flight async work, so
-// dispose() while a job runs frees the memory only once that job is done.
+// dispose() while a job runs frees the memory only once that job is done. X and Y are kept transposed
+// (one row per unit, see backprop.h).
 class TrainingSet {
  public:
   TrainingSet(Architecture arch, size_t m, const double* X, const double* Y);
@@ -31,9 +32,9 @@ class TrainingSet {
   bool busy = false;  // an async job is using the workspace; touched on the main thread only
 
  private:
-  std::vector<double> X_, Y_;
+  std::vector<double> Xt_, Yt_;  // s_0 x m and s_L x m
   Workspace ws_;
-  std::vector<double> Xbatch_, Ybatch_;
+  std::vector<double> XtBatch_, YtBatch_;
 };
 
 class NativeNetwork : public Napi::ObjectWrap<NativeNetwork> {

@@ -39,12 +39,17 @@ PredictArgs readArgs(const Napi::CallbackInfo& info) {
   return a;
 }
 
-// h for every row of X, kChunkRows rows at a time.
+// h for every row of X, kChunkRows rows at a time: each chunk transposed in, forward, transposed out.
 void predictAll(const Architecture& arch, const double* theta, const double* X, size_t m, double* out) {
-  Workspace ws(arch, std::min(m, kChunkRows));
+  const size_t capacity = std::min(m, kChunkRows);
+  Workspace ws(arch, capacity);
+  std::vector<double> Xt(capacity * arch.inputs());
+  double* hT = ws.delta[arch.depth()].data();
   for (size_t first = 0; first < m; first += kChunkRows) {
     const size_t rows = std::min(kChunkRows, m - first);
-    predictRows(arch, theta, X + first * arch.inputs(), rows, ws, out + first * arch.outputs());
+    transpose(X + first * arch.inputs(), rows, arch.inputs(), Xt.data());
+    predictColumns(arch, theta, Xt.data(), rows, ws, hT);
+    transpose(hT, arch.outputs(), rows, out + first * arch.outputs());
   }
 }
 

@@ -1,0 +1,56 @@
+#include "elementwise.h"
+
+#include "vector_math.h"
+
+// Each loop is compiled three times and the best one for the CPU is chosen when the addon loads (GCC
+// target_clones, an ifunc). Results are identical across clones: every lane does the same IEEE operations and
+// -ffp-contract=off (ISO C++ mode) keeps FMA contraction from changing rounding.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define BACKPROP_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define BACKPROP_CLONES
+#endif
+
+namespace backprop {
+
+BACKPROP_CLONES
+void sigmoidInPlace(double* z, size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    const double e = expOfNonPositive(-std::fabs(z[i]));  // e = exp(-|z|) <= 1
+    z[i] = (z[i] >= 0 ? 1.0 : e) / (1.0 + e);          // 1/(1+e^-z), or e^z/(1+e^z) for z < 0
+  }
+}
+
+BACKPROP_CLONES
+void outputLayer(double* z, const double* y, double* loss, size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    const double zi = z[i];
+    const double yi = y[i];
+    const double e = expOfNonPositive(-std::fabs(zi));
+    const double log1pe = log1pOfUnit(e);                      // softplus(t) = max(t, 0) + log1p(e^-|t|)
+    const double softplusPositive = (zi > 0 ? zi : 0.0) + log1pe;   // softplus(z)
+    const double softplusNegative = (zi < 0 ? -zi : 0.0) + log1pe;  // softplus(-z)
+    loss[i] = yi * softplusNegative + (1.0 - yi) * softplusPositive;
+    z[i] = (zi >= 0 ? 1.0 : e) / (1.0 + e) - yi;
+  }
+}
+
+BACKPROP_CLONES
+void multiplySigmoidGradient(double* delta, const double* a, size_t count) {
+  for (size_t i = 0; i < count; ++i) delta[i] *= a[i] * (1.0 - a[i]);
+}
+
+double sum(const double* values, size_t count) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  size_t i = 0;
+  for (; i + 4 <= count; i += 4) {
+    s0 += values[i];
+    s1 += values[i + 1];
+    s2 += values[i + 2];
+    s3 += values[i + 3];
+  }
+  for (; i < count; ++i) s0 += values[i];
+  return (s0 + s1) + (s2 + s3);
+}
+
+}  // namespace backprop
