@@ -198,6 +198,15 @@ describe('lying sizes', () => {
     expect(v4.variables.get('e')!.dims).toEqual([0x7fffffff, 0]);
   });
 
+  it('a 200000-character miUTF32 char array decodes (no argument-spreading limits)', () => {
+    const n = 200000;
+    const codes = Buffer.alloc(4 * n);
+    for (let i = 0; i < n; i++) codes.writeUInt32LE(0x61 + (i % 26), 4 * i);
+    const text = readMat(file(matrixElement(4, [1, n], 'long', [element(18, codes)]))).variables.get('long')!.text!;
+    expect(text.length).toBe(n);
+    expect(text.slice(0, 27)).toBe('abcdefghijklmnopqrstuvwxyza');
+  });
+
   it('a real part size that disagrees with dims → ERR_MAT_CORRUPT', () => {
     expectMatError(() => readMat(file(matrixElement(6, [2, 2], 'x', [element(9, Buffer.alloc(24))]))), 'ERR_MAT_CORRUPT');
   });

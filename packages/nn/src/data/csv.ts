@@ -49,9 +49,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   const header = hasHeader ? rows.shift()!.cells : undefined;
   const width = first.cells.length;
   if (width < 2) {
-    throw new DataFormatError('ERR_CSV_PARSE', `line ${first.line}: expected at least 2 columns (features and a label), got ${width}`, {
-      line: first.line,
-    });
+    throw new DataFormatError(
+      'ERR_CSV_PARSE',
+      `line ${first.line}: expected at least 2 columns (features and a label), got ${width}`,
+      { line: first.line },
+    );
   }
   if (rows.length === 0) throw new DataFormatError('ERR_CSV_EMPTY', `${name}: the CSV has a header but no data rows`);
   const labelAt = labelColumnIndex(options.labelColumn ?? -1, width, header);
@@ -114,13 +116,17 @@ function labelColumnIndex(column: number | string, width: number, header: string
   if (typeof column === 'string') {
     const at = header?.indexOf(column) ?? -1;
     if (at < 0) {
-      const have = header ? `the header has ${header.map((h) => JSON.stringify(h)).join(', ')}` : 'the CSV has no header';
+      const have = header
+        ? `the header has ${header.map((h) => JSON.stringify(h)).join(', ')}`
+        : 'the CSV has no header';
       throw new InvalidArgumentError(`options.labelColumn: no column named ${JSON.stringify(column)}; ${have}`);
     }
     return at;
   }
   if (!Number.isInteger(column) || column >= width || column < -width) {
-    throw new InvalidArgumentError(`options.labelColumn: expected an integer in ${-width}..${width - 1}, got ${column}`);
+    throw new InvalidArgumentError(
+      `options.labelColumn: expected an integer in ${-width}..${width - 1}, got ${column}`,
+    );
   }
   return column < 0 ? width + column : column;
 }

@@ -10,7 +10,7 @@ import { type Dataset, type ImageShape, makeDataset } from './dataset.js';
 import { loadDigits5000 } from './digits5000.js';
 import { DataFileError, DatasetError } from './errors.js';
 import { classesFor, describeMapping, LABEL_MAPPINGS, type LabelMapping, mapLabel } from './label-mapping.js';
-import { type MatVariable, readMatFile, type ReadMatOptions } from './mat/index.js';
+import { readMatFile, type ReadMatOptions } from './mat/index.js';
 import { loadMnist } from './mnist.js';
 
 export const BUILTIN_DATASETS = ['digits5000', 'mnist', 'mnist-test'] as const;
@@ -35,7 +35,9 @@ const builtins: Record<BuiltinDatasetName, () => Dataset> = {
 /** Load a built-in data set by name, or a .mat / .csv file by path. */
 export function loadDataset(nameOrPath: BuiltinDatasetName | string, options: LoadDatasetOptions = {}): Dataset {
   if (typeof nameOrPath !== 'string' || nameOrPath === '') {
-    throw new InvalidArgumentError(`name: expected a built-in data set name or a file path, got ${JSON.stringify(nameOrPath)}`);
+    throw new InvalidArgumentError(
+      `name: expected a built-in data set name or a file path, got ${JSON.stringify(nameOrPath)}`,
+    );
   }
   if (Object.hasOwn(builtins, nameOrPath)) {
     const ds = builtins[nameOrPath as BuiltinDatasetName]();
@@ -45,7 +47,8 @@ export function loadDataset(nameOrPath: BuiltinDatasetName | string, options: Lo
   if (!existsSync(nameOrPath)) {
     throw new DatasetError(
       'ERR_DATASET_UNKNOWN',
-      `unknown data set ${JSON.stringify(nameOrPath)}: expected one of ${BUILTIN_DATASETS.join(', ')}, or the path of an existing .mat or .csv file`,
+      `unknown data set ${JSON.stringify(nameOrPath)}: expected one of ${BUILTIN_DATASETS.join(', ')}, ` +
+        'or the path of an existing .mat or .csv file',
     );
   }
   const name = options.name ?? nameOrPath.replace(/^.*[\\/]/, '');
@@ -79,7 +82,10 @@ export function loadMatDataset(path: string, options: LoadDatasetOptions = {}): 
   const name = options.name ?? path.replace(/^.*[\\/]/, '');
   const mat = readMatFile(path, options.mat);
   const expected = `expected a numeric m×n '${xName}' and m labels '${yName}' (m×1 or 1×m), like ex4data1.mat`;
-  const found = [...mat.variables.values()].map(describeVariable).concat(mat.skipped.map((s) => `${s.name} (${s.class})`));
+  const found = [
+    ...[...mat.variables.values()].map((v) => `${v.name} (${v.dims.join('x')} ${v.class})`),
+    ...mat.skipped.map((s) => `${s.name} (${s.class})`),
+  ];
   const X = mat.variables.get(xName);
   const y = mat.variables.get(yName);
   if (!X?.matrix || X.class === 'char' || !y?.matrix || y.class === 'char') {
@@ -107,11 +113,8 @@ export function loadMatDataset(path: string, options: LoadDatasetOptions = {}): 
   }
   const { K, labelNames } = classesFor(mapping, maxLabel, options.labelNames);
   const side = Math.round(Math.sqrt(X.matrix.cols));
+  const square = side > 1 && side * side === X.matrix.cols;
   const imageShape: ImageShape | undefined =
-    options.imageShape ?? (side > 1 && side * side === X.matrix.cols ? { width: side, height: side, order: 'column-major' } : undefined);
+    options.imageShape ?? (square ? { width: side, height: side, order: 'column-major' } : undefined);
   return makeDataset({ name, X: X.matrix, y: labels, K, labelNames, imageShape });
-}
-
-function describeVariable(v: MatVariable): string {
-  return `${v.name} (${v.dims.join('x')} ${v.class})`;
 }

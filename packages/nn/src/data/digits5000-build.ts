@@ -53,9 +53,16 @@ export function selectDigits5000(digits: Uint8Array): Int32Array {
 }
 
 /** Build the fixed-point digits5000 from MNIST training images (uint8, m × 28 × 28) and digit labels. */
-export function buildDigits5000(images: Uint8Array, digits: Uint8Array, side = 28): Digits5000Fixed & { indices: Int32Array } {
+export function buildDigits5000(
+  images: Uint8Array,
+  digits: Uint8Array,
+  side = 28,
+): Digits5000Fixed & { indices: Int32Array } {
   if (images.length !== digits.length * side * side) {
-    throw new DatasetError('ERR_DATASET_SHAPE', `expected ${digits.length} images of ${side}x${side} pixels, got ${images.length} bytes`);
+    throw new DatasetError(
+      'ERR_DATASET_SHAPE',
+      `expected ${digits.length} images of ${side}x${side} pixels, got ${images.length} bytes`,
+    );
   }
   const indices = selectDigits5000(digits);
   const n = DIGITS5000_SIDE * DIGITS5000_SIDE;
@@ -70,7 +77,9 @@ export function buildDigits5000(images: Uint8Array, digits: Uint8Array, side = 2
     for (let r = 0; r < DIGITS5000_SIDE; r++) {
       for (let c = 0; c < DIGITS5000_SIDE; c++) {
         const v = Math.round(small[r * DIGITS5000_SIDE + c] * unit);
-        if (v < -32768 || v > 32767) throw new DatasetError('ERR_DATASET_SHAPE', `pixel value ${v / unit} outside int16 fixed point`);
+        if (v < -32768 || v > 32767) {
+          throw new DatasetError('ERR_DATASET_SHAPE', `pixel value ${v / unit} is outside the int16 fixed-point range`);
+        }
         q[k * n + c * DIGITS5000_SIDE + r] = v; // column-major, like MATLAB
       }
     }

@@ -28,7 +28,8 @@ export function loadDigits5000(): Dataset {
   if (ds.checksum !== DIGITS5000_CHECKSUM) {
     throw new DatasetError(
       'ERR_DATASET_ASSET',
-      `digits5000 asset checksum ${ds.checksum} differs from the expected ${DIGITS5000_CHECKSUM}; rebuild it with scripts/build-digits5000.mjs`,
+      `digits5000 asset checksum ${ds.checksum} differs from the expected ${DIGITS5000_CHECKSUM}; ` +
+        'rebuild it with scripts/build-digits5000.mjs',
     );
   }
   return ds;

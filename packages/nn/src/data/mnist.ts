@@ -46,11 +46,13 @@ export function readMnistIdx(split: MnistSplit): { images: IdxArray; labels: Idx
   if (images.type !== 'uint8' || images.dims.length !== 3 || labels.type !== 'uint8' || labels.dims.length !== 1) {
     throw new DatasetError(
       'ERR_DATASET_SHAPE',
-      `MNIST ${split}: expected uint8 images [m, 28, 28] and uint8 labels [m], got ${images.type} [${images.dims}] and ${labels.type} [${labels.dims}]`,
+      `MNIST ${split}: expected uint8 images [m, 28, 28] and uint8 labels [m], ` +
+        `got ${images.type} [${images.dims}] and ${labels.type} [${labels.dims}]`,
     );
   }
   if (images.dims[0] !== labels.dims[0]) {
-    throw new DatasetError('ERR_DATASET_SHAPE', `MNIST ${split}: ${images.dims[0]} images but ${labels.dims[0]} labels`);
+    const message = `MNIST ${split}: ${images.dims[0]} images but ${labels.dims[0]} labels`;
+    throw new DatasetError('ERR_DATASET_SHAPE', message);
   }
   return { images, labels };
 }

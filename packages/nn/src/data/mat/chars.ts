@@ -32,15 +32,15 @@ export function decodeCharCodes(
         offset,
       });
     }
-    const points: number[] = [];
+    const parts: string[] = [];
     for (let i = 0; i < nbytes; i += 4) {
       const cp = src.view.getUint32(pos + i, src.littleEndian);
       if (cp > 0x10ffff) {
         throw new MatFileError('ERR_MAT_CORRUPT', `char data holds invalid code point ${cp}`, { variable, offset });
       }
-      points.push(cp);
+      parts.push(String.fromCodePoint(cp));
     }
-    text = String.fromCodePoint(...points);
+    text = parts.join('');
   }
   if (text !== undefined) {
     if (text.length !== count) {

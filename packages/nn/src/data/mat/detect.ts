@@ -5,8 +5,9 @@ export type DetectedFormat = { format: 'level5'; littleEndian: boolean } | { for
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const V73_ADVICE =
-  "this reader handles MAT v4/v5/v7 files: re-save it in MATLAB with save('file.mat', '-v7') (or `save -v7 file.mat`), " +
-  'in Octave with `save -v7 file.mat`, or in Python with scipy.io.savemat';
+  'this reader handles MAT v4/v5/v7 files: re-save it in MATLAB with ' +
+  "save('file.mat', '-v7') (or `save -v7 file.mat`), in Octave with `save -v7 file.mat`, " +
+  'or in Python with scipy.io.savemat';
 
 /**
  * Level 5 files start with 116 bytes of text and carry a version and an endian indicator ('IM' written

@@ -35,13 +35,16 @@ export function readLevel4(bytes: Uint8Array, maxBytes: number): MatFile {
   while (pos < bytes.length) {
     const first = pos === 0;
     if (bytes.length - pos < 4) {
-      throw new MatFileError('ERR_MAT_TRUNCATED', `a Level 4 matrix header needs 20 bytes, ${bytes.length - pos} left`, {
+      const left = bytes.length - pos;
+      throw new MatFileError('ERR_MAT_TRUNCATED', `a Level 4 matrix header needs 20 bytes, ${left} left`, {
         offset: pos,
       });
     }
     const mopt = readMopt(bytes, pos);
     if (mopt === undefined) {
-      const what = first ? 'not a MAT-file: no Level 5 header and no valid Level 4 type code' : 'invalid Level 4 type code';
+      const what = first
+        ? 'not a MAT-file: no Level 5 header and no valid Level 4 type code'
+        : 'invalid Level 4 type code';
       throw new MatFileError(first ? 'ERR_MAT_FORMAT' : 'ERR_MAT_CORRUPT', what, { offset: pos });
     }
     if (first) file.endian = mopt.littleEndian ? 'LE' : 'BE';
@@ -68,7 +71,8 @@ export function readLevel4(bytes: Uint8Array, maxBytes: number): MatFile {
     if (count === Infinity) {
       throw new MatFileError(
         'ERR_MAT_TRUNCATED',
-        `${mrows}x${ncols} ${p.name} matrix needs ${mrows * ncols * p.size * parts} bytes, the file has ${bytes.length - dataPos} left`,
+        `${mrows}x${ncols} ${p.name} matrix needs ${mrows * ncols * p.size * parts} bytes, ` +
+          `the file has ${bytes.length - dataPos} left`,
         { variable: name, offset: pos },
       );
     }

@@ -57,7 +57,8 @@ export function parseArray(src: ByteSource, pos: number, end: number, budget: Bu
   if (count === Infinity) {
     throw new MatFileError(
       'ERR_MAT_CORRUPT',
-      `dims ${h.dims.join('x')} claim ${h.dims.reduce((a, b) => a * b, 1)} elements but the data is ${real.nbytes} bytes`,
+      `dims ${h.dims.join('x')} claim ${h.dims.reduce((a, b) => a * b, 1)} elements ` +
+        `but the data is ${real.nbytes} bytes`,
       { variable, offset: src.fileOffset(real.pos) },
     );
   }

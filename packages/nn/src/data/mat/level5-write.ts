@@ -20,7 +20,10 @@ const MAX_ELEMENT_BYTES = 0xffffffff - 64;
  * scipy.io.loadmat read. Each matrix is stored as class double with miDOUBLE data in column-major order, the
  * layout MATLAB uses, so `A` written here loads as the same rows×cols `A` there.
  */
-export function writeMat(vars: Record<string, Matrix> | Map<string, Matrix>, options: WriteMatOptions = {}): Uint8Array {
+export function writeMat(
+  vars: Record<string, Matrix> | Map<string, Matrix>,
+  options: WriteMatOptions = {},
+): Uint8Array {
   if (vars === null || typeof vars !== 'object') {
     throw new InvalidArgumentError(`vars: expected an object or Map of name → Matrix, got ${describe(vars)}`);
   }
@@ -111,17 +114,21 @@ function tag(type: number, nbytes: number): Uint8Array {
 function checkName(name: string): void {
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || name.length > MAX_NAME_LENGTH) {
     throw new InvalidArgumentError(
-      `vars: variable name must be a MATLAB identifier (a letter, then letters, digits or _; at most ${MAX_NAME_LENGTH} characters), got ${JSON.stringify(name)}`,
+      'vars: variable name must be a MATLAB identifier (a letter, then letters, digits or _; ' +
+        `at most ${MAX_NAME_LENGTH} characters), got ${JSON.stringify(name)}`,
     );
   }
 }
 
 function checkMatrix(name: string, m: Matrix): void {
   if (m === null || typeof m !== 'object' || !(m.data instanceof Float64Array)) {
-    throw new InvalidArgumentError(`vars.${name}: expected a Matrix {rows, cols, data: Float64Array}, got ${describe(m)}`);
+    throw new InvalidArgumentError(
+      `vars.${name}: expected a Matrix {rows, cols, data: Float64Array}, got ${describe(m)}`,
+    );
   }
   const { rows, cols } = m;
-  if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || rows < 0 || cols < 0 || rows > MAX_DIM || cols > MAX_DIM) {
+  const dimOk = (d: number) => Number.isSafeInteger(d) && d >= 0 && d <= MAX_DIM;
+  if (!dimOk(rows) || !dimOk(cols)) {
     throw new ShapeError(`vars.${name}: rows and cols must be integers in 0..${MAX_DIM}, got ${rows}x${cols}`);
   }
   if (m.data.length !== rows * cols) {
