@@ -2,6 +2,10 @@
  * MAT-file support, the front door: `readMat` / `readMatFile` for Level 4 and Level 5 files (MATLAB v4..v7,
  * Octave, scipy) and `writeMat` / `writeMatFile` for Level 5 double matrices. MATLAB 7.3 (HDF5) files are
  * recognised and refused with advice (`ERR_MAT_V73`). Every failure is a `MatFileError` with a `code`.
+ *
+ * Layout: a variable's `data` keeps MATLAB's column-major order with its `dims` (any number of dimensions); 2-D
+ * numeric and logical variables also carry `matrix`, the same values as a row-major Matrix (see types.ts).
+ * Structs, cells, sparse, complex, objects and function handles are listed in `skipped` with a reason.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError } from '../../errors.js';
