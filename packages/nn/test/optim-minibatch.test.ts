@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../src/errors.js';
-import { minimize, minimizeAsync } from '../src/optim/index.js';
+import { minimize, minimizeAsync, NonFiniteObjectiveError } from '../src/optim/index.js';
 import type { IterationInfo, MinibatchState, Objective, OptimizeResult } from '../src/optim/index.js';
 import { golden, leastSquares, logistic, maxDiff } from './fixtures/optim/problems.js';
 
@@ -225,6 +225,39 @@ describe.each(['adam', 'sgd'])('%s determinism and bit-for-bit resume', (method)
     expect(stopped.status).toBe('callback_stop');
     const rest = minimize(fun, stopped.x, { method, options: { ...base, epochs: 3, state: stopped.state } });
     expect(bits(rest.x)).toBe(bits(whole.x));
+  });
+});
+
+describe('minibatch numerical errors', () => {
+  it('NaN in a minibatch names the step and epoch and keeps the latest point and state', () => {
+    const { fun, m, n } = leastSquares();
+    let calls = 0;
+    let e: unknown;
+    try {
+      minimize(
+        (x, g, rows) => {
+          const f = fun(x, g, rows);
+          return ++calls === 7 ? NaN : f;
+        },
+        new Float64Array(n),
+        { method: 'sgd', options: { m, batchSize: 64, learningRate: 0.01 } },
+      );
+    } catch (err) {
+      e = err;
+    }
+    expect(e).toBeInstanceOf(NonFiniteObjectiveError);
+    const err = e as NonFiniteObjectiveError;
+    // 4 batches per epoch: the 7th evaluation is step 7, in epoch 2
+    expect(err.message).toMatch(/\(f = NaN\) at step 7 \(epoch 2\), evaluation 7/);
+    expect(err.iteration).toBe(7);
+    expect(err.result.nit).toBe(6);
+    const six = minimize(fun, new Float64Array(n), { method: 'sgd', options: { m, batchSize: 64, learningRate: 0.01, epochs: 2 } });
+    // the point after 6 steps: resuming the error's state for the remaining 2 steps ends where 2 epochs end
+    const rest = minimize(fun, err.result.x, {
+      method: 'sgd',
+      options: { m, batchSize: 64, learningRate: 0.01, epochs: 2, state: err.result.state as MinibatchState },
+    });
+    expect(bits(rest.x)).toBe(bits(six.x));
   });
 });
 

@@ -158,6 +158,16 @@ describe('tnc options', () => {
     );
   });
 
+  it('explicit scale = 1 + |x0| and offset = x0 reproduce the default scaling exactly; another scale does not', () => {
+    const x0 = rosenStart(5);
+    const scale = Array.from(x0, (v) => 1 + Math.abs(v));
+    const base = minimize(rosen, x0, { method: 'tnc', options: { maxfun: 60 } });
+    const same = minimize(rosen, x0, { method: 'tnc', options: { maxfun: 60, scale, offset: Array.from(x0) } });
+    const other = minimize(rosen, x0, { method: 'tnc', options: { maxfun: 60, scale: [1, 1, 1, 1, 1] } });
+    expect(Array.from(same.x)).toEqual(Array.from(base.x));
+    expect(Array.from(other.x)).not.toEqual(Array.from(base.x));
+  });
+
   it('clamps x0 into the bounds and keeps every evaluated point inside them', () => {
     const lower = [-0.5, -0.5];
     const upper = [0.8, 0.9];
