@@ -140,7 +140,8 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   }
 
   const history: HistoryEntry[] = resume ? [...resume.history] : [];
-  const iterBase = resume?.iteration ?? 0;
+  // Minibatch methods carry their epoch/step counters in the resumed state; full-batch methods restart counting.
+  const iterBase = MINIBATCH.has(method) ? 0 : (resume?.iteration ?? 0);
   const nfevBase = resume?.nfev ?? 0;
   const elapsedBase = history.length ? history[history.length - 1].elapsed : 0;
   const track = options.trackAccuracy ?? true;
@@ -200,6 +201,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
         iteration: entry.iteration,
         nfev: entry.nfev,
         x: Array.from(info.x),
+        state: info.state?.(),
         history,
       });
     }
@@ -225,7 +227,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
       method,
       lambda,
       dataChecksum: checksum,
-      iteration: iterBase + result.nit,
+      iteration: history.length ? history[history.length - 1].iteration : iterBase + result.nit,
       nfev: nfevBase + result.nfev,
       x: Array.from(theta),
       state: result.state,

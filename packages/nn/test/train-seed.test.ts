@@ -105,3 +105,34 @@ describe('the seed and the course on digits5000', () => {
     expect(resumed.result.fun).toBeLessThan(cp.history[cp.history.length - 1].cost);
   });
 });
+
+describe('minibatch checkpoints resume bit-for-bit', () => {
+  it('adam: 3 epochs straight = 1 epoch, checkpoint, resume to 3', async () => {
+    const digits = loadDataset('digits5000');
+    const opts = {
+      method: 'adam' as const,
+      lambda: 1,
+      seed: 4,
+      trackAccuracy: false,
+      backend: 'ts' as const,
+    };
+    const straight = await train({ hidden: [10] }, digits, { ...opts, optimizer: { epochs: 3, batchSize: 250 } });
+    const dir = mkdtempSync(join(tmpdir(), 'bp-ckpt-'));
+    const path = join(dir, 'adam.json');
+    const controller = new AbortController();
+    await train({ hidden: [10] }, digits, {
+      ...opts,
+      optimizer: { epochs: 3, batchSize: 250 },
+      checkpoint: { path, every: 1 },
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.epoch === 1) controller.abort();
+      },
+    });
+    const cp = loadCheckpoint(path);
+    expect(cp.iteration).toBe(1);
+    const resumed = await train({ hidden: [10] }, digits, { ...opts, optimizer: { epochs: 3, batchSize: 250 }, resume: path });
+    expect(Buffer.from(resumed.model.theta.buffer).equals(Buffer.from(straight.model.theta.buffer))).toBe(true);
+    expect(resumed.model.training!.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+  });
+});

@@ -33,7 +33,8 @@ export interface Checkpoint {
 
 export function saveCheckpoint(path: string, cp: Omit<Checkpoint, 'format' | 'version' | 'savedAt'>): void {
   const doc: Checkpoint = { format: CHECKPOINT_FORMAT, version: 1, savedAt: new Date().toISOString(), ...cp };
-  writeFileAtomic(path, JSON.stringify(doc));
+  // Typed arrays (optimiser moments) are written as plain number arrays; doubles round-trip exactly through JSON.
+  writeFileAtomic(path, JSON.stringify(doc, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)));
 }
 
 export function loadCheckpoint(path: string): Checkpoint {

@@ -128,6 +128,8 @@ export class RunTracker {
     const info: IterationInfo = { ...row, x: report.x };
     if (report.step !== undefined) info.step = report.step;
     if (report.event !== undefined) info.event = report.event;
+    const snapshot = report.snapshot;
+    if (snapshot !== undefined) info.state = () => snapshot()?.state;
     return this.callback(info) === true;
   }
 

@@ -89,6 +89,11 @@ export interface IterationInfo {
   step?: number;
   /** adam/sgd: whether this call ends an epoch or is one of the `callbackEvery` step reports. */
   event?: 'epoch' | 'step';
+  /**
+   * adam/sgd: the resumable optimiser state at this point (pass back as `options.state` with x0 = a copy of `x`
+   * to continue bit-for-bit) — a getter, so the copy is made only when a checkpoint is written.
+   */
+  state?: () => unknown;
 }
 
 export interface MinimizeOptions {
