@@ -187,6 +187,36 @@ describe.skipIf(unavailable)('the TypeScript surface', () => {
   });
 });
 
+describe.skipIf(unavailable)('sizes that cannot be allocated are refused, not crashed on', () => {
+  const big = 2 ** 20;
+  const Xbig = new Float64Array(big);
+  const Ybig = new Float64Array(big);
+  for (const [side, api] of [['TypeScript surface', surface], ['raw C++ binding', undefined]] as const) {
+    test(`${side}: a workspace past 2^53 bytes`, () => {
+      const target: Api = api ?? loadNative();
+      expect(() => new target.NativeNetwork([1, 2 ** 30, 1], Xbig, Ybig, big)).toThrow(RangeError);
+      expect(() => new target.NativeNetwork([1, 2 ** 30, 1], Xbig, Ybig, big)).toThrow(/^m: expected a workspace below 2\^53 bytes/);
+    });
+    test(`${side}: a workspace of petabytes (allocation fails)`, () => {
+      const target: Api = api ?? loadNative();
+      // 2^20 examples x 2^28 hidden units x 2 buffers x 8 bytes = 4 PiB: below 2^53 bytes, so it is attempted,
+      // but beyond any address space, so the allocation fails even where memory is overcommitted.
+      expect(() => new target.NativeNetwork([1, 2 ** 28, 1], Xbig, Ybig, big)).toThrow(RangeError);
+      expect(() => new target.NativeNetwork([1, 2 ** 28, 1], Xbig, Ybig, big)).toThrow(/^m: cannot allocate/);
+    });
+  }
+});
+
+describe.skipIf(unavailable)('predictAsync', () => {
+  test('out detached while in flight: the promise rejects with a TypeError naming out', async () => {
+    const out = new Float64Array(m * 2);
+    const pending = surface.predictAsync(layers, theta, X, m, out);
+    structuredClone(out, { transfer: [out.buffer] });
+    await expect(pending).rejects.toThrow(TypeError);
+    await expect(pending).rejects.toThrow(/^out: expected Float64Array over an attached ArrayBuffer/);
+  });
+});
+
 afterAll(() => {
   if (unavailable) return;
   // After every bad call above, through both layers, the process is alive and the addon still computes.
