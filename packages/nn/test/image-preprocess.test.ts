@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodePng, encodePng, ImageError, imageToInput, rgbaToGray } from '../src/image/index.js';
+import { selectDigits5000 } from '../src/data/digits5000-build.js';
+import { loadDigits5000 } from '../src/data/digits5000.js';
+import { readMnistIdx } from '../src/data/mnist.js';
 import { resizeImage } from '../src/data/resample.js';
 import { defaultBox } from '../src/image/preprocess.js';
 
@@ -25,24 +28,25 @@ const row28 = { width: 28, height: 28, order: 'row-major' as const };
 describe('imageToInput: picture → the model’s input, the way the digits were made', () => {
   it('an off-centre filled square ends up 20x20 and centred in MNIST’s 28x28 frame (hand-computed)', () => {
     // 100×100 paper with a black 30×30 square at rows 10..39, cols 50..79 (far from the centre).
-    // Crop 30×30 → scale the longer side to 20 → 20×20 of ones; its centre of mass (9.5, 9.5) goes to the frame's
-    // centre (13.5, 13.5), so the square covers rows 4..23 and cols 4..23.
+    // Crop 30×30 → scale the longer side to 20 → 20×20 of ones; its centre of mass (9.5, 9.5) goes to pixel
+    // (14, 14) where MNIST puts it: shift round(14 − 9.5) = 5, so the square covers rows 5..24 and cols 5..24.
+    // (In a 28×28 frame exact centring of 20 pixels is impossible; MNIST's convention decides the half pixel.)
     const x = imageToInput(picture(100, 100, 1, 0, [10, 39, 50, 79]), 100, 100, row28);
-    const want = expectedFrame([4, 23, 4, 23]);
+    const want = expectedFrame([5, 24, 5, 24]);
     for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) expect(x[r * 28 + c]).toBe(want(r, c));
   });
 
   it('20x20 column-major input (digits5000): the 28x28 frame resized like the data set (agrees with data/resample.ts)', () => {
     const x = imageToInput(picture(100, 100, 1, 0, [10, 39, 50, 79]), 100, 100, col20);
     const frame = new Float64Array(28 * 28);
-    const want = expectedFrame([4, 23, 4, 23]);
+    const want = expectedFrame([5, 24, 5, 24]);
     for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) frame[r * 28 + c] = want(r, c);
     const ref = resizeImage(frame, 28, 28, 20, 20); // the data module's own imresize implementation
     for (let r = 0; r < 20; r++) {
       for (let c = 0; c < 20; c++) {
-        expect(x[c * 20 + r]).toBeCloseTo(Math.min(1, Math.max(0, ref[r * 20 + c])), 12);
-        // centred: symmetric about the middle in both directions
-        expect(x[c * 20 + r]).toBeCloseTo(x[(19 - c) * 20 + (19 - r)], 12);
+        expect(x[c * 20 + r]).toBeCloseTo(ref[r * 20 + c], 12);
+        // the digit is symmetric about the diagonal (a square), so transposing the picture changes nothing
+        expect(x[c * 20 + r]).toBeCloseTo(x[r * 20 + c], 12);
       }
     }
   });
@@ -59,20 +63,21 @@ describe('imageToInput: picture → the model’s input, the way the digits were
   });
 
   it('a tall bar keeps its aspect ratio: 40x20 → 20x10, centred by mass (hand-computed)', () => {
-    // 40 rows × 20 cols → 20 × 10 patch of ones; centre of mass (9.5, 4.5) → top = 13.5 − 9.5 = 4, left = 13.5 − 4.5 = 9.
+    // 40 rows × 20 cols → 20 × 10 patch of ones; centre of mass (9.5, 4.5) → top = round(14 − 9.5) = 5,
+    // left = round(14 − 4.5) = 10.
     const x = imageToInput(picture(50, 50, 1, 0, [3, 42, 0, 19]), 50, 50, row28);
-    const want = expectedFrame([4, 23, 9, 18]);
+    const want = expectedFrame([5, 24, 10, 19]);
     for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) expect(x[r * 28 + c]).toBe(want(r, c));
   });
 
   it('area averaging: a 1-pixel checkerboard scaled by 1/2 becomes uniform 50% ink, mass preserved', () => {
     // 40×40 checkerboard inside a 50×50 white page; scaled to 20×20, each output pixel averages a 2×2 block
-    // holding two black pixels: ink 0.5 everywhere in the square at rows/cols 4..23.
+    // holding two black pixels: ink 0.5 everywhere in the square at rows/cols 5..24.
     const w = 50;
     const g = new Float64Array(w * w).fill(1);
     for (let r = 5; r < 45; r++) for (let c = 5; c < 45; c++) g[r * w + c] = (r + c) % 2 === 0 ? 0 : 1;
     const x = imageToInput(g, w, w, row28);
-    const want = expectedFrame([4, 23, 4, 23]);
+    const want = expectedFrame([5, 24, 5, 24]);
     for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) expect(x[r * 28 + c]).toBeCloseTo(want(r, c) * 0.5, 12);
   });
 
@@ -80,6 +85,29 @@ describe('imageToInput: picture → the model’s input, the way the digits were
     expect(defaultBox({ width: 20, height: 20 })).toBe(20);
     expect(defaultBox({ width: 28, height: 28 })).toBe(20);
     expect(defaultBox({ width: 56, height: 56 })).toBe(40);
+  });
+
+  it('a real MNIST digit photographed dark-on-white at 3x gives the digits5000 row made from it', () => {
+    // digits5000 row k is MNIST train image idx[k] resized 28→20 by the data module. Drawing that image 3× larger,
+    // inverted (as a user would upload it) and converting it must land on (almost) the same input.
+    const { images, labels } = readMnistIdx('train');
+    const idx = selectDigits5000(labels.data as Uint8Array);
+    const d5 = loadDigits5000();
+    for (let k = 0; k < 5000; k += 250) {
+      const img = images.data.subarray(idx[k] * 784, (idx[k] + 1) * 784);
+      const big = new Float64Array(84 * 84);
+      for (let r = 0; r < 84; r++) for (let c = 0; c < 84; c++) big[r * 84 + c] = 1 - img[Math.floor(r / 3) * 28 + Math.floor(c / 3)] / 255;
+      const x = imageToInput(big, 84, 84, col20);
+      let sum = 0;
+      let max = 0;
+      for (let j = 0; j < 400; j++) {
+        const e = Math.abs(x[j] - d5.X.data[k * 400 + j]);
+        sum += e;
+        max = Math.max(max, e);
+      }
+      expect(sum / 400).toBeLessThan(0.005);
+      expect(max).toBeLessThan(0.15);
+    }
   });
 
   it('works from a canvas’s RGBA (transparent = paper) and from a PNG file', () => {

@@ -13,10 +13,11 @@
  *  3. crop to the bounding box of the ink;
  *  4. resize with area averaging (each output pixel is the mean of the source area it covers) so the longer side
  *     is `box` pixels (MNIST: 20), keeping the aspect ratio;
- *  5. place it in the MNIST frame (28×28) with its centre of mass at the frame's centre (whole-pixel shift);
+ *  5. place it in the MNIST frame (28×28) with its centre of mass at pixel (14, 14), as MNIST does (whole-pixel shift);
  *  6. when the input is smaller than 28×28 (digits5000: 20×20), resize the frame to it with imresize's bicubic
  *     antialiasing filter (the same arithmetic as ../data/resample.ts — repeated here because this file may not
- *     import), then clamp to [0, 1]; inputs of 28×28 or more use a frame of their own size and a box of 20/28 of it;
+ *     import); like digits5000's, those values overshoot [0, 1] slightly at sharp edges. Inputs of 28×28 or more
+ *     use a frame of their own size and a box of 20/28 of it;
  *  7. write the pixels in the input layout: column-major (ex4: index c·height + r) or row-major (r·width + c).
  */
 
@@ -92,8 +93,9 @@ export function rgbaToGray(rgba: ArrayLike<number>, width: number, height: numbe
 
 /**
  * Converts a grayscale picture of any size (`gray[r·width + c]` in [0, 1], 0 = black) holding one digit, dark on
- * light or light on dark, into the model's input vector (length inputShape.width × inputShape.height, values in
- * [0, 1], digit bright on dark). Throws PreprocessError for wrong sizes, non-finite values or a blank picture.
+ * light or light on dark, into the model's input vector (length inputShape.width × inputShape.height, digit bright
+ * on dark; values in [0, 1] for 28×28 and larger inputs, about −0.13..1.13 after the 20×20 resize, like the data).
+ * Throws PreprocessError for wrong sizes, non-finite values or a blank picture.
  */
 export function imageToInput(
   gray: ArrayLike<number>,
@@ -255,7 +257,10 @@ function resizeArea(ink: Float64Array, width: number, bounds: Bounds, box: numbe
   return { width: outW, height: outH, data };
 }
 
-/** Step 5: the patch in a frame, its centre of mass at the frame's centre (whole-pixel shift, kept inside). */
+/**
+ * Step 5: the patch in a frame with its centre of mass at pixel (height/2, width/2) — (14, 14) in 28×28, where
+ * MNIST's digits have theirs (the mean over the test set is (13.99, 14.01)) — by a whole-pixel shift, kept inside.
+ */
 function centre(patch: Patch, frame: { width: number; height: number }): Float64Array {
   let mass = 0;
   let sumR = 0;
@@ -270,8 +275,8 @@ function centre(patch: Patch, frame: { width: number; height: number }): Float64
   }
   const centreR = mass > 0 ? sumR / mass : (patch.height - 1) / 2;
   const centreC = mass > 0 ? sumC / mass : (patch.width - 1) / 2;
-  const top = clamp(Math.round((frame.height - 1) / 2 - centreR), 0, frame.height - patch.height);
-  const left = clamp(Math.round((frame.width - 1) / 2 - centreC), 0, frame.width - patch.width);
+  const top = clamp(Math.round(frame.height / 2 - centreR), 0, frame.height - patch.height);
+  const left = clamp(Math.round(frame.width / 2 - centreC), 0, frame.width - patch.width);
   const out = new Float64Array(frame.width * frame.height);
   for (let r = 0; r < patch.height; r++) {
     out.set(patch.data.subarray(r * patch.width, (r + 1) * patch.width), (top + r) * frame.width + left);
@@ -318,7 +323,11 @@ function cubicWeights(inLen: number, outLen: number): { index: number; weight: n
   return out;
 }
 
-/** Step 6: resize a row-major inH×inW picture to outH×outW, rows first then columns, then clamp to [0, 1]. */
+/**
+ * Step 6: resize a row-major inH×inW picture to outH×outW, rows first then columns. Not clamped: the cubic kernel
+ * rings slightly below 0 and above 1 at sharp edges, exactly as in digits5000 (values ≈ −0.13..1.13), and the
+ * model was trained on those values.
+ */
 function resizeCubic(image: Float64Array, inW: number, inH: number, outW: number, outH: number): Float64Array {
   const wr = cubicWeights(inH, outH);
   const wc = cubicWeights(inW, outW);
@@ -333,7 +342,7 @@ function resizeCubic(image: Float64Array, inW: number, inH: number, outW: number
     for (let c = 0; c < outW; c++) {
       let v = 0;
       for (const { index, weight } of wc[c]) v += weight * rows[r * inW + index];
-      out[r * outW + c] = clamp(v, 0, 1);
+      out[r * outW + c] = v;
     }
   }
   return out;
