@@ -1,0 +1,49 @@
+import { Command } from 'commander';
+import { Output } from './output.js';
+
+/** Options every command takes. */
+export interface CommonOptions {
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/** A command's work: resolves to the exit code (0 when nothing is returned). */
+export type Action<O extends CommonOptions> = (options: O, out: Output, command: Command) => Promise<number | void> | number | void;
+
+/** Exit code of the last action, read by main after parsing. */
+let exitCode = 0;
+export function lastExitCode(): number {
+  return exitCode;
+}
+
+/**
+ * A subcommand with --json and --verbose, whose action receives its parsed options and an Output. Errors
+ * propagate to main, which prints them as one line.
+ */
+export function defineCommand<O extends CommonOptions>(
+  name: string,
+  description: string | { summary: string; description: string },
+  configure: (cmd: Command) => void,
+  action: Action<O>,
+): Command {
+  const cmd = new Command(name);
+  if (typeof description === 'string') cmd.description(description);
+  else cmd.summary(description.summary).description(description.description);
+  configure(cmd);
+  cmd
+    .option('--json', 'print the result as one JSON object on stdout (progress and notes go to stderr)')
+    .option('--verbose', 'more detail, and a stack trace when something fails')
+    .action(async (...args: unknown[]) => {
+      // commander passes (positional…, options, command); positional arguments are on command.args
+      const command = args[args.length - 1] as Command;
+      const options = command.opts<O>();
+      const code = await action(options, new Output(options), command);
+      exitCode = typeof code === 'number' ? code : 0;
+    });
+  return cmd;
+}
+
+/** Help text appended after the options: examples and notes. */
+export function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+}

@@ -1,0 +1,65 @@
+import { defineCommand, examples, type CommonOptions } from '../command.js';
+import { DATA_HELP, loadData } from '../dataset.js';
+import { evaluate } from '../evaluation.js';
+import { defaultDataFor, readModel } from '../model-file.js';
+import { percent, table } from '../output.js';
+import * as parse from '../parse.js';
+import { classCells, confusionCells } from '../tables.js';
+import { UsageError } from '../usage.js';
+
+interface EvaluateFlags extends CommonOptions {
+  model: string;
+  data?: string;
+  lambda?: string;
+  backend: string;
+}
+
+export function evaluateCommand() {
+  return defineCommand<EvaluateFlags>(
+    'evaluate',
+    {
+      summary: 'accuracy, cost, per-class precision/recall, confusion matrix',
+      description:
+        'Score a trained model on a data set: accuracy, cost J(Θ), per-class precision and recall, confusion matrix.',
+    },
+    (cmd) =>
+      cmd
+        .requiredOption('--model <file>', 'model file written by `backprop train`')
+        .option('--data <spec>', `data to score on (default: the built-in set the model was trained on): ${DATA_HELP}`)
+        .option('--lambda <λ>', 'λ for the cost (default: the λ the model was trained with, else 0)')
+        .option('--backend <name>', 'auto, native or ts', 'auto')
+        .addHelpText('after', examples(['backprop evaluate --model model.json', 'backprop evaluate --model model.json --data builtin:mnist-test --json'])),
+    (flags, out) => {
+      const model = readModel(flags.model);
+      const spec = flags.data ?? defaultDataFor(model);
+      if (!spec) throw new UsageError('--data is required: the model was not trained on a built-in data set');
+      const lambda = flags.lambda !== undefined ? parse.number('--lambda', flags.lambda, { min: 0 }) : (model.training?.lambda ?? 0);
+      const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
+      const ds = loadData(spec);
+      const e = evaluate(model, ds, { lambda, backend });
+      const names = model.labelNames;
+
+      out.say(`model ${model.layers.join('-')} on ${ds.name} (${e.m} examples)`);
+      out.say(`  accuracy   ${percent(e.accuracy)}`);
+      out.say(`  cost J(Θ)  ${e.cost.toPrecision(6)} (λ = ${lambda}${flags.lambda === undefined ? ', from the model' : ''})`);
+      out.say('');
+      const classes = classCells(e.classes, names);
+      for (const line of table(classes.header, classes.rows)) out.say(`  ${line}`);
+      out.say('');
+      out.say('confusion matrix (rows: actual class, columns: predicted class)');
+      const cm = confusionCells(e.confusion, names);
+      for (const line of table(cm.header, cm.rows)) out.say(`  ${line}`);
+
+      out.result({
+        model: flags.model,
+        data: ds.name,
+        m: e.m,
+        accuracy: e.accuracy,
+        cost: e.cost,
+        lambda,
+        classes: e.classes.map((c) => ({ label: c.label, name: names[c.label - 1], precision: c.precision, recall: c.recall, support: c.support })),
+        confusion: { labels: names, counts: e.confusion.counts },
+      });
+    },
+  );
+}

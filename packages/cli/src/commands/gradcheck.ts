@@ -1,0 +1,51 @@
+import { gradientCheck } from '@backprop/nn';
+import { defineCommand, examples, type CommonOptions } from '../command.js';
+import * as parse from '../parse.js';
+import { EXIT_FAILURE } from '../usage.js';
+
+interface GradcheckFlags extends CommonOptions {
+  lambda: string;
+  backend: string;
+  layers: string;
+  m: string;
+}
+
+/** The course's bar for a correct backprop: relative difference below 1e-9. */
+const TOLERANCE = 1e-9;
+
+export function gradcheckCommand() {
+  return defineCommand<GradcheckFlags>(
+    'gradcheck',
+    {
+      summary: 'the course’s checkNNGradients',
+      description:
+        'The course’s checkNNGradients: back-propagation gradients of a small debug network against central ' +
+          `finite differences (ε = 1e-4). Passes when the relative difference is below ${TOLERANCE}.`,
+    },
+    (cmd) =>
+      cmd
+        .option('--lambda <λ>', 'regularisation strength λ ≥ 0', '0')
+        .option('--backend <name>', 'auto, native or ts', 'auto')
+        .option('--layers <sizes>', 'debug network layer sizes', '3,5,3')
+        .option('--m <n>', 'number of debug examples', '5')
+        .addHelpText('after', examples(['backprop gradcheck', 'backprop gradcheck --lambda 3 --backend ts'])),
+    (flags, out) => {
+      const lambda = parse.number('--lambda', flags.lambda, { min: 0 });
+      const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
+      const layers = parse.layerSizes('--layers', flags.layers);
+      const m = parse.integer('--m', flags.m, { min: 1, max: 10000 });
+      const r = gradientCheck({ lambda, backend, layers, m });
+      const passed = r.relativeDifference < TOLERANCE;
+      if (out.verbose) {
+        out.say('   numeric      analytic');
+        for (let i = 0; i < r.numeric.length; i++) out.say(`${r.numeric[i].toFixed(8).padStart(12)}  ${r.analytic[i].toFixed(8).padStart(12)}`);
+      }
+      out.say(
+        `relative difference ${r.relativeDifference.toExponential(3)} (layers ${layers.join('-')}, m = ${m}, λ = ${lambda}): ` +
+          (passed ? `PASS (< ${TOLERANCE})` : `FAIL (should be < ${TOLERANCE})`),
+      );
+      out.result({ relativeDifference: r.relativeDifference, passed, tolerance: TOLERANCE, lambda, layers, m, parameters: r.numeric.length });
+      return passed ? 0 : EXIT_FAILURE;
+    },
+  );
+}

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { argmaxLabels, decodePng, ImageError, imageToInput, probabilities, type Matrix, type Model } from '@backprop/nn';
+import { defineCommand, examples, type CommonOptions } from '../command.js';
+import { checkFits } from '../evaluation.js';
+import { DATA_HELP, loadData } from '../dataset.js';
+import { defaultDataFor, readModel } from '../model-file.js';
+import { percent } from '../output.js';
+import * as parse from '../parse.js';
+import { UsageError } from '../usage.js';
+
+interface PredictFlags extends CommonOptions {
+  model: string;
+  data?: string;
+  rows?: string;
+  image?: string;
+  backend: string;
+}
+
+interface Prediction {
+  /** where the input came from: "row 12" or the image path */
+  input: string;
+  row?: number;
+  label: number;
+  /** the human label (labelNames[label − 1]; digits: label 10 → "0") */
+  digit: string;
+  /** the true class when known */
+  actual?: string;
+  /** output activations h_k (the seed's hypothesis), by human label */
+  probabilities: Record<string, number>;
+}
+
+function predictions(model: Model, X: Matrix, inputs: string[], backend: 'auto' | 'native' | 'ts'): Prediction[] {
+  const h = probabilities(model.theta, X, { layers: model.layers, backend });
+  const labels = argmaxLabels(h);
+  return inputs.map((input, i) => {
+    const probs: Record<string, number> = {};
+    for (let k = 0; k < h.cols; k++) probs[model.labelNames[k]] = h.data[i * h.cols + k];
+    return { input, label: labels[i], digit: model.labelNames[labels[i] - 1], probabilities: probs };
+  });
+}
+
+export function predictCommand() {
+  return defineCommand<PredictFlags>(
+    'predict',
+    {
+      summary: 'predict digits of data rows or of a PNG picture',
+      description:
+        'Predict the class (the digit) of examples from a data set or of a picture (PNG), with the output activations.',
+    },
+    (cmd) =>
+      cmd
+        .requiredOption('--model <file>', 'model file written by `backprop train`')
+        .option('--data <spec>', `examples to predict: ${DATA_HELP}`)
+        .option('--rows <rows>', 'which rows of --data: START:END (end exclusive), N, or N,N,…', '0:10')
+        .option('--image <file.png>', 'a picture of one digit (any size; dark on light or light on dark)')
+        .option('--backend <name>', 'auto, native or ts', 'auto')
+        .addHelpText(
+          'after',
+          examples([
+            'backprop predict --model model.json --image digit.png',
+            'backprop predict --model model.json --data builtin:digits5000 --rows 0:20',
+            'backprop predict --model model.json --data builtin:digits5000 --rows 4000,4500 --json',
+          ]),
+        ),
+    (flags, out, cmd) => {
+      const model = readModel(flags.model);
+      const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
+      const rowsGiven = cmd.getOptionValueSource('rows') === 'cli';
+      if (flags.image && (flags.data || rowsGiven)) throw new UsageError('give either --image or --data/--rows, not both');
+      let results: Prediction[];
+      if (flags.image) {
+        if (!model.inputShape) {
+          throw new ImageError(`${flags.model} has no inputShape (it was not trained on pictures), so --image cannot be used with it`);
+        }
+        let bytes: Buffer;
+        try {
+          bytes = readFileSync(flags.image);
+        } catch (err) {
+          throw new UsageError(`--image: cannot read ${JSON.stringify(flags.image)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+        const picture = decodePng(bytes);
+        const x = imageToInput(picture.gray, picture.width, picture.height, model.inputShape);
+        results = predictions(model, { rows: 1, cols: x.length, data: x }, [flags.image], backend);
+      } else {
+        const spec = flags.data ?? defaultDataFor(model);
+        if (!spec) throw new UsageError('give --image FILE.png or --data SPEC (the model was not trained on a built-in data set)');
+        const ds = loadData(spec);
+        checkFits(model, ds);
+        const rows = parse.rowSelection('--rows', flags.rows ?? '0:10', ds.X.rows);
+        const X: Matrix = { rows: rows.length, cols: ds.X.cols, data: new Float64Array(rows.length * ds.X.cols) };
+        rows.forEach((r, i) => X.data.set(ds.X.data.subarray(r * ds.X.cols, (r + 1) * ds.X.cols), i * ds.X.cols));
+        results = predictions(model, X, rows.map((r) => `row ${r}`), backend);
+        results.forEach((p, i) => {
+          p.row = rows[i];
+          p.actual = ds.labelNames[ds.y[rows[i]] - 1];
+        });
+      }
+      for (const p of results) {
+        const top = Object.entries(p.probabilities)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 3)
+          .map(([name, v]) => `${name}: ${percent(v, 1)}`)
+          .join(', ');
+        const truth = p.actual === undefined ? '' : p.actual === p.digit ? `  (actual ${p.actual} ✓)` : `  (actual ${p.actual} ✗)`;
+        out.say(`${p.input}: ${p.digit}${truth}   h = ${top}`);
+      }
+      if (results.length > 1 && results.every((p) => p.actual !== undefined)) {
+        const hits = results.filter((p) => p.actual === p.digit).length;
+        out.say(`${hits}/${results.length} correct`);
+      }
+      out.result({ model: flags.model, predictions: results });
+    },
+  );
+}

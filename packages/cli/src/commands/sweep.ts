@@ -1,0 +1,178 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { getBackend, saveModel } from '@backprop/nn';
+import { defineCommand, examples, type CommonOptions } from '../command.js';
+import { DATA_HELP, loadData, split } from '../dataset.js';
+import { METHODS, optimizerOptions } from '../optimizer.js';
+import { duration, percent, table } from '../output.js';
+import * as parse from '../parse.js';
+import { Interrupt } from '../signals.js';
+import { grid, hiddenChoices, lambdaChoices } from '../sweep/grid.js';
+import { runPool, type Outcome } from '../sweep/pool.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED } from '../usage.js';
+
+interface SweepFlags extends CommonOptions {
+  data: string;
+  lambda: string;
+  hidden: string;
+  workers?: string;
+  threadsPerWorker: string;
+  method: string;
+  maxfun?: string;
+  maxiter?: string;
+  epochs?: string;
+  batchSize?: string;
+  lr?: string;
+  initRange: string;
+  seed: string;
+  validation: string;
+  backend: string;
+  out: string;
+}
+
+type Done = Extract<Outcome, { ok: true }>;
+
+/** Best first: validation accuracy (training accuracy when there is no validation set), then lower cost. */
+function rank(a: Done, b: Done): number {
+  const score = (o: Done): number => o.summary.validationAccuracy ?? o.summary.trainAccuracy ?? -1;
+  return score(b) - score(a) || a.summary.cost - b.summary.cost;
+}
+
+export function sweepCommand() {
+  return defineCommand<SweepFlags>(
+    'sweep',
+    {
+      summary: 'train a λ × hidden grid in parallel worker threads, keep the best',
+      description:
+        'Train a grid of λ × hidden-layer settings in parallel worker threads, rank them by validation accuracy and ' +
+          'save the best model.',
+    },
+    (cmd) =>
+      cmd
+        .option('--lambda <list>', 'λ values, comma-separated', '0.1,1,3,10')
+        .option('--hidden <list>', 'hidden layer choices, comma-separated; layers of one network joined by x (25,50,256x128)', '25')
+        .option('--workers <n>', 'worker threads (default: one per core, at most one per configuration)')
+        .option('--threads-per-worker <n>', 'BLAS threads in each worker', '1')
+        .option('--data <spec>', DATA_HELP, 'builtin:digits5000')
+        .option('--method <name>', `optimiser: ${METHODS.join(', ')}`, 'tnc')
+        .option('--maxfun <n>', 'budget of evaluations per training (tnc default 300)')
+        .option('--maxiter <n>', 'budget of iterations (cg, lbfgs)')
+        .option('--epochs <n>', 'epochs (adam, sgd)')
+        .option('--batch-size <n>', 'minibatch size (adam, sgd)')
+        .option('--lr <x>', 'learning rate (adam, sgd)')
+        .option('--init-range <r>', 'initial weights uniform in [−r, r]', '0.5')
+        .option('--seed <n>', 'seed for initialisation and the validation split', '0')
+        .option('--validation <fraction>', 'fraction held out to rank the settings', '0.2')
+        .option('--backend <name>', 'auto, native or ts', 'auto')
+        .option('--out <file>', 'where to save the best model', 'best.json')
+        .addHelpText(
+          'after',
+          examples([
+            'backprop sweep --lambda 0.1,1,3,10 --hidden 25,50 --workers 2',
+            'backprop sweep --lambda 1,10 --hidden 25 --maxfun 100 --json',
+          ]),
+        ),
+    async (flags, out) => {
+      const lambdas = lambdaChoices(flags.lambda);
+      const hiddens = hiddenChoices(flags.hidden);
+      const method = parse.choice('--method', flags.method, METHODS);
+      const int = (name: string, v: string | undefined): number | undefined => (v === undefined ? undefined : parse.integer(name, v, { min: 1 }));
+      const optimizer = optimizerOptions(method, {
+        maxfun: int('--maxfun', flags.maxfun),
+        maxiter: int('--maxiter', flags.maxiter),
+        epochs: int('--epochs', flags.epochs),
+        batchSize: int('--batch-size', flags.batchSize),
+        lr: flags.lr === undefined ? undefined : parse.number('--lr', flags.lr, { above: 0 }),
+      });
+      const configs = grid(lambdas, hiddens);
+      const workers = flags.workers === undefined ? Math.min(availableParallelism(), configs.length) : parse.integer('--workers', flags.workers, { min: 1, max: 256 });
+      const threads = parse.integer('--threads-per-worker', flags.threadsPerWorker, { min: 1, max: 256 });
+      const validation = parse.number('--validation', flags.validation, { min: 0, max: 0.9 });
+      const seed = parse.integer('--seed', flags.seed, { min: 0 });
+      const initRange = parse.number('--init-range', flags.initRange, { above: 0 });
+      const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
+      const resolved = getBackend(backend).name; // fail fast here rather than in every worker
+      const ds = loadData(flags.data);
+      const parts = split(ds, validation, 0, seed);
+      if (!parts.validation) out.note('backprop: note: --validation 0: ranking by training accuracy');
+
+      out.note(
+        `sweep: ${configs.length} trainings (λ ∈ {${lambdas.join(', ')}} × hidden ∈ {${hiddens.map((h) => h.join('x')).join(', ')}}) ` +
+          `of ${ds.name} with ${method} on ${Math.min(workers, configs.length)} worker${workers === 1 ? '' : 's'} × ${threads} BLAS thread${threads === 1 ? '' : 's'} (${resolved})`,
+      );
+      const interrupt = new Interrupt(() => out.note('interrupted: stopping the running trainings (Ctrl-C again to quit now)'));
+      const started = Date.now();
+      let finished = 0;
+      let outcomes: Outcome[];
+      try {
+        outcomes = await runPool(configs, {
+          workers,
+          signal: interrupt.signal,
+          setup: { train: parts.train, validation: parts.validation, method, optimizer, initRange, seed, backend: resolved, threads },
+          onOutcome: (o) => {
+            finished++;
+            const what = `λ = ${o.config.lambda}, hidden ${o.config.hidden.join('x')}`;
+            out.note(
+              o.ok
+                ? `[${finished}/${configs.length}] ${what}: validation ${percent(o.summary.validationAccuracy)}, training ${percent(o.summary.trainAccuracy)}, ${duration(o.summary.seconds)} (worker ${o.worker})`
+                : `[${finished}/${configs.length}] ${what}: FAILED in worker ${o.worker}: ${o.error}`,
+            );
+          },
+        });
+      } finally {
+        interrupt.dispose();
+      }
+      const wallSeconds = (Date.now() - started) / 1000;
+      const done = outcomes.filter((o): o is Done => o.ok).sort(rank);
+      const failed = outcomes.filter((o): o is Extract<Outcome, { ok: false }> => !o.ok);
+
+      const rows = done.map((o, i) => [
+        String(i + 1),
+        String(o.config.lambda),
+        o.config.hidden.join('x'),
+        percent(o.summary.validationAccuracy),
+        percent(o.summary.trainAccuracy),
+        o.summary.cost.toPrecision(5),
+        String(o.summary.nit),
+        String(o.summary.nfev),
+        duration(o.summary.seconds),
+        o.summary.status,
+      ]);
+      for (const o of failed) rows.push(['-', String(o.config.lambda), o.config.hidden.join('x'), '—', '—', '—', '—', '—', '—', `failed: ${o.error}`]);
+      for (const line of table(['#', 'λ', 'hidden', 'validation', 'training', 'cost', 'nit', 'nfev', 'time', 'status'], rows)) out.say(line);
+
+      const best = done[0];
+      if (best) {
+        saveModel(flags.out, best.model);
+        out.say(`best: λ = ${best.config.lambda}, hidden ${best.config.hidden.join('x')} → ${flags.out}`);
+      }
+      const perMinute = wallSeconds > 0 ? (done.length * 60) / wallSeconds : 0;
+      out.say(`${done.length} trained, ${failed.length} failed in ${duration(wallSeconds)}: ${perMinute.toFixed(1)} trainings/min`);
+
+      out.result({
+        status: interrupt.interrupted ? 'interrupted' : failed.length === 0 ? 'ok' : done.length > 0 ? 'partial' : 'failed',
+        results: [
+          ...done.map((o) => ({ lambda: o.config.lambda, hidden: o.config.hidden, ok: true, ...o.summary, worker: o.worker })),
+          ...failed.map((o) => ({ lambda: o.config.lambda, hidden: o.config.hidden, ok: false, error: o.error, worker: o.worker })),
+        ],
+        best: best ? { lambda: best.config.lambda, hidden: best.config.hidden, validationAccuracy: best.summary.validationAccuracy, trainAccuracy: best.summary.trainAccuracy } : null,
+        model: best ? resolve(flags.out) : null,
+        configurations: configs.length,
+        completed: done.length,
+        failed: failed.length,
+        workers: Math.min(workers, configs.length),
+        threadsPerWorker: threads,
+        wallSeconds,
+        trainingsPerMinute: perMinute,
+        method,
+        backend: resolved,
+      });
+      if (interrupt.interrupted) return EXIT_INTERRUPTED;
+      if (!best) {
+        out.note(`backprop: error: every training failed (first: ${failed[0]?.error ?? 'none ran'})`);
+        return EXIT_FAILURE;
+      }
+      return 0;
+    },
+  );
+}

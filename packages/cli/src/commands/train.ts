@@ -1,0 +1,236 @@
+import { join, resolve } from 'node:path';
+import { getBackend, saveModel, train, type BackendChoice, type TrainMethod } from '@backprop/nn';
+import { defineCommand, examples, type CommonOptions } from '../command.js';
+import { DATA_HELP, loadData, split } from '../dataset.js';
+import { evaluate } from '../evaluation.js';
+import { METHODS, optimizerOptions, progressPlan } from '../optimizer.js';
+import { duration, percent } from '../output.js';
+import * as parse from '../parse.js';
+import { ProgressReporter } from '../progress.js';
+import { writeReport } from '../report.js';
+import { Interrupt } from '../signals.js';
+import { EXIT_INTERRUPTED } from '../usage.js';
+
+interface TrainFlags extends CommonOptions {
+  data: string;
+  hidden: string;
+  lambda: string;
+  method: string;
+  maxfun?: string;
+  maxiter?: string;
+  epochs?: string;
+  batchSize?: string;
+  lr?: string;
+  initRange: string;
+  seed: string;
+  validation: string;
+  test: string;
+  backend: string;
+  threads?: string;
+  out?: string;
+  report?: string;
+  checkpoint?: string;
+  checkpointEvery: string;
+  resume?: string;
+}
+
+/** The parsed, checked settings of a training run. */
+export interface TrainSettings {
+  data: string;
+  hidden: number[];
+  lambda: number;
+  method: TrainMethod;
+  optimizer: Record<string, unknown>;
+  initRange: number;
+  seed: number;
+  validation: number;
+  test: number;
+  backend: BackendChoice;
+  threads?: number;
+}
+
+export function parseTrainSettings(f: TrainFlags): TrainSettings {
+  const method = parse.choice('--method', f.method, METHODS);
+  const int = (name: string, v: string | undefined, min = 1): number | undefined =>
+    v === undefined ? undefined : parse.integer(name, v, { min });
+  const settings: TrainSettings = {
+    data: f.data,
+    hidden: parse.layerSizes('--hidden', f.hidden),
+    lambda: parse.number('--lambda', f.lambda, { min: 0 }),
+    method,
+    optimizer: optimizerOptions(method, {
+      maxfun: int('--maxfun', f.maxfun),
+      maxiter: int('--maxiter', f.maxiter),
+      epochs: int('--epochs', f.epochs),
+      batchSize: int('--batch-size', f.batchSize),
+      lr: f.lr === undefined ? undefined : parse.number('--lr', f.lr, { above: 0 }),
+    }),
+    initRange: parse.number('--init-range', f.initRange, { above: 0 }),
+    seed: parse.integer('--seed', f.seed, { min: 0 }),
+    validation: parse.number('--validation', f.validation, { min: 0, max: 0.9 }),
+    test: parse.number('--test', f.test, { min: 0, max: 0.9 }),
+    backend: parse.choice('--backend', f.backend, ['auto', 'native', 'ts'] as const),
+  };
+  if (f.threads !== undefined) settings.threads = parse.integer('--threads', f.threads, { min: 1, max: 256 });
+  return settings;
+}
+
+export function trainCommand() {
+  return defineCommand<TrainFlags>(
+    'train',
+    {
+      summary: 'train a network (default: the seed’s ex4 settings)',
+      description:
+        'Train a network by back-propagation. The defaults are the seed’s: digits5000, one hidden layer of 25, λ = 10, ' +
+          'TNC with 300 evaluations, weights uniform in ±0.5, seed 0, trained and scored on all 5000 examples.',
+    },
+    (cmd) =>
+      cmd
+        .option('--data <spec>', `training data: ${DATA_HELP}`, 'builtin:digits5000')
+        .option('--hidden <sizes>', 'hidden layer sizes, e.g. 25 or 256,128', '25')
+        .option('--lambda <λ>', 'regularisation strength λ ≥ 0', '10')
+        .option('--method <name>', `optimiser: ${METHODS.join(', ')}`, 'tnc')
+        .option('--maxfun <n>', 'budget of cost/gradient evaluations (tnc: default 300; lbfgs; cg: fmincg length −n)')
+        .option('--maxiter <n>', 'budget of iterations (cg line searches, lbfgs iterations)')
+        .option('--epochs <n>', 'passes over the data (adam, sgd; default 10)')
+        .option('--batch-size <n>', 'minibatch size (adam, sgd; default 128)')
+        .option('--lr <x>', 'learning rate (adam default 0.001, sgd default 0.1)')
+        .option('--init-range <r>', 'initial weights uniform in [−r, r]', '0.5')
+        .option('--seed <n>', 'seed for initialisation, shuffling and splits', '0')
+        .option('--validation <fraction>', 'hold out this fraction for validation accuracy', '0')
+        .option('--test <fraction>', 'hold out this fraction as a test set', '0')
+        .option('--backend <name>', 'auto (native when it loads), native or ts', 'auto')
+        .option('--threads <n>', 'BLAS threads for the native backend')
+        .option('--out <file>', 'save the model here (default: model.json, or DIR/model.json with --report)')
+        .option('--report <dir>', 'write model.json, cost.svg, hidden.png and report.md into DIR')
+        .option('--checkpoint <file>', 'save a resumable checkpoint here while training')
+        .option('--checkpoint-every <n>', 'iterations (epochs) between checkpoints', '10')
+        .option('--resume <file>', 'continue from a checkpoint written by --checkpoint')
+        .addHelpText(
+          'after',
+          examples([
+            'backprop train                                   # the seed: ~94% training accuracy',
+            'backprop train --report reports/latest --validation 0.1',
+            'backprop train --hidden 256,128 --method adam --epochs 5 --data builtin:mnist',
+            'backprop train --checkpoint run.ckpt            # Ctrl-C saves the model; then:',
+            'backprop train --checkpoint run.ckpt --resume run.ckpt',
+            '',
+            'Ctrl-C (or SIGTERM) stops training, keeps the best parameters, saves the model and report, and exits 130;',
+            'a second Ctrl-C quits at once.',
+          ]),
+        ),
+    async (flags, out) => {
+      const s = parseTrainSettings(flags);
+      const checkpointEvery = parse.integer('--checkpoint-every', flags.checkpointEvery, { min: 1 });
+      const backend = getBackend(s.backend); // fail fast when --backend native cannot load
+      if (s.threads !== undefined) backend.setThreads(s.threads);
+      const ds = loadData(s.data);
+      const parts = split(ds, s.validation, s.test, s.seed);
+      const layers = [ds.X.cols, ...s.hidden, ds.K];
+      const threads = `${backend.getThreads()} thread${backend.getThreads() === 1 ? '' : 's'}`;
+      out.note(
+        `training ${layers.join('-')} on ${ds.name} (${parts.train.X.rows} examples` +
+          `${parts.validation ? `, ${parts.validation.X.rows} validation` : ''}${parts.test ? `, ${parts.test.X.rows} test` : ''}) ` +
+          `with ${s.method}, λ = ${s.lambda}, ${backend.name} backend (${threads})`,
+      );
+
+      const progress = new ProgressReporter(progressPlan(s.method, s.optimizer));
+      const interrupt = new Interrupt(() =>
+        progress.interrupt('interrupted: stopping and saving the best parameters so far (Ctrl-C again to quit now)'),
+      );
+      try {
+        const { model } = await train({ hidden: s.hidden }, parts.train, {
+          method: s.method,
+          lambda: s.lambda,
+          optimizer: s.optimizer,
+          init: { range: s.initRange },
+          seed: s.seed,
+          validation: parts.validation,
+          test: parts.test,
+          backend: backend.name,
+          threads: s.threads,
+          onProgress: (p) => progress.update(p),
+          signal: interrupt.signal,
+          checkpoint: flags.checkpoint ? { path: flags.checkpoint, every: checkpointEvery } : undefined,
+          resume: flags.resume,
+        });
+        progress.finish();
+        const interrupted = interrupt.interrupted;
+        const t = model.training!;
+
+        const modelPath = flags.out ?? (flags.report ? undefined : 'model.json');
+        if (modelPath) saveModel(modelPath, model);
+        let reportPath: string | undefined;
+        if (flags.report) {
+          const evalSet = parts.test ?? parts.validation ?? parts.train;
+          const which = parts.test ? 'test set' : parts.validation ? 'validation set' : 'training set';
+          const evaluation = evaluate(model, evalSet, { lambda: s.lambda, backend: backend.name, set: `${ds.name} ${which}` });
+          reportPath = writeReport(flags.report, {
+            model,
+            evaluation,
+            command: ['backprop', ...process.argv.slice(2)].join(' '),
+            modelPath,
+            settings: {
+              data: `${ds.name} (${ds.X.rows} examples, ${ds.X.cols} inputs, ${ds.K} classes)`,
+              layers: layers.join('-'),
+              'λ (lambda)': s.lambda,
+              method: s.method,
+              'optimizer options': JSON.stringify(s.optimizer),
+              'initial weights': `uniform in ±${s.initRange}`,
+              seed: s.seed,
+              'validation fraction': s.validation,
+              'test fraction': s.test,
+              backend: `${backend.name} (${threads})`,
+              'resumed from': flags.resume,
+              interrupted: interrupted ? 'yes (Ctrl-C / SIGTERM): the best parameters so far' : undefined,
+            },
+          }).report;
+        }
+        const savedModel = modelPath ?? (flags.report ? join(flags.report, 'model.json') : undefined);
+
+        out.say(`${interrupted ? 'interrupted' : 'trained'} ${layers.join('-')} on ${ds.name} with ${s.method}, λ = ${s.lambda}`);
+        const rows: [string, string][] = [
+          ['status', `${t.status} (${t.message})`],
+          ['training accuracy', percent(t.trainAccuracy)],
+        ];
+        if (t.validationAccuracy !== undefined) rows.push(['validation accuracy', percent(t.validationAccuracy)]);
+        if (t.testAccuracy !== undefined) rows.push(['test accuracy', percent(t.testAccuracy)]);
+        rows.push(
+          ['cost J(Θ)', t.cost.toPrecision(6)],
+          ['iterations', `${t.nit} (${t.nfev} evaluations)`],
+          ['time', `${duration(t.seconds)} on the ${t.backend} backend (${threads})`],
+        );
+        if (savedModel) rows.push(['model', savedModel]);
+        if (reportPath) rows.push(['report', reportPath]);
+        for (const [k, v] of rows) out.say(`  ${k.padEnd(20)}${v}`);
+
+        out.result({
+          status: t.status,
+          message: t.message,
+          interrupted,
+          trainAccuracy: t.trainAccuracy,
+          validationAccuracy: t.validationAccuracy,
+          testAccuracy: t.testAccuracy,
+          cost: t.cost,
+          nit: t.nit,
+          nfev: t.nfev,
+          seconds: t.seconds,
+          backend: t.backend,
+          threads: backend.getThreads(),
+          method: s.method,
+          lambda: s.lambda,
+          layers,
+          data: ds.name,
+          m: parts.train.X.rows,
+          model: savedModel ? resolve(savedModel) : null,
+          report: reportPath ? resolve(reportPath) : null,
+          checkpoint: flags.checkpoint ? resolve(flags.checkpoint) : null,
+          optimizer: s.optimizer,
+        });
+        return interrupted ? EXIT_INTERRUPTED : 0;
+      } finally {
+        interrupt.dispose();
+      }
+    },
+  );
+}

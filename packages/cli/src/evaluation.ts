@@ -1,0 +1,61 @@
+import {
+  accuracyOf,
+  argmaxLabels,
+  classMetrics,
+  confusionMatrix,
+  cost,
+  probabilities,
+  ShapeError,
+  type BackendChoice,
+  type ClassMetrics,
+  type ConfusionMatrix,
+  type Dataset,
+  type Matrix,
+  type Model,
+} from '@backprop/nn';
+
+export interface Evaluation {
+  set: string;
+  m: number;
+  accuracy: number;
+  cost: number;
+  lambda: number;
+  predicted: Int32Array;
+  h: Matrix;
+  confusion: ConfusionMatrix;
+  classes: ClassMetrics[];
+}
+
+/** The model must take the data's columns as inputs and have an output unit for every label in it. */
+export function checkFits(model: Model, ds: Pick<Dataset, 'name' | 'X' | 'K'>): void {
+  const inputs = model.layers[0];
+  const outputs = model.layers[model.layers.length - 1];
+  if (ds.X.cols !== inputs) {
+    throw new ShapeError(
+      `the model takes ${inputs} inputs (layers ${model.layers.join('-')}) but ${ds.name} has ${ds.X.cols} columns per example`,
+    );
+  }
+  if (ds.K > outputs) {
+    throw new ShapeError(`the model has ${outputs} output units (classes) but ${ds.name} has labels up to ${ds.K}`);
+  }
+}
+
+/** Accuracy, cost J(Θ) with λ, predictions, confusion matrix and per-class precision/recall of a model on a set. */
+export function evaluate(model: Model, ds: Dataset, options: { lambda: number; backend?: BackendChoice; set?: string }): Evaluation {
+  checkFits(model, ds);
+  const K = model.layers[model.layers.length - 1];
+  const h = probabilities(model.theta, ds.X, { layers: model.layers, backend: options.backend });
+  const predicted = argmaxLabels(h);
+  const confusion = confusionMatrix(ds.y, predicted, K);
+  return {
+    set: options.set ?? ds.name,
+    m: ds.X.rows,
+    accuracy: accuracyOf(predicted, ds.y),
+    cost: cost(model.theta, ds.X, ds.y, { layers: model.layers, lambda: options.lambda, backend: options.backend }),
+    lambda: options.lambda,
+    predicted,
+    h,
+    confusion,
+    classes: classMetrics(confusion),
+  };
+}

@@ -1,0 +1,80 @@
+import type { TrainMethod } from '@backprop/nn';
+import type { ProgressPlan } from './progress.js';
+import { UsageError } from './usage.js';
+
+export const METHODS: readonly TrainMethod[] = ['tnc', 'cg', 'lbfgs', 'adam', 'sgd'];
+
+/** The optimiser knobs the command line offers (already parsed to numbers). */
+export interface OptimizerFlags {
+  maxfun?: number;
+  maxiter?: number;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+}
+
+/** Which flags each method understands, and the option names `minimize` knows them by. */
+const FLAGS: Record<TrainMethod, Partial<Record<keyof OptimizerFlags, string>>> = {
+  tnc: { maxfun: 'maxfun' },
+  cg: { maxiter: 'maxIter', maxfun: 'maxIter' },
+  lbfgs: { maxiter: 'maxIter', maxfun: 'maxfun' },
+  adam: { epochs: 'epochs', batchSize: 'batchSize', lr: 'learningRate' },
+  sgd: { epochs: 'epochs', batchSize: 'batchSize', lr: 'learningRate' },
+};
+
+const FLAG_NAMES: Record<keyof OptimizerFlags, string> = {
+  maxfun: '--maxfun',
+  maxiter: '--maxiter',
+  epochs: '--epochs',
+  batchSize: '--batch-size',
+  lr: '--lr',
+};
+
+/** The seed's budget: scipy's TNC with options={'maxiter': 300}, which TNC reads as 300 function evaluations. */
+export const SEED_MAXFUN = 300;
+
+/**
+ * Command-line flags → `train`'s `optimizer` options for the method. A flag the method does not use is an error
+ * (rather than silently ignored). tnc defaults to the seed's maxfun 300; cg's --maxfun N is the course's
+ * fmincg length −N (a budget of N evaluations).
+ */
+export function optimizerOptions(method: TrainMethod, flags: OptimizerFlags): Record<string, unknown> {
+  const accepted = FLAGS[method];
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(FLAG_NAMES) as (keyof OptimizerFlags)[]) {
+    const value = flags[key];
+    if (value === undefined) continue;
+    const name = accepted[key];
+    if (!name) {
+      const usable = Object.keys(accepted).map((k) => FLAG_NAMES[k as keyof OptimizerFlags]);
+      throw new UsageError(`${FLAG_NAMES[key]} does not apply to --method ${method} (it takes ${usable.join(', ')})`);
+    }
+    if (method === 'cg' && key === 'maxfun') {
+      if (flags.maxiter !== undefined) throw new UsageError('--method cg: give --maxiter (line searches) or --maxfun (evaluations), not both');
+      out.maxIter = -value;
+    } else {
+      out[name] = value;
+    }
+  }
+  if (method === 'tnc' && out.maxfun === undefined) out.maxfun = SEED_MAXFUN;
+  return out;
+}
+
+/** What the progress bar counts towards for a method with these options. */
+export function progressPlan(method: TrainMethod, options: Record<string, unknown>): ProgressPlan {
+  const n = (k: string): number | undefined => (typeof options[k] === 'number' ? (options[k] as number) : undefined);
+  switch (method) {
+    case 'tnc':
+      return { method, unit: 'evaluations', total: n('maxfun') };
+    case 'cg': {
+      const length = n('maxIter') ?? 100;
+      return length < 0 ? { method, unit: 'evaluations', total: -length } : { method, unit: 'iterations', total: length };
+    }
+    case 'lbfgs':
+      return n('maxIter') !== undefined
+        ? { method, unit: 'iterations', total: n('maxIter') }
+        : { method, unit: 'evaluations', total: n('maxfun') };
+    default:
+      return { method, unit: 'epochs', total: n('epochs') ?? 10 };
+  }
+}

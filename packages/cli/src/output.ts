@@ -1,0 +1,66 @@
+/**
+ * Where things are written. Human output goes to stdout; with --json, stdout carries exactly one JSON object (the
+ * result) and everything for humans — progress, notes, warnings — goes to stderr.
+ */
+export interface OutputOptions {
+  json?: boolean;
+  verbose?: boolean;
+}
+
+export class Output {
+  readonly json: boolean;
+  readonly verbose: boolean;
+
+  constructor(options: OutputOptions = {}) {
+    this.json = options.json ?? false;
+    this.verbose = options.verbose ?? false;
+  }
+
+  /** A line of the command's human-readable result (stdout, or stderr under --json). */
+  say(line = ''): void {
+    (this.json ? process.stderr : process.stdout).write(line + '\n');
+  }
+
+  /** A side note for humans (always stderr). */
+  note(line: string): void {
+    process.stderr.write(line + '\n');
+  }
+
+  /** With --verbose only (stderr). */
+  debug(line: string): void {
+    if (this.verbose) process.stderr.write(line + '\n');
+  }
+
+  /** The command's result object: printed as one JSON line under --json, ignored otherwise. */
+  result(value: Record<string, unknown>): void {
+    if (this.json) process.stdout.write(JSON.stringify(value, jsonSafe) + '\n');
+  }
+}
+
+/** NaN and ±Infinity become null (JSON has no such numbers); typed arrays become arrays. */
+function jsonSafe(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
+  return value;
+}
+
+export function percent(v: number | undefined, digits = 2): string {
+  return v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`;
+}
+
+export function duration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds - m * 60);
+  if (m < 60) return `${m}:${String(s).padStart(2, '0')}`;
+  return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+}
+
+/** A plain text table with right-aligned numeric columns. */
+export function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+}

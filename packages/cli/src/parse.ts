@@ -1,0 +1,87 @@
+import { UsageError } from './usage.js';
+
+/**
+ * Option-value parsers. Each names the option, says what it expects and echoes what it got, e.g.
+ * `--lambda: expected a number >= 0, got "-1"`.
+ */
+
+export function number(name: string, raw: string, rule: { min?: number; above?: number; max?: number } = {}): number {
+  const v = raw.trim() === '' ? NaN : Number(raw);
+  const want = [
+    rule.above !== undefined ? `> ${rule.above}` : rule.min !== undefined ? `>= ${rule.min}` : '',
+    rule.max !== undefined ? `<= ${rule.max}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  const bad = (): never => {
+    throw new UsageError(`${name}: expected a number${want ? ` ${want}` : ''}, got ${JSON.stringify(raw)}`);
+  };
+  if (!Number.isFinite(v)) bad();
+  if (rule.min !== undefined && v < rule.min) bad();
+  if (rule.above !== undefined && !(v > rule.above)) bad();
+  if (rule.max !== undefined && v > rule.max) bad();
+  return v;
+}
+
+export function integer(name: string, raw: string, rule: { min?: number; max?: number } = {}): number {
+  const v = /^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  const want = `an integer${rule.min !== undefined ? ` >= ${rule.min}` : ''}${rule.max !== undefined ? ` <= ${rule.max}` : ''}`;
+  if (!Number.isSafeInteger(v) || (rule.min !== undefined && v < rule.min) || (rule.max !== undefined && v > rule.max)) {
+    throw new UsageError(`${name}: expected ${want}, got ${JSON.stringify(raw)}`);
+  }
+  return v;
+}
+
+/** "0.1,1,3" → [0.1, 1, 3] */
+export function numberList(name: string, raw: string, rule: { min?: number } = {}): number[] {
+  const parts = raw.split(',').map((s) => s.trim());
+  if (parts.some((s) => s === '')) throw new UsageError(`${name}: expected a comma-separated list of numbers, got ${JSON.stringify(raw)}`);
+  return parts.map((s) => number(name, s, rule));
+}
+
+/**
+ * Hidden layer sizes: "25" → [25], "256,128" → [256, 128]. Sizes must be integers; whether they make a valid
+ * network (≥ 1) is the library's call (train() says so with the layer it rejects).
+ */
+export function layerSizes(name: string, raw: string, separator = ','): number[] {
+  const parts = raw.split(separator).map((s) => s.trim());
+  if (raw.trim() === '' || parts.some((s) => !/^\d+$/.test(s))) {
+    throw new UsageError(
+      `${name}: expected hidden layer sizes as integers separated by "${separator}" (e.g. 25 or 256${separator}128), got ${JSON.stringify(raw)}`,
+    );
+  }
+  return parts.map(Number);
+}
+
+/** A choice among fixed words. */
+export function choice<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new UsageError(`${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return raw as T;
+}
+
+/**
+ * Rows of a data set: "0:20" (start inclusive, end exclusive, like a Python slice), "7", or "1,5,9"; checked
+ * against the number of rows m.
+ */
+export function rowSelection(name: string, raw: string, m: number): number[] {
+  const bad = (why: string): never => {
+    throw new UsageError(`${name}: ${why}, got ${JSON.stringify(raw)}`);
+  };
+  const slice = /^\s*(\d*)\s*:\s*(\d*)\s*$/.exec(raw);
+  let rows: number[];
+  if (slice) {
+    const start = slice[1] === '' ? 0 : Number(slice[1]);
+    const end = slice[2] === '' ? m : Math.min(m, Number(slice[2]));
+    if (start >= end) bad(`expected START:END with START < END <= ${m}`);
+    rows = Array.from({ length: end - start }, (_, i) => start + i);
+  } else if (/^\s*\d+(\s*,\s*\d+)*\s*$/.test(raw)) {
+    rows = raw.split(',').map((s) => Number(s.trim()));
+  } else {
+    return bad('expected rows as START:END, N or N,N,…');
+  }
+  const out = rows.find((r) => r >= m);
+  if (out !== undefined) bad(`row ${out} is out of range: the data has ${m} rows (0..${m - 1})`);
+  return rows;
+}

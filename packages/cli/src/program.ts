@@ -1,0 +1,101 @@
+import { Command, CommanderError } from 'commander';
+import { benchCommand } from './commands/bench.js';
+import { costCommand } from './commands/cost.js';
+import { dataCommand } from './commands/data.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { exportCommand } from './commands/export.js';
+import { gradcheckCommand } from './commands/gradcheck.js';
+import { predictCommand } from './commands/predict.js';
+import { serveCommand } from './commands/serve.js';
+import { showDataCommand } from './commands/show-data.js';
+import { sweepCommand } from './commands/sweep.js';
+import { trainCommand } from './commands/train.js';
+import { visualizeCommand } from './commands/visualize.js';
+import { lastExitCode } from './command.js';
+import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './usage.js';
+
+const VERSION = '0.1.0';
+
+/** Collapses a message to one line (commander adds "(Did you mean …?)" on a line of its own). */
+function oneLine(s: string): string {
+  return s.trim().replace(/\s*\n\s*/g, ' ');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('backprop')
+    .description(
+      'Train, evaluate, visualise and serve back-propagation neural networks (Andrew Ng’s ex4) on a native ' +
+        'OpenBLAS core or in pure TypeScript. Run `backprop <command> --help` for each command’s options.',
+    )
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (str, write) => write(`backprop: ${oneLine(str)}\n`) })
+    .addHelpText(
+      'after',
+      '\nQuick start:\n' +
+        '  backprop train --report reports/latest     train the seed’s network (400-25-10, λ = 10, TNC, 300 evaluations)\n' +
+        '  backprop evaluate --model reports/latest/model.json\n' +
+        '  backprop predict --model reports/latest/model.json --image digit.png\n' +
+        '  backprop serve --model reports/latest/model.json\n',
+    );
+  for (const make of [
+    trainCommand,
+    evaluateCommand,
+    predictCommand,
+    costCommand,
+    gradcheckCommand,
+    visualizeCommand,
+    showDataCommand,
+    sweepCommand,
+    dataCommand,
+    exportCommand,
+    benchCommand,
+    serveCommand,
+  ]) {
+    const cmd = make();
+    inherit(cmd, program);
+    program.addCommand(cmd);
+  }
+  return program;
+}
+
+function inherit(cmd: Command, parent: Command): void {
+  cmd.copyInheritedSettings(parent);
+  for (const sub of cmd.commands) inherit(sub, cmd);
+}
+
+interface ErrorLike {
+  message?: string;
+  code?: string;
+  stack?: string;
+}
+
+/** Parses argv, runs the command and returns the exit code. Errors become one line on stderr. */
+export async function run(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const verbose = argv.includes('--verbose');
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return lastExitCode();
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander has already printed its message (one line, through outputError)
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
+      if (err.code === 'commander.help') return 0;
+      if (json) printJsonError('ERR_USAGE', oneLine(err.message.replace(/^error: /, '')));
+      return EXIT_USAGE;
+    }
+    const e = (err ?? {}) as ErrorLike;
+    const message = oneLine(e.message || String(err));
+    process.stderr.write(`backprop: error: ${message}\n`);
+    if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
+    if (json) printJsonError(typeof e.code === 'string' ? e.code : 'ERR_UNEXPECTED', message);
+    return err instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
+  }
+}
+
+function printJsonError(code: string, message: string): void {
+  process.stdout.write(JSON.stringify({ status: 'error', error: { code, message } }) + '\n');
+}

@@ -1,0 +1,101 @@
+import type { TrainProgress } from '@backprop/nn';
+import { duration, percent } from './output.js';
+
+/** What the run is measured against: the budget that ends it (for the bar and the ETA), when there is one. */
+export interface ProgressPlan {
+  method: string;
+  unit: 'evaluations' | 'iterations' | 'epochs';
+  total?: number;
+}
+
+export interface ProgressOptions {
+  stream?: NodeJS.WriteStream;
+  /** Redraw one line in place (default: when the stream is a terminal). */
+  live?: boolean;
+  /** Plain mode: at most one line per this many ms (default 2000). */
+  every?: number;
+}
+
+/**
+ * Training progress on stderr. On a terminal: one live line with a bar, iteration, cost, accuracy, evaluations/s
+ * and ETA, redrawn at most 10 times a second. Otherwise (a pipe, a log file, CI): a plain line every couple of
+ * seconds, so logs stay readable.
+ */
+export class ProgressReporter {
+  private readonly stream: NodeJS.WriteStream;
+  private readonly live: boolean;
+  private readonly every: number;
+  private last = 0;
+  private latest?: TrainProgress;
+  private drawn = false;
+
+  constructor(
+    private readonly plan: ProgressPlan,
+    options: ProgressOptions = {},
+  ) {
+    this.stream = options.stream ?? process.stderr;
+    this.live = options.live ?? Boolean(this.stream.isTTY);
+    this.every = options.every ?? 2000;
+  }
+
+  update(p: TrainProgress): void {
+    this.latest = p;
+    const now = Date.now();
+    if (now - this.last < (this.live ? 100 : this.every)) return;
+    this.last = now;
+    this.draw(p);
+  }
+
+  /** Draws the final state and ends the live line. */
+  finish(): void {
+    if (this.latest) this.draw(this.latest);
+    if (this.live && this.drawn) this.stream.write('\n');
+  }
+
+  /** Ends the live line so another message can be printed below it. */
+  interrupt(message: string): void {
+    if (this.live && this.drawn) this.stream.write('\n');
+    this.stream.write(message + '\n');
+    this.drawn = false;
+  }
+
+  private done(p: TrainProgress): number | undefined {
+    const { unit } = this.plan;
+    return unit === 'evaluations' ? p.nfev : unit === 'epochs' ? (p.epoch ?? p.iteration) : p.iteration;
+  }
+
+  private draw(p: TrainProgress): void {
+    const seconds = p.elapsed / 1000;
+    const rate = seconds > 0 ? p.nfev / seconds : NaN;
+    const { total, unit } = this.plan;
+    const done = this.done(p) ?? 0;
+    const fraction = total ? Math.min(1, done / total) : undefined;
+    const eta = total && done > 0 && seconds > 0 ? ((total - done) * seconds) / done : undefined;
+    const of = (n: number | undefined, t: number | undefined): string => (t ? `${n}/${t}` : String(n));
+    const parts =
+      unit === 'evaluations'
+        ? [`iteration ${p.iteration}`, `evals ${of(p.nfev, total)}`]
+        : unit === 'epochs'
+          ? [`epoch ${of(p.epoch ?? p.iteration, total)}`, `evals ${p.nfev}`]
+          : [`iteration ${of(p.iteration, total)}`, `evals ${p.nfev}`];
+    parts.push(`cost ${p.cost.toPrecision(6)}`);
+    if (p.trainAccuracy !== undefined) parts.push(`train ${percent(p.trainAccuracy)}`);
+    if (p.validationAccuracy !== undefined) parts.push(`val ${percent(p.validationAccuracy)}`);
+    if (Number.isFinite(rate)) parts.push(`${rate.toFixed(rate < 10 ? 1 : 0)} evals/s`);
+    if (eta !== undefined) parts.push(`ETA ${duration(Math.max(0, eta))}`);
+    if (this.live) {
+      const width = Math.max(40, (this.stream.columns ?? 100) - 1);
+      const bar = fraction === undefined ? '' : `${renderBar(fraction, 20)} ${String(Math.floor(fraction * 100)).padStart(3)}%  `;
+      const line = `${bar}${parts.join('  ')}`;
+      this.stream.write(`\r\x1b[2K${line.length > width ? line.slice(0, width) : line}`);
+    } else {
+      this.stream.write(`${this.plan.method}: ${parts.join('  ')}\n`);
+    }
+    this.drawn = true;
+  }
+}
+
+function renderBar(fraction: number, width: number): string {
+  const full = Math.round(fraction * width);
+  return `[${'█'.repeat(full)}${'░'.repeat(width - full)}]`;
+}

@@ -1,0 +1,61 @@
+/**
+ * A sweep worker (node:worker_threads): trains the configurations the main thread sends, one at a time, with its
+ * own BLAS thread count (1 by default, so N workers use N cores). Errors are NOT caught here: a failing training
+ * crashes the worker, and the pool reports that configuration as failed and starts a fresh worker for the rest.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { train } from '@backprop/nn';
+import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
+
+if (!parentPort) throw new Error('sweep/worker.js must run as a worker thread');
+const port = parentPort;
+const setup = workerData as WorkerSetup;
+let current: AbortController | undefined;
+
+function send(message: FromWorker): void {
+  port.postMessage(message);
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'abort') {
+    current?.abort(new Error('sweep interrupted'));
+    return;
+  }
+  const { config } = message;
+  current = new AbortController();
+  const run = train({ hidden: config.hidden }, setup.train, {
+    method: setup.method,
+    lambda: config.lambda,
+    optimizer: setup.optimizer,
+    init: { range: setup.initRange },
+    seed: setup.seed,
+    validation: setup.validation,
+    trackAccuracy: false,
+    backend: setup.backend,
+    threads: setup.threads,
+    signal: current.signal,
+  });
+  // No catch: a rejection is an uncaught error in this worker, which ends it and reaches the pool as 'error'.
+  void run.then(({ model }) => {
+    const t = model.training!;
+    const { history: _history, ...rest } = t;
+    send({
+      type: 'done',
+      index: config.index,
+      summary: {
+        status: rest.status,
+        message: rest.message,
+        trainAccuracy: rest.trainAccuracy,
+        validationAccuracy: rest.validationAccuracy,
+        cost: rest.cost,
+        nit: rest.nit,
+        nfev: rest.nfev,
+        seconds: rest.seconds,
+        backend: rest.backend,
+      },
+      model,
+    });
+  });
+});
+
+send({ type: 'ready' });

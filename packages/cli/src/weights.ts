@@ -1,0 +1,38 @@
+import { layersOf, loadModel, readMatFile, serialize, ShapeError, type Matrix } from '@backprop/nn';
+import { UsageError } from './usage.js';
+
+export interface Weights {
+  layers: number[];
+  theta: Float64Array;
+  /** where they came from: "Theta1, Theta2 from ex4weights.mat" */
+  source: string;
+}
+
+/**
+ * Network weights from a MAT-file holding Theta1 … ThetaN (like the course's ex4weights.mat) or from a model
+ * JSON file.
+ */
+export function readWeights(path: string, option = '--weights'): Weights {
+  if (/\.json$/i.test(path)) {
+    const model = loadModel(path);
+    return { layers: [...model.layers], theta: model.theta, source: `model ${path}` };
+  }
+  if (!/\.mat$/i.test(path)) throw new UsageError(`${option}: expected a .mat file with Theta1, Theta2, … or a model .json, got ${JSON.stringify(path)}`);
+  const mat = readMatFile(path);
+  const numbered = [...mat.variables.values()]
+    .map((v) => ({ v, n: /^Theta(\d+)$/.exec(v.name) }))
+    .filter((e) => e.n)
+    .map(({ v, n }) => ({ v, n: Number(n![1]) }))
+    .sort((a, b) => a.n - b.n);
+  if (numbered.length === 0) {
+    const names = [...mat.variables.keys()];
+    throw new ShapeError(`${path}: no Theta1, Theta2, … variables (it has ${names.length ? names.join(', ') : 'no numeric variables'})`);
+  }
+  const thetas: Matrix[] = numbered.map(({ v, n }, i) => {
+    if (n !== i + 1) throw new ShapeError(`${path}: Theta${i + 1} is missing (found Theta${n})`);
+    if (!v.matrix) throw new ShapeError(`${path}: Theta${n} is ${v.class} [${v.dims.join('x')}], expected a 2-D numeric matrix`);
+    return v.matrix;
+  });
+  const layers = layersOf(thetas);
+  return { layers, theta: serialize(...thetas), source: `${numbered.map(({ n }) => `Theta${n}`).join(', ')} from ${path}` };
+}
