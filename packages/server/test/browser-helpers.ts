@@ -80,3 +80,28 @@ export const DIGITS: Record<string, Stroke[]> = {
     ],
   ],
 };
+
+/** Draws strokes with a finger: real touch events through the DevTools protocol (pointerType "touch"). */
+export async function drawByTouch(page: Page, strokes: Stroke[]): Promise<void> {
+  const box = await page.locator('#pad').boundingBox();
+  if (!box) throw new Error('#pad canvas is not visible');
+  const cdp = await page.context().newCDPSession(page);
+  const at = ([x, y]: [number, number]) => ({ x: box.x + x * box.width, y: box.y + y * box.height });
+  try {
+    for (const stroke of strokes) {
+      let prev = at(stroke[0]);
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [prev] });
+      for (const p of stroke.slice(1)) {
+        const next = at(p);
+        for (let s = 1; s <= 12; s++) {
+          const point = { x: prev.x + ((next.x - prev.x) * s) / 12, y: prev.y + ((next.y - prev.y) * s) / 12 };
+          await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [point] });
+        }
+        prev = next;
+      }
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    }
+  } finally {
+    await cdp.detach();
+  }
+}
