@@ -57,10 +57,14 @@ export function duration(seconds: number): string {
   return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
 }
 
-/** A plain text table with right-aligned numeric columns. */
-export function table(header: string[], rows: string[][]): string[] {
+/**
+ * A plain text table. `align` has one letter per column, 'l' or 'r' (default: first column left, the rest right,
+ * for numbers).
+ */
+export function table(header: string[], rows: string[][], align?: string): string[] {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? '').length)));
+  const left = (j: number): boolean => (align ? align[j] === 'l' : j === 0);
   const line = (cells: string[]): string =>
-    cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ').trimEnd();
+    cells.map((c, j) => (left(j) ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }

@@ -39,15 +39,12 @@ export function numberList(name: string, raw: string, rule: { min?: number } = {
   return parts.map((s) => number(name, s, rule));
 }
 
-/**
- * Hidden layer sizes: "25" → [25], "256,128" → [256, 128]. Sizes must be integers; whether they make a valid
- * network (≥ 1) is the library's call (train() says so with the layer it rejects).
- */
-export function layerSizes(name: string, raw: string, separator = ','): number[] {
+/** Layer sizes: "25" → [25], "256,128" → [256, 128]; integers from `min` (default 0) to 1,000,000. */
+export function layerSizes(name: string, raw: string, separator = ',', min = 0): number[] {
   const parts = raw.split(separator).map((s) => s.trim());
-  if (raw.trim() === '' || parts.some((s) => !/^\d+$/.test(s))) {
+  if (raw.trim() === '' || parts.some((s) => !/^\d+$/.test(s) || Number(s) < min || Number(s) > 1_000_000)) {
     throw new UsageError(
-      `${name}: expected hidden layer sizes as integers separated by "${separator}" (e.g. 25 or 256${separator}128), got ${JSON.stringify(raw)}`,
+      `${name}: expected layer sizes as integers${min > 0 ? ` >= ${min}` : ''} separated by "${separator}" (e.g. 25 or 256${separator}128), got ${JSON.stringify(raw)}`,
     );
   }
   return parts.map(Number);

@@ -32,7 +32,7 @@ export function gradcheckCommand() {
     (flags, out) => {
       const lambda = parse.number('--lambda', flags.lambda, { min: 0 });
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
-      const layers = parse.layerSizes('--layers', flags.layers);
+      const layers = parse.layerSizes('--layers', flags.layers, ',', 1);
       const m = parse.integer('--m', flags.m, { min: 1, max: 10000 });
       const r = gradientCheck({ lambda, backend, layers, m });
       const passed = r.relativeDifference < TOLERANCE;

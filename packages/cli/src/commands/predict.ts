@@ -78,8 +78,14 @@ export function predictCommand() {
         } catch (err) {
           throw new UsageError(`--image: cannot read ${JSON.stringify(flags.image)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
         }
-        const picture = decodePng(bytes);
-        const x = imageToInput(picture.gray, picture.width, picture.height, model.inputShape);
+        let x: Float64Array;
+        try {
+          const picture = decodePng(bytes);
+          x = imageToInput(picture.gray, picture.width, picture.height, model.inputShape);
+        } catch (err) {
+          if (err instanceof ImageError) throw new ImageError(`--image ${flags.image}: ${err.message}`);
+          throw err;
+        }
         results = predictions(model, { rows: 1, cols: x.length, data: x }, [flags.image], backend);
       } else {
         const spec = flags.data ?? defaultDataFor(model);

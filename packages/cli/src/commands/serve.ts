@@ -13,8 +13,11 @@ export function serveCommand() {
     {
       summary: 'start the REST server with the draw-a-digit page',
       description:
-        'Start the REST inference server with the draw-a-digit page. Without --model it serves a model trained on ' +
-          'digits5000 with the seed’s settings (trained at first start, then cached).',
+        'Start the REST inference server (API under /v1, draw-a-digit page at /). Without --model it serves a model ' +
+        'trained on digits5000 with the seed’s settings (trained at first start, then cached). The server’s other ' +
+        'settings come from its environment variables (BACKPROP_ADMIN_TOKEN enables the admin routes, ' +
+        'BACKPROP_CACHE_DIR, BACKPROP_BODY_LIMIT, BACKPROP_MAX_BATCH, BACKPROP_LOG_LEVEL). Request logs are JSON ' +
+        'lines (pino) on stdout; with --json one more stdout line, {"url": …}, says where it listens.',
     },
     (cmd) =>
       cmd
@@ -24,15 +27,17 @@ export function serveCommand() {
         .addHelpText('after', examples(['backprop serve', 'backprop serve --model reports/latest/model.json --port 3000'])),
     async (flags, out) => {
       const port = parse.integer('--port', flags.port, { min: 0, max: 65535 });
-      const { startServer } = await import('@backprop/server');
-      const server = await startServer({ modelPath: flags.model, port, host: flags.host });
-      out.note(`backprop: serving on ${server.url} (Ctrl-C to stop)`);
+      // Loaded lazily: the server (Express, pino, prom-client) is only needed by this command.
+      const { readConfig, startServer } = await import('@backprop/server');
+      const fromEnv = readConfig([], process.env).options;
+      const server = await startServer({ ...fromEnv, modelPath: flags.model ?? fromEnv.modelPath, port, host: flags.host });
       out.result({ url: server.url });
+      out.note(`backprop: serving on ${server.url} (Ctrl-C to stop)`);
       await new Promise<void>((done) => {
-        const stop = (): void => {
+        const stop = (signal: NodeJS.Signals): void => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          out.note('backprop: shutting down');
+          out.note(`backprop: ${signal}: finishing in-flight requests, then exiting`);
           server.close().then(done, done);
         };
         process.on('SIGINT', stop);

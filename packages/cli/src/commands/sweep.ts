@@ -139,7 +139,7 @@ export function sweepCommand() {
         o.summary.status,
       ]);
       for (const o of failed) rows.push(['-', String(o.config.lambda), o.config.hidden.join('x'), '—', '—', '—', '—', '—', '—', `failed: ${o.error}`]);
-      for (const line of table(['#', 'λ', 'hidden', 'validation', 'training', 'cost', 'nit', 'nfev', 'time', 'status'], rows)) out.say(line);
+      for (const line of table(['#', 'λ', 'hidden', 'validation', 'training', 'cost', 'nit', 'nfev', 'time', 'status'], rows, 'rrrrrrrrrl')) out.say(line);
 
       const best = done[0];
       if (best) {

@@ -55,7 +55,7 @@ export function parseTrainSettings(f: TrainFlags): TrainSettings {
     v === undefined ? undefined : parse.integer(name, v, { min });
   const settings: TrainSettings = {
     data: f.data,
-    hidden: parse.layerSizes('--hidden', f.hidden),
+    hidden: parse.layerSizes('--hidden', f.hidden, ',', 1),
     lambda: parse.number('--lambda', f.lambda, { min: 0 }),
     method,
     optimizer: optimizerOptions(method, {
