@@ -27,6 +27,13 @@ void TrainingSet::reserveBatch() {
   }
 }
 
+size_t TrainingSet::bytes() const {
+  size_t doubles = Xt_.size() + Yt_.size() + XtBatch_.size() + YtBatch_.size() + ws_.loss.size();
+  for (const auto& a : ws_.activation) doubles += a.size();
+  for (const auto& d : ws_.delta) doubles += d.size();
+  return doubles * sizeof(double);
+}
+
 double TrainingSet::costGradient(const double* theta, double lambda, double* grad, const uint32_t* rows,
                                  size_t count) {
   if (rows == nullptr) return backprop::costGradient(arch, theta, lambda, Xt_.data(), Yt_.data(), m, ws_, grad);
@@ -137,6 +144,15 @@ NativeNetwork::NativeNetwork(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
   }
   arch_ = std::move(arch);
   m_ = m;
+  reportMemory(env, static_cast<int64_t>(set_->bytes()));
+}
+
+NativeNetwork::~NativeNetwork() { reportMemory(Env(), 0); }
+
+void NativeNetwork::reportMemory(Napi::BasicEnv env, int64_t bytes) {
+  if (bytes == reportedBytes_) return;
+  Napi::MemoryManagement::AdjustExternalMemory(env, bytes - reportedBytes_);
+  reportedBytes_ = bytes;
 }
 
 TrainingSet& NativeNetwork::usable(Napi::Env env, const char* method) {
@@ -184,6 +200,7 @@ Napi::Value NativeNetwork::CostGradient(const Napi::CallbackInfo& info) {
     } catch (const std::bad_alloc&) {
       checks::throwRangeError(env, "rows: cannot allocate the minibatch buffers for " + std::to_string(set.m) + " rows");
     }
+    reportMemory(env, static_cast<int64_t>(set.bytes()));
   }
   return Napi::Number::New(env, set.costGradient(theta, lambda, grad, rows, count));
 }
@@ -209,6 +226,7 @@ Napi::Value NativeNetwork::CostGradientAsync(const Napi::CallbackInfo& info) {
   } catch (const std::bad_alloc&) {
     checks::throwRangeError(env, "theta: cannot allocate the buffers of an async costGradient");
   }
+  reportMemory(env, static_cast<int64_t>(set.bytes()));
   Napi::Promise promise = worker->promise();
   set.busy = true;
   worker->Queue();
@@ -231,6 +249,7 @@ Napi::Value NativeNetwork::FeedForward(const Napi::CallbackInfo& info) {
 // dispose(): drops the resident data now (or when an in-flight async job finishes); later calls throw.
 Napi::Value NativeNetwork::Dispose(const Napi::CallbackInfo& info) {
   set_.reset();
+  reportMemory(info.Env(), 0);
   return info.Env().Undefined();
 }
 

@@ -26,6 +26,8 @@ class TrainingSet {
   // Allocates the minibatch gather buffers (once, for m rows). Call on the main thread before any
   // minibatch costGradient so that allocation failures surface as JS errors.
   void reserveBatch();
+  // Bytes of native memory held (resident data, workspace, minibatch buffers).
+  size_t bytes() const;
 
   const Architecture arch;
   const size_t m;
@@ -41,6 +43,7 @@ class NativeNetwork : public Napi::ObjectWrap<NativeNetwork> {
  public:
   static Napi::Function Define(Napi::Env env);
   explicit NativeNetwork(const Napi::CallbackInfo& info);
+  ~NativeNetwork() override;
 
  private:
   Napi::Value Layers(const Napi::CallbackInfo& info);
@@ -53,10 +56,13 @@ class NativeNetwork : public Napi::ObjectWrap<NativeNetwork> {
 
   // The live training set, or Error ERR_DISPOSED / ERR_BUSY.
   TrainingSet& usable(Napi::Env env, const char* method);
+  // Tells V8 how much native memory this network holds (so garbage collection sees its real weight).
+  void reportMemory(Napi::BasicEnv env, int64_t bytes);
 
   std::shared_ptr<TrainingSet> set_;
   Architecture arch_;  // kept after dispose for the read-only properties
   size_t m_ = 0;
+  int64_t reportedBytes_ = 0;
 };
 
 }  // namespace backprop

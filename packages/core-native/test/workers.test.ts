@@ -15,6 +15,7 @@ const { layers, X, Y, m, theta, lambda } = workerData;
 const net = new native.NativeNetwork(layers, X, Y, m);
 const grad = new Float64Array(net.parameterCount);
 const J = net.costGradient(theta, lambda, grad);
+new native.NativeNetwork(layers, X, Y, m); // never disposed: freed when the worker's context goes away
 net.costGradientAsync(theta, lambda, new Float64Array(net.parameterCount)).then((Jasync) => {
   net.dispose();
   parentPort.postMessage({ J, Jasync, grad });
