@@ -35,8 +35,8 @@ double sumOfSquaredWeights(const Architecture& arch, const double* theta) {
 
 }  // namespace
 
-Workspace::Workspace(const Architecture& arch, size_t capacity_)
-    : capacity(capacity_), activation(arch.depth()), delta(arch.depth() + 1), loss(capacity_ * arch.outputs()) {
+Workspace::Workspace(const Architecture& arch, size_t examples)
+    : capacity(examples), activation(arch.depth()), delta(arch.depth() + 1), loss(examples * arch.outputs()) {
   for (size_t l = 1; l < arch.depth(); ++l) activation[l].assign(capacity * arch.layers[l], 0.0);
   for (size_t l = 1; l <= arch.depth(); ++l) delta[l].assign(capacity * arch.layers[l], 0.0);
 }

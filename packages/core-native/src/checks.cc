@@ -1,6 +1,9 @@
 #include "checks.h"
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 namespace backprop::checks {
@@ -208,6 +211,25 @@ size_t product(Napi::Env env, size_t a, size_t b, const char* what) {
   std::optional<size_t> n = checkedProduct(a, b);
   if (!n) throwRangeError(env, std::string(what) + ": expected fewer than 2^53 elements, got an overflowing size");
   return *n;
+}
+
+std::string formatBytes(size_t bytes) {
+  char text[64];
+  const double mib = static_cast<double>(bytes) / (1024.0 * 1024.0);
+  if (mib >= 1024.0) std::snprintf(text, sizeof text, "%.1f GiB", mib / 1024.0);
+  else std::snprintf(text, sizeof text, "%.0f MiB", mib);
+  return text;
+}
+
+void fitsInMemory(Napi::Env env, size_t bytes, const char* name, const std::string& received) {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long pageSize = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageSize <= 0) return;  // unknown: let the allocation decide
+  const size_t physical = static_cast<size_t>(pages) * static_cast<size_t>(pageSize);
+  if (bytes > physical) {
+    throwRangeError(env, std::string(name) + ": expected a size that fits in this machine's " + formatBytes(physical) +
+                             " of memory, got " + received + " needing " + formatBytes(bytes));
+  }
 }
 
 }  // namespace backprop::checks

@@ -46,4 +46,11 @@ void disjoint(Napi::Env env, const double* a, size_t aLength, const char* aName,
 // a * b as an element count, or RangeError naming what overflowed.
 size_t product(Napi::Env env, size_t a, size_t b, const char* what);
 
+// RangeError when `bytes` exceeds the machine's physical memory: refusing up front beats an allocation that
+// the kernel overcommits and then kills the process for. `received` describes the request in the message.
+void fitsInMemory(Napi::Env env, size_t bytes, const char* name, const std::string& received);
+
+// "1.5 GiB", "12 MiB": a byte count for messages.
+std::string formatBytes(size_t bytes);
+
 }  // namespace backprop::checks

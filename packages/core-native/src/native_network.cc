@@ -10,12 +10,12 @@ namespace backprop {
 
 // ---- TrainingSet ----------------------------------------------------------------------------------
 
-TrainingSet::TrainingSet(Architecture arch_, size_t m_, const double* X, const double* Y)
-    : arch(std::move(arch_)),
-      m(m_),
-      Xt_(m_ * arch.inputs()),
-      Yt_(m_ * arch.outputs()),
-      ws_(arch, m_) {
+TrainingSet::TrainingSet(Architecture architecture, size_t examples, const double* X, const double* Y)
+    : arch(std::move(architecture)),
+      m(examples),
+      Xt_(examples * arch.inputs()),
+      Yt_(examples * arch.outputs()),
+      ws_(arch, examples) {
   transpose(X, m, arch.inputs(), Xt_.data());
   transpose(Y, m, arch.outputs(), Yt_.data());
 }
@@ -103,8 +103,6 @@ class CostGradientWorker : public Napi::AsyncWorker {
   Napi::ObjectReference grad_;
 };
 
-std::string megabytes(size_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; }
-
 }  // namespace
 
 // ---- NativeNetwork --------------------------------------------------------------------------------
@@ -134,13 +132,17 @@ NativeNetwork::NativeNetwork(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
 
   const size_t workspace = workspaceBytes(arch, m);
   if (workspace == 0) checks::throwRangeError(env, "m: expected a workspace below 2^53 bytes, got an overflowing size");
+  const size_t needed = workspace + (xLength + yLength) * sizeof(double);  // both < 2^53: no overflow
+  const std::string request = std::to_string(m) + " rows";
+  checks::fitsInMemory(env, needed, "m", request);
   try {
     set_ = std::make_shared<TrainingSet>(arch, m, X, Y);
   } catch (const std::bad_alloc&) {
-    checks::throwRangeError(env, "m: cannot allocate the " + megabytes(workspace + (xLength + yLength) * 8) +
-                                     " of resident data and workspace for " + std::to_string(m) + " rows");
+    checks::throwRangeError(env, "m: cannot allocate the " + checks::formatBytes(needed) +
+                                     " of resident data and workspace for " + request);
   } catch (const std::length_error&) {
-    checks::throwRangeError(env, "m: expected a workspace that fits in memory, got " + std::to_string(m) + " rows");
+    checks::throwRangeError(env, "m: cannot allocate the " + checks::formatBytes(needed) +
+                                     " of resident data and workspace for " + request);
   }
   arch_ = std::move(arch);
   m_ = m;

@@ -17,7 +17,7 @@ namespace backprop {
 // (one row per unit, see backprop.h).
 class TrainingSet {
  public:
-  TrainingSet(Architecture arch, size_t m, const double* X, const double* Y);
+  TrainingSet(Architecture architecture, size_t examples, const double* X, const double* Y);
 
   // J(theta) and its gradient over all m rows, or over rows[0 .. count) when rows is not null.
   double costGradient(const double* theta, double lambda, double* grad, const uint32_t* rows, size_t count);
