@@ -78,6 +78,17 @@ export function createApp(options: AppOptions = {}): Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
+      // Only what an operator needs; never Authorization or Cookie headers.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string; headers: Record<string, unknown> }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          remoteAddress: req.remoteAddress,
+          userAgent: req.headers['user-agent'],
+          contentLength: req.headers['content-length'],
+        }),
+      },
       customLogLevel: (req, res, err) => {
         if (err || res.statusCode >= 500) return 'error';
         if (res.statusCode >= 400) return 'warn';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { openapiDocument } from '../src/openapi.js';
 import { ModelRegistry, type ModelEntry } from '../src/registry.js';
-import { fixtureModel, listen, postJson, problemOf, silentLogger } from './helpers.js';
+import { capturingLogger, fixtureModel, listen, postJson, problemOf, silentLogger } from './helpers.js';
 
 describe('health and readiness', () => {
   it('/healthz is 200 always; /readyz is 503 until a model is loaded, then 200', async () => {
@@ -165,5 +165,32 @@ describe('one error path', () => {
   it('createApp rejects bad limits with a typed error naming the option', () => {
     expect(() => createApp({ logger: silentLogger(), maxBatchRows: 0 })).toThrow(/maxBatchRows: expected a positive integer, got 0/);
     expect(() => createApp({ logger: silentLogger(), bodyLimit: 'lots' })).toThrow(/bodyLimit: expected a byte count/);
+  });
+});
+
+describe('request logs', () => {
+  it('one structured line per request, 4xx at warn, 5xx at error, probes at debug, and never the bearer token', async () => {
+    const { logger, lines } = capturingLogger();
+    const models = new ModelRegistry();
+    models.set('default', fixtureModel(), { source: 'upload' });
+    const token = 'log-secret-token-abcdef0123456789';
+    const srv = await listen({ models, logger, adminToken: token });
+    try {
+      await postJson(`${srv.url}/v1/predict`, { pixels: Array(400).fill(0) }, { 'x-request-id': 'ok-1' });
+      await postJson(`${srv.url}/v1/predict`, { pixels: [] }, { 'x-request-id': 'bad-1' });
+      await fetch(`${srv.url}/v1/models/default/reload`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'x-request-id': 'admin-1', cookie: 'session=abc' } });
+      await fetch(`${srv.url}/healthz`, { headers: { 'x-request-id': 'probe-1' } });
+      const byId = (id: string) => lines.find((l) => (l.req as { id?: string } | undefined)?.id === id);
+      expect(byId('ok-1')).toMatchObject({ level: 30, req: { method: 'POST', url: '/v1/predict' }, res: { statusCode: 200 } });
+      expect(byId('ok-1')?.responseTime).toEqual(expect.any(Number));
+      expect(byId('bad-1')).toMatchObject({ level: 40, res: { statusCode: 400 } });
+      expect(byId('admin-1')).toMatchObject({ res: { statusCode: 409 } });
+      expect(byId('probe-1')).toBeUndefined(); // logged at debug; the logger is at info
+      const text = JSON.stringify(lines);
+      expect(text).not.toContain(token);
+      expect(text).not.toContain('session=abc');
+    } finally {
+      await srv.close();
+    }
   });
 });

@@ -1,24 +1,10 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { loadDataset, loadModel, modelToJson, thetaChecksum } from '@backprop/nn';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/server.js';
-import { fixtureModel, postJson, problemOf, referenceForward } from './helpers.js';
-
-/** A pino logger whose lines are collected for assertions. */
-function capturingLogger(): { logger: ReturnType<typeof pino>; lines: { level: number; msg: string; [k: string]: unknown }[] } {
-  const lines: { level: number; msg: string }[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), lines };
-}
+import { capturingLogger, fixtureModel, postJson, problemOf, referenceForward } from './helpers.js';
 
 interface Description {
   name: string;

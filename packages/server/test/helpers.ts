@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, request, type Server } from 'node:http';
 import { randomInit, Rng, type Model } from '@backprop/nn';
-import { pino } from 'pino';
+import { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
 import { createApp, type AppOptions } from '../src/app.js';
 
 export const silentLogger = () => pino({ level: 'silent' });
@@ -130,4 +131,22 @@ export function rawGet(url: string, headers: Record<string, string> = {}): Promi
     req.on('error', reject);
     req.end();
   });
+}
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** A pino logger (level info) whose JSON lines are collected for assertions. */
+export function capturingLogger(): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as LogLine);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
 }
