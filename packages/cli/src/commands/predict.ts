@@ -98,7 +98,7 @@ export function predictCommand() {
         results = predictions(model, X, rows.map((r) => `row ${r}`), backend);
         results.forEach((p, i) => {
           p.row = rows[i];
-          p.actual = ds.labelNames[ds.y[rows[i]] - 1];
+          p.actual = model.labelNames[ds.y[rows[i]] - 1] ?? String(ds.y[rows[i]]);
         });
       }
       for (const p of results) {
