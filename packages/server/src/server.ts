@@ -1,13 +1,11 @@
-import { statSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { basename, dirname, join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError, type BackendChoice } from '@backprop/nn';
 import { pino, type Logger } from 'pino';
 import { createApp, DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ROWS } from './app.js';
-import { defaultCacheDir, ensureDefaultModel } from './default-model.js';
-import { isModelName } from './model-name.js';
-import { ModelRegistry } from './registry.js';
+import { defaultCacheDir } from './default-model.js';
+import type { ModelRegistry } from './registry.js';
+import { loadGivenModels, locateModels, prepareDefaultModel, registryFor } from './startup-models.js';
 
 export interface ServerTimeouts {
   /** Time to receive the request headers (slow-loris bound). Default 10 s. */
@@ -64,32 +62,6 @@ function checkTimeout(name: string, value: number | undefined, fallback: number)
 }
 
 /**
- * Loads the models named by `modelPath` into a registry whose upload directory is that directory (or the file's).
- * A single bad file is an error (the user asked for it); in a directory bad files are logged and skipped.
- */
-function loadGivenModels(registry: ModelRegistry, modelPath: string, logger: Logger): void {
-  let isDir: boolean;
-  try {
-    isDir = statSync(modelPath).isDirectory();
-  } catch (err) {
-    throw new InvalidArgumentError(`model: cannot read ${modelPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  if (!isDir) {
-    const base = basename(modelPath).replace(/\.json$/i, '');
-    const name = isModelName(base) ? base : 'default';
-    registry.loadFile(name, modelPath);
-    registry.defaultName = name;
-    logger.info({ model: name, path: modelPath }, 'model loaded');
-    return;
-  }
-  const { loaded, failed } = registry.loadDirectory(modelPath);
-  for (const f of failed) logger.error({ model: f.name, path: f.path, err: f.error.message }, 'model failed to load; skipped');
-  for (const e of loaded) logger.info({ model: e.name, path: e.path }, 'model loaded');
-  if (loaded.length === 0) logger.warn({ dir: modelPath }, 'no model loaded from the model directory; /readyz stays 503 until one is uploaded');
-  registry.defaultName = loaded.some((e) => e.name === 'default') ? 'default' : loaded[0]?.name;
-}
-
-/**
  * Starts the inference server: loads the models (or the cached default model, training it in the background on
  * first start while /healthz already answers and /readyz says 503), listens, and returns a handle whose close()
  * drains in-flight requests.
@@ -105,19 +77,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const shutdownTimeout = checkTimeout('shutdownTimeoutMs', t.shutdownTimeoutMs, 10_000);
 
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  let registry: ModelRegistry;
-  if (options.modelPath !== undefined) {
-    let dir: string;
-    try {
-      dir = statSync(options.modelPath).isDirectory() ? options.modelPath : dirname(options.modelPath);
-    } catch (err) {
-      throw new InvalidArgumentError(`model: cannot read ${options.modelPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    registry = new ModelRegistry({ dir });
-  } else {
-    registry = new ModelRegistry({ dir: join(cacheDir, 'models'), defaultName: 'default' });
-  }
-
+  const location = options.modelPath !== undefined ? locateModels(options.modelPath) : undefined;
+  const registry = registryFor(location, cacheDir);
   const app = createApp({
     models: registry,
     logger,
@@ -128,43 +89,22 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(options.backend ? { backend: options.backend } : {}),
   });
 
-  // Models load after the app exists so that load errors are counted by its metrics.
+  // Models load after the app exists so that load errors are counted by its metrics. Given models load before
+  // listening; the default model may need training, so the server listens meanwhile (healthz 200, readyz 503).
   const training = new AbortController();
   let ready: Promise<void>;
-  if (options.modelPath !== undefined) {
-    loadGivenModels(registry, options.modelPath, logger);
+  if (location) {
+    loadGivenModels(registry, location, logger);
     ready = Promise.resolve();
   } else {
-    try {
-      const { loaded, failed } = registry.loadDirectory(registry.dir!);
-      for (const f of failed) logger.error({ model: f.name, path: f.path, err: f.error.message }, 'uploaded model failed to load; skipped');
-      for (const e of loaded) logger.info({ model: e.name, path: e.path }, 'uploaded model loaded');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    if (registry.get('default')) {
-      ready = Promise.resolve();
-    } else {
-      registry.markPending('default', 'the default model is being trained (first start); try again in a few seconds');
-      ready = ensureDefaultModel({
-        cacheDir,
-        logger,
-        signal: training.signal,
-        ...(options.backend ? { backend: options.backend } : {}),
-      }).then(
-        ({ model, path, trained }) => {
-          if (!registry.get('default')) registry.set('default', model, { source: trained ? 'trained' : 'file', path });
-        },
-        (err: unknown) => {
-          registry.clearPending('default');
-          if (training.signal.aborted) return;
-          logger.error({ err }, 'could not prepare the default model');
-          throw err;
-        },
-      );
-      // Reported through the log; callers that care await `ready`.
-      ready.catch(() => undefined);
-    }
+    ready = prepareDefaultModel(registry, {
+      cacheDir,
+      logger,
+      signal: training.signal,
+      ...(options.backend ? { backend: options.backend } : {}),
+    });
+    // Failures are logged there; callers that care await `ready`.
+    ready.catch(() => undefined);
   }
 
   // Responses in flight; once closing, each says `Connection: close` so keep-alive clients move on.
@@ -179,14 +119,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       app(req, res);
     },
   );
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
+    const onError = (err: Error) => {
+      training.abort(err);
+      reject(err);
+    };
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);
@@ -206,7 +144,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       const timer = setTimeout(() => {
         forced = true;
-        logger.warn({ connections: sockets.size, timeoutMs: shutdownTimeout }, 'shutdown timeout: dropping busy connections');
+        logger.warn({ inFlight: inFlight.size, timeoutMs: shutdownTimeout }, 'shutdown timeout: dropping busy connections');
         server.closeAllConnections();
       }, shutdownTimeout);
       timer.unref();

@@ -133,4 +133,18 @@ describe('connection limits and close()', () => {
     expect(srv.forced).toBe(false);
     await expect(fetch(`${srv.url}/healthz`)).rejects.toThrow();
   });
+
+  it('close() drops a request that is still stuck at the shutdown timeout, and says so (forced)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bp-close-forced-'));
+    saveModel(join(dir, 'm.json'), fixtureModel());
+    const srv = await startServer({ ...quiet, modelPath: join(dir, 'm.json'), timeouts: { shutdownTimeoutMs: 200, requestTimeoutMs: 60_000 } });
+    const socket = connect(Number(new URL(srv.url).port), '127.0.0.1');
+    const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('error', () => undefined);
+    socket.write('POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"pix');
+    await new Promise((r) => setTimeout(r, 100));
+    await srv.close(); // never sends the rest: only the timeout can end this
+    expect(srv.forced).toBe(true);
+    await ended;
+  });
 });
