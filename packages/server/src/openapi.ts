@@ -188,7 +188,7 @@ export const openapiDocument = {
         responses: {
           '200': { description: 'PNG image', content: { 'image/png': {} } },
           '304': { description: 'Not modified (ETag is the weights checksum)' },
-          '404': problem('No such model, or the model has no hidden layer'),
+          '404': problem('No such model, or no picture for it (no hidden layer, or no inputShape)'),
         },
       },
     },
