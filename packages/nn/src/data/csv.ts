@@ -73,7 +73,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
     let j = 0;
     for (let c = 0; c < width; c++) {
       const cell = cells[c];
-      if (!NUMBER.test(cell)) {
+      if (!NUMBER.test(cell) || !Number.isFinite(Number(cell))) {
         throw new DataFormatError(
           'ERR_CSV_PARSE',
           `line ${line}, column ${c + 1}: expected a number, got ${JSON.stringify(cell)}`,

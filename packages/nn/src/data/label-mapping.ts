@@ -11,14 +11,17 @@ export type LabelMapping = 'one-based' | 'zero-based' | 'digits';
 
 export const LABEL_MAPPINGS: readonly LabelMapping[] = ['one-based', 'zero-based', 'digits'];
 
+/** Largest accepted label (K ≤ this): a label is also a class count, and K class names are made from it. */
+export const MAX_LABEL = 65_536;
+
 /** The label for a value, or undefined when the value is not a valid label under the mapping. */
 export function mapLabel(value: number, mapping: LabelMapping): number | undefined {
   if (!Number.isInteger(value)) return undefined;
   switch (mapping) {
     case 'one-based':
-      return value >= 1 && value <= 0x7fffffff ? value : undefined;
+      return value >= 1 && value <= MAX_LABEL ? value : undefined;
     case 'zero-based':
-      return value >= 0 && value < 0x7fffffff ? value + 1 : undefined;
+      return value >= 0 && value < MAX_LABEL ? value + 1 : undefined;
     case 'digits':
       return value >= 0 && value <= 10 ? (value === 0 ? 10 : value) : undefined;
   }
@@ -28,9 +31,9 @@ export function mapLabel(value: number, mapping: LabelMapping): number | undefin
 export function describeMapping(mapping: LabelMapping): string {
   switch (mapping) {
     case 'one-based':
-      return 'integers 1..K (use labels: "zero-based" for 0..K-1, or "digits" for digits 0..9)';
+      return `integers 1..K, K <= ${MAX_LABEL} (use labels: "zero-based" for 0..K-1, or "digits" for digits 0..9)`;
     case 'zero-based':
-      return 'integers 0..K-1';
+      return `integers 0..K-1, K <= ${MAX_LABEL}`;
     case 'digits':
       return 'digits 0..9 (or the course labels 1..10)';
   }
