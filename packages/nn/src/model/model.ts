@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BackpropError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { checkLayers, parameterCount, type LayerSizes } from '../network/layers.js';
+import { checkLayers, describe, parameterCount, type LayerSizes } from '../network/layers.js';
 import { deserialize } from '../network/serialize.js';
 import { writeFileAtomic } from './atomic.js';
 
@@ -82,6 +82,28 @@ export function modelToJson(model: Model): string {
   return JSON.stringify(doc);
 }
 
+/** A training record is a few levels deep; a deeper one would overflow JSON.stringify when the model is saved. */
+const MAX_TRAINING_DEPTH = 32;
+
+/** Nesting depth of a parsed JSON value (iterative: the value may be nested far deeper than the stack). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_TRAINING_DEPTH) return deepest;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** A value for an error message: primitives as JSON, objects and arrays by kind (they may be huge or deep). */
+function shown(v: unknown): string {
+  return v !== null && typeof v === 'object' ? describe(v) : (JSON.stringify(v) ?? String(v));
+}
+
 function fail(msg: string): never {
   throw new ModelFormatError(msg);
 }
@@ -95,9 +117,9 @@ export function modelFromJson(text: string): Model {
     throw new ModelFormatError(`model file is not valid JSON: ${(err as Error).message}`);
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) fail('model file must contain a JSON object');
-  if (doc.format !== MODEL_FORMAT) fail(`not a backprop model (format is ${JSON.stringify(doc.format)})`);
+  if (doc.format !== MODEL_FORMAT) fail(`not a backprop model (format is ${shown(doc.format)})`);
   if (doc.version !== MODEL_VERSION) {
-    fail(`unsupported model version ${JSON.stringify(doc.version)} (this library reads version ${MODEL_VERSION})`);
+    fail(`unsupported model version ${shown(doc.version)} (this library reads version ${MODEL_VERSION})`);
   }
   const layers = doc.layers;
   if (!Array.isArray(layers) || layers.length > 64) fail('layers: expected an array of layer sizes');
@@ -115,7 +137,7 @@ export function modelFromJson(text: string): Model {
   const theta = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = (raw as unknown[])[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`theta[${i}]: expected a finite number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`theta[${i}]: expected a finite number, got ${shown(v)}`);
     theta[i] = v;
   }
   if (doc.checksum !== undefined && doc.checksum !== thetaChecksum(theta)) {
@@ -143,6 +165,9 @@ export function modelFromJson(text: string): Model {
   }
   if (doc.training !== undefined && (typeof doc.training !== 'object' || doc.training === null)) {
     fail('training: expected an object');
+  }
+  if (doc.training !== undefined && depthOf(doc.training) > MAX_TRAINING_DEPTH) {
+    fail(`training: nested deeper than ${MAX_TRAINING_DEPTH} levels (it could not be written back)`);
   }
   if (doc.training) model.training = doc.training as TrainingSummary;
   if (typeof doc.createdAt === 'string') model.createdAt = doc.createdAt;
