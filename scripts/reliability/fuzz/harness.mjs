@@ -1,0 +1,142 @@
+// The fuzz loop shared by scripts/reliability/fuzz.mjs (on dist, ≥ 10,000 cases) and the vitest suite (on src,
+// a few hundred cases): build case i of a seed, run the parser on it with a timer, and classify the outcome.
+//
+// Outcomes: ok (parsed), typed (a BackpropError subclass with a string `code` — the contract for bad input),
+// crash (any other exception: TypeError, RangeError … — a bug), invariant (the parser returned something
+// inconsistent — a bug), hang (took longer than the bound — a bug, whatever the result).
+import { performance } from 'node:perf_hooks';
+import { caseRng } from './prng.mjs';
+import { InvariantError } from './invariant.mjs';
+import * as csv from './formats/csv.mjs';
+import * as idx from './formats/idx.mjs';
+import * as mat from './formats/mat.mjs';
+import * as model from './formats/model.mjs';
+import * as png from './formats/png.mjs';
+
+export const FORMATS = { mat, idx, csv, model, png };
+export const FORMAT_NAMES = Object.keys(FORMATS);
+export const DEFAULT_HANG_MS = 2000;
+
+/**
+ * Seeds and mutation context of a format. `lib` is the library under test (src in tests, dist in the script);
+ * `root` the repository root (fixtures are read from it).
+ */
+export function prepare(formatName, lib, root) {
+  const format = FORMATS[formatName];
+  if (!format) throw new Error(`unknown format ${JSON.stringify(formatName)}; expected one of ${FORMAT_NAMES.join(', ')}`);
+  const seeds = format.seeds(lib, root);
+  // Every seed must parse: otherwise the fuzzer would be mutating garbage (v7.3 files are refused by design).
+  for (const s of seeds) {
+    const input = format.seedInput ? format.seedInput(s) : s.bytes;
+    try {
+      format.parse(input, lib);
+    } catch (err) {
+      if (!(formatName === 'mat' && err?.code === 'ERR_MAT_V73')) {
+        throw new Error(`seed ${s.name} of ${formatName} does not parse: ${err?.message}`, { cause: err });
+      }
+    }
+  }
+  return { name: formatName, format, seeds, ctx: { seeds: seeds.map((s) => s.bytes), fields: format.fields } };
+}
+
+/** Case `index` of run seed `seed`: which seed file, which mutations, and the mutated input. */
+export function makeCase(prepared, seed, index) {
+  const rng = caseRng(seed, index);
+  const source = rng.pick(prepared.seeds);
+  const result = prepared.format.mutate(rng, source.bytes, prepared.ctx, source);
+  return { index, seedName: source.name, ops: result.ops, input: result.input ?? result.bytes };
+}
+
+/** Runs the parser on one input; never throws. */
+export function runCase(prepared, lib, input, hangMs = DEFAULT_HANG_MS) {
+  const t0 = performance.now();
+  let outcome;
+  let code;
+  let error;
+  try {
+    prepared.format.parse(input, lib);
+    outcome = 'ok';
+  } catch (err) {
+    if (err instanceof lib.BackpropError && typeof err.code === 'string' && err.code !== '') {
+      outcome = 'typed';
+      code = err.code;
+    } else if (err instanceof InvariantError) {
+      outcome = 'invariant';
+      error = describeError(err);
+    } else {
+      outcome = 'crash';
+      error = describeError(err);
+    }
+  }
+  const ms = performance.now() - t0;
+  if (ms > hangMs) outcome = 'hang';
+  return { outcome, code, error, ms };
+}
+
+function describeError(err) {
+  if (!(err instanceof Error)) return { name: typeof err, message: String(err), frame: '' };
+  const frame = (err.stack ?? '').split('\n').find((l) => l.trim().startsWith('at ')) ?? '';
+  return { name: err.name, message: err.message.slice(0, 300), frame: frame.trim() };
+}
+
+/** A crash's identity for grouping: class, message with numbers blanked, top frame. */
+export function signature(error) {
+  return `${error.name}: ${error.message.replace(/\d+/g, 'N').slice(0, 120)} @ ${error.frame.replace(/:\d+:\d+\)?$/, '')}`;
+}
+
+/** Counts and examples of a run; feed it case results with `add`. */
+export class Tally {
+  constructor(format) {
+    this.format = format;
+    this.cases = 0;
+    this.outcomes = { ok: 0, typed: 0, crash: 0, invariant: 0, hang: 0 };
+    this.codes = {};
+    this.bugs = new Map(); // signature → { count, example }
+    this.slowest = { ms: 0, index: -1 };
+    this.totalMs = 0;
+  }
+
+  add(c, r) {
+    this.cases++;
+    this.outcomes[r.outcome] = (this.outcomes[r.outcome] ?? 0) + 1;
+    if (r.code) this.codes[r.code] = (this.codes[r.code] ?? 0) + 1;
+    this.totalMs += r.ms;
+    if (r.ms > this.slowest.ms) this.slowest = { ms: r.ms, index: c.index, seedName: c.seedName, ops: c.ops };
+    if (r.outcome === 'crash' || r.outcome === 'invariant' || r.outcome === 'hang') {
+      const sig = r.outcome === 'hang' ? `hang: ${c.seedName} ${c.ops.join('+')}` : `${r.outcome} ${signature(r.error)}`;
+      const entry = this.bugs.get(sig) ?? { count: 0, example: { index: c.index, seedName: c.seedName, ops: c.ops, error: r.error, ms: r.ms } };
+      entry.count++;
+      this.bugs.set(sig, entry);
+    }
+  }
+
+  get bugCount() {
+    return this.outcomes.crash + this.outcomes.invariant + this.outcomes.hang;
+  }
+
+  toJSON() {
+    return {
+      format: this.format,
+      cases: this.cases,
+      outcomes: this.outcomes,
+      codes: this.codes,
+      bugs: [...this.bugs].map(([sig, e]) => ({ signature: sig, ...e })),
+      slowestMs: Math.round(this.slowest.ms * 10) / 10,
+      slowest: this.slowest,
+      meanMs: this.cases ? Math.round((this.totalMs / this.cases) * 1000) / 1000 : 0,
+    };
+  }
+}
+
+/** Runs cases [start, start + count) of one format in this thread. */
+export function runCases({ formatName, lib, root, seed, count, start = 0, hangMs = DEFAULT_HANG_MS, onCase }) {
+  const prepared = prepare(formatName, lib, root);
+  const tally = new Tally(formatName);
+  for (let i = start; i < start + count; i++) {
+    const c = makeCase(prepared, seed, i);
+    const r = runCase(prepared, lib, c.input, hangMs);
+    tally.add(c, r);
+    onCase?.(c, r);
+  }
+  return tally;
+}
