@@ -77,19 +77,44 @@ def thread_env():
     return {k: os.environ.get(k) for k in keys}
 
 
-def sample(fn, repeat, target_seconds):
-    """Mean seconds of one call, `repeat` times, each over an inner loop sized by one warm-up call."""
+def calibrate(fn, target_seconds):
+    """Inner-loop length so that one sample of `fn` lasts about `target_seconds` (one warm-up call)."""
     t0 = time.perf_counter()
     fn()
     warm = time.perf_counter() - t0
-    inner = max(1, min(1000, math.ceil(target_seconds / max(warm, 1e-9))))
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        samples.append((time.perf_counter() - t0) / inner)
-    return {'samplesMs': [s * 1000 for s in samples], 'inner': inner}
+    return max(1, min(1000, math.ceil(target_seconds / max(warm, 1e-9))))
+
+
+def time_inner(fn, inner):
+    """Mean milliseconds of one call over `inner` calls."""
+    t0 = time.perf_counter()
+    for _ in range(inner):
+        fn()
+    return (time.perf_counter() - t0) / inner * 1000
+
+
+def sample(fn, repeat, target_seconds):
+    """Mean ms of one call, `repeat` times, each over an inner loop sized by one warm-up call."""
+    inner = calibrate(fn, target_seconds)
+    return {'samplesMs': [time_inner(fn, inner) for _ in range(repeat)], 'inner': inner}
+
+
+def serve(handlers, ready):
+    """The session protocol the harness uses to interleave its measurements with ours (bench/python.ts): print
+    `ready` as one JSON line, then answer each JSON request line {"op": name, ...} on stdin with one JSON line from
+    handlers[name](request), until stdin closes. A failing request answers {"ok": false, "error": ...}."""
+    emit(dict(ready, ok=True, ready=True))
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            handler = handlers.get(request.get('op'))
+            if handler is None:
+                raise ValueError('unknown op %r; expected one of %s' % (request.get('op'), ', '.join(handlers)))
+            emit(dict(handler(request), ok=True))
+        except Exception as err:  # noqa: BLE001 (reported to the harness, which marks the entry failed)
+            emit({'ok': False, 'error': '%s: %s' % (type(err).__name__, err)})
 
 
 def peak_dgemm(np, n=1000, repeat=3):

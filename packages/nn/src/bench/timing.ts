@@ -1,8 +1,9 @@
 /**
  * How everything is timed. Millisecond workloads are timed timeit-style: one warm-up call sizes an inner loop so a
- * sample lasts about `targetMs`, each sample is the mean time of one call in that loop, and the median of the
- * samples is reported (the python peers do the same, see scripts/ref/bench_common.py). Long runs are one call per
- * sample. Medians, not means: the machines are shared and a neighbour's burst should not move the result.
+ * sample lasts about `targetMs`, and each sample is the mean time of one call in that loop (the python peers do the
+ * same, see scripts/ref/bench_common.py). Long runs are one call per sample. The implementations of a row are
+ * sampled INTERLEAVED — round 1 of each, then round 2 of each … — so a neighbour's burst on a shared machine hits
+ * all of them alike, and the report keeps medians, not means.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -18,28 +19,69 @@ export interface Samples {
   inner: number;
 }
 
-/** `repeat` samples of the mean ms of one `fn()` call, each over an inner loop sized by a warm-up call. */
-export function sampleSync(fn: () => void, repeat: number, targetMs: number): Samples {
-  let t0 = performance.now();
+/** Inner-loop length so one sample of `fn` lasts about `targetMs` (one warm-up call; 1 when targetMs is 0). */
+export function calibrate(fn: () => void, targetMs: number): number {
+  const t0 = performance.now();
   fn();
   const warm = performance.now() - t0;
-  const inner = Math.max(1, Math.min(1000, Math.ceil(targetMs / Math.max(warm, 1e-6))));
-  const samplesMs: number[] = [];
-  for (let r = 0; r < repeat; r++) {
-    t0 = performance.now();
-    for (let i = 0; i < inner; i++) fn();
-    samplesMs.push((performance.now() - t0) / inner);
-  }
-  return { samplesMs, inner };
+  return Math.max(1, Math.min(1000, Math.ceil(targetMs / Math.max(warm, 1e-6))));
 }
 
-/** `repeat` runs of an async workload, one call per sample (no warm-up: these runs last seconds). */
-export async function sampleAsync(fn: (run: number) => Promise<void>, repeat: number): Promise<Samples> {
-  const samplesMs: number[] = [];
-  for (let r = 0; r < repeat; r++) {
-    const t0 = performance.now();
-    await fn(r);
-    samplesMs.push(performance.now() - t0);
+/** Mean ms of one call over `inner` calls. */
+export function timeInner(fn: () => void, inner: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < inner; i++) fn();
+  return (performance.now() - t0) / inner;
+}
+
+/** `repeat` calibrated samples of `fn` back to back (for a lone measurement such as the peak rate). */
+export function sampleSync(fn: () => void, repeat: number, targetMs: number): Samples {
+  const inner = calibrate(fn, targetMs);
+  return { samplesMs: Array.from({ length: repeat }, () => timeInner(fn, inner)), inner };
+}
+
+/** Wall ms of one call. */
+export async function timeOnce(fn: () => Promise<unknown> | unknown): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+/** One implementation in an interleaved measurement: `sample(round)` returns one sample in ms. */
+export interface Job {
+  name: string;
+  sample(round: number): Promise<number> | number;
+  /** Take part in the first `rounds` rounds only (slow implementations). Default: all. */
+  rounds?: number;
+  /** Calls averaged per sample (reported). Default 1. */
+  inner?: number;
+}
+
+export interface JobResult {
+  samplesMs: number[];
+  inner: number;
+  /** The error that stopped this job (its later rounds are skipped). */
+  error?: string;
+}
+
+/** Round r of every job, then round r + 1 … A job that throws keeps the samples it had and stops. */
+export async function interleave(
+  jobs: readonly Job[],
+  rounds: number,
+  log?: (line: string) => void,
+): Promise<Map<string, JobResult>> {
+  const results = new Map<string, JobResult>(jobs.map((j) => [j.name, { samplesMs: [], inner: j.inner ?? 1 }]));
+  for (let r = 0; r < rounds; r++) {
+    for (const job of jobs) {
+      const result = results.get(job.name)!;
+      if (result.error !== undefined || r >= (job.rounds ?? rounds)) continue;
+      log?.(`  round ${r + 1}/${Math.min(rounds, job.rounds ?? rounds)}: ${job.name}`);
+      try {
+        result.samplesMs.push(await job.sample(r));
+      } catch (err) {
+        result.error = err instanceof Error ? err.message : String(err);
+      }
+    }
   }
-  return { samplesMs, inner: 1 };
+  return results;
 }

@@ -3,26 +3,34 @@
  * seed's numpy code as written (reg_cost then reg_gradient: two forward passes), the same computation fused in
  * numpy, and TensorFlow.js (float32, autodiff). Every implementation evaluates the same θ on the same data (the
  * python peer reads them from a MAT-file written by writeMatFile); their costs are compared as a sanity check.
+ * The five are sampled interleaved, round by round.
  */
 import { join } from 'node:path';
-import { bindNetwork } from '../../cost.js';
-import { writeMatFile } from '../../data/mat/index.js';
-import { loadDigits5000 } from '../../data/digits5000.js';
 import { getBackend } from '../../backend/select.js';
-import type { BackendName } from '../../backend/types.js';
+import type { BackendName, ResidentNetwork } from '../../backend/types.js';
+import { bindNetwork } from '../../cost.js';
+import type { Dataset } from '../../data/dataset.js';
+import { loadDigits5000 } from '../../data/digits5000.js';
+import { writeMatFile } from '../../data/mat/index.js';
 import { oneHot } from '../../labels.js';
 import { randomInit } from '../../network/init.js';
-import type { Dataset } from '../../data/dataset.js';
 import type { BenchContext } from '../context.js';
 import { costGradientFlops, floorMs } from '../flops.js';
-import { runPeer } from '../python.js';
+import { PeerSession } from '../python.js';
 import { errorMessage, makeRow, measured, skipped, speedup } from '../report.js';
-import { loadTfjs, quietly, tfjsNetwork } from '../tfjs.js';
-import { sampleSync, type Samples } from '../timing.js';
+import { loadTfjs, quietly, tfjsNetwork, type TfjsNetwork } from '../tfjs.js';
+import { calibrate, interleave, timeInner, type Job } from '../timing.js';
 import type { BenchEntry, BenchRow, BlasLibrary } from '../types.js';
 
 const LAYERS = [400, 25, 10];
 const LAMBDA = 1;
+const NAMES = {
+  native: 'native',
+  ts: 'ts',
+  seed: 'numpy (seed as written)',
+  fused: 'numpy (fused)',
+  tfjs: 'TensorFlow.js (cpu, float32)',
+} as const;
 
 function norm(v: ArrayLike<number>): number {
   let s = 0;
@@ -30,87 +38,130 @@ function norm(v: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
-function backendEntry(ctx: BenchContext, data: Dataset, theta: Float64Array, name: BackendName, floor: number | null): BenchEntry {
-  let net;
-  try {
-    net = bindNetwork(data.X, data.y, { layers: LAYERS, backend: name });
-  } catch (err) {
-    return skipped(name, errorMessage(err));
-  }
-  try {
-    const grad = new Float64Array(net.parameterCount);
-    const samples = sampleSync(() => net.costGradient(theta, LAMBDA, grad), ctx.repeat, ctx.targetMs);
-    const cost = net.costGradient(theta, LAMBDA, grad);
-    return measured(name, samples, {
-      floorMs: floor,
-      threads: getBackend(name).getThreads(),
-      details: { cost, gradNorm: norm(grad) },
-    });
-  } finally {
-    net.dispose();
-  }
+/** A calibrated in-process job: `fn` is timed in an inner loop sized to ctx.targetMs. */
+function inProcessJob(name: string, fn: () => void, targetMs: number): Job {
+  const inner = calibrate(fn, targetMs);
+  return { name, inner, sample: () => timeInner(fn, inner) };
 }
 
-function peerSamples(v: Record<string, unknown>): Samples & { cost: number; gradNorm: number } {
-  const s = v as { samplesMs: number[]; inner: number; cost: number; gradNorm: number };
-  return { samplesMs: s.samplesMs, inner: s.inner, cost: s.cost, gradNorm: s.gradNorm };
-}
+export async function benchCostGradient(ctx: BenchContext): Promise<BenchRow> {
+  const started = Date.now();
+  const data: Dataset = loadDigits5000();
+  const theta = randomInit(LAYERS, { range: 0.5, seed: 1 });
+  const flops = costGradientFlops(LAYERS, data.X.rows);
+  const floor = floorMs(flops, ctx.peakGflops);
+  const jobs: Job[] = [];
+  const unavailable = new Map<string, string>();
+  const details = new Map<string, BenchEntry['details']>();
+  const threads = new Map<string, number | null>();
+  const networks: ResidentNetwork[] = [];
+  let tfjsNet: TfjsNetwork | undefined;
+  let peer: PeerSession | undefined;
 
-function numpyEntries(ctx: BenchContext, data: Dataset, theta: Float64Array, floor: number | null): BenchEntry[] {
-  const names = ['numpy (seed as written)', 'numpy (fused)'];
-  const path = join(ctx.tmpDir, 'costgrad.mat');
-  writeMatFile(path, {
-    X: data.X,
-    y: { rows: data.X.rows, cols: 1, data: Float64Array.from(data.y) },
-    theta: { rows: theta.length, cols: 1, data: theta },
-  });
-  const run = runPeer(
-    ctx.python,
-    'bench_seed.py',
-    ['costgrad', '--mat', path, '--repeat', String(ctx.repeat), '--target-seconds', String(ctx.targetMs / 1000),
-      '--lambda', String(LAMBDA), '--threads', String(ctx.threads)],
-    { timeoutMs: 600_000, threads: ctx.threads },
-  );
-  if (!run.ok) return names.map((n) => skipped(n, run.reason));
-  const v = run.value as { seed: Record<string, unknown>; fused: Record<string, unknown>; blas: BlasLibrary[];
-    peak: { gflops: number }; numpy: string };
-  ctx.found.numpyBlas = v.blas;
-  ctx.found.numpyGflops = v.peak?.gflops;
-  const threads = v.blas?.find((b) => b.threads !== undefined)?.threads ?? null;
-  return [v.seed, v.fused].map((part, i) => {
-    const s = peerSamples(part);
-    return measured(names[i], s, {
-      floorMs: floor,
-      threads,
-      details: { cost: s.cost, gradNorm: s.gradNorm, numpy: v.numpy, forwardPasses: i === 0 ? 2 : 1 },
-    });
-  });
-}
-
-async function tfjsEntry(ctx: BenchContext, data: Dataset, theta: Float64Array, floor: number | null): Promise<BenchEntry> {
-  const name = 'TensorFlow.js (cpu, float32)';
   try {
-    return await quietly((line) => ctx.verbose && ctx.log(`  tfjs: ${line}`), async () => {
-      const tf = await loadTfjs();
-      const net = tfjsNetwork(tf, LAYERS, data.X, oneHot(data.y, 10));
+    for (const name of ['native', 'ts'] as BackendName[]) {
       try {
-        const samples = sampleSync(() => net.costGradient(theta, LAMBDA), ctx.repeat, ctx.targetMs);
-        const { cost, grad } = net.costGradient(theta, LAMBDA);
-        return measured(name, samples, {
-          floorMs: floor,
-          threads: 1,
-          details: { cost, gradNorm: norm(grad), tfjs: net.version, precision: 'float32' },
-        });
-      } finally {
-        net.dispose();
+        const net = bindNetwork(data.X, data.y, { layers: LAYERS, backend: name });
+        networks.push(net);
+        const grad = new Float64Array(net.parameterCount);
+        const cost = net.costGradient(theta, LAMBDA, grad);
+        details.set(name, { cost, gradNorm: norm(grad) });
+        threads.set(name, getBackend(name).getThreads());
+        jobs.push(inProcessJob(name, () => net.costGradient(theta, LAMBDA, grad), ctx.targetMs));
+      } catch (err) {
+        unavailable.set(name, errorMessage(err));
       }
+    }
+
+    const path = join(ctx.tmpDir, 'costgrad.mat');
+    writeMatFile(path, {
+      X: data.X,
+      y: { rows: data.X.rows, cols: 1, data: Float64Array.from(data.y) },
+      theta: { rows: theta.length, cols: 1, data: theta },
     });
-  } catch (err) {
-    return skipped(name, `TensorFlow.js unavailable: ${errorMessage(err)}`);
+    const opened = await PeerSession.start(ctx.python, 'bench_seed.py', ['serve', '--mat', path, '--threads', String(ctx.threads)], {
+      timeoutMs: 300_000,
+      threads: ctx.threads,
+    });
+    if (opened instanceof PeerSession) {
+      peer = opened;
+      const ready = peer.ready as { blas: BlasLibrary[]; numpy: string };
+      ctx.found.numpyBlas = ready.blas;
+      const numpyThreads = ready.blas?.find((b) => b.threads !== undefined)?.threads ?? null;
+      try {
+        const info = (await peer.request({ op: 'info', lambda: LAMBDA }, 300_000)) as {
+          seed: { cost: number; gradNorm: number }; fused: { cost: number; gradNorm: number }; peak: { gflops: number };
+        };
+        ctx.found.numpyGflops = info.peak?.gflops;
+        for (const what of ['seed', 'fused'] as const) {
+          const name = NAMES[what];
+          details.set(name, { ...info[what], numpy: ready.numpy, forwardPasses: what === 'seed' ? 2 : 1 });
+          threads.set(name, numpyThreads);
+          const first = await peer.request({ op: 'sample', what, lambda: LAMBDA, targetSeconds: ctx.targetMs / 1000 }, 600_000);
+          const session = peer;
+          jobs.push({
+            name,
+            inner: first.inner as number,
+            sample: async () => (await session.request({ op: 'sample', what, lambda: LAMBDA }, 600_000)).ms as number,
+          });
+        }
+      } catch (err) {
+        for (const what of ['seed', 'fused'] as const) unavailable.set(NAMES[what], errorMessage(err));
+      }
+    } else {
+      for (const what of ['seed', 'fused'] as const) unavailable.set(NAMES[what], opened.reason);
+    }
+
+    try {
+      const tf = await quietly((line) => ctx.verbose && ctx.log(`  tfjs: ${line}`), () => loadTfjs());
+      const net = tfjsNetwork(tf, LAYERS, data.X, oneHot(data.y, 10));
+      tfjsNet = net;
+      const { cost, grad } = await quietly(() => {}, async () => net.costGradient(theta, LAMBDA));
+      details.set(NAMES.tfjs, { cost, gradNorm: norm(grad), tfjs: net.version, precision: 'float32' });
+      threads.set(NAMES.tfjs, 1);
+      jobs.push(inProcessJob(NAMES.tfjs, () => net.costGradient(theta, LAMBDA), ctx.targetMs));
+    } catch (err) {
+      unavailable.set(NAMES.tfjs, `TensorFlow.js unavailable: ${errorMessage(err)}`);
+    }
+
+    ctx.log(`row 1: cost+gradient — ${jobs.map((j) => j.name).join(', ')}, ${ctx.repeat} interleaved rounds`);
+    const results = await interleave(jobs, ctx.repeat, ctx.verbose ? ctx.log : undefined);
+
+    const entries: BenchEntry[] = Object.values(NAMES).map((name) => {
+      const result = results.get(name);
+      if (!result) return skipped(name, unavailable.get(name) ?? 'did not run');
+      if (result.error !== undefined) return skipped(name, result.error, 'failed');
+      return measured(name, result, { floorMs: floor, threads: threads.get(name) ?? null, details: details.get(name) });
+    });
+    const at = (name: string) => entries.find((e) => e.name === name);
+    return makeRow(
+      {
+        id: 1,
+        title: 'cost + gradient, ex4 size',
+        workload: `digits5000 m=${data.X.rows}, 400-25-10, λ=${LAMBDA}, one regularised cost and gradient`,
+        flops,
+        floorMs: floor,
+        entries,
+        checks: [
+          speedup('numpy seed / native', at(NAMES.seed), at(NAMES.native), { op: '>=', value: 6 }),
+          speedup('numpy seed / ts', at(NAMES.seed), at(NAMES.ts), { op: '>=', value: 1 }, 'ts time ≤ 1.0 × numpy time'),
+          speedup('numpy fused / native', at(NAMES.fused), at(NAMES.native)),
+          speedup('numpy fused / ts', at(NAMES.fused), at(NAMES.ts)),
+          speedup('tfjs / native', at(NAMES.tfjs), at(NAMES.native)),
+          speedup('tfjs / ts', at(NAMES.tfjs), at(NAMES.ts)),
+        ],
+        notes: agreementNotes(entries),
+      },
+      started,
+    );
+  } finally {
+    for (const net of networks) net.dispose();
+    tfjsNet?.dispose();
+    peer?.close();
   }
 }
 
-/** Relative cost differences against the first float64 entry that ran: implementations must agree. */
+/** Relative cost differences against the first float64 entry: every implementation must agree. */
 function agreementNotes(entries: BenchEntry[]): string[] {
   const ref = entries.find((e) => e.status === 'ok' && typeof e.details.cost === 'number' && e.details.precision === undefined);
   if (!ref) return [];
@@ -124,43 +175,4 @@ function agreementNotes(entries: BenchEntry[]): string[] {
     if (!(rel <= tolerance)) notes.push(`${e.name} disagrees with ${ref.name}: J = ${e.details.cost} vs ${J}`);
   }
   return notes;
-}
-
-export async function benchCostGradient(ctx: BenchContext): Promise<BenchRow> {
-  const started = Date.now();
-  const data = loadDigits5000();
-  const theta = randomInit(LAYERS, { range: 0.5, seed: 1 });
-  const flops = costGradientFlops(LAYERS, data.X.rows);
-  const floor = floorMs(flops, ctx.peakGflops);
-
-  ctx.log('row 1: cost+gradient — native');
-  const native = backendEntry(ctx, data, theta, 'native', floor);
-  ctx.log('row 1: cost+gradient — ts');
-  const ts = backendEntry(ctx, data, theta, 'ts', floor);
-  ctx.log('row 1: cost+gradient — numpy (python peer)');
-  const [seed, fused] = numpyEntries(ctx, data, theta, floor);
-  ctx.log('row 1: cost+gradient — TensorFlow.js');
-  const tfjs = await tfjsEntry(ctx, data, theta, floor);
-  const entries = [native, ts, seed, fused, tfjs];
-
-  return makeRow(
-    {
-      id: 1,
-      title: 'cost + gradient, ex4 size',
-      workload: `digits5000 m=${data.X.rows}, 400-25-10, λ=${LAMBDA}, one regularised cost and gradient`,
-      flops,
-      floorMs: floor,
-      entries,
-      checks: [
-        speedup('numpy seed / native', seed, native, { op: '>=', value: 6 }),
-        speedup('numpy seed / ts', seed, ts, { op: '>=', value: 1 }, 'ts time ≤ 1.0 × numpy time'),
-        speedup('numpy fused / native', fused, native),
-        speedup('numpy fused / ts', fused, ts),
-        speedup('tfjs / native', tfjs, native),
-        speedup('tfjs / ts', tfjs, ts),
-      ],
-      notes: agreementNotes(entries),
-    },
-    started,
-  );
 }

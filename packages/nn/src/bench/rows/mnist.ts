@@ -2,8 +2,9 @@
  * Row 3: one epoch of MNIST (60,000 × 784, scaled by 1/255), 784-256-10 sigmoid, Adam, batch 128, float64 — native
  * and ts through the library's `train`, against PyTorch on the CPU with the same thread count (scripts/ref/
  * bench_torch.py reads the same IDX files). Only the epoch is timed: the optimiser's own clock for ours, the
- * epoch loop for PyTorch (data loading and test accuracy excluded for all three). The TS epoch takes minutes; it
- * runs once, and under --quick on the first 6,000 rows, scaled to 60,000 and marked extrapolated.
+ * epoch loop for PyTorch (data loading and test accuracy excluded for all three). Native and PyTorch epochs are
+ * interleaved. The TS epoch takes minutes: it runs once, and under --quick on the first 6,000 rows, scaled to
+ * 60,000 and marked extrapolated.
  */
 import { getBackend } from '../../backend/select.js';
 import type { BackendName } from '../../backend/types.js';
@@ -14,8 +15,9 @@ import { subsetDataset } from '../../data/split.js';
 import { train } from '../../train.js';
 import type { BenchContext } from '../context.js';
 import { costGradientFlops, floorMs } from '../flops.js';
-import { findPython, runPeer } from '../python.js';
+import { findPython, PeerSession } from '../python.js';
 import { errorMessage, makeRow, measured, skipped, speedup } from '../report.js';
+import { interleave, type Job } from '../timing.js';
 import type { BenchEntry, BenchRow } from '../types.js';
 
 const HIDDEN = 256;
@@ -23,64 +25,30 @@ const BATCH = 128;
 const LEARNING_RATE = 1e-3;
 const LAMBDA = 1;
 const QUICK_TS_ROWS = 6000;
+const TORCH = 'PyTorch (cpu, float64)';
 
-async function epochEntry(
-  ctx: BenchContext, name: BackendName, trainSet: Dataset, testSet: Dataset, repeat: number, floor: number | null,
-): Promise<BenchEntry> {
-  try {
-    getBackend(name);
-  } catch (err) {
-    return skipped(name, errorMessage(err));
-  }
-  const m = trainSet.X.rows;
-  const scale = 60000 / m;
-  try {
-    const samplesMs: number[] = [];
-    let accuracy: number | null = null;
-    for (let r = 0; r < repeat; r++) {
+function epochJob(ctx: BenchContext, name: BackendName, trainSet: Dataset, testSet: Dataset, rounds: number,
+  accuracy: Map<string, number | null>): Job {
+  const scale = 60000 / trainSet.X.rows;
+  return {
+    name,
+    rounds,
+    sample: async (round) => {
       const { model, result } = await train({ hidden: [HIDDEN] }, trainSet, {
         method: 'adam',
         lambda: LAMBDA,
         optimizer: { epochs: 1, batchSize: BATCH, learningRate: LEARNING_RATE },
         init: { scheme: 'glorot' },
-        seed: r,
+        seed: round,
         backend: name,
         threads: name === 'native' ? ctx.threads : undefined,
         trackAccuracy: false,
         test: testSet,
       });
-      samplesMs.push(result.elapsed * scale);
-      accuracy = model.training?.testAccuracy ?? null;
-    }
-    const details: BenchEntry['details'] = { testAccuracy: accuracy, rows: m };
-    if (scale !== 1) details.extrapolatedFromRows = m;
-    return measured(name, { samplesMs, inner: 1 }, { floorMs: floor, threads: getBackend(name).getThreads(), details });
-  } catch (err) {
-    return skipped(name, errorMessage(err), 'failed');
-  }
-}
-
-function torchEntry(ctx: BenchContext, repeat: number, floor: number | null): BenchEntry {
-  const name = 'PyTorch (cpu, float64)';
-  const python = findPython([ctx.python, '/usr/bin/python3'], 'torch');
-  if (!python) {
-    return skipped(name, 'PyTorch not importable by python3 or /usr/bin/python3 (apt-get install -y python3-torch)');
-  }
-  const run = runPeer(
-    python,
-    'bench_torch.py',
-    ['--idx-dir', mnistDataDir(), '--repeat', String(repeat), '--threads', String(ctx.threads), '--hidden', String(HIDDEN),
-      '--batch', String(BATCH), '--lr', String(LEARNING_RATE), '--lambda', String(LAMBDA)],
-    { timeoutMs: 3_600_000, threads: ctx.threads },
-  );
-  if (!run.ok) return skipped(name, run.reason);
-  const v = run.value as { runs: { ms: number; testAccuracy: number }[]; threads: number; torch: string; python_executable: string };
-  ctx.found.torchThreads = v.threads;
-  return measured(name, { samplesMs: v.runs.map((r) => r.ms), inner: 1 }, {
-    floorMs: floor,
-    threads: v.threads,
-    details: { testAccuracy: v.runs[v.runs.length - 1].testAccuracy, torch: v.torch, python: v.python_executable },
-  });
+      accuracy.set(name, model.training?.testAccuracy ?? null);
+      return result.elapsed * scale;
+    },
+  };
 }
 
 export async function benchMnist(ctx: BenchContext): Promise<BenchRow> {
@@ -90,32 +58,86 @@ export async function benchMnist(ctx: BenchContext): Promise<BenchRow> {
   const layers = [trainSet.X.cols, HIDDEN, 10];
   const flops = costGradientFlops(layers, trainSet.X.rows);
   const floor = floorMs(flops, ctx.peakGflops);
-  const longRepeat = ctx.quick ? 1 : Math.min(ctx.repeat, 3);
+  const rounds = ctx.quick ? 1 : Math.min(ctx.repeat, 3);
+  const accuracy = new Map<string, number | null>();
+  const unavailable = new Map<string, string>();
+  const jobs: Job[] = [];
+  let torchMeta: { threads: number; torch: string; python_executable: string } | undefined;
+  let peer: PeerSession | undefined;
 
-  ctx.log('row 3: MNIST epoch — native');
-  const native = await epochEntry(ctx, 'native', trainSet, testSet, longRepeat, floor);
-  ctx.log(`row 3: MNIST epoch — ts${ctx.quick ? ` (first ${QUICK_TS_ROWS} rows, extrapolated)` : ' (one run: minutes)'}`);
-  const tsTrain = ctx.quick ? subsetDataset(trainSet, Array.from({ length: QUICK_TS_ROWS }, (_, i) => i), 'mnist-head') : trainSet;
-  const ts = await epochEntry(ctx, 'ts', tsTrain, testSet, 1, floor);
-  ctx.log('row 3: MNIST epoch — PyTorch (python peer)');
-  const torch = torchEntry(ctx, longRepeat, floor);
+  try {
+    for (const name of ['native', 'ts'] as BackendName[]) {
+      try {
+        getBackend(name);
+      } catch (err) {
+        unavailable.set(name, errorMessage(err));
+      }
+    }
+    if (!unavailable.has('native')) jobs.push(epochJob(ctx, 'native', trainSet, testSet, rounds, accuracy));
 
-  const notes = ctx.quick ? [`--quick: the ts epoch ran on the first ${QUICK_TS_ROWS} rows and was scaled to 60,000`] : [];
-  if (torch.status !== 'ok') notes.push(`PyTorch row skipped: ${torch.reason}`);
-  return makeRow(
-    {
-      id: 3,
-      title: 'MNIST epoch, Adam',
-      workload: `MNIST m=${trainSet.X.rows}, ${layers.join('-')} sigmoid, Adam lr=${LEARNING_RATE}, batch ${BATCH}, λ=${LAMBDA}, float64, one epoch`,
-      flops,
-      floorMs: floor,
-      entries: [native, ts, torch],
-      checks: [
-        speedup('PyTorch / native', torch, native, { op: '>=', value: 4 }),
-        speedup('PyTorch / ts', torch, ts),
-      ],
-      notes,
-    },
-    started,
-  );
+    const python = findPython([ctx.python, '/usr/bin/python3'], 'torch');
+    if (!python) {
+      unavailable.set(TORCH, 'PyTorch is not importable by python3 or /usr/bin/python3 (apt-get install -y python3-torch)');
+    } else {
+      const opened = await PeerSession.start(python, 'bench_torch.py', ['serve', '--idx-dir', mnistDataDir(),
+        '--threads', String(ctx.threads), '--hidden', String(HIDDEN), '--batch', String(BATCH), '--lr', String(LEARNING_RATE),
+        '--lambda', String(LAMBDA)], { timeoutMs: 600_000, threads: ctx.threads });
+      if (opened instanceof PeerSession) {
+        peer = opened;
+        torchMeta = peer.ready as typeof torchMeta;
+        ctx.found.torchThreads = torchMeta!.threads;
+        const session = peer;
+        jobs.push({
+          name: TORCH,
+          rounds,
+          sample: async (round) => {
+            const run = (await session.request({ op: 'epoch', seed: round }, 3_600_000)) as { ms: number; testAccuracy: number };
+            accuracy.set(TORCH, run.testAccuracy);
+            return run.ms;
+          },
+        });
+      } else {
+        unavailable.set(TORCH, opened.reason);
+      }
+    }
+
+    const tsTrain = ctx.quick ? subsetDataset(trainSet, Array.from({ length: QUICK_TS_ROWS }, (_, i) => i), 'mnist-head') : trainSet;
+    if (!unavailable.has('ts')) jobs.push(epochJob(ctx, 'ts', tsTrain, testSet, 1, accuracy));
+
+    ctx.log(`row 3: MNIST epoch — ${jobs.map((j) => j.name).join(', ')}, ${rounds} interleaved rounds (ts: one ${ctx.quick ? `${QUICK_TS_ROWS}-row, extrapolated` : 'full'} epoch)`);
+    const results = await interleave(jobs, rounds, ctx.log);
+
+    const entries: BenchEntry[] = ['native', 'ts', TORCH].map((name) => {
+      const result = results.get(name);
+      if (!result) return skipped(name, unavailable.get(name) ?? 'did not run');
+      if (result.error !== undefined) return skipped(name, result.error, 'failed');
+      const details: BenchEntry['details'] = { testAccuracy: accuracy.get(name) ?? null };
+      if (name === 'ts' && ctx.quick) details.extrapolatedFromRows = QUICK_TS_ROWS;
+      if (name === TORCH && torchMeta) Object.assign(details, { torch: torchMeta.torch, python: torchMeta.python_executable });
+      const threads = name === TORCH ? (torchMeta?.threads ?? null) : getBackend(name as BackendName).getThreads();
+      return measured(name, result, { floorMs: floor, threads, details });
+    });
+
+    const notes = ctx.quick ? [`--quick: the ts epoch ran on the first ${QUICK_TS_ROWS} rows and was scaled to 60,000`] : [];
+    const torch = entries[2];
+    if (torch.status !== 'ok') notes.push(`PyTorch ${torch.status}: ${torch.reason}`);
+    return makeRow(
+      {
+        id: 3,
+        title: 'MNIST epoch, Adam',
+        workload: `MNIST m=${trainSet.X.rows}, ${layers.join('-')} sigmoid, Adam lr=${LEARNING_RATE}, batch ${BATCH}, λ=${LAMBDA}, float64, one epoch`,
+        flops,
+        floorMs: floor,
+        entries,
+        checks: [
+          speedup('PyTorch / native', torch, entries[0], { op: '>=', value: 4 }),
+          speedup('PyTorch / ts', torch, entries[1]),
+        ],
+        notes,
+      },
+      started,
+    );
+  } finally {
+    peer?.close();
+  }
 }

@@ -2,21 +2,22 @@
  * Row 2: the seed's training — TNC with 300 evaluations (maxfun), λ = 10, uniform(−0.5, 0.5) initialisation — on
  * digits5000: native and ts through the library's `train`, and scipy's TNC driving the seed's reg_cost and
  * reg_gradient as written. All start from the SAME initial vector: train's randomInit(range 0.5, seed 0), handed
- * to the python peer in the MAT-file.
+ * to the python peer in the MAT-file. Runs are interleaved (native, scipy, ts; ts only in the first rounds).
  */
 import { join } from 'node:path';
-import { writeMatFile } from '../../data/mat/index.js';
-import { loadDigits5000 } from '../../data/digits5000.js';
-import type { Dataset } from '../../data/dataset.js';
 import { getBackend } from '../../backend/select.js';
 import type { BackendName } from '../../backend/types.js';
+import type { Dataset } from '../../data/dataset.js';
+import { loadDigits5000 } from '../../data/digits5000.js';
+import { writeMatFile } from '../../data/mat/index.js';
+import type { TrainingSummary } from '../../model/model.js';
 import { randomInit } from '../../network/init.js';
-import { train, type TrainResult } from '../../train.js';
+import { train } from '../../train.js';
 import type { BenchContext } from '../context.js';
 import { costGradientFlops, floorMs } from '../flops.js';
-import { runPeer } from '../python.js';
+import { PeerSession } from '../python.js';
 import { errorMessage, makeRow, measured, skipped, speedup } from '../report.js';
-import { sampleAsync } from '../timing.js';
+import { interleave, timeOnce, type Job } from '../timing.js';
 import type { BenchEntry, BenchRow, BlasLibrary } from '../types.js';
 
 const LAYERS = [400, 25, 10];
@@ -24,65 +25,27 @@ const LAMBDA = 10;
 const MAXFUN = 300;
 const INIT_RANGE = 0.5;
 const SEED = 0;
+const SCIPY = 'scipy TNC (seed as written)';
 
-async function trainEntry(ctx: BenchContext, data: Dataset, name: BackendName, repeat: number, flopsPerEval: number): Promise<BenchEntry> {
-  try {
-    getBackend(name);
-  } catch (err) {
-    return skipped(name, errorMessage(err));
-  }
-  let last: TrainResult | undefined;
-  try {
-    const samples = await sampleAsync(async () => {
-      last = await train(LAYERS, data, {
-        method: 'tnc',
-        lambda: LAMBDA,
-        optimizer: { maxfun: MAXFUN },
-        init: { range: INIT_RANGE },
-        seed: SEED,
-        backend: name,
-        threads: name === 'native' ? ctx.threads : undefined,
-        trackAccuracy: false,
-      });
-    }, repeat);
-    const s = last!.model.training!;
-    return measured(name, samples, {
-      floorMs: floorMs(s.nfev * flopsPerEval, ctx.peakGflops),
-      threads: getBackend(name).getThreads(),
-      details: { nfev: s.nfev, nit: s.nit, cost: s.cost, trainAccuracy: s.trainAccuracy ?? null, status: s.status },
-    });
-  } catch (err) {
-    return skipped(name, errorMessage(err), 'failed');
-  }
-}
-
-function scipyEntry(ctx: BenchContext, data: Dataset, repeat: number, flopsPerEval: number): BenchEntry {
-  const name = 'scipy TNC (seed as written)';
-  const path = join(ctx.tmpDir, 'tnc.mat');
-  const x0 = randomInit(LAYERS, { range: INIT_RANGE, seed: SEED }); // what train() starts from
-  writeMatFile(path, {
-    X: data.X,
-    y: { rows: data.X.rows, cols: 1, data: Float64Array.from(data.y) },
-    x0: { rows: x0.length, cols: 1, data: x0 },
-  });
-  const run = runPeer(
-    ctx.python,
-    'bench_seed.py',
-    ['tnc', '--mat', path, '--repeat', String(repeat), '--maxfun', String(MAXFUN), '--lambda', String(LAMBDA),
-      '--threads', String(ctx.threads)],
-    { timeoutMs: 3_600_000, threads: ctx.threads },
-  );
-  if (!run.ok) return skipped(name, run.reason);
-  const v = run.value as { runs: { ms: number; nfev: number; nit: number; cost: number; accuracy: number; message: string }[];
-    blas: BlasLibrary[] };
-  ctx.found.numpyBlas ??= v.blas;
-  const last = v.runs[v.runs.length - 1];
-  return measured(name, { samplesMs: v.runs.map((r) => r.ms), inner: 1 }, {
-    // the seed evaluates reg_cost and reg_gradient separately, but the floor counts the computation itself
-    floorMs: floorMs(last.nfev * flopsPerEval, ctx.peakGflops),
-    threads: v.blas?.find((b) => b.threads !== undefined)?.threads ?? null,
-    details: { nfev: last.nfev, nit: last.nit, cost: last.cost, trainAccuracy: last.accuracy, message: last.message },
-  });
+function trainJob(ctx: BenchContext, data: Dataset, name: BackendName, rounds: number, last: Map<string, TrainingSummary>): Job {
+  return {
+    name,
+    rounds,
+    sample: () =>
+      timeOnce(async () => {
+        const { model } = await train(LAYERS, data, {
+          method: 'tnc',
+          lambda: LAMBDA,
+          optimizer: { maxfun: MAXFUN },
+          init: { range: INIT_RANGE },
+          seed: SEED,
+          backend: name,
+          threads: name === 'native' ? ctx.threads : undefined,
+          trackAccuracy: false,
+        });
+        last.set(name, model.training!);
+      }),
+  };
 }
 
 export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
@@ -90,36 +53,106 @@ export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
   const data = loadDigits5000();
   const flopsPerEval = costGradientFlops(LAYERS, data.X.rows);
   const flops = MAXFUN * flopsPerEval;
-  const longRepeat = ctx.quick ? 1 : Math.min(ctx.repeat, 3);
+  const rounds = ctx.quick ? 1 : ctx.repeat;
+  const tsRounds = ctx.quick ? 1 : Math.min(ctx.repeat, 2);
+  const last = new Map<string, TrainingSummary>();
+  const scipyRuns: { nfev: number; nit: number; cost: number; accuracy: number; message: string }[] = [];
+  const unavailable = new Map<string, string>();
+  const jobs: Job[] = [];
+  let scipyThreads: number | null = null;
+  let peer: PeerSession | undefined;
 
-  ctx.log('row 2: TNC 300 evaluations — native');
-  const native = await trainEntry(ctx, data, 'native', ctx.repeat, flopsPerEval);
-  ctx.log('row 2: TNC 300 evaluations — ts');
-  const ts = await trainEntry(ctx, data, 'ts', ctx.quick ? 1 : Math.min(ctx.repeat, 2), flopsPerEval);
-  ctx.log('row 2: TNC 300 evaluations — scipy (python peer)');
-  const scipy = scipyEntry(ctx, data, longRepeat, flopsPerEval);
-  const entries = [native, ts, scipy];
+  try {
+    for (const name of ['native', 'ts'] as BackendName[]) {
+      try {
+        getBackend(name);
+      } catch (err) {
+        unavailable.set(name, errorMessage(err));
+      }
+    }
+    if (!unavailable.has('native')) jobs.push(trainJob(ctx, data, 'native', rounds, last));
 
-  const notes: string[] = [];
-  const costs = entries.filter((e) => e.status === 'ok').map((e) => [e.name, e.details.cost] as const);
-  for (const [n, c] of costs.slice(1)) {
-    const rel = Math.abs((c as number) - (costs[0][1] as number)) / Math.abs(costs[0][1] as number);
-    if (rel > 1e-6) notes.push(`final cost of ${n} (${c}) differs from ${costs[0][0]} (${costs[0][1]}) by ${rel.toExponential(1)} relative`);
+    const path = join(ctx.tmpDir, 'tnc.mat');
+    const x0 = randomInit(LAYERS, { range: INIT_RANGE, seed: SEED }); // what train() starts from
+    writeMatFile(path, {
+      X: data.X,
+      y: { rows: data.X.rows, cols: 1, data: Float64Array.from(data.y) },
+      x0: { rows: x0.length, cols: 1, data: x0 },
+    });
+    const opened = await PeerSession.start(ctx.python, 'bench_seed.py', ['serve', '--mat', path, '--threads', String(ctx.threads)], {
+      timeoutMs: 300_000,
+      threads: ctx.threads,
+    });
+    if (opened instanceof PeerSession) {
+      peer = opened;
+      const blas = (peer.ready as { blas: BlasLibrary[] }).blas;
+      ctx.found.numpyBlas ??= blas;
+      scipyThreads = blas?.find((b) => b.threads !== undefined)?.threads ?? null;
+      const session = peer;
+      jobs.push({
+        name: SCIPY,
+        rounds,
+        sample: async () => {
+          const run = (await session.request({ op: 'tnc', maxfun: MAXFUN, lambda: LAMBDA }, 3_600_000)) as
+            { ms: number; nfev: number; nit: number; cost: number; accuracy: number; message: string };
+          scipyRuns.push(run);
+          return run.ms;
+        },
+      });
+    } else {
+      unavailable.set(SCIPY, opened.reason);
+    }
+    if (!unavailable.has('ts')) jobs.push(trainJob(ctx, data, 'ts', tsRounds, last));
+
+    ctx.log(`row 2: TNC 300 evaluations — ${jobs.map((j) => j.name).join(', ')}, ${rounds} interleaved rounds (ts: ${tsRounds})`);
+    const results = await interleave(jobs, rounds, ctx.log);
+
+    const entries: BenchEntry[] = ['native', 'ts', SCIPY].map((name) => {
+      const result = results.get(name);
+      if (!result) return skipped(name, unavailable.get(name) ?? 'did not run');
+      if (result.error !== undefined) return skipped(name, result.error, 'failed');
+      if (name === SCIPY) {
+        const r = scipyRuns[scipyRuns.length - 1];
+        return measured(name, result, {
+          // the seed evaluates reg_cost and reg_gradient separately, but the floor counts the computation itself
+          floorMs: floorMs(r.nfev * flopsPerEval, ctx.peakGflops),
+          threads: scipyThreads,
+          details: { nfev: r.nfev, nit: r.nit, cost: r.cost, trainAccuracy: r.accuracy, message: r.message },
+        });
+      }
+      const s = last.get(name)!;
+      return measured(name, result, {
+        floorMs: floorMs(s.nfev * flopsPerEval, ctx.peakGflops),
+        threads: getBackend(name as BackendName).getThreads(),
+        details: { nfev: s.nfev, nit: s.nit, cost: s.cost, trainAccuracy: s.trainAccuracy ?? null, status: s.status },
+      });
+    });
+
+    const notes: string[] = [];
+    const ran = entries.filter((e) => e.status === 'ok');
+    for (const e of ran.slice(1)) {
+      const J0 = ran[0].details.cost as number;
+      const rel = Math.abs((e.details.cost as number) - J0) / Math.abs(J0);
+      if (rel > 1e-6) notes.push(`final cost of ${e.name} (${e.details.cost}) differs from ${ran[0].name}'s (${J0}) by ${rel.toExponential(1)} relative`);
+    }
+    const at = (name: string) => entries.find((e) => e.name === name);
+    return makeRow(
+      {
+        id: 2,
+        title: "the seed's training: TNC, 300 evaluations",
+        workload: `digits5000 m=${data.X.rows}, 400-25-10, λ=${LAMBDA}, maxfun=${MAXFUN}, x0 ~ uniform(−0.5, 0.5) (the same vector for all)`,
+        flops,
+        floorMs: floorMs(flops, ctx.peakGflops),
+        entries,
+        checks: [
+          speedup('scipy / native', at(SCIPY), at('native'), { op: '>=', value: 6 }),
+          speedup('scipy / ts', at(SCIPY), at('ts')),
+        ],
+        notes,
+      },
+      started,
+    );
+  } finally {
+    peer?.close();
   }
-  return makeRow(
-    {
-      id: 2,
-      title: "the seed's training: TNC, 300 evaluations",
-      workload: `digits5000 m=${data.X.rows}, 400-25-10, λ=${LAMBDA}, maxfun=${MAXFUN}, x0 ~ uniform(−0.5, 0.5) (same vector for all)`,
-      flops,
-      floorMs: floorMs(flops, ctx.peakGflops),
-      entries,
-      checks: [
-        speedup('scipy / native', scipy, native, { op: '>=', value: 6 }),
-        speedup('scipy / ts', scipy, ts),
-      ],
-      notes,
-    },
-    started,
-  );
 }
