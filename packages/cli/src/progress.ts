@@ -84,9 +84,19 @@ export class ProgressReporter {
     if (Number.isFinite(rate)) parts.push(`${rate.toFixed(rate < 10 ? 1 : 0)} evals/s`);
     if (eta !== undefined) parts.push(`ETA ${duration(Math.max(0, eta))}`);
     if (this.live) {
-      const width = Math.max(40, (this.stream.columns ?? 100) - 1);
-      const bar = fraction === undefined ? '' : `${renderBar(fraction, 20)} ${String(Math.floor(fraction * 100)).padStart(3)}%  `;
-      const line = `${bar}${parts.join('  ')}`;
+      // compact, so it fits an 80-column terminal
+      const width = Math.max(40, (this.stream.columns || 100) - 1);
+      const short = [
+        unit === 'epochs' ? `epoch ${of(p.epoch ?? p.iteration, total)}` : `it ${p.iteration}`,
+        unit === 'evaluations' ? `evals ${of(p.nfev, total)}` : unit === 'iterations' ? `of ${total ?? '?'}` : '',
+        `cost ${p.cost.toPrecision(5)}`,
+        p.trainAccuracy !== undefined ? `acc ${percent(p.trainAccuracy, 1)}` : '',
+        p.validationAccuracy !== undefined ? `val ${percent(p.validationAccuracy, 1)}` : '',
+        Number.isFinite(rate) ? `${rate.toFixed(0)} evals/s` : '',
+        eta !== undefined ? `ETA ${duration(Math.max(0, eta))}` : '',
+      ].filter(Boolean);
+      const bar = fraction === undefined ? '' : `${renderBar(fraction, 16)} ${String(Math.floor(fraction * 100)).padStart(3)}% `;
+      const line = `${bar}${short.join('  ')}`;
       this.stream.write(`\r\x1b[2K${line.length > width ? line.slice(0, width) : line}`);
     } else {
       this.stream.write(`${this.plan.method}: ${parts.join('  ')}\n`);

@@ -1,17 +1,14 @@
-import { EXIT_INTERRUPTED } from './usage.js';
-
 /**
  * An AbortSignal wired to Ctrl-C (SIGINT) and SIGTERM for as long as the command runs. The first signal calls
- * `onInterrupt` and aborts (training then returns its best parameters, which the command saves); a second one
- * exits at once with 130. Call `dispose()` when the command is done.
+ * `onInterrupt` and aborts (training then returns its best parameters, which the command saves). It also gives
+ * the signals back to Node's default action, so a second one ends the process at once — even in the middle of a
+ * long evaluation, when no JavaScript handler could run (the shell reports exit status 130). Call `dispose()`
+ * when the command is done.
  */
 export class Interrupt {
   private readonly controller = new AbortController();
   private readonly handler = (signal: NodeJS.Signals): void => {
-    if (this.controller.signal.aborted) {
-      process.stderr.write(`backprop: ${signal} again: quitting without saving\n`);
-      process.exit(EXIT_INTERRUPTED);
-    }
+    this.dispose();
     this.onInterrupt(signal);
     this.controller.abort(new Error(`interrupted by ${signal}`));
   };

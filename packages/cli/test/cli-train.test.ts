@@ -167,4 +167,27 @@ describe('backprop train', () => {
     expect(model.training?.status).toBe('aborted');
     expect(existsSync(join(dir, 'rep/report.md'))).toBe(true);
   });
+
+  it('a second Ctrl-C quits at once without saving, even in the middle of an evaluation', async () => {
+    const dir = tmp();
+    const child = cliSpawn(['train', '--maxfun', '100000', '--backend', 'ts', '--out', 'never.json'], { cwd: dir });
+    let stderr = '';
+    let interrupted = false;
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      if (!interrupted && /tnc: iteration/.test(stderr)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      } else if (/interrupted: stopping/.test(stderr)) {
+        child.kill('SIGINT'); // while the evaluation in progress (hundreds of ms on the TS backend) still runs
+      }
+    });
+    const { code, signal } = await exited;
+    expect({ code, signal }, stderr).toEqual({ code: null, signal: 'SIGINT' }); // a shell shows status 130
+    expect(stderr).toContain('Ctrl-C again to quit at once without saving');
+    expect(existsSync(join(dir, 'never.json'))).toBe(false);
+  });
 });

@@ -100,7 +100,7 @@ export function sweepCommand() {
         `sweep: ${configs.length} trainings (λ ∈ {${lambdas.join(', ')}} × hidden ∈ {${hiddens.map((h) => h.join('x')).join(', ')}}) ` +
           `of ${ds.name} with ${method} on ${Math.min(workers, configs.length)} worker${workers === 1 ? '' : 's'} × ${threads} BLAS thread${threads === 1 ? '' : 's'} (${resolved})`,
       );
-      const interrupt = new Interrupt(() => out.note('interrupted: stopping the running trainings (Ctrl-C again to quit now)'));
+      const interrupt = new Interrupt(() => out.note('interrupted: stopping the running trainings (Ctrl-C again to quit at once without saving)'));
       const started = Date.now();
       let finished = 0;
       let outcomes: Outcome[];

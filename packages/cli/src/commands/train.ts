@@ -136,7 +136,7 @@ export function trainCommand() {
 
       const progress = new ProgressReporter(progressPlan(s.method, s.optimizer));
       const interrupt = new Interrupt(() =>
-        progress.interrupt('interrupted: stopping and saving the best parameters so far (Ctrl-C again to quit now)'),
+        progress.interrupt('interrupted: stopping and saving the best parameters so far (Ctrl-C again to quit at once without saving)'),
       );
       try {
         const { model } = await train({ hidden: s.hidden }, parts.train, {
