@@ -1,283 +1,268 @@
+import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Matrix } from '../../matrix.js';
-import { checkLayers, parameterCount, thetaOffsets, type LayerSizes } from '../../network/layers.js';
+import { checkLayers, describe, thetaOffsets, type LayerSizes } from '../../network/layers.js';
 import type { ResidentNetwork } from '../types.js';
-import { toCsr, density, type Csr } from './sparse.js';
+import { NetworkBusyError, NetworkDisposedError } from './errors.js';
+import { MAIN_ID, postJob, takeShards } from './jobs.js';
+import type { KernelChoice } from './kernels.js';
+import { shardCount, shardStarts } from './plan.js';
+import { ShardPool } from './pool.js';
+import { createResident, JOB_FULL, JOB_ROWS, type Resident } from './resident.js';
+import { ShardRunner } from './shard.js';
+import { checkThreads, getTsThreads } from './threads.js';
 
-/** Below this fraction of non-zero inputs the first layer runs on the sparse (CSR) copy of X. */
-const SPARSE_BELOW = 0.5;
+/** Below this much work (multiply-adds) per evaluation, other threads cost more than they save. */
+const PARALLEL_MIN_WORK = 4 << 20;
+
+export interface TsNetworkOptions {
+  /** Threads for this network (calling thread + workers); default getTsThreads(). Results do not depend on it. */
+  threads?: number;
+  /** 'auto' (generated kernels up to width 256), or force 'generated' / 'generic' loops (for tests). */
+  kernels?: KernelChoice;
+  /** Smallest evaluation (multiply-adds) that uses worker threads; default ~4·10⁶. */
+  minParallelWork?: number;
+}
+
+export interface TsNetworkDiagnostics {
+  /** Shards of the last evaluation, and how many of them worker threads computed. */
+  shards: number;
+  shardsOnWorkers: number;
+  /** Worker threads alive now. */
+  workers: number;
+  /** Why no worker threads are used, when none are. */
+  reason?: string;
+}
+
+/** Workers are terminated when a network is garbage-collected without dispose(). */
+const pools = new FinalizationRegistry<ShardPool>((pool) => void pool.dispose());
 
 /**
- * The pure-TypeScript forward/backward pass over a resident data set. Per layer l the weights are used transposed
- * (Wᵀ, s_{l-1} × s_l, copied from Θ once per call) so every inner loop runs over contiguous memory; the first layer
- * visits only the non-zeros of X; workspaces are allocated once per batch size and reused.
+ * The pure-TypeScript fused forward/backward pass over a resident data set.
+ *
+ * X is kept compressed (rows for the forward product, columns per sub-block for δ2ᵀ·X), the inner loops are
+ * generated per layer width with their running sums in locals, and one evaluation is cut into shards that the
+ * calling thread and worker threads take in turn. Shard cuts depend only on the data and the shape, and shard
+ * sums are added in order, so results are identical run to run and for any thread count.
  */
 export class TsNetwork implements ResidentNetwork {
   readonly backend = 'ts' as const;
   readonly layers: LayerSizes;
   readonly m: number;
   readonly parameterCount: number;
-  private readonly n0: number;
-  private readonly K: number;
-  private X: Float64Array | null;
-  private csr: Csr | null;
-  private Y: Float64Array;
+  private r: Resident | null;
+  private readonly runner: ShardRunner;
   private readonly offsets: number[];
-  /** Transposed weights and transposed weight-gradients per layer (index l-1). */
-  private readonly WT: Float64Array[];
-  private readonly GT: Float64Array[];
-  private readonly gBias: Float64Array[];
-  /** Activations A_1..A_{L-1} (A_{L-1} = h) and deltas, sized for `capacity` rows. */
-  private A: Float64Array[] = [];
-  private D: Float64Array[] = [];
-  private Z: Float64Array = new Float64Array(0);
-  private capacity = 0;
-  private allRows: Uint32Array | null = null;
-  private disposed = false;
+  private readonly total: Float64Array;
+  private readonly threads: number | undefined;
+  private readonly minParallelWork: number;
+  private pool: ShardPool | null = null;
+  private poolReason: string | undefined;
+  private evaluations = 0;
+  private inFlight = false;
+  private disposeWhenIdle = false;
+  private lastShards = 0;
+  private exited: Promise<void> = Promise.resolve();
 
-  constructor(layers: LayerSizes, X: Matrix, Y: Matrix) {
+  constructor(layers: LayerSizes, X: Matrix, Y: Matrix, options: TsNetworkOptions = {}) {
     this.layers = [...checkLayers(layers)];
+    if (options.threads !== undefined) this.threads = checkThreads(options.threads, 'threads');
+    const kernels = options.kernels ?? 'auto';
+    if (kernels !== 'auto' && kernels !== 'generated' && kernels !== 'generic') {
+      throw new InvalidArgumentError(`kernels: expected "auto", "generated" or "generic", got ${JSON.stringify(kernels)}`);
+    }
+    this.minParallelWork = options.minParallelWork ?? PARALLEL_MIN_WORK;
+    if (!(this.minParallelWork >= 0)) {
+      throw new InvalidArgumentError(`minParallelWork: expected a number ≥ 0, got ${String(options.minParallelWork)}`);
+    }
     this.m = X.rows;
-    this.n0 = layers[0];
-    this.K = layers[layers.length - 1];
-    this.parameterCount = parameterCount(layers);
-    this.offsets = thetaOffsets(layers);
-    if (density(X) < SPARSE_BELOW) {
-      this.csr = toCsr(X);
-      this.X = null;
-    } else {
-      this.csr = null;
-      this.X = Float64Array.from(X.data);
-    }
-    this.Y = Float64Array.from(Y.data);
-    this.WT = [];
-    this.GT = [];
-    this.gBias = [];
-    for (let l = 1; l < layers.length; l++) {
-      this.WT.push(new Float64Array(layers[l - 1] * layers[l]));
-      this.GT.push(new Float64Array(layers[l - 1] * layers[l]));
-      this.gBias.push(new Float64Array(layers[l]));
-    }
-  }
-
-  private ensureCapacity(B: number): void {
-    if (B <= this.capacity) return;
-    const L = this.layers.length;
-    this.A = [];
-    this.D = [];
-    for (let l = 1; l < L; l++) {
-      this.A.push(new Float64Array(B * this.layers[l]));
-      this.D.push(new Float64Array(B * this.layers[l]));
-    }
-    this.Z = new Float64Array(B * this.K);
-    this.capacity = B;
-  }
-
-  private rowsAll(): Uint32Array {
-    if (!this.allRows) {
-      this.allRows = new Uint32Array(this.m);
-      for (let i = 0; i < this.m; i++) this.allRows[i] = i;
-    }
-    return this.allRows;
+    this.r = createResident(this.layers, X, Y, kernels);
+    this.parameterCount = this.r.parameterCount;
+    this.offsets = thetaOffsets(this.layers);
+    this.total = new Float64Array(this.parameterCount);
+    this.runner = new ShardRunner(this.r);
   }
 
   costGradient(theta: Float64Array, lambda: number, grad: Float64Array, rows?: Uint32Array): number {
-    if (this.disposed) throw new Error('network disposed');
-    const idx = rows ?? this.rowsAll();
-    const B = idx.length;
-    this.ensureCapacity(B);
-    const layers = this.layers;
-    const L = layers.length;
-    const K = this.K;
+    const r = this.live('costGradient');
+    if (this.inFlight) throw new NetworkBusyError('costGradient');
+    this.check(theta, lambda, grad, rows);
+    const pool = this.post(r, theta, rows);
+    if (pool) pool.runSync(this.runner);
+    else takeShards(r, this.runner, MAIN_ID);
+    return this.finish(r, lambda, theta, grad, rows ? rows.length : this.m);
+  }
 
-    // Wᵀ for every layer: WT[k*t + j] = Θ[j, k+1].
-    for (let l = 1; l < L; l++) {
-      const s = layers[l - 1];
-      const t = layers[l];
-      const WT = this.WT[l - 1];
-      const off = this.offsets[l - 1];
-      for (let j = 0; j < t; j++) {
-        const base = off + j * (s + 1) + 1;
-        for (let k = 0; k < s; k++) WT[k * t + j] = theta[base + k];
+  /**
+   * The same evaluation off the calling thread when worker threads are running (θ and rows are copied when
+   * called, grad is written when it resolves); inline otherwise. One call may be in flight per network.
+   */
+  async costGradientAsync(theta: Float64Array, lambda: number, grad: Float64Array, rows?: Uint32Array): Promise<number> {
+    const r = this.live('costGradientAsync');
+    if (this.inFlight) throw new NetworkBusyError('costGradientAsync');
+    this.check(theta, lambda, grad, rows);
+    const thetaCopy = Float64Array.from(theta);
+    const B = rows ? rows.length : this.m;
+    const pool = this.post(r, theta, rows);
+    if (!pool || pool.live === 0) {
+      if (pool) pool.runSync(this.runner);
+      else takeShards(r, this.runner, MAIN_ID);
+      return this.finish(r, lambda, thetaCopy, grad, B);
+    }
+    this.inFlight = true;
+    try {
+      await pool.runAsync(this.runner);
+      return this.finish(r, lambda, thetaCopy, grad, B);
+    } finally {
+      this.inFlight = false;
+      if (this.disposeWhenIdle) this.dispose();
+    }
+  }
+
+  /** Shards and threads of the last evaluation. */
+  diagnostics(): TsNetworkDiagnostics {
+    const r = this.r;
+    let onWorkers = 0;
+    if (r) for (let s = 0; s < this.lastShards; s++) if (r.computedBy[s] !== MAIN_ID) onWorkers++;
+    const d: TsNetworkDiagnostics = { shards: this.lastShards, shardsOnWorkers: onWorkers, workers: this.pool?.live ?? 0 };
+    const reason = this.pool?.broken ?? this.poolReason;
+    if (reason !== undefined && reason !== null) d.reason = reason;
+    return d;
+  }
+
+  /** Resolves once every spawned worker has started (or after timeoutMs). For tests and benchmarks. */
+  async workersReady(timeoutMs = 10_000): Promise<number> {
+    const until = Date.now() + timeoutMs;
+    while (this.pool && this.pool.live < this.pool.size && this.pool.broken === null && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return this.pool?.live ?? 0;
+  }
+
+  /** Frees the resident buffers and terminates worker threads (after an in-flight async call finishes). */
+  dispose(): void {
+    if (this.inFlight) {
+      this.disposeWhenIdle = true;
+      return;
+    }
+    if (this.pool) {
+      pools.unregister(this);
+      this.exited = this.pool.dispose();
+      this.pool = null;
+    }
+    this.r = null;
+  }
+
+  /** Resolves when every worker thread this network started has exited (after dispose). */
+  workersExited(): Promise<void> {
+    return this.exited;
+  }
+
+  private live(method: string): Resident {
+    if (this.r === null || this.disposeWhenIdle) throw new NetworkDisposedError(method);
+    return this.r;
+  }
+
+  private check(theta: Float64Array, lambda: number, grad: Float64Array, rows: Uint32Array | undefined): void {
+    const P = this.parameterCount;
+    if (!(theta instanceof Float64Array) || theta.length !== P) {
+      throw new ShapeError(`theta: expected Float64Array of length ${P}, got ${describe(theta)}`);
+    }
+    if (!(grad instanceof Float64Array) || grad.length !== P) {
+      throw new ShapeError(`grad: expected Float64Array of length ${P}, got ${describe(grad)}`);
+    }
+    if (grad.buffer === theta.buffer) {
+      const a = grad.byteOffset;
+      const b = theta.byteOffset;
+      if (a < b + theta.byteLength && b < a + grad.byteLength) {
+        throw new InvalidArgumentError('grad: expected memory disjoint from theta, got an overlapping view');
       }
     }
-
-    // Forward pass.
-    for (let l = 1; l < L; l++) {
-      const t = layers[l];
-      const out = l === L - 1 ? this.Z : this.A[l - 1];
-      const WT = this.WT[l - 1];
-      const off = this.offsets[l - 1];
-      const s = layers[l - 1];
-      for (let r = 0; r < B; r++) {
-        const zo = r * t;
-        for (let j = 0; j < t; j++) out[zo + j] = theta[off + j * (s + 1)];
-        if (l === 1) this.addInputRow(idx[r], WT, t, out, zo);
-        else {
-          const Ain = this.A[l - 2];
-          const ao = r * s;
-          for (let k = 0; k < s; k++) {
-            const a = Ain[ao + k];
-            if (a === 0) continue;
-            const wo = k * t;
-            for (let j = 0; j < t; j++) out[zo + j] += a * WT[wo + j];
-          }
-        }
-        if (l < L - 1) {
-          for (let j = 0; j < t; j++) {
-            const z = out[zo + j];
-            out[zo + j] = z >= 0 ? 1 / (1 + Math.exp(-z)) : sig_neg(z);
-          }
-        }
-      }
+    if (typeof lambda !== 'number' || !Number.isFinite(lambda) || lambda < 0) {
+      throw new InvalidArgumentError(`lambda: expected a finite number ≥ 0, got ${String(lambda)}`);
     }
-
-    // Output: stable cross-entropy from the pre-activations, δ_L = h − y.
-    const h = this.A[L - 2];
-    const dL = this.D[L - 2];
-    const Y = this.Y;
-    const Z = this.Z;
-    let J = 0;
-    for (let r = 0; r < B; r++) {
-      const yo = idx[r] * K;
-      const zo = r * K;
-      for (let k = 0; k < K; k++) {
-        const z = Z[zo + k];
-        const y = Y[yo + k];
-        const e = Math.log1p(Math.exp(-Math.abs(z)));
-        // softplus(z) = max(z,0)+e ; softplus(−z) = max(−z,0)+e
-        J += y * ((z < 0 ? -z : 0) + e) + (1 - y) * ((z > 0 ? z : 0) + e);
-        const a = z >= 0 ? 1 / (1 + Math.exp(-z)) : sig_neg(z);
-        h[zo + k] = a;
-        dL[zo + k] = a - y;
+    if (rows !== undefined) {
+      if (!(rows instanceof Uint32Array)) throw new InvalidArgumentError(`rows: expected Uint32Array, got ${describe(rows)}`);
+      if (rows.length < 1 || rows.length > this.m) {
+        throw new ShapeError(`rows: expected Uint32Array of length 1..${this.m}, got length ${rows.length}`);
       }
-    }
-    J /= B;
-
-    // Backward pass: gradients of Θ_l from δ_l and A_{l-1}; δ_{l-1} = (δ_l W_l) ⊙ a(1−a).
-    for (let l = L - 1; l >= 1; l--) {
-      const s = layers[l - 1];
-      const t = layers[l];
-      const GT = this.GT[l - 1];
-      const gb = this.gBias[l - 1];
-      const WT = this.WT[l - 1];
-      const d = this.D[l - 1];
-      GT.fill(0);
-      gb.fill(0);
-      for (let r = 0; r < B; r++) {
-        const dro = r * t;
-        for (let j = 0; j < t; j++) gb[j] += d[dro + j];
-        if (l === 1) this.accumulateInputRow(idx[r], d, dro, GT, t);
-        else {
-          const Ain = this.A[l - 2];
-          const ao = r * s;
-          for (let k = 0; k < s; k++) {
-            const a = Ain[ao + k];
-            if (a === 0) continue;
-            const go = k * t;
-            for (let j = 0; j < t; j++) GT[go + j] += a * d[dro + j];
-          }
-        }
-      }
-      if (l > 1) {
-        const dPrev = this.D[l - 2];
-        const Ain = this.A[l - 2];
-        for (let r = 0; r < B; r++) {
-          const dro = r * t;
-          const po = r * s;
-          for (let k = 0; k < s; k++) {
-            const wo = k * t;
-            let acc = 0;
-            for (let j = 0; j < t; j++) acc += WT[wo + j] * d[dro + j];
-            const a = Ain[po + k];
-            dPrev[po + k] = acc * a * (1 - a);
-          }
+      for (let q = 0; q < rows.length; q++) {
+        if (rows[q] >= this.m) {
+          throw new InvalidArgumentError(`rows: expected row indices < ${this.m}, got ${rows[q]} at index ${q}`);
         }
       }
     }
+  }
 
-    // Assemble the gradient in Θ layout, divide by m, regularise non-bias columns; add the penalty to J.
-    let penalty = 0;
+  /** Writes the job (θ, rows, shard starts) into shared memory; returns the pool when worker threads take part. */
+  private post(r: Resident, theta: Float64Array, rows: Uint32Array | undefined): ShardPool | null {
+    const count = rows ? rows.length : this.m;
+    const shards = rows ? shardCount(count, r.perRow, r.maxShards) : r.fullShards;
+    const pool = this.poolFor(shards, count * r.perRow);
+    postJob(r, rows ? JOB_ROWS : JOB_FULL, count, shards, () => {
+      r.theta.set(theta);
+      if (rows) r.rows.set(rows);
+      shardStarts(count, shards, r.shardStart);
+    });
+    this.lastShards = shards;
+    this.evaluations++;
+    return pool;
+  }
+
+  /**
+   * Worker threads pay from the second evaluation of a big enough job (a one-shot `cost()` never starts one).
+   * They start in the background; until they run, the calling thread takes every shard itself.
+   */
+  private poolFor(shards: number, work: number): ShardPool | null {
+    const threads = this.threads ?? getTsThreads();
+    const workers = Math.min(threads, shards) - 1;
+    if (workers < 1 || work < this.minParallelWork || this.evaluations === 0) {
+      if (this.pool && threads === 1) this.pool.resize(0);
+      return this.pool && this.pool.live > 0 && work >= this.minParallelWork ? this.pool : null;
+    }
+    if (!this.pool) {
+      if (!ShardPool.available()) {
+        this.poolReason = 'worker script not built (run `npx tsc -b packages/nn`)';
+        return null;
+      }
+      this.pool = new ShardPool(this.r as Resident);
+      pools.register(this, this.pool, this);
+    }
+    if (this.pool.broken !== null) return null;
+    this.pool.resize(workers);
+    return this.pool;
+  }
+
+  /** Σ over shards in shard order, then J = Σ/B + λ/(2B)·Σθ², ∇ = Δ/B + (λ/B)·θ (bias columns unregularised). */
+  private finish(r: Resident, lambda: number, theta: Float64Array, grad: Float64Array, B: number): number {
+    const { layers, parameterCount: P, partial, cost } = r;
+    const shards = this.lastShards;
+    const total = this.total;
+    total.set(partial.subarray(0, P));
+    let J = cost[0];
+    for (let s = 1; s < shards; s++) {
+      const o = s * P;
+      for (let e = 0; e < P; e++) total[e] += partial[o + e];
+      J += cost[s];
+    }
     const scale = 1 / B;
     const reg = lambda / B;
-    for (let l = 1; l < L; l++) {
+    let penalty = 0;
+    let g = 0;
+    for (let l = 1; l < layers.length; l++) {
       const s = layers[l - 1];
       const t = layers[l];
       const off = this.offsets[l - 1];
-      const GT = this.GT[l - 1];
-      const gb = this.gBias[l - 1];
-      for (let j = 0; j < t; j++) {
-        const row = off + j * (s + 1);
-        grad[row] = gb[j] * scale;
-        for (let k = 0; k < s; k++) {
-          const w = theta[row + 1 + k];
+      for (let j = 0; j < t; j++) grad[off + j * (s + 1)] = total[g + j] * scale;
+      g += t;
+      for (let k = 0; k < s; k++, g += t) {
+        for (let j = 0; j < t; j++) {
+          const at = off + j * (s + 1) + 1 + k;
+          const w = theta[at];
           penalty += w * w;
-          grad[row + 1 + k] = GT[k * t + j] * scale + reg * w;
+          grad[at] = total[g + j] * scale + reg * w;
         }
       }
     }
-    return J + (lambda / (2 * B)) * penalty;
+    return J / B + (lambda / (2 * B)) * penalty;
   }
-
-  private addInputRow(i: number, WT: Float64Array, t: number, out: Float64Array, zo: number): void {
-    const csr = this.csr;
-    if (csr) {
-      const { rowStart, col, val } = csr;
-      for (let p = rowStart[i], e = rowStart[i + 1]; p < e; p++) {
-        const v = val[p];
-        const wo = col[p] * t;
-        for (let j = 0; j < t; j++) out[zo + j] += v * WT[wo + j];
-      }
-      return;
-    }
-    const X = this.X as Float64Array;
-    const n = this.n0;
-    const xo = i * n;
-    for (let k = 0; k < n; k++) {
-      const v = X[xo + k];
-      if (v === 0) continue;
-      const wo = k * t;
-      for (let j = 0; j < t; j++) out[zo + j] += v * WT[wo + j];
-    }
-  }
-
-  private accumulateInputRow(i: number, d: Float64Array, dro: number, GT: Float64Array, t: number): void {
-    const csr = this.csr;
-    if (csr) {
-      const { rowStart, col, val } = csr;
-      for (let p = rowStart[i], e = rowStart[i + 1]; p < e; p++) {
-        const v = val[p];
-        const go = col[p] * t;
-        for (let j = 0; j < t; j++) GT[go + j] += v * d[dro + j];
-      }
-      return;
-    }
-    const X = this.X as Float64Array;
-    const n = this.n0;
-    const xo = i * n;
-    for (let k = 0; k < n; k++) {
-      const v = X[xo + k];
-      if (v === 0) continue;
-      const go = k * t;
-      for (let j = 0; j < t; j++) GT[go + j] += v * d[dro + j];
-    }
-  }
-
-  async costGradientAsync(theta: Float64Array, lambda: number, grad: Float64Array, rows?: Uint32Array): Promise<number> {
-    return this.costGradient(theta, lambda, grad, rows);
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    this.X = null;
-    this.csr = null;
-    this.Y = new Float64Array(0);
-    this.A = [];
-    this.D = [];
-    this.capacity = 0;
-  }
-}
-
-function sig_neg(z: number): number {
-  const e = Math.exp(z);
-  return e / (1 + e);
 }

@@ -1,0 +1,124 @@
+import { kernelsFor, type LayerKernels } from './kernels.js';
+import { CTRL, JOB_FULL, type Resident } from './resident.js';
+
+/**
+ * Computes one shard of a job: the forward pass over its examples, the stable cross-entropy, and the
+ * back-propagated sums Δ_l = Σ δ_l·a_{l−1}ᵀ (unscaled, unregularised) into the shard's slot of `partial`.
+ * The main thread and every worker each own one runner (its own workspaces); the data are shared.
+ */
+export class ShardRunner {
+  private readonly r: Resident;
+  private readonly kernels: LayerKernels[] = [];
+  /** Wᵀ (s_{l−1} × s_l) and bias column per layer, from the current job's θ. */
+  private readonly WT: Float64Array[] = [];
+  private readonly bias: Float64Array[] = [];
+  /** Offset of each layer's sums inside a shard's partial gradient. */
+  private readonly sumOffset: number[] = [];
+  /** Activations A_l (l = 1..L−2, sigmoid outputs) and deltas D_l (l = 1..L−1) for one sub-block. */
+  private readonly A: Float64Array[] = [];
+  private readonly D: Float64Array[] = [];
+  private preparedGeneration = -1;
+
+  constructor(resident: Resident) {
+    this.r = resident;
+    const { layers, blockRows } = resident;
+    let off = 0;
+    for (let l = 1; l < layers.length; l++) {
+      const s = layers[l - 1];
+      const t = layers[l];
+      this.kernels.push(kernelsFor(t, resident.kernels));
+      this.WT.push(new Float64Array(s * t));
+      this.bias.push(new Float64Array(t));
+      this.sumOffset.push(off);
+      off += t * (s + 1);
+      this.D.push(new Float64Array(blockRows * t));
+      if (l < layers.length - 1) this.A.push(new Float64Array(blockRows * t));
+    }
+  }
+
+  /** Splits θ (shared) into Wᵀ and bias per layer, once per job generation. */
+  prepare(generation: number): void {
+    if (generation === this.preparedGeneration) return;
+    const { layers, theta } = this.r;
+    let off = 0;
+    for (let l = 1; l < layers.length; l++) {
+      const s = layers[l - 1];
+      const t = layers[l];
+      const WT = this.WT[l - 1];
+      const b = this.bias[l - 1];
+      for (let j = 0; j < t; j++) {
+        const row = off + j * (s + 1);
+        b[j] = theta[row];
+        for (let k = 0; k < s; k++) WT[k * t + j] = theta[row + 1 + k];
+      }
+      off += t * (s + 1);
+    }
+    this.preparedGeneration = generation;
+  }
+
+  /** Shard `shard` of the job posted in the control array; writes cost[shard] and partial[shard·P ..]. */
+  run(shard: number): void {
+    const r = this.r;
+    const { layers, K, n0, parameterCount: P, blockRows, partial, ctrl } = r;
+    const L = layers.length;
+    const full = Atomics.load(ctrl, CTRL.KIND) === JOB_FULL;
+    this.prepare(Atomics.load(ctrl, CTRL.GEN));
+    const rows = full ? r.allRows : r.rows;
+    const start = r.shardStart[shard];
+    const end = r.shardStart[shard + 1];
+    const g = shard * P;
+    partial.fill(0, g, g + P);
+    const { kernels, WT, bias, A, D, sumOffset } = this;
+    const k1 = kernels[0];
+    let J = 0;
+    let block = full ? r.shardBlock[shard] : 0;
+    for (let q0 = start; q0 < end; q0 += blockRows, block++) {
+      const q1 = Math.min(end, q0 + blockRows);
+      const R = q1 - q0;
+      // Forward: z_1 = b + x·W1ᵀ over the non-zeros of x, then dense layers; the output layer keeps z in D.
+      k1.forwardSparse(rows, q0, q1, r.rowStart, r.col, r.val, WT[0], bias[0], L === 2 ? D[0] : A[0], L === 2 ? 0 : 1);
+      for (let l = 2; l < L; l++) {
+        const out = l === L - 1 ? D[l - 1] : A[l - 1];
+        kernels[l - 1].forwardDense(A[l - 2], layers[l - 1], R, WT[l - 1], bias[l - 1], out, l === L - 1 ? 0 : 1);
+      }
+      J += outputDelta(D[L - 2], R, K, rows, q0, r.Y);
+      // Backward: Δ_l += δ_lᵀ·a_{l−1}, then δ_{l−1} = δ_l·W_l ⊙ a(1−a).
+      for (let l = L - 1; l >= 1; l--) {
+        const k = kernels[l - 1];
+        const t = layers[l];
+        const g0 = g + sumOffset[l - 1];
+        k.accumulateBias(D[l - 1], R, partial, g0);
+        if (l > 1) {
+          k.accumulateGradDense(A[l - 2], layers[l - 1], R, D[l - 1], partial, g0 + t);
+          k.backpropDelta(D[l - 1], R, WT[l - 1], layers[l - 1], A[l - 2], D[l - 2]);
+        } else if (full) {
+          k.accumulateGradCsc(n0, r.cscColStart, block * (n0 + 1), r.cscRow, r.cscVal, D[0], partial, g0 + t);
+        } else {
+          k.accumulateGradCsr(rows, q0, q1, r.rowStart, r.col, r.val, D[0], partial, g0 + t);
+        }
+      }
+    }
+    r.cost[shard] = J;
+  }
+}
+
+/**
+ * Output layer: replaces each pre-activation z in `ZD` by δ = σ(z) − y and returns Σ of the cross-entropy
+ * −y·log σ(z) − (1−y)·log(1−σ(z)) in its stable form y·softplus(−z) + (1−y)·softplus(z), with
+ * softplus(±z) = max(±z, 0) + log1p(e^{−|z|}).
+ */
+function outputDelta(ZD: Float64Array, R: number, K: number, rows: Uint32Array, q0: number, Y: Float64Array): number {
+  let J = 0;
+  for (let i = 0, o = 0; i < R; i++, o += K) {
+    const yo = rows[q0 + i] * K;
+    for (let k = 0; k < K; k++) {
+      const z = ZD[o + k];
+      const y = Y[yo + k];
+      const e = Math.exp(-Math.abs(z));
+      const l = Math.log1p(e);
+      J += y * ((z < 0 ? -z : 0) + l) + (1 - y) * ((z > 0 ? z : 0) + l);
+      ZD[o + k] = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - y;
+    }
+  }
+  return J;
+}

@@ -1,0 +1,43 @@
+import { availableParallelism } from 'node:os';
+import { InvalidArgumentError } from '../../errors.js';
+import { MAX_SHARDS } from './plan.js';
+
+/** More threads than shards would idle. */
+export const MAX_THREADS = MAX_SHARDS;
+
+let configured: number | undefined;
+
+/** Throws InvalidArgumentError unless n is an integer 1..MAX_THREADS. */
+export function checkThreads(n: unknown, name: string): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new InvalidArgumentError(
+      `${name}: expected an integer from 1 to ${MAX_THREADS}, got ${typeof n === 'number' ? n : typeof n}`,
+    );
+  }
+  return n;
+}
+
+/**
+ * Threads a TS network may use for one evaluation (the calling thread plus workers). Default: the environment
+ * variable BACKPROP_TS_THREADS when set, else the machine's available parallelism (at most MAX_THREADS).
+ * Results do not depend on it — only speed does.
+ */
+export function getTsThreads(): number {
+  if (configured !== undefined) return configured;
+  const env = process.env.BACKPROP_TS_THREADS;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!/^\s*\d+\s*$/.test(env)) {
+      throw new InvalidArgumentError(
+        `BACKPROP_TS_THREADS: expected an integer from 1 to ${MAX_THREADS}, got ${JSON.stringify(env)}`,
+      );
+    }
+    return checkThreads(n, 'BACKPROP_TS_THREADS');
+  }
+  return Math.min(MAX_THREADS, availableParallelism());
+}
+
+/** Sets the thread count for every TS network (overrides BACKPROP_TS_THREADS). */
+export function setTsThreads(n: number): void {
+  configured = checkThreads(n, 'threads');
+}
