@@ -161,3 +161,27 @@ describe('predict errors are problem+json with a clear detail', () => {
     }
   });
 });
+
+describe('default limits', () => {
+  it('accept a 10,000-row batch (16 MB body limit) and refuse 10,001 rows with 413', async () => {
+    const models = new ModelRegistry();
+    models.set('default', model, { source: 'upload' });
+    const s = await listen({ models });
+    try {
+      // 0/1 pixels keep the JSON compact (~8 MB); rows differ so that the answers can be checked by position.
+      const rows = Array.from({ length: 10_000 }, (_, i) => Array.from({ length: 400 }, (_, j) => ((i * 7 + j * 13) % 5 === 0 ? 1 : 0)));
+      const res = await postJson(`${s.url}/v1/predict`, { inputs: rows });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { predictions: { probabilities: number[] }[] };
+      expect(body.predictions).toHaveLength(10_000);
+      for (const i of [0, 1, 4_999, 9_999]) {
+        referenceForward(model, rows[i]).forEach((v, k) => expect(body.predictions[i].probabilities[k]).toBeCloseTo(v, 12));
+      }
+      const tooMany = await postJson(`${s.url}/v1/predict`, { inputs: [...rows, rows[0]] });
+      expect(tooMany.status).toBe(413);
+      expect((await problemOf(tooMany)).type).toBe('urn:backprop:problem:batch-too-large');
+    } finally {
+      await s.close();
+    }
+  });
+});
