@@ -1,10 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelFromJson, modelToJson, saveModel, thetaChecksum } from '@backprop/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../src/registry.js';
-import { fixtureModel, listen, postJson, problemOf, randomRows, referenceForward, type TestServer } from './helpers.js';
+import { fixtureModel, listen, postJson, problemOf, randomRows, referenceForward, tempDir, type TestServer } from './helpers.js';
 
 const TOKEN = 'test-admin-token-0123456789abcdef';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -18,7 +17,7 @@ function put(url: string, body: string, headers: Record<string, string> = auth):
 describe('admin routes without a token are disabled, not open', () => {
   let srv: TestServer;
   beforeAll(async () => {
-    const models = new ModelRegistry({ dir: mkdtempSync(join(tmpdir(), 'bp-admin-off-')) });
+    const models = new ModelRegistry({ dir: tempDir('bp-admin-off-') });
     models.set('default', first, { source: 'upload' });
     srv = await listen({ models });
   });
@@ -54,7 +53,7 @@ describe('admin routes with a token', () => {
   let models: ModelRegistry;
   beforeAll(async () => {
     // <root>/models: the root holds nothing else, so anything escaping the model directory would show up there.
-    dir = join(mkdtempSync(join(tmpdir(), 'bp-admin-')), 'models');
+    dir = join(tempDir('bp-admin-'), 'models');
     mkdirSync(dir);
     saveModel(join(dir, 'digits.json'), first);
     models = new ModelRegistry({ dir, defaultName: 'digits' });

@@ -1,11 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hiddenLayerPng, thetaChecksum } from '@backprop/nn';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../src/registry.js';
-import { fixtureModel, listen, problemOf, rawGet, type TestServer } from './helpers.js';
+import { fixtureModel, listen, problemOf, rawGet, tempDir, type TestServer } from './helpers.js';
 
 const digits = fixtureModel({ seed: 5 });
 const flat = fixtureModel({ layers: [4, 3], seed: 6 });
@@ -14,7 +12,7 @@ let srv: TestServer;
 
 beforeAll(async () => {
   const models = new ModelRegistry({ defaultName: 'digits' });
-  models.set('digits', digits, { source: 'file', path: join(mkdtempSync(join(tmpdir(), 'bp-srv-')), 'digits.json') });
+  models.set('digits', digits, { source: 'file', path: join(tempDir('bp-srv-'), 'digits.json') });
   models.set('flat', flat, { source: 'upload' });
   models.set('shapeless', shapeless, { source: 'upload' });
   srv = await listen({ models });

@@ -1,12 +1,11 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/server.js';
 import { DIGITS, draw, drawByTouch, hasChromium, launchChromium, shownDigit } from './browser-helpers.js';
-import { silentLogger } from './helpers.js';
+import { silentLogger, tempDir } from './helpers.js';
 
 const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
 
@@ -22,7 +21,7 @@ describe.skipIf(!hasChromium)('the draw-a-digit page in Chromium', () => {
 
   beforeAll(async () => {
     // The model the page uses is the real default: trained on digits5000 with the seed's settings (first start).
-    srv = await startServer({ port: 0, cacheDir: mkdtempSync(join(tmpdir(), 'bp-browser-')), logger: silentLogger() });
+    srv = await startServer({ port: 0, cacheDir: tempDir('bp-browser-'), logger: silentLogger() });
     await srv.ready;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 760 } });

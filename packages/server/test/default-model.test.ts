@@ -1,10 +1,9 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset, loadModel, modelToJson, thetaChecksum } from '@backprop/nn';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/server.js';
-import { capturingLogger, fixtureModel, postJson, problemOf, referenceForward } from './helpers.js';
+import { capturingLogger, fixtureModel, postJson, problemOf, referenceForward, tempDir } from './helpers.js';
 
 interface Description {
   name: string;
@@ -18,7 +17,7 @@ interface Description {
 const TOKEN = 'default-model-test-token-123456';
 
 describe('no --model: the default digits model, trained on first start and cached', () => {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'bp-default-'));
+  const cacheDir = tempDir('bp-default-');
   let firstChecksum = '';
 
   it('first start listens at once (503 while training), trains with the seed settings, caches and serves it', async () => {
@@ -110,7 +109,7 @@ describe('no --model: the default digits model, trained on first start and cache
   });
 
   it('closing during first-start training stops it and caches nothing', async () => {
-    const fresh = mkdtempSync(join(tmpdir(), 'bp-default-abort-'));
+    const fresh = tempDir('bp-default-abort-');
     const { logger } = capturingLogger();
     const srv = await startServer({ port: 0, cacheDir: fresh, logger });
     await srv.close();

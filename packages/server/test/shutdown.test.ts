@@ -1,12 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { saveModel } from '@backprop/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel } from './helpers.js';
+import { fixtureModel, tempDir } from './helpers.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const mainJs = join(packageDir, 'dist', 'main.js');
@@ -66,7 +65,7 @@ async function waitForLog(logs: Record<string, unknown>[], msg: RegExp): Promise
 
 describe('dist/main.js', () => {
   it('SIGTERM: stops accepting, finishes the in-flight request, exits 0', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bp-main-'));
+    const dir = tempDir('bp-main-');
     saveModel(join(dir, 'model.json'), fixtureModel());
     const srv = await startMain(['--port', '0', '--model', join(dir, 'model.json')]);
     expect(srv.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -99,7 +98,7 @@ describe('dist/main.js', () => {
   });
 
   it('SIGINT with only an idle keep-alive connection open exits 0 (not forced by the shutdown timeout)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bp-main-int-'));
+    const dir = tempDir('bp-main-int-');
     saveModel(join(dir, 'model.json'), fixtureModel());
     const srv = await startMain(['--port', '0', '--model', join(dir, 'model.json')]);
     await fetch(`${srv.url}/healthz`); // leaves an idle keep-alive connection behind

@@ -1,17 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { saveModel, thetaChecksum } from '@backprop/nn';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/server.js';
-import { fixtureModel, postJson, silentLogger } from './helpers.js';
+import { fixtureModel, postJson, silentLogger, tempDir } from './helpers.js';
 
 const quiet = { logger: silentLogger(), port: 0 };
 
 describe('startServer with --model', () => {
   it('a file: served under its base name, which is also the default model', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bp-start-'));
+    const dir = tempDir('bp-start-');
     const model = fixtureModel({ seed: 41 });
     saveModel(join(dir, 'mnist-v1.json'), model);
     const srv = await startServer({ ...quiet, modelPath: join(dir, 'mnist-v1.json') });
@@ -30,7 +29,7 @@ describe('startServer with --model', () => {
   });
 
   it('a directory: every valid <name>.json is served, a corrupt one is skipped and counted', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bp-start-dir-'));
+    const dir = tempDir('bp-start-dir-');
     saveModel(join(dir, 'alpha.json'), fixtureModel({ seed: 42 }));
     saveModel(join(dir, 'default.json'), fixtureModel({ seed: 43 }));
     writeFileSync(join(dir, 'broken.json'), '{"format":"backprop-model"');
@@ -49,7 +48,7 @@ describe('startServer with --model', () => {
   });
 
   it('a directory without a default.json: the first model (by name) is the default', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bp-start-dir2-'));
+    const dir = tempDir('bp-start-dir2-');
     saveModel(join(dir, 'zeta.json'), fixtureModel({ seed: 44 }));
     saveModel(join(dir, 'beta.json'), fixtureModel({ seed: 45 }));
     const srv = await startServer({ ...quiet, modelPath: dir });
@@ -63,7 +62,7 @@ describe('startServer with --model', () => {
 
   it('a missing path, a corrupt file or a bad port are rejected with typed errors', async () => {
     await expect(startServer({ ...quiet, modelPath: '/nonexistent/model.json' })).rejects.toThrow(/model: cannot read \/nonexistent\/model.json: ENOENT/);
-    const dir = mkdtempSync(join(tmpdir(), 'bp-start-bad-'));
+    const dir = tempDir('bp-start-bad-');
     writeFileSync(join(dir, 'm.json'), 'nope');
     await expect(startServer({ ...quiet, modelPath: join(dir, 'm.json') })).rejects.toMatchObject({ code: 'ERR_MODEL_FORMAT' });
     await expect(startServer({ ...quiet, port: 70000 })).rejects.toThrow(/port: expected an integer from 0 to 65535, got 70000/);
@@ -71,7 +70,7 @@ describe('startServer with --model', () => {
   });
 
   it('a port in use is reported', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bp-start-port-'));
+    const dir = tempDir('bp-start-port-');
     saveModel(join(dir, 'm.json'), fixtureModel());
     const a = await startServer({ ...quiet, modelPath: join(dir, 'm.json') });
     try {
@@ -85,7 +84,7 @@ describe('startServer with --model', () => {
 
 describe('connection limits and close()', () => {
   it('a client that never finishes its headers is cut off (slow-loris bound by headersTimeout)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bp-loris-'));
+    const dir = tempDir('bp-loris-');
     saveModel(join(dir, 'm.json'), fixtureModel());
     const srv = await startServer({ ...quiet, modelPath: join(dir, 'm.json'), timeouts: { headersTimeoutMs: 300, requestTimeoutMs: 600 } });
     try {
@@ -104,7 +103,7 @@ describe('connection limits and close()', () => {
   });
 
   it('close() lets an in-flight request finish, then resolves with the port closed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bp-close-'));
+    const dir = tempDir('bp-close-');
     saveModel(join(dir, 'm.json'), fixtureModel());
     const srv = await startServer({ ...quiet, modelPath: join(dir, 'm.json') });
     const { port } = new URL(srv.url);
@@ -135,7 +134,7 @@ describe('connection limits and close()', () => {
   });
 
   it('close() drops a request that is still stuck at the shutdown timeout, and says so (forced)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bp-close-forced-'));
+    const dir = tempDir('bp-close-forced-');
     saveModel(join(dir, 'm.json'), fixtureModel());
     const srv = await startServer({ ...quiet, modelPath: join(dir, 'm.json'), timeouts: { shutdownTimeoutMs: 200, requestTimeoutMs: 60_000 } });
     const socket = connect(Number(new URL(srv.url).port), '127.0.0.1');
