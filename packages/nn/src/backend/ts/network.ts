@@ -7,7 +7,7 @@ import { MAIN_ID, postJob, takeShards } from './jobs.js';
 import type { KernelChoice } from './kernels.js';
 import { shardCount, shardStarts } from './plan.js';
 import { ShardPool } from './pool.js';
-import { createResident, JOB_FULL, JOB_ROWS, type Resident } from './resident.js';
+import { createResident, JOB_FULL, JOB_ROWS, type PlanOptions, type Resident } from './resident.js';
 import { ShardRunner } from './shard.js';
 import { checkThreads, getTsThreads } from './threads.js';
 
@@ -21,6 +21,11 @@ export interface TsNetworkOptions {
   kernels?: KernelChoice;
   /** Smallest evaluation (multiply-adds) that uses worker threads; default ~4·10⁶. */
   minParallelWork?: number;
+  /**
+   * How the work is cut: multiply-adds per shard and rows per sub-block. Results depend on these cuts (to
+   * rounding), never on the thread count; the defaults suit real data, small values exercise many shards.
+   */
+  plan?: PlanOptions;
 }
 
 export interface TsNetworkDiagnostics {
@@ -75,7 +80,14 @@ export class TsNetwork implements ResidentNetwork {
       throw new InvalidArgumentError(`minParallelWork: expected a number ≥ 0, got ${String(options.minParallelWork)}`);
     }
     this.m = X.rows;
-    this.r = createResident(this.layers, X, Y, kernels);
+    const plan = options.plan ?? {};
+    for (const key of ['shardWork', 'blockRows'] as const) {
+      const v = plan[key];
+      if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1)) {
+        throw new InvalidArgumentError(`plan.${key}: expected a positive integer, got ${String(v)}`);
+      }
+    }
+    this.r = createResident(this.layers, X, Y, kernels, plan);
     this.parameterCount = this.r.parameterCount;
     this.offsets = thetaOffsets(this.layers);
     this.total = new Float64Array(this.parameterCount);
@@ -196,7 +208,7 @@ export class TsNetwork implements ResidentNetwork {
   /** Writes the job (θ, rows, shard starts) into shared memory; returns the pool when worker threads take part. */
   private post(r: Resident, theta: Float64Array, rows: Uint32Array | undefined): ShardPool | null {
     const count = rows ? rows.length : this.m;
-    const shards = rows ? shardCount(count, r.perRow, r.maxShards) : r.fullShards;
+    const shards = rows ? shardCount(count, r.perRow, r.maxShards, r.shardWork) : r.fullShards;
     const pool = this.poolFor(shards, count * r.perRow);
     postJob(r, rows ? JOB_ROWS : JOB_FULL, count, shards, () => {
       r.theta.set(theta);

@@ -30,7 +30,8 @@ export function workPerRow(layers: readonly number[], nnzPerRow: number): number
 }
 
 /** Rows per sub-block: the activations A_l and deltas D_l of every layer fit in WORKSPACE_BYTES. */
-export function blockRows(layers: readonly number[]): number {
+export function blockRows(layers: readonly number[], override?: number): number {
+  if (override !== undefined) return Math.max(1, Math.min(MAX_BLOCK_ROWS, override));
   let perRow = 0;
   for (let l = 1; l < layers.length; l++) perRow += 2 * layers[l];
   return Math.max(1, Math.min(MAX_BLOCK_ROWS, Math.floor(WORKSPACE_BYTES / (8 * perRow))));
@@ -41,9 +42,9 @@ export function maxShards(parameterCount: number): number {
   return Math.max(1, Math.min(MAX_SHARDS, Math.floor(PARTIAL_BYTES / (8 * parameterCount))));
 }
 
-/** Shards for a batch of `count` examples: one per MIN_SHARD_WORK of work, at most `limit`, at most `count`. */
-export function shardCount(count: number, perRow: number, limit: number): number {
-  return Math.max(1, Math.min(limit, count, Math.ceil((count * perRow) / MIN_SHARD_WORK)));
+/** Shards for a batch of `count` examples: one per `shardWork` of work, at most `limit`, at most `count`. */
+export function shardCount(count: number, perRow: number, limit: number, shardWork = MIN_SHARD_WORK): number {
+  return Math.max(1, Math.min(limit, count, Math.ceil((count * perRow) / shardWork)));
 }
 
 /** Start of each shard (and the end): shard s is positions [starts[s], starts[s + 1]). */

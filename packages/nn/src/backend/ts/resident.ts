@@ -1,6 +1,6 @@
 import type { Matrix } from '../../matrix.js';
 import type { IndexArray, KernelChoice } from './kernels.js';
-import { blockRows, fullBatchBlocks, MAX_SHARDS, maxShards, shardCount, workPerRow } from './plan.js';
+import { blockRows, fullBatchBlocks, MAX_SHARDS, maxShards, MIN_SHARD_WORK, shardCount, workPerRow } from './plan.js';
 import { sharedArray } from './shared.js';
 import { toCscBlocks, toCsr } from './sparse.js';
 
@@ -48,6 +48,7 @@ export interface Resident {
   readonly kernels: KernelChoice;
   /** Multiply-adds per example (for sizing shards and deciding whether threads pay). */
   readonly perRow: number;
+  readonly shardWork: number;
   readonly blockRows: number;
   readonly maxShards: number;
   /** Shards of the full batch. */
@@ -79,7 +80,17 @@ export interface Resident {
 }
 
 /** Copies X (compressed) and Y into shared memory and lays out the job and result buffers. */
-export function createResident(layers: readonly number[], X: Matrix, Y: Matrix, kernels: KernelChoice): Resident {
+/** How a network cuts its work (defaults from plan.ts; smaller values exercise many shards on small data). */
+export interface PlanOptions {
+  /** Multiply-adds per shard (default MIN_SHARD_WORK). */
+  shardWork?: number;
+  /** Rows per sub-block (default: what fits the workspace budget). */
+  blockRows?: number;
+}
+
+export function createResident(
+  layers: readonly number[], X: Matrix, Y: Matrix, kernels: KernelChoice, plan: PlanOptions = {},
+): Resident {
   const m = X.rows;
   const n0 = layers[0];
   const K = layers[layers.length - 1];
@@ -87,9 +98,10 @@ export function createResident(layers: readonly number[], X: Matrix, Y: Matrix, 
   for (let l = 1; l < layers.length; l++) parameterCount += layers[l] * (layers[l - 1] + 1);
   const csr = toCsr(X);
   const perRow = workPerRow(layers, csr.val.length / Math.max(1, m));
-  const rowsPerBlock = blockRows(layers);
+  const rowsPerBlock = blockRows(layers, plan.blockRows);
   const limit = maxShards(parameterCount);
-  const fullShards = shardCount(m, perRow, limit);
+  const shardWork = plan.shardWork ?? MIN_SHARD_WORK;
+  const fullShards = shardCount(m, perRow, limit, shardWork);
   const { blockStart, shardBlock } = fullBatchBlocks(m, fullShards, rowsPerBlock);
   const csc = toCscBlocks(csr, blockStart);
   const Yshared = sharedArray(Float64Array, Y.data.length);
@@ -104,6 +116,7 @@ export function createResident(layers: readonly number[], X: Matrix, Y: Matrix, 
     parameterCount,
     kernels,
     perRow,
+    shardWork,
     blockRows: rowsPerBlock,
     maxShards: limit,
     fullShards,
