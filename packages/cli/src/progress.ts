@@ -27,6 +27,8 @@ export class ProgressReporter {
   private readonly every: number;
   private last = 0;
   private latest?: TrainProgress;
+  /** the latest update has not been drawn yet (throttled) */
+  private pending = false;
   private drawn = false;
 
   constructor(
@@ -40,6 +42,7 @@ export class ProgressReporter {
 
   update(p: TrainProgress): void {
     this.latest = p;
+    this.pending = true;
     const now = Date.now();
     if (now - this.last < (this.live ? 100 : this.every)) return;
     this.last = now;
@@ -48,7 +51,7 @@ export class ProgressReporter {
 
   /** Draws the final state and ends the live line. */
   finish(): void {
-    if (this.latest) this.draw(this.latest);
+    if (this.latest && this.pending) this.draw(this.latest);
     if (this.live && this.drawn) this.stream.write('\n');
   }
 
@@ -102,6 +105,7 @@ export class ProgressReporter {
       this.stream.write(`${this.plan.method}: ${parts.join('  ')}\n`);
     }
     this.drawn = true;
+    this.pending = false;
   }
 }
 

@@ -200,8 +200,10 @@ export function trainCommand() {
           ['iterations', `${t.nit} (${t.nfev} evaluations)`],
           ['time', `${duration(t.seconds)} on the ${t.backend} backend (${threads})`],
         );
-        if (savedModel) rows.push(['model', savedModel]);
-        if (reportPath) rows.push(['report', reportPath]);
+        // paths as given, unless they climb out of the working directory (e.g. `nx run cli:train`)
+        const shown = (p: string): string => (p.startsWith('..') ? resolve(p) : p);
+        if (savedModel) rows.push(['model', shown(savedModel)]);
+        if (reportPath) rows.push(['report', shown(reportPath)]);
         for (const [k, v] of rows) out.say(`  ${k.padEnd(20)}${v}`);
 
         out.result({
