@@ -26,11 +26,6 @@ export class Output {
     process.stderr.write(line + '\n');
   }
 
-  /** With --verbose only (stderr). */
-  debug(line: string): void {
-    if (this.verbose) process.stderr.write(line + '\n');
-  }
-
   /** The command's result object: printed as one JSON line under --json, ignored otherwise. */
   result(value: Record<string, unknown>): void {
     if (this.json) process.stdout.write(JSON.stringify(value, jsonSafe) + '\n');
