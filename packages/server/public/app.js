@@ -121,9 +121,9 @@ let lastSent = 0;
 let sequence = 0;
 let inFlight = null;
 
-/** Debounced while drawing: at most one request every PREDICT_EVERY_MS, and always one after the last stroke. */
 let scheduled = false;
 
+/** Debounced while drawing: at most one request every PREDICT_EVERY_MS, and always one after the last stroke. */
 function schedulePredict(delay = PREDICT_EVERY_MS) {
   clearTimeout(timer);
   scheduled = true;

@@ -6,6 +6,7 @@ import { createServer, request, type Server } from 'node:http';
 import { randomInit, Rng, type Model } from '@backprop/nn';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
+import { afterAll } from 'vitest';
 import { createApp, type AppOptions } from '../src/app.js';
 
 export const silentLogger = () => pino({ level: 'silent' });
@@ -155,11 +156,12 @@ export function capturingLogger(): { logger: Logger; lines: LogLine[] } {
 }
 
 const tempDirs: string[] = [];
-process.on('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+// Registered while the importing test file is collected, so it runs after that file's tests.
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A fresh directory under the OS temp dir, removed when the test process exits. */
+/** A fresh directory under the OS temp dir, removed after the test file's tests. */
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   tempDirs.push(dir);
