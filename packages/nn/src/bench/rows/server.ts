@@ -1,6 +1,6 @@
 /**
- * Row 5: the server's single-prediction throughput and latency. autocannon (a child process, loopback only,
- * bounded duration) posts one digit to POST /v1/predict of `createApp` from @backprop/server, listening on
+ * Row 5: the server's single-prediction throughput and latency. autocannon (a child process running
+ * packages/nn/bench/load.mjs; loopback only, bounded duration) posts one digit to POST /v1/predict of `createApp` from @backprop/server, listening on
  * 127.0.0.1 port 0 in this process, and to a bare Express route that parses the same JSON body and answers the
  * same-size constant JSON body (the server's own answer, captured first), in alternating runs of the same round.
  * Runs at 10 connections (throughput) and 1 connection (unloaded latency).
@@ -8,9 +8,9 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadDigits5000 } from '../../data/digits5000.js';
 import { DIGIT_LABEL_NAMES } from '../../data/dataset.js';
 import { randomInit } from '../../network/init.js';
@@ -52,17 +52,22 @@ interface CannonResult {
   rps: number;
   p50: number;
   p99: number;
+  max: number;
   non2xx: number;
   errors: number;
 }
 
-/** One autocannon run in a child process (so the load generator does not share this event loop). */
+/** packages/nn/bench/load.mjs, from src/bench/rows or dist/bench/rows. */
+const LOAD_SCRIPT = fileURLToPath(new URL('../../../bench/load.mjs', import.meta.url));
+
+/**
+ * One autocannon run in a child process (so the load generator does not share this event loop), through
+ * bench/load.mjs, which keeps latencies in fractional ms (autocannon's report rounds them to whole ms).
+ */
 function autocannon(url: string, bodyFile: string, seconds: number, connections: number): Promise<CannonResult> {
-  const bin = createRequire(import.meta.url).resolve('autocannon');
-  const args = [bin, '-j', '-n', '-d', String(seconds), '-c', String(connections), '-m', 'POST',
-    '-H', 'content-type=application/json', '-i', bodyFile, url];
+  const spec = JSON.stringify({ url, seconds, connections, bodyFile });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [LOAD_SCRIPT, spec], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -71,14 +76,14 @@ function autocannon(url: string, bodyFile: string, seconds: number, connections:
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      let r: (CannonResult & { ok: true }) | { ok: false; error: string } | undefined;
       try {
-        const r = JSON.parse(out.trim().split('\n').pop() ?? '') as {
-          requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number; timeouts: number;
-        };
-        resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts });
+        r = JSON.parse(out.trim().split('\n').pop() ?? '') as typeof r;
       } catch {
-        reject(new Error(`autocannon exited with ${code}: ${err.trim().split('\n').slice(-2).join(' | ') || 'no JSON output'}`));
+        r = undefined;
       }
+      if (r?.ok) resolve(r);
+      else reject(new Error(r ? `load generator: ${r.error}` : `load generator exited with ${code}: ${err.trim().split('\n').slice(-2).join(' | ') || 'no output'}`));
     });
   });
 }

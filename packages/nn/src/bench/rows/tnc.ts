@@ -128,13 +128,11 @@ export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
       });
     });
 
-    const notes: string[] = [];
+    // TNC's path depends on rounding, so 300 evaluations end at slightly different points: shown, not judged.
     const ran = entries.filter((e) => e.status === 'ok');
-    for (const e of ran.slice(1)) {
-      const J0 = ran[0].details.cost as number;
-      const rel = Math.abs((e.details.cost as number) - J0) / Math.abs(J0);
-      if (rel > 1e-6) notes.push(`final cost of ${e.name} (${e.details.cost}) differs from ${ran[0].name}'s (${J0}) by ${rel.toExponential(1)} relative`);
-    }
+    const notes = ran.length > 1
+      ? [`final costs: ${ran.map((e) => `${e.name} ${(e.details.cost as number).toPrecision(6)}`).join(', ')} (TNC paths drift apart with rounding)`]
+      : [];
     const at = (name: string) => entries.find((e) => e.name === name);
     return makeRow(
       {
