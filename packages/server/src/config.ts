@@ -13,7 +13,7 @@ Options (environment variable in brackets):
   --port N                port, 0 for any free port (default 8080) [BACKPROP_PORT, PORT]
   --host ADDR             address to listen on (default 127.0.0.1) [BACKPROP_HOST]
   --cache-dir DIR         cache for the default model (default ~/.cache/backprop) [BACKPROP_CACHE_DIR]
-  --body-limit SIZE       largest request body (default 16mb) [BACKPROP_BODY_LIMIT]
+  --body-limit SIZE       largest request body (default 48mb) [BACKPROP_BODY_LIMIT]
   --max-batch N           most inputs per predict request (default 10000) [BACKPROP_MAX_BATCH]
   --shutdown-timeout MS   how long SIGTERM waits for in-flight requests (default 10000)
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info) [BACKPROP_LOG_LEVEL]

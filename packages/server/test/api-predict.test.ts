@@ -163,13 +163,16 @@ describe('predict errors are problem+json with a clear detail', () => {
 });
 
 describe('default limits', () => {
-  it('accept a 10,000-row batch (16 MB body limit) and refuse 10,001 rows with 413', async () => {
+  it('accept a 10,000-row batch of full-precision pixels (48 MB body limit) and refuse 10,001 rows with 413', async () => {
     const models = new ModelRegistry();
     models.set('default', model, { source: 'upload' });
     const s = await listen({ models });
     try {
-      // 0/1 pixels keep the JSON compact (~8 MB); rows differ so that the answers can be checked by position.
-      const rows = Array.from({ length: 10_000 }, (_, i) => Array.from({ length: 400 }, (_, j) => ((i * 7 + j * 13) % 5 === 0 ? 1 : 0)));
+      // Rows like digits5000's (about half the pixels 0, the rest multiples of 2^-14 printed in full: ~38 MB of
+      // JSON); rows differ so that the answers can be checked by position.
+      const pixel = (i: number, j: number): number =>
+        (i + j) % 2 === 0 ? 0 : Math.round(Math.abs(Math.sin(i * 400 + j)) * 16384) / 16384;
+      const rows = Array.from({ length: 10_000 }, (_, i) => Array.from({ length: 400 }, (_, j) => pixel(i, j)));
       const res = await postJson(`${s.url}/v1/predict`, { inputs: rows });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { predictions: { probabilities: number[] }[] };
