@@ -55,20 +55,39 @@ size_t workspaceBytes(const Architecture& arch, size_t capacity) {
   return bytes ? *bytes : 0;
 }
 
-void feedForward(const Architecture& arch, const double* theta, const double* Xt, size_t n, Workspace& ws,
-                 double* zOut) {
+namespace {
+
+void forwardLayers(const Architecture& arch, const double* theta, const double* Xt, size_t n, Workspace& ws,
+                   double* zOut, const SparseFirstLayer* sparse) {
   const size_t L = arch.depth();
   for (size_t l = 0; l < L; ++l) {
     const size_t sIn = arch.layers[l], sOut = arch.layers[l + 1];
     const double* At = l == 0 ? Xt : ws.activation[l].data();
     const double* Theta = theta + arch.thetaOffset[l];
     double* Zt = l + 1 == L ? zOut : ws.activation[l + 1].data();
+    if (l == 0 && sparse != nullptr) {
+      sparse->input->forward(Theta, Zt, l + 1 < L, sparse->threads);
+      continue;
+    }
     broadcastBias(Theta, sIn, sOut, n, Zt);
     // Z^T += W A^T, W = Theta[:, 1:] read in place (leading dimension sIn + 1).
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blas(sOut), blas(n), blas(sIn), 1.0, Theta + 1,
                 blas(sIn + 1), At, blas(n), 1.0, Zt, blas(n));
     if (l + 1 < L) sigmoidInPlace(Zt, sOut * n);
   }
+}
+
+bool allFinite(const double* values, size_t count) {
+  double acc = 0.0;  // finite values times zero stay zero; any inf or NaN makes it NaN
+  for (size_t i = 0; i < count; ++i) acc += values[i] * 0.0;
+  return acc == 0.0;
+}
+
+}  // namespace
+
+void feedForward(const Architecture& arch, const double* theta, const double* Xt, size_t n, Workspace& ws,
+                 double* zOut) {
+  forwardLayers(arch, theta, Xt, n, ws, zOut, nullptr);
 }
 
 void predictColumns(const Architecture& arch, const double* theta, const double* Xt, size_t n, Workspace& ws,
@@ -78,11 +97,15 @@ void predictColumns(const Architecture& arch, const double* theta, const double*
 }
 
 double costGradient(const Architecture& arch, const double* theta, double lambda, const double* Xt,
-                    const double* Yt, size_t n, Workspace& ws, double* grad) {
+                    const double* Yt, size_t n, Workspace& ws, double* grad, const SparseFirstLayer* sparse) {
   const size_t L = arch.depth();
   const size_t K = arch.outputs();
+  // Skipping zero inputs equals the dense products only for finite weights (0 * inf is NaN).
+  if (sparse != nullptr && !allFinite(theta, arch.parameterCount)) {
+    sparse = nullptr;
+  }
   double* output = ws.delta[L].data();
-  feedForward(arch, theta, Xt, n, ws, output);
+  forwardLayers(arch, theta, Xt, n, ws, output, sparse);
 
   // Cost from Z_L in log-sigmoid form, and in the same sweep delta_L = h - y.
   outputLayer(output, Yt, ws.loss.data(), K * n);
@@ -99,8 +122,19 @@ double costGradient(const Architecture& arch, const double* theta, double lambda
     double* D = grad + arch.thetaOffset[l - 1];
 
     // D[:, 1:] = delta^T A / n
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blas(sOut), blas(sIn), blas(n), 1.0 / nD, deltaT,
-                blas(n), At, blas(n), 0.0, D + 1, blas(sIn + 1));
+    if (l == 1 && sparse != nullptr) {
+      const size_t width = SparseInput::paddedWidth(sOut);
+      for (size_t i0 = 0; i0 < n; i0 += 8) {  // delta^T to rows by example, eight examples at a time
+        const size_t i1 = std::min(n, i0 + 8);
+        for (size_t j = 0; j < sOut; ++j) {
+          for (size_t i = i0; i < i1; ++i) sparse->deltaRows[i * width + j] = deltaT[j * n + i];
+        }
+      }
+      sparse->input->gradient(sparse->deltaRows, 1.0 / nD, D, sparse->threads);
+    } else {
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blas(sOut), blas(sIn), blas(n), 1.0 / nD, deltaT,
+                  blas(n), At, blas(n), 0.0, D + 1, blas(sIn + 1));
+    }
     // D[:, 0] = sums over the examples of delta / n
     for (size_t j = 0; j < sOut; ++j) D[j * (sIn + 1)] = sum(deltaT + j * n, n) / nD;
     // D[:, 1:] += (lambda / n) Theta[:, 1:]

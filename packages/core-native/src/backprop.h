@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "architecture.h"
+#include "sparse_input.h"
 
 namespace backprop {
 
@@ -44,11 +45,20 @@ void feedForward(const Architecture& arch, const double* theta, const double* Xt
 void predictColumns(const Architecture& arch, const double* theta, const double* Xt, size_t n, Workspace& ws,
                     double* hOut);
 
+// The first layer's products through a sparse copy of the resident X (see sparse_input.h), with its scratch
+// deltaRows (n x SparseInput::paddedWidth(s_1), zeroed).
+struct SparseFirstLayer {
+  SparseInput* input;
+  double* deltaRows;
+  size_t threads;
+};
+
 // Regularised cross-entropy J(theta) over n examples (Xt: s_0 x n, Yt: s_L x n) and its gradient into grad
 // (same layout as theta: Theta1 row-major, then Theta2, ...). One forward pass shared by cost and gradient;
 // no allocation.
 double costGradient(const Architecture& arch, const double* theta, double lambda, const double* Xt,
-                    const double* Yt, size_t n, Workspace& ws, double* grad);
+                    const double* Yt, size_t n, Workspace& ws, double* grad,
+                    const SparseFirstLayer* sparse = nullptr);
 
 // dst (cols x rows) = src^T for a row-major src (rows x cols).
 void transpose(const double* src, size_t rows, size_t cols, double* dst);

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <new>
 #include <string>
+#include <thread>
+
+#include <cblas.h>
 
 #include "checks.h"
 
@@ -18,6 +21,14 @@ TrainingSet::TrainingSet(Architecture architecture, size_t examples, const doubl
       ws_(arch, examples) {
   transpose(X, m, arch.inputs(), Xt_.data());
   transpose(Y, m, arch.outputs(), Yt_.data());
+  try {  // the sparse copy is an optimisation: without the memory for it, the dense products still work
+    if (sparse_.build(X, m, arch.inputs(), arch.layers[1])) {
+      deltaRows_.assign(m * SparseInput::paddedWidth(arch.layers[1]) + 7, 0.0);
+    }
+  } catch (const std::bad_alloc&) {
+    sparse_ = SparseInput();
+    std::vector<double>().swap(deltaRows_);
+  }
 }
 
 void TrainingSet::reserveBatch() {
@@ -28,15 +39,23 @@ void TrainingSet::reserveBatch() {
 }
 
 size_t TrainingSet::bytes() const {
-  size_t doubles = Xt_.size() + Yt_.size() + XtBatch_.size() + YtBatch_.size() + ws_.loss.size();
+  size_t doubles = Xt_.size() + Yt_.size() + XtBatch_.size() + YtBatch_.size() + ws_.loss.size() +
+                   deltaRows_.size();
   for (const auto& a : ws_.activation) doubles += a.size();
   for (const auto& d : ws_.delta) doubles += d.size();
-  return doubles * sizeof(double);
+  return doubles * sizeof(double) + sparse_.bytes();
 }
 
 double TrainingSet::costGradient(const double* theta, double lambda, double* grad, const uint32_t* rows,
                                  size_t count) {
-  if (rows == nullptr) return backprop::costGradient(arch, theta, lambda, Xt_.data(), Yt_.data(), m, ws_, grad);
+  if (rows == nullptr) {
+    if (sparse_.empty()) return backprop::costGradient(arch, theta, lambda, Xt_.data(), Yt_.data(), m, ws_, grad);
+    // The sparse loops run on as many threads as OpenBLAS is set to use (setThreads), at most the cores.
+    const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    const size_t threads = std::min(cores, static_cast<size_t>(std::max(1, openblas_get_num_threads())));
+    const SparseFirstLayer sparse{&sparse_, SparseInput::aligned(deltaRows_), threads};
+    return backprop::costGradient(arch, theta, lambda, Xt_.data(), Yt_.data(), m, ws_, grad, &sparse);
+  }
   gatherColumns(Xt_.data(), arch.inputs(), m, rows, count, XtBatch_.data());
   gatherColumns(Yt_.data(), arch.outputs(), m, rows, count, YtBatch_.data());
   return backprop::costGradient(arch, theta, lambda, XtBatch_.data(), YtBatch_.data(), count, ws_, grad);

@@ -37,6 +37,8 @@ class TrainingSet {
   std::vector<double> Xt_, Yt_;  // s_0 x m and s_L x m
   Workspace ws_;
   std::vector<double> XtBatch_, YtBatch_;
+  SparseInput sparse_;                      // empty when X is dense
+  std::vector<double> deltaRows_;           // its scratch
 };
 
 class NativeNetwork : public Napi::ObjectWrap<NativeNetwork> {

@@ -1,0 +1,58 @@
+// A sparse copy of the resident X for the first layer, whose two products (forward Z_1 = X W_1^T and gradient
+// Delta_1 = delta_1^T X) dominate the cost. X never changes, so it is stored ONCE, in both orders:
+//   by example (CSR): the forward sums, per example, only over its non-zero inputs;
+//   by input   (CSC): the gradient sums, per input, only over the examples where it is non-zero.
+// Each sum runs over the hidden units 32 at a time in registers. Both loops split their outer index across
+// threads (contiguous ranges balanced by non-zero count); every output entry is one sum in a fixed order, so
+// the result does not depend on the number of threads.
+//
+// Skipping zeros is exact for finite values (0 * w adds nothing); callers use this only when theta is finite,
+// and the set is built only when every x is finite.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace backprop {
+
+class SparseInput {
+ public:
+  // X row-major (m x n). Returns false (and builds nothing) when X is too dense to pay or not all finite.
+  // Allocates the scratch for a first layer of H units too.
+  bool build(const double* X, size_t m, size_t n, size_t H);
+  bool empty() const { return examples_ == 0; }
+  size_t bytes() const;
+
+  // Zt (H x m, leading dimension m) = b + W X^T for Theta = [b | W] (H x (n+1) row-major), then the sigmoid
+  // in place when activate (each thread on its own examples).
+  void forward(const double* Theta, double* Zt, bool activate, size_t threads);
+  // D[:, 1:] = scale * delta^T X for delta given row-major by example, padded to paddedWidth(H) columns
+  // (deltaRows: m x paddedWidth(H), 64-byte aligned); D = H x (n+1) row-major (column 0 untouched).
+  void gradient(const double* deltaRows, double scale, double* D, size_t threads);
+
+  // The first 64-byte aligned address in buffer (which must have 7 doubles to spare).
+  static double* aligned(std::vector<double>& buffer);
+
+  static size_t paddedWidth(size_t H) { return (H + kChunk - 1) / kChunk * kChunk; }
+  static constexpr size_t kChunk = 32;  // hidden units summed at once, in registers
+  static constexpr size_t kBlock = 96;  // inputs (forward) or examples (gradient) whose 32-unit rows fit in L1
+
+ private:
+  size_t examples_ = 0, inputs_ = 0, hidden_ = 0;
+  // Forward order: by input block, then example, then input. rowStart_[b * (m + 1) + i] is where example i's
+  // inputs of block b start.
+  std::vector<uint64_t> rowStart_;
+  std::vector<uint32_t> rowInput_;
+  std::vector<double> rowValue_;
+  // Gradient order: by example block, then input, then example. colStart_[b * (n + 1) + c].
+  std::vector<uint64_t> colStart_;
+  std::vector<uint32_t> colExample_;
+  std::vector<double> colValue_;
+  // Scratch, 64-byte aligned (a row of kChunk doubles is then whole cache lines): W^T packed kChunk wide
+  // (n x kChunk), partial sums by example (m x kChunk) and by input (n x kChunk).
+  std::vector<double> scratch_;
+  double *packed_ = nullptr, *zPartial_ = nullptr, *dPartial_ = nullptr;
+};
+
+}  // namespace backprop
