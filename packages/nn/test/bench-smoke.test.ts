@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { loadDigits5000 } from '../src/data/digits5000.js';
 import { BackpropError } from '../src/errors.js';
+import { interleave } from '../src/bench/timing.js';
 import {
   BenchOptionError,
   costGradientFlops,
@@ -68,6 +70,11 @@ describe('bench harness smoke run (--quick, row 1)', () => {
     // 400-25-10, m = 5000: forward and gradient products 2·m·(25·401 + 10·26) each, one hidden delta 2·m·25·10
     expect(row.flops).toBe(2 * 5000 * (25 * 401 + 10 * 26) * 2 + 2 * 5000 * 25 * 10);
     expect(costGradientFlops([400, 25, 10], 5000)).toBe(208_200_000);
+    // skipping X's zeros: the two products with [1 X] touch m + nnz entries per hidden unit
+    let nnz = 0;
+    for (const v of loadDigits5000().X.data) if (v !== 0) nnz++;
+    expect(row.sparseFlops).toBe(2 * (5000 + nnz) * 25 * 2 + 2 * 5000 * 26 * 10 * 2 + 2 * 5000 * 25 * 10);
+    expect(row.sparseFlops!).toBeLessThan(row.flops!);
     if (report.peak.gflops !== null) {
       expect(row.floorMs).toBeCloseTo(row.flops! / (report.peak.gflops * 1e6), 12);
     }
@@ -107,6 +114,31 @@ describe('bench harness smoke run (--quick, row 1)', () => {
     for (const e of report.rows[0].entries) expect(text).toContain(e.name);
     expect(text).toContain('numpy seed / native');
     expect(text).toMatch(/OPENBLAS_CORETYPE=/);
+  });
+});
+
+describe('interleaved sampling', () => {
+  it('takes round r of every job before round r + 1, honours per-job rounds, and stops a job that throws', async () => {
+    const order: string[] = [];
+    const results = await interleave(
+      [
+        { name: 'a', sample: (r) => (order.push(`a${r}`), r + 1) },
+        { name: 'b', rounds: 1, sample: (r) => (order.push(`b${r}`), 10) },
+        {
+          name: 'c',
+          sample: async (r) => {
+            order.push(`c${r}`);
+            if (r === 1) throw new Error('broke in round 2');
+            return 5;
+          },
+        },
+      ],
+      3,
+    );
+    expect(order).toEqual(['a0', 'b0', 'c0', 'a1', 'c1', 'a2']);
+    expect(results.get('a')).toEqual({ samplesMs: [1, 2, 3], inner: 1 });
+    expect(results.get('b')).toEqual({ samplesMs: [10], inner: 1 });
+    expect(results.get('c')).toEqual({ samplesMs: [5], inner: 1, error: 'broke in round 2' });
   });
 });
 

@@ -48,7 +48,12 @@ function checkLine(c: BenchCheck): string {
 
 export function formatRow(row: BenchRow): string[] {
   const out = [`Row ${row.id} — ${row.title} [${row.status}, ${row.seconds.toFixed(0)} s]`, `  ${row.workload}`];
-  if (row.floorMs !== null || row.flops !== null) out.push(`  FLOPs ${formatFlops(row.flops)}, floor ${formatMs(row.floorMs)} at the measured peak`);
+  if (row.floorMs !== null || row.flops !== null) {
+    const sparse = row.sparseFlops !== undefined
+      ? `; skipping the input's zeros ${formatFlops(row.sparseFlops)}, floor ${formatMs(row.sparseFloorMs)}`
+      : '';
+    out.push(`  FLOPs ${formatFlops(row.flops)}, floor ${formatMs(row.floorMs)} at the measured peak${sparse}`);
+  }
   const rate = row.entries.some((e) => e.unit === 'req/s');
   out.push(
     ...(rate

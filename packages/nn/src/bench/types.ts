@@ -50,6 +50,9 @@ export interface BenchRow {
   /** FLOPs of one run of the workload (dense matrix products only), when it has a meaningful count. */
   flops: number | null;
   floorMs: number | null;
+  /** The same with the input's zeros skipped (rows whose data are images with many zero pixels). */
+  sparseFlops?: number;
+  sparseFloorMs?: number | null;
   entries: BenchEntry[];
   checks: BenchCheck[];
   notes: string[];

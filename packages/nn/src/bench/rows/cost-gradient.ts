@@ -15,7 +15,7 @@ import { writeMatFile } from '../../data/mat/index.js';
 import { oneHot } from '../../labels.js';
 import { randomInit } from '../../network/init.js';
 import type { BenchContext } from '../context.js';
-import { costGradientFlops, floorMs } from '../flops.js';
+import { costGradientFlops, floorMs, nonzeros } from '../flops.js';
 import { PeerSession } from '../python.js';
 import { errorMessage, makeRow, measured, skipped, speedup } from '../report.js';
 import { loadTfjs, quietly, tfjsNetwork, type TfjsNetwork } from '../tfjs.js';
@@ -50,6 +50,7 @@ export async function benchCostGradient(ctx: BenchContext): Promise<BenchRow> {
   const theta = randomInit(LAYERS, { range: 0.5, seed: 1 });
   const flops = costGradientFlops(LAYERS, data.X.rows);
   const floor = floorMs(flops, ctx.peakGflops);
+  const sparseFlops = costGradientFlops(LAYERS, data.X.rows, nonzeros(data.X.data));
   const jobs: Job[] = [];
   const unavailable = new Map<string, string>();
   const details = new Map<string, BenchEntry['details']>();
@@ -141,6 +142,8 @@ export async function benchCostGradient(ctx: BenchContext): Promise<BenchRow> {
         workload: `digits5000 m=${data.X.rows}, 400-25-10, λ=${LAMBDA}, one regularised cost and gradient`,
         flops,
         floorMs: floor,
+        sparseFlops,
+        sparseFloorMs: floorMs(sparseFlops, ctx.peakGflops),
         entries,
         checks: [
           speedup('numpy seed / native', at(NAMES.seed), at(NAMES.native), { op: '>=', value: 6 }),

@@ -14,7 +14,7 @@ import { mnistDataDir } from '../../data/mnist.js';
 import { subsetDataset } from '../../data/split.js';
 import { train } from '../../train.js';
 import type { BenchContext } from '../context.js';
-import { costGradientFlops, floorMs } from '../flops.js';
+import { costGradientFlops, floorMs, nonzeros } from '../flops.js';
 import { findPython, PeerSession } from '../python.js';
 import { errorMessage, makeRow, measured, skipped, speedup } from '../report.js';
 import { interleave, type Job } from '../timing.js';
@@ -58,6 +58,7 @@ export async function benchMnist(ctx: BenchContext): Promise<BenchRow> {
   const layers = [trainSet.X.cols, HIDDEN, 10];
   const flops = costGradientFlops(layers, trainSet.X.rows);
   const floor = floorMs(flops, ctx.peakGflops);
+  const sparseFlops = costGradientFlops(layers, trainSet.X.rows, nonzeros(trainSet.X.data));
   const rounds = ctx.quick ? 1 : Math.min(ctx.repeat, 3);
   const accuracy = new Map<string, number | null>();
   const unavailable = new Map<string, string>();
@@ -128,6 +129,8 @@ export async function benchMnist(ctx: BenchContext): Promise<BenchRow> {
         workload: `MNIST m=${trainSet.X.rows}, ${layers.join('-')} sigmoid, Adam lr=${LEARNING_RATE}, batch ${BATCH}, λ=${LAMBDA}, float64, one epoch`,
         flops,
         floorMs: floor,
+        sparseFlops,
+        sparseFloorMs: floorMs(sparseFlops, ctx.peakGflops),
         entries,
         checks: [
           speedup('PyTorch / native', torch, entries[0], { op: '>=', value: 4 }),

@@ -14,7 +14,7 @@ import type { TrainingSummary } from '../../model/model.js';
 import { randomInit } from '../../network/init.js';
 import { train } from '../../train.js';
 import type { BenchContext } from '../context.js';
-import { costGradientFlops, floorMs } from '../flops.js';
+import { costGradientFlops, floorMs, nonzeros } from '../flops.js';
 import { PeerSession } from '../python.js';
 import { errorMessage, makeRow, measured, skipped, speedup } from '../report.js';
 import { interleave, timeOnce, type Job } from '../timing.js';
@@ -53,6 +53,7 @@ export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
   const data = loadDigits5000();
   const flopsPerEval = costGradientFlops(LAYERS, data.X.rows);
   const flops = MAXFUN * flopsPerEval;
+  const sparseFlops = MAXFUN * costGradientFlops(LAYERS, data.X.rows, nonzeros(data.X.data));
   const rounds = ctx.quick ? 1 : ctx.repeat;
   const tsRounds = ctx.quick ? 1 : Math.min(ctx.repeat, 2);
   const last = new Map<string, TrainingSummary>();
@@ -141,6 +142,8 @@ export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
         workload: `digits5000 m=${data.X.rows}, 400-25-10, λ=${LAMBDA}, maxfun=${MAXFUN}, x0 ~ uniform(−0.5, 0.5) (the same vector for all)`,
         flops,
         floorMs: floorMs(flops, ctx.peakGflops),
+        sparseFlops,
+        sparseFloorMs: floorMs(sparseFlops, ctx.peakGflops),
         entries,
         checks: [
           speedup('scipy / native', at(SCIPY), at('native'), { op: '>=', value: 6 }),
