@@ -132,11 +132,11 @@ describe('gradcheck, bench, serve', () => {
     expect(v.stdout.split('\n').filter((l) => /^\s*-?\d+\.\d+\s+-?\d+\.\d+$/.test(l))).toHaveLength(38);
   });
 
-  it('bench: runs the harness when @backprop/nn has one, else says it is not installed (exit 1)', () => {
-    const r = cli(['bench', '--json'], { timeout: 120_000 });
+  it('bench: runs the harness (row 1, quick) when @backprop/nn has one, else says it is not installed (exit 1)', () => {
+    const r = cli(['bench', '--rows', '1', '--quick', '--repeat', '1', '--json'], { timeout: 120_000 });
     if (typeof (nn as Record<string, unknown>).runBench === 'function') {
       expect(r.code, r.stderr).toBe(0);
-      onlyJson(r);
+      expect(onlyJson(r).rows).toHaveLength(1);
     } else {
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('benchmark harness not installed');
