@@ -26,69 +26,69 @@ constexpr double kMaxDensity = 0.6;
 // SSE pairs in the baseline one). Written out so the accumulators stay in registers; mul then add (no FMA
 // contraction) so that every clone rounds alike.
 typedef double Lanes __attribute__((vector_size(32), aligned(8)));
-constexpr size_t kVectors = kChunk / 4;
 
+// V 4-wide running sums: the first 4V of a row's kChunk (32) hidden units. V < 8 when the layer (or its last
+// chunk) is narrower, e.g. 7 for 25 units: rows keep their 32-double stride (and alignment), the tail is skipped.
+template <size_t V>
 struct Accumulator {
-  Lanes v0, v1, v2, v3, v4, v5, v6, v7;
-  Accumulator() : v0{}, v1{}, v2{}, v3{}, v4{}, v5{}, v6{}, v7{} {}
+  Lanes v[V];
+  Accumulator() {
+    for (size_t k = 0; k < V; ++k) v[k] = Lanes{};
+  }
   inline void addScaled(double x, const double* w) {
     const Lanes* p = reinterpret_cast<const Lanes*>(w);
     const Lanes s = {x, x, x, x};
-    v0 += s * p[0]; v1 += s * p[1]; v2 += s * p[2]; v3 += s * p[3];
-    v4 += s * p[4]; v5 += s * p[5]; v6 += s * p[6]; v7 += s * p[7];
+    for (size_t k = 0; k < V; ++k) v[k] += s * p[k];
   }
   inline void add(const Accumulator& o) {
-    v0 += o.v0; v1 += o.v1; v2 += o.v2; v3 += o.v3; v4 += o.v4; v5 += o.v5; v6 += o.v6; v7 += o.v7;
+    for (size_t k = 0; k < V; ++k) v[k] += o.v[k];
   }
   inline void load(const double* in) {
     const Lanes* p = reinterpret_cast<const Lanes*>(in);
-    v0 = p[0]; v1 = p[1]; v2 = p[2]; v3 = p[3]; v4 = p[4]; v5 = p[5]; v6 = p[6]; v7 = p[7];
+    for (size_t k = 0; k < V; ++k) v[k] = p[k];
   }
   inline void store(double* out) const {
     Lanes* p = reinterpret_cast<Lanes*>(out);
-    p[0] = v0; p[1] = v1; p[2] = v2; p[3] = v3; p[4] = v4; p[5] = v5; p[6] = v6; p[7] = v7;
+    for (size_t k = 0; k < V; ++k) p[k] = v[k];
   }
 };
-static_assert(kVectors == 8, "Accumulator holds kChunk doubles");
 
-// One block of the forward product for examples [begin, end): partial[i] += sum over example i's non-zeros in
-// this block of x * W^T[input] (W^T rows of the block stay in L1). first: start from zero.
-BACKPROP_CLONES
-void forwardBlock(const uint64_t* start, const uint32_t* input, const double* value, const double* Wpacked,
-                  bool first, size_t begin, size_t end, double* partial) {
+// rows[i] (stride kChunk) += sum over the non-zeros of i of x * source[index] (stride sourceLd), i in
+// [begin, end); first: start from zero. Two running sums (even and odd non-zeros) so that consecutive adds do
+// not wait on each other.
+template <size_t V>
+inline __attribute__((always_inline)) void accumulate(const uint64_t* start, const uint32_t* index,
+                                                      const double* value, const double* source, size_t sourceLd,
+                                                      bool first, size_t begin, size_t end, double* rows) {
   for (size_t i = begin; i < end; ++i) {
-    double* row = partial + i * kChunk;
-    // Two running sums (even and odd non-zeros) so that consecutive adds do not wait on each other.
-    Accumulator acc, odd;
+    double* row = rows + i * kChunk;
+    Accumulator<V> acc, odd;
     if (!first) acc.load(row);
     uint64_t p = start[i];
     for (; p + 2 <= start[i + 1]; p += 2) {
-      acc.addScaled(value[p], Wpacked + size_t{input[p]} * kChunk);
-      odd.addScaled(value[p + 1], Wpacked + size_t{input[p + 1]} * kChunk);
+      acc.addScaled(value[p], source + size_t{index[p]} * sourceLd);
+      odd.addScaled(value[p + 1], source + size_t{index[p + 1]} * sourceLd);
     }
-    if (p < start[i + 1]) acc.addScaled(value[p], Wpacked + size_t{input[p]} * kChunk);
+    if (p < start[i + 1]) acc.addScaled(value[p], source + size_t{index[p]} * sourceLd);
     acc.add(odd);
     acc.store(row);
   }
 }
 
-// One example block of the gradient for inputs [begin, end): partial[c] += sum over input c's non-zeros in
-// this block of x * delta[example] (the block's delta rows stay in L1).
+// One block of either product (forward: by example over W^T rows; gradient: by input over delta rows), for
+// `width` hidden units. The source rows of a block stay in L1.
 BACKPROP_CLONES
-void gradientBlock(const uint64_t* start, const uint32_t* example, const double* value, const double* deltaRows,
-                   size_t deltaLd, bool first, size_t begin, size_t end, double* partial) {
-  for (size_t c = begin; c < end; ++c) {
-    double* row = partial + c * kChunk;
-    Accumulator acc, odd;  // even and odd non-zeros, as in forwardBlock
-    if (!first) acc.load(row);
-    uint64_t p = start[c];
-    for (; p + 2 <= start[c + 1]; p += 2) {
-      acc.addScaled(value[p], deltaRows + size_t{example[p]} * deltaLd);
-      odd.addScaled(value[p + 1], deltaRows + size_t{example[p + 1]} * deltaLd);
-    }
-    if (p < start[c + 1]) acc.addScaled(value[p], deltaRows + size_t{example[p]} * deltaLd);
-    acc.add(odd);
-    acc.store(row);
+void accumulateBlock(const uint64_t* start, const uint32_t* index, const double* value, const double* source,
+                     size_t sourceLd, size_t width, bool first, size_t begin, size_t end, double* rows) {
+  switch ((width + 3) / 4) {
+    case 1: return accumulate<1>(start, index, value, source, sourceLd, first, begin, end, rows);
+    case 2: return accumulate<2>(start, index, value, source, sourceLd, first, begin, end, rows);
+    case 3: return accumulate<3>(start, index, value, source, sourceLd, first, begin, end, rows);
+    case 4: return accumulate<4>(start, index, value, source, sourceLd, first, begin, end, rows);
+    case 5: return accumulate<5>(start, index, value, source, sourceLd, first, begin, end, rows);
+    case 6: return accumulate<6>(start, index, value, source, sourceLd, first, begin, end, rows);
+    case 7: return accumulate<7>(start, index, value, source, sourceLd, first, begin, end, rows);
+    default: return accumulate<8>(start, index, value, source, sourceLd, first, begin, end, rows);
   }
 }
 
@@ -201,8 +201,8 @@ void SparseInput::forward(const double* Theta, double* Zt, bool activate, size_t
     }
     runRanges(bounds, [&](size_t begin, size_t end) {
       for (size_t k = 0; k < blocks; ++k) {
-        forwardBlock(rowStart_.data() + k * (m + 1), rowInput_.data(), rowValue_.data(), packed_, k == 0,
-                     begin, end, zPartial_);
+        accumulateBlock(rowStart_.data() + k * (m + 1), rowInput_.data(), rowValue_.data(), packed_, kChunk, width,
+                        k == 0, begin, end, zPartial_);
       }
       // Into Zt eight examples (one cache line of each output row) at a time.
       for (size_t i0 = begin; i0 < end; i0 += 8) {
@@ -230,11 +230,11 @@ void SparseInput::gradient(const double* deltaRows, double scale, double* D, siz
   });
   runRanges(bounds, [&](size_t begin, size_t end) {
     for (size_t h0 = 0; h0 < hidden_; h0 += kChunk) {
-      for (size_t k = 0; k < blocks; ++k) {
-        gradientBlock(colStart_.data() + k * (n + 1), colExample_.data(), colValue_.data(), deltaRows + h0,
-                      deltaLd, k == 0, begin, end, dPartial_);
-      }
       const size_t width = std::min(kChunk, hidden_ - h0);
+      for (size_t k = 0; k < blocks; ++k) {
+        accumulateBlock(colStart_.data() + k * (n + 1), colExample_.data(), colValue_.data(), deltaRows + h0,
+                        deltaLd, width, k == 0, begin, end, dPartial_);
+      }
       for (size_t c = begin; c < end; ++c) {
         for (size_t h = 0; h < width; ++h) D[(h0 + h) * ld + 1 + c] = scale * dPartial_[c * kChunk + h];
       }

@@ -1,6 +1,6 @@
 // The sparse first layer (src/sparse_input.cc): used when X has at most 60% non-zeros, like the digits. Checked
 // against the seed's formulas (reference.ts) on shapes that cross its blocks (96 inputs / 96 examples) and
-// hidden chunks (32 units), for thread-count independence, and for NaN weights (where skipping zeros would
+// hidden chunks (32 units, summed 4 at a time), for thread-count independence, and for NaN weights (where skipping zeros would
 // differ from the dense products if it were not switched off).
 
 import { afterEach, describe, expect, test } from 'vitest';
@@ -32,6 +32,7 @@ describe.skipIf(unavailable)('sparse first layer agrees with the seed to 1e-12',
   const shapes: Array<[number[], number, number]> = [
     [[400, 25, 10], 150, 0.46], // the digits' shape, two example blocks, five input blocks
     [[7, 40, 3], 200, 0.3], // two hidden chunks (40 > 32)
+    [[50, 9, 3], 130, 0.35], // a hidden width that is not a multiple of 4
     [[30, 6, 5, 4], 97, 0.5], // deeper
     [[5, 3], 20, 0.4], // no hidden layer: delta_1 is the output layer's
     [[20, 4, 2], 10, 0.0], // an all-zero X
