@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { ImageError } from './errors.js';
 import { rgbaToGray } from './preprocess.js';
@@ -86,6 +87,7 @@ export function decodePng(bytes: Uint8Array): GrayImage {
   if (width < 1 || height < 1 || width * height > MAX_PNG_PIXELS) {
     throw new ImageError(`PNG is ${width}x${height}: expected 1..${MAX_PNG_PIXELS} pixels`);
   }
+  checkPixelStream(bytes, view, width, height);
   let png: PNG;
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -94,3 +96,40 @@ export function decodePng(bytes: Uint8Array): GrayImage {
   }
   return { width: png.width, height: png.height, gray: rgbaToGray(png.data, png.width, png.height) };
 }
+
+/** Channels per pixel of each PNG colour type (0 gray, 2 RGB, 3 palette, 4 gray+alpha, 6 RGBA). */
+const CHANNELS: Record<number, number | undefined> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * What pngjs does not check: exactly one IHDR (a second one would replace the size checked above), and, for
+ * interlaced pictures (which pngjs inflates with no bound), a pixel stream no larger than the header implies.
+ */
+function checkPixelStream(bytes: Uint8Array, view: DataView, width: number, height: number): void {
+  const idat: Uint8Array[] = [];
+  for (let at = 8 + 12 + view.getUint32(8); at + 8 <= bytes.length; ) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]);
+    if (type === 'IHDR') throw new ImageError('not a valid PNG: more than one IHDR chunk');
+    if (type === 'IEND') break;
+    if (type === 'IDAT') idat.push(bytes.subarray(at + 8, Math.min(bytes.length, at + 8 + length)));
+    at += 12 + length;
+  }
+  const depth = bytes[24];
+  const channels = CHANNELS[bytes[25]];
+  if (bytes[28] !== 1 || channels === undefined) return; // not interlaced, or refused by pngjs
+  const bits = depth * channels;
+  let expected = 0;
+  for (const [r0, c0, dr, dc] of ADAM7) {
+    const w = Math.ceil((width - c0) / dc);
+    const h = Math.ceil((height - r0) / dr);
+    if (w > 0 && h > 0) expected += h * (1 + Math.ceil((w * bits) / 8));
+  }
+  try {
+    inflateSync(Buffer.concat(idat), { maxOutputLength: expected });
+  } catch (err) {
+    throw new ImageError(`cannot decode PNG: the pixel data does not inflate to the ${expected} bytes its header implies`, { cause: err });
+  }
+}
+
+/** Adam7 passes: first row, first column, row step, column step. */
+const ADAM7 = [[0, 0, 8, 8], [0, 4, 8, 8], [4, 0, 8, 4], [0, 2, 4, 4], [2, 0, 4, 2], [0, 1, 2, 2], [1, 0, 2, 1]];
