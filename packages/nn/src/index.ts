@@ -40,3 +40,4 @@ export { train, dataChecksum, type TrainOptions, type TrainResult, type TrainPro
 export * from './data/index.js';
 export * from './optim/index.js';
 export * from './image/index.js';
+export * from './bench/index.js';
