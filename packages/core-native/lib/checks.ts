@@ -6,6 +6,8 @@
 export const MAX_DIMENSION = 2 ** 31 - 1;
 /** Largest accepted layer size (s + 1 is a BLAS leading dimension). */
 export const MAX_LAYER_SIZE = MAX_DIMENSION - 1;
+/** Most layer sizes accepted in one network (input and output included); kMaxLayers in src/architecture.h. */
+export const MAX_LAYERS = 65536;
 /** Largest accepted BLAS thread count. */
 export const MAX_THREADS = 1024;
 
@@ -53,7 +55,10 @@ function attached<T extends ArrayBufferView>(value: T, name: string, kind: strin
   return value;
 }
 
-/** A Float64Array (not any other typed array) over an attached buffer, of exactly `length` elements. */
+/**
+ * A Float64Array (not any other typed array) of exactly `length` elements, over an attached ArrayBuffer or a
+ * SharedArrayBuffer (read and written like any other memory; it cannot be detached or shrunk).
+ */
 export function float64Array(value: unknown, name: string, length: number): Float64Array {
   if (!(value instanceof Float64Array)) throw typeError(`${name}: expected Float64Array, got ${describe(value)}`);
   attached(value, name, 'Float64Array');
@@ -100,11 +105,22 @@ export function boolean(value: unknown, name: string): boolean {
   return value;
 }
 
-/** At least two layer sizes, each an integer in 1..MAX_LAYER_SIZE; returned as a frozen copy. */
+/**
+ * 2..MAX_LAYERS layer sizes, each an integer in 1..MAX_LAYER_SIZE; returned as a frozen copy. Entries are read
+ * by index (no iterator the caller could replace), and at most MAX_LAYERS of them: a huge or holey array is
+ * refused at its first bad entry, or for its length, without being walked to the end.
+ */
 export function layerSizes(value: unknown, name: string): readonly number[] {
   if (!Array.isArray(value)) throw typeError(`${name}: expected an Array of layer sizes, got ${describe(value)}`);
-  if (value.length < 2) throw rangeError(`${name}: expected at least 2 layer sizes, got ${value.length}`);
-  const sizes = Array.from(value as unknown[], (s, l) => dimension(s, `${name}[${l}]`, MAX_LAYER_SIZE));
+  const entries = value as unknown[];
+  if (entries.length < 2) throw rangeError(`${name}: expected at least 2 layer sizes, got ${entries.length}`);
+  const sizes: number[] = [];
+  for (let l = 0; l < entries.length && l < MAX_LAYERS; l++) {
+    sizes.push(dimension(entries[l], `${name}[${l}]`, MAX_LAYER_SIZE));
+  }
+  if (entries.length > MAX_LAYERS) {
+    throw rangeError(`${name}: expected at most ${MAX_LAYERS} layer sizes, got ${entries.length}`);
+  }
   if (!Number.isSafeInteger(parameterCountOf(sizes))) {
     throw rangeError(`${name}: expected a parameter count below 2^53, got a network too large`);
   }

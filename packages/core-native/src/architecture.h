@@ -22,6 +22,9 @@ struct Architecture {
 
 // Largest value accepted for any one dimension: BLAS takes dimensions as 32-bit ints.
 constexpr size_t kMaxDimension = 2147483647;
+// Most layer sizes accepted in one network (input and output layers included): a bound checked before the
+// sizes are read, so a huge (or holey) layers array is refused without walking or allocating for it.
+constexpr size_t kMaxLayers = 65536;
 // Largest element count accepted for any one buffer: JS typed arrays and safe integers stay exact below 2^53.
 constexpr size_t kMaxElements = (size_t{1} << 53) - 1;
 

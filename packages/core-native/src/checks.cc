@@ -34,7 +34,15 @@ std::string formatNumber(double v) {
   return out.str();
 }
 
+// Throws a JS exception for a failed Node-API call (status napi_pending_exception keeps the one already thrown).
+void ok(Napi::Env env, napi_status status) {
+  if (status != napi_ok) throw Napi::Error::New(env);
+}
+
 // The typed array's element data after checking its type and that its buffer is attached and covers it.
+// Asks Node-API directly rather than through Napi::ArrayBuffer, which fails with a bare "Invalid argument" when
+// the buffer is a SharedArrayBuffer. A SharedArrayBuffer can be neither detached nor shrunk, so V8's element
+// count and data pointer for a view over one are always in bounds; its memory is read and written like any other.
 void* typedArrayData(const Napi::Value& value, const char* name, napi_typedarray_type type, size_t elementSize,
                      size_t* length) {
   Napi::Env env = value.Env();
@@ -42,23 +50,35 @@ void* typedArrayData(const Napi::Value& value, const char* name, napi_typedarray
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type) {
     throwTypeError(env, std::string(name) + ": expected " + expected + ", got " + describe(value));
   }
-  Napi::TypedArray array = value.As<Napi::TypedArray>();
-  Napi::ArrayBuffer buffer = array.ArrayBuffer();
-  if (buffer.IsDetached()) {
-    throwTypeError(env, std::string(name) + ": expected " + expected + " over an attached ArrayBuffer, got " +
-                            expected + " over a detached ArrayBuffer");
-  }
-  const size_t offset = array.ByteOffset();
-  const size_t count = array.ElementLength();
-  if (offset % elementSize != 0 || count > buffer.ByteLength() / elementSize ||
-      offset > buffer.ByteLength() - count * elementSize) {
-    throwRangeError(env, std::string(name) + ": expected " + expected + " inside its ArrayBuffer, got byteOffset " +
-                             std::to_string(offset) + " + " + std::to_string(count) + " elements beyond " +
-                             std::to_string(buffer.ByteLength()) + " bytes");
+  napi_typedarray_type actual;
+  size_t count = 0, offset = 0;
+  void* data = nullptr;
+  napi_value bufferValue = nullptr;
+  ok(env, napi_get_typedarray_info(env, value, &actual, &count, &data, &bufferValue, &offset));
+  bool isArrayBuffer = false;
+  ok(env, napi_is_arraybuffer(env, bufferValue, &isArrayBuffer));
+  if (isArrayBuffer) {
+    bool detached = false;
+    ok(env, napi_is_detached_arraybuffer(env, bufferValue, &detached));
+    if (detached) {
+      throwTypeError(env, std::string(name) + ": expected " + expected + " over an attached ArrayBuffer, got " +
+                              expected + " over a detached ArrayBuffer");
+    }
+    void* base = nullptr;
+    size_t byteLength = 0;
+    ok(env, napi_get_arraybuffer_info(env, bufferValue, &base, &byteLength));
+    if (offset % elementSize != 0 || count > byteLength / elementSize || offset > byteLength - count * elementSize) {
+      throwRangeError(env, std::string(name) + ": expected " + expected + " inside its ArrayBuffer, got byteOffset " +
+                               std::to_string(offset) + " + " + std::to_string(count) + " elements beyond " +
+                               std::to_string(byteLength) + " bytes");
+    }
+    data = count == 0 ? nullptr : static_cast<uint8_t*>(base) + offset;
+  } else if (offset % elementSize != 0) {  // a SharedArrayBuffer
+    throwRangeError(env, std::string(name) + ": expected " + expected +
+                             " aligned in its SharedArrayBuffer, got byteOffset " + std::to_string(offset));
   }
   *length = count;
-  if (count == 0) return nullptr;
-  return static_cast<uint8_t*>(buffer.Data()) + offset;
+  return count == 0 ? nullptr : data;
 }
 
 }  // namespace
@@ -182,6 +202,10 @@ Architecture layers(const Napi::Value& value, const char* name) {
   const uint32_t count = array.Length();
   if (count < 2) {
     throwRangeError(env, std::string(name) + ": expected at least 2 layer sizes, got " + std::to_string(count));
+  }
+  if (count > kMaxLayers) {
+    throwRangeError(env, std::string(name) + ": expected at most " + std::to_string(kMaxLayers) +
+                             " layer sizes, got " + std::to_string(count));
   }
   std::vector<size_t> sizes;
   sizes.reserve(count);

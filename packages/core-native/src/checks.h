@@ -23,7 +23,7 @@ Napi::Error codedError(Napi::Env env, const char* code, const std::string& messa
 // What a value is, for messages: "undefined", "number 2.5", "Float32Array", "Array", ...
 std::string describe(const Napi::Value& value);
 
-// A Float64Array over an attached buffer with exactly expectedLength elements.
+// A Float64Array over an attached ArrayBuffer, or over a SharedArrayBuffer, with exactly expectedLength elements.
 double* float64Array(const Napi::Value& value, const char* name, size_t expectedLength);
 // A Float64Array over an attached buffer (any length); its length goes to *length.
 double* float64ArrayAnyLength(const Napi::Value& value, const char* name, size_t* length);
@@ -36,7 +36,7 @@ size_t dimension(const Napi::Value& value, const char* name, size_t max = kMaxDi
 // A finite number (>= 0 when nonNegative).
 double finiteNumber(const Napi::Value& value, const char* name, bool nonNegative);
 bool boolean(const Napi::Value& value, const char* name);
-// An Array of at least two layer sizes, each an integer in 1 .. kMaxDimension - 1.
+// An Array of 2 .. kMaxLayers layer sizes (the count checked before any is read), each an integer in 1 .. kMaxDimension - 1.
 Architecture layers(const Napi::Value& value, const char* name);
 
 // Throws RangeError when the byte ranges of two buffers overlap (BLAS and the kernels need them disjoint).
