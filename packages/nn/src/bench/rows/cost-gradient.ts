@@ -114,10 +114,13 @@ export async function benchCostGradient(ctx: BenchContext): Promise<BenchRow> {
     }
 
     try {
-      const tf = await quietly((line) => ctx.verbose && ctx.log(`  tfjs: ${line}`), () => loadTfjs());
-      const net = tfjsNetwork(tf, LAYERS, data.X, oneHot(data.y, 10));
+      // tfjs greets Node users (console.warn) on its first tensor: kept out of the output unless --verbose
+      const { net, cost, grad } = await quietly((line) => ctx.verbose && ctx.log(`  tfjs: ${line}`), async () => {
+        const tf = await loadTfjs();
+        const created = tfjsNetwork(tf, LAYERS, data.X, oneHot(data.y, 10));
+        return { net: created, ...created.costGradient(theta, LAMBDA) };
+      });
       tfjsNet = net;
-      const { cost, grad } = await quietly(() => {}, async () => net.costGradient(theta, LAMBDA));
       details.set(NAMES.tfjs, { cost, gradNorm: norm(grad), tfjs: net.version, precision: 'float32' });
       threads.set(NAMES.tfjs, 1);
       jobs.push(inProcessJob(NAMES.tfjs, () => net.costGradient(theta, LAMBDA), ctx.targetMs));
