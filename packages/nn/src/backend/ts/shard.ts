@@ -1,4 +1,4 @@
-import { kernelsFor, type LayerKernels } from './kernels.js';
+import { doubles, kernelsFor, type LayerKernels, type Vec } from './kernels.js';
 import { CTRL, JOB_FULL, type Resident } from './resident.js';
 
 /**
@@ -10,13 +10,13 @@ export class ShardRunner {
   private readonly r: Resident;
   private readonly kernels: LayerKernels[] = [];
   /** Wᵀ (s_{l−1} × s_l) and bias column per layer, from the current job's θ. */
-  private readonly WT: Float64Array[] = [];
-  private readonly bias: Float64Array[] = [];
+  private readonly WT: Vec[] = [];
+  private readonly bias: Vec[] = [];
   /** Offset of each layer's sums inside a shard's partial gradient. */
   private readonly sumOffset: number[] = [];
   /** Activations A_l (l = 1..L−2, sigmoid outputs) and deltas D_l (l = 1..L−1) for one sub-block. */
-  private readonly A: Float64Array[] = [];
-  private readonly D: Float64Array[] = [];
+  private readonly A: Vec[] = [];
+  private readonly D: Vec[] = [];
   private preparedGeneration = -1;
 
   constructor(resident: Resident) {
@@ -27,12 +27,12 @@ export class ShardRunner {
       const s = layers[l - 1];
       const t = layers[l];
       this.kernels.push(kernelsFor(t, resident.kernels));
-      this.WT.push(new Float64Array(s * t));
-      this.bias.push(new Float64Array(t));
+      this.WT.push(doubles(s * t));
+      this.bias.push(doubles(t));
       this.sumOffset.push(off);
       off += t * (s + 1);
-      this.D.push(new Float64Array(blockRows * t));
-      if (l < layers.length - 1) this.A.push(new Float64Array(blockRows * t));
+      this.D.push(doubles(blockRows * t));
+      if (l < layers.length - 1) this.A.push(doubles(blockRows * t));
     }
   }
 
@@ -107,7 +107,7 @@ export class ShardRunner {
  * −y·log σ(z) − (1−y)·log(1−σ(z)) in its stable form y·softplus(−z) + (1−y)·softplus(z), with
  * softplus(±z) = max(±z, 0) + log1p(e^{−|z|}).
  */
-function outputDelta(ZD: Float64Array, R: number, K: number, rows: Uint32Array, q0: number, Y: Float64Array): number {
+function outputDelta(ZD: Vec, R: number, K: number, rows: Uint32Array, q0: number, Y: Float64Array): number {
   let J = 0;
   for (let i = 0, o = 0; i < R; i++, o += K) {
     const yo = rows[q0 + i] * K;
