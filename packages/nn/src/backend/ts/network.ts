@@ -213,7 +213,8 @@ export class TsNetwork implements ResidentNetwork {
     postJob(r, rows ? JOB_ROWS : JOB_FULL, count, shards, () => {
       r.theta.set(theta);
       if (rows) r.rows.set(rows);
-      shardStarts(count, shards, r.shardStart);
+      if (rows) shardStarts(r.rows, count, shards, r.rowStart, r.fixedPerRow, r.perNonZero, r.shardStart);
+      else r.shardStart.set(r.fullShardStart);
     });
     this.lastShards = shards;
     this.evaluations++;

@@ -20,9 +20,14 @@ const WORKSPACE_BYTES = 1 << 20;
 /** Sub-block rows are indexed with 16 bits in the compressed columns. */
 export const MAX_BLOCK_ROWS = 65535;
 
-/** Multiply-adds per example for one cost-and-gradient evaluation (forward, δ and Δ), for sizing shards. */
-export function workPerRow(layers: readonly number[], nnzPerRow: number): number {
-  let work = 2 * nnzPerRow * layers[1];
+/** Multiply-adds per non-zero input of an example: z1 += x·W1 and Δ1 += x·δ2, each s_1 wide. */
+export function workPerNonZero(layers: readonly number[]): number {
+  return 2 * layers[1];
+}
+
+/** Multiply-adds per example beyond its non-zeros: the dense layers (forward, δ, Δ) and the sigmoids. */
+export function fixedWorkPerRow(layers: readonly number[]): number {
+  let work = 0;
   for (let l = 2; l < layers.length; l++) work += 3 * layers[l - 1] * layers[l];
   // Each sigmoid / softplus costs roughly as much as a few dozen multiply-adds.
   for (let l = 1; l < layers.length; l++) work += 24 * layers[l];
@@ -47,15 +52,31 @@ export function shardCount(count: number, perRow: number, limit: number, shardWo
   return Math.max(1, Math.min(limit, count, Math.ceil((count * perRow) / shardWork)));
 }
 
-/** Start of each shard (and the end): shard s is positions [starts[s], starts[s + 1]). */
-export function shardStarts(count: number, shards: number, out: Int32Array): void {
-  for (let s = 0; s <= shards; s++) out[s] = Math.floor((s * count) / shards);
+/**
+ * Cuts positions 0..count−1 into `shards` contiguous runs of about equal work, where position q costs
+ * `fixed + perNonZero · nnz(rows[q])` (a row's forward and gradient work grows with its non-zeros): shard s is
+ * positions [out[s], out[s+1]). Depends only on the data, so every thread count gets the same cuts.
+ */
+export function shardStarts(
+  rows: Uint32Array, count: number, shards: number, rowStart: Int32Array, fixed: number, perNonZero: number,
+  out: Int32Array,
+): void {
+  let total = 0;
+  for (let q = 0; q < count; q++) total += fixed + perNonZero * (rowStart[rows[q] + 1] - rowStart[rows[q]]);
+  out[0] = 0;
+  let s = 1;
+  let done = 0;
+  for (let q = 0; q < count && s < shards; q++) {
+    done += fixed + perNonZero * (rowStart[rows[q] + 1] - rowStart[rows[q]]);
+    while (s < shards && done >= (total * s) / shards) out[s++] = q + 1;
+  }
+  while (s <= shards) out[s++] = count;
 }
 
 /** Row boundaries of every sub-block of the full batch, shard by shard (the compressed-column blocks of X). */
-export function fullBatchBlocks(m: number, shards: number, rowsPerBlock: number): { blockStart: Int32Array; shardBlock: Int32Array } {
-  const starts = new Int32Array(shards + 1);
-  shardStarts(m, shards, starts);
+export function fullBatchBlocks(
+  m: number, starts: Int32Array, shards: number, rowsPerBlock: number,
+): { blockStart: Int32Array; shardBlock: Int32Array } {
   const bounds: number[] = [];
   const shardBlock = new Int32Array(shards + 1);
   for (let s = 0; s < shards; s++) {

@@ -1,6 +1,9 @@
 import type { Matrix } from '../../matrix.js';
 import type { IndexArray, KernelChoice } from './kernels.js';
-import { blockRows, fullBatchBlocks, MAX_SHARDS, maxShards, MIN_SHARD_WORK, shardCount, workPerRow } from './plan.js';
+import {
+  blockRows, fixedWorkPerRow, fullBatchBlocks, MAX_SHARDS, maxShards, MIN_SHARD_WORK, shardCount, shardStarts,
+  workPerNonZero,
+} from './plan.js';
 import { sharedArray } from './shared.js';
 import { toCscBlocks, toCsr } from './sparse.js';
 
@@ -46,8 +49,10 @@ export interface Resident {
   readonly K: number;
   readonly parameterCount: number;
   readonly kernels: KernelChoice;
-  /** Multiply-adds per example (for sizing shards and deciding whether threads pay). */
+  /** Multiply-adds per example on average, per non-zero input, and per example beyond its non-zeros. */
   readonly perRow: number;
+  readonly perNonZero: number;
+  readonly fixedPerRow: number;
   readonly shardWork: number;
   readonly blockRows: number;
   readonly maxShards: number;
@@ -59,6 +64,8 @@ export interface Resident {
   readonly cscColStart: Int32Array;
   readonly cscRow: Uint16Array;
   readonly cscVal: Float64Array;
+  /** Shard starts of the full batch (fullShards + 1). */
+  readonly fullShardStart: Int32Array;
   /** Full-batch sub-blocks: rows [blockStart[b], blockStart[b+1]); shard s owns blocks shardBlock[s]..[s+1]. */
   readonly blockStart: Int32Array;
   readonly shardBlock: Int32Array;
@@ -97,17 +104,21 @@ export function createResident(
   let parameterCount = 0;
   for (let l = 1; l < layers.length; l++) parameterCount += layers[l] * (layers[l - 1] + 1);
   const csr = toCsr(X);
-  const perRow = workPerRow(layers, csr.val.length / Math.max(1, m));
+  const perNonZero = workPerNonZero(layers);
+  const fixedPerRow = fixedWorkPerRow(layers);
+  const perRow = fixedPerRow + (perNonZero * csr.val.length) / Math.max(1, m);
   const rowsPerBlock = blockRows(layers, plan.blockRows);
   const limit = maxShards(parameterCount);
   const shardWork = plan.shardWork ?? MIN_SHARD_WORK;
   const fullShards = shardCount(m, perRow, limit, shardWork);
-  const { blockStart, shardBlock } = fullBatchBlocks(m, fullShards, rowsPerBlock);
+  const allRows = sharedArray(Uint32Array, m);
+  for (let i = 0; i < m; i++) allRows[i] = i;
+  const fullShardStart = new Int32Array(fullShards + 1);
+  shardStarts(allRows, m, fullShards, csr.rowStart, fixedPerRow, perNonZero, fullShardStart);
+  const { blockStart, shardBlock } = fullBatchBlocks(m, fullShardStart, fullShards, rowsPerBlock);
   const csc = toCscBlocks(csr, blockStart);
   const Yshared = sharedArray(Float64Array, Y.data.length);
   Yshared.set(Y.data);
-  const allRows = sharedArray(Uint32Array, m);
-  for (let i = 0; i < m; i++) allRows[i] = i;
   return {
     layers: [...layers],
     m,
@@ -116,6 +127,8 @@ export function createResident(
     parameterCount,
     kernels,
     perRow,
+    perNonZero,
+    fixedPerRow,
     shardWork,
     blockRows: rowsPerBlock,
     maxShards: limit,
@@ -126,6 +139,7 @@ export function createResident(
     cscColStart: csc.colStart,
     cscRow: csc.row,
     cscVal: csc.val,
+    fullShardStart,
     blockStart,
     shardBlock,
     Y: Yshared,
