@@ -3,6 +3,7 @@
 //
 //   node scripts/reliability/fuzz.mjs --cases 10000 --format mat|idx|csv|model|png|all --seed N
 //        [--hang-ms 2000] [--watchdog-ms 30000] [--heap-mb 2048] [--max-rss-mb 3072] [--json out.json] [--save dir]
+//        [--lib path/to/index.js]   (default packages/nn/dist/index.js)
 //   node scripts/reliability/fuzz.mjs --format csv --seed N --case I [--save dir]   replay one case
 //
 // Each case is case i of the seed (the same input every time), run in a child process with a timer. A case that
@@ -20,7 +21,6 @@ import { DEFAULT_HANG_MS, FORMAT_NAMES, makeCase, prepare, runCase, Tally } from
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const libPath = join(root, 'packages/nn/dist/index.js');
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     save: { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    lib: { type: 'string' },
   },
 });
 
@@ -47,6 +48,8 @@ function integer(name, min) {
   return v;
 }
 
+// The library under test: the built package, or another build of it (scripts/reliability/patched-nn.sh).
+const libPath = values.lib ? resolve(values.lib) : join(root, 'packages/nn/dist/index.js');
 const cases = integer('cases', 1);
 const seed = integer('seed', 0);
 const hangMs = integer('hang-ms', 1);
@@ -171,7 +174,7 @@ function fuzzFormat(formatName) {
       child.on('exit', (code, signal) => {
         if (finished) return;
         const why = signal ? `signal ${signal}` : `code ${code}`;
-        const fatal = /FATAL ERROR: [^\n]*/.exec(stderr)?.[0] ?? stderr.trim().split('\n').pop() ?? '';
+        const fatal = /(FATAL ERROR|Assertion failed|Check failed)[^\n]*/.exec(stderr)?.[0] ?? stderr.trim().split('\n').pop() ?? '';
         stop(/out of memory/i.test(stderr) ? 'oom' : 'crash', `child process died (${why}): ${fatal.slice(0, 200)}`);
       });
     };
@@ -196,5 +199,5 @@ for (const f of formats) {
     console.log(`  ${b.count} x ${b.signature}\n     e.g. case ${b.example.index} (${b.example.seedName}; ${b.example.ops.join(' + ')})`);
   }
 }
-if (values.json) writeFileSync(values.json, JSON.stringify({ seed, cases, hangMs, results }, null, 2));
+if (values.json) writeFileSync(values.json, JSON.stringify({ seed, cases, hangMs, lib: libPath, results }, null, 2));
 process.exit(failed ? 1 : 0);

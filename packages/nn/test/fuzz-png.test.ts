@@ -79,6 +79,12 @@ describe('PNG inputs the fuzzer found', () => {
     },
   );
 
+  it('a 5x1048579 picture whose pixel stream holds 3 rows is refused, not decoded as 5 million zero pixels', () => {
+    const rows = Buffer.alloc(3 * 6); // 3 rows of a filter byte and 5 gray pixels
+    const file = png(ihdr(5, 1_048_579, 8, 0, 0), chunk('IDAT', deflateSync(rows)));
+    expect(() => decodePng(file)).toThrow(ImageError);
+  });
+
   it('the same picture with a pixel stream of the right size decodes (the check is not over-strict)', () => {
     // Adam7: seven passes over the picture, each row of a pass = a filter byte (0) + that pass's pixels.
     const passes = [[0, 0, 8, 8], [0, 4, 8, 8], [4, 0, 8, 4], [0, 2, 4, 4], [2, 0, 4, 2], [0, 1, 2, 2], [1, 0, 2, 1]];
