@@ -185,8 +185,7 @@ function forwardSparseSource(t: number): string {
         const v = val[p], w = col[p] * ${t};
         ${each(js, (j) => `z${j} += v * WT[w${plus(j)}];`)}
       }
-      if (activate === 1) { ${each(js, (j) => `out[o${plus(j)}] = sigmoid(z${j});`)} }
-      else { ${each(js, (j) => `out[o${plus(j)}] = z${j};`)} }
+      ${each(js, (j) => `out[o${plus(j)}] = z${j};`)}
     }`,
     )
     .join('\n');
@@ -194,6 +193,7 @@ function forwardSparseSource(t: number): string {
   for (let q = q0, o = 0; q < q1; q++, o += ${t}) {
     const i = rows[q], p0 = rowStart[i], p1 = rowStart[i + 1];
     ${body}
+    if (activate === 1) for (let j = o; j < o + ${t}; j++) out[j] = sigmoid(out[j]);
   }
 };`;
 }
@@ -207,14 +207,14 @@ function forwardDenseSource(t: number): string {
         const a = A[a0 + k];
         ${each(js, (j) => `z${j} += a * WT[w${plus(j)}];`)}
       }
-      if (activate === 1) { ${each(js, (j) => `out[o${plus(j)}] = sigmoid(z${j});`)} }
-      else { ${each(js, (j) => `out[o${plus(j)}] = z${j};`)} }
+      ${each(js, (j) => `out[o${plus(j)}] = z${j};`)}
     }`,
     )
     .join('\n');
   return `return function forwardDense${t}(A, s, R, WT, b, out, activate) {
   for (let i = 0, a0 = 0, o = 0; i < R; i++, a0 += s, o += ${t}) {
     ${body}
+    if (activate === 1) for (let j = o; j < o + ${t}; j++) out[j] = sigmoid(out[j]);
   }
 };`;
 }

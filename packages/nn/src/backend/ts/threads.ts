@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from '../../errors.js';
 import { MAX_SHARDS } from './plan.js';
 
-/** More threads than shards would idle. */
-export const MAX_THREADS = MAX_SHARDS;
+/** Largest accepted thread count (as for the native backend's BLAS threads). A network uses at most MAX_SHARDS. */
+export const MAX_THREADS = 1024;
 
 let configured: number | undefined;
 
@@ -18,23 +18,22 @@ export function checkThreads(n: unknown, name: string): number {
 }
 
 /**
- * Threads a TS network may use for one evaluation (the calling thread plus workers). Default: the environment
- * variable BACKPROP_TS_THREADS when set, else the machine's available parallelism (at most MAX_THREADS).
- * Results do not depend on it — only speed does.
+ * Threads a TS network may use for one evaluation (the calling thread plus workers; more than MAX_SHARDS are
+ * never used). Default: the environment variable BACKPROP_TS_THREADS when set, else the machine's available
+ * parallelism. Results do not depend on it — only speed does.
  */
 export function getTsThreads(): number {
   if (configured !== undefined) return configured;
   const env = process.env.BACKPROP_TS_THREADS;
   if (env !== undefined && env !== '') {
-    const n = Number(env);
     if (!/^\s*\d+\s*$/.test(env)) {
       throw new InvalidArgumentError(
         `BACKPROP_TS_THREADS: expected an integer from 1 to ${MAX_THREADS}, got ${JSON.stringify(env)}`,
       );
     }
-    return checkThreads(n, 'BACKPROP_TS_THREADS');
+    return checkThreads(Number(env), 'BACKPROP_TS_THREADS');
   }
-  return Math.min(MAX_THREADS, availableParallelism());
+  return Math.min(MAX_SHARDS, availableParallelism());
 }
 
 /** Sets the thread count for every TS network (overrides BACKPROP_TS_THREADS). */
