@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Golden cost and gradient for the TS backend kernel tests (packages/nn/test/ts-backend-kernels.test.ts).
 
+Also the output activations h (feed-forward only) for tsPredict.
+
 Hidden and output widths the generated kernels specialise on — t = 1, 25, 64 — in plain numpy with the seed's
 formulas (bias column inserted, sigmoid, J = -sum(y log h + (1-y) log(1-h))/m + lambda/(2m) sum(Theta[:,1:]^2),
 back-propagation d_l = d_{l+1} Theta[:,1:] * a(1-a), D = d^T [1 a] / m + lambda/m Theta with the bias column
@@ -25,6 +27,13 @@ def unpack(layers, theta):
         Ts.append(theta[off:off + r * c].reshape(r, c))
         off += r * c
     return Ts
+
+
+def feed_forward(layers, theta, X):
+    a = X
+    for T in unpack(layers, theta):
+        a = sigmoid(np.insert(a, 0, values=1, axis=1) @ T.T)
+    return a
 
 
 def cost_gradient(layers, theta, X, Y, lam):
@@ -62,7 +71,7 @@ def case(name, layers, m, lam, zeros, seed):
     return {
         'name': name, 'layers': layers, 'lambda': lam,
         'X': X.tolist(), 'Y': Y.tolist(), 'theta': theta.tolist(),
-        'cost': float(J), 'gradient': grad.tolist(),
+        'cost': float(J), 'gradient': grad.tolist(), 'h': feed_forward(layers, theta, X).tolist(),
     }
 
 

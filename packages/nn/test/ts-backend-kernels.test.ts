@@ -17,6 +17,7 @@ interface GoldenCase {
   theta: number[];
   cost: number;
   gradient: number[];
+  h?: number[][];
 }
 
 /** scripts/ref/ts_backend_golden.py: numpy cost and gradient for widths 1 and 64 (25 is ex4 in golden-cost.json). */
@@ -96,6 +97,13 @@ describe('kernels: generated vs generic vs numpy', () => {
         expect(Array.from(rows.grad)).toEqual(Array.from(full.grad));
       }
     });
+  });
+
+  it.each(golden.cases.map((c) => [c.name, c] as const))('predict (%s) = numpy feed-forward', (_, c) => {
+    const h = tsBackend.predict(c.layers, Float64Array.from(c.theta), rowsToMatrix(c.X));
+    const ref = rowsToMatrix(c.h as number[][]);
+    expect([h.rows, h.cols]).toEqual([ref.rows, ref.cols]);
+    expect(maxRelErr(h.data, ref.data, 1e-300)).toBeLessThan(1e-13);
   });
 
   it('compressed columns beyond 65 536 inputs (32-bit indices) agree with finite differences', () => {

@@ -26,7 +26,9 @@ export type Vec = number[];
 
 /** A packed array of n doubles (V8 keeps PACKED_DOUBLE_ELEMENTS: no hole checks, unboxed storage). */
 export function doubles(n: number): Vec {
-  return Array.from({ length: n }, () => 0.5).fill(0);
+  const a: Vec = [];
+  for (let i = 0; i < n; i++) a.push(0.5);
+  return a;
 }
 
 export interface LayerKernels {

@@ -1,34 +1,32 @@
 import type { Matrix } from '../../matrix.js';
-import { thetaOffsets, type LayerSizes } from '../../network/layers.js';
+import type { LayerSizes } from '../../network/layers.js';
+import { doubles, kernelsFor, type Vec } from './kernels.js';
+import { splitTheta } from './shard.js';
+import { toCsr } from './sparse.js';
 
-/** Forward pass only: output activations h (m×K) for the rows of X (no bias column). */
+/**
+ * Forward pass only: output activations h (m×K) for the rows of X (no bias column), with the same kernels as
+ * training — the first layer over the non-zeros of X, then dense layers, σ on every layer.
+ */
 export function tsPredict(layers: LayerSizes, theta: Float64Array, X: Matrix): Matrix {
   const m = X.rows;
-  const offsets = thetaOffsets(layers);
-  let A = X.data;
-  for (let l = 1; l < layers.length; l++) {
-    const s = layers[l - 1];
-    const t = layers[l];
-    const off = offsets[l - 1];
-    const WT = new Float64Array(s * t);
-    for (let j = 0; j < t; j++) for (let k = 0; k < s; k++) WT[k * t + j] = theta[off + j * (s + 1) + 1 + k];
-    const out = new Float64Array(m * t);
-    for (let r = 0; r < m; r++) {
-      const zo = r * t;
-      const ao = r * s;
-      for (let j = 0; j < t; j++) out[zo + j] = theta[off + j * (s + 1)];
-      for (let k = 0; k < s; k++) {
-        const a = A[ao + k];
-        if (a === 0) continue;
-        const wo = k * t;
-        for (let j = 0; j < t; j++) out[zo + j] += a * WT[wo + j];
-      }
-      for (let j = 0; j < t; j++) {
-        const z = out[zo + j];
-        out[zo + j] = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-      }
-    }
+  const L = layers.length;
+  const WT: Vec[] = [];
+  const bias: Vec[] = [];
+  for (let l = 1; l < L; l++) {
+    WT.push(doubles(layers[l - 1] * layers[l]));
+    bias.push(doubles(layers[l]));
+  }
+  splitTheta(layers, theta, WT, bias);
+  const csr = toCsr(X, false);
+  const rows = new Uint32Array(m);
+  for (let i = 0; i < m; i++) rows[i] = i;
+  let A = doubles(m * layers[1]);
+  kernelsFor(layers[1]).forwardSparse(rows, 0, m, csr.rowStart, csr.col, csr.val, WT[0], bias[0], A, 1);
+  for (let l = 2; l < L; l++) {
+    const out = doubles(m * layers[l]);
+    kernelsFor(layers[l]).forwardDense(A, layers[l - 1], m, WT[l - 1], bias[l - 1], out, 1);
     A = out;
   }
-  return { rows: m, cols: layers[layers.length - 1], data: A };
+  return { rows: m, cols: layers[L - 1], data: Float64Array.from(A) };
 }

@@ -39,20 +39,7 @@ export class ShardRunner {
   /** Splits θ (shared) into Wᵀ and bias per layer, once per job generation. */
   prepare(generation: number): void {
     if (generation === this.preparedGeneration) return;
-    const { layers, theta } = this.r;
-    let off = 0;
-    for (let l = 1; l < layers.length; l++) {
-      const s = layers[l - 1];
-      const t = layers[l];
-      const WT = this.WT[l - 1];
-      const b = this.bias[l - 1];
-      for (let j = 0; j < t; j++) {
-        const row = off + j * (s + 1);
-        b[j] = theta[row];
-        for (let k = 0; k < s; k++) WT[k * t + j] = theta[row + 1 + k];
-      }
-      off += t * (s + 1);
-    }
+    splitTheta(this.r.layers, this.r.theta, this.WT, this.bias);
     this.preparedGeneration = generation;
   }
 
@@ -99,6 +86,23 @@ export class ShardRunner {
       }
     }
     r.cost[shard] = J;
+  }
+}
+
+/** Θ_l → Wᵀ (WT[l−1][k·t + j] = Θ_l[j, 1 + k]) and the bias column (bias[l−1][j] = Θ_l[j, 0]). */
+export function splitTheta(layers: readonly number[], theta: Float64Array, WT: Vec[], bias: Vec[]): void {
+  let off = 0;
+  for (let l = 1; l < layers.length; l++) {
+    const s = layers[l - 1];
+    const t = layers[l];
+    const W = WT[l - 1];
+    const b = bias[l - 1];
+    for (let j = 0; j < t; j++) {
+      const row = off + j * (s + 1);
+      b[j] = theta[row];
+      for (let k = 0; k < s; k++) W[k * t + j] = theta[row + 1 + k];
+    }
+    off += t * (s + 1);
   }
 }
 

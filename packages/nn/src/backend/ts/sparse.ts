@@ -1,7 +1,7 @@
 import type { Matrix } from '../../matrix.js';
 import type { IndexArray } from './kernels.js';
 import { ShapeError } from '../../errors.js';
-import { sharedArray } from './shared.js';
+import { plainArray, sharedArray } from './shared.js';
 
 /**
  * Compressed sparse rows of X. About half the digit pixels are exactly 0 and X is fixed across an optimiser's
@@ -30,14 +30,16 @@ export interface CscBlocks {
   readonly val: Float64Array;
 }
 
-export function toCsr(X: Matrix): Csr {
+/** X in compressed rows; in shared memory (for worker threads) unless `shared` is false. */
+export function toCsr(X: Matrix, shared = true): Csr {
   const { rows, cols, data } = X;
   let nnz = 0;
   for (let i = 0; i < data.length; i++) if (data[i] !== 0) nnz++;
   if (nnz > 0x7fffffff) throw new ShapeError(`X: expected at most 2³¹−1 non-zero entries, got ${nnz}`);
-  const rowStart = sharedArray(Int32Array, rows + 1);
-  const col = cols <= 0x10000 ? sharedArray(Uint16Array, nnz) : sharedArray(Uint32Array, nnz);
-  const val = sharedArray(Float64Array, nnz);
+  const alloc = shared ? sharedArray : plainArray;
+  const rowStart = alloc(Int32Array, rows + 1);
+  const col = cols <= 0x10000 ? alloc(Uint16Array, nnz) : alloc(Uint32Array, nnz);
+  const val = alloc(Float64Array, nnz);
   let p = 0;
   for (let i = 0; i < rows; i++) {
     rowStart[i] = p;
