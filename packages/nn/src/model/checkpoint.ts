@@ -53,5 +53,8 @@ export function loadCheckpoint(path: string): Checkpoint {
   if (!Array.isArray(doc.layers) || !Array.isArray(doc.history)) {
     throw new CheckpointError(`${path}: layers or history missing`);
   }
+  if (!doc.history.every((h) => h !== null && typeof h === 'object' && Number.isFinite(h.iteration) && Number.isFinite(h.elapsed))) {
+    throw new CheckpointError(`${path}: history entries must be objects with a finite iteration and elapsed time`);
+  }
   return doc;
 }
