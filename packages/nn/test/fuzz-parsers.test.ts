@@ -3,6 +3,7 @@
 // result, never a case over 2 s. The same cases, 10,000 per format, run on dist with
 // `node scripts/reliability/fuzz.mjs --cases 10000 --format all --seed N` (results in RELIABILITY.md).
 // Below, the inputs the fuzzer found, kept as plain regression tests.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as nn from '../src/index.js';
 import { BackpropError, modelFromJson, modelToJson, parseCsv, parameterCount, Rng } from '../src/index.js';
@@ -82,3 +83,28 @@ describe('model JSON inputs the fuzzer found', () => {
     expect(Array.from(again.theta)).toEqual(Array.from(model.theta));
   });
 });
+
+describe('checkpoint files found broken by hand-mutation', () => {
+  it('a history entry that is null is refused with CheckpointError at load (it crashed --resume with a TypeError)', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { loadCheckpoint, saveCheckpoint, CheckpointError } = await import('../src/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'backprop-fuzz-ckpt-'));
+    try {
+      const path = join(dir, 'run.ckpt');
+      saveCheckpoint(path, { layers: [2, 2], method: 'adam', lambda: 1, iteration: 1, nfev: 1, x: [0, 0, 0, 0, 0, 0], history: [] });
+      expect(loadCheckpoint(path).history).toEqual([]);
+      for (const history of [[null], [{ iteration: 1 }], ['x'], [{ iteration: 1, elapsed: 'soon' }]]) {
+        writeFileSync(path, JSON.stringify({ ...loadCheckpointDoc(path), history }));
+        expect(() => loadCheckpoint(path)).toThrow(CheckpointError);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function loadCheckpointDoc(path: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+}
