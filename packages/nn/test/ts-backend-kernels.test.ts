@@ -279,6 +279,22 @@ describe('worker-sharded evaluation', () => {
     expect(net.diagnostics().workers).toBe(0);
   });
 
+  it('a worker that dies is survived: one warning, the main thread carries on, same result', async () => {
+    const net = new TsNetwork(layers, X, Y, sharded);
+    opened.push(net);
+    const { J, grad } = await withWorkers(net, (g) => net.costGradient(theta, 1, g));
+    const pool = (net as unknown as { pool: { workers: { terminate(): Promise<number> }[] } }).pool;
+    const warned = new Promise<Error>((resolve) => process.once('warning', resolve));
+    await pool.workers[0].terminate();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const g = new Float64Array(net.parameterCount);
+    expect(net.costGradient(theta, 1, g)).toBe(J);
+    expect(Array.from(g)).toEqual(Array.from(grad));
+    expect(net.diagnostics()).toMatchObject({ workers: 0, shardsOnWorkers: 0 });
+    expect(net.diagnostics().reason).toMatch(/shard worker 0 exited unexpectedly/);
+    expect(await warned).toMatchObject({ code: 'BACKPROP_TS_WORKERS' });
+  });
+
   it('a one-shot evaluation and small jobs never start a worker', () => {
     const net = new TsNetwork(layers, X, Y, { threads: 2 });
     opened.push(net);

@@ -99,8 +99,15 @@ export class TsNetwork implements ResidentNetwork {
     if (this.inFlight) throw new NetworkBusyError('costGradient');
     this.check(theta, lambda, grad, rows);
     const pool = this.post(r, theta, rows);
-    if (pool) pool.runSync(this.runner);
-    else takeShards(r, this.runner, MAIN_ID);
+    if (pool) {
+      try {
+        pool.runSync(this.runner);
+      } finally {
+        this.warnIfBroken(pool);
+      }
+    } else {
+      takeShards(r, this.runner, MAIN_ID);
+    }
     return this.finish(r, lambda, theta, grad, rows ? rows.length : this.m);
   }
 
@@ -125,10 +132,21 @@ export class TsNetwork implements ResidentNetwork {
       await pool.runAsync(this.runner);
       return this.finish(r, lambda, thetaCopy, grad, B);
     } finally {
+      this.warnIfBroken(pool);
       this.inFlight = false;
       if (this.disposeWhenIdle) this.dispose();
     }
   }
+
+  /** Worker threads stopped being used (a worker failed): say so once; results are unaffected. */
+  private warnIfBroken(pool: ShardPool): void {
+    if (pool.broken === null || this.warnedBroken) return;
+    this.warnedBroken = true;
+    process.emitWarning(`TS backend: worker threads disabled for this network, continuing on one thread: ${pool.broken}`, {
+      code: 'BACKPROP_TS_WORKERS',
+    });
+  }
+  private warnedBroken = false;
 
   /** Shards and threads of the last evaluation. */
   diagnostics(): TsNetworkDiagnostics {
@@ -240,7 +258,10 @@ export class TsNetwork implements ResidentNetwork {
       this.pool = new ShardPool(this.r as Resident);
       pools.register(this, this.pool, this);
     }
-    if (this.pool.broken !== null) return null;
+    if (this.pool.broken !== null) {
+      this.warnIfBroken(this.pool);
+      return null;
+    }
     this.pool.resize(workers);
     return this.pool;
   }

@@ -63,20 +63,33 @@ export class ShardPool {
   resize(n: number): void {
     const want = Math.max(0, Math.min(MAX_WORKERS, n));
     if (this.broken !== null) return;
-    for (let id = 0; id < want; id++) if (!this.workers[id]) this.spawn(id);
+    for (let id = 0; id < want && this.broken === null; id++) if (!this.workers[id]) this.spawn(id);
     for (let id = want; id < this.workers.length; id++) this.stop(id);
   }
 
   private spawn(id: number): void {
-    const worker = new Worker(WORKER_URL, { workerData: { resident: this.r, id } });
+    let worker: Worker;
+    try {
+      worker = new Worker(WORKER_URL, { workerData: { resident: this.r, id } });
+    } catch (err) {
+      this.broken = `could not start a shard worker: ${err instanceof Error ? err.message : String(err)}`;
+      return;
+    }
     worker.unref();
     worker.on('error', (err) => {
       this.broken = `shard worker ${id} failed: ${err instanceof Error ? err.message : String(err)}`;
     });
-    this.exits[id] = new Promise((resolve) => worker.once('exit', () => {
-      Atomics.store(this.r.ctrl, CTRL.ALIVE + id, 0);
-      resolve();
-    }));
+    this.exits[id] = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        Atomics.store(this.r.ctrl, CTRL.ALIVE + id, 0);
+        if (this.workers[id] === worker) {
+          // Not stopped by us: the pool is retired (a shard it held is redone by the main thread).
+          this.workers[id] = null;
+          this.broken ??= `shard worker ${id} exited unexpectedly (code ${code})`;
+        }
+        resolve();
+      }),
+    );
     this.workers[id] = worker;
   }
 
