@@ -3,6 +3,8 @@ import { HttpProblem } from './problem.js';
 
 function describeValue(v: unknown): string {
   if (typeof v === 'number') return String(v);
+  // Never serialise a nested value: a hostile body can nest arrays deeper than the stack.
+  if (typeof v === 'object' && v !== null) return describeType(v);
   const text = JSON.stringify(v);
   if (text === undefined) return typeof v;
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;

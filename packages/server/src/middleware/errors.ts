@@ -52,6 +52,10 @@ export function toHttpProblem(err: unknown): HttpProblem | undefined {
         return new HttpProblem('invalid-input', err.message, { cause: err });
     }
   }
+  // A path whose percent-escapes do not decode (Express's router rethrows decodeURIComponent's URIError).
+  if (err instanceof URIError) {
+    return new HttpProblem('bad-request', `the request path has a malformed percent-escape: ${err.message}`, { cause: err });
+  }
   // Other client errors raised by Express internals (http-errors with expose = true).
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
     return new HttpProblem('bad-request', e.message, { cause: err });

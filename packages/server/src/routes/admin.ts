@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { checkModelName } from '../model-name.js';
+import { HttpProblem } from '../problem.js';
 import { describeModel } from '../model-summary.js';
 import { isDefault } from './models.js';
 
@@ -11,7 +12,14 @@ import { isDefault } from './models.js';
 export function putModel(ctx: AppContext): RequestHandler {
   return (req, res) => {
     const name = checkModelName(req.params.name);
-    const { entry, created } = ctx.models.upload(name, JSON.stringify(req.body));
+    let text: string;
+    try {
+      text = JSON.stringify(req.body);
+    } catch {
+      // Only a document nested deeper than the stack gets here; no model is anywhere near that deep.
+      throw new HttpProblem('invalid-model', 'model document is nested too deeply to be a model');
+    }
+    const { entry, created } = ctx.models.upload(name, text);
     ctx.logger.info({ model: name, checksum: entry.checksum, path: entry.path, created }, 'model uploaded');
     res
       .status(created ? 201 : 200)
