@@ -101,8 +101,9 @@ export function decodePng(bytes: Uint8Array): GrayImage {
 const CHANNELS: Record<number, number | undefined> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 /**
- * What pngjs does not check: exactly one IHDR (a second one would replace the size checked above), and, for
- * interlaced pictures (which pngjs inflates with no bound), a pixel stream no larger than the header implies.
+ * What pngjs does not check: exactly one IHDR (a second one would replace the size checked above), and a pixel
+ * stream of exactly the size the header implies — pngjs inflates interlaced pictures with no bound, and decodes a
+ * stream that ends early as if the missing rows were zero (a 90-byte file claiming 5 million pixels is "decoded").
  */
 function checkPixelStream(bytes: Uint8Array, view: DataView, width: number, height: number): void {
   const idat: Uint8Array[] = [];
@@ -116,18 +117,26 @@ function checkPixelStream(bytes: Uint8Array, view: DataView, width: number, heig
   }
   const depth = bytes[24];
   const channels = CHANNELS[bytes[25]];
-  if (bytes[28] !== 1 || channels === undefined) return; // not interlaced, or refused by pngjs
-  const bits = depth * channels;
+  if (channels === undefined) return; // an unknown colour type: refused by pngjs
+  const rowBytes = (pixels: number): number => 1 + Math.ceil((pixels * depth * channels) / 8); // filter byte + pixels
   let expected = 0;
-  for (const [r0, c0, dr, dc] of ADAM7) {
-    const w = Math.ceil((width - c0) / dc);
-    const h = Math.ceil((height - r0) / dr);
-    if (w > 0 && h > 0) expected += h * (1 + Math.ceil((w * bits) / 8));
+  if (bytes[28] === 1) {
+    for (const [r0, c0, dr, dc] of ADAM7) {
+      const w = Math.ceil((width - c0) / dc);
+      const h = Math.ceil((height - r0) / dr);
+      if (w > 0 && h > 0) expected += h * rowBytes(w);
+    }
+  } else {
+    expected = height * rowBytes(width);
   }
+  let inflated: Buffer;
   try {
-    inflateSync(Buffer.concat(idat), { maxOutputLength: expected });
+    inflated = inflateSync(Buffer.concat(idat), { maxOutputLength: expected });
   } catch (err) {
     throw new ImageError(`cannot decode PNG: the pixel data does not inflate to the ${expected} bytes its header implies`, { cause: err });
+  }
+  if (inflated.length !== expected) {
+    throw new ImageError(`cannot decode PNG: the pixel data ends after ${inflated.length} of the ${expected} bytes its header implies`);
   }
 }
 
