@@ -14,7 +14,7 @@ export interface BackendInfo {
   /** What to do about it. */
   hint?: string;
   /** Where the choice came from. */
-  source: 'auto' | 'env' | 'explicit';
+  source: 'auto' | 'env';
   blas?: string;
   threads: number;
 }
