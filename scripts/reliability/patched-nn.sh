@@ -17,6 +17,7 @@ cat >"$out/tsconfig.json" <<JSON
   "compilerOptions": { "rootDir": "src", "outDir": "dist", "composite": false, "declaration": false, "declarationMap": false },
   "include": ["src/**/*.ts"] }
 JSON
+shopt -s nullglob
 for patch in "$root"/scripts/reliability/patches/*.diff; do
   # The patches are made against the repository root (packages/nn/src/...): strip to src/...
   (cd "$out" && git apply -p3 "$patch")
