@@ -7,7 +7,7 @@ import {
   costGradientFlops,
   formatBenchTable,
   parseBenchArgs,
-  resolveOptions,
+  resolveBenchOptions,
   runBench,
   type BenchReport,
 } from '../src/bench/index.js';
@@ -147,8 +147,8 @@ describe('bench options: typed errors naming the argument, the expected and the 
     const parsed = parseBenchArgs(['--json', '--rows', '1,3', '--repeat=4', '--quick', '--threads', '1']);
     expect(parsed.json).toBe(true);
     expect(parsed.options).toEqual({ rows: [1, 3], repeat: 4, quick: true, threads: 1 });
-    expect(resolveOptions(parsed.options).rows).toEqual([1, 3]);
-    expect(resolveOptions({ rows: [5, 1, 1] }).rows).toEqual([1, 5]);
+    expect(resolveBenchOptions(parsed.options).rows).toEqual([1, 3]);
+    expect(resolveBenchOptions({ rows: [5, 1, 1] }).rows).toEqual([1, 5]);
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { BenchOptionError } from './errors.js';
 import type { BenchRowId } from './types.js';
 
-export const ROW_IDS: readonly BenchRowId[] = [1, 2, 3, 4, 5];
+export const BENCH_ROW_IDS: readonly BenchRowId[] = [1, 2, 3, 4, 5];
 
 export interface BenchOptions {
   /** Rows to run (1 cost+gradient, 2 TNC training, 3 MNIST epoch, 4 sweep, 5 server). Default all. */
@@ -48,22 +48,22 @@ function positiveInteger(name: string, v: unknown, max: number): number {
   return v;
 }
 
-export function resolveOptions(options: BenchOptions = {}): ResolvedOptions {
+export function resolveBenchOptions(options: BenchOptions = {}): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new BenchOptionError(`options: expected an object, got ${describe(options)}`);
   }
   const quick = options.quick ?? false;
-  let rows: BenchRowId[] = [...ROW_IDS];
+  let rows: BenchRowId[] = [...BENCH_ROW_IDS];
   if (options.rows !== undefined) {
     if (!Array.isArray(options.rows) || options.rows.length === 0) {
       throw new BenchOptionError(`rows: expected a non-empty list of row numbers 1..5, got ${describe(options.rows)}`);
     }
     for (const r of options.rows) {
-      if (!ROW_IDS.includes(r as BenchRowId)) {
+      if (!BENCH_ROW_IDS.includes(r as BenchRowId)) {
         throw new BenchOptionError(`rows: expected row numbers from 1 to 5, got ${describe(r)}`);
       }
     }
-    rows = ROW_IDS.filter((id) => options.rows!.includes(id));
+    rows = BENCH_ROW_IDS.filter((id) => options.rows!.includes(id));
   }
   const python = options.python ?? 'python3';
   if (typeof python !== 'string' || python === '') {
@@ -98,14 +98,14 @@ Rows: 1 cost+gradient at ex4 size (native, ts, numpy seed, numpy fused, TensorFl
       5 server single predictions vs bare Express (autocannon)
 Prints a table of medians (or one JSON object with --json); progress goes to stderr.`;
 
-export interface ParsedArgs {
+export interface ParsedBenchArgs {
   options: BenchOptions;
   json: boolean;
   help: boolean;
 }
 
 /** Parse the runner's command line (`node dist/bench/main.js …`). */
-export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
+export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
   const options: BenchOptions = {};
   let json = false;
   let help = false;
@@ -171,6 +171,6 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
         throw new BenchOptionError(`unknown option ${JSON.stringify(arg)}; expected one of --json, --rows, --repeat, --quick, --threads, --python, --server-seconds, --verbose`);
     }
   }
-  resolveOptions(options); // validate ranges now, with the same messages runBench would give
+  resolveBenchOptions(options); // validate ranges now, with the same messages runBench would give
   return { options, json, help };
 }

@@ -10,7 +10,7 @@ import * as core from '@backprop/core-native';
 import { getBackend } from '../backend/select.js';
 import type { BenchContext } from './context.js';
 import { load, machine, threadEnv } from './environment.js';
-import { resolveOptions, type BenchOptions } from './options.js';
+import { resolveBenchOptions, type BenchOptions } from './options.js';
 import { measurePeak } from './peak.js';
 import { errorMessage } from './report.js';
 import { benchCostGradient } from './rows/cost-gradient.js';
@@ -46,7 +46,7 @@ function failedRow(id: BenchRowId, err: unknown, startedAt: number): BenchRow {
 }
 
 export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
-  const o = resolveOptions(options);
+  const o = resolveBenchOptions(options);
   const started = Date.now();
   const loadavgStart = load();
   const notes: string[] = [];
