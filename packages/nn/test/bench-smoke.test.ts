@@ -134,6 +134,8 @@ describe('interleaved sampling', () => {
         },
       ],
       3,
+      undefined,
+      0,
     );
     expect(order).toEqual(['a0', 'b0', 'c0', 'a1', 'c1', 'a2']);
     expect(results.get('a')).toEqual({ samplesMs: [1, 2, 3], inner: 1 });

@@ -64,11 +64,24 @@ export interface JobResult {
   error?: string;
 }
 
-/** Round r of every job, then round r + 1 … A job that throws keeps the samples it had and stops. */
+/**
+ * How long to wait between two jobs: an OpenBLAS that just ran threaded keeps its worker threads spinning for a
+ * while (up to ~0.1 s) before they sleep; without a pause they would take cores from the next job, which may be
+ * another process (numpy, PyTorch). The pause is not timed.
+ */
+export const SETTLE_MS = 250;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Round r of every job, then round r + 1 … with a pause of `settleMs` before each sample. A job that throws keeps
+ * the samples it had and stops.
+ */
 export async function interleave(
   jobs: readonly Job[],
   rounds: number,
   log?: (line: string) => void,
+  settleMs = SETTLE_MS,
 ): Promise<Map<string, JobResult>> {
   const results = new Map<string, JobResult>(jobs.map((j) => [j.name, { samplesMs: [], inner: j.inner ?? 1 }]));
   for (let r = 0; r < rounds; r++) {
@@ -76,6 +89,7 @@ export async function interleave(
       const result = results.get(job.name)!;
       if (result.error !== undefined || r >= (job.rounds ?? rounds)) continue;
       log?.(`  round ${r + 1}/${Math.min(rounds, job.rounds ?? rounds)}: ${job.name}`);
+      if (settleMs > 0) await sleep(settleMs);
       try {
         result.samplesMs.push(await job.sample(r));
       } catch (err) {
