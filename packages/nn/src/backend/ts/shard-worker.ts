@@ -1,14 +1,17 @@
 /**
- * Entry point of a shard worker thread (loaded from dist/ as compiled JavaScript). It keeps one ShardRunner over
- * the shared resident data, sleeps on the job generation, and takes shards until told to shut down.
+ * Entry point of a shard worker thread (loaded from dist/ as compiled JavaScript). It compiles its kernels on a
+ * small synthetic job first, then keeps one ShardRunner over the shared resident data, sleeps on the job
+ * generation, and takes shards until told to shut down.
  */
 import { workerData } from 'node:worker_threads';
 import { takeShards } from './jobs.js';
 import { CTRL, type Resident } from './resident.js';
 import { ShardRunner } from './shard.js';
+import { warmUp } from './warmup.js';
 
 const { resident, id } = workerData as { resident: Resident; id: number };
 const { ctrl } = resident;
+warmUp(resident.layers, resident.kernels);
 const runner = new ShardRunner(resident);
 Atomics.store(ctrl, CTRL.ALIVE + id, 1);
 process.on('exit', () => Atomics.store(ctrl, CTRL.ALIVE + id, 0));
