@@ -146,6 +146,13 @@ describe('kernels: generated vs generic vs numpy', () => {
     expect(genericKernels(300).generated).toBe(false);
   });
 
+  it('the widest generated kernels stay small enough for V8 to optimise (~60 KB bytecode limit)', () => {
+    for (const [name, src] of Object.entries(kernelSources(MAX_GENERATED_WIDTH))) {
+      expect({ name, length: src.length }).toEqual({ name, length: expect.any(Number) });
+      expect(src.length, name).toBeLessThan(25_000);
+    }
+  });
+
   it('chunks split a width into near-equal consecutive runs', () => {
     expect(chunks(25, 9)).toEqual([
       [0, 1, 2, 3, 4, 5, 6, 7, 8],

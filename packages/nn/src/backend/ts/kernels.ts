@@ -228,7 +228,9 @@ function forwardDenseSource(t: number): string {
  */
 function backpropDeltaSource(t: number): string {
   const parts = chunks(t, CHUNK.delta);
-  const U = DELTA_COLUMNS;
+  // Unrolling over columns multiplies the source by U: wide layers stay one column at a time, so the function
+  // stays under V8's size limit for optimisation (~60 KB of bytecode; beyond it the code runs unoptimised).
+  const U = t <= 96 ? DELTA_COLUMNS : 1;
   const cols = Array.from({ length: U }, (_, u) => u);
   const chunkCode = (js: number[], first: boolean, last: boolean): string => {
     const start = (u: number): string => (first ? `let sum${u} = 0;` : `let sum${u} = Dprev[po + k${plus(u)}];`);
