@@ -148,8 +148,7 @@ describe('kernels: generated vs generic vs numpy', () => {
 
   it('the widest generated kernels stay small enough for V8 to optimise (~60 KB bytecode limit)', () => {
     for (const [name, src] of Object.entries(kernelSources(MAX_GENERATED_WIDTH))) {
-      expect({ name, length: src.length }).toEqual({ name, length: expect.any(Number) });
-      expect(src.length, name).toBeLessThan(25_000);
+      expect(src.length, name).toBeLessThan(40_000); // 60 000 characters (backpropDelta unrolled ×4 at t = 256) was not optimised
     }
   });
 
