@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chunks, generatedKernels, genericKernels, kernelSources, MAX_GENERATED_WIDTH } from '../src/backend/ts/kernels.js';
 import { TsNetwork, type TsNetworkOptions } from '../src/backend/ts/network.js';
 import { ShardPool } from '../src/backend/ts/pool.js';
-import { getTsThreads, setTsThreads } from '../src/backend/ts/threads.js';
+import { getTsThreads, resetTsThreads, setTsThreads } from '../src/backend/ts/threads.js';
 import { tsBackend } from '../src/backend/ts/index.js';
 import { backendInfo, bindNetwork, oneHot, randomInit, Rng, type Matrix } from '../src/index.js';
 import { fixture, gradRelErr, loadGolden, maxRelErr, rowsToMatrix } from './helpers.js';
@@ -301,6 +302,24 @@ describe('worker-sharded evaluation', () => {
     expect(await warned).toMatchObject({ code: 'BACKPROP_TS_WORKERS' });
   });
 
+  it('setThreads between evaluations parks and wakes the workers; results never change', async () => {
+    setTsThreads(2);
+    const net = new TsNetwork(layers, X, Y, { minParallelWork: 0 });
+    opened.push(net);
+    const { J, grad } = await withWorkers(net, (g) => net.costGradient(theta, 1, g));
+    setTsThreads(1);
+    const g1 = new Float64Array(net.parameterCount);
+    expect(net.costGradient(theta, 1, g1)).toBe(J);
+    expect(net.diagnostics()).toMatchObject({ workers: 0, shardsOnWorkers: 0 });
+    setTsThreads(2);
+    const again = await withWorkers(net, (g) => net.costGradient(theta, 1, g));
+    expect(net.diagnostics().workers).toBe(1);
+    expect(again.J).toBe(J);
+    expect(Array.from(again.grad)).toEqual(Array.from(grad));
+    expect(Array.from(g1)).toEqual(Array.from(grad));
+    resetTsThreads();
+  });
+
   it('a one-shot evaluation and small jobs never start a worker', () => {
     const net = new TsNetwork(layers, X, Y, { threads: 2 });
     opened.push(net);
@@ -318,6 +337,7 @@ describe('worker-sharded evaluation', () => {
 describe('threads setting and argument checks', () => {
   it('setThreads / getThreads validate and round-trip; BACKPROP_TS_THREADS sets the default', () => {
     const saved = process.env.BACKPROP_TS_THREADS;
+    resetTsThreads();
     try {
       process.env.BACKPROP_TS_THREADS = '3';
       expect(getTsThreads()).toBe(3);
@@ -335,6 +355,9 @@ describe('threads setting and argument checks', () => {
       expect(tsBackend.getThreads()).toBe(2);
       setTsThreads(1);
       expect(getTsThreads()).toBe(1);
+      resetTsThreads();
+      delete process.env.BACKPROP_TS_THREADS;
+      expect(getTsThreads()).toBe(Math.min(16, availableParallelism()));
     } finally {
       if (saved === undefined) delete process.env.BACKPROP_TS_THREADS;
       else process.env.BACKPROP_TS_THREADS = saved;

@@ -26,7 +26,9 @@ const RECLAIM_AFTER_MS = 250;
  */
 export class ShardPool {
   private readonly r: Resident;
+  /** Worker in each slot; a slot is spawned at most once, so a late exit can never be mistaken for its successor. */
   private readonly workers: (Worker | null)[] = [];
+  private readonly spawnedOnce: boolean[] = [];
   private readonly exits: Promise<void>[] = [];
   /** Why the pool stopped taking work (a worker failed), or null. */
   broken: string | null = null;
@@ -45,29 +47,31 @@ export class ShardPool {
     return this.workers.filter((w) => w !== null).length;
   }
 
-  /** Workers that have started and are running. */
+  /** Workers that have started, are running and are enabled (take shards). */
   get live(): number {
+    const { ctrl } = this.r;
     let n = 0;
     this.workers.forEach((w, id) => {
-      if (w && Atomics.load(this.r.ctrl, CTRL.ALIVE + id) === 1) n++;
+      if (w && Atomics.load(ctrl, CTRL.ALIVE + id) === 1 && Atomics.load(ctrl, CTRL.ENABLED + id) === 1) n++;
     });
     return n;
   }
 
-  /** Thread ids of the spawned workers (for diagnostics). */
-  get threadIds(): number[] {
-    return this.workers.filter((w): w is Worker => w !== null).map((w) => w.threadId);
-  }
-
-  /** Grows or shrinks to n workers (between jobs only). */
+  /**
+   * n workers take shards (spawned on first need). Workers beyond n are parked, not terminated: a thread that is
+   * terminated could be cut off inside a shard, while a parked one finishes what it took and then sleeps.
+   */
   resize(n: number): void {
     const want = Math.max(0, Math.min(MAX_WORKERS, n));
     if (this.broken !== null) return;
-    for (let id = 0; id < want && this.broken === null; id++) if (!this.workers[id]) this.spawn(id);
-    for (let id = want; id < this.workers.length; id++) this.stop(id);
+    for (let id = 0; id < MAX_WORKERS; id++) {
+      if (id < want && !this.workers[id] && !this.spawnedOnce[id]) this.spawn(id);
+      Atomics.store(this.r.ctrl, CTRL.ENABLED + id, id < want ? 1 : 0);
+    }
   }
 
   private spawn(id: number): void {
+    this.spawnedOnce[id] = true;
     let worker: Worker;
     try {
       worker = new Worker(WORKER_URL, { workerData: { resident: this.r, id } });
@@ -83,7 +87,7 @@ export class ShardPool {
       worker.once('exit', (code) => {
         Atomics.store(this.r.ctrl, CTRL.ALIVE + id, 0);
         if (this.workers[id] === worker) {
-          // Not stopped by us: the pool is retired (a shard it held is redone by the main thread).
+          // Not terminated by dispose(): retire the pool (a shard it held is redone by the main thread).
           this.workers[id] = null;
           this.broken ??= `shard worker ${id} exited unexpectedly (code ${code})`;
         }
@@ -91,14 +95,6 @@ export class ShardPool {
       }),
     );
     this.workers[id] = worker;
-  }
-
-  private stop(id: number): void {
-    const worker = this.workers[id];
-    if (!worker) return;
-    this.workers[id] = null;
-    Atomics.store(this.r.ctrl, CTRL.ALIVE + id, 0);
-    void worker.terminate();
   }
 
   /**
@@ -161,13 +157,17 @@ export class ShardPool {
     if (this.broken !== null) this.dispose();
   }
 
-  /** Tells every worker to return and terminates it; resolves when all have exited. */
+  /** Tells every worker to return and terminates it; resolves when all have exited. No job may follow. */
   dispose(): Promise<void> {
     const { ctrl } = this.r;
     Atomics.store(ctrl, CTRL.SHUTDOWN, 1);
     Atomics.add(ctrl, CTRL.GEN, 1);
     Atomics.notify(ctrl, CTRL.GEN);
-    for (let id = 0; id < this.workers.length; id++) this.stop(id);
+    this.workers.forEach((worker, id) => {
+      if (!worker) return;
+      this.workers[id] = null;
+      void worker.terminate();
+    });
     return Promise.all(this.exits).then(() => undefined);
   }
 }

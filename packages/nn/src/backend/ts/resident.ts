@@ -25,8 +25,10 @@ export const CTRL = {
   SHARDS: 6,
   /** Workers that have started. */
   READY: 7,
-  /** ALIVE + w is 1 while worker w runs. */
+  /** ALIVE + w is 1 while worker w runs (set by the worker; cleared when it exits). */
   ALIVE: 16,
+  /** ENABLED + w is 1 while worker w should take shards (0: parked). */
+  ENABLED: 32,
 } as const;
 export const MAX_WORKERS = MAX_SHARDS - 1;
 export const PARKED = 1 << 30;
@@ -151,6 +153,6 @@ export function createResident(
     cost: sharedArray(Float64Array, limit),
     status: sharedArray(Int32Array, limit),
     computedBy: sharedArray(Int32Array, limit),
-    ctrl: sharedArray(Int32Array, CTRL.ALIVE + MAX_WORKERS),
+    ctrl: sharedArray(Int32Array, CTRL.ENABLED + MAX_WORKERS),
   };
 }

@@ -20,7 +20,7 @@ Atomics.add(ctrl, CTRL.READY, 1);
 for (;;) {
   const seen = Atomics.load(ctrl, CTRL.GEN);
   if (Atomics.load(ctrl, CTRL.SHUTDOWN) !== 0) break;
-  takeShards(resident, runner, id);
+  if (Atomics.load(ctrl, CTRL.ENABLED + id) === 1) takeShards(resident, runner, id);
   Atomics.wait(ctrl, CTRL.GEN, seen);
 }
 Atomics.store(ctrl, CTRL.ALIVE + id, 0);

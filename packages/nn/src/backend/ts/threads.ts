@@ -40,3 +40,8 @@ export function getTsThreads(): number {
 export function setTsThreads(n: number): void {
   configured = checkThreads(n, 'threads');
 }
+
+/** Forgets setTsThreads: back to BACKPROP_TS_THREADS or the machine's parallelism. */
+export function resetTsThreads(): void {
+  configured = undefined;
+}
