@@ -10,11 +10,24 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import autocannon from 'autocannon';
 import { modelToJson, randomInit, thetaChecksum, writeFileAtomic, type Model } from '@backprop/nn';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/index.js';
+
+// autocannon ships no types: the fields read here, and a non-literal import so TypeScript does not look for them.
+interface LoadResult {
+  '1xx': number;
+  '2xx': number;
+  '3xx': number;
+  '4xx': number;
+  '5xx': number;
+  errors: number;
+  timeouts: number;
+  requests: { sent: number };
+}
+const autocannonModule: string = 'autocannon';
+const autocannon = ((await import(autocannonModule)) as { default: (options: Record<string, unknown>) => Promise<LoadResult> }).default;
 
 const TOKEN = 'reliability-token';
 
