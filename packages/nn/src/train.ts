@@ -125,6 +125,9 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
       throw new CheckpointError(`checkpoint is for layers [${resume.layers}], not [${layers}]`);
     }
     if (resume.method !== method) throw new CheckpointError(`checkpoint is for method ${resume.method}, not ${method}`);
+    if (resume.lambda !== lambda) {
+      throw new CheckpointError(`checkpoint was made with λ = ${resume.lambda}, not λ = ${lambda}: resume with the same λ`);
+    }
     if (resume.dataChecksum && resume.dataChecksum !== checksum) {
       throw new CheckpointError('checkpoint was made on different training data (checksum differs)');
     }

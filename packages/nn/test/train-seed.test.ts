@@ -136,3 +136,12 @@ describe('minibatch checkpoints resume bit-for-bit', () => {
     expect(resumed.model.training!.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
   });
 });
+
+describe('resume guards', () => {
+  it('refuses a checkpoint made with another λ', async () => {
+    const digits = loadDataset('digits5000');
+    const path = join(mkdtempSync(join(tmpdir(), 'bp-ckpt-')), 'ck.json');
+    await train({ hidden: [5] }, digits, { method: 'lbfgs', lambda: 1, optimizer: { maxIter: 3 }, checkpoint: { path, every: 1 }, trackAccuracy: false });
+    await expect(train({ hidden: [5] }, digits, { method: 'lbfgs', lambda: 2, resume: path })).rejects.toThrow(/λ = 1, not λ = 2/);
+  });
+});

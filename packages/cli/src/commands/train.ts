@@ -115,7 +115,7 @@ export function trainCommand() {
             'backprop train --checkpoint run.ckpt            # Ctrl-C saves the model; then:',
             'backprop train --checkpoint run.ckpt --resume run.ckpt',
             '',
-            'Ctrl-C (or SIGTERM) stops training, keeps the best parameters, saves the model and report, and exits 130;',
+            'Ctrl-C (or SIGTERM) stops training, keeps the best parameters (adam/sgd: the latest, as minibatch costs are not comparable), saves the model and report, and exits 130;',
             'a second Ctrl-C quits at once.',
           ]),
         ),

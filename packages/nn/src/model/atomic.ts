@@ -6,7 +6,9 @@ import { dirname, basename, join } from 'node:path';
  * write to a temporary file in the same directory, fsync it, rename over the target, fsync the directory.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  // One fixed temporary name per target: a writer killed mid-write leaves at most one stale temp file, which the
+  // next write replaces (two processes writing the same target at once is not supported).
+  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
   const fd = openSync(tmp, 'w', 0o644);
   try {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
