@@ -16,6 +16,7 @@ export interface BackendInfo {
   /** Where the choice came from. */
   source: 'auto' | 'env';
   blas?: string;
+  /** Threads the selected backend computes with (native: BLAS threads; ts: worker shards). */
   threads: number;
 }
 
@@ -84,10 +85,10 @@ export function backendInfo(): BackendInfo {
   const native = loadNativeOnce();
   const source: BackendInfo['source'] = env ? 'env' : 'auto';
   const selected: BackendName = env === 'ts' ? 'ts' : native.ok ? 'native' : 'ts';
-  const info: BackendInfo = { selected, nativeAvailable: native.ok, source, threads: 1 };
+  const info: BackendInfo = { selected, nativeAvailable: native.ok, source, threads: tsBackend.getThreads() };
   if (native.ok) {
     info.blas = native.blas;
-    info.threads = native.backend.getThreads();
+    if (selected === 'native') info.threads = native.backend.getThreads();
   } else {
     info.reason = native.reason;
     if (native.hint) info.hint = native.hint;
