@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "elementwise.h"
+#include "sparse_pass.h"
 
 namespace backprop {
 
@@ -17,7 +18,15 @@ void broadcastBias(const double* Theta, size_t sIn, size_t sOut, size_t n, doubl
   for (size_t j = 0; j < sOut; ++j) std::fill(Zt + j * n, Zt + (j + 1) * n, Theta[j * (sIn + 1)]);
 }
 
-// Sum over Theta_l[j, c] squared for c >= 1 (bias weights are not regularised).
+// C (M x n) = alpha op(A) B + beta C with op(A) M x K and B K x n (ld n, ldc n).
+void productByColumns(CBLAS_TRANSPOSE transA, size_t M, size_t n, size_t K, double alpha, const double* A,
+                      size_t lda, const double* B, double beta, double* C) {
+  cblas_dgemm(CblasRowMajor, transA, CblasNoTrans, blas(M), blas(n), blas(K), alpha, A, blas(lda), B, blas(n), beta,
+              C, blas(n));
+}
+
+}  // namespace
+
 double sumOfSquaredWeights(const Architecture& arch, const double* theta) {
   double total = 0.0;
   for (size_t l = 0; l < arch.depth(); ++l) {
@@ -32,40 +41,6 @@ double sumOfSquaredWeights(const Architecture& arch, const double* theta) {
   }
   return total;
 }
-
-// Alongside the sparse first layer (which runs its own threads) the small products of the other layers are
-// kept on one thread: a threaded OpenBLAS call leaves its workers spinning, and they then take the cores from
-// the sparse loops (measured: 7.6 -> 5.0 ms at digits size on a busy 2-core machine). OpenBLAS 0.3.x runs a
-// dgemm on the calling thread when M*N*K <= 65536 * GEMM_MULTITHREAD_THRESHOLD (4 by default), so the products
-// are issued in pieces of that size along the example dimension: by columns of C for Z and delta (each column
-// on its own), and with beta = 1 over consecutive example ranges for Delta (a fixed order).
-constexpr size_t kSingleThreadedWork = 65536 * 4;
-
-size_t piece(size_t other) { return std::max<size_t>(64, kSingleThreadedWork / std::max<size_t>(1, other)); }
-
-// C (M x n) = alpha op(A) B + beta C with op(A) M x K and B K x n (ld n, ldc n), single threaded pieces.
-void productByColumns(bool singleThreaded, CBLAS_TRANSPOSE transA, size_t M, size_t n, size_t K, double alpha,
-                      const double* A, size_t lda, const double* B, double beta, double* C) {
-  const size_t step = singleThreaded ? piece(M * K) : n;
-  for (size_t i0 = 0; i0 < n; i0 += step) {
-    const size_t width = std::min(step, n - i0);
-    cblas_dgemm(CblasRowMajor, transA, CblasNoTrans, blas(M), blas(width), blas(K), alpha, A, blas(lda), B + i0,
-                blas(n), beta, C + i0, blas(n));
-  }
-}
-
-// D (M x N, ld ldd) = alpha P Q^T over the n examples (P: M x n, Q: N x n), single threaded pieces.
-void productOverExamples(bool singleThreaded, size_t M, size_t N, size_t n, double alpha, const double* P,
-                         const double* Q, double* D, size_t ldd) {
-  const size_t step = singleThreaded ? piece(M * N) : n;
-  for (size_t i0 = 0; i0 < n; i0 += step) {
-    const size_t width = std::min(step, n - i0);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blas(M), blas(N), blas(width), alpha, P + i0, blas(n),
-                Q + i0, blas(n), i0 == 0 ? 0.0 : 1.0, D, blas(ldd));
-  }
-}
-
-}  // namespace
 
 Workspace::Workspace(const Architecture& arch, size_t examples)
     : capacity(examples), activation(arch.depth()), delta(arch.depth() + 1), loss(examples * arch.outputs()) {
@@ -90,20 +65,16 @@ size_t workspaceBytes(const Architecture& arch, size_t capacity) {
 namespace {
 
 void forwardLayers(const Architecture& arch, const double* theta, const double* Xt, size_t n, Workspace& ws,
-                   double* zOut, const SparseFirstLayer* sparse) {
+                   double* zOut) {
   const size_t L = arch.depth();
   for (size_t l = 0; l < L; ++l) {
     const size_t sIn = arch.layers[l], sOut = arch.layers[l + 1];
     const double* At = l == 0 ? Xt : ws.activation[l].data();
     const double* Theta = theta + arch.thetaOffset[l];
     double* Zt = l + 1 == L ? zOut : ws.activation[l + 1].data();
-    if (l == 0 && sparse != nullptr) {
-      sparse->input->forward(Theta, Zt, l + 1 < L, sparse->threads);
-      continue;
-    }
     broadcastBias(Theta, sIn, sOut, n, Zt);
     // Z^T += W A^T, W = Theta[:, 1:] read in place (leading dimension sIn + 1).
-    productByColumns(sparse != nullptr, CblasNoTrans, sOut, n, sIn, 1.0, Theta + 1, sIn + 1, At, 1.0, Zt);
+    productByColumns(CblasNoTrans, sOut, n, sIn, 1.0, Theta + 1, sIn + 1, At, 1.0, Zt);
     if (l + 1 < L) sigmoidInPlace(Zt, sOut * n);
   }
 }
@@ -118,7 +89,7 @@ bool allFinite(const double* values, size_t count) {
 
 void feedForward(const Architecture& arch, const double* theta, const double* Xt, size_t n, Workspace& ws,
                  double* zOut) {
-  forwardLayers(arch, theta, Xt, n, ws, zOut, nullptr);
+  forwardLayers(arch, theta, Xt, n, ws, zOut);
 }
 
 void predictColumns(const Architecture& arch, const double* theta, const double* Xt, size_t n, Workspace& ws,
@@ -132,11 +103,11 @@ double costGradient(const Architecture& arch, const double* theta, double lambda
   const size_t L = arch.depth();
   const size_t K = arch.outputs();
   // Skipping zero inputs equals the dense products only for finite weights (0 * inf is NaN).
-  if (sparse != nullptr && !allFinite(theta, arch.parameterCount)) {
-    sparse = nullptr;
+  if (sparse != nullptr && allFinite(theta, arch.parameterCount)) {
+    return sparseCostGradient(arch, theta, lambda, Yt, n, ws, grad, *sparse);
   }
   double* output = ws.delta[L].data();
-  forwardLayers(arch, theta, Xt, n, ws, output, sparse);
+  forwardLayers(arch, theta, Xt, n, ws, output);
 
   // Cost from Z_L in log-sigmoid form, and in the same sweep delta_L = h - y.
   outputLayer(output, Yt, ws.loss.data(), K * n);
@@ -153,18 +124,8 @@ double costGradient(const Architecture& arch, const double* theta, double lambda
     double* D = grad + arch.thetaOffset[l - 1];
 
     // D[:, 1:] = delta^T A / n
-    if (l == 1 && sparse != nullptr) {
-      const size_t width = SparseInput::paddedWidth(sOut);
-      for (size_t i0 = 0; i0 < n; i0 += 8) {  // delta^T to rows by example, eight examples at a time
-        const size_t i1 = std::min(n, i0 + 8);
-        for (size_t j = 0; j < sOut; ++j) {
-          for (size_t i = i0; i < i1; ++i) sparse->deltaRows[i * width + j] = deltaT[j * n + i];
-        }
-      }
-      sparse->input->gradient(sparse->deltaRows, 1.0 / nD, D, sparse->threads);
-    } else {
-      productOverExamples(sparse != nullptr, sOut, sIn, n, 1.0 / nD, deltaT, At, D + 1, sIn + 1);
-    }
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blas(sOut), blas(sIn), blas(n), 1.0 / nD, deltaT, blas(n),
+                At, blas(n), 0.0, D + 1, blas(sIn + 1));
     // D[:, 0] = sums over the examples of delta / n
     for (size_t j = 0; j < sOut; ++j) D[j * (sIn + 1)] = sum(deltaT + j * n, n) / nD;
     // D[:, 1:] += (lambda / n) Theta[:, 1:]
@@ -180,7 +141,7 @@ double costGradient(const Architecture& arch, const double* theta, double lambda
 
     // delta_{l-1}^T = (W^T delta_l^T) .* a (1 - a), the sigmoid gradient taken from the activation.
     double* previous = ws.delta[l - 1].data();
-    productByColumns(sparse != nullptr, CblasTrans, sIn, n, sOut, 1.0, Theta + 1, sIn + 1, deltaT, 0.0, previous);
+    productByColumns(CblasTrans, sIn, n, sOut, 1.0, Theta + 1, sIn + 1, deltaT, 0.0, previous);
     multiplySigmoidGradient(previous, ws.activation[l - 1].data(), sIn * n);
   }
   return J;

@@ -18,6 +18,7 @@
 
 #include "architecture.h"
 #include "sparse_input.h"
+#include "thread_pool.h"
 
 namespace backprop {
 
@@ -46,12 +47,18 @@ void predictColumns(const Architecture& arch, const double* theta, const double*
                     double* hOut);
 
 // The first layer's products through a sparse copy of the resident X (see sparse_input.h), with its scratch
-// deltaRows (n x SparseInput::paddedWidth(s_1), zeroed).
+// deltaRows (n x SparseInput::paddedWidth(s_1), zeroed) and partials (partialDoubles(arch, n), see
+// sparse_pass.h); the rest of the pass runs on `threads` threads of pool (at most pool.reserve()'s answer).
 struct SparseFirstLayer {
   SparseInput* input;
   double* deltaRows;
+  double* partials;
+  ThreadPool* pool;
   size_t threads;
 };
+
+// Sum over Theta_l[j, c] squared for c >= 1 (bias weights are not regularised).
+double sumOfSquaredWeights(const Architecture& arch, const double* theta);
 
 // Regularised cross-entropy J(theta) over n examples (Xt: s_0 x n, Yt: s_L x n) and its gradient into grad
 // (same layout as theta: Theta1 row-major, then Theta2, ...). One forward pass shared by cost and gradient;

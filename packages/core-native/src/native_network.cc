@@ -8,6 +8,7 @@
 #include <cblas.h>
 
 #include "checks.h"
+#include "sparse_pass.h"
 
 namespace backprop {
 
@@ -24,10 +25,12 @@ TrainingSet::TrainingSet(Architecture architecture, size_t examples, const doubl
   try {  // the sparse copy is an optimisation: without the memory for it, the dense products still work
     if (sparse_.build(X, m, arch.inputs(), arch.layers[1])) {
       deltaRows_.assign(m * SparseInput::paddedWidth(arch.layers[1]) + 7, 0.0);
+      partials_.assign(partialDoubles(arch, m), 0.0);
     }
   } catch (const std::bad_alloc&) {
     sparse_ = SparseInput();
     std::vector<double>().swap(deltaRows_);
+    std::vector<double>().swap(partials_);
   }
 }
 
@@ -40,7 +43,7 @@ void TrainingSet::reserveBatch() {
 
 size_t TrainingSet::bytes() const {
   size_t doubles = Xt_.size() + Yt_.size() + XtBatch_.size() + YtBatch_.size() + ws_.loss.size() +
-                   deltaRows_.size();
+                   deltaRows_.size() + partials_.size();
   for (const auto& a : ws_.activation) doubles += a.size();
   for (const auto& d : ws_.delta) doubles += d.size();
   return doubles * sizeof(double) + sparse_.bytes();
@@ -50,10 +53,12 @@ double TrainingSet::costGradient(const double* theta, double lambda, double* gra
                                  size_t count) {
   if (rows == nullptr) {
     if (sparse_.empty()) return backprop::costGradient(arch, theta, lambda, Xt_.data(), Yt_.data(), m, ws_, grad);
-    // The sparse loops run on as many threads as OpenBLAS is set to use (setThreads), at most the cores.
+    // The sparse pass runs on as many threads as OpenBLAS is set to use (setThreads), at most the cores, those
+    // after the first from the network's pool (started on the first call that needs them).
     const size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    const size_t threads = std::min(cores, static_cast<size_t>(std::max(1, openblas_get_num_threads())));
-    const SparseFirstLayer sparse{&sparse_, SparseInput::aligned(deltaRows_), threads};
+    const size_t wanted = std::min(cores, static_cast<size_t>(std::max(1, openblas_get_num_threads())));
+    const size_t threads = pool_.reserve(wanted);
+    const SparseFirstLayer sparse{&sparse_, SparseInput::aligned(deltaRows_), partials_.data(), &pool_, threads};
     return backprop::costGradient(arch, theta, lambda, Xt_.data(), Yt_.data(), m, ws_, grad, &sparse);
   }
   gatherColumns(Xt_.data(), arch.inputs(), m, rows, count, XtBatch_.data());

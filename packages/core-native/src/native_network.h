@@ -9,6 +9,7 @@
 
 #include "architecture.h"
 #include "backprop.h"
+#include "thread_pool.h"
 
 namespace backprop {
 
@@ -38,7 +39,8 @@ class TrainingSet {
   Workspace ws_;
   std::vector<double> XtBatch_, YtBatch_;
   SparseInput sparse_;                      // empty when X is dense
-  std::vector<double> deltaRows_;           // its scratch
+  std::vector<double> deltaRows_, partials_;  // its scratch (see sparse_pass.h)
+  ThreadPool pool_;                         // its threads, started on first use, joined with the set
 };
 
 class NativeNetwork : public Napi::ObjectWrap<NativeNetwork> {

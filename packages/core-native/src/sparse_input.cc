@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <thread>
 
 #include "elementwise.h"
 
@@ -108,15 +107,10 @@ std::vector<size_t> balancedRanges(size_t count, size_t threads, const Weight& w
   return bounds;
 }
 
-// body(begin, end) over each range, the ranges after the first on their own threads.
+// body(begin, end) over each range, the first on the calling thread and the others on the pool's.
 template <class Body>
-void runRanges(const std::vector<size_t>& bounds, const Body& body) {
-  const size_t threads = bounds.size() - 1;
-  std::vector<std::thread> helpers;
-  helpers.reserve(threads - 1);
-  for (size_t t = 1; t < threads; ++t) helpers.emplace_back([&, t] { body(bounds[t], bounds[t + 1]); });
-  body(bounds[0], bounds[1]);
-  for (std::thread& helper : helpers) helper.join();
+void runRanges(ThreadPool& pool, const std::vector<size_t>& bounds, const Body& body) {
+  pool.run(bounds.size() - 1, [&](size_t t) { body(bounds[t], bounds[t + 1]); });
 }
 
 }  // namespace
@@ -185,7 +179,7 @@ size_t SparseInput::bytes() const {
          (rowValue_.size() + colValue_.size() + scratch_.size()) * sizeof(double);
 }
 
-void SparseInput::forward(const double* Theta, double* Zt, bool activate, size_t threads) {
+void SparseInput::forward(const double* Theta, double* Zt, bool activate, ThreadPool& pool, size_t threads) {
   const size_t m = examples_, n = inputs_, ld = n + 1, blocks = (n + kBlock - 1) / kBlock;
   // Examples split by their non-zero count (all blocks).
   const std::vector<size_t> bounds = balancedRanges(m, threads, [&](size_t a, size_t b) {
@@ -199,7 +193,7 @@ void SparseInput::forward(const double* Theta, double* Zt, bool activate, size_t
       double* row = packed_ + c * kChunk;
       for (size_t h = 0; h < kChunk; ++h) row[h] = h < width ? Theta[(h0 + h) * ld + 1 + c] : 0.0;
     }
-    runRanges(bounds, [&](size_t begin, size_t end) {
+    runRanges(pool, bounds, [&](size_t begin, size_t end) {
       for (size_t k = 0; k < blocks; ++k) {
         accumulateBlock(rowStart_.data() + k * (m + 1), rowInput_.data(), rowValue_.data(), packed_, kChunk, width,
                         k == 0, begin, end, zPartial_);
@@ -220,7 +214,7 @@ void SparseInput::forward(const double* Theta, double* Zt, bool activate, size_t
   }
 }
 
-void SparseInput::gradient(const double* deltaRows, double scale, double* D, size_t threads) {
+void SparseInput::gradient(const double* deltaRows, double scale, double* D, ThreadPool& pool, size_t threads) {
   const size_t m = examples_, n = inputs_, ld = n + 1, deltaLd = paddedWidth(hidden_);
   const size_t blocks = (m + kBlock - 1) / kBlock;
   const std::vector<size_t> bounds = balancedRanges(n, threads, [&](size_t a, size_t b) {
@@ -228,7 +222,7 @@ void SparseInput::gradient(const double* deltaRows, double scale, double* D, siz
     for (size_t k = 0; k < blocks; ++k) total += static_cast<double>(colStart_[k * (n + 1) + b] - colStart_[k * (n + 1) + a]);
     return total;
   });
-  runRanges(bounds, [&](size_t begin, size_t end) {
+  runRanges(pool, bounds, [&](size_t begin, size_t end) {
     for (size_t h0 = 0; h0 < hidden_; h0 += kChunk) {
       const size_t width = std::min(kChunk, hidden_ - h0);
       for (size_t k = 0; k < blocks; ++k) {

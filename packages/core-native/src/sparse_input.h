@@ -3,7 +3,7 @@
 //   by example (CSR): the forward sums, per example, only over its non-zero inputs;
 //   by input   (CSC): the gradient sums, per input, only over the examples where it is non-zero.
 // Each sum runs over the hidden units 32 at a time in registers. Both loops split their outer index across
-// threads (contiguous ranges balanced by non-zero count); every output entry is one sum in a fixed order, so
+// the network's pool threads (contiguous ranges balanced by non-zero count); every output entry is one sum in a fixed order, so
 // the result does not depend on the number of threads.
 //
 // Skipping zeros is exact for finite values (0 * w adds nothing); callers use this only when theta is finite,
@@ -13,6 +13,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <vector>
+
+#include "thread_pool.h"
 
 namespace backprop {
 
@@ -25,11 +27,11 @@ class SparseInput {
   size_t bytes() const;
 
   // Zt (H x m, leading dimension m) = b + W X^T for Theta = [b | W] (H x (n+1) row-major), then the sigmoid
-  // in place when activate (each thread on its own examples).
-  void forward(const double* Theta, double* Zt, bool activate, size_t threads);
+  // in place when activate (each thread on its own examples). threads: at most pool.reserve()'s answer.
+  void forward(const double* Theta, double* Zt, bool activate, ThreadPool& pool, size_t threads);
   // D[:, 1:] = scale * delta^T X for delta given row-major by example, padded to paddedWidth(H) columns
   // (deltaRows: m x paddedWidth(H), 64-byte aligned); D = H x (n+1) row-major (column 0 untouched).
-  void gradient(const double* deltaRows, double scale, double* D, size_t threads);
+  void gradient(const double* deltaRows, double scale, double* D, ThreadPool& pool, size_t threads);
 
   // The first 64-byte aligned address in buffer (which must have 7 doubles to spare).
   static double* aligned(std::vector<double>& buffer);

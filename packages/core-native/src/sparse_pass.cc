@@ -1,0 +1,155 @@
+#include "sparse_pass.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+
+#include "elementwise.h"
+
+namespace backprop {
+
+namespace {
+
+blasint blas(size_t n) { return static_cast<blasint>(n); }
+
+constexpr size_t kChunkWidth = 128;        // examples: the chunk's slices of every layer stay in L1 / L2
+constexpr size_t kMaxPartials = 1u << 22;  // doubles of partial sums over all chunks (32 MiB)
+// OpenBLAS runs a dgemm on the calling thread when M*N*K <= 65536 * 4; bigger chunk products would start its
+// own threads from inside ours, so then the chunks run on one thread (same chunks, same results).
+constexpr size_t kSingleThreadedWork = 65536 * 4;
+
+// One chunk's slot: [cost, bias sums of layer 1 (s_1), gradient blocks of layers 2 .. L (Theta_l's shape)].
+// Where Theta_2 starts (the end of theta for a network without hidden layers).
+size_t secondBlock(const Architecture& arch) { return arch.depth() > 1 ? arch.thetaOffset[1] : arch.parameterCount; }
+size_t slotSize(const Architecture& arch) { return 1 + arch.layers[1] + arch.parameterCount - secondBlock(arch); }
+size_t chunkCount(size_t n, size_t width) { return (n + width - 1) / width; }
+
+// The chunk [i0, i0 + w) of the n examples, after the first layer's forward product: the rest of the forward
+// pass, the output layer, the deltas and the chunk's partial sums into slot; delta_1 copied to deltaRows.
+void passChunk(const Architecture& arch, const double* theta, const double* Yt, size_t n, Workspace& ws,
+               const SparseFirstLayer& sparse, size_t i0, size_t w, double* slot) {
+  const size_t L = arch.depth(), K = arch.outputs();
+  double* output = ws.delta[L].data();
+  for (size_t l = 1; l < L; ++l) {  // Z_{l+1}^T = b_l + W_l A_l^T on the chunk's columns
+    const size_t sIn = arch.layers[l], sOut = arch.layers[l + 1];
+    const double* Theta = theta + arch.thetaOffset[l];
+    double* Zt = (l + 1 == L ? output : ws.activation[l + 1].data()) + i0;
+    for (size_t j = 0; j < sOut; ++j) std::fill(Zt + j * n, Zt + j * n + w, Theta[j * (sIn + 1)]);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blas(sOut), blas(w), blas(sIn), 1.0, Theta + 1,
+                blas(sIn + 1), ws.activation[l].data() + i0, blas(n), 1.0, Zt, blas(n));
+    if (l + 1 < L) {
+      for (size_t j = 0; j < sOut; ++j) sigmoidInPlace(Zt + j * n, w);
+    }
+  }
+  double cost = 0.0;  // the cross-entropy in log-sigmoid form, and delta_L = h - y in place
+  for (size_t k = 0; k < K; ++k) {
+    double* loss = ws.loss.data() + k * n + i0;
+    outputLayer(output + k * n + i0, Yt + k * n + i0, loss, w);
+    cost += sum(loss, w);
+  }
+  slot[0] = cost;
+  double* block = slot + 1 + arch.layers[1];
+  for (size_t l = L; l >= 2; --l) {  // gradient block l-1 (unscaled) from delta_l, then delta_{l-1}
+    const size_t sIn = arch.layers[l - 1], sOut = arch.layers[l];
+    const double* Theta = theta + arch.thetaOffset[l - 1];
+    const double* deltaT = ws.delta[l].data() + i0;
+    const double* At = ws.activation[l - 1].data() + i0;
+    double* D = block + (arch.thetaOffset[l - 1] - secondBlock(arch));
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blas(sOut), blas(sIn), blas(w), 1.0, deltaT, blas(n), At,
+                blas(n), 0.0, D + 1, blas(sIn + 1));
+    for (size_t j = 0; j < sOut; ++j) D[j * (sIn + 1)] = sum(deltaT + j * n, w);
+    double* previous = ws.delta[l - 1].data() + i0;
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, blas(sIn), blas(w), blas(sOut), 1.0, Theta + 1,
+                blas(sIn + 1), deltaT, blas(n), 0.0, previous, blas(n));
+    for (size_t j = 0; j < sIn; ++j) multiplySigmoidGradient(previous + j * n, At + j * n, w);
+  }
+  const size_t H = arch.layers[1], width = SparseInput::paddedWidth(H);
+  const double* delta1 = ws.delta[1].data();
+  for (size_t j = 0; j < H; ++j) slot[1 + j] = sum(delta1 + j * n + i0, w);
+  for (size_t a = i0; a < i0 + w; a += 8) {  // delta_1^T to rows by example, eight examples at a time
+    const size_t b = std::min(i0 + w, a + 8);
+    for (size_t j = 0; j < H; ++j) {
+      for (size_t i = a; i < b; ++i) sparse.deltaRows[i * width + j] = delta1[j * n + i];
+    }
+  }
+}
+
+// The largest M*N*K of a chunk's products.
+size_t largestChunkProduct(const Architecture& arch, size_t w) {
+  size_t largest = 0;
+  for (size_t l = 1; l < arch.depth(); ++l) largest = std::max(largest, arch.layers[l] * arch.layers[l + 1] * w);
+  return largest;
+}
+
+}  // namespace
+
+size_t chunkWidth(const Architecture& arch, size_t n) {
+  const size_t slot = slotSize(arch);
+  size_t width = kChunkWidth;
+  if (chunkCount(n, width) * slot > kMaxPartials) {
+    const size_t chunks = std::max<size_t>(1, kMaxPartials / slot);
+    width = (n + chunks - 1) / chunks;
+    width = (width + 7) / 8 * 8;
+  }
+  return std::max<size_t>(1, width);
+}
+
+size_t partialDoubles(const Architecture& arch, size_t n) {
+  return chunkCount(n, chunkWidth(arch, n)) * slotSize(arch);
+}
+
+double sparseCostGradient(const Architecture& arch, const double* theta, double lambda, const double* Yt, size_t n,
+                          Workspace& ws, double* grad, const SparseFirstLayer& sparse) {
+  const size_t L = arch.depth(), H = arch.layers[1], s0 = arch.inputs();
+  double* Z1 = L == 1 ? ws.delta[1].data() : ws.activation[1].data();
+  sparse.input->forward(theta, Z1, L > 1, *sparse.pool, sparse.threads);
+
+  const size_t width = chunkWidth(arch, n), chunks = chunkCount(n, width), slot = slotSize(arch);
+  const size_t threads =
+      largestChunkProduct(arch, width) > kSingleThreadedWork ? 1 : std::min(sparse.threads, chunks);
+  sparse.pool->run(threads, [&](size_t t) {
+    for (size_t c = chunks * t / threads; c < chunks * (t + 1) / threads; ++c) {
+      const size_t i0 = c * width;
+      passChunk(arch, theta, Yt, n, ws, sparse, i0, std::min(width, n - i0), sparse.partials + c * slot);
+    }
+  });
+
+  // The slots added in chunk order: the cost, layer 1's bias column, then blocks 2 .. L straight into grad.
+  const double nD = static_cast<double>(n);
+  const size_t rest = slot - 1 - H;
+  double* D1 = grad + arch.thetaOffset[0];
+  double* blocks = grad + secondBlock(arch);
+  double cost = 0.0;
+  for (size_t c = 0; c < chunks; ++c) {
+    const double* p = sparse.partials + c * slot;
+    cost = c == 0 ? p[0] : cost + p[0];
+    for (size_t j = 0; j < H; ++j) D1[j * (s0 + 1)] = c == 0 ? p[1 + j] : D1[j * (s0 + 1)] + p[1 + j];
+    if (c == 0) {
+      std::copy(p + 1 + H, p + slot, blocks);
+    } else {
+      for (size_t e = 0; e < rest; ++e) blocks[e] += p[1 + H + e];
+    }
+  }
+  for (size_t j = 0; j < H; ++j) D1[j * (s0 + 1)] /= nD;
+  for (size_t e = 0; e < rest; ++e) blocks[e] /= nD;
+
+  // D_1[:, 1:] = delta_1^T X / n by the sparse loops.
+  sparse.input->gradient(sparse.deltaRows, 1.0 / nD, D1, *sparse.pool, sparse.threads);
+
+  double J = cost / nD;
+  if (lambda != 0.0) {  // J += lambda / 2n sum of squared weights; D[:, 1:] += (lambda / n) Theta[:, 1:]
+    J += lambda / (2.0 * nD) * sumOfSquaredWeights(arch, theta);
+    const double scale = lambda / nD;
+    for (size_t l = 0; l < L; ++l) {
+      const size_t sIn = arch.layers[l], sOut = arch.layers[l + 1];
+      const double* Theta = theta + arch.thetaOffset[l];
+      double* D = grad + arch.thetaOffset[l];
+      for (size_t j = 0; j < sOut; ++j) {
+        for (size_t c = 1; c <= sIn; ++c) D[j * (sIn + 1) + c] += scale * Theta[j * (sIn + 1) + c];
+      }
+    }
+  }
+  return J;
+}
+
+}  // namespace backprop

@@ -1,0 +1,26 @@
+// The full-batch cost and gradient when the first layer's products go through SparseInput. Everything else
+// (the other layers' small products, the sigmoids, the output layer's softplus cost and h - y, the deltas, the
+// copy of delta_1 into rows by example) runs per fixed chunk of examples on the network's pool threads. Each
+// chunk leaves its partial sums (cost, gradient blocks of layers 2 .. L, bias sums of layer 1) in its own slot,
+// and the slots are added in chunk order afterwards: the chunks depend only on m and the layers, so the result is
+// the same bit for bit for any number of threads.
+#pragma once
+
+#include <cstddef>
+
+#include "architecture.h"
+#include "backprop.h"
+
+namespace backprop {
+
+// Examples per chunk for n examples: 128, more when the slots would pass 4 Mi doubles.
+size_t chunkWidth(const Architecture& arch, size_t n);
+// Doubles of partial sums for n examples (all chunks).
+size_t partialDoubles(const Architecture& arch, size_t n);
+
+// J(theta) and its gradient over all n resident examples (Xt unused by the first layer: sparse->input has X).
+// theta must be finite (skipping zero inputs is exact only then).
+double sparseCostGradient(const Architecture& arch, const double* theta, double lambda, const double* Yt, size_t n,
+                          Workspace& ws, double* grad, const SparseFirstLayer& sparse);
+
+}  // namespace backprop
