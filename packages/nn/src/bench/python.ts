@@ -70,7 +70,7 @@ export class PeerSession {
       (session as { ready: Record<string, unknown> }).ready = ready;
       return session;
     } catch (err) {
-      session.close();
+      await session.close();
       return { reason: err instanceof Error ? err.message : String(err) };
     }
   }
@@ -107,12 +107,18 @@ export class PeerSession {
     }
   }
 
-  /** Close stdin (the peer exits when it reads EOF) and make sure it is gone. */
-  close(): void {
-    this.#child.stdin.end();
+  /**
+   * Close stdin (the peer exits when it reads EOF) and wait until it is gone, killing it after `graceMs`. Await
+   * this before the next measurement: a lingering peer (its BLAS threads still spinning, or the EOF not yet
+   * delivered because a spawnSync blocks the event loop) would take CPU from whatever runs next.
+   */
+  async close(graceMs = 5000): Promise<void> {
     const child = this.#child;
-    setTimeout(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }, 5000).unref();
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
   }
 }

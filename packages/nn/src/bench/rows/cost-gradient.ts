@@ -163,7 +163,7 @@ export async function benchCostGradient(ctx: BenchContext): Promise<BenchRow> {
   } finally {
     for (const net of networks) net.dispose();
     tfjsNet?.dispose();
-    peer?.close();
+    await peer?.close();
   }
 }
 

@@ -141,6 +141,6 @@ export async function benchMnist(ctx: BenchContext): Promise<BenchRow> {
       started,
     );
   } finally {
-    peer?.close();
+    await peer?.close();
   }
 }

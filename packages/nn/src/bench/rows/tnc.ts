@@ -154,6 +154,6 @@ export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
       started,
     );
   } finally {
-    peer?.close();
+    await peer?.close();
   }
 }
