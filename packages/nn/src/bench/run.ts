@@ -13,6 +13,7 @@ import { load, machine, threadEnv } from './environment.js';
 import { resolveBenchOptions, type BenchOptions } from './options.js';
 import { measurePeak } from './peak.js';
 import { errorMessage } from './report.js';
+import { SETTLE_MS } from './timing.js';
 import { benchCostGradient } from './rows/cost-gradient.js';
 import { benchMnist } from './rows/mnist.js';
 import { benchServer } from './rows/server.js';
@@ -74,6 +75,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const rows: BenchRow[] = [];
   try {
     for (const id of o.rows) {
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS)); // let the last row's BLAS threads park
       const rowStarted = Date.now();
       try {
         rows.push(await ROWS[id].run(ctx));
