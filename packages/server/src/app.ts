@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import { InvalidArgumentError, type BackendChoice } from '@backprop/nn';
 import { pino, type Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { AppContext } from './context.js';
 import { createMetrics } from './metrics.js';
 import { notFound, problemHandler } from './middleware/errors.js';
+import { requestLog } from './middleware/request-log.js';
 import { requestMetrics } from './middleware/request-metrics.js';
 import { ModelRegistry } from './registry.js';
 import { mountRoutes } from './routes/index.js';
@@ -30,13 +28,6 @@ export interface AppOptions {
 
 export const DEFAULT_BODY_LIMIT = '48mb';
 export const DEFAULT_MAX_BATCH_ROWS = 10_000;
-
-const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
-
-function requestId(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-}
 
 /**
  * Builds the Express app: request logging and metrics, the route table, a 404 catch-all and one problem+json
@@ -70,36 +61,7 @@ export function createApp(options: AppOptions = {}): Express {
   app.locals.context = ctx;
 
   app.use(requestMetrics(ctx.metrics));
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const id = requestId(req);
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Only what an operator needs; never Authorization or Cookie headers.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string; headers: Record<string, unknown> }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-          remoteAddress: req.remoteAddress,
-          userAgent: req.headers['user-agent'],
-          contentLength: req.headers['content-length'],
-        }),
-      },
-      customLogLevel: (req, res, err) => {
-        if (err || res.statusCode >= 500) return 'error';
-        if (res.statusCode >= 400) return 'warn';
-        return QUIET_PATHS.has((req.url ?? '').split('?')[0]) ? 'debug' : 'info';
-      },
-    }) as unknown as RequestHandler,
-  );
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    next();
-  });
+  app.use(requestLog(logger));
 
   mountRoutes(app, ctx);
   app.use(notFound);

@@ -49,10 +49,10 @@ export function inputMatrix(body: unknown, model: Model, maxRows: number): Matri
       `request body: expected a JSON object with "pixels" (one input) or "inputs" (a batch), got ${describeType(body)}`,
     );
   }
-  const fields = Object.keys(body);
-  const unknown = fields.filter((k) => k !== 'pixels' && k !== 'inputs');
-  if (unknown.length) {
-    throw new HttpProblem('invalid-input', `request body: unknown field ${JSON.stringify(unknown[0])}; expected "pixels" or "inputs"`);
+  for (const k of Object.keys(body)) {
+    if (k !== 'pixels' && k !== 'inputs') {
+      throw new HttpProblem('invalid-input', `request body: unknown field ${JSON.stringify(k)}; expected "pixels" or "inputs"`);
+    }
   }
   const { pixels, inputs } = body as { pixels?: unknown; inputs?: unknown };
   if ((pixels === undefined) === (inputs === undefined)) {

@@ -21,3 +21,26 @@ export function predictionsOf(h: Matrix, labelNames: readonly string[]): Predict
   }
   return out;
 }
+
+function jsonNumber(v: number): string {
+  return Number.isFinite(v) ? String(v) : 'null';
+}
+
+/**
+ * The same answers as `JSON.stringify(predictionsOf(h, labelNames))`, written straight from h without building
+ * the objects first.
+ */
+export function predictionsJson(h: Matrix, labelNames: readonly string[]): string {
+  const K = h.cols;
+  const d = h.data;
+  let out = '[';
+  for (let i = 0; i < h.rows; i++) {
+    const o = i * K;
+    let k = 0;
+    for (let j = 1; j < K; j++) if (d[o + j] > d[o + k]) k = j;
+    let probabilities = '';
+    for (let j = 0; j < K; j++) probabilities += (j ? ',' : '') + jsonNumber(d[o + j]);
+    out += `${i ? ',' : ''}{"digit":${JSON.stringify(labelNames[k])},"label":${k + 1},"probabilities":[${probabilities}]}`;
+  }
+  return out + ']';
+}

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BackpropError, loadModel, modelFromJson, modelToJson, thetaChecksum, writeFileAtomic, type Model } from '@backprop/nn';
+import { BackpropError, checkLayers, checkTheta, loadModel, modelFromJson, modelToJson, thetaChecksum, writeFileAtomic, type Model } from '@backprop/nn';
 import { checkModelName, isModelName } from './model-name.js';
 
 /** No model of that name is loaded. */
@@ -120,6 +120,9 @@ export class ModelRegistry {
   /** Puts a validated model in place (replacing any model of that name in one step). */
   set(name: string, model: Model, origin: { source: ModelSource; path?: string }): ModelEntry {
     checkModelName(name);
+    // Checked once here, so a single prediction can go straight to the backend.
+    checkLayers(model.layers);
+    checkTheta(model.theta, model.layers, 'model.theta');
     const entry: ModelEntry = Object.freeze({
       name,
       model,

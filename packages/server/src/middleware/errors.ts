@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { BackpropError } from '@backprop/nn';
 import { HttpProblem } from '../problem.js';
+import { requestIdOf } from './request-log.js';
 
 /** The catch-all after every route: an unknown path is a 404 problem like any other. */
 export const notFound: RequestHandler = (req) => {
@@ -74,11 +75,12 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, next) => {
   }
   let problem = toHttpProblem(err);
   if (!problem) {
-    // pino-http logs res.err with the request log line.
+    // requestLog writes res.err with the request's log line.
     (res as unknown as { err?: unknown }).err = err;
     problem = new HttpProblem('internal', 'the server failed to handle this request; the error has been logged');
   }
   const doc = problem.toProblem(req.originalUrl.split('?')[0]);
-  if (req.id !== undefined) doc.requestId = req.id;
+  const id = requestIdOf(req);
+  if (id !== undefined) doc.requestId = id;
   res.status(problem.status).set(problem.headers).type('application/problem+json').send(JSON.stringify(doc));
 };

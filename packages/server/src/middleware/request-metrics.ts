@@ -7,17 +7,28 @@ function routeLabel(req: Request): string {
   return typeof req.res?.locals.routeLabel === 'string' ? req.res.locals.routeLabel : 'unmatched';
 }
 
+type Labels = { method: string; route: string; status: string };
+
 /** Counts every request and times it, labelled by method, route pattern and status (or "aborted"). */
 export function requestMetrics(metrics: ServerMetrics): RequestHandler {
+  // One label object per series, built once: prom-client then only hashes it.
+  const series = new Map<string, Labels>();
+  const labelsOf = (method: string, route: string, status: string): Labels => {
+    const key = `${method} ${route} ${status}`;
+    let labels = series.get(key);
+    if (!labels) {
+      labels = { method, route, status };
+      series.set(key, labels);
+    }
+    return labels;
+  };
   return (req, res, next) => {
-    const stop = metrics.requestSeconds.startTimer();
-    res.on('close', () => {
-      const labels = {
-        method: req.method,
-        route: routeLabel(req),
-        status: res.writableFinished ? String(res.statusCode) : 'aborted',
-      };
-      stop(labels);
+    const startedAt = performance.now();
+    res.once('close', () => {
+      const seconds = (performance.now() - startedAt) / 1000;
+      const status = res.writableFinished ? String(res.statusCode) : 'aborted';
+      const labels = labelsOf(req.method, routeLabel(req), status);
+      metrics.requestSeconds.observe(labels, seconds);
       metrics.requests.inc(labels);
     });
     next();

@@ -1,14 +1,15 @@
 import type { RequestHandler } from 'express';
-import { probabilities, probabilitiesAsync } from '@backprop/nn';
+import { getBackend, probabilitiesAsync } from '@backprop/nn';
 import type { AppContext } from '../context.js';
 import { inputMatrix } from '../inputs.js';
 import { checkModelName } from '../model-name.js';
-import { predictionsOf } from '../predictions.js';
+import { predictionsJson } from '../predictions.js';
 
 /**
  * POST /v1/predict (the default model) and POST /v1/models/{name}/predict. The model entry is read once, so a
- * swap during the request cannot mix two models. One input runs inline (microseconds); a batch runs off the event
- * loop on the backend's worker (probabilitiesAsync).
+ * swap during the request cannot mix two models. One input runs inline (microseconds) straight on the backend: X
+ * was checked by inputMatrix and θ when the registry took the model. A batch runs off the event loop on the
+ * backend's worker (probabilitiesAsync).
  */
 export function predictHandler(ctx: AppContext, fixedName?: string): RequestHandler {
   return async (req, res) => {
@@ -16,9 +17,16 @@ export function predictHandler(ctx: AppContext, fixedName?: string): RequestHand
     const entry = ctx.models.require(name);
     const { layers, theta, labelNames } = entry.model;
     const X = inputMatrix(req.body, entry.model, ctx.maxBatchRows);
-    const options = { layers, ...(ctx.backend ? { backend: ctx.backend } : {}) };
-    const h = X.rows === 1 ? probabilities(theta, X, options) : await probabilitiesAsync(theta, X, options);
+    const h =
+      X.rows === 1
+        ? getBackend(ctx.backend).predict(layers, theta, X)
+        : await probabilitiesAsync(theta, X, { layers, ...(ctx.backend ? { backend: ctx.backend } : {}) });
     ctx.metrics.predictions.inc({ model: entry.name }, X.rows);
-    res.json({ model: entry.name, checksum: entry.checksum, predictions: predictionsOf(h, labelNames) });
+    const body = `{"model":${JSON.stringify(entry.name)},"checksum":${JSON.stringify(entry.checksum)},"predictions":${predictionsJson(h, labelNames)}}`;
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    // A string body goes out in one write together with the headers.
+    res.end(body);
   };
 }
