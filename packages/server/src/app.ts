@@ -4,8 +4,7 @@ import { pino, type Logger } from 'pino';
 import type { AppContext } from './context.js';
 import { createMetrics } from './metrics.js';
 import { notFound, problemHandler } from './middleware/errors.js';
-import { requestLog } from './middleware/request-log.js';
-import { requestMetrics } from './middleware/request-metrics.js';
+import { observeRequests } from './middleware/request-observer.js';
 import { ModelRegistry } from './registry.js';
 import { mountRoutes } from './routes/index.js';
 
@@ -60,8 +59,7 @@ export function createApp(options: AppOptions = {}): Express {
   app.disable('x-powered-by');
   app.locals.context = ctx;
 
-  app.use(requestMetrics(ctx.metrics));
-  app.use(requestLog(logger));
+  app.use(observeRequests(ctx.metrics, logger));
 
   mountRoutes(app, ctx);
   app.use(notFound);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
 import type { Level, Logger } from 'pino';
 
 /** Probes and scrapes: logged at debug, so an info logger is not flooded by them. */
@@ -38,7 +37,11 @@ function requestFields(req: IncomingMessage) {
   };
 }
 
-function writeLine(logger: Logger, req: IncomingMessage, res: ServerResponse, startedAt: number): void {
+/**
+ * Writes the request's one structured line, once it is done: 5xx at error, 4xx at warn, probes at debug, the rest
+ * at info. Nothing is serialised unless the logger writes that level.
+ */
+export function logRequest(logger: Logger, req: IncomingMessage, res: ServerResponse, responseTimeMs: number): void {
   // problemHandler records a server fault as res.err, so the line carries its stack.
   const fault = (res as { err?: unknown }).err;
   const level = levelOf(req, res, fault);
@@ -46,7 +49,7 @@ function writeLine(logger: Logger, req: IncomingMessage, res: ServerResponse, st
   const line: Record<string, unknown> = {
     req: requestFields(req),
     res: { statusCode: res.statusCode, headers: res.getHeaders() },
-    responseTime: Date.now() - startedAt,
+    responseTime: Math.round(responseTimeMs),
   };
   if (fault !== undefined || res.statusCode >= 500) {
     line.err = fault ?? new Error(`failed with status code ${res.statusCode}`);
@@ -56,23 +59,10 @@ function writeLine(logger: Logger, req: IncomingMessage, res: ServerResponse, st
   }
 }
 
-/**
- * Gives every request an id (the client's X-Request-Id when it is safe, else a UUID), echoes it as X-Request-Id,
- * and writes one structured line per request when it is done. Nothing is serialised unless the logger will write
- * the line: a silent logger costs one level check per request.
- */
-export function requestLog(logger: Logger): RequestHandler {
-  return (req, res, next) => {
-    const given = req.headers['x-request-id'];
-    const id = typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
-    (req as { id?: string }).id = id;
-    res.setHeader('X-Request-Id', id);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    // 'error' is the highest level a request line uses: below it (silent, fatal) no line can ever be written.
-    if (logger.isLevelEnabled('error')) {
-      const startedAt = Date.now();
-      res.once('close', () => writeLine(logger, req, res, startedAt));
-    }
-    next();
-  };
+/** Gives the request its id (the client's X-Request-Id when it is safe, else a UUID) and echoes it as X-Request-Id. */
+export function assignRequestId(req: IncomingMessage, res: ServerResponse): void {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+  (req as { id?: string }).id = id;
+  res.setHeader('X-Request-Id', id);
 }

@@ -25,6 +25,10 @@ export function mountRoutes(app: Express, ctx: AppContext): void {
   const body = jsonBody(ctx.bodyLimit);
   const admin = requireAdmin(ctx.adminToken);
 
+  // The prediction routes first: they carry nearly all the traffic, and the router tries layers in order.
+  route(app, '/v1/predict', { post: [...body, predictHandler(ctx, 'default')] });
+  route(app, '/v1/models/:name/predict', { post: [...body, predictHandler(ctx)] });
+
   route(app, '/', { get: [indexPage] });
   route(app, '/assets/preprocess.js', { get: [preprocessScript()] });
   app.use('/static', staticFiles());
@@ -34,14 +38,12 @@ export function mountRoutes(app: Express, ctx: AppContext): void {
   route(app, '/readyz', { get: [readyz(ctx)] });
   route(app, '/metrics', { get: [metricsHandler(ctx)] });
 
-  route(app, '/v1/predict', { post: [...body, predictHandler(ctx, 'default')] });
   route(app, '/v1/models', { get: [listModels(ctx)] });
   route(app, '/v1/models/:name', {
     get: [getModel(ctx)],
     put: [admin, ...body, putModel(ctx)],
     delete: [admin, deleteModel(ctx)],
   });
-  route(app, '/v1/models/:name/predict', { post: [...body, predictHandler(ctx)] });
   route(app, '/v1/models/:name/hidden.png', { get: [hiddenPng(ctx)] });
   route(app, '/v1/models/:name/reload', { post: [admin, reloadModel(ctx)] });
 }
