@@ -1,9 +1,10 @@
-import type { RequestHandler } from 'express';
-import { getBackend, probabilitiesAsync } from '@backprop/nn';
+import type { RequestHandler, Response } from 'express';
+import { getBackend, probabilitiesAsync, type Matrix } from '@backprop/nn';
 import type { AppContext } from '../context.js';
 import { inputMatrix } from '../inputs.js';
 import { checkModelName } from '../model-name.js';
 import { predictionsJson } from '../predictions.js';
+import type { ModelEntry } from '../registry.js';
 
 /**
  * POST /v1/predict (the default model) and POST /v1/models/{name}/predict. The model entry is read once, so a
@@ -12,21 +13,26 @@ import { predictionsJson } from '../predictions.js';
  * backend's worker (probabilitiesAsync).
  */
 export function predictHandler(ctx: AppContext, fixedName?: string): RequestHandler {
-  return async (req, res) => {
-    const name = fixedName ?? checkModelName(req.params.name);
-    const entry = ctx.models.require(name);
-    const { layers, theta, labelNames } = entry.model;
-    const X = inputMatrix(req.body, entry.model, ctx.maxBatchRows);
-    const h =
-      X.rows === 1
-        ? getBackend(ctx.backend).predict(layers, theta, X)
-        : await probabilitiesAsync(theta, X, { layers, ...(ctx.backend ? { backend: ctx.backend } : {}) });
-    ctx.metrics.predictions.inc({ model: entry.name }, X.rows);
-    const body = `{"model":${JSON.stringify(entry.name)},"checksum":${JSON.stringify(entry.checksum)},"predictions":${predictionsJson(h, labelNames)}}`;
+  const answer = (res: Response, entry: ModelEntry, rows: number, h: Matrix): void => {
+    ctx.metrics.predictions.inc({ model: entry.name }, rows);
+    const body = `{"model":${JSON.stringify(entry.name)},"checksum":${JSON.stringify(entry.checksum)},"predictions":${predictionsJson(h, entry.model.labelNames)}}`;
     res.statusCode = 200;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Content-Length', Buffer.byteLength(body));
     // A string body goes out in one write together with the headers.
     res.end(body);
+  };
+  // Not async: a single input is answered without a promise; Express 5 forwards a batch's rejection.
+  return (req, res) => {
+    const name = fixedName ?? checkModelName(req.params.name);
+    const entry = ctx.models.require(name);
+    const { layers, theta } = entry.model;
+    const X = inputMatrix(req.body, entry.model, ctx.maxBatchRows);
+    if (X.rows === 1) {
+      answer(res, entry, 1, getBackend(ctx.backend).predict(layers, theta, X));
+      return;
+    }
+    const options = { layers, ...(ctx.backend ? { backend: ctx.backend } : {}) };
+    return probabilitiesAsync(theta, X, options).then((h) => answer(res, entry, X.rows, h));
   };
 }
