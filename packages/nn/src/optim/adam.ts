@@ -16,17 +16,28 @@ export interface AdamOptions extends MinibatchOptions {
 
 const defaults: AdamOptions = { ...minibatchDefaults, learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
+// The bias corrections folded into the step (the paper's "more efficient" ordering, the same value up to
+// rounding):  η·m̂/(√v̂ + ε) = αₜ·m/(√v + ε̂)  with αₜ = η·√(1 − β2ᵗ)/(1 − β1ᵗ), ε̂ = ε·√(1 − β2ᵗ).
+// One sqrt and one division per parameter, one pass (with the epoch's gradient sum), no allocation.
 const rule: UpdateRule<AdamOptions> = {
   name: 'adam',
   momentCount: 2,
-  update(x, g, lr, t, [m1, m2], o) {
-    const { beta1, beta2, epsilon } = o;
-    const c1 = 1 - Math.pow(beta1, t);
-    const c2 = 1 - Math.pow(beta2, t);
-    for (let i = 0; i < x.length; i++) {
-      m1[i] = beta1 * m1[i] + (1 - beta1) * g[i];
-      m2[i] = beta2 * m2[i] + (1 - beta2) * g[i] * g[i];
-      x[i] -= (lr * (m1[i] / c1)) / (Math.sqrt(m2[i] / c2) + epsilon);
+  update(x, g, lr, t, [m1, m2], o, sum, weight) {
+    const { beta1, beta2 } = o;
+    const root = Math.sqrt(1 - Math.pow(beta2, t));
+    const step = (lr * root) / (1 - Math.pow(beta1, t));
+    const epsilon = o.epsilon * root;
+    const oneMinusBeta1 = 1 - beta1;
+    const oneMinusBeta2 = 1 - beta2;
+    const n = x.length;
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      sum[i] += gi * weight;
+      const mi = beta1 * m1[i] + oneMinusBeta1 * gi;
+      const vi = beta2 * m2[i] + oneMinusBeta2 * gi * gi;
+      m1[i] = mi;
+      m2[i] = vi;
+      x[i] -= (step * mi) / (Math.sqrt(vi) + epsilon);
     }
   },
 };

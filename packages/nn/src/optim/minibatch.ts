@@ -84,8 +84,12 @@ export interface MinibatchState {
 export interface UpdateRule<O> {
   name: string;
   momentCount: number;
-  /** x ← x − update(grad); `t` is the 1-based step number. */
-  update(x: Float64Array, grad: Float64Array, lr: number, t: number, moments: Float64Array[], o: O): void;
+  /**
+   * x ← x − update(grad); `t` is the 1-based step number. In the same pass over the parameters (one sweep of
+   * memory instead of two) it adds weight·grad into `sum`, the epoch's running gradient sum.
+   */
+  update(x: Float64Array, grad: Float64Array, lr: number, t: number, moments: Float64Array[], o: O,
+    sum: Float64Array, weight: number): void;
 }
 
 export function validateMinibatch(method: string, o: MinibatchOptions, n: number): void {
@@ -209,9 +213,8 @@ export function* runMinibatch<O extends MinibatchOptions>(
       const f = yield* evaluate(x, grad, rows);
       epochCost += f * rows.length;
       epochRows += rows.length;
-      for (let i = 0; i < n; i++) epochGrad[i] += grad[i] * rows.length;
       step++;
-      rule.update(x, grad, lr, step, moments, o);
+      rule.update(x, grad, lr, step, moments, o, epochGrad, rows.length);
       batch++;
       yield* report({
         iteration: step,

@@ -19,11 +19,25 @@ const defaults: SgdOptions = { ...minibatchDefaults, learningRate: 0.1, momentum
 const rule: UpdateRule<SgdOptions> = {
   name: 'sgd',
   momentCount: 1,
-  update(x, g, lr, _t, [v], o) {
+  update(x, g, lr, _t, [v], o, sum, weight) {
     const mu = o.momentum;
-    for (let i = 0; i < x.length; i++) {
-      v[i] = mu * v[i] + g[i];
-      x[i] -= lr * (o.nesterov ? g[i] + mu * v[i] : v[i]);
+    const n = x.length;
+    if (o.nesterov) {
+      for (let i = 0; i < n; i++) {
+        const gi = g[i];
+        sum[i] += gi * weight;
+        const vi = mu * v[i] + gi;
+        v[i] = vi;
+        x[i] -= lr * (gi + mu * vi);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const gi = g[i];
+        sum[i] += gi * weight;
+        const vi = mu * v[i] + gi;
+        v[i] = vi;
+        x[i] -= lr * vi;
+      }
     }
   },
 };
