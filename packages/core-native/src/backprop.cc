@@ -32,12 +32,7 @@ double sumOfSquaredWeights(const Architecture& arch, const double* theta) {
   for (size_t l = 0; l < arch.depth(); ++l) {
     const size_t sIn = arch.layers[l], sOut = arch.layers[l + 1];
     const double* Theta = theta + arch.thetaOffset[l];
-    for (size_t j = 0; j < sOut; ++j) {
-      const double* w = Theta + j * (sIn + 1) + 1;
-      double row = 0.0;
-      for (size_t c = 0; c < sIn; ++c) row += w[c] * w[c];
-      total += row;
-    }
+    for (size_t j = 0; j < sOut; ++j) total += sumOfSquares(Theta + j * (sIn + 1) + 1, sIn);
   }
   return total;
 }
@@ -79,13 +74,8 @@ void forwardLayers(const Architecture& arch, const double* theta, const double* 
   }
 }
 
-bool allFinite(const double* values, size_t count) {
-  double acc = 0.0;  // finite values times zero stay zero; any inf or NaN makes it NaN
-  for (size_t i = 0; i < count; ++i) acc += values[i] * 0.0;
-  return acc == 0.0;
-}
-
 }  // namespace
+
 
 void feedForward(const Architecture& arch, const double* theta, const double* Xt, size_t n, Workspace& ws,
                  double* zOut) {

@@ -46,9 +46,10 @@ void feedForward(const Architecture& arch, const double* theta, const double* Xt
 void predictColumns(const Architecture& arch, const double* theta, const double* Xt, size_t n, Workspace& ws,
                     double* hOut);
 
-// The first layer's products through a sparse copy of the resident X (see sparse_input.h), with its scratch
-// deltaRows (n x SparseInput::paddedWidth(s_1), zeroed) and partials (partialDoubles(arch, n), see
-// sparse_pass.h); the rest of the pass runs on `threads` threads of pool (at most pool.reserve()'s answer).
+// The first layer's products through a sparse copy of the resident X, over the examples it has selected (see
+// sparse_input.h), with its scratch deltaRows (n x SparseInput::paddedWidth(s_1), zeroed) and partials
+// (partialDoubles(arch, n), see sparse_pass.h); the rest of the pass runs on `threads` threads of pool (at most
+// pool.reserve()'s answer).
 struct SparseFirstLayer {
   SparseInput* input;
   double* deltaRows;

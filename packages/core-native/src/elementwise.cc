@@ -53,4 +53,27 @@ double sum(const double* values, size_t count) {
   return (s0 + s1) + (s2 + s3);
 }
 
+double sumOfSquares(const double* values, size_t count) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  size_t i = 0;
+  for (; i + 4 <= count; i += 4) {
+    s0 += values[i] * values[i];
+    s1 += values[i + 1] * values[i + 1];
+    s2 += values[i + 2] * values[i + 2];
+    s3 += values[i + 3] * values[i + 3];
+  }
+  for (; i < count; ++i) s0 += values[i] * values[i];
+  return (s0 + s1) + (s2 + s3);
+}
+
+BACKPROP_CLONES
+bool allFinite(const double* values, size_t count) {
+  // A value is inf or NaN exactly when its exponent bits are all ones; an integer OR over the entries
+  // vectorises (no rounding involved).
+  constexpr uint64_t kExponent = 0x7ff0000000000000ull;
+  uint64_t anyNonFinite = 0;
+  for (size_t i = 0; i < count; ++i) anyNonFinite |= (toBits(values[i]) & kExponent) == kExponent;
+  return anyNonFinite == 0;
+}
+
 }  // namespace backprop

@@ -20,4 +20,10 @@ void multiplySigmoidGradient(double* delta, const double* a, size_t count);
 // Sum of the entries, four running sums (the order is fixed, so the result is reproducible).
 double sum(const double* values, size_t count);
 
+// Sum of the squared entries, four running sums like sum().
+double sumOfSquares(const double* values, size_t count);
+
+// Whether no entry is inf or NaN.
+bool allFinite(const double* values, size_t count);
+
 }  // namespace backprop

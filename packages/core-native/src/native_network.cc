@@ -8,6 +8,7 @@
 #include <cblas.h>
 
 #include "checks.h"
+#include "elementwise.h"
 #include "sparse_pass.h"
 
 namespace backprop {
@@ -51,19 +52,31 @@ size_t TrainingSet::bytes() const {
 
 double TrainingSet::costGradient(const double* theta, double lambda, double* grad, const uint32_t* rows,
                                  size_t count) {
+  // Skipping zero inputs equals the dense products only for finite weights (0 * inf is NaN).
+  const bool sparse = !sparse_.empty() && allFinite(theta, arch.parameterCount);
   if (rows == nullptr) {
-    if (sparse_.empty()) return backprop::costGradient(arch, theta, lambda, Xt_.data(), Yt_.data(), m, ws_, grad);
-    // The sparse pass runs on as many threads as OpenBLAS is set to use (setThreads), at most the cores, those
-    // after the first from the network's pool (started on the first call that needs them).
-    const size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    const size_t wanted = std::min(cores, static_cast<size_t>(std::max(1, openblas_get_num_threads())));
-    const size_t threads = pool_.reserve(wanted);
-    const SparseFirstLayer sparse{&sparse_, SparseInput::aligned(deltaRows_), partials_.data(), &pool_, threads};
-    return backprop::costGradient(arch, theta, lambda, Xt_.data(), Yt_.data(), m, ws_, grad, &sparse);
+    if (!sparse) return backprop::costGradient(arch, theta, lambda, Xt_.data(), Yt_.data(), m, ws_, grad);
+    sparse_.select(nullptr, m);
+    return sparseCostGradient(theta, lambda, Yt_.data(), m, grad);
+  }
+  gatherColumns(Yt_.data(), arch.outputs(), m, rows, count, YtBatch_.data());
+  // A minibatch through the sparse first layer: its rows' non-zeros gathered from the by-example copy.
+  if (sparse && partialDoubles(arch, count) <= partials_.size() && sparse_.select(rows, count)) {
+    return sparseCostGradient(theta, lambda, YtBatch_.data(), count, grad);
   }
   gatherColumns(Xt_.data(), arch.inputs(), m, rows, count, XtBatch_.data());
-  gatherColumns(Yt_.data(), arch.outputs(), m, rows, count, YtBatch_.data());
   return backprop::costGradient(arch, theta, lambda, XtBatch_.data(), YtBatch_.data(), count, ws_, grad);
+}
+
+double TrainingSet::sparseCostGradient(const double* theta, double lambda, const double* Yt, size_t n,
+                                       double* grad) {
+  // The sparse pass runs on as many threads as OpenBLAS is set to use (setThreads), at most the cores, those
+  // after the first from the network's pool (started on the first call that needs them).
+  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const size_t wanted = std::min(cores, static_cast<size_t>(std::max(1, openblas_get_num_threads())));
+  const size_t threads = pool_.reserve(wanted);
+  const SparseFirstLayer sparse{&sparse_, SparseInput::aligned(deltaRows_), partials_.data(), &pool_, threads};
+  return backprop::sparseCostGradient(arch, theta, lambda, Yt, n, ws_, grad, sparse);
 }
 
 void TrainingSet::feedForward(const double* theta, double* out) {

@@ -35,6 +35,9 @@ class TrainingSet {
   bool busy = false;  // an async job is using the workspace; touched on the main thread only
 
  private:
+  // The sparse first layer over the selected examples of sparse_, on the pool's threads.
+  double sparseCostGradient(const double* theta, double lambda, const double* Yt, size_t n, double* grad);
+
   std::vector<double> Xt_, Yt_;  // s_0 x m and s_L x m
   Workspace ws_;
   std::vector<double> XtBatch_, YtBatch_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <new>
 
 #include "elementwise.h"
 
@@ -124,47 +125,130 @@ bool SparseInput::build(const double* X, size_t m, size_t n, size_t H) {
   if (static_cast<double>(nonZeros) > kMaxDensity * static_cast<double>(m) * static_cast<double>(n)) return false;
   if (m > UINT32_MAX || n > UINT32_MAX) return false;
   const size_t inputBlocks = (n + kBlock - 1) / kBlock, exampleBlocks = (m + kBlock - 1) / kBlock;
-  rowStart_.assign(inputBlocks * (m + 1), 0);
-  rowInput_.resize(nonZeros);
-  rowValue_.resize(nonZeros);
+  SparseRows& all = all_;
+  all.rowStart.assign(inputBlocks * (m + 1), 0);
+  all.rowInput.resize(nonZeros);
+  all.rowValue.resize(nonZeros);
   size_t p = 0;
   for (size_t b = 0; b < inputBlocks; ++b) {
     const size_t c1 = std::min(n, (b + 1) * kBlock);
     for (size_t i = 0; i < m; ++i) {
-      rowStart_[b * (m + 1) + i] = p;
+      all.rowStart[b * (m + 1) + i] = p;
       for (size_t c = b * kBlock; c < c1; ++c) {
         const double x = X[i * n + c];
         if (x == 0.0) continue;
-        rowInput_[p] = static_cast<uint32_t>(c);
-        rowValue_[p++] = x;
+        all.rowInput[p] = static_cast<uint32_t>(c);
+        all.rowValue[p++] = x;
       }
     }
-    rowStart_[b * (m + 1) + m] = p;
+    all.rowStart[b * (m + 1) + m] = p;
   }
-  colStart_.assign(exampleBlocks * (n + 1), 0);
-  colExample_.resize(nonZeros);
-  colValue_.resize(nonZeros);
+  all.colStart.assign(exampleBlocks * (n + 1), 0);
+  all.colExample.resize(nonZeros);
+  all.colValue.resize(nonZeros);
   p = 0;
   for (size_t b = 0; b < exampleBlocks; ++b) {
     const size_t i1 = std::min(m, (b + 1) * kBlock);
     for (size_t c = 0; c < n; ++c) {
-      colStart_[b * (n + 1) + c] = p;
+      all.colStart[b * (n + 1) + c] = p;
       for (size_t i = b * kBlock; i < i1; ++i) {  // examples ascending: the gradient's summation order
         const double x = X[i * n + c];
         if (x == 0.0) continue;
-        colExample_[p] = static_cast<uint32_t>(i);
-        colValue_[p++] = x;
+        all.colExample[p] = static_cast<uint32_t>(i);
+        all.colValue[p++] = x;
       }
     }
-    colStart_[b * (n + 1) + n] = p;
+    all.colStart[b * (n + 1) + n] = p;
   }
-  scratch_.assign((2 * n + m) * kChunk + 7, 0.0);
+  all.examples = m;
+  const size_t chunks = (H + kChunk - 1) / kChunk;
+  scratch_.assign((chunks * n + m + n) * kChunk + 7, 0.0);
   packed_ = aligned(scratch_);
-  zPartial_ = packed_ + n * kChunk;
+  zPartial_ = packed_ + chunks * n * kChunk;
   dPartial_ = zPartial_ + m * kChunk;
   examples_ = m;
   inputs_ = n;
   hidden_ = H;
+  return true;
+}
+
+bool SparseInput::select(const uint32_t* rows, size_t count) {
+  batchSelected_ = false;
+  if (rows == nullptr) return true;
+  const size_t m = examples_, n = inputs_;
+  const size_t inputBlocks = (n + kBlock - 1) / kBlock, exampleBlocks = (count + kBlock - 1) / kBlock;
+  const SparseRows& all = all_;
+  SparseRows& batch = batch_;
+  try {
+    size_t nonZeros = 0;
+    for (size_t r = 0; r < count; ++r) {
+      for (size_t b = 0; b < inputBlocks; ++b) {
+        nonZeros += all.rowStart[b * (m + 1) + rows[r] + 1] - all.rowStart[b * (m + 1) + rows[r]];
+      }
+    }
+    batch.rowStart.resize(inputBlocks * (count + 1));
+    batch.rowInput.resize(nonZeros);
+    batch.rowValue.resize(nonZeros);
+    batch.colStart.assign(exampleBlocks * (n + 1), 0);
+    batch.colExample.resize(nonZeros);
+    batch.colValue.resize(nonZeros);
+    cursor_.resize(exampleBlocks * (n + 1));
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+  // By example: each batch row's non-zeros copied block by block (the rows a few ahead prefetched: they are
+  // scattered over the resident copy); then each input's examples counted per example block (in colStart).
+  constexpr size_t kAhead = 4;
+  uint64_t p = 0;
+  for (size_t b = 0; b < inputBlocks; ++b) {
+    const uint64_t* start = all.rowStart.data() + b * (m + 1);
+    for (size_t r = 0; r < count; ++r) {
+      if (r + kAhead < count) {
+        const uint64_t ahead = start[rows[r + kAhead]];
+        __builtin_prefetch(all.rowValue.data() + ahead);
+        __builtin_prefetch(all.rowValue.data() + ahead + 8);
+        __builtin_prefetch(all.rowInput.data() + ahead);
+      }
+      const uint64_t from = start[rows[r]], to = start[rows[r] + 1];
+      batch.rowStart[b * (count + 1) + r] = p;
+      std::copy(all.rowInput.data() + from, all.rowInput.data() + to, batch.rowInput.data() + p);
+      std::copy(all.rowValue.data() + from, all.rowValue.data() + to, batch.rowValue.data() + p);
+      p += to - from;
+    }
+    batch.rowStart[b * (count + 1) + count] = p;
+  }
+  for (size_t b = 0; b < inputBlocks; ++b) {
+    for (size_t r = 0; r < count; ++r) {
+      uint64_t* counts = batch.colStart.data() + (r / kBlock) * (n + 1);
+      for (uint64_t q = batch.rowStart[b * (count + 1) + r]; q < batch.rowStart[b * (count + 1) + r + 1]; ++q) {
+        ++counts[batch.rowInput[q]];
+      }
+    }
+  }
+  // By input: starts from the counts, then the examples in batch order (ascending within each input).
+  uint64_t at = 0;
+  for (size_t k = 0; k < exampleBlocks; ++k) {
+    uint64_t* start = batch.colStart.data() + k * (n + 1);
+    for (size_t c = 0; c < n; ++c) {
+      const uint64_t examples = start[c];
+      start[c] = at;
+      cursor_[k * (n + 1) + c] = at;
+      at += examples;
+    }
+    start[n] = at;
+  }
+  for (size_t b = 0; b < inputBlocks; ++b) {
+    for (size_t r = 0; r < count; ++r) {
+      uint64_t* cursor = cursor_.data() + (r / kBlock) * (n + 1);
+      for (uint64_t q = batch.rowStart[b * (count + 1) + r]; q < batch.rowStart[b * (count + 1) + r + 1]; ++q) {
+        const uint64_t to = cursor[batch.rowInput[q]]++;
+        batch.colExample[to] = static_cast<uint32_t>(r);
+        batch.colValue[to] = batch.rowValue[q];
+      }
+    }
+  }
+  batch.examples = count;
+  batchSelected_ = true;
   return true;
 }
 
@@ -174,29 +258,48 @@ double* SparseInput::aligned(std::vector<double>& buffer) {
 }
 
 size_t SparseInput::bytes() const {
-  return (rowStart_.size() + colStart_.size()) * sizeof(uint64_t) +
-         (rowInput_.size() + colExample_.size()) * sizeof(uint32_t) +
-         (rowValue_.size() + colValue_.size() + scratch_.size()) * sizeof(double);
+  size_t total = scratch_.size() * sizeof(double) + cursor_.capacity() * sizeof(uint64_t);
+  for (const SparseRows* s : {&all_, &batch_}) {
+    total += (s->rowStart.capacity() + s->colStart.capacity()) * sizeof(uint64_t) +
+             (s->rowInput.capacity() + s->colExample.capacity()) * sizeof(uint32_t) +
+             (s->rowValue.capacity() + s->colValue.capacity()) * sizeof(double);
+  }
+  return total;
 }
 
 void SparseInput::forward(const double* Theta, double* Zt, bool activate, ThreadPool& pool, size_t threads) {
-  const size_t m = examples_, n = inputs_, ld = n + 1, blocks = (n + kBlock - 1) / kBlock;
+  const SparseRows& s = current();
+  const size_t m = s.examples, n = inputs_, ld = n + 1, blocks = (n + kBlock - 1) / kBlock;
+  const size_t chunks = (hidden_ + kChunk - 1) / kChunk;
+  // W^T, one n x kChunk panel per chunk of hidden units (zero padded), the inputs split across the threads.
+  const size_t packers = std::max<size_t>(1, std::min(threads, n));
+  pool.run(packers, [&](size_t t) {
+    const size_t c0 = n * t / packers, c1 = n * (t + 1) / packers;
+    for (size_t q = 0; q < chunks; ++q) {
+      const size_t h0 = q * kChunk, width = std::min(kChunk, hidden_ - h0);
+      double* panel = packed_ + q * n * kChunk;
+      for (size_t a = c0; a < c1; a += 8) {  // eight inputs at a time: one cache line of each Theta row read
+        const size_t b = std::min(c1, a + 8);
+        for (size_t h = 0; h < kChunk; ++h) {
+          const double* w = Theta + (h0 + h) * ld + 1;
+          for (size_t c = a; c < b; ++c) panel[c * kChunk + h] = h < width ? w[c] : 0.0;
+        }
+      }
+    }
+  });
+  if (m == 0) return;
   // Examples split by their non-zero count (all blocks).
   const std::vector<size_t> bounds = balancedRanges(m, threads, [&](size_t a, size_t b) {
     double total = 0.0;
-    for (size_t k = 0; k < blocks; ++k) total += static_cast<double>(rowStart_[k * (m + 1) + b] - rowStart_[k * (m + 1) + a]);
+    for (size_t k = 0; k < blocks; ++k) total += static_cast<double>(s.rowStart[k * (m + 1) + b] - s.rowStart[k * (m + 1) + a]);
     return total;
   });
-  for (size_t h0 = 0; h0 < hidden_; h0 += kChunk) {
-    const size_t width = std::min(kChunk, hidden_ - h0);
-    for (size_t c = 0; c < n; ++c) {  // W^T for this chunk, n x kChunk, zero padded
-      double* row = packed_ + c * kChunk;
-      for (size_t h = 0; h < kChunk; ++h) row[h] = h < width ? Theta[(h0 + h) * ld + 1 + c] : 0.0;
-    }
-    runRanges(pool, bounds, [&](size_t begin, size_t end) {
+  runRanges(pool, bounds, [&](size_t begin, size_t end) {
+    for (size_t q = 0; q < chunks; ++q) {
+      const size_t h0 = q * kChunk, width = std::min(kChunk, hidden_ - h0);
       for (size_t k = 0; k < blocks; ++k) {
-        accumulateBlock(rowStart_.data() + k * (m + 1), rowInput_.data(), rowValue_.data(), packed_, kChunk, width,
-                        k == 0, begin, end, zPartial_);
+        accumulateBlock(s.rowStart.data() + k * (m + 1), s.rowInput.data(), s.rowValue.data(),
+                        packed_ + q * n * kChunk, kChunk, width, k == 0, begin, end, zPartial_);
       }
       // Into Zt eight examples (one cache line of each output row) at a time.
       for (size_t i0 = begin; i0 < end; i0 += 8) {
@@ -210,23 +313,24 @@ void SparseInput::forward(const double* Theta, double* Zt, bool activate, Thread
       if (activate) {
         for (size_t h = 0; h < width; ++h) sigmoidInPlace(Zt + (h0 + h) * m + begin, end - begin);
       }
-    });
-  }
+    }
+  });
 }
 
 void SparseInput::gradient(const double* deltaRows, double scale, double* D, ThreadPool& pool, size_t threads) {
-  const size_t m = examples_, n = inputs_, ld = n + 1, deltaLd = paddedWidth(hidden_);
+  const SparseRows& s = current();
+  const size_t m = s.examples, n = inputs_, ld = n + 1, deltaLd = paddedWidth(hidden_);
   const size_t blocks = (m + kBlock - 1) / kBlock;
   const std::vector<size_t> bounds = balancedRanges(n, threads, [&](size_t a, size_t b) {
     double total = 0.0;
-    for (size_t k = 0; k < blocks; ++k) total += static_cast<double>(colStart_[k * (n + 1) + b] - colStart_[k * (n + 1) + a]);
+    for (size_t k = 0; k < blocks; ++k) total += static_cast<double>(s.colStart[k * (n + 1) + b] - s.colStart[k * (n + 1) + a]);
     return total;
   });
   runRanges(pool, bounds, [&](size_t begin, size_t end) {
     for (size_t h0 = 0; h0 < hidden_; h0 += kChunk) {
       const size_t width = std::min(kChunk, hidden_ - h0);
       for (size_t k = 0; k < blocks; ++k) {
-        accumulateBlock(colStart_.data() + k * (n + 1), colExample_.data(), colValue_.data(), deltaRows + h0,
+        accumulateBlock(s.colStart.data() + k * (n + 1), s.colExample.data(), s.colValue.data(), deltaRows + h0,
                         deltaLd, width, k == 0, begin, end, dPartial_);
       }
       for (size_t c = begin; c < end; ++c) {

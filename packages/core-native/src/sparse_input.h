@@ -6,6 +6,10 @@
 // the network's pool threads (contiguous ranges balanced by non-zero count); every output entry is one sum in a fixed order, so
 // the result does not depend on the number of threads.
 //
+// A minibatch (select(rows)) gathers its rows' non-zeros from the by-example copy into both orders again, for
+// the batch's examples in the batch's order (duplicates are separate examples); forward and gradient then run
+// over the batch exactly as over the whole set.
+//
 // Skipping zeros is exact for finite values (0 * w adds nothing); callers use this only when theta is finite,
 // and the set is built only when every x is finite.
 #pragma once
@@ -18,6 +22,17 @@
 
 namespace backprop {
 
+// Non-zeros of a set of examples in both orders (see the layouts in SparseInput).
+struct SparseRows {
+  size_t examples = 0;
+  std::vector<uint64_t> rowStart;
+  std::vector<uint32_t> rowInput;
+  std::vector<double> rowValue;
+  std::vector<uint64_t> colStart;
+  std::vector<uint32_t> colExample;
+  std::vector<double> colValue;
+};
+
 class SparseInput {
  public:
   // X row-major (m x n). Returns false (and builds nothing) when X is too dense to pay or not all finite.
@@ -26,7 +41,14 @@ class SparseInput {
   bool empty() const { return examples_ == 0; }
   size_t bytes() const;
 
-  // Zt (H x m, leading dimension m) = b + W X^T for Theta = [b | W] (H x (n+1) row-major), then the sigmoid
+  // Which examples forward and gradient run over: rows[0 .. count) of the resident set (each < m, repeats
+  // allowed, count <= m), or all m when rows is null. Returns false (and selects all m) when the batch's
+  // buffers cannot be allocated.
+  bool select(const uint32_t* rows, size_t count);
+  // The number of selected examples.
+  size_t selected() const { return batchSelected_ ? batch_.examples : examples_; }
+
+  // Zt (H x m, leading dimension m; m = the selected examples) = b + W X^T for Theta = [b | W] (H x (n+1) row-major), then the sigmoid
   // in place when activate (each thread on its own examples). threads: at most pool.reserve()'s answer.
   void forward(const double* Theta, double* Zt, bool activate, ThreadPool& pool, size_t threads);
   // D[:, 1:] = scale * delta^T X for delta given row-major by example, padded to paddedWidth(H) columns
@@ -41,18 +63,17 @@ class SparseInput {
   static constexpr size_t kBlock = 96;  // inputs (forward) or examples (gradient) whose 32-unit rows fit in L1
 
  private:
+  const SparseRows& current() const { return batchSelected_ ? batch_ : all_; }
+
   size_t examples_ = 0, inputs_ = 0, hidden_ = 0;
-  // Forward order: by input block, then example, then input. rowStart_[b * (m + 1) + i] is where example i's
+  // Forward order: by input block, then example, then input. rowStart[b * (m + 1) + i] is where example i's
   // inputs of block b start.
-  std::vector<uint64_t> rowStart_;
-  std::vector<uint32_t> rowInput_;
-  std::vector<double> rowValue_;
-  // Gradient order: by example block, then input, then example. colStart_[b * (n + 1) + c].
-  std::vector<uint64_t> colStart_;
-  std::vector<uint32_t> colExample_;
-  std::vector<double> colValue_;
-  // Scratch, 64-byte aligned (a row of kChunk doubles is then whole cache lines): W^T packed kChunk wide
-  // (n x kChunk), partial sums by example (m x kChunk) and by input (n x kChunk).
+  // Gradient order: by example block, then input, then example. colStart[b * (n + 1) + c].
+  SparseRows all_, batch_;
+  bool batchSelected_ = false;
+  std::vector<uint64_t> cursor_;  // select's fill positions
+  // Scratch, 64-byte aligned (a row of kChunk doubles is then whole cache lines): W^T packed kChunk wide, one
+  // n x kChunk panel per chunk of hidden units, partial sums by example (m x kChunk) and by input (n x kChunk).
   std::vector<double> scratch_;
   double *packed_ = nullptr, *zPartial_ = nullptr, *dPartial_ = nullptr;
 };

@@ -15,7 +15,9 @@ blasint blas(size_t n) { return static_cast<blasint>(n); }
 constexpr size_t kChunkWidth = 128;        // examples: the chunk's slices of every layer stay in L1 / L2
 constexpr size_t kMaxPartials = 1u << 22;  // doubles of partial sums over all chunks (32 MiB)
 // OpenBLAS runs a dgemm on the calling thread when M*N*K <= 65536 * 4; bigger chunk products would start its
-// own threads from inside ours, so then the chunks run on one thread (same chunks, same results).
+// own threads from inside ours (and leave them spinning between the small products), so chunks are cut narrow
+// enough to stay below it, and when even 8 examples do not the chunks run on one thread (same chunks, same
+// results).
 constexpr size_t kSingleThreadedWork = 65536 * 4;
 
 // One chunk's slot: [cost, bias sums of layer 1 (s_1), gradient blocks of layers 2 .. L (Theta_l's shape)].
@@ -84,8 +86,13 @@ size_t largestChunkProduct(const Architecture& arch, size_t w) {
 }  // namespace
 
 size_t chunkWidth(const Architecture& arch, size_t n) {
+  // At most kChunkWidth examples, and few enough that every chunk product stays on OpenBLAS's calling thread
+  // (so the chunks can run on the pool's threads); the chunks as even as multiples of 8 allow.
+  const size_t perExample = std::max<size_t>(1, largestChunkProduct(arch, 1));
+  const size_t widest = std::max<size_t>(8, std::min(kChunkWidth, kSingleThreadedWork / perExample / 8 * 8));
+  const size_t evenChunks = chunkCount(n, widest);
+  size_t width = (chunkCount(n, evenChunks) + 7) / 8 * 8;
   const size_t slot = slotSize(arch);
-  size_t width = kChunkWidth;
   if (chunkCount(n, width) * slot > kMaxPartials) {
     const size_t chunks = std::max<size_t>(1, kMaxPartials / slot);
     width = (n + chunks - 1) / chunks;

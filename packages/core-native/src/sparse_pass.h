@@ -1,4 +1,5 @@
-// The full-batch cost and gradient when the first layer's products go through SparseInput. Everything else
+// The cost and gradient over SparseInput's selected examples (all m, or a minibatch's rows) when the first
+// layer's products go through SparseInput. Everything else
 // (the other layers' small products, the sigmoids, the output layer's softplus cost and h - y, the deltas, the
 // copy of delta_1 into rows by example) runs per fixed chunk of examples on the network's pool threads. Each
 // chunk leaves its partial sums (cost, gradient blocks of layers 2 .. L, bias sums of layer 1) in its own slot,
@@ -13,12 +14,14 @@
 
 namespace backprop {
 
-// Examples per chunk for n examples: 128, more when the slots would pass 4 Mi doubles.
+// Examples per chunk for n examples: at most 128 and few enough that a chunk's products stay on OpenBLAS's
+// calling thread (as even as multiples of 8 allow), more when the slots would pass 4 Mi doubles. Depends only on
+// the layers and n, so the result does not depend on the number of threads.
 size_t chunkWidth(const Architecture& arch, size_t n);
 // Doubles of partial sums for n examples (all chunks).
 size_t partialDoubles(const Architecture& arch, size_t n);
 
-// J(theta) and its gradient over all n resident examples (Xt unused by the first layer: sparse->input has X).
+// J(theta) and its gradient over the n examples sparse->input has selected (Yt: s_L x n, theirs).
 // theta must be finite (skipping zero inputs is exact only then).
 double sparseCostGradient(const Architecture& arch, const double* theta, double lambda, const double* Yt, size_t n,
                           Workspace& ws, double* grad, const SparseFirstLayer& sparse);
