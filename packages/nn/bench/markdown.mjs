@@ -52,7 +52,7 @@ for (const row of r.rows) {
     const value = c.value == null ? '—' : c.unit === 'x' ? `${c.value.toFixed(2)}×` : ms(c.value);
     const target = c.target ? `${c.target.op === '>=' ? '≥' : '≤'} ${c.unit === 'x' ? `${c.target.value}×` : ms(c.target.value)}` : '';
     const verdict = c.target ? (c.met == null ? 'not measured' : c.met ? '**met**' : '**missed**') : '(no target)';
-    out.push(`| ${row.id} | ${c.name} | ${value} | ${target} | ${verdict} |`);
+    out.push(`| ${row.id} | ${c.name}${c.note ? ` (${c.note})` : ''} | ${value} | ${target} | ${verdict} |`);
   }
 }
 process.stdout.write(`${out.join('\n')}\n`);
