@@ -9,14 +9,7 @@ import { NativeNetwork, getThreads, setThreads } from '../lib/index.js';
 import { unavailable } from './native-available.js';
 import * as ref from './reference.js';
 
-function sparseProblem(layers: number[], m: number, seed: number, density: number) {
-  const rand = ref.prng(seed);
-  const X = ref.uniform(rand, m * layers[0], 0, 1);
-  for (let k = 0; k < X.length; k++) if (rand() >= density) X[k] = 0;
-  const Y = ref.oneHot(rand, m, layers[layers.length - 1]);
-  const theta = ref.uniform(rand, ref.parameterCount(layers), -0.8, 0.8);
-  return { layers, m, X, Y, theta };
-}
+const { sparseProblem } = ref;
 
 type Problem = ReturnType<typeof sparseProblem>;
 

@@ -194,3 +194,13 @@ export function gather(X: Float64Array, columns: number, rows: ArrayLike<number>
   for (let r = 0; r < rows.length; r++) out.set(X.subarray(rows[r] * columns, (rows[r] + 1) * columns), r * columns);
   return out;
 }
+
+/** A random problem whose inputs are `density` non-zero (the sparse first layer's case). */
+export function sparseProblem(layers: number[], m: number, seed: number, density: number) {
+  const rand = prng(seed);
+  const X = uniform(rand, m * layers[0], 0, 1);
+  for (let k = 0; k < X.length; k++) if (rand() >= density) X[k] = 0;
+  const Y = oneHot(rand, m, layers[layers.length - 1]);
+  const theta = uniform(rand, parameterCount(layers), -0.8, 0.8);
+  return { layers, m, X, Y, theta };
+}
