@@ -1,6 +1,7 @@
 #include "sparse_input.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <new>
 
@@ -56,9 +57,9 @@ struct Accumulator {
 // rows[i] (stride kChunk) += sum over the non-zeros of i of x * source[index] (stride sourceLd), i in
 // [begin, end); first: start from zero. Two running sums (even and odd non-zeros) so that consecutive adds do
 // not wait on each other.
-template <size_t V>
+template <size_t V, class Value>
 inline __attribute__((always_inline)) void accumulate(const uint64_t* start, const uint32_t* index,
-                                                      const double* value, const double* source, size_t sourceLd,
+                                                      const Value* value, const double* source, size_t sourceLd,
                                                       bool first, size_t begin, size_t end, double* rows) {
   for (size_t i = begin; i < end; ++i) {
     double* row = rows + i * kChunk;
@@ -77,9 +78,11 @@ inline __attribute__((always_inline)) void accumulate(const uint64_t* start, con
 
 // One block of either product (forward: by example over W^T rows; gradient: by input over delta rows), for
 // `width` hidden units. The source rows of a block stay in L1.
-BACKPROP_CLONES
-void accumulateBlock(const uint64_t* start, const uint32_t* index, const double* value, const double* source,
-                     size_t sourceLd, size_t width, bool first, size_t begin, size_t end, double* rows) {
+template <class Value>
+inline __attribute__((always_inline)) void accumulateWidth(const uint64_t* start, const uint32_t* index,
+                                                           const Value* value, const double* source,
+                                                           size_t sourceLd, size_t width, bool first, size_t begin,
+                                                           size_t end, double* rows) {
   switch ((width + 3) / 4) {
     case 1: return accumulate<1>(start, index, value, source, sourceLd, first, begin, end, rows);
     case 2: return accumulate<2>(start, index, value, source, sourceLd, first, begin, end, rows);
@@ -90,6 +93,24 @@ void accumulateBlock(const uint64_t* start, const uint32_t* index, const double*
     case 7: return accumulate<7>(start, index, value, source, sourceLd, first, begin, end, rows);
     default: return accumulate<8>(start, index, value, source, sourceLd, first, begin, end, rows);
   }
+}
+
+// The block for double and for float values (widened exactly to double as read).
+BACKPROP_CLONES
+void accumulateBlock(const uint64_t* start, const uint32_t* index, const double* value, const double* source,
+                     size_t sourceLd, size_t width, bool first, size_t begin, size_t end, double* rows) {
+  accumulateWidth(start, index, value, source, sourceLd, width, first, begin, end, rows);
+}
+
+BACKPROP_CLONES
+void accumulateBlock(const uint64_t* start, const uint32_t* index, const float* value, const double* source,
+                     size_t sourceLd, size_t width, bool first, size_t begin, size_t end, double* rows) {
+  accumulateWidth(start, index, value, source, sourceLd, width, first, begin, end, rows);
+}
+
+// Whether x is a float exactly (the range checked first: converting a double beyond it is undefined).
+bool fitsFloat(double x) {
+  return std::fabs(x) <= FLT_MAX && static_cast<double>(static_cast<float>(x)) == x;
 }
 
 // Splits [0, count) into `threads` ranges of about equal weight(begin, end).
@@ -118,17 +139,24 @@ void runRanges(ThreadPool& pool, const std::vector<size_t>& bounds, const Body& 
 
 bool SparseInput::build(const double* X, size_t m, size_t n, size_t H) {
   size_t nonZeros = 0;
+  bool narrow = true;
   for (size_t k = 0; k < m * n; ++k) {
     if (!std::isfinite(X[k])) return false;
     nonZeros += X[k] != 0.0;
+    narrow = narrow && fitsFloat(X[k]);
   }
   if (static_cast<double>(nonZeros) > kMaxDensity * static_cast<double>(m) * static_cast<double>(n)) return false;
   if (m > UINT32_MAX || n > UINT32_MAX) return false;
   const size_t inputBlocks = (n + kBlock - 1) / kBlock, exampleBlocks = (m + kBlock - 1) / kBlock;
   SparseRows& all = all_;
+  all.narrow = narrow;
   all.rowStart.assign(inputBlocks * (m + 1), 0);
   all.rowInput.resize(nonZeros);
-  all.rowValue.resize(nonZeros);
+  if (narrow) {
+    all.rowValue32.resize(nonZeros);
+  } else {
+    all.rowValue.resize(nonZeros);
+  }
   size_t p = 0;
   for (size_t b = 0; b < inputBlocks; ++b) {
     const size_t c1 = std::min(n, (b + 1) * kBlock);
@@ -138,14 +166,22 @@ bool SparseInput::build(const double* X, size_t m, size_t n, size_t H) {
         const double x = X[i * n + c];
         if (x == 0.0) continue;
         all.rowInput[p] = static_cast<uint32_t>(c);
-        all.rowValue[p++] = x;
+        if (narrow) {
+          all.rowValue32[p++] = static_cast<float>(x);
+        } else {
+          all.rowValue[p++] = x;
+        }
       }
     }
     all.rowStart[b * (m + 1) + m] = p;
   }
   all.colStart.assign(exampleBlocks * (n + 1), 0);
   all.colExample.resize(nonZeros);
-  all.colValue.resize(nonZeros);
+  if (narrow) {
+    all.colValue32.resize(nonZeros);
+  } else {
+    all.colValue.resize(nonZeros);
+  }
   p = 0;
   for (size_t b = 0; b < exampleBlocks; ++b) {
     const size_t i1 = std::min(m, (b + 1) * kBlock);
@@ -155,7 +191,11 @@ bool SparseInput::build(const double* X, size_t m, size_t n, size_t H) {
         const double x = X[i * n + c];
         if (x == 0.0) continue;
         all.colExample[p] = static_cast<uint32_t>(i);
-        all.colValue[p++] = x;
+        if (narrow) {
+          all.colValue32[p++] = static_cast<float>(x);
+        } else {
+          all.colValue[p++] = x;
+        }
       }
     }
     all.colStart[b * (n + 1) + n] = p;
@@ -179,6 +219,7 @@ bool SparseInput::select(const uint32_t* rows, size_t count) {
   const size_t inputBlocks = (n + kBlock - 1) / kBlock, exampleBlocks = (count + kBlock - 1) / kBlock;
   const SparseRows& all = all_;
   SparseRows& batch = batch_;
+  const bool narrow = all.narrow;
   try {
     size_t nonZeros = 0;
     for (size_t r = 0; r < count; ++r) {
@@ -188,10 +229,15 @@ bool SparseInput::select(const uint32_t* rows, size_t count) {
     }
     batch.rowStart.resize(inputBlocks * (count + 1));
     batch.rowInput.resize(nonZeros);
-    batch.rowValue.resize(nonZeros);
     batch.colStart.assign(exampleBlocks * (n + 1), 0);
     batch.colExample.resize(nonZeros);
-    batch.colValue.resize(nonZeros);
+    if (narrow) {
+      batch.rowValue32.resize(nonZeros);
+      batch.colValue32.resize(nonZeros);
+    } else {
+      batch.rowValue.resize(nonZeros);
+      batch.colValue.resize(nonZeros);
+    }
     cursor_.resize(exampleBlocks * (n + 1));
   } catch (const std::bad_alloc&) {
     return false;
@@ -205,14 +251,22 @@ bool SparseInput::select(const uint32_t* rows, size_t count) {
     for (size_t r = 0; r < count; ++r) {
       if (r + kAhead < count) {
         const uint64_t ahead = start[rows[r + kAhead]];
-        __builtin_prefetch(all.rowValue.data() + ahead);
-        __builtin_prefetch(all.rowValue.data() + ahead + 8);
+        if (narrow) {
+          __builtin_prefetch(all.rowValue32.data() + ahead);
+        } else {
+          __builtin_prefetch(all.rowValue.data() + ahead);
+          __builtin_prefetch(all.rowValue.data() + ahead + 8);
+        }
         __builtin_prefetch(all.rowInput.data() + ahead);
       }
       const uint64_t from = start[rows[r]], to = start[rows[r] + 1];
       batch.rowStart[b * (count + 1) + r] = p;
       std::copy(all.rowInput.data() + from, all.rowInput.data() + to, batch.rowInput.data() + p);
-      std::copy(all.rowValue.data() + from, all.rowValue.data() + to, batch.rowValue.data() + p);
+      if (narrow) {
+        std::copy(all.rowValue32.data() + from, all.rowValue32.data() + to, batch.rowValue32.data() + p);
+      } else {
+        std::copy(all.rowValue.data() + from, all.rowValue.data() + to, batch.rowValue.data() + p);
+      }
       p += to - from;
     }
     batch.rowStart[b * (count + 1) + count] = p;
@@ -243,11 +297,16 @@ bool SparseInput::select(const uint32_t* rows, size_t count) {
       for (uint64_t q = batch.rowStart[b * (count + 1) + r]; q < batch.rowStart[b * (count + 1) + r + 1]; ++q) {
         const uint64_t to = cursor[batch.rowInput[q]]++;
         batch.colExample[to] = static_cast<uint32_t>(r);
-        batch.colValue[to] = batch.rowValue[q];
+        if (narrow) {
+          batch.colValue32[to] = batch.rowValue32[q];
+        } else {
+          batch.colValue[to] = batch.rowValue[q];
+        }
       }
     }
   }
   batch.examples = count;
+  batch.narrow = narrow;
   batchSelected_ = true;
   return true;
 }
@@ -262,7 +321,8 @@ size_t SparseInput::bytes() const {
   for (const SparseRows* s : {&all_, &batch_}) {
     total += (s->rowStart.capacity() + s->colStart.capacity()) * sizeof(uint64_t) +
              (s->rowInput.capacity() + s->colExample.capacity()) * sizeof(uint32_t) +
-             (s->rowValue.capacity() + s->colValue.capacity()) * sizeof(double);
+             (s->rowValue.capacity() + s->colValue.capacity()) * sizeof(double) +
+             (s->rowValue32.capacity() + s->colValue32.capacity()) * sizeof(float);
   }
   return total;
 }
@@ -298,8 +358,15 @@ void SparseInput::forward(const double* Theta, double* Zt, bool activate, Thread
     for (size_t q = 0; q < chunks; ++q) {
       const size_t h0 = q * kChunk, width = std::min(kChunk, hidden_ - h0);
       for (size_t k = 0; k < blocks; ++k) {
-        accumulateBlock(s.rowStart.data() + k * (m + 1), s.rowInput.data(), s.rowValue.data(),
-                        packed_ + q * n * kChunk, kChunk, width, k == 0, begin, end, zPartial_);
+        const uint64_t* start = s.rowStart.data() + k * (m + 1);
+        const double* panel = packed_ + q * n * kChunk;
+        if (s.narrow) {
+          accumulateBlock(start, s.rowInput.data(), s.rowValue32.data(), panel, kChunk, width, k == 0, begin, end,
+                          zPartial_);
+        } else {
+          accumulateBlock(start, s.rowInput.data(), s.rowValue.data(), panel, kChunk, width, k == 0, begin, end,
+                          zPartial_);
+        }
       }
       // Into Zt eight examples (one cache line of each output row) at a time.
       for (size_t i0 = begin; i0 < end; i0 += 8) {
@@ -330,8 +397,14 @@ void SparseInput::gradient(const double* deltaRows, double scale, double* D, Thr
     for (size_t h0 = 0; h0 < hidden_; h0 += kChunk) {
       const size_t width = std::min(kChunk, hidden_ - h0);
       for (size_t k = 0; k < blocks; ++k) {
-        accumulateBlock(s.colStart.data() + k * (n + 1), s.colExample.data(), s.colValue.data(), deltaRows + h0,
-                        deltaLd, width, k == 0, begin, end, dPartial_);
+        const uint64_t* start = s.colStart.data() + k * (n + 1);
+        if (s.narrow) {
+          accumulateBlock(start, s.colExample.data(), s.colValue32.data(), deltaRows + h0, deltaLd, width, k == 0,
+                          begin, end, dPartial_);
+        } else {
+          accumulateBlock(start, s.colExample.data(), s.colValue.data(), deltaRows + h0, deltaLd, width, k == 0,
+                          begin, end, dPartial_);
+        }
       }
       for (size_t c = begin; c < end; ++c) {
         for (size_t h = 0; h < width; ++h) D[(h0 + h) * ld + 1 + c] = scale * dPartial_[c * kChunk + h];
