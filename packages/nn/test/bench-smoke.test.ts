@@ -118,12 +118,12 @@ describe('bench harness smoke run (--quick, row 1)', () => {
 });
 
 describe('interleaved sampling', () => {
-  it('takes round r of every job before round r + 1, honours per-job rounds, and stops a job that throws', async () => {
+  it('takes round r of every job before round r + 1, honours per-job rounds and warm-ups, and stops a job that throws', async () => {
     const order: string[] = [];
     const results = await interleave(
       [
         { name: 'a', sample: (r) => (order.push(`a${r}`), r + 1) },
-        { name: 'b', rounds: 1, sample: (r) => (order.push(`b${r}`), 10) },
+        { name: 'b', rounds: 1, warm: true, sample: (r) => (order.push(`b${r}`), 10) },
         {
           name: 'c',
           sample: async (r) => {
@@ -137,7 +137,7 @@ describe('interleaved sampling', () => {
       undefined,
       0,
     );
-    expect(order).toEqual(['a0', 'b0', 'c0', 'a1', 'c1', 'a2']);
+    expect(order).toEqual(['a0', 'b0', 'b0', 'c0', 'a1', 'c1', 'a2']); // b: one untimed warm-up, then the sample
     expect(results.get('a')).toEqual({ samplesMs: [1, 2, 3], inner: 1 });
     expect(results.get('b')).toEqual({ samplesMs: [10], inner: 1 });
     expect(results.get('c')).toEqual({ samplesMs: [5], inner: 1, error: 'broke in round 2' });

@@ -55,6 +55,12 @@ export interface Job {
   rounds?: number;
   /** Calls averaged per sample (reported). Default 1. */
   inner?: number;
+  /**
+   * Take one untimed sample right before each timed one. For millisecond workloads: after the settle pause the
+   * first ~100 ms of work run up to a third slower (threads and cores waking up), which would tax the fastest
+   * implementation most.
+   */
+  warm?: boolean;
 }
 
 export interface JobResult {
@@ -91,6 +97,7 @@ export async function interleave(
       log?.(`  round ${r + 1}/${Math.min(rounds, job.rounds ?? rounds)}: ${job.name}`);
       if (settleMs > 0) await sleep(settleMs);
       try {
+        if (job.warm) await job.sample(r);
         result.samplesMs.push(await job.sample(r));
       } catch (err) {
         result.error = err instanceof Error ? err.message : String(err);

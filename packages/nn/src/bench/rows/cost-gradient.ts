@@ -41,7 +41,7 @@ function norm(v: ArrayLike<number>): number {
 /** A calibrated in-process job: `fn` is timed in an inner loop sized to ctx.targetMs. */
 function inProcessJob(name: string, fn: () => void, targetMs: number): Job {
   const inner = calibrate(fn, targetMs);
-  return { name, inner, sample: () => timeInner(fn, inner) };
+  return { name, inner, warm: true, sample: () => timeInner(fn, inner) };
 }
 
 export async function benchCostGradient(ctx: BenchContext): Promise<BenchRow> {
@@ -103,6 +103,7 @@ export async function benchCostGradient(ctx: BenchContext): Promise<BenchRow> {
           jobs.push({
             name,
             inner: first.inner as number,
+            warm: true,
             sample: async () => (await session.request({ op: 'sample', what, lambda: LAMBDA }, 600_000)).ms as number,
           });
         }

@@ -3,7 +3,7 @@
  * and ts through the library's `train`, against PyTorch on the CPU with the same thread count (scripts/ref/
  * bench_torch.py reads the same IDX files). Only the epoch is timed: the optimiser's own clock for ours, the
  * epoch loop for PyTorch (data loading and test accuracy excluded for all three). Native and PyTorch epochs are
- * interleaved. The TS epoch can take minutes on a machine without worker threads: it runs at most twice, and under
+ * interleaved, each timed epoch right after an untimed one. The TS epoch can take minutes on a machine without worker threads: it runs at most twice, and under
  * --quick once on the first 6,000 rows, scaled to 60,000 and marked extrapolated.
  */
 import { getBackend } from '../../backend/select.js';
@@ -33,6 +33,7 @@ function epochJob(ctx: BenchContext, name: BackendName, trainSet: Dataset, testS
   return {
     name,
     rounds,
+    warm: name === 'native', // the TS epochs last seconds: a cold start is noise there
     sample: async (round) => {
       const { model, result } = await train({ hidden: [HIDDEN] }, trainSet, {
         method: 'adam',
@@ -91,6 +92,7 @@ export async function benchMnist(ctx: BenchContext): Promise<BenchRow> {
         jobs.push({
           name: TORCH,
           rounds,
+          warm: true,
           sample: async (round) => {
             const run = (await session.request({ op: 'epoch', seed: round }, 3_600_000)) as { ms: number; testAccuracy: number };
             accuracy.set(TORCH, run.testAccuracy);
