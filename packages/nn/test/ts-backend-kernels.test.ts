@@ -310,7 +310,12 @@ describe('worker-sharded evaluation', () => {
     setTsThreads(1);
     const g1 = new Float64Array(net.parameterCount);
     expect(net.costGradient(theta, 1, g1)).toBe(J);
+    // Parking is asynchronous (a worker finishes what it claimed, then sleeps): from the next evaluation on, the
+    // calling thread computes every shard.
+    const g1b = new Float64Array(net.parameterCount);
+    expect(net.costGradient(theta, 1, g1b)).toBe(J);
     expect(net.diagnostics()).toMatchObject({ workers: 0, shardsOnWorkers: 0 });
+    expect(Array.from(g1b)).toEqual(Array.from(grad));
     setTsThreads(2);
     const again = await withWorkers(net, (g) => net.costGradient(theta, 1, g));
     expect(net.diagnostics().workers).toBe(1);

@@ -98,7 +98,9 @@ export class TsNetwork implements ResidentNetwork {
     const r = this.live('costGradient');
     if (this.inFlight) throw new NetworkBusyError('costGradient');
     this.check(theta, lambda, grad, rows);
-    const pool = this.post(r, theta, rows);
+    // Even when this evaluation does not want workers, a worker that is being parked may still claim a shard of
+    // it: with a pool, always wait until every shard is done (runSync) before summing.
+    const pool = this.post(r, theta, rows) ?? this.pool;
     if (pool) {
       try {
         pool.runSync(this.runner);
@@ -123,7 +125,7 @@ export class TsNetwork implements ResidentNetwork {
     const B = rows ? rows.length : this.m;
     const pool = this.post(r, theta, rows);
     if (!pool || pool.live === 0) {
-      if (pool) pool.runSync(this.runner);
+      if (this.pool) this.pool.runSync(this.runner);
       else takeShards(r, this.runner, MAIN_ID);
       return this.finish(r, lambda, thetaCopy, grad, B);
     }
