@@ -24,9 +24,9 @@ class TrainingSet {
   double costGradient(const double* theta, double lambda, double* grad, const uint32_t* rows, size_t count);
   // h = g(Z_L) of the resident X into out (m x K).
   void feedForward(const double* theta, double* out);
-  // Allocates the minibatch gather buffers (once, for m rows). Call on the main thread before any
-  // minibatch costGradient so that allocation failures surface as JS errors.
-  void reserveBatch();
+  // Grows the minibatch gather buffers to `count` rows (kept at the largest count seen). Call on the main
+  // thread before every minibatch costGradient so that allocation failures surface as JS errors.
+  void reserveBatch(size_t count);
   // Bytes of native memory held (resident data, workspace, minibatch buffers).
   size_t bytes() const;
 
