@@ -46,6 +46,49 @@ export function gemm(
   loadNative().gemm(transA, transB, M, N, K, alpha, A, B, beta, C);
 }
 
+/** The coefficients of one Adam step, bias corrections already folded in (see adamUpdate). */
+export interface AdamCoefficients {
+  /** αₜ = η·√(1 − β2ᵗ)/(1 − β1ᵗ) */
+  step: number;
+  /** ε̂ = ε·√(1 − β2ᵗ) */
+  epsilon: number;
+  beta1: number;
+  beta2: number;
+  /** The factor g is added into `sum` with (the batch's example count). */
+  weight: number;
+}
+
+/**
+ * One Adam step in place, per parameter i (the loop of @backprop/nn's adam, bit for bit):
+ *   sum[i] += g[i]·weight;  m1[i] = β1·m1[i] + (1 − β1)·g[i];  m2[i] = β2·m2[i] + (1 − β2)·g[i]·g[i];
+ *   x[i] −= step·m1[i] / (√m2[i] + epsilon).
+ * Five Float64Arrays of one length, pairwise disjoint; step and weight finite, epsilon ≥ 0, β1 and β2 in [0, 1).
+ */
+export function adamUpdate(
+  x: Float64Array, g: Float64Array, m1: Float64Array, m2: Float64Array, sum: Float64Array, c: AdamCoefficients,
+): void {
+  if (!(x instanceof Float64Array)) {
+    throw check.typeError(`x: expected a Float64Array, got ${check.describe(x)}`);
+  }
+  const n = x.length;
+  const vectors: [Float64Array, string][] = [[x, 'x'], [g, 'g'], [m1, 'm1'], [m2, 'm2'], [sum, 'sum']];
+  for (const [v, name] of vectors) check.float64Array(v, name, n);
+  for (let a = 0; a < vectors.length; a++) {
+    for (let b = a + 1; b < vectors.length; b++) check.disjoint(vectors[a][0], vectors[a][1], vectors[b][0], vectors[b][1]);
+  }
+  if (c === null || typeof c !== 'object') {
+    throw check.typeError(`c: expected { step, epsilon, beta1, beta2, weight }, got ${check.describe(c)}`);
+  }
+  check.finiteNumber(c.step, 'step', false);
+  check.finiteNumber(c.epsilon, 'epsilon', true);
+  for (const name of ['beta1', 'beta2'] as const) {
+    check.finiteNumber(c[name], name, true);
+    if (c[name] >= 1) throw check.rangeError(`${name}: expected a number in [0, 1), got ${c[name]}`);
+  }
+  check.finiteNumber(c.weight, 'weight', false);
+  loadNative().adamUpdate(x, g, m1, m2, sum, c.step, c.epsilon, c.beta1, c.beta2, c.weight);
+}
+
 function disposedError(method: string): Error {
   return Object.assign(new Error(`NativeNetwork.${method}: the network was disposed`), { code: 'ERR_DISPOSED' });
 }

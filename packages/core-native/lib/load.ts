@@ -44,6 +44,10 @@ export interface NativeBinding {
   ): void;
   predict(layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array): void;
   predictAsync(layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array): Promise<void>;
+  adamUpdate(
+    x: Float64Array, g: Float64Array, m1: Float64Array, m2: Float64Array, sum: Float64Array,
+    step: number, epsilon: number, beta1: number, beta2: number, weight: number,
+  ): void;
   NativeNetwork: new (layers: readonly number[], X: Float64Array, Y: Float64Array, m: number) => NativeNetworkBinding;
 }
 
@@ -61,7 +65,7 @@ export class NativeUnavailableError extends Error {
 }
 
 const INSTALL_HINT = 'sudo apt-get install -y libopenblas-dev cmake g++ && npm rebuild @backprop/core-native';
-const EXPORTS = ['setThreads', 'getThreads', 'blasInfo', 'gemm', 'predict', 'predictAsync', 'NativeNetwork'] as const;
+const EXPORTS = ['setThreads', 'getThreads', 'blasInfo', 'gemm', 'predict', 'predictAsync', 'adamUpdate', 'NativeNetwork'] as const;
 
 type Outcome =
   | { ok: true; binding: NativeBinding; path: string }

@@ -1,6 +1,7 @@
 // backprop_native: exports only. Each kernel family lives in its own file.
 #include <napi.h>
 
+#include "adam_update.h"
 #include "blas.h"
 #include "native_network.h"
 #include "predict.h"
@@ -14,6 +15,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New<backprop::Gemm>(env, "gemm"));
   exports.Set("predict", Napi::Function::New<backprop::Predict>(env, "predict"));
   exports.Set("predictAsync", Napi::Function::New<backprop::PredictAsync>(env, "predictAsync"));
+  exports.Set("adamUpdate", Napi::Function::New<backprop::AdamUpdate>(env, "adamUpdate"));
   exports.Set("NativeNetwork", backprop::NativeNetwork::Define(env));
   return exports;
 }

@@ -141,6 +141,8 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     optimizer.seed ??= seed;
     if (resume?.state !== undefined) optimizer.state = resume.state;
   }
+  // Adam's update loop runs on the training's backend too (same bits on either; native is faster).
+  if (method === 'adam') optimizer.backend ??= backend.name;
 
   const history: HistoryEntry[] = resume ? [...resume.history] : [];
   // Minibatch methods carry their epoch/step counters in the resumed state; full-batch methods restart counting.

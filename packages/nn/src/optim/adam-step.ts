@@ -1,0 +1,45 @@
+/**
+ * One Adam step over the parameter vector, in place (the inner loop of the `adam` method; see adam.ts for the
+ * folded bias corrections). Per parameter i, in this order:
+ *   sum[i] += g[i]·weight                        (the epoch's running gradient sum, same pass over memory)
+ *   m1[i]   = β1·m1[i] + (1 − β1)·g[i]
+ *   m2[i]   = β2·m2[i] + (1 − β2)·g[i]·g[i]
+ *   x[i]   −= step·m1[i] / (√m2[i] + epsilon)
+ * Backends provide it (`Backend.adamStep`): this loop is the ts backend's; the native backend's runs the same
+ * IEEE operations in the same order in C++ (vectorised, no FMA), so both give the same bits.
+ */
+export interface AdamCoefficients {
+  /** αₜ = η·√(1 − β2ᵗ)/(1 − β1ᵗ) */
+  step: number;
+  /** ε̂ = ε·√(1 − β2ᵗ) */
+  epsilon: number;
+  beta1: number;
+  beta2: number;
+  /** What g is added into `sum` with (the batch's example count). */
+  weight: number;
+}
+
+export type AdamStep = (
+  x: Float64Array,
+  g: Float64Array,
+  m1: Float64Array,
+  m2: Float64Array,
+  sum: Float64Array,
+  c: AdamCoefficients,
+) => void;
+
+export const adamStepTs: AdamStep = (x, g, m1, m2, sum, c) => {
+  const { step, epsilon, beta1, beta2, weight } = c;
+  const oneMinusBeta1 = 1 - beta1;
+  const oneMinusBeta2 = 1 - beta2;
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    const gi = g[i];
+    sum[i] += gi * weight;
+    const mi = beta1 * m1[i] + oneMinusBeta1 * gi;
+    const vi = beta2 * m2[i] + oneMinusBeta2 * gi * gi;
+    m1[i] = mi;
+    m2[i] = vi;
+    x[i] -= (step * mi) / (Math.sqrt(vi) + epsilon);
+  }
+};
