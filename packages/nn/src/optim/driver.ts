@@ -80,12 +80,14 @@ export class RunTracker {
     }
     let bad = Number.isFinite(f) ? '' : `f = ${f}`;
     if (bad === '') {
+      // g·0 is 0 for a finite g and NaN for ±Infinity or NaN: one branch-free pass, then a search only when
+      // something is wrong (this runs on every evaluation; Adam on MNIST checks 95 M entries an epoch).
       const g = request.grad;
-      for (let i = 0; i < g.length; i++) {
-        if (!Number.isFinite(g[i])) {
-          bad = `grad[${i}] = ${g[i]}`;
-          break;
-        }
+      let probe = 0;
+      for (let i = 0; i < g.length; i++) probe += g[i] * 0;
+      if (probe !== 0) {
+        const i = g.findIndex((v) => !Number.isFinite(v));
+        bad = `grad[${i}] = ${g[i]}`;
       }
     }
     if (bad !== '') {
