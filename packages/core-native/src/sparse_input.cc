@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <memory>
+#include <mutex>
 #include <new>
 
 #include "elementwise.h"
+#include "vector_math.h"
 
 // The two loops are compiled for x86-64-v4, x86-64-v3 and the baseline and chosen when the addon loads (GCC
 // target_clones). The file is compiled with -ffp-contract=off; the loops turn contraction back on for
@@ -25,6 +28,8 @@ namespace backprop {
 namespace {
 
 constexpr size_t kChunk = SparseInput::kChunk;
+constexpr size_t kBlock = SparseInput::kBlock;
+constexpr size_t kTile = SparseInput::kTile;
 // Denser than this, the dense BLAS product is as fast (measured on digits5000-like data).
 constexpr double kMaxDensity = 0.6;
 
@@ -113,6 +118,62 @@ void accumulateBlock(const uint64_t* start, const uint32_t* index, const float* 
   accumulateWidth(start, index, value, source, sourceLd, width, first, begin, end, rows);
 }
 
+// The dense tiles' kernel: rows[e] (stride kChunk) += sum over k in [0, count) of x[k * kTile + e] *
+// source[k] (stride sourceLd), e < kTile, k ascending; first: start from zero. Each source row (V vectors) is
+// loaded once for the kTile rows it adds to, and the values need no index: kTile x V running sums.
+template <size_t V, class Value>
+inline __attribute__((always_inline)) void accumulateTile(const Value* x, const double* source, size_t sourceLd,
+                                                          size_t count, bool first, double* rows) {
+  Accumulator<V> acc[kTile];
+  if (!first) {
+    for (size_t e = 0; e < kTile; ++e) acc[e].load(rows + e * kChunk);
+  }
+  for (size_t k = 0; k < count; ++k) {
+    const Lanes* p = reinterpret_cast<const Lanes*>(source + k * sourceLd);
+    Lanes w[V];
+    for (size_t v = 0; v < V; ++v) w[v] = p[v];
+    for (size_t e = 0; e < kTile; ++e) {
+      const double s = x[k * kTile + e];
+      const Lanes b = {s, s, s, s};
+      for (size_t v = 0; v < V; ++v) acc[e].v[v] += b * w[v];
+    }
+  }
+  for (size_t e = 0; e < kTile; ++e) acc[e].store(rows + e * kChunk);
+}
+
+// `tiles` consecutive tiles (x advancing by xStride values, rows by kTile rows), for `width` hidden units.
+template <class Value>
+inline __attribute__((always_inline)) void accumulateTilesWidth(const Value* x, size_t xStride, size_t tiles,
+                                                                const double* source, size_t sourceLd, size_t width,
+                                                                size_t count, bool first, double* rows) {
+  for (size_t t = 0; t < tiles; ++t) {
+    const Value* xt = x + t * xStride;
+    double* r = rows + t * kTile * kChunk;
+    switch ((width + 3) / 4) {
+      case 1: accumulateTile<1>(xt, source, sourceLd, count, first, r); break;
+      case 2: accumulateTile<2>(xt, source, sourceLd, count, first, r); break;
+      case 3: accumulateTile<3>(xt, source, sourceLd, count, first, r); break;
+      case 4: accumulateTile<4>(xt, source, sourceLd, count, first, r); break;
+      case 5: accumulateTile<5>(xt, source, sourceLd, count, first, r); break;
+      case 6: accumulateTile<6>(xt, source, sourceLd, count, first, r); break;
+      case 7: accumulateTile<7>(xt, source, sourceLd, count, first, r); break;
+      default: accumulateTile<8>(xt, source, sourceLd, count, first, r); break;
+    }
+  }
+}
+
+BACKPROP_CLONES
+void accumulateTiles(const double* x, size_t xStride, size_t tiles, const double* source, size_t sourceLd,
+                     size_t width, size_t count, bool first, double* rows) {
+  accumulateTilesWidth(x, xStride, tiles, source, sourceLd, width, count, first, rows);
+}
+
+BACKPROP_CLONES
+void accumulateTiles(const float* x, size_t xStride, size_t tiles, const double* source, size_t sourceLd,
+                     size_t width, size_t count, bool first, double* rows) {
+  accumulateTilesWidth(x, xStride, tiles, source, sourceLd, width, count, first, rows);
+}
+
 // Whether x is a float exactly (the range checked first: converting a double beyond it is undefined).
 bool fitsFloat(double x) {
   return std::fabs(x) <= FLT_MAX && static_cast<double>(static_cast<float>(x)) == x;
@@ -140,77 +201,241 @@ void runRanges(ThreadPool& pool, const std::vector<size_t>& bounds, const Body& 
   pool.run(bounds.size() - 1, [&](size_t t) { body(bounds[t], bounds[t + 1]); });
 }
 
-}  // namespace
+// The list or tile data of a SparseRows for the value type in use (tag: a Value).
+inline const double* values(const std::vector<double>& wide, const std::vector<float>&, double) { return wide.data(); }
+inline const float* values(const std::vector<double>&, const std::vector<float>& narrow, float) { return narrow.data(); }
+inline double* values(std::vector<double>& wide, std::vector<float>&, double) { return wide.data(); }
+inline float* values(std::vector<double>&, std::vector<float>& narrow, float) { return narrow.data(); }
 
-bool SparseInput::build(const double* X, size_t m, size_t n, size_t H) {
-  size_t nonZeros = 0;
-  bool narrow = true;
+// 64-bit hash of X's shape and values, +0 and -0 alike (both are zeros to the sparse layout).
+uint64_t hashOf(const double* X, size_t m, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ (m * 0xff51afd7ed558ccdull) ^ (n * 0xc4ceb9fe1a85ec53ull);
   for (size_t k = 0; k < m * n; ++k) {
-    if (!std::isfinite(X[k])) return false;
-    nonZeros += X[k] != 0.0;
-    narrow = narrow && fitsFloat(X[k]);
+    const uint64_t bits = X[k] == 0.0 ? 0 : toBits(X[k]);
+    h = (h ^ bits) * 0x100000001b3ull;
+    h ^= h >> 29;
   }
-  if (static_cast<double>(nonZeros) > kMaxDensity * static_cast<double>(m) * static_cast<double>(n)) return false;
-  if (m > UINT32_MAX || n > UINT32_MAX) return false;
-  const size_t inputBlocks = (n + kBlock - 1) / kBlock, exampleBlocks = (m + kBlock - 1) / kBlock;
-  SparseRows& all = all_;
-  all.narrow = narrow;
+  return h;
+}
+
+// The process's live copies of X, for networks built on the same X (a sweep's workers train on one training
+// set). Weak references only: a copy is freed with the last network using it. Never destroyed (a network may
+// be destroyed during the process's exit, after function-local statics).
+struct SharedCopies {
+  std::mutex mutex;
+  std::vector<std::weak_ptr<const SparseX>> copies;
+};
+
+SharedCopies& sharedCopies() {
+  static SharedCopies* copies = new SharedCopies();
+  return *copies;
+}
+
+// A live copy of X (m x n) from the cache, or null; drops the expired entries. Called with the cache's lock.
+std::shared_ptr<const SparseX> findCopy(SharedCopies& cache, uint64_t hash, const double* X, size_t m, size_t n) {
+  std::shared_ptr<const SparseX> found;
+  auto& copies = cache.copies;
+  for (size_t k = 0; k < copies.size();) {
+    std::shared_ptr<const SparseX> copy = copies[k].lock();
+    if (!copy) {
+      copies[k] = copies.back();
+      copies.pop_back();
+      continue;
+    }
+    if (!found && copy->hash == hash && copy->holds(X, m, n)) found = std::move(copy);
+    ++k;
+  }
+  return found;
+}
+
+// X (m x n) in SparseX's layouts (see sparse_input.h); nonZeros[c]: the non-zeros of input c.
+std::shared_ptr<SparseX> buildCopy(const double* X, size_t m, size_t n, bool narrow, uint64_t hash,
+                                   const std::vector<size_t>& nonZeros) {
+  auto x = std::make_shared<SparseX>();
+  x->examples = m;
+  x->inputs = n;
+  x->narrow = narrow;
+  x->hash = hash;
+  const bool tiles = SparseInput::denseTilesPay();
+  auto isDense = [&](size_t c) {
+    return tiles && m > 0 &&
+           static_cast<double>(nonZeros[c]) >= SparseInput::kDenseColumn * static_cast<double>(m);
+  };
+  size_t listedNonZeros = 0;
+  for (size_t c = 0; c < n; ++c) {
+    if (isDense(c)) x->packedInputs.push_back(static_cast<uint32_t>(c));
+  }
+  x->dense = x->packedInputs.size();
+  for (size_t c = 0; c < n; ++c) {
+    if (isDense(c)) continue;
+    x->packedInputs.push_back(static_cast<uint32_t>(c));
+    listedNonZeros += nonZeros[c];
+  }
+  SparseRows& all = x->all;
+  const size_t d = x->dense, listed = x->listed(), groups = x->denseGroups(), exampleTiles = (m + kTile - 1) / kTile;
+  const size_t inputBlocks = x->inputBlocks(), exampleBlocks = (m + kBlock - 1) / kBlock;
   all.rowStart.assign(inputBlocks * (m + 1), 0);
-  all.rowInput.resize(nonZeros);
+  all.rowInput.resize(listedNonZeros);
+  all.colStart.assign(exampleBlocks * (listed + 1), 0);
+  all.colExample.resize(listedNonZeros);
   if (narrow) {
-    all.rowValue32.resize(nonZeros);
+    all.rowValue32.resize(listedNonZeros);
+    all.colValue32.resize(listedNonZeros);
+    all.denseForward32.assign(exampleTiles * d * kTile, 0.0f);
+    all.denseGradient32.assign(groups * m * kTile, 0.0f);
   } else {
-    all.rowValue.resize(nonZeros);
+    all.rowValue.resize(listedNonZeros);
+    all.colValue.resize(listedNonZeros);
+    all.denseForward.assign(exampleTiles * d * kTile, 0.0);
+    all.denseGradient.assign(groups * m * kTile, 0.0);
   }
-  size_t p = 0;
-  for (size_t b = 0; b < inputBlocks; ++b) {
-    const size_t c1 = std::min(n, (b + 1) * kBlock);
-    for (size_t i = 0; i < m; ++i) {
-      all.rowStart[b * (m + 1) + i] = p;
-      for (size_t c = b * kBlock; c < c1; ++c) {
-        const double x = X[i * n + c];
-        if (x == 0.0) continue;
-        all.rowInput[p] = static_cast<uint32_t>(c);
-        if (narrow) {
-          all.rowValue32[p++] = static_cast<float>(x);
-        } else {
-          all.rowValue[p++] = x;
+  auto fill = [&](auto tag) {
+    using Value = decltype(tag);
+    Value* rowValue = values(all.rowValue, all.rowValue32, tag);
+    Value* colValue = values(all.colValue, all.colValue32, tag);
+    Value* forward = values(all.denseForward, all.denseForward32, tag);
+    Value* gradient = values(all.denseGradient, all.denseGradient32, tag);
+    // Listed inputs by example, kBlock of them per block.
+    size_t p = 0;
+    for (size_t b = 0; b < inputBlocks; ++b) {
+      const size_t j1 = std::min(listed, (b + 1) * kBlock);
+      for (size_t i = 0; i < m; ++i) {
+        all.rowStart[b * (m + 1) + i] = p;
+        for (size_t j = b * kBlock; j < j1; ++j) {
+          const double v = X[i * n + x->packedInputs[d + j]];
+          if (v == 0.0) continue;
+          all.rowInput[p] = static_cast<uint32_t>(d + j);
+          rowValue[p++] = static_cast<Value>(v);
         }
       }
+      all.rowStart[b * (m + 1) + m] = p;
     }
-    all.rowStart[b * (m + 1) + m] = p;
-  }
-  all.colStart.assign(exampleBlocks * (n + 1), 0);
-  all.colExample.resize(nonZeros);
-  if (narrow) {
-    all.colValue32.resize(nonZeros);
-  } else {
-    all.colValue.resize(nonZeros);
-  }
-  p = 0;
-  for (size_t b = 0; b < exampleBlocks; ++b) {
-    const size_t i1 = std::min(m, (b + 1) * kBlock);
-    for (size_t c = 0; c < n; ++c) {
-      all.colStart[b * (n + 1) + c] = p;
-      for (size_t i = b * kBlock; i < i1; ++i) {  // examples ascending: the gradient's summation order
-        const double x = X[i * n + c];
-        if (x == 0.0) continue;
-        all.colExample[p] = static_cast<uint32_t>(i);
-        if (narrow) {
-          all.colValue32[p++] = static_cast<float>(x);
-        } else {
-          all.colValue[p++] = x;
+    // Listed inputs by input, per block of kBlock examples.
+    p = 0;
+    for (size_t b = 0; b < exampleBlocks; ++b) {
+      const size_t i1 = std::min(m, (b + 1) * kBlock);
+      for (size_t j = 0; j < listed; ++j) {
+        all.colStart[b * (listed + 1) + j] = p;
+        const size_t c = x->packedInputs[d + j];
+        for (size_t i = b * kBlock; i < i1; ++i) {  // examples ascending: the gradient's summation order
+          const double v = X[i * n + c];
+          if (v == 0.0) continue;
+          all.colExample[p] = static_cast<uint32_t>(i);
+          colValue[p++] = static_cast<Value>(v);
         }
       }
+      all.colStart[b * (listed + 1) + listed] = p;
     }
-    all.colStart[b * (n + 1) + n] = p;
+    // Dense inputs in tiles (zeros stored as +0).
+    for (size_t j = 0; j < d; ++j) {
+      const size_t c = x->packedInputs[j];
+      for (size_t i = 0; i < m; ++i) {
+        const Value v = X[i * n + c] == 0.0 ? Value{0} : static_cast<Value>(X[i * n + c]);
+        forward[((i / kTile) * d + j) * kTile + i % kTile] = v;
+        gradient[((j / kTile) * m + i) * kTile + j % kTile] = v;
+      }
+    }
+  };
+  if (narrow) {
+    fill(float{});
+  } else {
+    fill(double{});
   }
   all.examples = m;
-  const size_t chunks = (H + kChunk - 1) / kChunk;
-  scratch_.assign((chunks * n + m + n) * kChunk + 7, 0.0);
+  return x;
+}
+
+}  // namespace
+
+bool SparseInput::denseTilesPay() {
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("x86-64-v4") != 0;
+#else
+  return false;
+#endif
+}
+
+size_t SparseX::denseGroups() const { return (dense + kTile - 1) / kTile; }
+size_t SparseX::inputBlocks() const { return (listed() + kBlock - 1) / kBlock; }
+
+size_t SparseX::bytes() const {
+  const SparseRows& s = all;
+  return (s.rowStart.capacity() + s.colStart.capacity()) * sizeof(uint64_t) +
+         (s.rowInput.capacity() + s.colExample.capacity() + packedInputs.capacity()) * sizeof(uint32_t) +
+         (s.rowValue.capacity() + s.colValue.capacity() + s.denseForward.capacity() + s.denseGradient.capacity()) *
+             sizeof(double) +
+         (s.rowValue32.capacity() + s.colValue32.capacity() + s.denseForward32.capacity() +
+          s.denseGradient32.capacity()) *
+             sizeof(float);
+}
+
+bool SparseX::holds(const double* X, size_t m, size_t n) const {
+  if (m != examples || n != inputs) return false;
+  // Each example's row rebuilt from the lists and the tiles, then compared value by value.
+  std::vector<double> row(n);
+  const size_t blocks = inputBlocks();
+  for (size_t i = 0; i < m; ++i) {
+    std::fill(row.begin(), row.end(), 0.0);
+    for (size_t b = 0; b < blocks; ++b) {
+      for (uint64_t p = all.rowStart[b * (m + 1) + i]; p < all.rowStart[b * (m + 1) + i + 1]; ++p) {
+        row[packedInputs[all.rowInput[p]]] = narrow ? all.rowValue32[p] : all.rowValue[p];
+      }
+    }
+    for (size_t j = 0; j < dense; ++j) {
+      const size_t at = ((j / kTile) * m + i) * kTile + j % kTile;
+      row[packedInputs[j]] = narrow ? all.denseGradient32[at] : all.denseGradient[at];
+    }
+    for (size_t c = 0; c < n; ++c) {
+      if (row[c] != X[i * n + c]) return false;
+    }
+  }
+  return true;
+}
+
+bool SparseInput::build(const double* X, size_t m, size_t n, size_t H) {
+  if (m > UINT32_MAX || n > UINT32_MAX) return false;
+  std::vector<size_t> nonZeros(n, 0);
+  bool narrow = true;
+  for (size_t i = 0; i < m; ++i) {
+    for (size_t c = 0; c < n; ++c) {
+      const double v = X[i * n + c];
+      if (!std::isfinite(v)) return false;
+      nonZeros[c] += v != 0.0;
+      narrow = narrow && fitsFloat(v);
+    }
+  }
+  size_t total = 0;
+  for (size_t c = 0; c < n; ++c) total += nonZeros[c];
+  if (static_cast<double>(total) > kMaxDensity * static_cast<double>(m) * static_cast<double>(n)) return false;
+
+  // Another live network's copy of the same X, or a new one (built outside the lock; if another thread
+  // published the same X meanwhile, theirs is used and this one dropped).
+  const uint64_t hash = hashOf(X, m, n);
+  SharedCopies& cache = sharedCopies();
+  std::shared_ptr<const SparseX> x;
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    x = findCopy(cache, hash, X, m, n);
+  }
+  if (!x) {
+    std::shared_ptr<const SparseX> built = buildCopy(X, m, n, narrow, hash, nonZeros);
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    x = findCopy(cache, hash, X, m, n);
+    if (!x) {
+      cache.copies.push_back(built);
+      x = std::move(built);
+    }
+  }
+
+  const size_t chunks = (H + kChunk - 1) / kChunk, exampleRows = (m + kTile - 1) / kTile * kTile;
+  const size_t denseRows = x->denseGroups() * kTile;
+  scratch_.assign((chunks * n + exampleRows + x->listed() + denseRows) * kChunk + 7, 0.0);
   packed_ = aligned(scratch_);
   zPartial_ = packed_ + chunks * n * kChunk;
-  dPartial_ = zPartial_ + m * kChunk;
+  dPartial_ = zPartial_ + exampleRows * kChunk;
+  dDense_ = dPartial_ + x->listed() * kChunk;
+  x_ = std::move(x);
   examples_ = m;
   inputs_ = n;
   hidden_ = H;
@@ -220,11 +445,13 @@ bool SparseInput::build(const double* X, size_t m, size_t n, size_t H) {
 bool SparseInput::select(const uint32_t* rows, size_t count) {
   batchSelected_ = false;
   if (rows == nullptr) return true;
-  const size_t m = examples_, n = inputs_;
-  const size_t inputBlocks = (n + kBlock - 1) / kBlock, exampleBlocks = (count + kBlock - 1) / kBlock;
-  const SparseRows& all = all_;
+  const SparseX& x = *x_;
+  const size_t m = examples_, d = x.dense, listed = x.listed();
+  const size_t inputBlocks = x.inputBlocks(), exampleBlocks = (count + kBlock - 1) / kBlock;
+  const size_t groups = x.denseGroups(), exampleTiles = (count + kTile - 1) / kTile;
+  const SparseRows& all = x.all;
   SparseRows& batch = batch_;
-  const bool narrow = all.narrow;
+  const bool narrow = x.narrow;
   try {
     size_t nonZeros = 0;
     for (size_t r = 0; r < count; ++r) {
@@ -234,84 +461,103 @@ bool SparseInput::select(const uint32_t* rows, size_t count) {
     }
     batch.rowStart.resize(inputBlocks * (count + 1));
     batch.rowInput.resize(nonZeros);
-    batch.colStart.assign(exampleBlocks * (n + 1), 0);
+    batch.colStart.assign(exampleBlocks * (listed + 1), 0);
     batch.colExample.resize(nonZeros);
     if (narrow) {
       batch.rowValue32.resize(nonZeros);
       batch.colValue32.resize(nonZeros);
+      batch.denseForward32.resize(exampleTiles * d * kTile);
+      batch.denseGradient32.resize(groups * count * kTile);
     } else {
       batch.rowValue.resize(nonZeros);
       batch.colValue.resize(nonZeros);
+      batch.denseForward.resize(exampleTiles * d * kTile);
+      batch.denseGradient.resize(groups * count * kTile);
     }
-    cursor_.resize(exampleBlocks * (n + 1));
+    cursor_.resize(exampleBlocks * (listed + 1));
   } catch (const std::bad_alloc&) {
     return false;
   }
-  // By example: each batch row's non-zeros copied block by block (the rows a few ahead prefetched: they are
-  // scattered over the resident copy); then each input's examples counted per example block (in colStart).
-  constexpr size_t kAhead = 4;
-  uint64_t p = 0;
-  for (size_t b = 0; b < inputBlocks; ++b) {
-    const uint64_t* start = all.rowStart.data() + b * (m + 1);
-    for (size_t r = 0; r < count; ++r) {
-      if (r + kAhead < count) {
-        const uint64_t ahead = start[rows[r + kAhead]];
-        if (narrow) {
-          __builtin_prefetch(all.rowValue32.data() + ahead);
-        } else {
-          __builtin_prefetch(all.rowValue.data() + ahead);
-          __builtin_prefetch(all.rowValue.data() + ahead + 8);
+  auto gather = [&](auto tag) {
+    using Value = decltype(tag);
+    const Value* allRowValue = values(all.rowValue, all.rowValue32, tag);
+    Value* rowValue = values(batch.rowValue, batch.rowValue32, tag);
+    Value* colValue = values(batch.colValue, batch.colValue32, tag);
+    // Listed inputs by example: each batch row's non-zeros copied block by block (the rows a few ahead
+    // prefetched: they are scattered over the resident copy); then each input's examples counted per example
+    // block (in colStart).
+    constexpr size_t kAhead = 4;
+    uint64_t p = 0;
+    for (size_t b = 0; b < inputBlocks; ++b) {
+      const uint64_t* start = all.rowStart.data() + b * (m + 1);
+      for (size_t r = 0; r < count; ++r) {
+        if (r + kAhead < count) {
+          const uint64_t ahead = start[rows[r + kAhead]];
+          __builtin_prefetch(allRowValue + ahead);
+          __builtin_prefetch(all.rowInput.data() + ahead);
         }
-        __builtin_prefetch(all.rowInput.data() + ahead);
+        const uint64_t from = start[rows[r]], to = start[rows[r] + 1];
+        batch.rowStart[b * (count + 1) + r] = p;
+        std::copy(all.rowInput.data() + from, all.rowInput.data() + to, batch.rowInput.data() + p);
+        std::copy(allRowValue + from, allRowValue + to, rowValue + p);
+        p += to - from;
       }
-      const uint64_t from = start[rows[r]], to = start[rows[r] + 1];
-      batch.rowStart[b * (count + 1) + r] = p;
-      std::copy(all.rowInput.data() + from, all.rowInput.data() + to, batch.rowInput.data() + p);
-      if (narrow) {
-        std::copy(all.rowValue32.data() + from, all.rowValue32.data() + to, batch.rowValue32.data() + p);
-      } else {
-        std::copy(all.rowValue.data() + from, all.rowValue.data() + to, batch.rowValue.data() + p);
-      }
-      p += to - from;
+      batch.rowStart[b * (count + 1) + count] = p;
     }
-    batch.rowStart[b * (count + 1) + count] = p;
-  }
-  for (size_t b = 0; b < inputBlocks; ++b) {
-    for (size_t r = 0; r < count; ++r) {
-      uint64_t* counts = batch.colStart.data() + (r / kBlock) * (n + 1);
-      for (uint64_t q = batch.rowStart[b * (count + 1) + r]; q < batch.rowStart[b * (count + 1) + r + 1]; ++q) {
-        ++counts[batch.rowInput[q]];
-      }
-    }
-  }
-  // By input: starts from the counts, then the examples in batch order (ascending within each input).
-  uint64_t at = 0;
-  for (size_t k = 0; k < exampleBlocks; ++k) {
-    uint64_t* start = batch.colStart.data() + k * (n + 1);
-    for (size_t c = 0; c < n; ++c) {
-      const uint64_t examples = start[c];
-      start[c] = at;
-      cursor_[k * (n + 1) + c] = at;
-      at += examples;
-    }
-    start[n] = at;
-  }
-  for (size_t b = 0; b < inputBlocks; ++b) {
-    for (size_t r = 0; r < count; ++r) {
-      uint64_t* cursor = cursor_.data() + (r / kBlock) * (n + 1);
-      for (uint64_t q = batch.rowStart[b * (count + 1) + r]; q < batch.rowStart[b * (count + 1) + r + 1]; ++q) {
-        const uint64_t to = cursor[batch.rowInput[q]]++;
-        batch.colExample[to] = static_cast<uint32_t>(r);
-        if (narrow) {
-          batch.colValue32[to] = batch.rowValue32[q];
-        } else {
-          batch.colValue[to] = batch.rowValue[q];
+    for (size_t b = 0; b < inputBlocks; ++b) {
+      for (size_t r = 0; r < count; ++r) {
+        uint64_t* counts = batch.colStart.data() + (r / kBlock) * (listed + 1);
+        for (uint64_t q = batch.rowStart[b * (count + 1) + r]; q < batch.rowStart[b * (count + 1) + r + 1]; ++q) {
+          ++counts[batch.rowInput[q] - d];
         }
       }
     }
+    // By input: starts from the counts, then the examples in batch order (ascending within each input).
+    uint64_t at = 0;
+    for (size_t k = 0; k < exampleBlocks; ++k) {
+      uint64_t* start = batch.colStart.data() + k * (listed + 1);
+      for (size_t j = 0; j < listed; ++j) {
+        const uint64_t examples = start[j];
+        start[j] = at;
+        cursor_[k * (listed + 1) + j] = at;
+        at += examples;
+      }
+      start[listed] = at;
+    }
+    for (size_t b = 0; b < inputBlocks; ++b) {
+      for (size_t r = 0; r < count; ++r) {
+        uint64_t* cursor = cursor_.data() + (r / kBlock) * (listed + 1);
+        for (uint64_t q = batch.rowStart[b * (count + 1) + r]; q < batch.rowStart[b * (count + 1) + r + 1]; ++q) {
+          const uint64_t to = cursor[batch.rowInput[q] - d]++;
+          batch.colExample[to] = static_cast<uint32_t>(r);
+          colValue[to] = rowValue[q];
+        }
+      }
+    }
+    // Dense inputs: each batch row's tiles of inputs copied, then transposed into tiles of examples (the last
+    // tile's missing examples zero).
+    const Value* allGradient = values(all.denseGradient, all.denseGradient32, tag);
+    Value* gradient = values(batch.denseGradient, batch.denseGradient32, tag);
+    Value* forward = values(batch.denseForward, batch.denseForward32, tag);
+    for (size_t g = 0; g < groups; ++g) {
+      for (size_t r = 0; r < count; ++r) {
+        const Value* from = allGradient + (g * m + rows[r]) * kTile;
+        std::copy(from, from + kTile, gradient + (g * count + r) * kTile);
+      }
+    }
+    for (size_t r = 0; r < exampleTiles * kTile; ++r) {
+      for (size_t j = 0; j < d; ++j) {
+        forward[((r / kTile) * d + j) * kTile + r % kTile] =
+            r < count ? gradient[((j / kTile) * count + r) * kTile + j % kTile] : Value{0};
+      }
+    }
+  };
+  if (narrow) {
+    gather(float{});
+  } else {
+    gather(double{});
   }
   batch.examples = count;
-  batch.narrow = narrow;
   batchSelected_ = true;
   return true;
 }
@@ -322,100 +568,140 @@ double* SparseInput::aligned(std::vector<double>& buffer) {
 }
 
 size_t SparseInput::bytes() const {
-  size_t total = scratch_.size() * sizeof(double) + cursor_.capacity() * sizeof(uint64_t);
-  for (const SparseRows* s : {&all_, &batch_}) {
-    total += (s->rowStart.capacity() + s->colStart.capacity()) * sizeof(uint64_t) +
-             (s->rowInput.capacity() + s->colExample.capacity()) * sizeof(uint32_t) +
-             (s->rowValue.capacity() + s->colValue.capacity()) * sizeof(double) +
-             (s->rowValue32.capacity() + s->colValue32.capacity()) * sizeof(float);
-  }
-  return total;
+  const SparseRows& s = batch_;
+  return scratch_.size() * sizeof(double) + cursor_.capacity() * sizeof(uint64_t) +
+         (s.rowStart.capacity() + s.colStart.capacity()) * sizeof(uint64_t) +
+         (s.rowInput.capacity() + s.colExample.capacity()) * sizeof(uint32_t) +
+         (s.rowValue.capacity() + s.colValue.capacity() + s.denseForward.capacity() + s.denseGradient.capacity()) *
+             sizeof(double) +
+         (s.rowValue32.capacity() + s.colValue32.capacity() + s.denseForward32.capacity() +
+          s.denseGradient32.capacity()) *
+             sizeof(float) +
+         (x_ ? x_->bytes() : 0);
 }
 
 void SparseInput::forward(const double* Theta, double* Zt, bool activate, ThreadPool& pool, size_t threads) {
   const SparseRows& s = current();
-  const size_t m = s.examples, n = inputs_, ld = n + 1, blocks = (n + kBlock - 1) / kBlock;
-  const size_t chunks = (hidden_ + kChunk - 1) / kChunk;
-  // W^T, one n x kChunk panel per chunk of hidden units (zero padded), the inputs split across the threads.
+  const SparseX& x = *x_;
+  const size_t m = s.examples, n = inputs_, ld = n + 1, blocks = x.inputBlocks(), d = x.dense;
+  const size_t chunks = (hidden_ + kChunk - 1) / kChunk, tiles = (m + kTile - 1) / kTile;
+  // W^T in the packed input order, one n x kChunk panel per chunk of hidden units (zero padded), the inputs
+  // split across the threads.
   const size_t packers = std::max<size_t>(1, std::min(threads, n));
   pool.run(packers, [&](size_t t) {
-    const size_t c0 = n * t / packers, c1 = n * (t + 1) / packers;
+    const size_t p0 = n * t / packers, p1 = n * (t + 1) / packers;
     for (size_t q = 0; q < chunks; ++q) {
       const size_t h0 = q * kChunk, width = std::min(kChunk, hidden_ - h0);
       double* panel = packed_ + q * n * kChunk;
-      for (size_t a = c0; a < c1; a += 8) {  // eight inputs at a time: one cache line of each Theta row read
-        const size_t b = std::min(c1, a + 8);
+      for (size_t a = p0; a < p1; a += 8) {  // eight inputs at a time: mostly one cache line of each Theta row
+        const size_t b = std::min(p1, a + 8);
         for (size_t h = 0; h < kChunk; ++h) {
           const double* w = Theta + (h0 + h) * ld + 1;
-          for (size_t c = a; c < b; ++c) panel[c * kChunk + h] = h < width ? w[c] : 0.0;
+          for (size_t p = a; p < b; ++p) panel[p * kChunk + h] = h < width ? w[x.packedInputs[p]] : 0.0;
         }
       }
     }
   });
   if (m == 0) return;
-  // Examples split by their non-zero count (all blocks).
-  const std::vector<size_t> bounds = balancedRanges(m, threads, [&](size_t a, size_t b) {
-    double total = 0.0;
-    for (size_t k = 0; k < blocks; ++k) total += static_cast<double>(s.rowStart[k * (m + 1) + b] - s.rowStart[k * (m + 1) + a]);
+  // Tiles of kTile examples split by their work: list entries, plus the dense values at kTileCost each
+  // (measured: a dense value costs about 0.7 of a list entry).
+  constexpr double kTileCost = 0.7;
+  const std::vector<size_t> bounds = balancedRanges(tiles, threads, [&](size_t a, size_t b) {
+    double total = kTileCost * static_cast<double>((b - a) * kTile * d);
+    const size_t i0 = std::min(m, kTile * a), i1 = std::min(m, kTile * b);
+    for (size_t k = 0; k < blocks; ++k) total += static_cast<double>(s.rowStart[k * (m + 1) + i1] - s.rowStart[k * (m + 1) + i0]);
     return total;
   });
-  runRanges(pool, bounds, [&](size_t begin, size_t end) {
-    for (size_t q = 0; q < chunks; ++q) {
-      const size_t h0 = q * kChunk, width = std::min(kChunk, hidden_ - h0);
-      for (size_t k = 0; k < blocks; ++k) {
-        const uint64_t* start = s.rowStart.data() + k * (m + 1);
+  auto run = [&](auto tag) {
+    using Value = decltype(tag);
+    const Value* rowValue = values(s.rowValue, s.rowValue32, tag);
+    const Value* dense = values(s.denseForward, s.denseForward32, tag);
+    runRanges(pool, bounds, [&](size_t t0, size_t t1) {
+      const size_t begin = std::min(m, kTile * t0), end = std::min(m, kTile * t1);
+      for (size_t q = 0; q < chunks; ++q) {
+        const size_t h0 = q * kChunk, width = std::min(kChunk, hidden_ - h0);
         const double* panel = packed_ + q * n * kChunk;
-        if (s.narrow) {
-          accumulateBlock(start, s.rowInput.data(), s.rowValue32.data(), panel, kChunk, width, k == 0, begin, end,
-                          zPartial_);
-        } else {
-          accumulateBlock(start, s.rowInput.data(), s.rowValue.data(), panel, kChunk, width, k == 0, begin, end,
-                          zPartial_);
+        // Partial sums by example: the dense inputs kBlock at a time (their W^T rows stay in L1), then the
+        // lists block by block.
+        for (size_t j0 = 0; j0 < d; j0 += kBlock) {
+          accumulateTiles(dense + (t0 * d + j0) * kTile, d * kTile, t1 - t0, panel + j0 * kChunk, kChunk, width,
+                          std::min(d, j0 + kBlock) - j0, j0 == 0, zPartial_ + t0 * kTile * kChunk);
+        }
+        for (size_t k = 0; k < blocks; ++k) {
+          accumulateBlock(s.rowStart.data() + k * (m + 1), s.rowInput.data(), rowValue, panel, kChunk, width,
+                          d == 0 && k == 0, begin, end, zPartial_);
+        }
+        // Into Zt eight examples (one cache line of each output row) at a time.
+        for (size_t i0 = begin; i0 < end; i0 += 8) {
+          const size_t i1 = std::min(end, i0 + 8);
+          for (size_t h = 0; h < width; ++h) {
+            const double bias = Theta[(h0 + h) * ld];
+            double* out = Zt + (h0 + h) * m;
+            for (size_t i = i0; i < i1; ++i) out[i] = bias + zPartial_[i * kChunk + h];
+          }
+        }
+        if (activate) {
+          for (size_t h = 0; h < width; ++h) sigmoidInPlace(Zt + (h0 + h) * m + begin, end - begin);
         }
       }
-      // Into Zt eight examples (one cache line of each output row) at a time.
-      for (size_t i0 = begin; i0 < end; i0 += 8) {
-        const size_t i1 = std::min(end, i0 + 8);
-        for (size_t h = 0; h < width; ++h) {
-          const double bias = Theta[(h0 + h) * ld];
-          double* out = Zt + (h0 + h) * m;
-          for (size_t i = i0; i < i1; ++i) out[i] = bias + zPartial_[i * kChunk + h];
-        }
-      }
-      if (activate) {
-        for (size_t h = 0; h < width; ++h) sigmoidInPlace(Zt + (h0 + h) * m + begin, end - begin);
-      }
-    }
-  });
+    });
+  };
+  if (x.narrow) {
+    run(float{});
+  } else {
+    run(double{});
+  }
 }
 
 void SparseInput::gradient(const double* deltaRows, double scale, double* D, ThreadPool& pool, size_t threads) {
   const SparseRows& s = current();
-  const size_t m = s.examples, n = inputs_, ld = n + 1, deltaLd = paddedWidth(hidden_);
-  const size_t blocks = (m + kBlock - 1) / kBlock;
-  const std::vector<size_t> bounds = balancedRanges(n, threads, [&](size_t a, size_t b) {
+  const SparseX& x = *x_;
+  const size_t m = s.examples, ld = inputs_ + 1, deltaLd = paddedWidth(hidden_), d = x.dense, listed = x.listed();
+  const size_t blocks = (m + kBlock - 1) / kBlock, groups = x.denseGroups();
+  // The listed inputs split by their non-zero count, the dense groups evenly: each thread gets its share of
+  // both.
+  const std::vector<size_t> bounds = balancedRanges(listed, threads, [&](size_t a, size_t b) {
     double total = 0.0;
-    for (size_t k = 0; k < blocks; ++k) total += static_cast<double>(s.colStart[k * (n + 1) + b] - s.colStart[k * (n + 1) + a]);
+    for (size_t k = 0; k < blocks; ++k) total += static_cast<double>(s.colStart[k * (listed + 1) + b] - s.colStart[k * (listed + 1) + a]);
     return total;
   });
-  runRanges(pool, bounds, [&](size_t begin, size_t end) {
-    for (size_t h0 = 0; h0 < hidden_; h0 += kChunk) {
-      const size_t width = std::min(kChunk, hidden_ - h0);
-      for (size_t k = 0; k < blocks; ++k) {
-        const uint64_t* start = s.colStart.data() + k * (n + 1);
-        if (s.narrow) {
-          accumulateBlock(start, s.colExample.data(), s.colValue32.data(), deltaRows + h0, deltaLd, width, k == 0,
-                          begin, end, dPartial_);
-        } else {
-          accumulateBlock(start, s.colExample.data(), s.colValue.data(), deltaRows + h0, deltaLd, width, k == 0,
-                          begin, end, dPartial_);
+  const size_t tasks = std::max(bounds.size() - 1, std::min(threads, groups));
+  auto run = [&](auto tag) {
+    using Value = decltype(tag);
+    const Value* colValue = values(s.colValue, s.colValue32, tag);
+    const Value* dense = values(s.denseGradient, s.denseGradient32, tag);
+    pool.run(tasks, [&](size_t t) {
+      const size_t g0 = groups * t / tasks, g1 = groups * (t + 1) / tasks;
+      const size_t begin = t + 1 < bounds.size() ? bounds[t] : listed, end = t + 1 < bounds.size() ? bounds[t + 1] : listed;
+      for (size_t h0 = 0; h0 < hidden_; h0 += kChunk) {
+        const size_t width = std::min(kChunk, hidden_ - h0);
+        // Dense groups of kTile inputs, summed over the examples kBlock at a time (their delta rows stay in L1).
+        std::fill(dDense_ + g0 * kTile * kChunk, dDense_ + g1 * kTile * kChunk, 0.0);
+        for (size_t e0 = 0; e0 < m; e0 += kBlock) {
+          accumulateTiles(dense + (g0 * m + e0) * kTile, m * kTile, g1 - g0, deltaRows + e0 * deltaLd + h0, deltaLd,
+                          width, std::min(m, e0 + kBlock) - e0, false, dDense_ + g0 * kTile * kChunk);
+        }
+        for (size_t j = g0 * kTile; j < std::min(d, g1 * kTile); ++j) {
+          const size_t c = x.packedInputs[j];
+          for (size_t h = 0; h < width; ++h) D[(h0 + h) * ld + 1 + c] = scale * dDense_[j * kChunk + h];
+        }
+        // Listed inputs.
+        for (size_t k = 0; k < blocks; ++k) {
+          accumulateBlock(s.colStart.data() + k * (listed + 1), s.colExample.data(), colValue, deltaRows + h0, deltaLd,
+                          width, k == 0, begin, end, dPartial_);
+        }
+        for (size_t j = begin; j < end; ++j) {
+          const size_t c = x.packedInputs[d + j];
+          for (size_t h = 0; h < width; ++h) D[(h0 + h) * ld + 1 + c] = scale * dPartial_[j * kChunk + h];
         }
       }
-      for (size_t c = begin; c < end; ++c) {
-        for (size_t h = 0; h < width; ++h) D[(h0 + h) * ld + 1 + c] = scale * dPartial_[c * kChunk + h];
-      }
-    }
-  });
+    });
+  };
+  if (x.narrow) {
+    run(float{});
+  } else {
+    run(double{});
+  }
 }
 
 }  // namespace backprop

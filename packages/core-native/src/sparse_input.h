@@ -1,14 +1,25 @@
 // A sparse copy of the resident X for the first layer, whose two products (forward Z_1 = X W_1^T and gradient
-// Delta_1 = delta_1^T X) dominate the cost. X never changes, so it is stored ONCE, in both orders:
-//   by example (CSR): the forward sums, per example, only over its non-zero inputs;
-//   by input   (CSC): the gradient sums, per input, only over the examples where it is non-zero.
-// Each sum runs over the hidden units 32 at a time in registers. Both loops split their outer index across
-// the network's pool threads (contiguous ranges balanced by non-zero count); every output entry is one sum in a fixed order, so
-// the result does not depend on the number of threads.
+// Delta_1 = delta_1^T X) dominate the cost. X never changes, so it is stored ONCE, split by input column:
+//   the other inputs as (value, index) lists in the two orders the products need:
+//     by example (CSR): the forward sums, per example, only over its non-zero inputs;
+//     by input   (CSC): the gradient sums, per input, only over the examples where it is non-zero;
+//   dense inputs (non-zero in at least kDenseColumn of the examples, e.g. the digits' central pixels; only on
+//     CPUs with AVX-512's 32 vector registers, see denseTilesPay) as plain values, zeros included, in tiles of
+//     kTile (kTile examples of an input for the forward product, kTile inputs of an example for the gradient).
+//     Their kernel loads a weight / delta row once for kTile sums instead of once per non-zero, and reads no
+//     index: on Zen 4 about 1.4x the list loop's multiply-adds per second, which pays from ~70% non-zeros up.
+// Both run over the hidden units 32 at a time in registers, into the same partial-sum rows (per example in the
+// forward product, dense inputs first, then the lists; per input in the gradient). Both products split their
+// outer index (examples, inputs) across the network's pool threads; every output entry is one sum in a fixed
+// order, so the result does not depend on the number of threads.
 //
-// A minibatch (select(rows)) gathers its rows' non-zeros from the by-example copy into both orders again, for
-// the batch's examples in the batch's order (duplicates are separate examples); forward and gradient then run
-// over the batch exactly as over the whole set.
+// The copy of X is immutable and shared (SparseX, by shared_ptr) by every network of the process built on the
+// same X (same shape, same values): a sweep's worker threads training on one training set then stream one copy
+// through the shared caches instead of one each. Each network keeps its own scratch.
+//
+// A minibatch (select(rows)) gathers its rows from the shared copy into both orders again, for the batch's
+// examples in the batch's order (duplicates are separate examples); forward and gradient then run over the batch
+// exactly as over the whole set.
 //
 // Skipping zeros is exact for finite values (0 * w adds nothing); callers use this only when theta is finite,
 // and the set is built only when every x is finite.
@@ -16,35 +27,66 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "thread_pool.h"
 
 namespace backprop {
 
-// Non-zeros of a set of examples in both orders (see the layouts in SparseInput). The values are kept as float
-// (rowValue32, colValue32) when every one of them is a float exactly (narrow; e.g. digits5000's multiples of
-// 2^-14): a third less to stream per product, and the same doubles once widened. Otherwise as double.
+// Values of a set of examples (all of X, or a minibatch's rows) in the layouts above. The values are kept as
+// float (the *32 vectors) when every one of them is a float exactly (narrow; e.g. digits5000's multiples of
+// 2^-14): less to stream per product, and the same doubles once widened. Otherwise as double.
+// Inputs are numbered in the packed order: the d dense inputs first, then the others (SparseX::packedInputs).
 struct SparseRows {
   size_t examples = 0;
-  bool narrow = false;
+  // Listed inputs, forward order: by input block (kBlock of them), then example, then input. rowStart[b *
+  // (examples + 1) + i] is where example i's inputs of block b start; rowInput holds packed positions (>= d).
   std::vector<uint64_t> rowStart;
   std::vector<uint32_t> rowInput;
   std::vector<double> rowValue;
   std::vector<float> rowValue32;
+  // Listed inputs, gradient order: by example block (kBlock), then listed input j (packed position d + j), then
+  // example. colStart[b * (listed + 1) + j].
   std::vector<uint64_t> colStart;
   std::vector<uint32_t> colExample;
   std::vector<double> colValue;
   std::vector<float> colValue32;
+  // Dense inputs, zero padded to whole tiles (T = kTile):
+  //   denseForward[(t * d + j) * T + e]  = x[example T t + e, dense input j]
+  //   denseGradient[(g * examples + i) * T + e] = x[example i, dense input T g + e]
+  std::vector<double> denseForward, denseGradient;
+  std::vector<float> denseForward32, denseGradient32;
+};
+
+// The immutable part: one X's values in those layouts, with what identifies that X. Shared (see above).
+struct SparseX {
+  size_t examples = 0, inputs = 0;
+  bool narrow = false;
+  uint64_t hash = 0;                   // of X's shape and values (+0 and -0 alike)
+  size_t dense = 0;                    // d: the dense inputs are packedInputs[0 .. d)
+  std::vector<uint32_t> packedInputs;  // the input columns in packed order (each part ascending)
+  SparseRows all;
+
+  size_t listed() const { return inputs - dense; }
+  size_t denseGroups() const;
+  size_t inputBlocks() const;
+  size_t bytes() const;
+  // Whether X (m x n row-major) has exactly these values (+0 and -0 alike: both are skipped as zeros).
+  bool holds(const double* X, size_t m, size_t n) const;
 };
 
 class SparseInput {
  public:
   // X row-major (m x n). Returns false (and builds nothing) when X is too dense to pay or not all finite.
-  // Allocates the scratch for a first layer of H units too.
+  // Reuses the copy of another live network of the process with the same X when there is one.
+  // Allocates this network's scratch for a first layer of H units too.
   bool build(const double* X, size_t m, size_t n, size_t H);
   bool empty() const { return examples_ == 0; }
+  // Bytes held: this network's scratch and batch plus the shared copy (counted by every network holding it).
   size_t bytes() const;
+  // The shared copy (null when empty): for tests of the sharing through the addon's memory report.
+  const SparseX* shared() const { return x_.get(); }
 
   // Which examples forward and gradient run over: rows[0 .. count) of the resident set (each < m, repeats
   // allowed, count <= m), or all m when rows is null. Returns false (and selects all m) when the batch's
@@ -64,23 +106,28 @@ class SparseInput {
   static double* aligned(std::vector<double>& buffer);
 
   static size_t paddedWidth(size_t H) { return (H + kChunk - 1) / kChunk * kChunk; }
-  static constexpr size_t kChunk = 32;  // hidden units summed at once, in registers
+  static constexpr size_t kChunk = 32;  // hidden units summed at once by the list loops, in registers
   static constexpr size_t kBlock = 96;  // inputs (forward) or examples (gradient) whose 32-unit rows fit in L1
+  static constexpr size_t kTile = 3;    // examples (forward) or inputs (gradient) per dense tile
+  // An input is dense when non-zero in at least this fraction of the examples (measured on digits5000).
+  static constexpr double kDenseColumn = 0.7;
+  // Whether this CPU runs the dense tiles fast enough to use them (x86-64-v4: 32 vector registers hold kTile x 8
+  // running sums, the weight row and a broadcast). Elsewhere every input is listed.
+  static bool denseTilesPay();
 
  private:
-  const SparseRows& current() const { return batchSelected_ ? batch_ : all_; }
+  const SparseRows& current() const { return batchSelected_ ? batch_ : x_->all; }
 
   size_t examples_ = 0, inputs_ = 0, hidden_ = 0;
-  // Forward order: by input block, then example, then input. rowStart[b * (m + 1) + i] is where example i's
-  // inputs of block b start.
-  // Gradient order: by example block, then input, then example. colStart[b * (n + 1) + c].
-  SparseRows all_, batch_;
+  std::shared_ptr<const SparseX> x_;
+  SparseRows batch_;
   bool batchSelected_ = false;
   std::vector<uint64_t> cursor_;  // select's fill positions
-  // Scratch, 64-byte aligned (a row of kChunk doubles is then whole cache lines): W^T packed kChunk wide, one
-  // n x kChunk panel per chunk of hidden units, partial sums by example (m x kChunk) and by input (n x kChunk).
+  // Scratch, 64-byte aligned (a row of kChunk doubles is then whole cache lines): W^T packed kChunk wide in
+  // the packed input order, one n x kChunk panel per chunk of hidden units; partial sums by example (m rows,
+  // rounded up to whole tiles, x kChunk), by listed input and by dense input (rounded up to whole tiles).
   std::vector<double> scratch_;
-  double *packed_ = nullptr, *zPartial_ = nullptr, *dPartial_ = nullptr;
+  double *packed_ = nullptr, *zPartial_ = nullptr, *dPartial_ = nullptr, *dDense_ = nullptr;
 };
 
 }  // namespace backprop
