@@ -207,6 +207,20 @@ inline const float* values(const std::vector<double>&, const std::vector<float>&
 inline double* values(std::vector<double>& wide, std::vector<float>&, double) { return wide.data(); }
 inline float* values(std::vector<double>&, std::vector<float>& narrow, float) { return narrow.data(); }
 
+// Where x[example i, dense input j] sits in a SparseRows of m examples with d dense inputs. Both layouts are
+// cut in blocks of kBlock (dense inputs for the forward product, examples for the gradient) stored one after
+// the other, so that each block's tiles, read together, are one contiguous stream:
+//   denseForward:  block j / kBlock, then tile i / kTile, then input j % kBlock, then example i % kTile;
+//   denseGradient: block i / kBlock, then group j / kTile, then example i % kBlock, then input j % kTile.
+size_t forwardAt(size_t i, size_t j, size_t d, size_t tiles) {
+  const size_t block = j / kBlock, inputs = std::min(kBlock, d - block * kBlock);
+  return ((block * kBlock * tiles + (i / kTile) * inputs + j % kBlock) * kTile) + i % kTile;
+}
+size_t gradientAt(size_t i, size_t j, size_t m, size_t groups) {
+  const size_t block = i / kBlock, examples = std::min(kBlock, m - block * kBlock);
+  return ((block * kBlock * groups + (j / kTile) * examples + i % kBlock) * kTile) + j % kTile;
+}
+
 // 64-bit hash of X's shape and values, +0 and -0 alike (both are zeros to the sparse layout).
 uint64_t hashOf(const double* X, size_t m, size_t n) {
   uint64_t h = 0x9e3779b97f4a7c15ull ^ (m * 0xff51afd7ed558ccdull) ^ (n * 0xc4ceb9fe1a85ec53ull);
@@ -331,8 +345,8 @@ std::shared_ptr<SparseX> buildCopy(const double* X, size_t m, size_t n, bool nar
       const size_t c = x->packedInputs[j];
       for (size_t i = 0; i < m; ++i) {
         const Value v = X[i * n + c] == 0.0 ? Value{0} : static_cast<Value>(X[i * n + c]);
-        forward[((i / kTile) * d + j) * kTile + i % kTile] = v;
-        gradient[((j / kTile) * m + i) * kTile + j % kTile] = v;
+        forward[forwardAt(i, j, d, exampleTiles)] = v;
+        gradient[gradientAt(i, j, m, groups)] = v;
       }
     }
   };
@@ -383,7 +397,7 @@ bool SparseX::holds(const double* X, size_t m, size_t n) const {
       }
     }
     for (size_t j = 0; j < dense; ++j) {
-      const size_t at = ((j / kTile) * m + i) * kTile + j % kTile;
+      const size_t at = gradientAt(i, j, m, denseGroups());
       row[packedInputs[j]] = narrow ? all.denseGradient32[at] : all.denseGradient[at];
     }
     for (size_t c = 0; c < n; ++c) {
@@ -539,16 +553,15 @@ bool SparseInput::select(const uint32_t* rows, size_t count) {
     const Value* allGradient = values(all.denseGradient, all.denseGradient32, tag);
     Value* gradient = values(batch.denseGradient, batch.denseGradient32, tag);
     Value* forward = values(batch.denseForward, batch.denseForward32, tag);
-    for (size_t g = 0; g < groups; ++g) {
-      for (size_t r = 0; r < count; ++r) {
-        const Value* from = allGradient + (g * m + rows[r]) * kTile;
-        std::copy(from, from + kTile, gradient + (g * count + r) * kTile);
+    for (size_t r = 0; r < count; ++r) {
+      for (size_t j = 0; j < groups * kTile; j += kTile) {
+        const Value* from = allGradient + gradientAt(rows[r], j, m, groups);
+        std::copy(from, from + kTile, gradient + gradientAt(r, j, count, groups));
       }
     }
     for (size_t r = 0; r < exampleTiles * kTile; ++r) {
       for (size_t j = 0; j < d; ++j) {
-        forward[((r / kTile) * d + j) * kTile + r % kTile] =
-            r < count ? gradient[((j / kTile) * count + r) * kTile + j % kTile] : Value{0};
+        forward[forwardAt(r, j, d, exampleTiles)] = r < count ? gradient[gradientAt(r, j, count, groups)] : Value{0};
       }
     }
   };
@@ -624,8 +637,9 @@ void SparseInput::forward(const double* Theta, double* Zt, bool activate, Thread
         // Partial sums by example: the dense inputs kBlock at a time (their W^T rows stay in L1), then the
         // lists block by block.
         for (size_t j0 = 0; j0 < d; j0 += kBlock) {
-          accumulateTiles(dense + (t0 * d + j0) * kTile, d * kTile, t1 - t0, panel + j0 * kChunk, kChunk, width,
-                          std::min(d, j0 + kBlock) - j0, j0 == 0, zPartial_ + t0 * kTile * kChunk);
+          const size_t inputs = std::min(d, j0 + kBlock) - j0;
+          accumulateTiles(dense + forwardAt(kTile * t0, j0, d, tiles), inputs * kTile, t1 - t0, panel + j0 * kChunk,
+                          kChunk, width, inputs, j0 == 0, zPartial_ + t0 * kTile * kChunk);
         }
         for (size_t k = 0; k < blocks; ++k) {
           accumulateBlock(s.rowStart.data() + k * (m + 1), s.rowInput.data(), rowValue, panel, kChunk, width,
@@ -678,8 +692,9 @@ void SparseInput::gradient(const double* deltaRows, double scale, double* D, Thr
         // Dense groups of kTile inputs, summed over the examples kBlock at a time (their delta rows stay in L1).
         std::fill(dDense_ + g0 * kTile * kChunk, dDense_ + g1 * kTile * kChunk, 0.0);
         for (size_t e0 = 0; e0 < m; e0 += kBlock) {
-          accumulateTiles(dense + (g0 * m + e0) * kTile, m * kTile, g1 - g0, deltaRows + e0 * deltaLd + h0, deltaLd,
-                          width, std::min(m, e0 + kBlock) - e0, false, dDense_ + g0 * kTile * kChunk);
+          const size_t examples = std::min(m, e0 + kBlock) - e0;
+          accumulateTiles(dense + gradientAt(e0, kTile * g0, m, groups), examples * kTile, g1 - g0,
+                          deltaRows + e0 * deltaLd + h0, deltaLd, width, examples, false, dDense_ + g0 * kTile * kChunk);
         }
         for (size_t j = g0 * kTile; j < std::min(d, g1 * kTile); ++j) {
           const size_t c = x.packedInputs[j];
