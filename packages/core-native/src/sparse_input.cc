@@ -28,7 +28,8 @@ namespace backprop {
 namespace {
 
 constexpr size_t kChunk = SparseInput::kChunk;
-constexpr size_t kBlock = SparseInput::kBlock;
+constexpr size_t kInputBlock = SparseInput::kInputBlock;
+constexpr size_t kExampleBlock = SparseInput::kExampleBlock;
 constexpr size_t kTile = SparseInput::kTile;
 // Denser than this, the dense BLAS product is as fast (measured on digits5000-like data).
 constexpr double kMaxDensity = 0.6;
@@ -210,17 +211,18 @@ inline double* values(std::vector<double>& wide, std::vector<float>&, double) { 
 inline float* values(std::vector<double>&, std::vector<float>& narrow, float) { return narrow.data(); }
 
 // Where x[example i, dense input j] sits in a SparseRows of m examples with d dense inputs. Both layouts are
-// cut in blocks of kBlock (dense inputs for the forward product, examples for the gradient) stored one after
-// the other, so that each block's tiles, read together, are one contiguous stream:
-//   denseForward:  block j / kBlock, then tile i / kTile, then input j % kBlock, then example i % kTile;
-//   denseGradient: block i / kBlock, then group j / kTile, then example i % kBlock, then input j % kTile.
+// cut in blocks (kInputBlock dense inputs for the forward product, kExampleBlock examples for the gradient)
+// stored one after the other, so that each block's tiles, read together, are one contiguous stream:
+//   denseForward:  block j / kInputBlock, then tile i / kTile, then input j % kInputBlock, then example i % kTile;
+//   denseGradient: block i / kExampleBlock, then group j / kTile, then example i % kExampleBlock, then input
+//                  j % kTile.
 size_t forwardAt(size_t i, size_t j, size_t d, size_t tiles) {
-  const size_t block = j / kBlock, inputs = std::min(kBlock, d - block * kBlock);
-  return ((block * kBlock * tiles + (i / kTile) * inputs + j % kBlock) * kTile) + i % kTile;
+  const size_t block = j / kInputBlock, inputs = std::min(kInputBlock, d - block * kInputBlock);
+  return ((block * kInputBlock * tiles + (i / kTile) * inputs + j % kInputBlock) * kTile) + i % kTile;
 }
 size_t gradientAt(size_t i, size_t j, size_t m, size_t groups) {
-  const size_t block = i / kBlock, examples = std::min(kBlock, m - block * kBlock);
-  return ((block * kBlock * groups + (j / kTile) * examples + i % kBlock) * kTile) + j % kTile;
+  const size_t block = i / kExampleBlock, examples = std::min(kExampleBlock, m - block * kExampleBlock);
+  return ((block * kExampleBlock * groups + (j / kTile) * examples + i % kExampleBlock) * kTile) + j % kTile;
 }
 
 // 64-bit hash of X's shape and values, +0 and -0 alike (both are zeros to the sparse layout).
@@ -289,7 +291,7 @@ std::shared_ptr<SparseX> buildCopy(const double* X, size_t m, size_t n, bool nar
   }
   SparseRows& all = x->all;
   const size_t d = x->dense, listed = x->listed(), groups = x->denseGroups(), exampleTiles = (m + kTile - 1) / kTile;
-  const size_t inputBlocks = x->inputBlocks(), exampleBlocks = (m + kBlock - 1) / kBlock;
+  const size_t inputBlocks = x->inputBlocks(), exampleBlocks = (m + kExampleBlock - 1) / kExampleBlock;
   all.rowStart.assign(inputBlocks * (m + 1), 0);
   all.rowInput.resize(listedNonZeros);
   all.colStart.assign(exampleBlocks * (listed + 1), 0);
@@ -311,13 +313,13 @@ std::shared_ptr<SparseX> buildCopy(const double* X, size_t m, size_t n, bool nar
     Value* colValue = values(all.colValue, all.colValue32, tag);
     Value* forward = values(all.denseForward, all.denseForward32, tag);
     Value* gradient = values(all.denseGradient, all.denseGradient32, tag);
-    // Listed inputs by example, kBlock of them per block.
+    // Listed inputs by example, kInputBlock of them per block.
     size_t p = 0;
     for (size_t b = 0; b < inputBlocks; ++b) {
-      const size_t j1 = std::min(listed, (b + 1) * kBlock);
+      const size_t j1 = std::min(listed, (b + 1) * kInputBlock);
       for (size_t i = 0; i < m; ++i) {
         all.rowStart[b * (m + 1) + i] = p;
-        for (size_t j = b * kBlock; j < j1; ++j) {
+        for (size_t j = b * kInputBlock; j < j1; ++j) {
           const double v = X[i * n + x->packedInputs[d + j]];
           if (v == 0.0) continue;
           all.rowInput[p] = static_cast<uint32_t>(d + j);
@@ -326,14 +328,14 @@ std::shared_ptr<SparseX> buildCopy(const double* X, size_t m, size_t n, bool nar
       }
       all.rowStart[b * (m + 1) + m] = p;
     }
-    // Listed inputs by input, per block of kBlock examples.
+    // Listed inputs by input, per block of kExampleBlock examples.
     p = 0;
     for (size_t b = 0; b < exampleBlocks; ++b) {
-      const size_t i1 = std::min(m, (b + 1) * kBlock);
+      const size_t i1 = std::min(m, (b + 1) * kExampleBlock);
       for (size_t j = 0; j < listed; ++j) {
         all.colStart[b * (listed + 1) + j] = p;
         const size_t c = x->packedInputs[d + j];
-        for (size_t i = b * kBlock; i < i1; ++i) {  // examples ascending: the gradient's summation order
+        for (size_t i = b * kExampleBlock; i < i1; ++i) {  // examples ascending: the gradient's summation order
           const double v = X[i * n + c];
           if (v == 0.0) continue;
           all.colExample[p] = static_cast<uint32_t>(i);
@@ -373,7 +375,7 @@ bool SparseInput::denseTilesPay() {
 }
 
 size_t SparseX::denseGroups() const { return (dense + kTile - 1) / kTile; }
-size_t SparseX::inputBlocks() const { return (listed() + kBlock - 1) / kBlock; }
+size_t SparseX::inputBlocks() const { return (listed() + kInputBlock - 1) / kInputBlock; }
 
 size_t SparseX::bytes() const {
   const SparseRows& s = all;
@@ -463,7 +465,7 @@ bool SparseInput::select(const uint32_t* rows, size_t count) {
   if (rows == nullptr) return true;
   const SparseX& x = *x_;
   const size_t m = examples_, d = x.dense, listed = x.listed();
-  const size_t inputBlocks = x.inputBlocks(), exampleBlocks = (count + kBlock - 1) / kBlock;
+  const size_t inputBlocks = x.inputBlocks(), exampleBlocks = (count + kExampleBlock - 1) / kExampleBlock;
   const size_t groups = x.denseGroups(), exampleTiles = (count + kTile - 1) / kTile;
   const SparseRows& all = x.all;
   SparseRows& batch = batch_;
@@ -522,7 +524,7 @@ bool SparseInput::select(const uint32_t* rows, size_t count) {
     }
     for (size_t b = 0; b < inputBlocks; ++b) {
       for (size_t r = 0; r < count; ++r) {
-        uint64_t* counts = batch.colStart.data() + (r / kBlock) * (listed + 1);
+        uint64_t* counts = batch.colStart.data() + (r / kExampleBlock) * (listed + 1);
         for (uint64_t q = batch.rowStart[b * (count + 1) + r]; q < batch.rowStart[b * (count + 1) + r + 1]; ++q) {
           ++counts[batch.rowInput[q] - d];
         }
@@ -542,7 +544,7 @@ bool SparseInput::select(const uint32_t* rows, size_t count) {
     }
     for (size_t b = 0; b < inputBlocks; ++b) {
       for (size_t r = 0; r < count; ++r) {
-        uint64_t* cursor = cursor_.data() + (r / kBlock) * (listed + 1);
+        uint64_t* cursor = cursor_.data() + (r / kExampleBlock) * (listed + 1);
         for (uint64_t q = batch.rowStart[b * (count + 1) + r]; q < batch.rowStart[b * (count + 1) + r + 1]; ++q) {
           const uint64_t to = cursor[batch.rowInput[q] - d]++;
           batch.colExample[to] = static_cast<uint32_t>(r);
@@ -636,10 +638,10 @@ void SparseInput::forward(const double* Theta, double* Zt, bool activate, Thread
       for (size_t q = 0; q < chunks; ++q) {
         const size_t h0 = q * kChunk, width = std::min(kChunk, hidden_ - h0);
         const double* panel = packed_ + q * n * kChunk;
-        // Partial sums by example: the dense inputs kBlock at a time (their W^T rows stay in L1), then the
+        // Partial sums by example: the dense inputs kInputBlock at a time (their W^T rows stay in L1), then the
         // lists block by block.
-        for (size_t j0 = 0; j0 < d; j0 += kBlock) {
-          const size_t inputs = std::min(d, j0 + kBlock) - j0;
+        for (size_t j0 = 0; j0 < d; j0 += kInputBlock) {
+          const size_t inputs = std::min(d, j0 + kInputBlock) - j0;
           accumulateTiles(dense + forwardAt(kTile * t0, j0, d, tiles), inputs * kTile, t1 - t0, panel + j0 * kChunk,
                           kChunk, width, inputs, j0 == 0, zPartial_ + t0 * kTile * kChunk);
         }
@@ -673,7 +675,7 @@ void SparseInput::gradient(const double* deltaRows, double scale, double* D, Thr
   const SparseRows& s = current();
   const SparseX& x = *x_;
   const size_t m = s.examples, ld = inputs_ + 1, deltaLd = paddedWidth(hidden_), d = x.dense, listed = x.listed();
-  const size_t blocks = (m + kBlock - 1) / kBlock, groups = x.denseGroups();
+  const size_t blocks = (m + kExampleBlock - 1) / kExampleBlock, groups = x.denseGroups();
   // The listed inputs split by their non-zero count, the dense groups evenly: each thread gets its share of
   // both.
   const std::vector<size_t> bounds = balancedRanges(listed, threads, [&](size_t a, size_t b) {
@@ -691,10 +693,10 @@ void SparseInput::gradient(const double* deltaRows, double scale, double* D, Thr
       const size_t begin = t + 1 < bounds.size() ? bounds[t] : listed, end = t + 1 < bounds.size() ? bounds[t + 1] : listed;
       for (size_t h0 = 0; h0 < hidden_; h0 += kChunk) {
         const size_t width = std::min(kChunk, hidden_ - h0);
-        // Dense groups of kTile inputs, summed over the examples kBlock at a time (their delta rows stay in L1).
+        // Dense groups of kTile inputs, summed over the examples kExampleBlock at a time (their delta rows stay in L1).
         std::fill(dDense_ + g0 * kTile * kChunk, dDense_ + g1 * kTile * kChunk, 0.0);
-        for (size_t e0 = 0; e0 < m; e0 += kBlock) {
-          const size_t examples = std::min(m, e0 + kBlock) - e0;
+        for (size_t e0 = 0; e0 < m; e0 += kExampleBlock) {
+          const size_t examples = std::min(m, e0 + kExampleBlock) - e0;
           accumulateTiles(dense + gradientAt(e0, kTile * g0, m, groups), examples * kTile, g1 - g0,
                           deltaRows + e0 * deltaLd + h0, deltaLd, width, examples, false, dDense_ + g0 * kTile * kChunk);
         }

@@ -2,7 +2,7 @@
 // are non-zero in at least 70% of the examples go through the register-blocked tiles instead of the lists (on
 // CPUs with x86-64-v4; elsewhere everything is listed and these tests check the lists on the same data). The data
 // here has a spread of column densities (0 .. 100%), so both kinds of input occur in one network, with more dense
-// inputs than one dense block (96), a partial last tile of 3 examples and layers of 25 and 40 hidden units (two
+// inputs than one forward block (160), a partial last tile of 3 examples and layers of 25 and 40 hidden units (two
 // 32-unit chunks). Checked against the seed's formulas (reference.ts) to 1e-12, bit for bit across thread counts,
 // for minibatches with repeats, for values that are floats exactly (kept as float) and values that are not, and
 // for several networks on the same or nearly the same X, in this thread and in worker threads at once.
@@ -50,7 +50,7 @@ describe.skipIf(unavailable)('dense inputs of the sparse first layer', () => {
   afterEach(() => setThreads(threadsBefore));
 
   const shapes: Array<[number[], number]> = [
-    [[400, 25, 10], 301], // ~120 dense inputs (two dense blocks), 100 tiles + 1 example
+    [[600, 25, 10], 301], // ~180 dense inputs (two forward blocks of 160), 100 tiles + 1 example, 4 example blocks
     [[60, 40, 6], 200], // two 32-unit chunks, 200 = 66 tiles + 2
     [[30, 7, 5, 3], 97], // a narrow first layer, two hidden layers
   ];
