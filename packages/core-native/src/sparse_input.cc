@@ -634,6 +634,7 @@ void SparseInput::forward(const double* Theta, double* Zt, bool activate, Thread
     const Value* rowValue = values(s.rowValue, s.rowValue32, tag);
     const Value* dense = values(s.denseForward, s.denseForward32, tag);
     runRanges(pool, bounds, [&](size_t t0, size_t t1) {
+      if (t1 <= t0) return;  // no examples for this thread
       const size_t begin = std::min(m, kTile * t0), end = std::min(m, kTile * t1);
       for (size_t q = 0; q < chunks; ++q) {
         const size_t h0 = q * kChunk, width = std::min(kChunk, hidden_ - h0);
@@ -695,7 +696,7 @@ void SparseInput::gradient(const double* deltaRows, double scale, double* D, Thr
         const size_t width = std::min(kChunk, hidden_ - h0);
         // Dense groups of kTile inputs, summed over the examples kExampleBlock at a time (their delta rows stay in L1).
         std::fill(dDense_ + g0 * kTile * kChunk, dDense_ + g1 * kTile * kChunk, 0.0);
-        for (size_t e0 = 0; e0 < m; e0 += kExampleBlock) {
+        for (size_t e0 = 0; e0 < m && g0 < g1; e0 += kExampleBlock) {
           const size_t examples = std::min(m, e0 + kExampleBlock) - e0;
           accumulateTiles(dense + gradientAt(e0, kTile * g0, m, groups), examples * kTile, g1 - g0,
                           deltaRows + e0 * deltaLd + h0, deltaLd, width, examples, false, dDense_ + g0 * kTile * kChunk);

@@ -86,8 +86,6 @@ class SparseInput {
   bool empty() const { return examples_ == 0; }
   // Bytes held: this network's scratch and batch plus the shared copy (counted by every network holding it).
   size_t bytes() const;
-  // The shared copy (null when empty): for tests of the sharing through the addon's memory report.
-  const SparseX* shared() const { return x_.get(); }
 
   // Which examples forward and gradient run over: rows[0 .. count) of the resident set (each < m, repeats
   // allowed, count <= m), or all m when rows is null. Returns false (and selects all m) when the batch's
@@ -116,8 +114,9 @@ class SparseInput {
   static constexpr size_t kTile = 3;    // examples (forward) or inputs (gradient) per dense tile
   // An input is dense when non-zero in at least this fraction of the examples (measured on digits5000).
   static constexpr double kDenseColumn = 0.7;
-  // Whether this CPU runs the dense tiles fast enough to use them (x86-64-v4: 32 vector registers hold kTile x 8
-  // running sums, the weight row and a broadcast). Elsewhere every input is listed.
+  // Whether this CPU runs the dense tiles fast enough to use them (x86-64-v4: its 32 vector registers hold the
+  // kTile x 7 running sums of 25-28 hidden units, the weight row and a broadcast; AVX2's 16 would spill).
+  // Elsewhere every input is listed.
   static bool denseTilesPay();
 
  private:
