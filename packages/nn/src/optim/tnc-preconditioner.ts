@@ -20,6 +20,8 @@ export interface QuasiNewtonMemory {
   upd1: boolean;
   /** The cycle was just reset: only (s_k, y_k) is used. */
   lreset: boolean;
+  /** Scratch for applyInverse and initialDiagonal, allocated once (they run once per evaluation). */
+  work: [Float64Array, Float64Array, Float64Array];
 }
 
 export function newMemory(n: number): QuasiNewtonMemory {
@@ -33,6 +35,7 @@ export function newMemory(n: number): QuasiNewtonMemory {
     yrsr: 0,
     upd1: true,
     lreset: false,
+    work: [new Float64Array(n), new Float64Array(n), new Float64Array(n)],
   };
 }
 
@@ -68,8 +71,7 @@ export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float
     for (let i = 0; i < n; i++) out[i] = v[i] / diagb[i];
     return;
   }
-  const Hv = new Float64Array(n);
-  const Hyk = new Float64Array(n);
+  const [Hv, Hyk, Hyr] = mem.work;
   for (let i = 0; i < n; i++) {
     const inv = 1 / diagb[i];
     Hv[i] = v[i] * inv;
@@ -78,7 +80,6 @@ export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float
   const vsk = dot(v, sk);
   if (!mem.lreset) {
     // First fold in the accumulated pair (s_r, y_r), applied to both v and y_k.
-    const Hyr = new Float64Array(n);
     for (let i = 0; i < n; i++) Hyr[i] = yr[i] * (1 / diagb[i]);
     const yrHyr = dot(yr, Hyr);
     bfgsInverseUpdate(sr, Hv, Hyr, mem.yrsr, yrHyr, dot(v, sr), dot(v, Hyr), Hv);
@@ -99,7 +100,7 @@ export function initialDiagonal(mem: QuasiNewtonMemory, emat: Float64Array): voi
     emat.set(diagb);
     return;
   }
-  const Bs = new Float64Array(n);
+  const Bs = mem.work[0];
   let yksk = mem.yksk === 0 ? 1 : mem.yksk;
   if (mem.lreset) {
     for (let i = 0; i < n; i++) Bs[i] = diagb[i] * sk[i];
