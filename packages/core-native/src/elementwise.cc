@@ -15,9 +15,14 @@ namespace backprop {
 
 BACKPROP_CLONES
 void sigmoidInPlace(double* z, size_t count) {
+  for (size_t i = 0; i < count; ++i) z[i] = sigmoidOf(z[i]);
+}
+
+BACKPROP_CLONES
+void biasSigmoidRows(double* rows, size_t count, size_t ld, const double* bias, size_t width) {
   for (size_t i = 0; i < count; ++i) {
-    const double e = expOfNonPositive(-std::fabs(z[i]));  // e = exp(-|z|) <= 1
-    z[i] = (z[i] >= 0 ? 1.0 : e) / (1.0 + e);          // 1/(1+e^-z), or e^z/(1+e^z) for z < 0
+    double* row = rows + i * ld;
+    for (size_t h = 0; h < width; ++h) row[h] = sigmoidOf(bias[h] + row[h]);
   }
 }
 

@@ -9,6 +9,9 @@ namespace backprop {
 // z <- g(z), the sigmoid, finite for every finite z.
 void sigmoidInPlace(double* z, size_t count);
 
+// rows[i][h] <- g(bias[h] + rows[i][h]) for h < width, i < count (rows: count x ld, row-major).
+void biasSigmoidRows(double* rows, size_t count, size_t ld, const double* bias, size_t width);
+
 // The output layer in one sweep over its pre-activations z (count entries, y alongside):
 //   loss[i] = y softplus(-z) + (1 - y) softplus(z)   (the seed's -(y log h + (1-y) log(1-h)), stable)
 //   z[i]   <- g(z) - y                                (delta_L = h - y)

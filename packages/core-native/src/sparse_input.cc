@@ -65,15 +65,16 @@ struct Accumulator {
   }
 };
 
-// rows[i] (stride kChunk) += sum over the non-zeros of i of x * source[index] (stride sourceLd), i in
+// rows[i] (stride rowsLd) += sum over the non-zeros of i of x * source[index] (stride sourceLd), i in
 // [begin, end); first: start from zero. Two running sums (even and odd non-zeros) so that consecutive adds do
 // not wait on each other.
 template <size_t V, class Value>
 inline __attribute__((always_inline)) void accumulate(const uint64_t* start, const uint32_t* index,
                                                       const Value* value, const double* source, size_t sourceLd,
-                                                      bool first, size_t begin, size_t end, double* rows) {
+                                                      bool first, size_t begin, size_t end, double* rows,
+                                                      size_t rowsLd) {
   for (size_t i = begin; i < end; ++i) {
-    double* row = rows + i * kChunk;
+    double* row = rows + i * rowsLd;
     Accumulator<V> acc, odd;
     if (!first) acc.load(row);
     uint64_t p = start[i];
@@ -93,43 +94,45 @@ template <class Value>
 inline __attribute__((always_inline)) void accumulateWidth(const uint64_t* start, const uint32_t* index,
                                                            const Value* value, const double* source,
                                                            size_t sourceLd, size_t width, bool first, size_t begin,
-                                                           size_t end, double* rows) {
+                                                           size_t end, double* rows, size_t rowsLd) {
   switch ((width + 3) / 4) {
-    case 1: return accumulate<1>(start, index, value, source, sourceLd, first, begin, end, rows);
-    case 2: return accumulate<2>(start, index, value, source, sourceLd, first, begin, end, rows);
-    case 3: return accumulate<3>(start, index, value, source, sourceLd, first, begin, end, rows);
-    case 4: return accumulate<4>(start, index, value, source, sourceLd, first, begin, end, rows);
-    case 5: return accumulate<5>(start, index, value, source, sourceLd, first, begin, end, rows);
-    case 6: return accumulate<6>(start, index, value, source, sourceLd, first, begin, end, rows);
-    case 7: return accumulate<7>(start, index, value, source, sourceLd, first, begin, end, rows);
-    default: return accumulate<8>(start, index, value, source, sourceLd, first, begin, end, rows);
+    case 1: return accumulate<1>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+    case 2: return accumulate<2>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+    case 3: return accumulate<3>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+    case 4: return accumulate<4>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+    case 5: return accumulate<5>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+    case 6: return accumulate<6>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+    case 7: return accumulate<7>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+    default: return accumulate<8>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
   }
 }
 
 // The block for double and for float values (widened exactly to double as read).
 BACKPROP_CLONES
 void accumulateBlock(const uint64_t* start, const uint32_t* index, const double* value, const double* source,
-                     size_t sourceLd, size_t width, bool first, size_t begin, size_t end, double* rows) {
-  accumulateWidth(start, index, value, source, sourceLd, width, first, begin, end, rows);
+                     size_t sourceLd, size_t width, bool first, size_t begin, size_t end, double* rows,
+                     size_t rowsLd) {
+  accumulateWidth(start, index, value, source, sourceLd, width, first, begin, end, rows, rowsLd);
 }
 
 BACKPROP_CLONES
 void accumulateBlock(const uint64_t* start, const uint32_t* index, const float* value, const double* source,
-                     size_t sourceLd, size_t width, bool first, size_t begin, size_t end, double* rows) {
-  accumulateWidth(start, index, value, source, sourceLd, width, first, begin, end, rows);
+                     size_t sourceLd, size_t width, bool first, size_t begin, size_t end, double* rows,
+                     size_t rowsLd) {
+  accumulateWidth(start, index, value, source, sourceLd, width, first, begin, end, rows, rowsLd);
 }
 
-// The dense tiles' kernel: rows[e] (stride kChunk) += sum over k in [0, count) of x[k * kTile + e] *
+// The dense tiles' kernel: rows[e] (stride rowsLd) += sum over k in [0, count) of x[k * kTile + e] *
 // source[k] (stride sourceLd), e < kTile, k ascending; first: start from zero. Each source row (V vectors) is
 // loaded once for the kTile rows it adds to, and the values need no index: kTile x V running sums (21 for 25
 // hidden units, which with the row and a broadcast fit AVX-512's 32 registers; measured in L1 on Zen 4: ~28
 // multiply-adds per ns against ~23 for the list loop, close to the FMA peak of ~29).
 template <size_t V, class Value>
 inline __attribute__((always_inline)) void accumulateTile(const Value* x, const double* source, size_t sourceLd,
-                                                          size_t count, bool first, double* rows) {
+                                                          size_t count, bool first, double* rows, size_t rowsLd) {
   Accumulator<V> acc[kTile];
   if (!first) {
-    for (size_t e = 0; e < kTile; ++e) acc[e].load(rows + e * kChunk);
+    for (size_t e = 0; e < kTile; ++e) acc[e].load(rows + e * rowsLd);
   }
   for (size_t k = 0; k < count; ++k) {
     const Lanes* p = reinterpret_cast<const Lanes*>(source + k * sourceLd);
@@ -141,40 +144,41 @@ inline __attribute__((always_inline)) void accumulateTile(const Value* x, const 
       for (size_t v = 0; v < V; ++v) acc[e].v[v] += b * w[v];
     }
   }
-  for (size_t e = 0; e < kTile; ++e) acc[e].store(rows + e * kChunk);
+  for (size_t e = 0; e < kTile; ++e) acc[e].store(rows + e * rowsLd);
 }
 
 // `tiles` consecutive tiles (x advancing by xStride values, rows by kTile rows), for `width` hidden units.
 template <class Value>
 inline __attribute__((always_inline)) void accumulateTilesWidth(const Value* x, size_t xStride, size_t tiles,
                                                                 const double* source, size_t sourceLd, size_t width,
-                                                                size_t count, bool first, double* rows) {
+                                                                size_t count, bool first, double* rows,
+                                                                size_t rowsLd) {
   for (size_t t = 0; t < tiles; ++t) {
     const Value* xt = x + t * xStride;
-    double* r = rows + t * kTile * kChunk;
+    double* r = rows + t * kTile * rowsLd;
     switch ((width + 3) / 4) {
-      case 1: accumulateTile<1>(xt, source, sourceLd, count, first, r); break;
-      case 2: accumulateTile<2>(xt, source, sourceLd, count, first, r); break;
-      case 3: accumulateTile<3>(xt, source, sourceLd, count, first, r); break;
-      case 4: accumulateTile<4>(xt, source, sourceLd, count, first, r); break;
-      case 5: accumulateTile<5>(xt, source, sourceLd, count, first, r); break;
-      case 6: accumulateTile<6>(xt, source, sourceLd, count, first, r); break;
-      case 7: accumulateTile<7>(xt, source, sourceLd, count, first, r); break;
-      default: accumulateTile<8>(xt, source, sourceLd, count, first, r); break;
+      case 1: accumulateTile<1>(xt, source, sourceLd, count, first, r, rowsLd); break;
+      case 2: accumulateTile<2>(xt, source, sourceLd, count, first, r, rowsLd); break;
+      case 3: accumulateTile<3>(xt, source, sourceLd, count, first, r, rowsLd); break;
+      case 4: accumulateTile<4>(xt, source, sourceLd, count, first, r, rowsLd); break;
+      case 5: accumulateTile<5>(xt, source, sourceLd, count, first, r, rowsLd); break;
+      case 6: accumulateTile<6>(xt, source, sourceLd, count, first, r, rowsLd); break;
+      case 7: accumulateTile<7>(xt, source, sourceLd, count, first, r, rowsLd); break;
+      default: accumulateTile<8>(xt, source, sourceLd, count, first, r, rowsLd); break;
     }
   }
 }
 
 BACKPROP_CLONES
 void accumulateTiles(const double* x, size_t xStride, size_t tiles, const double* source, size_t sourceLd,
-                     size_t width, size_t count, bool first, double* rows) {
-  accumulateTilesWidth(x, xStride, tiles, source, sourceLd, width, count, first, rows);
+                     size_t width, size_t count, bool first, double* rows, size_t rowsLd) {
+  accumulateTilesWidth(x, xStride, tiles, source, sourceLd, width, count, first, rows, rowsLd);
 }
 
 BACKPROP_CLONES
 void accumulateTiles(const float* x, size_t xStride, size_t tiles, const double* source, size_t sourceLd,
-                     size_t width, size_t count, bool first, double* rows) {
-  accumulateTilesWidth(x, xStride, tiles, source, sourceLd, width, count, first, rows);
+                     size_t width, size_t count, bool first, double* rows, size_t rowsLd) {
+  accumulateTilesWidth(x, xStride, tiles, source, sourceLd, width, count, first, rows, rowsLd);
 }
 
 // Whether x is a float exactly (the range checked first: converting a double beyond it is undefined).
@@ -448,11 +452,12 @@ bool SparseInput::build(const double* X, size_t m, size_t n, size_t H) {
 
   const size_t chunks = (H + kChunk - 1) / kChunk, exampleRows = (m + kTile - 1) / kTile * kTile;
   const size_t denseRows = x->denseGroups() * kTile;
-  scratch_.assign((chunks * n + exampleRows + x->listed() + denseRows) * kChunk + 7, 0.0);
+  scratch_.assign((chunks * n + exampleRows * chunks + x->listed() + denseRows) * kChunk + 7, 0.0);
   packed_ = aligned(scratch_);
-  zPartial_ = packed_ + chunks * n * kChunk;
-  dPartial_ = zPartial_ + exampleRows * kChunk;
+  zRows_ = packed_ + chunks * n * kChunk;
+  dPartial_ = zRows_ + exampleRows * chunks * kChunk;
   dDense_ = dPartial_ + x->listed() * kChunk;
+  bias_.assign(H, 0.0);
   x_ = std::move(x);
   examples_ = m;
   inputs_ = n;
@@ -597,14 +602,15 @@ size_t SparseInput::bytes() const {
          (x_ ? x_->bytes() : 0);
 }
 
-void SparseInput::forward(const double* Theta, double* Zt, bool activate, ThreadPool& pool, size_t threads) {
+void SparseInput::forward(const double* Theta, bool activate, double* Zt, ThreadPool& pool, size_t threads) {
   const SparseRows& s = current();
   const SparseX& x = *x_;
   const size_t m = s.examples, n = inputs_, ld = n + 1, blocks = x.inputBlocks(), d = x.dense;
-  const size_t chunks = (hidden_ + kChunk - 1) / kChunk, tiles = (m + kTile - 1) / kTile;
+  const size_t chunks = (hidden_ + kChunk - 1) / kChunk, tiles = (m + kTile - 1) / kTile, P = chunks * kChunk;
   // W^T in the packed input order, one n x kChunk panel per chunk of hidden units (zero padded), the inputs
   // split across the threads.
   const size_t packers = std::max<size_t>(1, std::min(threads, n));
+  for (size_t h = 0; h < hidden_; ++h) bias_[h] = Theta[h * ld];
   pool.run(packers, [&](size_t t) {
     const size_t p0 = n * t / packers, p1 = n * (t + 1) / packers;
     for (size_t q = 0; q < chunks; ++q) {
@@ -639,28 +645,28 @@ void SparseInput::forward(const double* Theta, double* Zt, bool activate, Thread
       for (size_t q = 0; q < chunks; ++q) {
         const size_t h0 = q * kChunk, width = std::min(kChunk, hidden_ - h0);
         const double* panel = packed_ + q * n * kChunk;
-        // Partial sums by example: the dense inputs kInputBlock at a time (their W^T rows stay in L1), then the
-        // lists block by block.
+        double* rows = zRows_ + h0;  // columns h0 .. h0 + kChunk of the rows by example
+        // Sums by example: the dense inputs kInputBlock at a time (their W^T rows stay in L1), then the lists
+        // block by block.
         for (size_t j0 = 0; j0 < d; j0 += kInputBlock) {
           const size_t inputs = std::min(d, j0 + kInputBlock) - j0;
           accumulateTiles(dense + forwardAt(kTile * t0, j0, d, tiles), inputs * kTile, t1 - t0, panel + j0 * kChunk,
-                          kChunk, width, inputs, j0 == 0, zPartial_ + t0 * kTile * kChunk);
+                          kChunk, width, inputs, j0 == 0, rows + t0 * kTile * P, P);
         }
         for (size_t k = 0; k < blocks; ++k) {
           accumulateBlock(s.rowStart.data() + k * (m + 1), s.rowInput.data(), rowValue, panel, kChunk, width,
-                          d == 0 && k == 0, begin, end, zPartial_);
+                          d == 0 && k == 0, begin, end, rows, P);
         }
-        // Into Zt eight examples (one cache line of each output row) at a time.
+      }
+      if (activate) {  // a = g(b + z) in place, row by row: the layout the rest of the pass reads
+        biasSigmoidRows(zRows_ + begin * P, end - begin, P, bias_.data(), hidden_);
+      } else {  // b + z into Zt (one row per unit) eight examples (one cache line of each output row) at a time
         for (size_t i0 = begin; i0 < end; i0 += 8) {
           const size_t i1 = std::min(end, i0 + 8);
-          for (size_t h = 0; h < width; ++h) {
-            const double bias = Theta[(h0 + h) * ld];
-            double* out = Zt + (h0 + h) * m;
-            for (size_t i = i0; i < i1; ++i) out[i] = bias + zPartial_[i * kChunk + h];
+          for (size_t h = 0; h < hidden_; ++h) {
+            double* out = Zt + h * m;
+            for (size_t i = i0; i < i1; ++i) out[i] = bias_[h] + zRows_[i * P + h];
           }
-        }
-        if (activate) {
-          for (size_t h = 0; h < width; ++h) sigmoidInPlace(Zt + (h0 + h) * m + begin, end - begin);
         }
       }
     });
@@ -699,7 +705,8 @@ void SparseInput::gradient(const double* deltaRows, double scale, double* D, Thr
         for (size_t e0 = 0; e0 < m && g0 < g1; e0 += kExampleBlock) {
           const size_t examples = std::min(m, e0 + kExampleBlock) - e0;
           accumulateTiles(dense + gradientAt(e0, kTile * g0, m, groups), examples * kTile, g1 - g0,
-                          deltaRows + e0 * deltaLd + h0, deltaLd, width, examples, false, dDense_ + g0 * kTile * kChunk);
+                          deltaRows + e0 * deltaLd + h0, deltaLd, width, examples, false, dDense_ + g0 * kTile * kChunk,
+                          kChunk);
         }
         for (size_t j = g0 * kTile; j < std::min(d, g1 * kTile); ++j) {
           const size_t c = x.packedInputs[j];
@@ -708,7 +715,7 @@ void SparseInput::gradient(const double* deltaRows, double scale, double* D, Thr
         // Listed inputs.
         for (size_t k = 0; k < blocks; ++k) {
           accumulateBlock(s.colStart.data() + k * (listed + 1), s.colExample.data(), colValue, deltaRows + h0, deltaLd,
-                          width, k == 0, begin, end, dPartial_);
+                          width, k == 0, begin, end, dPartial_, kChunk);
         }
         for (size_t j = begin; j < end; ++j) {
           const size_t c = x.packedInputs[d + j];

@@ -94,9 +94,16 @@ class SparseInput {
   // The number of selected examples.
   size_t selected() const { return batchSelected_ ? batch_.examples : examples_; }
 
-  // Zt (H x m, leading dimension m; m = the selected examples) = b + W X^T for Theta = [b | W] (H x (n+1) row-major), then the sigmoid
-  // in place when activate (each thread on its own examples). threads: at most pool.reserve()'s answer.
-  void forward(const double* Theta, double* Zt, bool activate, ThreadPool& pool, size_t threads);
+  // The first layer's forward product for Theta = [b | W] (H x (n+1) row-major) over the m selected examples,
+  // each thread on its own examples; threads: at most pool.reserve()'s answer.
+  //   activate: rows() (m x paddedWidth(H), one row per example) = g(b + W x), the layout the rest of the
+  //             pass reads (no copy, no separate sigmoid pass); Zt is not used.
+  //   otherwise: Zt (H x m, one row per unit, leading dimension m) = b + W X^T (a network without hidden
+  //             layers, whose output layer wants that layout).
+  // Columns H .. paddedWidth(H) of rows() hold finite values of no meaning.
+  void forward(const double* Theta, bool activate, double* Zt, ThreadPool& pool, size_t threads);
+  // The rows by example forward(activate) left (64-byte aligned, leading dimension paddedWidth(H)).
+  const double* rows() const { return zRows_; }
   // D[:, 1:] = scale * delta^T X for delta given row-major by example, padded to paddedWidth(H) columns
   // (deltaRows: m x paddedWidth(H), 64-byte aligned); D = H x (n+1) row-major (column 0 untouched).
   void gradient(const double* deltaRows, double scale, double* D, ThreadPool& pool, size_t threads);
@@ -128,10 +135,12 @@ class SparseInput {
   bool batchSelected_ = false;
   std::vector<uint64_t> cursor_;  // select's fill positions
   // Scratch, 64-byte aligned (a row of kChunk doubles is then whole cache lines): W^T packed kChunk wide in
-  // the packed input order, one n x kChunk panel per chunk of hidden units; partial sums by example (m rows,
-  // rounded up to whole tiles, x kChunk), by listed input and by dense input (rounded up to whole tiles).
+  // the packed input order, one n x kChunk panel per chunk of hidden units; the forward sums by example (m
+  // rows, rounded up to whole tiles, x paddedWidth(H)); the gradient's partial sums by listed input and by
+  // dense input (rounded up to whole tiles), kChunk wide.
   std::vector<double> scratch_;
-  double *packed_ = nullptr, *zPartial_ = nullptr, *dPartial_ = nullptr, *dDense_ = nullptr;
+  double *packed_ = nullptr, *zRows_ = nullptr, *dPartial_ = nullptr, *dDense_ = nullptr;
+  std::vector<double> bias_;  // b = Theta[:, 0], contiguous for the row-wise bias and sigmoid
 };
 
 }  // namespace backprop

@@ -27,18 +27,29 @@ size_t slotSize(const Architecture& arch) { return 1 + arch.layers[1] + arch.par
 size_t chunkCount(size_t n, size_t width) { return (n + width - 1) / width; }
 
 // The chunk [i0, i0 + w) of the n examples, after the first layer's forward product: the rest of the forward
-// pass, the output layer, the deltas and the chunk's partial sums into slot; delta_1 copied to deltaRows.
+// pass, the output layer, the deltas and the chunk's partial sums into slot; delta_1 into deltaRows.
+// With hidden layers, layer 1 is kept by example, as SparseInput leaves it and its gradient wants it: A_1 is
+// sparse.input->rows() and delta_1 is written straight into deltaRows (both w x P, P = paddedWidth(s_1)), so the
+// products that touch layer 1 read and write rows by example (Z_2^T = b + W_2 A_1^T: NT; Delta_2 = delta_2^T
+// A_1: NN; delta_1 = delta_2 W_2: TN) and nothing is transposed. The other layers keep one row per unit.
 void passChunk(const Architecture& arch, const double* theta, const double* Yt, size_t n, Workspace& ws,
                const SparseFirstLayer& sparse, size_t i0, size_t w, double* slot) {
-  const size_t L = arch.depth(), K = arch.outputs();
+  const size_t L = arch.depth(), K = arch.outputs(), H = arch.layers[1], P = SparseInput::paddedWidth(H);
+  const double* A1 = sparse.input->rows() + i0 * P;
+  double* delta1 = sparse.deltaRows + i0 * P;
   double* output = ws.delta[L].data();
   for (size_t l = 1; l < L; ++l) {  // Z_{l+1}^T = b_l + W_l A_l^T on the chunk's columns
     const size_t sIn = arch.layers[l], sOut = arch.layers[l + 1];
     const double* Theta = theta + arch.thetaOffset[l];
     double* Zt = (l + 1 == L ? output : ws.activation[l + 1].data()) + i0;
     for (size_t j = 0; j < sOut; ++j) std::fill(Zt + j * n, Zt + j * n + w, Theta[j * (sIn + 1)]);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blas(sOut), blas(w), blas(sIn), 1.0, Theta + 1,
-                blas(sIn + 1), ws.activation[l].data() + i0, blas(n), 1.0, Zt, blas(n));
+    if (l == 1) {
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blas(sOut), blas(w), blas(sIn), 1.0, Theta + 1,
+                  blas(sIn + 1), A1, blas(P), 1.0, Zt, blas(n));
+    } else {
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blas(sOut), blas(w), blas(sIn), 1.0, Theta + 1,
+                  blas(sIn + 1), ws.activation[l].data() + i0, blas(n), 1.0, Zt, blas(n));
+    }
     if (l + 1 < L) {
       for (size_t j = 0; j < sOut; ++j) sigmoidInPlace(Zt + j * n, w);
     }
@@ -50,29 +61,44 @@ void passChunk(const Architecture& arch, const double* theta, const double* Yt, 
     cost += sum(loss, w);
   }
   slot[0] = cost;
-  double* block = slot + 1 + arch.layers[1];
+  double* block = slot + 1 + H;
   for (size_t l = L; l >= 2; --l) {  // gradient block l-1 (unscaled) from delta_l, then delta_{l-1}
     const size_t sIn = arch.layers[l - 1], sOut = arch.layers[l];
     const double* Theta = theta + arch.thetaOffset[l - 1];
     const double* deltaT = ws.delta[l].data() + i0;
-    const double* At = ws.activation[l - 1].data() + i0;
     double* D = block + (arch.thetaOffset[l - 1] - secondBlock(arch));
+    for (size_t j = 0; j < sOut; ++j) D[j * (sIn + 1)] = sum(deltaT + j * n, w);
+    if (l == 2) {  // layer 1 by example: Delta_1's block from A_1's rows, delta_1 = (delta_2 W_2) .* a (1 - a)
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blas(sOut), blas(sIn), blas(w), 1.0, deltaT, blas(n),
+                  A1, blas(P), 0.0, D + 1, blas(sIn + 1));
+      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, blas(w), blas(sIn), blas(sOut), 1.0, deltaT, blas(n),
+                  Theta + 1, blas(sIn + 1), 0.0, delta1, blas(P));
+      // Whole rows: the padding columns of delta_1 stay zero (0 times a finite padding value of A_1).
+      multiplySigmoidGradient(delta1, A1, w * P);
+      break;
+    }
+    const double* At = ws.activation[l - 1].data() + i0;
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blas(sOut), blas(sIn), blas(w), 1.0, deltaT, blas(n), At,
                 blas(n), 0.0, D + 1, blas(sIn + 1));
-    for (size_t j = 0; j < sOut; ++j) D[j * (sIn + 1)] = sum(deltaT + j * n, w);
     double* previous = ws.delta[l - 1].data() + i0;
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, blas(sIn), blas(w), blas(sOut), 1.0, Theta + 1,
                 blas(sIn + 1), deltaT, blas(n), 0.0, previous, blas(n));
     for (size_t j = 0; j < sIn; ++j) multiplySigmoidGradient(previous + j * n, At + j * n, w);
   }
-  const size_t H = arch.layers[1], width = SparseInput::paddedWidth(H);
-  const double* delta1 = ws.delta[1].data();
-  for (size_t j = 0; j < H; ++j) slot[1 + j] = sum(delta1 + j * n + i0, w);
-  for (size_t a = i0; a < i0 + w; a += 8) {  // delta_1^T to rows by example, eight examples at a time
-    const size_t b = std::min(i0 + w, a + 8);
-    for (size_t j = 0; j < H; ++j) {
-      for (size_t i = a; i < b; ++i) sparse.deltaRows[i * width + j] = delta1[j * n + i];
+  if (L == 1) {  // no hidden layer: delta_1 = h - y is the output's, one row per unit; copied into rows
+    const double* deltaT = ws.delta[1].data();
+    for (size_t a = i0; a < i0 + w; a += 8) {  // eight examples (a cache line of each unit's row) at a time
+      const size_t b = std::min(i0 + w, a + 8);
+      for (size_t j = 0; j < H; ++j) {
+        for (size_t i = a; i < b; ++i) sparse.deltaRows[i * P + j] = deltaT[j * n + i];
+      }
     }
+  }
+  // Layer 1's bias column: the sums of delta_1 over the chunk's examples, in example order.
+  double* bias = slot + 1;
+  std::copy(delta1, delta1 + H, bias);
+  for (size_t i = 1; i < w; ++i) {
+    for (size_t j = 0; j < H; ++j) bias[j] += delta1[i * P + j];
   }
 }
 
@@ -108,8 +134,8 @@ size_t partialDoubles(const Architecture& arch, size_t n) {
 double sparseCostGradient(const Architecture& arch, const double* theta, double lambda, const double* Yt, size_t n,
                           Workspace& ws, double* grad, const SparseFirstLayer& sparse) {
   const size_t L = arch.depth(), H = arch.layers[1], s0 = arch.inputs();
-  double* Z1 = L == 1 ? ws.delta[1].data() : ws.activation[1].data();
-  sparse.input->forward(theta, Z1, L > 1, *sparse.pool, sparse.threads);
+  // With hidden layers, A_1 by example in sparse.input->rows(); without, Z_1^T (the output layer's) in delta[1].
+  sparse.input->forward(theta, L > 1, ws.delta[1].data(), *sparse.pool, sparse.threads);
 
   const size_t width = chunkWidth(arch, n), chunks = chunkCount(n, width), slot = slotSize(arch);
   const size_t threads =

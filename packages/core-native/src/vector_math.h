@@ -82,4 +82,10 @@ inline double log1pOfUnit(double e) {
   return 2.0 * s + 2.0 * s * (s2 * q);
 }
 
+// The sigmoid 1/(1+e^-z), as e^z/(1+e^z) for z < 0, both from e = exp(-|z|) <= 1: finite for every finite z.
+inline double sigmoidOf(double z) {
+  const double e = expOfNonPositive(-std::fabs(z));
+  return (z >= 0 ? 1.0 : e) / (1.0 + e);
+}
+
 }  // namespace backprop
