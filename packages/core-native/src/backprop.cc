@@ -41,6 +41,11 @@ Workspace::Workspace(const Architecture& arch, size_t examples)
     : capacity(examples), activation(arch.depth()), delta(arch.depth() + 1), loss(examples * arch.outputs()) {
   for (size_t l = 1; l < arch.depth(); ++l) activation[l].assign(capacity * arch.layers[l], 0.0);
   for (size_t l = 1; l <= arch.depth(); ++l) delta[l].assign(capacity * arch.layers[l], 0.0);
+  const size_t K2 = arch.depth() > 1 ? (arch.layers[2] + 7) / 8 * 8 : 0;
+  if (arch.depth() > 1 && arch.layers[1] * K2 <= kSmallLayer) {
+    packedW2T.assign(arch.layers[1] * K2, 0.0);
+    packedB2.assign(K2, 0.0);
+  }
 }
 
 size_t workspaceBytes(const Architecture& arch, size_t capacity) {

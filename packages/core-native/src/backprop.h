@@ -26,15 +26,21 @@ namespace backprop {
 //   activation[l], l = 1 .. L-1: hidden activations A_l^T (s_l x n)
 //   delta[l],      l = 1 .. L:   delta_l^T (s_l x n); delta[L] first holds Z_L^T, then h - y
 //   loss:                        the per-entry cross-entropy of the output layer (s_L x n)
+//   packedW2T, packedB2:         W_2^T (s_1 x K2, K2 = s_2 rounded up to a multiple of 8) and b_2 (K2), zero
+//                                padded, for the sparse pass's layer 2 (see layerFromRows); empty when W_2^T
+//                                has more than kSmallLayer doubles (that product then goes to OpenBLAS)
 struct Workspace {
   Workspace(const Architecture& arch, size_t capacity);
   size_t capacity;
   std::vector<std::vector<double>> activation;
   std::vector<std::vector<double>> delta;
   std::vector<double> loss;
+  std::vector<double> packedW2T, packedB2;
+  static constexpr size_t kSmallLayer = 8192;  // doubles (64 KiB): W_2^T stays in L1 / L2 across a chunk
 };
 
-// Bytes a Workspace for `capacity` examples takes, or 0 when that overflows (used to refuse absurd sizes).
+// Bytes a Workspace for `capacity` examples takes, or 0 when that overflows (used to refuse absurd sizes):
+// the per-example buffers (the packed W_2 does not grow with the examples and is left out).
 size_t workspaceBytes(const Architecture& arch, size_t capacity);
 
 // Forward pass over n examples Xt (s_0 x n): hidden activations land in ws.activation, the output layer's

@@ -42,11 +42,16 @@ void passChunk(const Architecture& arch, const double* theta, const double* Yt, 
     const size_t sIn = arch.layers[l], sOut = arch.layers[l + 1];
     const double* Theta = theta + arch.thetaOffset[l];
     double* Zt = (l + 1 == L ? output : ws.activation[l + 1].data()) + i0;
-    for (size_t j = 0; j < sOut; ++j) std::fill(Zt + j * n, Zt + j * n + w, Theta[j * (sIn + 1)]);
-    if (l == 1) {
+    if (l == 1 && !ws.packedW2T.empty()) {
+      // The addon's own loop for a small W_2 (measured faster than OpenBLAS's small NT kernel on these shapes:
+      // digits5000 ~1.5% less per call).
+      layerFromRows(A1, P, w, sIn, ws.packedW2T.data(), ws.packedB2.data(), sOut, Zt, n);
+    } else if (l == 1) {
+      for (size_t j = 0; j < sOut; ++j) std::fill(Zt + j * n, Zt + j * n + w, Theta[j * (sIn + 1)]);
       cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blas(sOut), blas(w), blas(sIn), 1.0, Theta + 1,
                   blas(sIn + 1), A1, blas(P), 1.0, Zt, blas(n));
     } else {
+      for (size_t j = 0; j < sOut; ++j) std::fill(Zt + j * n, Zt + j * n + w, Theta[j * (sIn + 1)]);
       cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blas(sOut), blas(w), blas(sIn), 1.0, Theta + 1,
                   blas(sIn + 1), ws.activation[l].data() + i0, blas(n), 1.0, Zt, blas(n));
     }
@@ -137,6 +142,14 @@ double sparseCostGradient(const Architecture& arch, const double* theta, double 
   // With hidden layers, A_1 by example in sparse.input->rows(); without, Z_1^T (the output layer's) in delta[1].
   sparse.input->forward(theta, L > 1, ws.delta[1].data(), *sparse.pool, sparse.threads);
 
+  if (!ws.packedW2T.empty()) {  // W_2^T and b_2 packed for layerFromRows
+    const size_t sOut = arch.layers[2], K2 = (sOut + 7) / 8 * 8;
+    const double* Theta = theta + arch.thetaOffset[1];
+    for (size_t k = 0; k < sOut; ++k) {
+      ws.packedB2[k] = Theta[k * (H + 1)];
+      for (size_t h = 0; h < H; ++h) ws.packedW2T[h * K2 + k] = Theta[k * (H + 1) + 1 + h];
+    }
+  }
   const size_t width = chunkWidth(arch, n), chunks = chunkCount(n, width), slot = slotSize(arch);
   const size_t threads =
       largestChunkProduct(arch, width) > kSingleThreadedWork ? 1 : std::min(sparse.threads, chunks);

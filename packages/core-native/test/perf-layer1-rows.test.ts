@@ -1,6 +1,7 @@
 // The sparse pass keeps the first hidden layer by example (src/sparse_pass.cc): A_1 = g(b + W x) in the rows the
 // sparse forward product leaves, layer 2's products reading those rows and writing delta_1 straight into the
-// gradient's rows (padded to a multiple of 32 units). Checked against the seed's formulas (reference.ts) where
+// gradient's rows (padded to a multiple of 32 units), layer 2 by the addon's own loop when W_2 is small and by
+// OpenBLAS otherwise. Checked against the seed's formulas (reference.ts) where
 // that layout has edges: first hidden layers of exactly 32 and 33 units (one chunk full, one unit into a second)
 // in networks with more layers after them, several 128-example chunks plus a short last one, every thread count
 // giving the same bits, and a minibatch with repeated rows.
@@ -26,6 +27,7 @@ describe.skipIf(unavailable)('layer 1 by example in the sparse pass', () => {
     [[40, 32, 6, 3], 300], // a full 32-unit chunk, two layers after it; 3 chunks, the last one short
     [[40, 33, 5], 261], // one unit into a second chunk (rows 64 wide)
     [[24, 33, 7, 4, 2], 130], // a second chunk and three layers after it
+    [[30, 100, 90, 3], 60], // W_2 too big for the addon's own layer-2 loop (100 x 96 > 8192): OpenBLAS's product
   ];
   for (const [layers, m] of shapes) {
     test(`layers ${layers.join('-')}, m = ${m}: within 1e-12 of the seed, the same bits on 1, 2 and 3 threads`, () => {
