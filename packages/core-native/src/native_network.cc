@@ -44,7 +44,7 @@ void TrainingSet::reserveBatch(size_t count) {
 
 size_t TrainingSet::bytes() const {
   size_t doubles = Xt_.size() + Yt_.size() + XtBatch_.size() + YtBatch_.size() + ws_.loss.size() +
-                   deltaRows_.size() + partials_.size();
+                   ws_.packedW2T.size() + ws_.packedB2.size() + deltaRows_.size() + partials_.size();
   for (const auto& a : ws_.activation) doubles += a.size();
   for (const auto& d : ws_.delta) doubles += d.size();
   return doubles * sizeof(double) + sparse_.bytes();
