@@ -107,6 +107,33 @@ for (let round = 0; round < rounds; round++) {
     throws(`${side} gemm detached C`, () => api.gemm(false, false, 2, 2, 2, 1, new Float64Array(4), new Float64Array(4), 0, detached(4)), TypeError);
     throws(`${side} gemm M=0`, () => api.gemm(false, false, 0, 2, 2, 1, new Float64Array(0), new Float64Array(4), 0, new Float64Array(0)), RangeError);
 
+    // adamUpdate: one step against the same arithmetic in JS (same bits), then bad vectors and coefficients
+    const adam = (x, g, m1, m2, sum, c) =>
+      side === 'surface'
+        ? api.adamUpdate(x, g, m1, m2, sum, c)
+        : api.adamUpdate(x, g, m1, m2, sum, c.step, c.epsilon, c.beta1, c.beta2, c.weight);
+    const c = { step: 1e-3, epsilon: 1e-8, beta1: 0.9, beta2: 0.999, weight: 2 };
+    const vec = (k) => Float64Array.from({ length: 37 }, (_, i) => Math.sin(i * k + 1) * (k + 1));
+    const [ax, ag, am1, asum] = [vec(1), vec(2), vec(3), vec(4)];
+    const am2 = vec(5).map((v) => v * v);
+    const want = [ax, ag, am1, am2, asum].map((v) => Float64Array.from(v));
+    for (let i = 0; i < 37; i++) {
+      const gi = want[1][i];
+      want[4][i] += gi * c.weight;
+      want[2][i] = c.beta1 * want[2][i] + (1 - c.beta1) * gi;
+      want[3][i] = c.beta2 * want[3][i] + (1 - c.beta2) * gi * gi;
+      want[0][i] -= (c.step * want[2][i]) / (Math.sqrt(want[3][i]) + c.epsilon);
+    }
+    adam(ax, ag, am1, am2, asum, c);
+    check(`${side} adamUpdate = the JS loop, bit for bit`, [ax, ag, am1, am2, asum].every((v, k) => close(v, want[k], 0)));
+    adam(new Float64Array(0), new Float64Array(0), new Float64Array(0), new Float64Array(0), new Float64Array(0), c);
+    throws(`${side} adamUpdate short g`, () => adam(vec(1), vec(2).subarray(1), vec(3), vec(4), vec(5), c), RangeError);
+    throws(`${side} adamUpdate m1 overlaps m2`, () => { const b = new Float64Array(60); adam(vec(1), vec(2), b.subarray(0, 37), b.subarray(20, 57), vec(5), c); }, RangeError);
+    throws(`${side} adamUpdate detached m2`, () => adam(vec(1), vec(2), vec(3), detached(37), vec(5), c), TypeError);
+    throws(`${side} adamUpdate Float32Array x`, () => adam(new Float32Array(37), vec(2), vec(3), vec(4), vec(5), c), TypeError);
+    throws(`${side} adamUpdate NaN step`, () => adam(vec(1), vec(2), vec(3), vec(4), vec(5), { ...c, step: NaN }), RangeError);
+    throws(`${side} adamUpdate beta1 = 1`, () => adam(vec(1), vec(2), vec(3), vec(4), vec(5), { ...c, beta1: 1 }), RangeError);
+
     // predict / predictAsync
     const out = new Float64Array(m * 2);
     api.predict(layers, theta, X, m, out);
