@@ -221,51 +221,47 @@ Napi::Value NativeNetwork::ParameterCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(arch_.parameterCount));
 }
 
+NativeNetwork::CostArgs NativeNetwork::costArgs(const Napi::CallbackInfo& info, TrainingSet& set) {
+  Napi::Env env = info.Env();
+  const size_t P = set.arch.parameterCount;
+  CostArgs args{};
+  args.theta = checks::float64Array(info[0], "theta", P);
+  args.lambda = checks::finiteNumber(info[1], "lambda", true);
+  args.grad = checks::float64Array(info[2], "grad", P);
+  checks::disjoint(env, args.grad, P, "grad", args.theta, P, "theta");
+  args.count = set.m;
+  if (!info[3].IsUndefined()) {
+    args.rows = checks::rowIndices(info[3], "rows", set.m, set.m, &args.count);
+    try {
+      set.reserveBatch(args.count);
+    } catch (const std::bad_alloc&) {
+      checks::throwRangeError(env, "rows: cannot allocate the minibatch buffers for " + std::to_string(args.count) +
+                                       " rows");
+    }
+    reportMemory(env, static_cast<int64_t>(set.bytes()));
+  }
+  return args;
+}
+
 // costGradient(theta, lambda, grad, rows?) -> J
 Napi::Value NativeNetwork::CostGradient(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TrainingSet& set = usable(env, "costGradient");
-  const size_t P = set.arch.parameterCount;
-  const double* theta = checks::float64Array(info[0], "theta", P);
-  const double lambda = checks::finiteNumber(info[1], "lambda", true);
-  double* grad = checks::float64Array(info[2], "grad", P);
-  checks::disjoint(env, grad, P, "grad", theta, P, "theta");
-  const uint32_t* rows = nullptr;
-  size_t count = set.m;
-  if (!info[3].IsUndefined()) {
-    rows = checks::rowIndices(info[3], "rows", set.m, set.m, &count);
-    try {
-      set.reserveBatch(count);
-    } catch (const std::bad_alloc&) {
-      checks::throwRangeError(env, "rows: cannot allocate the minibatch buffers for " + std::to_string(count) + " rows");
-    }
-    reportMemory(env, static_cast<int64_t>(set.bytes()));
-  }
-  return Napi::Number::New(env, set.costGradient(theta, lambda, grad, rows, count));
+  const CostArgs a = costArgs(info, set);
+  return Napi::Number::New(env, set.costGradient(a.theta, a.lambda, a.grad, a.rows, a.count));
 }
 
 // costGradientAsync(theta, lambda, grad, rows?) -> Promise<J>
 Napi::Value NativeNetwork::CostGradientAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TrainingSet& set = usable(env, "costGradientAsync");
-  const size_t P = set.arch.parameterCount;
-  const double* theta = checks::float64Array(info[0], "theta", P);
-  const double lambda = checks::finiteNumber(info[1], "lambda", true);
-  double* grad = checks::float64Array(info[2], "grad", P);
-  checks::disjoint(env, grad, P, "grad", theta, P, "theta");
-  const uint32_t* rows = nullptr;
-  size_t count = 0;
-  if (!info[3].IsUndefined()) {
-    rows = checks::rowIndices(info[3], "rows", set.m, set.m, &count);
-  }
+  const CostArgs a = costArgs(info, set);
   CostGradientWorker* worker = nullptr;
-  try {
-    if (rows != nullptr) set.reserveBatch(count);
-    worker = new CostGradientWorker(env, set_, theta, lambda, info[2], rows, count);
+  try {  // the worker's own copies of theta and rows, and its gradient buffer
+    worker = new CostGradientWorker(env, set_, a.theta, a.lambda, info[2], a.rows, a.rows ? a.count : 0);
   } catch (const std::bad_alloc&) {
     checks::throwRangeError(env, "theta: cannot allocate the buffers of an async costGradient");
   }
-  reportMemory(env, static_cast<int64_t>(set.bytes()));
   Napi::Promise promise = worker->promise();
   set.busy = true;
   worker->Queue();

@@ -63,6 +63,16 @@ class NativeNetwork : public Napi::ObjectWrap<NativeNetwork> {
 
   // The live training set, or Error ERR_DISPOSED / ERR_BUSY.
   TrainingSet& usable(Napi::Env env, const char* method);
+  // costGradient's and costGradientAsync's arguments (theta, lambda, grad, rows?), checked; the minibatch
+  // buffers grown for rows (RangeError when they cannot be).
+  struct CostArgs {
+    const double* theta;
+    double lambda;
+    double* grad;
+    const uint32_t* rows;  // null: all m rows
+    size_t count;
+  };
+  CostArgs costArgs(const Napi::CallbackInfo& info, TrainingSet& set);
   // Tells V8 how much native memory this network holds (so garbage collection sees its real weight).
   void reportMemory(Napi::BasicEnv env, int64_t bytes);
 
