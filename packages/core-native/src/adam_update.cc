@@ -4,15 +4,11 @@
 #include <string>
 
 #include "checks.h"
+#include "target_clones.h"
 
-// Compiled for x86-64-v4, x86-64-v3 and the baseline (GCC target_clones): 8-, 4- or 2-wide square roots and
+// Compiled for x86-64-v4, x86-64-v3 and the baseline (BACKPROP_CLONES): 8-, 4- or 2-wide square roots and
 // divisions. The file is built with -ffp-contract=off (no FMA) and -fno-math-errno (sqrt may vectorise), so
 // every clone rounds exactly as the scalar TypeScript loop does.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define BACKPROP_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define BACKPROP_CLONES
-#endif
 
 namespace backprop {
 

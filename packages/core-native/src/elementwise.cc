@@ -1,15 +1,10 @@
 #include "elementwise.h"
 
+#include "target_clones.h"
 #include "vector_math.h"
 
-// Each loop is compiled three times and the best one for the CPU is chosen when the addon loads (GCC
-// target_clones, an ifunc). Results are identical across clones: every lane does the same IEEE operations and
-// -ffp-contract=off (ISO C++ mode) keeps FMA contraction from changing rounding.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define BACKPROP_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define BACKPROP_CLONES
-#endif
+// Each loop is compiled three times (BACKPROP_CLONES); results are identical across clones: every lane does
+// the same IEEE operations and -ffp-contract=off (ISO C++ mode) keeps FMA contraction from changing rounding.
 
 namespace backprop {
 
