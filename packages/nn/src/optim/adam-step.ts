@@ -7,17 +7,11 @@
  *   x[i]   −= step·m1[i] / (√m2[i] + epsilon)
  * Backends provide it (`Backend.adamStep`): this loop is the ts backend's; the native backend's runs the same
  * IEEE operations in the same order in C++ (vectorised, no FMA), so both give the same bits.
+ * The coefficients' type is the addon's (one definition: step αₜ, epsilon ε̂, beta1, beta2, weight).
  */
-export interface AdamCoefficients {
-  /** αₜ = η·√(1 − β2ᵗ)/(1 − β1ᵗ) */
-  step: number;
-  /** ε̂ = ε·√(1 − β2ᵗ) */
-  epsilon: number;
-  beta1: number;
-  beta2: number;
-  /** What g is added into `sum` with (the batch's example count). */
-  weight: number;
-}
+import type { AdamCoefficients } from '@backprop/core-native';
+
+export type { AdamCoefficients };
 
 export type AdamStep = (
   x: Float64Array,
