@@ -1,4 +1,6 @@
 /** Building blocks of a row: entries from samples, skipped entries, speed-up checks, the row's status. */
+import { getBackend } from '../backend/select.js';
+import type { BackendName } from '../backend/types.js';
 import type { Samples } from './timing.js';
 import { median } from './timing.js';
 import type { BenchCheck, BenchEntry, BenchRow, RowStatus } from './types.js';
@@ -72,3 +74,15 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Why each of the named backends cannot run here (absent: it can), asked once before a row builds its jobs. */
+export function unavailableBackends(names: readonly BackendName[]): Map<string, string> {
+  const unavailable = new Map<string, string>();
+  for (const name of names) {
+    try {
+      getBackend(name);
+    } catch (err) {
+      unavailable.set(name, errorMessage(err));
+    }
+  }
+  return unavailable;
+}

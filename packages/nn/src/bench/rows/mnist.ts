@@ -16,7 +16,7 @@ import { train } from '../../train.js';
 import type { BenchContext } from '../context.js';
 import { costGradientFlops, floorMs, nonzeros } from '../flops.js';
 import { findPython, PeerSession } from '../python.js';
-import { errorMessage, makeRow, measured, skipped, speedup } from '../report.js';
+import { errorMessage, unavailableBackends, makeRow, measured, skipped, speedup } from '../report.js';
 import { interleave, type Job } from '../timing.js';
 import type { BenchEntry, BenchRow } from '../types.js';
 
@@ -62,19 +62,12 @@ export async function benchMnist(ctx: BenchContext): Promise<BenchRow> {
   const sparseFlops = costGradientFlops(layers, trainSet.X.rows, nonzeros(trainSet.X.data));
   const rounds = ctx.quick ? 1 : Math.min(ctx.repeat, 3);
   const accuracy = new Map<string, number | null>();
-  const unavailable = new Map<string, string>();
+  const unavailable = unavailableBackends(['native', 'ts']);
   const jobs: Job[] = [];
   let torchMeta: { threads: number; torch: string; python_executable: string } | undefined;
   let peer: PeerSession | undefined;
 
   try {
-    for (const name of ['native', 'ts'] as BackendName[]) {
-      try {
-        getBackend(name);
-      } catch (err) {
-        unavailable.set(name, errorMessage(err));
-      }
-    }
     if (!unavailable.has('native')) jobs.push(epochJob(ctx, 'native', trainSet, testSet, rounds, accuracy));
 
     const python = findPython([ctx.python, '/usr/bin/python3'], 'torch');

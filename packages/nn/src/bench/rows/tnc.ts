@@ -17,7 +17,7 @@ import { train } from '../../train.js';
 import type { BenchContext } from '../context.js';
 import { costGradientFlops, floorMs, nonzeros } from '../flops.js';
 import { PeerSession } from '../python.js';
-import { errorMessage, makeRow, measured, skipped, speedup } from '../report.js';
+import { errorMessage, unavailableBackends, makeRow, measured, skipped, speedup } from '../report.js';
 import { interleave, timeOnce, type Job } from '../timing.js';
 import type { BenchEntry, BenchRow, BlasLibrary } from '../types.js';
 
@@ -60,19 +60,12 @@ export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
   const tsRounds = ctx.quick ? 1 : Math.min(ctx.repeat, 2);
   const last = new Map<string, TrainingSummary>();
   const scipyRuns: { nfev: number; nit: number; cost: number; accuracy: number; message: string }[] = [];
-  const unavailable = new Map<string, string>();
+  const unavailable = unavailableBackends(['native', 'ts']);
   const jobs: Job[] = [];
   let scipyThreads: number | null = null;
   let peer: PeerSession | undefined;
 
   try {
-    for (const name of ['native', 'ts'] as BackendName[]) {
-      try {
-        getBackend(name);
-      } catch (err) {
-        unavailable.set(name, errorMessage(err));
-      }
-    }
     if (!unavailable.has('native')) jobs.push(trainJob(ctx, data, 'native', rounds, last));
 
     const path = join(ctx.tmpDir, 'tnc.mat');
