@@ -26,7 +26,20 @@ export class ScaledBox {
   unscale(xs: Float64Array, out: Float64Array): Float64Array {
     for (let i = 0; i < out.length; i++) {
       const v = xs[i] * this.xscale[i] + this.xoffset[i];
-      out[i] = v < this.lower[i] ? this.lower[i] : v > this.upper[i] ? this.upper[i] : v;
+      const lo = this.lower[i];
+      const up = this.upper[i];
+      out[i] = v < lo ? lo : v > up ? up : v;
+    }
+    return out;
+  }
+
+  /** x = (xs + step·dir)·scale + offset, clamped into the bounds: a trial point along `dir`, unscaled. */
+  unscaleStep(xs: Float64Array, step: number, dir: Float64Array, out: Float64Array): Float64Array {
+    for (let i = 0; i < out.length; i++) {
+      const v = (xs[i] + step * dir[i]) * this.xscale[i] + this.xoffset[i];
+      const lo = this.lower[i];
+      const up = this.upper[i];
+      out[i] = v < lo ? lo : v > up ? up : v;
     }
     return out;
   }
@@ -43,6 +56,20 @@ export class ScaledBox {
   scaleGradient(g: Float64Array, fscale: number, out: Float64Array): Float64Array {
     for (let i = 0; i < out.length; i++) out[i] = g[i] * (this.xscale[i] * fscale);
     return out;
+  }
+
+  /** (g·scale·fscale)ᵀdir: the slope along `dir` in scaled variables, from the raw gradient g. */
+  scaledSlope(g: Float64Array, fscale: number, dir: Float64Array): number {
+    let s = 0;
+    for (let i = 0; i < dir.length; i++) s += g[i] * (this.xscale[i] * fscale) * dir[i];
+    return s;
+  }
+
+  /** The number of variables that can never move (scale 0, or lower = upper). */
+  constants(): number {
+    let count = 0;
+    for (let i = 0; i < this.xscale.length; i++) if (this.xscale[i] === 0 || this.lower[i] === this.upper[i]) count++;
+    return count;
   }
 
   /** Pivots for a starting point: which variables sit on a bound (or are constant). */
@@ -104,8 +131,43 @@ export class ScaledBox {
 
 /** Zero the held components of v. */
 export function project(v: Float64Array, pivot: Int8Array): Float64Array {
-  for (let i = 0; i < v.length; i++) if (pivot[i] !== FREE) v[i] = 0;
+  for (let i = 0; i < v.length; i++) v[i] = pivot[i] !== FREE ? 0 : v[i];
   return v;
+}
+
+/** Free every held variable whose gradient component points inside its bound (−pivot·g < 0). */
+export function freePointingInside(g: Float64Array, pivot: Int8Array): void {
+  for (let i = 0; i < pivot.length; i++) if (-pivot[i] * g[i] < 0) pivot[i] = FREE;
+}
+
+/**
+ * ‖v projected onto the free variables‖₂, accumulated like vector.ts's norm2 (running scale; zeros skipped, so
+ * skipping the held components gives exactly norm2 of the projected copy).
+ */
+export function freeNorm2(v: Float64Array, pivot: Int8Array): number {
+  let scale = 0;
+  let ssq = 1;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x === 0 || pivot[i] !== FREE) continue;
+    const abs = Math.abs(x);
+    if (scale < abs) {
+      const r = scale / abs;
+      ssq = 1 + ssq * r * r;
+      scale = abs;
+    } else {
+      const r = abs / scale;
+      ssq += r * r;
+    }
+  }
+  return scale * Math.sqrt(ssq);
+}
+
+/** sqrt(Σ g_i²) over the free variables (the gradient norm reported to the driver). */
+export function freeGradientNorm(g: Float64Array, pivot: Int8Array): number {
+  let s = 0;
+  for (let i = 0; i < g.length; i++) if (pivot[i] === FREE) s += g[i] * g[i];
+  return Math.sqrt(s);
 }
 
 /**

@@ -6,6 +6,16 @@ import { dot } from './vector.js';
  *   - from the latest step:                       (s_k, y_k)
  *   - and, between resets, from the accumulated steps of the current cycle: (s_r, y_r) = Σ (s_i, y_i)
  * D itself is refined during each inner CG solve by a diagonal BFGS update from the Hessian-vector products.
+ *
+ * M⁻¹v is applied once per CG step, while everything in it that does not involve v (D⁻¹, D⁻¹y_r, the updated
+ * H·y_k and their inner products) stays fixed for a whole inner solve: {@link prepareInverse} computes those once,
+ * and {@link applyInverse} is then one pass for v's inner products (independent sums in one loop) and one for
+ * the result. Every value is produced by the same floating-point operations in the same order as the textbook
+ * sequence of updates, so the iterates stay bit-identical to scipy's.
+ *
+ * The loops over the n variables live in small functions with one loop each and nothing after it but `return`
+ * (see the note in tnc-cg.ts: V8 compiles such a loop during its first call, and code after it that had not run
+ * yet would throw that compiled code away on every later call).
  */
 export interface QuasiNewtonMemory {
   /** The diagonal D (approximate Hessian diagonal) — scaled variables. */
@@ -20,8 +30,17 @@ export interface QuasiNewtonMemory {
   upd1: boolean;
   /** The cycle was just reset: only (s_k, y_k) is used. */
   lreset: boolean;
-  /** Scratch for applyInverse and initialDiagonal, allocated once (they run once per evaluation). */
-  work: [Float64Array, Float64Array, Float64Array];
+  /** D⁻¹, elementwise (1/D_i). Set by prepareInverse. */
+  invDiagb: Float64Array;
+  /** D⁻¹y_r. Set by prepareInverse (two-pair memory only). */
+  Hyr: Float64Array;
+  /** H·y_k, where H is D⁻¹ updated with (s_r, y_r) unless the cycle was reset. Set by prepareInverse. */
+  Hyk: Float64Array;
+  /** y_rᵀD⁻¹y_r and y_kᵀH·y_k. Set by prepareInverse. */
+  yrHyr: number;
+  ykHyk: number;
+  /** Scratch for initialDiagonal (D·s, then B·s_k). */
+  Bs: Float64Array;
 }
 
 export function newMemory(n: number): QuasiNewtonMemory {
@@ -35,57 +54,234 @@ export function newMemory(n: number): QuasiNewtonMemory {
     yrsr: 0,
     upd1: true,
     lreset: false,
-    work: [new Float64Array(n), new Float64Array(n), new Float64Array(n)],
+    invDiagb: new Float64Array(n),
+    Hyr: new Float64Array(n),
+    Hyk: new Float64Array(n),
+    yrHyr: 0,
+    ykHyk: 0,
+    Bs: new Float64Array(n),
   };
+}
+
+/** Forget every pair and reset D to the identity (after the f scale changes). */
+export function forgetMemory(mem: QuasiNewtonMemory): void {
+  mem.diagb.fill(1);
+  mem.upd1 = true;
+}
+
+/** Remember the latest step: s_k = α·p, y_k = g − g_old, and y_kᵀs_k. */
+export function rememberStep(
+  mem: QuasiNewtonMemory,
+  alpha: number,
+  p: Float64Array,
+  g: Float64Array,
+  gOld: Float64Array,
+): void {
+  mem.yksk = stepAndChange(alpha, p, g, gOld, mem.sk, mem.yk);
+}
+
+/** s = α·p, y = g − g_old; returns yᵀs. */
+function stepAndChange(
+  alpha: number,
+  p: Float64Array,
+  g: Float64Array,
+  gOld: Float64Array,
+  s: Float64Array,
+  y: Float64Array,
+): number {
+  let ys = 0;
+  for (let i = 0; i < s.length; i++) {
+    y[i] = g[i] - gOld[i];
+    s[i] = alpha * p[i];
+    ys += y[i] * s[i];
+  }
+  return ys;
+}
+
+/** Fold the latest pair into the accumulated one: s_r += s_k, y_r += y_k. */
+export function accumulatePair(mem: QuasiNewtonMemory): void {
+  const { sk, yk, sr, yr } = mem;
+  for (let i = 0; i < sr.length; i++) {
+    sr[i] += sk[i];
+    yr[i] += yk[i];
+  }
+}
+
+/** Start a new cycle: (s_r, y_r) = (s_k, y_k). */
+export function restartPair(mem: QuasiNewtonMemory): void {
+  mem.sr.set(mem.sk);
+  mem.yr.set(mem.yk);
 }
 
 /**
  * One self-scaled BFGS update of an inverse-Hessian product, with scaling γ = 1:
- *   H⁺v = Hv + δ·s − β'·Hy   where  δ = (yᵀHy/yᵀs + 1)·(vᵀs)/(yᵀs) − (vᵀHy)/(yᵀs),  β' = (vᵀs)/(yᵀs)
- * `Hv` and `Hy` are H applied to v and y; `out` may alias `Hv`.
+ *   H⁺v = Hv + δ·s + β·Hy   where  δ = (yᵀHy/yᵀs + 1)·(vᵀs)/(yᵀs) − (vᵀHy)/(yᵀs),  β = −(vᵀs)/(yᵀs)
+ * (both 0 when yᵀs = 0). These two give δ and β from the inner products.
  */
-function bfgsInverseUpdate(
-  s: Float64Array,
+function bfgsDelta(ys: number, yHy: number, vs: number, vHy: number): number {
+  return ys === 0 ? 0 : ((yHy / ys + 1) * vs) / ys - vHy / ys;
+}
+
+function bfgsBeta(ys: number, vs: number): number {
+  return ys === 0 ? 0 : -vs / ys;
+}
+
+/**
+ * Compute what M⁻¹ needs that does not depend on the vector it is applied to. Call whenever the memory has
+ * changed (TNC: at the start of each inner solve), before applyInverse.
+ */
+export function prepareInverse(mem: QuasiNewtonMemory): void {
+  if (mem.upd1) return;
+  const { diagb, invDiagb, yk, Hyk, sr, yr, Hyr } = mem;
+  if (mem.lreset) {
+    reciprocalTimes(diagb, yk, invDiagb, Hyk);
+    mem.ykHyk = dot(Hyk, yk);
+    return;
+  }
+  // D⁻¹y_k, then fold the accumulated pair (s_r, y_r) into it.
+  reciprocalTimes(diagb, yk, invDiagb, Hyk);
+  scaleElementwise(yr, invDiagb, Hyr);
+  const yrHyr = dot(yr, Hyr);
+  const yksr = dot(yk, sr);
+  const ykHyr = dot(yk, Hyr);
+  mem.yrHyr = yrHyr;
+  bfgsUpdate(Hyk, bfgsDelta(mem.yrsr, yrHyr, yksr, ykHyr), sr, bfgsBeta(mem.yrsr, yksr), Hyr, Hyk);
+  mem.ykHyk = dot(Hyk, yk);
+}
+
+/** inv = 1/d and out = y·inv, elementwise. */
+function reciprocalTimes(d: Float64Array, y: Float64Array, inv: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < d.length; i++) {
+    inv[i] = 1 / d[i];
+    out[i] = y[i] * inv[i];
+  }
+}
+
+/** out = y·w, elementwise. */
+function scaleElementwise(y: Float64Array, w: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = y[i] * w[i];
+}
+
+/** out = Hv + δ·s + β·Hy (out may alias Hv). */
+function bfgsUpdate(
   Hv: Float64Array,
+  delta: number,
+  s: Float64Array,
+  beta: number,
   Hy: Float64Array,
-  ys: number,
-  yHy: number,
-  vs: number,
-  vHy: number,
   out: Float64Array,
 ): void {
-  let delta = 0;
-  let beta = 0;
-  if (ys !== 0) {
-    delta = ((yHy / ys + 1) * vs) / ys - vHy / ys;
-    beta = -vs / ys;
-  }
   for (let i = 0; i < out.length; i++) out[i] = Hv[i] + delta * s[i] + beta * Hy[i];
 }
 
-/** out = M⁻¹·v: the preconditioner applied to v (also used for the fallback direction −M⁻¹g). */
+/**
+ * out = M⁻¹·v: the preconditioner applied to v (also used for the fallback direction −M⁻¹g). The memory must
+ * have been prepared (prepareInverse) since it last changed. `out` must not alias v.
+ */
 export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float64Array): void {
-  const n = v.length;
-  const { diagb, sk, yk, sr, yr } = mem;
   if (mem.upd1) {
-    for (let i = 0; i < n; i++) out[i] = v[i] / diagb[i];
+    divideByDiagonal(v, mem.diagb, out);
     return;
   }
-  const [Hv, Hyk, Hyr] = mem.work;
-  for (let i = 0; i < n; i++) {
-    const inv = 1 / diagb[i];
-    Hv[i] = v[i] * inv;
-    Hyk[i] = yk[i] * inv;
+  const { invDiagb, sk, Hyk, yksk, ykHyk } = mem;
+  if (mem.lreset) {
+    const vsk = productsWithPair(v, sk, Hyk);
+    const vHyk = secondProduct;
+    bfgsUpdateScaled(v, invDiagb, bfgsDelta(yksk, ykHyk, vsk, vHyk), sk, bfgsBeta(yksk, vsk), Hyk, out);
+    return;
   }
-  const vsk = dot(v, sk);
-  if (!mem.lreset) {
-    // First fold in the accumulated pair (s_r, y_r), applied to both v and y_k.
-    for (let i = 0; i < n; i++) Hyr[i] = yr[i] * (1 / diagb[i]);
-    const yrHyr = dot(yr, Hyr);
-    bfgsInverseUpdate(sr, Hv, Hyr, mem.yrsr, yrHyr, dot(v, sr), dot(v, Hyr), Hv);
-    bfgsInverseUpdate(sr, Hyk, Hyr, mem.yrsr, yrHyr, dot(yk, sr), dot(yk, Hyr), Hyk);
+  const { sr, Hyr, yrsr, yrHyr } = mem;
+  const vsk = productsWithPairs(v, sk, Hyk, sr, Hyr);
+  const vHyk = secondProduct;
+  const vsr = thirdProduct;
+  const vHyr = fourthProduct;
+  const deltaR = bfgsDelta(yrsr, yrHyr, vsr, vHyr);
+  const betaR = bfgsBeta(yrsr, vsr);
+  const deltaK = bfgsDelta(yksk, ykHyk, vsk, vHyk);
+  const betaK = bfgsBeta(yksk, vsk);
+  bfgsUpdateTwice(v, invDiagb, deltaR, sr, betaR, Hyr, deltaK, sk, betaK, Hyk, out);
+}
+
+/** out = v / D (no pair in memory). */
+function divideByDiagonal(v: Float64Array, diagb: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = v[i] / diagb[i];
+}
+
+// The inner products of the latest productsWith* pass beyond the one it returns. Module variables, not fields:
+// a store to a field after the loop is exactly what the note at the top warns about; a module variable needs no
+// type feedback. Read them right after the call.
+let secondProduct = 0;
+let thirdProduct = 0;
+let fourthProduct = 0;
+
+/** Returns vᵀs; leaves (H y)ᵀv in secondProduct. */
+function productsWithPair(v: Float64Array, s: Float64Array, Hy: Float64Array): number {
+  let vs = 0;
+  let vHy = 0;
+  for (let i = 0; i < v.length; i++) {
+    vs += v[i] * s[i];
+    vHy += Hy[i] * v[i];
   }
-  bfgsInverseUpdate(sk, Hv, Hyk, mem.yksk, dot(Hyk, yk), vsk, dot(Hyk, v), out);
+  secondProduct = vHy;
+  return vs;
+}
+
+/** Returns vᵀs_k; leaves (H y_k)ᵀv, vᵀs_r and vᵀ(D⁻¹y_r) in secondProduct, thirdProduct, fourthProduct. */
+function productsWithPairs(
+  v: Float64Array,
+  sk: Float64Array,
+  Hyk: Float64Array,
+  sr: Float64Array,
+  Hyr: Float64Array,
+): number {
+  let vsk = 0;
+  let vHyk = 0;
+  let vsr = 0;
+  let vHyr = 0;
+  for (let i = 0; i < v.length; i++) {
+    const vi = v[i];
+    vsk += vi * sk[i];
+    vHyk += Hyk[i] * vi;
+    vsr += vi * sr[i];
+    vHyr += vi * Hyr[i];
+  }
+  secondProduct = vHyk;
+  thirdProduct = vsr;
+  fourthProduct = vHyr;
+  return vsk;
+}
+
+/** out = v·D⁻¹ + δ·s + β·Hy. */
+function bfgsUpdateScaled(
+  v: Float64Array,
+  invDiagb: Float64Array,
+  delta: number,
+  s: Float64Array,
+  beta: number,
+  Hy: Float64Array,
+  out: Float64Array,
+): void {
+  for (let i = 0; i < out.length; i++) out[i] = v[i] * invDiagb[i] + delta * s[i] + beta * Hy[i];
+}
+
+/** out = (v·D⁻¹ + δ_r·s_r + β_r·Hy_r) + δ_k·s_k + β_k·Hy_k: both updates, element by element. */
+function bfgsUpdateTwice(
+  v: Float64Array,
+  invDiagb: Float64Array,
+  deltaR: number,
+  sr: Float64Array,
+  betaR: number,
+  Hyr: Float64Array,
+  deltaK: number,
+  sk: Float64Array,
+  betaK: number,
+  Hyk: Float64Array,
+  out: Float64Array,
+): void {
+  for (let i = 0; i < out.length; i++) {
+    const Hv = v[i] * invDiagb[i] + deltaR * sr[i] + betaR * Hyr[i];
+    out[i] = Hv + deltaK * sk[i] + betaK * Hyk[i];
+  }
 }
 
 /**
@@ -94,56 +290,86 @@ export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float
  * the second pair below).
  */
 export function initialDiagonal(mem: QuasiNewtonMemory, emat: Float64Array): void {
-  const n = emat.length;
-  const { diagb, sk, yk, sr, yr } = mem;
+  const { diagb, sk, yk, sr, yr, Bs } = mem;
   if (mem.upd1) {
     emat.set(diagb);
     return;
   }
-  const Bs = mem.work[0];
-  let yksk = mem.yksk === 0 ? 1 : mem.yksk;
+  const yksk = mem.yksk === 0 ? 1 : mem.yksk;
   if (mem.lreset) {
-    for (let i = 0; i < n; i++) Bs[i] = diagb[i] * sk[i];
+    scaleElementwise(diagb, sk, Bs);
     let sBs = dot(sk, Bs);
     if (sBs === 0) sBs = 1;
-    for (let i = 0; i < n; i++) {
-      const d = diagb[i];
-      emat[i] = d - (d * d * sk[i] * sk[i]) / sBs + (yk[i] * yk[i]) / yksk;
-    }
+    diagonalUpdate(diagb, sk, sBs, yk, yksk, emat);
     return;
   }
   // Update D with (s_r, y_r) to B, then take the diagonal of B updated with (s_k, y_k).
-  for (let i = 0; i < n; i++) Bs[i] = diagb[i] * sr[i];
+  scaleElementwise(diagb, sr, Bs);
   let srBsr = dot(sr, Bs);
   const skBsr = dot(sk, Bs);
   const yrsk = dot(yr, sk);
   const yrsr = mem.yrsr === 0 ? 1 : mem.yrsr;
   if (srBsr === 0) srBsr = 1;
-  for (let i = 0; i < n; i++) {
-    const d = diagb[i];
-    // Bs becomes B·s_k for the once-updated B.
-    Bs[i] = d * sk[i] - (Bs[i] * skBsr) / srBsr + (yr[i] * yrsk) / yrsr;
-    emat[i] = d - (d * d * sr[i] * sr[i]) / srBsr + (yr[i] * yr[i]) / yrsr;
-  }
+  updatedProductAndDiagonal(diagb, sk, sr, yr, skBsr, srBsr, yrsk, yrsr, Bs, emat);
   let skBsk = dot(sk, Bs);
   if (skBsk === 0) skBsk = 1;
-  if (mem.yksk === 0) yksk = 1;
   // NOTE the sign of the y_k term: the BFGS formula (and Nash's original code) ADDS y_k²/y_kᵀs_k here; scipy's
   // tnc.c as shipped (≥ its C reformatting; checked against scipy 1.17) subtracts it. We follow scipy, so that
   // TNC's iterates agree with scipy's bit for bit (test/optim-tnc.test.ts); the effect is confined to this
   // diagonal seed, which the CG loop then refines (entries ≤ 1e-6 restart at 1).
-  for (let i = 0; i < n; i++) emat[i] -= (Bs[i] * Bs[i]) / skBsk + (yk[i] * yk[i]) / yksk;
+  subtractRankOnes(Bs, skBsk, yk, yksk, emat);
+}
+
+/** emat = D − D²s²/(sᵀDs) + y²/(yᵀs), elementwise. */
+function diagonalUpdate(
+  diagb: Float64Array,
+  s: Float64Array,
+  sBs: number,
+  y: Float64Array,
+  ys: number,
+  emat: Float64Array,
+): void {
+  for (let i = 0; i < emat.length; i++) {
+    const d = diagb[i];
+    emat[i] = d - (d * d * s[i] * s[i]) / sBs + (y[i] * y[i]) / ys;
+  }
+}
+
+/** Bs = B·s_k for B = D updated with (s_r, y_r) (Bs holds D·s_r on entry), and emat = diag(B). */
+function updatedProductAndDiagonal(
+  diagb: Float64Array,
+  sk: Float64Array,
+  sr: Float64Array,
+  yr: Float64Array,
+  skBsr: number,
+  srBsr: number,
+  yrsk: number,
+  yrsr: number,
+  Bs: Float64Array,
+  emat: Float64Array,
+): void {
+  for (let i = 0; i < emat.length; i++) {
+    const d = diagb[i];
+    Bs[i] = d * sk[i] - (Bs[i] * skBsr) / srBsr + (yr[i] * yrsk) / yrsr;
+    emat[i] = d - (d * d * sr[i] * sr[i]) / srBsr + (yr[i] * yr[i]) / yrsr;
+  }
+}
+
+/** emat −= (Bs)²/(s_kᵀBs_k) + y_k²/(y_kᵀs_k), elementwise. */
+function subtractRankOnes(Bs: Float64Array, skBsk: number, yk: Float64Array, yksk: number, emat: Float64Array): void {
+  for (let i = 0; i < emat.length; i++) emat[i] -= (Bs[i] * Bs[i]) / skBsk + (yk[i] * yk[i]) / yksk;
 }
 
 /**
  * Refine the diagonal `e` with one diagonal BFGS update from a CG step: direction v, Hessian product Hv and the
- * current residual r (the "gradient change" of the quadratic model). Entries that fall to ≤ 1e-6 restart at 1.
+ * current residual r (the "gradient change" of the quadratic model), given vᵀr and vᵀHv (the caller's passes
+ * over v already computed them). Entries that fall to ≤ 1e-6 restart at 1.
  */
-export function updateDiagonal(e: Float64Array, v: Float64Array, Hv: Float64Array, r: Float64Array): void {
-  const invVr = 1 / dot(v, r);
-  const invVHv = 1 / dot(v, Hv);
+export function updateDiagonal(e: Float64Array, Hv: Float64Array, r: Float64Array, vr: number, vHv: number): void {
+  const invVr = 1 / vr;
+  const invVHv = 1 / vHv;
   for (let i = 0; i < e.length; i++) {
-    e[i] += -r[i] * r[i] * invVr + Hv[i] * Hv[i] * invVHv;
-    if (e[i] <= 1e-6) e[i] = 1;
+    const updated = e[i] + (-r[i] * r[i] * invVr + Hv[i] * Hv[i] * invVHv);
+    e[i] = updated <= 1e-6 ? 1 : updated;
   }
 }

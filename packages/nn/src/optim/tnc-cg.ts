@@ -1,0 +1,137 @@
+import { FREE } from './tnc-bounds.js';
+
+/**
+ * The vectors of TNC's inner solve (preconditioned CG on H·p = −g, see newtonDirection in tnc.ts) and its passes
+ * over them. Each pass does one phase of a CG step and computes the inner products that phase needs as
+ * independent sums in the same loop: an inner product is a chain of dependent additions (about 4 cycles per
+ * element), so two in one loop cost about what one costs alone. Every sum still adds its terms in index order and
+ * every element is produced by the same operations as the step-by-step formulation (project, update, then dot),
+ * so the iterates stay bit-identical to scipy's. Allocated once per run.
+ *
+ * A note on the shape of these functions (and of the loops in tnc-preconditioner.ts and tnc-bounds.ts): each has
+ * ONE loop over the n variables and nothing after it but `return`. V8 compiles a long loop while it runs, during
+ * its first call (on-stack replacement), and later calls keep entering that compiled loop; anything after the loop
+ * that had not run yet when it was compiled (a field store, a call, a second loop) has no type feedback there and
+ * deoptimises it, on every call (measured: tens of deopts per run and the second loop interpreted each time). A
+ * second result therefore goes to a module variable, which needs no feedback, and conditional stores are written
+ * as unconditional ones.
+ */
+export class InnerSolve {
+  /** Residual r = −g − H·p of the Newton equations. */
+  readonly r: Float64Array;
+  /** Conjugate direction. */
+  readonly v: Float64Array;
+  /** Preconditioned residual M⁻¹r. */
+  readonly zk: Float64Array;
+  /** The diagonal preconditioner refined during the solve (becomes the next D). */
+  readonly emat: Float64Array;
+  /** H·v by a forward difference of gradients. */
+  readonly Hv: Float64Array;
+
+  constructor(n: number) {
+    this.r = new Float64Array(n);
+    this.v = new Float64Array(n);
+    this.zk = new Float64Array(n);
+    this.emat = new Float64Array(n);
+    this.Hv = new Float64Array(n);
+  }
+}
+
+/** p = 0, r = −g, v = 0 (the first step's v = zk + 0·v must see zeros). */
+export function startSolve(g: Float64Array, p: Float64Array, r: Float64Array, v: Float64Array): void {
+  for (let i = 0; i < r.length; i++) {
+    r[i] = -g[i];
+    p[i] = 0;
+    v[i] = 0;
+  }
+}
+
+/** Project z (= M⁻¹r) onto the free variables; returns rᵀz. */
+export function projectPreconditioned(z: Float64Array, r: Float64Array, pivot: Int8Array): number {
+  let rz = 0;
+  for (let i = 0; i < z.length; i++) {
+    const zi = pivot[i] !== FREE ? 0 : z[i];
+    z[i] = zi;
+    rz += r[i] * zi;
+  }
+  return rz;
+}
+
+/** v = z + β·v, projected onto the free variables; returns vᵀr. */
+export function nextDirection(z: Float64Array, beta: number, v: Float64Array, r: Float64Array, pivot: Int8Array): number {
+  let vr = 0;
+  for (let i = 0; i < v.length; i++) {
+    const vi = pivot[i] !== FREE ? 0 : z[i] + beta * v[i];
+    v[i] = vi;
+    vr += vi * r[i];
+  }
+  return vr;
+}
+
+/**
+ * Turn the raw gradient at x + δ·v (in Hv) into the Hessian product in scaled variables,
+ * H·v = (∇f(x + δv)·scale·fscale − g)/δ, 0 where a variable is constant (scale 0) or held. Returns vᵀHv.
+ */
+export function hessianProduct(
+  Hv: Float64Array,
+  g: Float64Array,
+  delta: number,
+  fscale: number,
+  xscale: Float64Array,
+  v: Float64Array,
+  pivot: Int8Array,
+): number {
+  const invDelta = 1 / delta;
+  let vHv = 0;
+  for (let i = 0; i < Hv.length; i++) {
+    const h = xscale[i] === 0 || pivot[i] !== FREE ? 0 : (Hv[i] * (xscale[i] * fscale) - g[i]) * invDelta;
+    Hv[i] = h;
+    vHv += v[i] * h;
+  }
+  return vHv;
+}
+
+/** rᵀp after the latest cgStep (a module variable: see the note at the top). */
+let residualTimesStep = 0;
+
+/** One CG step: p += α·v, r −= α·Hv. Returns gᵀp; rᵀp is then {@link lastResidualTimesStep}(). */
+export function cgStep(
+  alpha: number,
+  v: Float64Array,
+  Hv: Float64Array,
+  p: Float64Array,
+  r: Float64Array,
+  g: Float64Array,
+): number {
+  let gp = 0;
+  let rp = 0;
+  for (let i = 0; i < p.length; i++) {
+    const pi = p[i] + alpha * v[i];
+    const ri = r[i] - alpha * Hv[i];
+    p[i] = pi;
+    r[i] = ri;
+    gp += pi * g[i];
+    rp += ri * pi;
+  }
+  residualTimesStep = rp;
+  return gp;
+}
+
+export function lastResidualTimesStep(): number {
+  return residualTimesStep;
+}
+
+/** Undo the last step's change of p (p −= α·v). */
+export function undoStep(alpha: number, v: Float64Array, p: Float64Array): void {
+  for (let i = 0; i < p.length; i++) p[i] -= alpha * v[i];
+}
+
+/** p = −g projected onto the free variables (steepest descent). */
+export function steepestDescent(g: Float64Array, pivot: Int8Array, p: Float64Array): void {
+  for (let i = 0; i < p.length; i++) p[i] = pivot[i] !== FREE ? 0 : -g[i];
+}
+
+/** p = −p projected onto the free variables (−M⁻¹g from M⁻¹g). */
+export function negateProjected(p: Float64Array, pivot: Int8Array): void {
+  for (let i = 0; i < p.length; i++) p[i] = pivot[i] !== FREE ? 0 : -p[i];
+}
