@@ -37,24 +37,16 @@ export class InnerSolve {
   }
 }
 
-/** p = 0, r = −g, v = 0 (the first step's v = zk + 0·v must see zeros). */
-export function startSolve(g: Float64Array, p: Float64Array, r: Float64Array, v: Float64Array): void {
+/**
+ * p = 0, r = −g projected onto the free variables, v = 0 (the first step's v = zk + 0·v must see zeros). r stays
+ * projected: cgStep keeps it so.
+ */
+export function startSolve(g: Float64Array, p: Float64Array, r: Float64Array, v: Float64Array, pivot: Int8Array): void {
   for (let i = 0; i < r.length; i++) {
-    r[i] = -g[i];
+    r[i] = pivot[i] !== FREE ? 0 : -g[i];
     p[i] = 0;
     v[i] = 0;
   }
-}
-
-/** Project z (= M⁻¹r) onto the free variables; returns rᵀz. */
-export function projectPreconditioned(z: Float64Array, r: Float64Array, pivot: Int8Array): number {
-  let rz = 0;
-  for (let i = 0; i < z.length; i++) {
-    const zi = pivot[i] !== FREE ? 0 : z[i];
-    z[i] = zi;
-    rz += r[i] * zi;
-  }
-  return rz;
 }
 
 /** v = z + β·v, projected onto the free variables; returns vᵀr. */
@@ -94,7 +86,12 @@ export function hessianProduct(
 /** rᵀp after the latest cgStep (a module variable: see the note at the top). */
 let residualTimesStep = 0;
 
-/** One CG step: p += α·v, r −= α·Hv. Returns gᵀp; rᵀp is then {@link lastResidualTimesStep}(). */
+/**
+ * One CG step, p += α·v and r −= α·Hv (r then projected), fused with the diagonal BFGS update of the inner
+ * preconditioner from the same step: e += −r²/(vᵀr) + (Hv)²/(vᵀHv) with the residual before the step, entries
+ * that fall to ≤ 1e-6 restarting at 1. Returns gᵀp; rᵀp (with r before its projection) is then
+ * {@link lastResidualTimesStep}().
+ */
 export function cgStep(
   alpha: number,
   v: Float64Array,
@@ -102,16 +99,26 @@ export function cgStep(
   p: Float64Array,
   r: Float64Array,
   g: Float64Array,
+  pivot: Int8Array,
+  e: Float64Array,
+  vr: number,
+  vHv: number,
 ): number {
+  const invVr = 1 / vr;
+  const invVHv = 1 / vHv;
   let gp = 0;
   let rp = 0;
   for (let i = 0; i < p.length; i++) {
-    const pi = p[i] + alpha * v[i];
-    const ri = r[i] - alpha * Hv[i];
-    p[i] = pi;
-    r[i] = ri;
-    gp += pi * g[i];
-    rp += ri * pi;
+    const ri = r[i];
+    const hi = Hv[i];
+    const ei = e[i] + (-ri * ri * invVr + hi * hi * invVHv);
+    e[i] = ei <= 1e-6 ? 1 : ei;
+    const pNext = p[i] + alpha * v[i];
+    const rNext = ri - alpha * hi;
+    p[i] = pNext;
+    r[i] = pivot[i] !== FREE ? 0 : rNext;
+    gp += pNext * g[i];
+    rp += rNext * pNext;
   }
   residualTimesStep = rp;
   return gp;

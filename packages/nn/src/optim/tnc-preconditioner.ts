@@ -1,3 +1,4 @@
+import { FREE } from './tnc-bounds.js';
 import { dot } from './vector.js';
 
 /**
@@ -5,12 +6,13 @@ import { dot } from './vector.js';
  * Hessian, built by at most two self-scaled BFGS updates of a diagonal D:
  *   - from the latest step:                       (s_k, y_k)
  *   - and, between resets, from the accumulated steps of the current cycle: (s_r, y_r) = Σ (s_i, y_i)
- * D itself is refined during each inner CG solve by a diagonal BFGS update from the Hessian-vector products.
+ * D itself is refined during each inner CG solve by a diagonal BFGS update from the Hessian-vector products
+ * (cgStep in tnc-cg.ts, fused with the CG step).
  *
  * M⁻¹v is applied once per CG step, while everything in it that does not involve v (D⁻¹, D⁻¹y_r, the updated
  * H·y_k and their inner products) stays fixed for a whole inner solve: {@link prepareInverse} computes those once,
  * and {@link applyInverse} is then one pass for v's inner products (independent sums in one loop) and one for
- * the result. Every value is produced by the same floating-point operations in the same order as the textbook
+ * the result, which also zeroes the held variables and returns vᵀM⁻¹v. Every value is produced by the same floating-point operations in the same order as the textbook
  * sequence of updates, so the iterates stay bit-identical to scipy's.
  *
  * The loops over the n variables live in small functions with one loop each and nothing after it but `return`
@@ -175,20 +177,18 @@ function bfgsUpdate(
 }
 
 /**
- * out = M⁻¹·v: the preconditioner applied to v (also used for the fallback direction −M⁻¹g). The memory must
- * have been prepared (prepareInverse) since it last changed. `out` must not alias v.
+ * out = M⁻¹·v projected onto the free variables (held components, pivot ≠ FREE, set to 0); returns vᵀout.
+ * TNC applies it to the CG residual (and to g for the fallback direction −M⁻¹g). The memory must have been
+ * prepared (prepareInverse) since it last changed. `out` must not alias v.
  */
-export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float64Array): void {
-  if (mem.upd1) {
-    divideByDiagonal(v, mem.diagb, out);
-    return;
-  }
+export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float64Array, pivot: Int8Array): number {
+  if (mem.upd1) return divideByDiagonal(v, mem.diagb, out, pivot);
   const { invDiagb, sk, Hyk, yksk, ykHyk } = mem;
   if (mem.lreset) {
     const vsk = productsWithPair(v, sk, Hyk);
     const vHyk = secondProduct;
-    bfgsUpdateScaled(v, invDiagb, bfgsDelta(yksk, ykHyk, vsk, vHyk), sk, bfgsBeta(yksk, vsk), Hyk, out);
-    return;
+    const delta = bfgsDelta(yksk, ykHyk, vsk, vHyk);
+    return bfgsUpdateScaled(v, invDiagb, delta, sk, bfgsBeta(yksk, vsk), Hyk, out, pivot);
   }
   const { sr, Hyr, yrsr, yrHyr } = mem;
   const vsk = productsWithPairs(v, sk, Hyk, sr, Hyr);
@@ -199,12 +199,18 @@ export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float
   const betaR = bfgsBeta(yrsr, vsr);
   const deltaK = bfgsDelta(yksk, ykHyk, vsk, vHyk);
   const betaK = bfgsBeta(yksk, vsk);
-  bfgsUpdateTwice(v, invDiagb, deltaR, sr, betaR, Hyr, deltaK, sk, betaK, Hyk, out);
+  return bfgsUpdateTwice(v, invDiagb, deltaR, sr, betaR, Hyr, deltaK, sk, betaK, Hyk, out, pivot);
 }
 
-/** out = v / D (no pair in memory). */
-function divideByDiagonal(v: Float64Array, diagb: Float64Array, out: Float64Array): void {
-  for (let i = 0; i < out.length; i++) out[i] = v[i] / diagb[i];
+/** out = v / D (no pair in memory), projected; returns vᵀout. */
+function divideByDiagonal(v: Float64Array, diagb: Float64Array, out: Float64Array, pivot: Int8Array): number {
+  let vo = 0;
+  for (let i = 0; i < out.length; i++) {
+    const o = pivot[i] !== FREE ? 0 : v[i] / diagb[i];
+    out[i] = o;
+    vo += v[i] * o;
+  }
+  return vo;
 }
 
 // The inner products of the latest productsWith* pass beyond the one it returns. Module variables, not fields:
@@ -251,7 +257,7 @@ function productsWithPairs(
   return vsk;
 }
 
-/** out = v·D⁻¹ + δ·s + β·Hy. */
+/** out = v·D⁻¹ + δ·s + β·Hy, projected; returns vᵀout. */
 function bfgsUpdateScaled(
   v: Float64Array,
   invDiagb: Float64Array,
@@ -260,11 +266,21 @@ function bfgsUpdateScaled(
   beta: number,
   Hy: Float64Array,
   out: Float64Array,
-): void {
-  for (let i = 0; i < out.length; i++) out[i] = v[i] * invDiagb[i] + delta * s[i] + beta * Hy[i];
+  pivot: Int8Array,
+): number {
+  let vo = 0;
+  for (let i = 0; i < out.length; i++) {
+    const o = pivot[i] !== FREE ? 0 : v[i] * invDiagb[i] + delta * s[i] + beta * Hy[i];
+    out[i] = o;
+    vo += v[i] * o;
+  }
+  return vo;
 }
 
-/** out = (v·D⁻¹ + δ_r·s_r + β_r·Hy_r) + δ_k·s_k + β_k·Hy_k: both updates, element by element. */
+/**
+ * out = (v·D⁻¹ + δ_r·s_r + β_r·Hy_r) + δ_k·s_k + β_k·Hy_k — both updates, element by element — projected;
+ * returns vᵀout.
+ */
 function bfgsUpdateTwice(
   v: Float64Array,
   invDiagb: Float64Array,
@@ -277,11 +293,20 @@ function bfgsUpdateTwice(
   betaK: number,
   Hyk: Float64Array,
   out: Float64Array,
-): void {
+  pivot: Int8Array,
+): number {
+  let vo = 0;
   for (let i = 0; i < out.length; i++) {
-    const Hv = v[i] * invDiagb[i] + deltaR * sr[i] + betaR * Hyr[i];
-    out[i] = Hv + deltaK * sk[i] + betaK * Hyk[i];
+    const vi = v[i];
+    let o = 0;
+    if (pivot[i] === FREE) {
+      const Hv = vi * invDiagb[i] + deltaR * sr[i] + betaR * Hyr[i];
+      o = Hv + deltaK * sk[i] + betaK * Hyk[i];
+    }
+    out[i] = o;
+    vo += vi * o;
   }
+  return vo;
 }
 
 /**
@@ -358,18 +383,4 @@ function updatedProductAndDiagonal(
 /** emat −= (Bs)²/(s_kᵀBs_k) + y_k²/(y_kᵀs_k), elementwise. */
 function subtractRankOnes(Bs: Float64Array, skBsk: number, yk: Float64Array, yksk: number, emat: Float64Array): void {
   for (let i = 0; i < emat.length; i++) emat[i] -= (Bs[i] * Bs[i]) / skBsk + (yk[i] * yk[i]) / yksk;
-}
-
-/**
- * Refine the diagonal `e` with one diagonal BFGS update from a CG step: direction v, Hessian product Hv and the
- * current residual r (the "gradient change" of the quadratic model), given vᵀr and vᵀHv (the caller's passes
- * over v already computed them). Entries that fall to ≤ 1e-6 restart at 1.
- */
-export function updateDiagonal(e: Float64Array, Hv: Float64Array, r: Float64Array, vr: number, vHv: number): void {
-  const invVr = 1 / vr;
-  const invVHv = 1 / vHv;
-  for (let i = 0; i < e.length; i++) {
-    const updated = e[i] + (-r[i] * r[i] * invVr + Hv[i] * Hv[i] * invVHv);
-    e[i] = updated <= 1e-6 ? 1 : updated;
-  }
 }

@@ -16,7 +16,6 @@ import {
   lastResidualTimesStep,
   negateProjected,
   nextDirection,
-  projectPreconditioned,
   startSolve,
   steepestDescent,
   undoStep,
@@ -32,7 +31,6 @@ import {
   type QuasiNewtonMemory,
   rememberStep,
   restartPair,
-  updateDiagonal,
 } from './tnc-preconditioner.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from './types.js';
 import { axpy, dot, norm2, scal } from './vector.js';
@@ -369,13 +367,11 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
     const { r, v, zk, emat, Hv } = cg;
     initialDiagonal(mem, emat);
     prepareInverse(mem);
-    startSolve(grad, zsol, r, v);
+    startSolve(grad, zsol, r, v, pivot);
     const delta = o.accuracy * (xnorm + 1);
 
     for (let k = 0; k < o.maxCGit; k++) {
-      project(r, pivot);
-      applyInverse(mem, r, zk);
-      const rz = projectPreconditioned(zk, r, pivot);
+      const rz = applyInverse(mem, r, zk, pivot); // zk = M⁻¹r, projected
       if (rz / rhsnrm < tol || nfev >= o.maxfun - 1) {
         if (k === 0) steepestDescent(grad, pivot, zsol);
         break;
@@ -390,15 +386,13 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
       if (vHv / rhsnrm < tol) {
         // Negative or vanishing curvature: on the first step fall back to −M⁻¹g.
         if (k === 0) {
-          applyInverse(mem, grad, zsol);
+          applyInverse(mem, grad, zsol, pivot);
           negateProjected(zsol, pivot);
         }
         break;
       }
-      updateDiagonal(emat, Hv, r, vr, vHv);
-
       const step = rz / vHv;
-      const gtp = cgStep(step, v, Hv, zsol, r, grad);
+      const gtp = cgStep(step, v, Hv, zsol, r, grad, pivot, emat, vr, vHv);
       const qnew = (gtp + lastResidualTimesStep()) * 0.5;
       if ((k + 1) * (1 - qold / qnew) <= 0.5) break; // the quadratic model has stopped improving
       if (gtp > 0) {
