@@ -23,11 +23,14 @@ for (const row of r.rows) {
     out.push(`${line}.`, '');
   }
   if (row.entries.some((e) => e.unit === 'req/s')) {
-    out.push('| implementation | req/s (median) | p50 | p99 | runs |', '|---|---:|---:|---:|---:|');
+    // offered: a paced (moderate) load's offered rate; closed-loop runs offer whatever the server takes
+    const fixed = (v, d) => (typeof v === 'number' ? v.toFixed(d) : '—');
+    out.push('| implementation | req/s (median) | offered | p50 | p90 | p99 | runs |', '|---|---:|---:|---:|---:|---:|---:|');
     for (const e of row.entries) {
+      const offered = e.details.offeredRps != null ? Math.round(e.details.offeredRps) : 'closed loop';
       out.push(e.status === 'ok'
-        ? `| ${e.name} | ${Math.round(e.median)} | ${e.details.p50Ms.toFixed(2)} ms | ${e.details.p99Ms.toFixed(2)} ms | ${e.samples.length} |`
-        : `| ${e.name} | ${e.status}: ${e.reason} | | | |`);
+        ? `| ${e.name} | ${Math.round(e.median)} | ${offered} | ${fixed(e.details.p50Ms, 2)} ms | ${fixed(e.details.p90Ms, 2)} ms | ${fixed(e.details.p99Ms, 2)} ms | ${e.samples.length} |`
+        : `| ${e.name} | ${e.status}: ${e.reason} | | | | | |`);
     }
   } else {
     out.push('| implementation | median | floor | × floor | threads | samples × calls | |', '|---|---:|---:|---:|---:|---:|---|');

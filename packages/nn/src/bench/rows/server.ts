@@ -495,7 +495,7 @@ function rowNotes(entries: BenchEntry[], answer: string, body: string): string[]
         `${e.name}: achieved ${fmt(e.median)} req/s = ${fmt((detail(e, 'fractionOfSaturated') ?? NaN) * 100)}% of the server's saturated rate ` +
           `(offered ${fmt(detail(e, 'offeredRps'))}); the server counted ${fmt(detail(e, 'serverArrivalRps'))} arrivals/s, ` +
           `index of dispersion ${fmt(detail(e, 'arrivalDispersion'), 2)} per ${ARRIVAL_BIN_MS} ms (1 = Poisson, ≫ 1 = bursts); ` +
-          `p50 ${fmt(detail(e, 'p50Ms'), 3)} ms, p90 ${fmt(detail(e, 'p90Ms'), 3)} ms, p99 ${fmt(detail(e, 'p99Ms'), 3)} ms`,
+          `p90 ${fmt(detail(e, 'p90Ms'), 2)} ms`,
       );
     }
   }
