@@ -24,7 +24,7 @@ export class ScaledBox {
     readonly xscale: Float64Array,
     readonly xoffset: Float64Array,
   ) {
-    this.bounded = lower.some((b) => b !== -Infinity) || upper.some((b) => b !== Infinity);
+    this.bounded = hasFiniteBound(lower, upper);
   }
 
   /** x = xs·scale + offset, clamped into the bounds. */
@@ -127,6 +127,13 @@ export class ScaledBox {
     }
     return added;
   }
+}
+
+/** Whether any lower bound is above −∞ or any upper bound below +∞. */
+function hasFiniteBound(lower: Float64Array, upper: Float64Array): boolean {
+  let finite = false;
+  for (let i = 0; i < lower.length; i++) finite = finite || lower[i] !== -Infinity || upper[i] !== Infinity;
+  return finite;
 }
 
 /** x = (xs + step·dir)·scale + offset (no finite bound: clamping to ±∞ would change nothing). */
