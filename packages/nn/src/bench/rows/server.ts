@@ -17,6 +17,7 @@ import { accessSync, constants, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadDigits5000 } from '../../data/digits5000.js';
 import { DIGIT_LABEL_NAMES } from '../../data/dataset.js';
@@ -112,6 +113,37 @@ export function arrivalStats(timesMs: readonly number[], binMs: number): Arrival
   const mean = bins.reduce((a, b) => a + b, 0) / bins.length;
   const variance = bins.reduce((a, b) => a + (b - mean) ** 2, 0) / (bins.length - 1);
   return { rps: ((n - 1) * 1000) / span, dispersion: mean > 0 ? variance / mean : 0 };
+}
+
+/** Garbage-collection pauses of this process (which serves both apps) over a run. */
+export interface GcPauses {
+  /** Pauses per second of the run. */
+  perSecond: number;
+  medianMs: number | null;
+  maxMs: number;
+  /** Summed pause time / run time. */
+  share: number;
+}
+
+/** Records this process's GC pauses from now until stop(). */
+function watchGc(): { stop(): Promise<GcPauses> } {
+  const pauses: number[] = [];
+  const keep = (entries: PerformanceEntry[]) => {
+    for (const e of entries) pauses.push(e.duration);
+  };
+  const observer = new PerformanceObserver((list) => keep(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  const started = performance.now();
+  return {
+    async stop() {
+      const seconds = (performance.now() - started) / 1000;
+      await new Promise((resolve) => setImmediate(resolve)); // entries are delivered asynchronously
+      keep(observer.takeRecords());
+      observer.disconnect();
+      const total = pauses.reduce((a, b) => a + b, 0);
+      return { perSecond: pauses.length / seconds, medianMs: median(pauses), maxMs: Math.max(0, ...pauses), share: total / 1000 / seconds };
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -245,6 +277,21 @@ export async function runWrk(
   return { rps: r.requests / (r.durationUs / 1e6), requests: r.requests, p50: ms(l.p50), p90: ms(l.p90), p99: ms(l.p99), max: ms(l.max) };
 }
 
+/** A load run with the server's own count of arrivals and this process's GC pauses alongside. */
+async function watched(s: Listening, load: () => Promise<LoadResult>): Promise<LoadResult & { arrivals: ArrivalStats | null; gc: GcPauses }> {
+  s.arrivals.start();
+  const gc = watchGc();
+  const stop = async () => ({ arrivals: arrivalStats(s.arrivals.stop(), ARRIVAL_BIN_MS), gc: await gc.stop() });
+  let run: LoadResult;
+  try {
+    run = await load();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { ...run, ...(await stop()) };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The servers
 
@@ -272,6 +319,7 @@ interface ModerateResult extends LoadResult {
   saturatedRps: number;
   meanThinkMs: number;
   arrivals: ArrivalStats | null;
+  gc: GcPauses;
 }
 
 const medianOf = <T>(runs: readonly T[], f: (r: T) => number | null | undefined) => {
@@ -313,6 +361,10 @@ function moderateEntry(name: string, runs: ModerateResult[]): BenchEntry {
     serverArrivalRps: medianOf(runs, (r) => r.arrivals?.rps),
     arrivalDispersion: medianOf(runs, (r) => r.arrivals?.dispersion),
     arrivalBinMs: ARRIVAL_BIN_MS,
+    gcPausesPerSecond: medianOf(runs, (r) => r.gc.perSecond),
+    gcPauseMedianMs: medianOf(runs, (r) => r.gc.medianMs),
+    gcPauseMaxMs: medianOf(runs, (r) => r.gc.maxMs),
+    gcShareOfTime: medianOf(runs, (r) => r.gc.share),
     failedRequests: 0,
   });
 }
@@ -444,14 +496,10 @@ export async function benchServer(ctx: BenchContext): Promise<BenchRow> {
         await attempt(name, r, async () => {
           if (!(meanThinkMs > 0)) throw new Error(`no room for think time: ${MODERATE_CONNECTIONS} / ${offeredRps.toFixed(0)} req/s is below the unloaded p50 ${unloadedP50.toFixed(3)} ms`);
           ctx.log(`row 5: server — ${who}, moderate load, wrk ${MODERATE_CONNECTIONS} connections, think ${meanThinkMs.toFixed(2)} ms, ${ctx.serverSeconds} s (${round})`);
-          const s = byTarget[who];
-          let times: number[] = [];
-          s.arrivals.start();
-          const run = await runWrk(wrk!, s.url, bodyFile, ctx.serverSeconds, MODERATE_CONNECTIONS, { meanThinkMs, seed: 5 + r })
-            .finally(() => {
-            times = s.arrivals.stop();
-          });
-          moderate.get(name)!.push({ ...run, offeredRps, saturatedRps, meanThinkMs, arrivals: arrivalStats(times, ARRIVAL_BIN_MS) });
+          const run = await watched(byTarget[who], () =>
+            runWrk(wrk!, byTarget[who].url, bodyFile, ctx.serverSeconds, MODERATE_CONNECTIONS, { meanThinkMs, seed: 5 + r }),
+          );
+          moderate.get(name)!.push({ ...run, offeredRps, saturatedRps, meanThinkMs });
         });
       }
       await attempt(WRK_UNLOADED, r, async () => {
@@ -495,7 +543,9 @@ function rowNotes(entries: BenchEntry[], answer: string, body: string): string[]
         `${e.name}: achieved ${fmt(e.median)} req/s = ${fmt((detail(e, 'fractionOfSaturated') ?? NaN) * 100)}% of the server's saturated rate ` +
           `(offered ${fmt(detail(e, 'offeredRps'))}); the server counted ${fmt(detail(e, 'serverArrivalRps'))} arrivals/s, ` +
           `index of dispersion ${fmt(detail(e, 'arrivalDispersion'), 2)} per ${ARRIVAL_BIN_MS} ms (1 = Poisson, ≫ 1 = bursts); ` +
-          `p90 ${fmt(detail(e, 'p90Ms'), 2)} ms`,
+          `p90 ${fmt(detail(e, 'p90Ms'), 2)} ms; GC in the serving process: ${fmt(detail(e, 'gcPausesPerSecond'), 1)} pauses/s, ` +
+          `median ${fmt(detail(e, 'gcPauseMedianMs'), 2)} ms, max ${fmt(detail(e, 'gcPauseMaxMs'), 1)} ms, ` +
+          `${fmt((detail(e, 'gcShareOfTime') ?? NaN) * 100, 1)}% of the time`,
       );
     }
   }
