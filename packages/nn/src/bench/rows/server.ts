@@ -9,7 +9,8 @@
  * - Moderate load: wrk (C, epoll) with packages/nn/bench/wrk-paced.lua, 10 connections, each pausing an
  *   exponentially distributed think time between a response and its next request, offering half of the server's
  *   saturated rate measured in the same round. The p99 target is judged here. The servers count the arrivals
- *   (10 ms bins) so the report shows the requests really came at the paced rate and spread out, not in bursts.
+ *   (10 ms bins) so the report shows the requests really came at the paced rate and spread out, not in bursts, and
+ *   this process's GC pauses are recorded alongside (at this load they, not queueing, set the p99).
  * - wrk closed loop at 1 connection against the server (wrk-post.lua), to compare wrk's p50 with autocannon's.
  */
 import { spawn } from 'node:child_process';
