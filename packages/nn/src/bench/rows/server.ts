@@ -560,7 +560,6 @@ function rowNotes(entries: BenchEntry[], answer: string, body: string): string[]
   }
   for (const e of entries) {
     if (e.status === 'ok' && (e.details.failedRequests as number) > 0) notes.push(`${e.name}: ${e.details.failedRequests} failed or non-2xx requests`);
-    if (e.status !== 'ok') notes.push(`${e.name}: ${e.status}: ${e.reason}`);
   }
   return notes;
 }
