@@ -6,6 +6,7 @@ import { createMetrics } from './metrics.js';
 import { notFound, problemHandler } from './middleware/errors.js';
 import { observeRequests } from './middleware/request-observer.js';
 import { ModelRegistry } from './registry.js';
+import { installRequestClasses } from './request-classes.js';
 import { mountRoutes } from './routes/index.js';
 
 export interface AppOptions {
@@ -30,7 +31,8 @@ export const DEFAULT_MAX_BATCH_ROWS = 10_000;
 
 /**
  * Builds the Express app: request logging and metrics, the route table, a 404 catch-all and one problem+json
- * error handler. It never listens — startServer (or a test) does.
+ * error handler. It never listens — startServer (or a test) does; app.listen and startServer create servers whose
+ * requests are born with the app's prototypes (request-classes.ts).
  */
 export function createApp(options: AppOptions = {}): Express {
   const maxBatchRows = options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS;
@@ -57,6 +59,7 @@ export function createApp(options: AppOptions = {}): Express {
 
   const app = express();
   app.disable('x-powered-by');
+  installRequestClasses(app); // requests born with Express's prototypes: no per-request prototype swap (see there)
   app.locals.context = ctx;
 
   app.use(observeRequests(ctx.metrics, logger));

@@ -5,6 +5,7 @@ import { pino, type Logger } from 'pino';
 import { createApp, DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ROWS } from './app.js';
 import { defaultCacheDir } from './default-model.js';
 import type { ModelRegistry } from './registry.js';
+import { installRequestClasses } from './request-classes.js';
 import { loadGivenModels, locateModels, prepareDefaultModel, registryFor } from './startup-models.js';
 
 export interface ServerTimeouts {
@@ -46,6 +47,8 @@ export interface RunningServer {
   /** True when close() had to drop connections that were still busy at the shutdown timeout. */
   readonly forced: boolean;
   registry: ModelRegistry;
+  /** The listening node:http server (its requests are born with the app's prototypes: request-classes.ts). */
+  server: Server;
 }
 
 function checkPort(port: unknown): number {
@@ -111,7 +114,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const inFlight = new Set<ServerResponse>();
   let closing: Promise<void> | undefined;
   const server: Server = createServer(
-    { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval: Math.min(1_000, headersTimeout || 1_000) },
+    {
+      headersTimeout,
+      requestTimeout,
+      keepAliveTimeout,
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout || 1_000),
+      ...installRequestClasses(app),
+    },
     (req, res) => {
       if (closing) res.setHeader('Connection', 'close');
       inFlight.add(res);
@@ -167,5 +176,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       return forced;
     },
     registry,
+    server,
   };
 }
