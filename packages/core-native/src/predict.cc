@@ -4,9 +4,11 @@
 #include <new>
 #include <vector>
 
+#include <cblas.h>
+
 #include "architecture.h"
-#include "backprop.h"
 #include "checks.h"
+#include "elementwise.h"
 
 namespace backprop {
 
@@ -39,17 +41,31 @@ PredictArgs readArgs(const Napi::CallbackInfo& info) {
   return a;
 }
 
-// h for every row of X, kChunkRows rows at a time: each chunk transposed in, forward, transposed out.
+// h for every row of X (row-major, m x s_0), kChunkRows rows at a time, by rows as X and h are laid out:
+// Z = A W^T + b for each layer (W = Theta[:, 1:] read in place, leading dimension s_in + 1), then the sigmoid;
+// the last layer's Z is h's rows. Nothing is transposed.
 void predictAll(const Architecture& arch, const double* theta, const double* X, size_t m, double* out) {
+  const size_t L = arch.depth();
   const size_t capacity = std::min(m, kChunkRows);
-  Workspace ws(arch, capacity);
-  std::vector<double> Xt(capacity * arch.inputs());
-  double* hT = ws.delta[arch.depth()].data();
+  size_t widest = 0;
+  for (size_t l = 1; l < L; ++l) widest = std::max(widest, arch.layers[l]);
+  std::vector<double> even(capacity * widest), odd(capacity * widest);  // hidden layers, alternating
   for (size_t first = 0; first < m; first += kChunkRows) {
     const size_t rows = std::min(kChunkRows, m - first);
-    transpose(X + first * arch.inputs(), rows, arch.inputs(), Xt.data());
-    predictColumns(arch, theta, Xt.data(), rows, ws, hT);
-    transpose(hT, arch.outputs(), rows, out + first * arch.outputs());
+    const double* A = X + first * arch.inputs();
+    for (size_t l = 0; l < L; ++l) {
+      const size_t sIn = arch.layers[l], sOut = arch.layers[l + 1];
+      const double* Theta = theta + arch.thetaOffset[l];
+      double* Z = l + 1 == L ? out + first * sOut : (l % 2 == 0 ? even : odd).data();
+      for (size_t r = 0; r < rows; ++r) {
+        for (size_t j = 0; j < sOut; ++j) Z[r * sOut + j] = Theta[j * (sIn + 1)];
+      }
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(rows), static_cast<blasint>(sOut),
+                  static_cast<blasint>(sIn), 1.0, A, static_cast<blasint>(sIn), Theta + 1,
+                  static_cast<blasint>(sIn + 1), 1.0, Z, static_cast<blasint>(sOut));
+      sigmoidInPlace(Z, rows * sOut);
+      A = Z;
+    }
   }
 }
 
