@@ -18,10 +18,8 @@ namespace backprop {
 TrainingSet::TrainingSet(Architecture architecture, size_t examples, const double* X, const double* Y)
     : arch(std::move(architecture)),
       m(examples),
-      Xt_(examples * arch.inputs()),
       Yt_(examples * arch.outputs()),
       ws_(arch, examples) {
-  transpose(X, m, arch.inputs(), Xt_.data());
   transpose(Y, m, arch.outputs(), Yt_.data());
   try {  // the sparse copy is an optimisation: without the memory for it, the dense products still work
     if (sparse_.build(X, m, arch.inputs(), arch.layers[1])) {
@@ -33,6 +31,19 @@ TrainingSet::TrainingSet(Architecture architecture, size_t examples, const doubl
     std::vector<double>().swap(deltaRows_);
     std::vector<double>().swap(partials_);
   }
+  if (sparse_.empty()) {
+    Xt_.resize(m * arch.inputs());
+    transpose(X, m, arch.inputs(), Xt_.data());
+  }
+}
+
+const double* TrainingSet::denseX() {
+  if (Xt_.empty() && m * arch.inputs() > 0) {
+    std::vector<double> Xt(m * arch.inputs());
+    sparse_.transposedX(Xt.data());
+    Xt_.swap(Xt);
+  }
+  return Xt_.data();
 }
 
 void TrainingSet::reserveBatch(size_t count) {
@@ -55,7 +66,7 @@ double TrainingSet::costGradient(const double* theta, double lambda, double* gra
   // Skipping zero inputs equals the dense products only for finite weights (0 * inf is NaN).
   const bool sparse = !sparse_.empty() && allFinite(theta, arch.parameterCount);
   if (rows == nullptr) {
-    if (!sparse) return backprop::costGradient(arch, theta, lambda, Xt_.data(), Yt_.data(), m, ws_, grad);
+    if (!sparse) return backprop::costGradient(arch, theta, lambda, denseX(), Yt_.data(), m, ws_, grad);
     sparse_.select(nullptr, m);
     return sparseCostGradient(theta, lambda, Yt_.data(), m, grad);
   }
@@ -64,7 +75,7 @@ double TrainingSet::costGradient(const double* theta, double lambda, double* gra
   if (sparse && partialDoubles(arch, count) <= partials_.size() && sparse_.select(rows, count)) {
     return sparseCostGradient(theta, lambda, YtBatch_.data(), count, grad);
   }
-  gatherColumns(Xt_.data(), arch.inputs(), m, rows, count, XtBatch_.data());
+  gatherColumns(denseX(), arch.inputs(), m, rows, count, XtBatch_.data());
   return backprop::costGradient(arch, theta, lambda, XtBatch_.data(), YtBatch_.data(), count, ws_, grad);
 }
 
@@ -81,13 +92,17 @@ double TrainingSet::sparseCostGradient(const double* theta, double lambda, const
 
 void TrainingSet::feedForward(const double* theta, double* out) {
   double* hT = ws_.delta[arch.depth()].data();  // s_L x m scratch
-  predictColumns(arch, theta, Xt_.data(), m, ws_, hT);
+  predictColumns(arch, theta, denseX(), m, ws_, hT);
   transpose(hT, arch.outputs(), m, out);
 }
 
 // ---- async costGradient ---------------------------------------------------------------------------
 
 namespace {
+
+// When the dense products need X^T (see TrainingSet::denseX) and it cannot be allocated.
+const char* const kNoDenseCopy =
+    "theta: cannot allocate the dense copy of X that non-finite weights, this minibatch or feedForward need";
 
 // The worker owns copies of theta and rows and its own gradient buffer; the caller's grad is held by a
 // reference (so it cannot be collected) and written on the main thread in OnOK.
@@ -107,8 +122,12 @@ class CostGradientWorker : public Napi::AsyncWorker {
   Napi::Promise promise() const { return deferred_.Promise(); }
 
   void Execute() override {
-    cost_ = set_->costGradient(theta_.data(), lambda_, result_.data(), rows_.empty() ? nullptr : rows_.data(),
-                               rows_.size());
+    try {
+      cost_ = set_->costGradient(theta_.data(), lambda_, result_.data(), rows_.empty() ? nullptr : rows_.data(),
+                                 rows_.size());
+    } catch (const std::bad_alloc&) {
+      SetError(kNoDenseCopy);
+    }
   }
 
   void OnOK() override {
@@ -248,7 +267,14 @@ Napi::Value NativeNetwork::CostGradient(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   TrainingSet& set = usable(env, "costGradient");
   const CostArgs a = costArgs(info, set);
-  return Napi::Number::New(env, set.costGradient(a.theta, a.lambda, a.grad, a.rows, a.count));
+  double J = 0.0;
+  try {
+    J = set.costGradient(a.theta, a.lambda, a.grad, a.rows, a.count);
+  } catch (const std::bad_alloc&) {
+    checks::throwRangeError(env, kNoDenseCopy);
+  }
+  reportMemory(env, static_cast<int64_t>(set.bytes()));
+  return Napi::Number::New(env, J);
 }
 
 // costGradientAsync(theta, lambda, grad, rows?) -> Promise<J>
@@ -277,7 +303,12 @@ Napi::Value NativeNetwork::FeedForward(const Napi::CallbackInfo& info) {
   const size_t outLength = set.m * set.arch.outputs();
   double* out = checks::float64Array(info[1], "out", outLength);
   checks::disjoint(env, out, outLength, "out", theta, P, "theta");
-  set.feedForward(theta, out);
+  try {
+    set.feedForward(theta, out);
+  } catch (const std::bad_alloc&) {
+    checks::throwRangeError(env, kNoDenseCopy);
+  }
+  reportMemory(env, static_cast<int64_t>(set.bytes()));
   return env.Undefined();
 }
 

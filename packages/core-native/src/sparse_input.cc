@@ -392,27 +392,44 @@ size_t SparseX::bytes() const {
              sizeof(float);
 }
 
+void SparseX::row(size_t i, double* out) const {
+  const size_t m = examples;
+  std::fill(out, out + inputs, 0.0);
+  for (size_t b = 0; b < inputBlocks(); ++b) {
+    for (uint64_t p = all.rowStart[b * (m + 1) + i]; p < all.rowStart[b * (m + 1) + i + 1]; ++p) {
+      out[packedInputs[all.rowInput[p]]] = narrow ? all.rowValue32[p] : all.rowValue[p];
+    }
+  }
+  for (size_t j = 0; j < dense; ++j) {
+    const size_t at = gradientAt(i, j, m, denseGroups());
+    out[packedInputs[j]] = narrow ? all.denseGradient32[at] : all.denseGradient[at];
+  }
+}
+
 bool SparseX::holds(const double* X, size_t m, size_t n) const {
   if (m != examples || n != inputs) return false;
-  // Each example's row rebuilt from the lists and the tiles, then compared value by value.
-  std::vector<double> row(n);
-  const size_t blocks = inputBlocks();
+  std::vector<double> values(n);
   for (size_t i = 0; i < m; ++i) {
-    std::fill(row.begin(), row.end(), 0.0);
-    for (size_t b = 0; b < blocks; ++b) {
-      for (uint64_t p = all.rowStart[b * (m + 1) + i]; p < all.rowStart[b * (m + 1) + i + 1]; ++p) {
-        row[packedInputs[all.rowInput[p]]] = narrow ? all.rowValue32[p] : all.rowValue[p];
-      }
-    }
-    for (size_t j = 0; j < dense; ++j) {
-      const size_t at = gradientAt(i, j, m, denseGroups());
-      row[packedInputs[j]] = narrow ? all.denseGradient32[at] : all.denseGradient[at];
-    }
+    row(i, values.data());
     for (size_t c = 0; c < n; ++c) {
-      if (row[c] != X[i * n + c]) return false;
+      if (values[c] != X[i * n + c]) return false;
     }
   }
   return true;
+}
+
+void SparseInput::transposedX(double* Xt) const {
+  const SparseX& x = *x_;
+  const size_t m = x.examples, n = x.inputs;
+  constexpr size_t kRows = 64;  // rows rebuilt at a time, then written out as runs of kRows per input
+  std::vector<double> rows(kRows * n);
+  for (size_t i0 = 0; i0 < m; i0 += kRows) {
+    const size_t count = std::min(kRows, m - i0);
+    for (size_t r = 0; r < count; ++r) x.row(i0 + r, rows.data() + r * n);
+    for (size_t c = 0; c < n; ++c) {
+      for (size_t r = 0; r < count; ++r) Xt[c * m + i0 + r] = rows[r * n + c];
+    }
+  }
 }
 
 bool SparseInput::build(const double* X, size_t m, size_t n, size_t H) {

@@ -75,6 +75,8 @@ struct SparseX {
   size_t bytes() const;
   // Whether X (m x n row-major) has exactly these values (+0 and -0 alike: both are skipped as zeros).
   bool holds(const double* X, size_t m, size_t n) const;
+  // Example i's row of X rebuilt from the lists and the tiles into row (inputs values; zeros as +0).
+  void row(size_t i, double* out) const;
 };
 
 class SparseInput {
@@ -86,6 +88,8 @@ class SparseInput {
   bool empty() const { return examples_ == 0; }
   // Bytes held: this network's scratch and batch plus the shared copy (counted by every network holding it).
   size_t bytes() const;
+  // X^T (n x m, one row per input) rebuilt from the copy into Xt, for the dense products (-0 comes back as +0).
+  void transposedX(double* Xt) const;
 
   // Which examples forward and gradient run over: rows[0 .. count) of the resident set (each < m, repeats
   // allowed, count <= m), or all m when rows is null. Returns false (and selects all m) when the batch's

@@ -77,6 +77,25 @@ describe.skipIf(unavailable)('sparse first layer agrees with the seed to 1e-12',
     }
   });
 
+  test('feedForward on a sparse network: X^T rebuilt from the sparse copy on first need gives the seed\'s h', () => {
+    // A sparse network keeps no dense X^T until a pass needs one (TrainingSet::denseX); feedForward is such a
+    // pass. Shapes across tiles, lists and input blocks, float-exact and double values.
+    for (const [layers, m, density, narrow] of [[[400, 25, 10], 150, 0.46, true], [[200, 7, 3], 101, 0.3, false]] as const) {
+      const p = sparseProblem([...layers], m, 77 + m, density);
+      if (narrow) for (let k = 0; k < p.X.length; k++) p.X[k] = Math.fround(p.X[k]);
+      const net = new NativeNetwork(p.layers, p.X, p.Y, p.m);
+      const K = layers[layers.length - 1];
+      const out = new Float64Array(m * K);
+      net.feedForward(p.theta, out);
+      const again = new Float64Array(m * K);
+      net.feedForward(p.theta, again); // the second call reuses the copy
+      net.dispose();
+      const expected = ref.referencePredict(p.layers, p.theta, p.X, p.m);
+      expect(ref.maxRelativeError(out, expected)).toBeLessThanOrEqual(1e-12);
+      expect(Array.from(again)).toEqual(Array.from(out));
+    }
+  });
+
   test('minibatch rows and async on a sparse network match the seed on those rows', async () => {
     const p = sparseProblem([400, 25, 10], 120, 11, 0.46);
     const rows = Uint32Array.from([5, 0, 119, 5, 64, 33]);
