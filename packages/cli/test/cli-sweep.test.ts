@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { accuracy, loadDataset, loadModel, splitDataset } from '@backprop/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { shareDataset } from '../src/sweep/shared.js';
 import { cli, ensureBuilt, onlyJson, tmp } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
@@ -53,6 +55,22 @@ describe('backprop sweep (worker threads)', () => {
     expect(r.stderr).toMatch(/backprop: error: every training failed \(first: layers\[1\]/);
   });
 
+  it('1 and 2 workers do the same work: every configuration ends with the same cost, nit, nfev and accuracies', () => {
+    const run = (workers: number) => {
+      const r = cli(['sweep', '--lambda', '0.3,3,30', '--hidden', '6', '--maxfun', '20', '--workers', String(workers), '--json'], { cwd: tmp() });
+      expect(r.code, r.stderr).toBe(0);
+      const j = onlyJson(r);
+      expect(j).toMatchObject({ status: 'ok', completed: 3, workers });
+      const results = j.results as { lambda: number; cost: number; nit: number; nfev: number; validationAccuracy: number; trainAccuracy: number }[];
+      return results
+        .map(({ lambda, cost, nit, nfev, validationAccuracy, trainAccuracy }) => ({ lambda, cost, nit, nfev, validationAccuracy, trainAccuracy }))
+        .sort((a, b) => a.lambda - b.lambda);
+    };
+    const one = run(1);
+    expect(one.map((r) => r.lambda)).toEqual([0.3, 3, 30]);
+    expect(run(2)).toEqual(one);
+  });
+
   it('bad grids are refused before any worker starts', () => {
     const a = cli(['sweep', '--lambda', '1,-3']);
     expect(a.code).toBe(2);
@@ -60,5 +78,39 @@ describe('backprop sweep (worker threads)', () => {
     const b = cli(['sweep', '--hidden', '25,abc']);
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('--hidden: expected comma-separated layer sizes');
+  });
+});
+
+describe('sweep data in shared memory', () => {
+  const ds = splitDataset(loadDataset('digits5000'), { validation: 0.2, seed: 0 }).validation!;
+
+  it('shareDataset: the same values and labels over SharedArrayBuffers; the original is left as it was', () => {
+    const shared = shareDataset(ds);
+    expect(shared.X.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.y.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(ds.X.data.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.X.data).not.toBe(ds.X.data);
+    expect(shared.X.data).toEqual(ds.X.data);
+    expect(shared.y).toEqual(ds.y);
+    expect({ ...shared, X: { ...shared.X, data: null }, y: null }).toEqual({ ...ds, X: { ...ds.X, data: null }, y: null });
+    // Already shared: kept as is (a second share does not copy again).
+    expect(shareDataset(shared).X.data).toBe(shared.X.data);
+  });
+
+  it('a worker given the shared data reads the main thread\'s memory, not a copy', async () => {
+    const shared = shareDataset(ds);
+    // The worker writes into X and y; the writes show in the main thread's arrays, so nothing was copied.
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       workerData.X.data[7] = -1.5; workerData.y[3] = 99;
+       parentPort.postMessage(workerData.X.data.buffer instanceof SharedArrayBuffer);`,
+      { eval: true, workerData: shared },
+    );
+    const sawShared = await new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
+    await worker.terminate();
+    expect(sawShared).toBe(true);
+    expect(shared.X.data[7]).toBe(-1.5);
+    expect(shared.y[3]).toBe(99);
+    expect(ds.X.data[7]).not.toBe(-1.5);
   });
 });

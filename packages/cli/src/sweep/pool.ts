@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, SweepConfig, ToWorker, TrainedSummary, WorkerSetup } from './protocol.js';
 import type { Model } from '@backprop/nn';
+import { shareDataset } from './shared.js';
 
 export type Outcome =
   | { config: SweepConfig; ok: true; summary: TrainedSummary; model: Model; worker: number }
@@ -25,6 +26,8 @@ export interface PoolOptions {
  */
 export function runPool(configs: SweepConfig[], options: PoolOptions): Promise<Outcome[]> {
   const script = options.script ?? new URL('./worker.js', import.meta.url);
+  const { train, validation } = options.setup;
+  const setup: WorkerSetup = { ...options.setup, train: shareDataset(train), validation: validation && shareDataset(validation) };
   const queue = [...configs];
   const outcomes = new Map<number, Outcome>();
   const live = new Set<Worker>();
@@ -40,7 +43,7 @@ export function runPool(configs: SweepConfig[], options: PoolOptions): Promise<O
     };
     const start = (): void => {
       const id = ++nextId;
-      const worker = new Worker(script, { workerData: options.setup });
+      const worker = new Worker(script, { workerData: setup });
       live.add(worker);
       let running: SweepConfig | undefined;
       let crashed: string | undefined;

@@ -7,7 +7,7 @@ export interface SweepConfig {
   hidden: number[];
 }
 
-/** What every worker needs, given once when it starts (the data is copied into the worker). */
+/** What every worker needs, given once when it starts (the pool puts the data in shared memory: no copy per worker). */
 export interface WorkerSetup {
   train: Dataset;
   validation?: Dataset;

@@ -100,7 +100,8 @@ export async function benchSweep(ctx: BenchContext): Promise<BenchRow> {
   let flops: number | null = null;
   try {
     for (let r = 0; r < rounds; r++) {
-      for (const w of [1, 2]) {
+      // Alternated order (1, 2, then 2, 1, ...): a drift in the machine's load does not favour one side.
+      for (const w of r % 2 === 0 ? [1, 2] : [2, 1]) {
         ctx.log(`row 4: sweep — ${w} worker${w === 1 ? '' : 's'} (round ${r + 1}/${rounds})`);
         const result = sweepOnce(main, args, w, join(ctx.tmpDir, `sweep-best-${w}.json`));
         samples[w - 1].push(result.wallSeconds * 1000);
