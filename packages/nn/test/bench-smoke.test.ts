@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDigits5000 } from '../src/data/digits5000.js';
 import { BackpropError } from '../src/errors.js';
 import { interleave } from '../src/bench/timing.js';
-import { arrivalStats, findWrk, runWrk } from '../src/bench/rows/server.js';
+import { arrivalStats } from '../src/bench/load/arrivals.js';
+import { findWrk, runWrk } from '../src/bench/load/generators.js';
 import { Rng } from '../src/random.js';
 import {
   BenchOptionError,

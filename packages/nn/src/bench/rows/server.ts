@@ -13,17 +13,17 @@
  *   this process's GC pauses are recorded alongside (at this load they, not queueing, set the p99).
  * - wrk closed loop at 1 connection against the server (wrk-post.lua), to compare wrk's p50 with autocannon's.
  */
-import { spawn } from 'node:child_process';
-import { accessSync, constants, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { delimiter, join } from 'node:path';
-import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { loadDigits5000 } from '../../data/digits5000.js';
 import { DIGIT_LABEL_NAMES } from '../../data/dataset.js';
 import { randomInit } from '../../network/init.js';
 import type { BenchContext } from '../context.js';
+import { arrivalStats, logArrivals, type ArrivalLog, type ArrivalStats } from '../load/arrivals.js';
+import { watchGc, type GcPauses } from '../load/gc-pauses.js';
+import { autocannon, findWrk, runWrk, type CannonResult, type LoadResult } from '../load/generators.js';
 import { errorMessage, judge, makeRow, skipped } from '../report.js';
 import { median } from '../timing.js';
 import type { BenchCheck, BenchEntry, BenchRow } from '../types.js';
@@ -43,13 +43,7 @@ const moderateName = (who: Target) => `${who}, moderate (wrk, ${MODERATE_CONNECT
 const WRK_UNLOADED = 'server, 1 conn (wrk)';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Listening, and counting arrivals
-
-/** Times (performance.now(), ms) at which requests reached a server, recorded between start() and stop(). */
-interface ArrivalLog {
-  start(): void;
-  stop(): number[];
-}
+// Listening
 
 interface Listening {
   url: string;
@@ -59,19 +53,6 @@ interface Listening {
 
 interface Handler {
   listen(port: number, host: string, cb: () => void): Server;
-}
-
-function logArrivals(server: Server): ArrivalLog {
-  let times: number[] | null = null;
-  server.on('request', () => times?.push(performance.now()));
-  return {
-    start: () => void (times = []),
-    stop: () => {
-      const t = times ?? [];
-      times = null;
-      return t;
-    },
-  };
 }
 
 function listen(app: Handler): Promise<Listening> {
@@ -90,192 +71,6 @@ function listen(app: Handler): Promise<Listening> {
     });
     server.on('error', reject);
   });
-}
-
-export interface ArrivalStats {
-  /** Arrivals per second between the first and the last arrival. */
-  rps: number;
-  /** Variance / mean of the arrival counts in consecutive bins: 1 for Poisson arrivals, ≫ 1 for bursts. */
-  dispersion: number;
-}
-
-/** Rate and index of dispersion of arrival times (ms, ascending), over the whole bins between first and last. */
-export function arrivalStats(timesMs: readonly number[], binMs: number): ArrivalStats | null {
-  const n = timesMs.length;
-  if (n < 2) return null;
-  const first = timesMs[0];
-  const span = timesMs[n - 1] - first;
-  const bins = new Array<number>(Math.floor(span / binMs)).fill(0);
-  if (bins.length < 2) return null;
-  for (const t of timesMs) {
-    const i = Math.floor((t - first) / binMs);
-    if (i < bins.length) bins[i]++;
-  }
-  const mean = bins.reduce((a, b) => a + b, 0) / bins.length;
-  const variance = bins.reduce((a, b) => a + (b - mean) ** 2, 0) / (bins.length - 1);
-  return { rps: ((n - 1) * 1000) / span, dispersion: mean > 0 ? variance / mean : 0 };
-}
-
-/** Garbage-collection pauses of this process (which serves both apps) over a run. */
-export interface GcPauses {
-  /** Pauses per second of the run. */
-  perSecond: number;
-  medianMs: number | null;
-  maxMs: number;
-  /** Summed pause time / run time. */
-  share: number;
-}
-
-/** Records this process's GC pauses from now until stop(). */
-function watchGc(): { stop(): Promise<GcPauses> } {
-  const pauses: number[] = [];
-  const keep = (entries: PerformanceEntry[]) => {
-    for (const e of entries) pauses.push(e.duration);
-  };
-  const observer = new PerformanceObserver((list) => keep(list.getEntries()));
-  observer.observe({ entryTypes: ['gc'] });
-  const started = performance.now();
-  return {
-    async stop() {
-      const seconds = (performance.now() - started) / 1000;
-      await new Promise((resolve) => setImmediate(resolve)); // entries are delivered asynchronously
-      keep(observer.takeRecords());
-      observer.disconnect();
-      const total = pauses.reduce((a, b) => a + b, 0);
-      return { perSecond: pauses.length / seconds, medianMs: median(pauses), maxMs: Math.max(0, ...pauses), share: total / 1000 / seconds };
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Load generators
-
-/** One load run's result; latencies in ms. */
-interface LoadResult {
-  rps: number;
-  requests: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
-interface CannonResult extends LoadResult {
-  non2xx: number;
-  errors: number;
-}
-
-/** packages/nn/bench/…, from src/bench/rows or dist/bench/rows. */
-const benchFile = (name: string) => fileURLToPath(new URL(`../../../bench/${name}`, import.meta.url));
-const LOAD_SCRIPT = benchFile('load.mjs');
-const WRK_POST = benchFile('wrk-post.lua');
-const WRK_PACED = benchFile('wrk-paced.lua');
-
-interface ChildOutput {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runChild(command: string, args: string[], killAfterMs: number): Promise<ChildOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const lastLines = (text: string) => text.trim().split('\n').slice(-2).join(' | ') || 'no output';
-
-/**
- * One autocannon run in a child process (so the load generator does not share this event loop), through
- * bench/load.mjs, which keeps latencies in fractional ms (autocannon's report rounds them to whole ms).
- */
-async function autocannon(url: string, bodyFile: string, seconds: number, connections: number): Promise<CannonResult> {
-  const spec = JSON.stringify({ url, seconds, connections, bodyFile });
-  const out = await runChild(process.execPath, [LOAD_SCRIPT, spec], (seconds + 60) * 1000);
-  let r: (CannonResult & { ok: true }) | { ok: false; error: string } | undefined;
-  try {
-    r = JSON.parse(out.stdout.trim().split('\n').pop() ?? '') as typeof r;
-  } catch {
-    r = undefined;
-  }
-  if (r?.ok) return r;
-  throw new Error(r ? `load generator: ${r.error}` : `load generator exited with ${out.code}: ${lastLines(out.stderr)}`);
-}
-
-/** wrk on PATH, or null. */
-export function findWrk(): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const file = join(dir, 'wrk');
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
-
-/** Think time between a response and the next request on each connection: exponential, mean in ms, seeded. */
-export interface Pacing {
-  meanThinkMs: number;
-  seed: number;
-}
-
-interface WrkReport {
-  ok: true;
-  requests: number;
-  durationUs: number;
-  errors: { connect: number; read: number; write: number; status: number; timeout: number };
-  non2xx: number;
-  latencyUs: { min: number; mean: number; p50: number; p90: number; p99: number; max: number };
-}
-
-/**
- * One wrk run (1 thread; `seconds` rounded to whole seconds, at least 1, as wrk counts them) posting the body in
- * `bodyFile`, closed loop or paced. Strict: a non-zero exit, a missing result line, any socket error or timeout,
- * or any answer outside 2xx rejects with what wrk said.
- */
-export async function runWrk(
-  wrk: string,
-  url: string,
-  bodyFile: string,
-  seconds: number,
-  connections: number,
-  pacing?: Pacing,
-): Promise<LoadResult> {
-  const whole = Math.max(1, Math.round(seconds));
-  const args = ['-t1', `-c${connections}`, `-d${whole}s`, '--timeout', '2s', '-s', pacing ? WRK_PACED : WRK_POST, url, '--', bodyFile];
-  if (pacing) args.push(String(pacing.meanThinkMs), String(pacing.seed));
-  const out = await runChild(wrk, args, (whole + 60) * 1000);
-  if (out.code !== 0) throw new Error(`wrk exited with ${out.code}: ${lastLines(out.stderr || out.stdout)}`);
-  const line = out.stdout.split('\n').filter((l) => l.startsWith('{"ok":')).pop();
-  if (!line) throw new Error(`wrk printed no result line (did its Lua script load?): ${lastLines(out.stderr || out.stdout)}`);
-  const r = JSON.parse(line) as WrkReport;
-  const e = r.errors;
-  const socketErrors = e.connect + e.read + e.write + e.timeout;
-  if (socketErrors > 0) {
-    throw new Error(`wrk: ${socketErrors} socket errors (connect ${e.connect}, read ${e.read}, write ${e.write}, timeout ${e.timeout}) in ${r.requests} requests`);
-  }
-  if (r.non2xx > 0 || e.status > 0) throw new Error(`wrk: ${Math.max(r.non2xx, e.status)} of ${r.requests} answers were not 2xx`);
-  if (r.requests === 0 || r.durationUs <= 0) throw new Error('wrk: no request completed');
-  const ms = (us: number) => us / 1000;
-  const l = r.latencyUs;
-  return { rps: r.requests / (r.durationUs / 1e6), requests: r.requests, p50: ms(l.p50), p90: ms(l.p90), p99: ms(l.p99), max: ms(l.max) };
 }
 
 /** A load run with the server's own count of arrivals and this process's GC pauses alongside. */
