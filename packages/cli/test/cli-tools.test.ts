@@ -167,6 +167,30 @@ describe('gradcheck, bench, serve', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toContain('SIGTERM');
+    // --json: stdout carries the one result line; the server's pino log lines (listening, the request) go to stderr.
+    expect(stdout.split('\n').filter((l) => l.trim() !== '')).toEqual([`{"url":"${url}"}`]);
+    expect(stderr).toMatch(/"msg":"listening"/);
+  });
+
+  it('serve: BACKPROP_LOG_LEVEL is honoured (silent: no log lines at all)', async () => {
+    const child = cliSpawn(['serve', '--model', model, '--port', '0', '--json'], { env: { BACKPROP_LOG_LEVEL: 'silent' } });
+    let stdout = '';
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (d) => {
+        stdout += d;
+        const line = stdout.split('\n').find((l) => l.startsWith('{"url"'));
+        if (line) resolve(JSON.parse(line).url);
+      });
+      child.on('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
+    });
+    expect((await fetch(`${url}/v1/models`)).status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout.split('\n').filter((l) => l.trim() !== '')).toEqual([`{"url":"${url}"}`]);
+    expect(stderr).not.toMatch(/"level":/);
   });
 
   it('serve: a missing model file is one line and a non-zero exit', () => {

@@ -2,6 +2,7 @@
 // loads models, listens and returns a handle whose close() drains in-flight requests.
 export { createApp, DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ROWS, type AppOptions } from './app.js';
 export { startServer, type StartServerOptions, type RunningServer, type ServerTimeouts } from './server.js';
+export { serverLogger } from './logger.js';
 export {
   ModelRegistry,
   ModelNotFoundError,

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `nx run server:serve` / `node packages/server/dist/main.js`: read the configuration, start the server, and on
 // SIGTERM or SIGINT stop accepting, let in-flight requests finish (bounded by the shutdown timeout) and exit 0.
-import { pino } from 'pino';
 import { readConfig, USAGE } from './config.js';
+import { serverLogger } from './logger.js';
 import { startServer } from './server.js';
 
 async function main(): Promise<void> {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const logger = pino({ level: config.logLevel, base: { service: 'backprop-server' } });
+  const logger = serverLogger(config.logLevel);
   if (config.options.adminToken && config.options.adminToken.length < 16) {
     logger.warn('BACKPROP_ADMIN_TOKEN is shorter than 16 characters; use a long random token');
   }

@@ -17,7 +17,8 @@ export function serveCommand() {
         'trained on digits5000 with the seed’s settings (trained at first start, then cached). The server’s other ' +
         'settings come from its environment variables (BACKPROP_ADMIN_TOKEN enables the admin routes, ' +
         'BACKPROP_CACHE_DIR, BACKPROP_BODY_LIMIT, BACKPROP_MAX_BATCH, BACKPROP_LOG_LEVEL). Request logs are JSON ' +
-        'lines (pino) on stdout; with --json one more stdout line, {"url": …}, says where it listens.',
+        'lines (pino) on stdout; with --json they go to stderr and stdout carries one line, {"url": …}, saying where ' +
+        'it listens.',
     },
     (cmd) =>
       cmd
@@ -28,9 +29,11 @@ export function serveCommand() {
     async (flags, out) => {
       const port = parse.integer('--port', flags.port, { min: 0, max: 65535 });
       // Loaded lazily: the server (Express, pino, prom-client) is only needed by this command.
-      const { readConfig, startServer } = await import('@backprop/server');
-      const fromEnv = readConfig([], process.env).options;
-      const server = await startServer({ ...fromEnv, modelPath: flags.model ?? fromEnv.modelPath, port, host: flags.host });
+      const { readConfig, serverLogger, startServer } = await import('@backprop/server');
+      const config = readConfig([], process.env);
+      const fromEnv = config.options;
+      const logger = serverLogger(config.logLevel, flags.json ? 'stderr' : 'stdout');
+      const server = await startServer({ ...fromEnv, logger, modelPath: flags.model ?? fromEnv.modelPath, port, host: flags.host });
       out.result({ url: server.url });
       out.note(`backprop: serving on ${server.url} (Ctrl-C to stop)`);
       await new Promise<void>((done) => {
