@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, request, type Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import { randomInit, Rng, type Model } from '@backprop/nn';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
@@ -86,8 +86,11 @@ export interface TestServer {
 /** createApp on an ephemeral 127.0.0.1 port. */
 export async function listen(options: AppOptions = {}): Promise<TestServer> {
   const app = createApp({ logger: silentLogger(), ...options });
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // app.listen, as deployed: requests born with the app's prototypes (request-classes.ts); request-classes.test.ts
+  // covers a plain http.createServer(app) too.
+  const server = await new Promise<Server>((resolve) => {
+    const s: Server = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
