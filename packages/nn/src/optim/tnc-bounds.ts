@@ -178,29 +178,6 @@ export function freePointingInside(g: Float64Array, pivot: Int8Array): void {
   for (let i = 0; i < pivot.length; i++) if (-pivot[i] * g[i] < 0) pivot[i] = FREE;
 }
 
-/**
- * ‖v projected onto the free variables‖₂, accumulated like vector.ts's norm2 (running scale; zeros skipped, so
- * skipping the held components gives exactly norm2 of the projected copy).
- */
-export function freeNorm2(v: Float64Array, pivot: Int8Array): number {
-  let scale = 0;
-  let ssq = 1;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (x === 0 || pivot[i] !== FREE) continue;
-    const abs = Math.abs(x);
-    if (scale < abs) {
-      const r = scale / abs;
-      ssq = 1 + ssq * r * r;
-      scale = abs;
-    } else {
-      const r = abs / scale;
-      ssq += r * r;
-    }
-  }
-  return scale * Math.sqrt(ssq);
-}
-
 /** sqrt(Σ g_i²) over the free variables (the gradient norm reported to the driver). */
 export function freeGradientNorm(g: Float64Array, pivot: Int8Array): number {
   let s = 0;

@@ -3,7 +3,6 @@ import { evaluate, report } from './driver.js';
 import { checkNumber, vectorOption } from './options.js';
 import {
   freeGradientNorm,
-  freeNorm2,
   freePointingInside,
   project,
   releaseOneBound,
@@ -254,7 +253,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
       newcon = true;
     }
 
-    const xnorm = freeNorm2(xs, pivot);
+    const xnorm = norm2(xs, pivot);
     const nfevBefore = nfev;
 
     // ---------------------------------------------------------- search direction by truncated PCG
@@ -320,10 +319,10 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
     }
 
     box.scaleGradient(gfull, fscale, g);
-    gnorm = freeNorm2(g, pivot);
+    gnorm = norm2(g, pivot);
     const released = releaseOneBound(oldSlope, gnorm, o.gtol * fscale, f, fAtLastConstraintChange, g, pivot);
     if (released) {
-      gnorm = freeNorm2(g, pivot);
+      gnorm = norm2(g, pivot);
       fAtLastConstraintChange = f;
     }
 
@@ -412,7 +411,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
    */
   function* lineSearch(xbnd: number): Generator<MethodEvent, 'ok' | 'maxfun' | 'fail', number> {
     const g0 = box.scaledSlope(gfull, fscale, pk);
-    const xnorm = freeNorm2(xs, pivot);
+    const xnorm = norm2(xs, pivot);
     const pe = norm2(pk) + EPS;
     const search = new StepSearch({
       reltol: (RTEPS * (xnorm + 1)) / pe,

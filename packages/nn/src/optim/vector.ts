@@ -6,13 +6,17 @@ export function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-/** Euclidean norm, accumulated with a running scale so it neither overflows nor underflows (LAPACK dnrm2 style). */
-export function norm2(a: Float64Array): number {
+/**
+ * Euclidean norm, accumulated with a running scale so it neither overflows nor underflows (LAPACK dnrm2 style).
+ * With `skip`, the entries where skip[i] ≠ 0 are left out (TNC's held variables): zeros add nothing, so that is
+ * exactly the norm of the copy with those entries zeroed.
+ */
+export function norm2(a: Float64Array, skip?: Int8Array): number {
   let scale = 0;
   let ssq = 1;
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
-    if (v === 0) continue;
+    if (v === 0 || (skip !== undefined && skip[i] !== 0)) continue;
     const abs = Math.abs(v);
     if (scale < abs) {
       const r = scale / abs;
