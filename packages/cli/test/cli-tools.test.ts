@@ -5,6 +5,28 @@ import { decodePng, loadDigits5000 } from '@backprop/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliSpawn, ensureBuilt, EX4WEIGHTS, ex4Model, hasScipy, oneLineError, onlyJson, python, ROOT, tmp, writeCsv } from './helpers.js';
 
+/** `backprop serve --json` on a free port: its URL once it listens, stop() (SIGTERM → exit code), and its output. */
+async function serveJson(model: string, env?: Record<string, string>) {
+  const child = cliSpawn(['serve', '--model', model, '--port', '0', '--json'], env ? { env } : {});
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+      const line = stdout.split('\n').find((l) => l.startsWith('{"url"'));
+      if (line) resolve(JSON.parse(line).url);
+    });
+    child.on('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
+  });
+  const stop = () => {
+    child.kill('SIGTERM');
+    return exited;
+  };
+  return { url, stop, output: () => ({ stdout, stderr }) };
+}
+
 const scipy = hasScipy();
 if (!scipy) console.warn('NOTICE: python3 with scipy not found: the scipy.io cross-checks of data export / export are skipped');
 
@@ -145,27 +167,15 @@ describe('gradcheck, bench, serve', () => {
   });
 
   it('serve: listens, answers /healthz and a prediction, and exits 0 on SIGTERM', async () => {
-    const child = cliSpawn(['serve', '--model', model, '--port', '0', '--json']);
-    let stdout = '';
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (d) => {
-        stdout += d;
-        const line = stdout.split('\n').find((l) => l.startsWith('{"url"'));
-        if (line) resolve(JSON.parse(line).url);
-      });
-      child.on('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
-    });
+    const { url, stop, output } = await serveJson(model);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const x = Array.from(loadDigits5000().X.data.subarray(0, 400)); // a zero
     const res = await fetch(`${url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pixels: x }) });
     expect(res.status).toBe(200);
     expect(JSON.stringify(await res.json())).toContain('"digit":"0"');
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await stop()).toBe(0);
+    const { stdout, stderr } = output();
     expect(stderr).toContain('SIGTERM');
     // --json: stdout carries the one result line; the server's pino log lines (listening, the request) go to stderr.
     expect(stdout.split('\n').filter((l) => l.trim() !== '')).toEqual([`{"url":"${url}"}`]);
@@ -173,22 +183,10 @@ describe('gradcheck, bench, serve', () => {
   });
 
   it('serve: BACKPROP_LOG_LEVEL is honoured (silent: no log lines at all)', async () => {
-    const child = cliSpawn(['serve', '--model', model, '--port', '0', '--json'], { env: { BACKPROP_LOG_LEVEL: 'silent' } });
-    let stdout = '';
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (d) => {
-        stdout += d;
-        const line = stdout.split('\n').find((l) => l.startsWith('{"url"'));
-        if (line) resolve(JSON.parse(line).url);
-      });
-      child.on('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
-    });
+    const { url, stop, output } = await serveJson(model, { BACKPROP_LOG_LEVEL: 'silent' });
     expect((await fetch(`${url}/v1/models`)).status).toBe(200);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await stop()).toBe(0);
+    const { stdout, stderr } = output();
     expect(stdout.split('\n').filter((l) => l.trim() !== '')).toEqual([`{"url":"${url}"}`]);
     expect(stderr).not.toMatch(/"level":/);
   });
