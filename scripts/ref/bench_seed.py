@@ -125,13 +125,24 @@ class Peer:
         if self.x0 is None:
             raise ValueError('the MAT-file has no x0')
         lamda = float(request.get('lambda', 10.0))
+        inside = [0.0]  # seconds spent in the seed's reg_cost and reg_gradient (the evaluations)
+
+        def timed(fn):
+            def call(*args):
+                t = time.perf_counter()
+                try:
+                    return fn(*args)
+                finally:
+                    inside[0] += time.perf_counter() - t
+            return call
+
         t0 = time.perf_counter()
-        res = minimize(fun=reg_cost, x0=self.x0, args=(self.X, self.y, lamda), method='TNC', jac=reg_gradient,
-                       options={'maxfun': int(request.get('maxfun', 300))})
+        res = minimize(fun=timed(reg_cost), x0=self.x0, args=(self.X, self.y, lamda), method='TNC',
+                       jac=timed(reg_gradient), options={'maxfun': int(request.get('maxfun', 300))})
         seconds = time.perf_counter() - t0
         _, _, _, _, h = feed_forward(res.x, self.X)
         y_pred = np.argmax(h, axis=1) + 1
-        return {'ms': seconds * 1000, 'nfev': int(res.nfev), 'nit': int(res.nit), 'cost': float(res.fun),
+        return {'ms': seconds * 1000, 'evalMs': inside[0] * 1000, 'nfev': int(res.nfev), 'nit': int(res.nit), 'cost': float(res.fun),
                 'accuracy': float(np.mean(y_pred == self.raw_y)), 'message': str(res.message)}
 
 

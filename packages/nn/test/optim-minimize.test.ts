@@ -58,6 +58,27 @@ describe('the front door', () => {
     }
   });
 
+  it('objectiveElapsed is the time inside the objective: at least what it spent, at most the whole run', async () => {
+    const spinMs = 2;
+    const slow: Objective = (x, g) => {
+      const until = performance.now() + spinMs;
+      while (performance.now() < until);
+      return rosen(x, g);
+    };
+    for (const method of FULL_BATCH) {
+      const options = method === 'cg' ? { maxIter: 3 } : { maxfun: 10 };
+      const sync = minimize(slow, rosenStart(4), { method, options });
+      const viaAsync = await minimizeAsync(async (x, g) => slow(x, g), rosenStart(4), { method, options });
+      for (const r of [sync, viaAsync]) {
+        expect(r.objectiveElapsed).toBeGreaterThanOrEqual(r.nfev * spinMs);
+        expect(r.objectiveElapsed).toBeLessThanOrEqual(r.elapsed);
+      }
+      // An objective that costs nothing leaves the run's time to the method.
+      const free = minimize(rosen, rosenStart(4), { method, options });
+      expect(free.objectiveElapsed).toBeLessThan(free.nfev * spinMs);
+    }
+  });
+
   it('a Promise-returning objective in the sync minimize is a clear error', () => {
     const asyncFun: AsyncObjective = async (x, g) => rosen(x, g);
     expect(() => minimize(asyncFun as unknown as Objective, rosenStart(2), { method: 'tnc' })).toThrow(

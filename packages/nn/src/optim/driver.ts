@@ -29,6 +29,8 @@ interface Keep {
  */
 export class RunTracker {
   nfev = 0;
+  /** Milliseconds spent inside the objective so far (the drivers add each call's). */
+  objectiveElapsed = 0;
   private readonly started = performance.now();
   private readonly history: IterationRecord[] = [];
   /** Lowest f among comparable iterates (copied when it improves). */
@@ -193,6 +195,7 @@ export class RunTracker {
       message,
       method: this.method,
       elapsed: this.elapsed(),
+      objectiveElapsed: this.objectiveElapsed,
       history: this.history,
     };
     if (at.state !== undefined) result.state = at.state;
@@ -209,7 +212,10 @@ export function driveSync(run: MethodRun, fun: Objective, tracker: RunTracker): 
     const event = next.value;
     if (event.kind === 'evaluate') {
       if (tracker.aborted()) return tracker.stopped('aborted', tracker.abortMessage());
-      answer = tracker.evaluated(fun(event.x, event.grad, event.rows), event);
+      const called = performance.now();
+      const f = fun(event.x, event.grad, event.rows);
+      tracker.objectiveElapsed += performance.now() - called;
+      answer = tracker.evaluated(f, event);
     } else {
       answer = NaN;
       if (tracker.iterate(event)) return tracker.stopped('callback_stop', tracker.callbackMessage());
@@ -233,7 +239,10 @@ export async function driveAsync(
     const event = next.value;
     if (event.kind === 'evaluate') {
       if (tracker.aborted()) return tracker.stopped('aborted', tracker.abortMessage());
-      answer = tracker.evaluated(await fun(event.x, event.grad, event.rows), event);
+      const called = performance.now();
+      const f = await fun(event.x, event.grad, event.rows);
+      tracker.objectiveElapsed += performance.now() - called;
+      answer = tracker.evaluated(f, event);
     } else {
       answer = NaN;
       if (tracker.iterate(event)) return tracker.stopped('callback_stop', tracker.callbackMessage());

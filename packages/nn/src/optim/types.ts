@@ -68,6 +68,11 @@ export interface OptimizeResult {
   method: string;
   /** Wall time of the run in milliseconds. */
   elapsed: number;
+  /**
+   * The part of `elapsed` spent inside the objective (its calls, awaited ones included); the rest is the method's
+   * own work and the driver's (the callback's included).
+   */
+  objectiveElapsed: number;
   history: IterationRecord[];
   /** adam/sgd only: everything needed to resume bit-for-bit (pass back as `options.state`, x0 = result.x). */
   state?: unknown;

@@ -18,8 +18,8 @@ import type { BenchContext } from '../context.js';
 import { costGradientFlops, floorMs, nonzeros } from '../flops.js';
 import { PeerSession } from '../python.js';
 import { errorMessage, unavailableBackends, makeRow, measured, skipped, speedup } from '../report.js';
-import { interleave, timeOnce, type Job } from '../timing.js';
-import type { BenchEntry, BenchRow, BlasLibrary } from '../types.js';
+import { interleave, median, timeOnce, type Job } from '../timing.js';
+import type { BenchCheck, BenchEntry, BenchRow, BlasLibrary } from '../types.js';
 
 const LAYERS = [400, 25, 10];
 const LAMBDA = 10;
@@ -28,14 +28,30 @@ const INIT_RANGE = 0.5;
 const SEED = 0;
 const SCIPY = 'scipy TNC (seed as written)';
 
-function trainJob(ctx: BenchContext, data: Dataset, name: BackendName, rounds: number, last: Map<string, TrainingSummary>): Job {
+/** Where one run's time went: inside the objective, in the optimiser's own work, and around it. */
+interface Split {
+  evaluationsMs: number;
+  optimizerMs: number;
+  /** The rest of the sample: train's set-up (binding the network, init) and its final accuracy (ours only). */
+  restMs: number;
+}
+
+function trainJob(
+  ctx: BenchContext,
+  data: Dataset,
+  name: BackendName,
+  rounds: number,
+  last: Map<string, TrainingSummary>,
+  splits: Split[],
+): Job {
   return {
     name,
     rounds,
     warm: name === 'native', // the TS runs last seconds: a cold start is noise there
-    sample: () =>
-      timeOnce(async () => {
-        const { model } = await train(LAYERS, data, {
+    sample: async () => {
+      let run: { elapsed: number; objectiveElapsed: number } | undefined;
+      const ms = await timeOnce(async () => {
+        const { model, result } = await train(LAYERS, data, {
           method: 'tnc',
           lambda: LAMBDA,
           optimizer: { maxfun: MAXFUN },
@@ -46,9 +62,23 @@ function trainJob(ctx: BenchContext, data: Dataset, name: BackendName, rounds: n
           trackAccuracy: false,
         });
         last.set(name, model.training!);
-      }),
+        run = result;
+      });
+      splits.push({ evaluationsMs: run!.objectiveElapsed, optimizerMs: run!.elapsed - run!.objectiveElapsed, restMs: ms - run!.elapsed });
+      return ms;
+    },
   };
 }
+
+/** Medians of each part over a job's timed samples (a warm job's untimed run precedes each: every other split). */
+function medianSplit(splits: readonly Split[], warm: boolean): Split | null {
+  const kept = warm ? splits.filter((_, i) => i % 2 === 1) : splits;
+  if (kept.length === 0) return null;
+  const mid = (part: keyof Split) => median(kept.map((s) => s[part])) ?? NaN;
+  return { evaluationsMs: mid('evaluationsMs'), optimizerMs: mid('optimizerMs'), restMs: mid('restMs') };
+}
+
+const ms = (v: number): string => `${v < 100 ? v.toFixed(1) : Math.round(v)} ms`;
 
 export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
   const started = Date.now();
@@ -59,6 +89,7 @@ export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
   const rounds = ctx.quick ? 1 : ctx.repeat;
   const tsRounds = ctx.quick ? 1 : Math.min(ctx.repeat, 2);
   const last = new Map<string, TrainingSummary>();
+  const splits = new Map<string, Split[]>([['native', []], ['ts', []], [SCIPY, []]]);
   const scipyRuns: { nfev: number; nit: number; cost: number; accuracy: number; message: string }[] = [];
   const unavailable = unavailableBackends(['native', 'ts']);
   const jobs: Job[] = [];
@@ -66,7 +97,7 @@ export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
   let peer: PeerSession | undefined;
 
   try {
-    if (!unavailable.has('native')) jobs.push(trainJob(ctx, data, 'native', rounds, last));
+    if (!unavailable.has('native')) jobs.push(trainJob(ctx, data, 'native', rounds, last, splits.get('native')!));
 
     const path = join(ctx.tmpDir, 'tnc.mat');
     const x0 = randomInit(LAYERS, { range: INIT_RANGE, seed: SEED }); // what train() starts from
@@ -91,15 +122,16 @@ export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
         warm: true,
         sample: async () => {
           const run = (await session.request({ op: 'tnc', maxfun: MAXFUN, lambda: LAMBDA }, 3_600_000)) as
-            { ms: number; nfev: number; nit: number; cost: number; accuracy: number; message: string };
+            { ms: number; evalMs: number; nfev: number; nit: number; cost: number; accuracy: number; message: string };
           scipyRuns.push(run);
+          splits.get(SCIPY)!.push({ evaluationsMs: run.evalMs, optimizerMs: run.ms - run.evalMs, restMs: 0 });
           return run.ms;
         },
       });
     } else {
       unavailable.set(SCIPY, opened.reason);
     }
-    if (!unavailable.has('ts')) jobs.push(trainJob(ctx, data, 'ts', tsRounds, last));
+    if (!unavailable.has('ts')) jobs.push(trainJob(ctx, data, 'ts', tsRounds, last, splits.get('ts')!));
 
     ctx.log(`row 2: TNC 300 evaluations — ${jobs.map((j) => j.name).join(', ')}, ${rounds} interleaved rounds (ts: ${tsRounds})`);
     const results = await interleave(jobs, rounds, ctx.log);
@@ -108,20 +140,21 @@ export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
       const result = results.get(name);
       if (!result) return skipped(name, unavailable.get(name) ?? 'did not run');
       if (result.error !== undefined) return skipped(name, result.error, 'failed');
+      const split = medianSplit(splits.get(name)!, name !== 'ts');
       if (name === SCIPY) {
         const r = scipyRuns[scipyRuns.length - 1];
         return measured(name, result, {
           // the seed evaluates reg_cost and reg_gradient separately, but the floor counts the computation itself
           floorMs: floorMs(r.nfev * flopsPerEval, ctx.peakGflops),
           threads: scipyThreads,
-          details: { nfev: r.nfev, nit: r.nit, cost: r.cost, trainAccuracy: r.accuracy, message: r.message },
+          details: { nfev: r.nfev, nit: r.nit, cost: r.cost, trainAccuracy: r.accuracy, message: r.message, ...split },
         });
       }
       const s = last.get(name)!;
       return measured(name, result, {
         floorMs: floorMs(s.nfev * flopsPerEval, ctx.peakGflops),
         threads: getBackend(name as BackendName).getThreads(),
-        details: { nfev: s.nfev, nit: s.nit, cost: s.cost, trainAccuracy: s.trainAccuracy ?? null, status: s.status },
+        details: { nfev: s.nfev, nit: s.nit, cost: s.cost, trainAccuracy: s.trainAccuracy ?? null, status: s.status, ...split },
       });
     });
 
@@ -131,6 +164,29 @@ export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
       ? [`final costs: ${ran.map((e) => `${e.name} ${(e.details.cost as number).toPrecision(6)}`).join(', ')} (TNC paths drift apart with rounding)`]
       : [];
     const at = (name: string) => entries.find((e) => e.name === name);
+    // Where each run's time went (medians): the objective's calls, the optimiser's own work, and the rest.
+    for (const e of ran) {
+      const d = e.details as Partial<Split> & { nfev: number };
+      if (d.evaluationsMs === undefined) continue;
+      const rest = e.name === SCIPY ? '' : `, set-up and final accuracy ${ms(d.restMs!)}`;
+      const optimizer = e.name === SCIPY ? "scipy's TNC (C) and the call overhead" : "TNC's own work";
+      notes.push(
+        `${e.name}: ${d.nfev} evaluations ${ms(d.evaluationsMs)} (${(d.evaluationsMs / d.nfev).toFixed(2)} ms each), ` +
+          `${optimizer} ${ms(d.optimizerMs!)}${rest}`,
+      );
+    }
+    const native = at('native');
+    const scipy = at(SCIPY);
+    const nativeEvaluations = native?.details.evaluationsMs as number | undefined;
+    const scipyEvaluations = scipy?.details.evaluationsMs as number | undefined;
+    const bounds: BenchCheck[] = [];
+    if (scipy?.median != null && nativeEvaluations !== undefined) {
+      // The most the target ratio could be in this run if TNC and the set-up cost nothing.
+      bounds.push({ name: 'scipy / native evaluations alone', value: scipy.median / nativeEvaluations, unit: 'x' });
+    }
+    if (scipyEvaluations !== undefined && nativeEvaluations !== undefined) {
+      bounds.push({ name: 'scipy evaluations / native evaluations', value: scipyEvaluations / nativeEvaluations, unit: 'x' });
+    }
     return makeRow(
       {
         id: 2,
@@ -144,6 +200,7 @@ export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
         checks: [
           speedup('scipy / native', at(SCIPY), at('native'), { op: '>=', value: 6 }),
           speedup('scipy / ts', at(SCIPY), at('ts')),
+          ...bounds,
         ],
         notes,
       },
