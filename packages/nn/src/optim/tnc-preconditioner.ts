@@ -65,6 +65,18 @@ export function newMemory(n: number): QuasiNewtonMemory {
   };
 }
 
+/** Back to the state newMemory returns (for a workspace reused by another run). */
+export function resetMemory(mem: QuasiNewtonMemory): void {
+  mem.diagb.fill(1);
+  for (const a of [mem.sk, mem.yk, mem.sr, mem.yr, mem.invDiagb, mem.Hyr, mem.Hyk, mem.Bs]) a.fill(0);
+  mem.yksk = 0;
+  mem.yrsr = 0;
+  mem.upd1 = true;
+  mem.lreset = false;
+  mem.yrHyr = 0;
+  mem.ykHyk = 0;
+}
+
 /** Forget every pair and reset D to the identity (after the f scale changes). */
 export function forgetMemory(mem: QuasiNewtonMemory): void {
   mem.diagb.fill(1);
@@ -200,6 +212,42 @@ export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float
   const deltaK = bfgsDelta(yksk, ykHyk, vsk, vHyk);
   const betaK = bfgsBeta(yksk, vsk);
   return bfgsUpdateTwice(v, invDiagb, deltaR, sr, betaR, Hyr, deltaK, sk, betaK, Hyk, out, pivot);
+}
+
+/**
+ * The loops of M⁻¹ bound to one vector v and one output (TNC's generated passes, tnc-passes.ts: v = the CG
+ * residual, out = zk), each with the same arithmetic as the function of the same name below.
+ */
+export interface InverseLoops {
+  divideByDiagonal(): number;
+  productsWithPair(): number;
+  productsWithPairs(): number;
+  secondProduct(): number;
+  thirdProduct(): number;
+  fourthProduct(): number;
+  bfgsUpdateScaled(delta: number, beta: number): number;
+  bfgsUpdateTwice(deltaR: number, betaR: number, deltaK: number, betaK: number): number;
+}
+
+/** {@link applyInverse} through loops bound to their vectors: the same branches and the same scalars. */
+export function applyInverseBy(mem: QuasiNewtonMemory, loops: InverseLoops): number {
+  if (mem.upd1) return loops.divideByDiagonal();
+  const { yksk, ykHyk } = mem;
+  if (mem.lreset) {
+    const vsk = loops.productsWithPair();
+    const vHyk = loops.secondProduct();
+    return loops.bfgsUpdateScaled(bfgsDelta(yksk, ykHyk, vsk, vHyk), bfgsBeta(yksk, vsk));
+  }
+  const { yrsr, yrHyr } = mem;
+  const vsk = loops.productsWithPairs();
+  const vHyk = loops.secondProduct();
+  const vsr = loops.thirdProduct();
+  const vHyr = loops.fourthProduct();
+  const deltaR = bfgsDelta(yrsr, yrHyr, vsr, vHyr);
+  const betaR = bfgsBeta(yrsr, vsr);
+  const deltaK = bfgsDelta(yksk, ykHyk, vsk, vHyk);
+  const betaK = bfgsBeta(yksk, vsk);
+  return loops.bfgsUpdateTwice(deltaR, betaR, deltaK, betaK);
 }
 
 /** out = v / D (no pair in memory), projected; returns vᵀout. */

@@ -1,36 +1,19 @@
 import { InvalidArgumentError } from '../errors.js';
 import { evaluate, report } from './driver.js';
 import { checkNumber, vectorOption } from './options.js';
-import {
-  freeGradientNorm,
-  freePointingInside,
-  project,
-  releaseOneBound,
-  ScaledBox,
-} from './tnc-bounds.js';
-import {
-  cgStep,
-  hessianProduct,
-  InnerSolve,
-  lastResidualTimesStep,
-  negateProjected,
-  nextDirection,
-  startSolve,
-  steepestDescent,
-  undoStep,
-} from './tnc-cg.js';
+import { freeGradientNorm, freePointingInside, project, releaseOneBound, type ScaledBox } from './tnc-bounds.js';
+import { negateProjected, startSolve, steepestDescent, undoStep } from './tnc-cg.js';
 import { StepSearch } from './tnc-linesearch.js';
 import {
   accumulatePair,
   applyInverse,
   forgetMemory,
   initialDiagonal,
-  newMemory,
   prepareInverse,
-  type QuasiNewtonMemory,
   rememberStep,
   restartPair,
 } from './tnc-preconditioner.js';
+import { acquireWorkspace, releaseWorkspace, type TncWorkspace } from './tnc-workspace.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from './types.js';
 import { axpy, dot, norm2, scal } from './vector.js';
 
@@ -153,15 +136,18 @@ function resolve(o: TncOptions, n: number) {
   };
 }
 
-/** Bounds and the scaled coordinates (scipy's choice unless `scale`/`offset` are given). */
-function scaledBox(o: TncOptions, x0: Float64Array): ScaledBox {
+/** Bounds and the scaled coordinates (scipy's choice unless `scale`/`offset` are given), in the workspace's box. */
+function scaledBox(o: TncOptions, x0: Float64Array, w: TncWorkspace): ScaledBox {
   const n = x0.length;
-  const lower = vectorOption('tnc', 'lower', o.lower, n, { allowInfinite: true }) ?? new Float64Array(n).fill(-Infinity);
-  const upper = vectorOption('tnc', 'upper', o.upper, n, { allowInfinite: true }) ?? new Float64Array(n).fill(Infinity);
+  const { lower, upper, xscale, xoffset } = w;
+  const lowerOption = vectorOption('tnc', 'lower', o.lower, n, { allowInfinite: true });
+  const upperOption = vectorOption('tnc', 'upper', o.upper, n, { allowInfinite: true });
+  if (lowerOption !== null) lower.set(lowerOption);
+  else lower.fill(-Infinity);
+  if (upperOption !== null) upper.set(upperOption);
+  else upper.fill(Infinity);
   const scale = vectorOption('tnc', 'scale', o.scale, n);
   const offset = vectorOption('tnc', 'offset', o.offset, n);
-  const xscale = new Float64Array(n);
-  const xoffset = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     if (x0[i] < lower[i]) x0[i] = lower[i];
     else if (x0[i] > upper[i]) x0[i] = upper[i];
@@ -178,12 +164,31 @@ function scaledBox(o: TncOptions, x0: Float64Array): ScaledBox {
     }
     if (offset !== null) xoffset[i] = offset[i];
   }
-  return new ScaledBox(lower, upper, xscale, xoffset);
+  return w.setBox();
 }
 
-function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, MethodOutcome, number> {
+/**
+ * From this many variables on, a run compiles its hot passes for its own vectors (tnc-passes.ts); below, compiling
+ * costs more than it saves.
+ */
+const GENERATE_FROM = 2000;
+
+function* run(
+  x0: Float64Array,
+  options: TncOptions,
+  generateFrom: number,
+): Generator<MethodEvent, MethodOutcome, number> {
   const n = x0.length;
-  const box = scaledBox(options, x0); // also clamps x0 into the bounds
+  const w = acquireWorkspace(n, n >= generateFrom);
+  const outcome = yield* runIn(w, x0, options);
+  releaseWorkspace(w);
+  return outcome;
+}
+
+/** One run in the workspace `w` (its vectors and the passes bound to them, tnc-workspace.ts). */
+function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generator<MethodEvent, MethodOutcome, number> {
+  const n = x0.length;
+  const box = scaledBox(options, x0, w); // also clamps x0 into the bounds
   const o = resolve(options, n);
 
   let nfev = 0;
@@ -192,7 +197,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
   let fRaw = yield* evaluate(x, gfull);
   nfev++;
 
-  const pivot = new Int8Array(n);
+  const { pivot, mem, cg, passes } = w;
   const outcome = (status: Status, message: string, nit: number): MethodOutcome => ({
     x: Float64Array.from(x),
     fun: fRaw,
@@ -206,9 +211,9 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
 
   // ------------------------------------------------------------ state in scaled variables
   let fscale = 1;
-  const xs = box.scale(x, new Float64Array(n));
+  const xs = box.scale(x, w.xs);
   let f = fRaw * fscale;
-  const g = box.scaleGradient(gfull, fscale, new Float64Array(n));
+  const g = box.scaleGradient(gfull, fscale, w.g);
   box.initialPivots(xs, pivot);
   freePointingInside(g, pivot);
   project(g, pivot);
@@ -216,9 +221,6 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
   let fAtLastConstraintChange = f;
   let fAtLastReset = f;
 
-  const mem: QuasiNewtonMemory = newMemory(n);
-  // The inner CG solve's vectors, allocated once for the run (newtonDirection overwrites them each time).
-  const cg = new InnerSolve(n);
   let stepmx = o.stepmx;
   let difnew = 0;
   let epsred = 0.05;
@@ -227,10 +229,8 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
   let alpha = 0;
   let niter = 0;
 
-  const pk = new Float64Array(n);
+  const { p: pk, xTrial, gTrial } = w;
   const oldg = new Float64Array(n);
-  const xTrial = new Float64Array(n);
-  const gTrial = new Float64Array(n);
   const bestGrad = new Float64Array(n);
 
   for (;;) {
@@ -257,7 +257,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
     const nfevBefore = nfev;
 
     // ---------------------------------------------------------- search direction by truncated PCG
-    yield* newtonDirection(pk, g, gnorm, xnorm);
+    yield* newtonDirection(gnorm, xnorm);
 
     if (!newcon) {
       if (!mem.lreset) {
@@ -348,55 +348,50 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
   /**
    * Approximately solve H·p = −g by preconditioned CG, stopping on negative curvature, when the quadratic
    * model stops improving (Nash's test), after maxCGit steps, or when one evaluation is all that is left.
-   * Writes p into `zsol`.
+   * Writes p into pk, from g (the passes are bound to pk, g and the CG vectors).
    */
-  function* newtonDirection(
-    zsol: Float64Array,
-    grad: Float64Array,
-    rhsnrm: number,
-    xnorm: number,
-  ): Generator<MethodEvent, void, number> {
+  function* newtonDirection(rhsnrm: number, xnorm: number): Generator<MethodEvent, void, number> {
     if (o.maxCGit === 0) {
-      steepestDescent(grad, pivot, zsol);
+      steepestDescent(g, pivot, pk);
       return;
     }
     const tol = 1e-12;
     let qold = 0;
     let rzold = 0;
-    const { r, v, zk, emat, Hv } = cg;
+    const { r, v, emat, Hv } = cg;
     initialDiagonal(mem, emat);
     prepareInverse(mem);
-    startSolve(grad, zsol, r, v, pivot);
+    startSolve(g, pk, r, v, pivot);
     const delta = o.accuracy * (xnorm + 1);
 
     for (let k = 0; k < o.maxCGit; k++) {
-      const rz = applyInverse(mem, r, zk, pivot); // zk = M⁻¹r, projected
+      const rz = passes.applyInverse(); // zk = M⁻¹r, projected
       if (rz / rhsnrm < tol || nfev >= o.maxfun - 1) {
-        if (k === 0) steepestDescent(grad, pivot, zsol);
+        if (k === 0) steepestDescent(g, pivot, pk);
         break;
       }
-      const vr = nextDirection(zk, k === 0 ? 0 : rz / rzold, v, r, pivot);
+      const vr = passes.nextDirection(k === 0 ? 0 : rz / rzold); // v = zk + β·v
 
       // H·v by a forward difference of gradients.
-      box.unscaleStep(xs, delta, v, xTrial);
+      passes.trialAlongV(delta);
       yield* evaluate(xTrial, Hv);
       nfev++;
-      const vHv = hessianProduct(Hv, grad, delta, fscale, box.xscale, v, pivot);
+      const vHv = passes.hessianProduct(delta, fscale);
       if (vHv / rhsnrm < tol) {
         // Negative or vanishing curvature: on the first step fall back to −M⁻¹g.
         if (k === 0) {
-          applyInverse(mem, grad, zsol, pivot);
-          negateProjected(zsol, pivot);
+          applyInverse(mem, g, pk, pivot);
+          negateProjected(pk, pivot);
         }
         break;
       }
       const step = rz / vHv;
-      const gtp = cgStep(step, v, Hv, zsol, r, grad, pivot, emat, vr, vHv);
-      const qnew = (gtp + lastResidualTimesStep()) * 0.5;
+      const gtp = passes.cgStep(step, vr, vHv); // p += step·v, r −= step·Hv, emat updated
+      const qnew = (gtp + passes.residualTimesStep()) * 0.5;
       if ((k + 1) * (1 - qold / qnew) <= 0.5) break; // the quadratic model has stopped improving
       if (gtp > 0) {
         // Not a descent direction any more: undo the last step.
-        undoStep(step, v, zsol);
+        undoStep(step, v, pk);
         break;
       }
       qold = qnew;
@@ -430,10 +425,10 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
     while (verdict === 'evaluate') {
       if (++trials > 64 || nfev >= o.maxfun) break;
       const ualpha = search.xmin + search.u;
-      box.unscaleStep(xs, ualpha, pk, xTrial);
+      passes.trialAlongP(ualpha);
       const fuRaw = yield* evaluate(xTrial, gTrial);
       nfev++;
-      verdict = search.next(fuRaw * fscale, box.scaledSlope(gTrial, fscale, pk));
+      verdict = search.next(fuRaw * fscale, passes.trialSlope(fscale));
       if (search.xmin === ualpha) {
         bestRaw = fuRaw;
         bestGrad.set(gTrial);
@@ -460,4 +455,12 @@ function initialStep(f: number, fmin: number, slope: number, smax: number): numb
   return alpha >= smax ? smax : alpha;
 }
 
-export const tnc: OptimizerMethod<TncOptions> = { name: 'tnc', defaults, validate, run };
+/**
+ * TNC that compiles its hot passes once n ≥ `generateFrom` (Infinity: never, 0: always). The iterates are the
+ * same either way, bit for bit; the tests run both.
+ */
+export function tncWith(generateFrom: number): OptimizerMethod<TncOptions> {
+  return { name: 'tnc', defaults, validate, run: (x0, options) => run(x0, options, generateFrom) };
+}
+
+export const tnc: OptimizerMethod<TncOptions> = tncWith(GENERATE_FROM);
