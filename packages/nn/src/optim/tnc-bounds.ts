@@ -90,6 +90,8 @@ export class ScaledBox {
 
   /** The largest step ≤ `step` along `dir` that keeps every free variable inside its bounds. */
   maxStep(step: number, xs: Float64Array, dir: Float64Array, pivot: Int8Array): number {
+    // With no finite bound every room below is ±∞ (or NaN), which never passes its test: nothing to look at.
+    if (!this.bounded) return step;
     for (let i = 0; i < xs.length; i++) {
       if (pivot[i] !== FREE || dir[i] === 0) continue;
       if (dir[i] < 0) {
@@ -105,6 +107,7 @@ export class ScaledBox {
 
   /** Hold every free variable that the step `dir` has pushed onto a bound; true if any was added. */
   holdReachedBounds(xs: Float64Array, dir: Float64Array, pivot: Int8Array): boolean {
+    if (!this.bounded) return false; // no finite bound to reach
     let added = false;
     for (let i = 0; i < xs.length; i++) {
       if (pivot[i] !== FREE || dir[i] === 0) continue;

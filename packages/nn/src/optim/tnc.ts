@@ -234,7 +234,7 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
   const bestGrad = new Float64Array(n);
 
   for (;;) {
-    const gn = norm2(g);
+    const gn = gnorm; // = norm2(g): g is projected, and norm2 skips zeros exactly as it skips held variables
     if (gn <= o.gtol * fscale) return outcome('converged', MESSAGES.localMinimum, niter);
     if (nfev >= o.maxfun) return outcome('max_evaluations', MESSAGES.maxfun, niter);
 
@@ -273,13 +273,14 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
     oldg.set(g);
     const oldf = f;
     const oldSlope = dot(pk, g);
-    const unconstrainedMax = stepmx / (norm2(pk) + EPS);
+    const pnorm = norm2(pk); // pk stays as it is until the next direction
+    const unconstrainedMax = stepmx / (pnorm + EPS);
     const spe = box.maxStep(unconstrainedMax, xs, pk, pivot);
 
     // ---------------------------------------------------------- line search
     if (spe > 0) {
       alpha = initialStep(f, o.fmin * fscale, oldSlope, spe);
-      const ls = yield* lineSearch(spe);
+      const ls = yield* lineSearch(spe, xnorm, pnorm);
       if (ls === 'fail') return outcome('line_search_failed', MESSAGES.lineSearch, niter);
       if (alpha >= 0.9 * unconstrainedMax) stepmx *= 1e2;
       if (alpha - spe >= -EPS * 10) newcon = true;
@@ -328,7 +329,7 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
 
     if (!released && !newcon) {
       if (Math.abs(difnew) <= o.ftol * fscale) return outcome('converged', MESSAGES.fConverged, niter);
-      if (alpha * norm2(pk) <= o.xtol) return outcome('converged', MESSAGES.xConverged, niter);
+      if (alpha * pnorm <= o.xtol) return outcome('converged', MESSAGES.xConverged, niter);
     }
 
     project(g, pivot);
@@ -402,12 +403,16 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
 
   /**
    * Search along pk from xs for at most `xbnd` (scaled step length). On success moves xs, x, f, fRaw, gfull and
-   * sets alpha; on 'maxfun'/'fail' only alpha (the best step seen) changes.
+   * sets alpha; on 'maxfun'/'fail' only alpha (the best step seen) changes. `xnorm` = ‖xs‖ over the free variables
+   * and `pnorm` = ‖pk‖, as the iteration computed them (neither has changed since).
    */
-  function* lineSearch(xbnd: number): Generator<MethodEvent, 'ok' | 'maxfun' | 'fail', number> {
+  function* lineSearch(
+    xbnd: number,
+    xnorm: number,
+    pnorm: number,
+  ): Generator<MethodEvent, 'ok' | 'maxfun' | 'fail', number> {
     const g0 = box.scaledSlope(gfull, fscale, pk);
-    const xnorm = norm2(xs, pivot);
-    const pe = norm2(pk) + EPS;
+    const pe = pnorm + EPS;
     const search = new StepSearch({
       reltol: (RTEPS * (xnorm + 1)) / pe,
       abstol: (-EPS * (1 + Math.abs(f))) / (g0 - EPS),
