@@ -123,6 +123,8 @@ export function passesSource(n: number, serial: number): string {
     }`;
   return `'use strict';
 // TNC's hot passes, compiled for workspace ${serial} (n = ${n}).
+// (An argument used in a loop is first copied as \`arg * 1\` — the same number, bit for bit — so that TurboFan
+// unboxes it once, before the loop, rather than at every use inside it.)
 const n = ${n};
 const xs = w.xs, g = w.g, p = w.p, xTrial = w.xTrial, gTrial = w.gTrial, pivot = w.pivot;
 const r = w.cg.r, v = w.cg.v, zk = w.cg.zk, emat = w.cg.emat, Hv = w.cg.Hv;
@@ -185,7 +187,9 @@ return {
     return fourth;
   },
 
-  bfgsUpdateScaled(delta, beta) {
+  bfgsUpdateScaled(deltaArg, betaArg) {
+    const delta = deltaArg * 1;
+    const beta = betaArg * 1;
     let vo = 0;
     for (let i = 0; i < n; i++) {
       const o = pivot[i] !== ${free} ? 0 : r[i] * invDiagb[i] + delta * sk[i] + beta * Hyk[i];
@@ -195,7 +199,11 @@ return {
     return vo;
   },
 
-  bfgsUpdateTwice(deltaR, betaR, deltaK, betaK) {
+  bfgsUpdateTwice(deltaRArg, betaRArg, deltaKArg, betaKArg) {
+    const deltaR = deltaRArg * 1;
+    const betaR = betaRArg * 1;
+    const deltaK = deltaKArg * 1;
+    const betaK = betaKArg * 1;
     let vo = 0;
     for (let i = 0; i < n; i++) {
       const vi = r[i];
@@ -210,7 +218,8 @@ return {
     return vo;
   },
 
-  nextDirection(beta) {
+  nextDirection(betaArg) {
+    const beta = betaArg * 1;
     let vr = 0;
     for (let i = 0; i < n; i++) {
       const vi = pivot[i] !== ${free} ? 0 : zk[i] + beta * v[i];
@@ -220,23 +229,28 @@ return {
     return vr;
   },
 
-  trialAlongV(step) {
+  trialAlongV(stepArg) {
+    const step = stepArg * 1;
     ${trialPoint('v')}
   },
 
-  trialAlongP(step) {
+  trialAlongP(stepArg) {
+    const step = stepArg * 1;
     ${trialPoint('p')}
   },
 
-  trialAlongVClamped(step) {
+  trialAlongVClamped(stepArg) {
+    const step = stepArg * 1;
     ${trialPointClamped('v')}
   },
 
-  trialAlongPClamped(step) {
+  trialAlongPClamped(stepArg) {
+    const step = stepArg * 1;
     ${trialPointClamped('p')}
   },
 
-  hessianProduct(delta, fscale) {
+  hessianProduct(delta, fscaleArg) {
+    const fscale = fscaleArg * 1;
     const invDelta = 1 / delta;
     let vHv = 0;
     for (let i = 0; i < n; i++) {
@@ -247,7 +261,8 @@ return {
     return vHv;
   },
 
-  cgStep(alpha, vr, vHv) {
+  cgStep(alphaArg, vr, vHv) {
+    const alpha = alphaArg * 1;
     const invVr = 1 / vr;
     const invVHv = 1 / vHv;
     let gp = 0;
@@ -272,7 +287,8 @@ return {
     return residualTimesStep;
   },
 
-  trialSlope(fscale) {
+  trialSlope(fscaleArg) {
+    const fscale = fscaleArg * 1;
     let s = 0;
     for (let i = 0; i < n; i++) s += gTrial[i] * (xscale[i] * fscale) * p[i];
     return s;
