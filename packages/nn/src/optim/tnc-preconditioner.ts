@@ -1,5 +1,4 @@
 import { FREE } from './tnc-bounds.js';
-import { dot } from './vector.js';
 
 /**
  * TNC's preconditioner (Nash 1984/1985): the inverse of a limited-memory quasi-Newton approximation M of the
@@ -12,8 +11,11 @@ import { dot } from './vector.js';
  * M⁻¹v is applied once per CG step, while everything in it that does not involve v (D⁻¹, D⁻¹y_r, the updated
  * H·y_k and their inner products) stays fixed for a whole inner solve: {@link prepareInverse} computes those once,
  * and {@link applyInverse} is then one pass for v's inner products (independent sums in one loop) and one for
- * the result, which also zeroes the held variables and returns vᵀM⁻¹v. Every value is produced by the same floating-point operations in the same order as the textbook
- * sequence of updates, so the iterates stay bit-identical to scipy's.
+ * the result, which also zeroes the held variables and returns vᵀM⁻¹v. prepareInverse and
+ * {@link initialDiagonal} likewise take each inner product in the pass that produces its vector, or in one that
+ * reads its operands anyway. Every value is produced by the same floating-point operations in the same order as
+ * the textbook sequence of updates (each sum still adds its terms in index order), so the iterates stay
+ * bit-identical to scipy's.
  *
  * The loops over the n variables live in small functions with one loop each and nothing after it but `return`
  * (see the note in tnc-cg.ts: V8 compiles such a loop during its first call, and code after it that had not run
@@ -148,44 +150,77 @@ export function prepareInverse(mem: QuasiNewtonMemory): void {
   if (mem.upd1) return;
   const { diagb, invDiagb, yk, Hyk, sr, yr, Hyr } = mem;
   if (mem.lreset) {
-    reciprocalTimes(diagb, yk, invDiagb, Hyk);
-    mem.ykHyk = dot(Hyk, yk);
+    mem.ykHyk = reciprocalTimes(diagb, yk, invDiagb, Hyk);
     return;
   }
   // D⁻¹y_k, then fold the accumulated pair (s_r, y_r) into it.
-  reciprocalTimes(diagb, yk, invDiagb, Hyk);
-  scaleElementwise(yr, invDiagb, Hyr);
-  const yrHyr = dot(yr, Hyr);
-  const yksr = dot(yk, sr);
-  const ykHyr = dot(yk, Hyr);
+  const yrHyr = reciprocalTimesTwice(diagb, yk, yr, sr, invDiagb, Hyk, Hyr);
+  const yksr = secondProduct;
+  const ykHyr = thirdProduct;
   mem.yrHyr = yrHyr;
-  bfgsUpdate(Hyk, bfgsDelta(mem.yrsr, yrHyr, yksr, ykHyr), sr, bfgsBeta(mem.yrsr, yksr), Hyr, Hyk);
-  mem.ykHyk = dot(Hyk, yk);
+  mem.ykHyk = bfgsUpdate(Hyk, bfgsDelta(mem.yrsr, yrHyr, yksr, ykHyr), sr, bfgsBeta(mem.yrsr, yksr), Hyr, yk);
 }
 
-/** inv = 1/d and out = y·inv, elementwise. */
-function reciprocalTimes(d: Float64Array, y: Float64Array, inv: Float64Array, out: Float64Array): void {
+/** inv = 1/d and Hy = y·inv, elementwise; returns yᵀHy. */
+function reciprocalTimes(d: Float64Array, y: Float64Array, inv: Float64Array, Hy: Float64Array): number {
+  let yHy = 0;
   for (let i = 0; i < d.length; i++) {
-    inv[i] = 1 / d[i];
-    out[i] = y[i] * inv[i];
+    const r = 1 / d[i];
+    const h = y[i] * r;
+    inv[i] = r;
+    Hy[i] = h;
+    yHy += h * y[i];
   }
+  return yHy;
 }
 
-/** out = y·w, elementwise. */
-function scaleElementwise(y: Float64Array, w: Float64Array, out: Float64Array): void {
-  for (let i = 0; i < out.length; i++) out[i] = y[i] * w[i];
+/**
+ * inv = 1/d, Hyk = y_k·inv and Hyr = y_r·inv, elementwise; returns y_rᵀHyr and leaves y_kᵀs_r and y_kᵀHyr in
+ * secondProduct and thirdProduct.
+ */
+function reciprocalTimesTwice(
+  d: Float64Array,
+  yk: Float64Array,
+  yr: Float64Array,
+  sr: Float64Array,
+  inv: Float64Array,
+  Hyk: Float64Array,
+  Hyr: Float64Array,
+): number {
+  let yrHyr = 0;
+  let yksr = 0;
+  let ykHyr = 0;
+  for (let i = 0; i < d.length; i++) {
+    const r = 1 / d[i];
+    const hr = yr[i] * r;
+    inv[i] = r;
+    Hyk[i] = yk[i] * r;
+    Hyr[i] = hr;
+    yrHyr += yr[i] * hr;
+    yksr += yk[i] * sr[i];
+    ykHyr += yk[i] * hr;
+  }
+  secondProduct = yksr;
+  thirdProduct = ykHyr;
+  return yrHyr;
 }
 
-/** out = Hv + δ·s + β·Hy (out may alias Hv). */
+/** Hy += δ·s + β·Hy_r (as Hy + δ·s + β·Hy_r); returns the new Hyᵀy. */
 function bfgsUpdate(
-  Hv: Float64Array,
+  Hy: Float64Array,
   delta: number,
   s: Float64Array,
   beta: number,
-  Hy: Float64Array,
-  out: Float64Array,
-): void {
-  for (let i = 0; i < out.length; i++) out[i] = Hv[i] + delta * s[i] + beta * Hy[i];
+  Hyr: Float64Array,
+  y: Float64Array,
+): number {
+  let yHy = 0;
+  for (let i = 0; i < Hy.length; i++) {
+    const h = Hy[i] + delta * s[i] + beta * Hyr[i];
+    Hy[i] = h;
+    yHy += h * y[i];
+  }
+  return yHy;
 }
 
 /**
@@ -261,7 +296,7 @@ function divideByDiagonal(v: Float64Array, diagb: Float64Array, out: Float64Arra
   return vo;
 }
 
-// The inner products of the latest productsWith* pass beyond the one it returns. Module variables, not fields:
+// The inner products of the latest pass that takes several, beyond the one it returns. Module variables, not fields:
 // a store to a field after the loop is exactly what the note at the top warns about; a module variable needs no
 // type feedback. Read them right after the call.
 let secondProduct = 0;
@@ -370,27 +405,60 @@ export function initialDiagonal(mem: QuasiNewtonMemory, emat: Float64Array): voi
   }
   const yksk = mem.yksk === 0 ? 1 : mem.yksk;
   if (mem.lreset) {
-    scaleElementwise(diagb, sk, Bs);
-    let sBs = dot(sk, Bs);
+    let sBs = diagonalTimes(diagb, sk, Bs);
     if (sBs === 0) sBs = 1;
     diagonalUpdate(diagb, sk, sBs, yk, yksk, emat);
     return;
   }
   // Update D with (s_r, y_r) to B, then take the diagonal of B updated with (s_k, y_k).
-  scaleElementwise(diagb, sr, Bs);
-  let srBsr = dot(sr, Bs);
-  const skBsr = dot(sk, Bs);
-  const yrsk = dot(yr, sk);
+  let srBsr = diagonalTimesWithProducts(diagb, sr, sk, yr, Bs);
+  const skBsr = secondProduct;
+  const yrsk = thirdProduct;
   const yrsr = mem.yrsr === 0 ? 1 : mem.yrsr;
   if (srBsr === 0) srBsr = 1;
-  updatedProductAndDiagonal(diagb, sk, sr, yr, skBsr, srBsr, yrsk, yrsr, Bs, emat);
-  let skBsk = dot(sk, Bs);
+  let skBsk = updatedProductAndDiagonal(diagb, sk, sr, yr, skBsr, srBsr, yrsk, yrsr, Bs, emat);
   if (skBsk === 0) skBsk = 1;
   // NOTE the sign of the y_k term: the BFGS formula (and Nash's original code) ADDS y_k²/y_kᵀs_k here; scipy's
   // tnc.c as shipped (≥ its C reformatting; checked against scipy 1.17) subtracts it. We follow scipy, so that
   // TNC's iterates agree with scipy's bit for bit (test/optim-tnc.test.ts); the effect is confined to this
   // diagonal seed, which the CG loop then refines (entries ≤ 1e-6 restart at 1).
   subtractRankOnes(Bs, skBsk, yk, yksk, emat);
+}
+
+/** Ds = D·s, elementwise; returns sᵀDs. */
+function diagonalTimes(diagb: Float64Array, s: Float64Array, Ds: Float64Array): number {
+  let sDs = 0;
+  for (let i = 0; i < Ds.length; i++) {
+    const b = diagb[i] * s[i];
+    Ds[i] = b;
+    sDs += s[i] * b;
+  }
+  return sDs;
+}
+
+/**
+ * Ds = D·s_r, elementwise; returns s_rᵀDs_r and leaves s_kᵀDs_r and y_rᵀs_k in secondProduct and thirdProduct.
+ */
+function diagonalTimesWithProducts(
+  diagb: Float64Array,
+  sr: Float64Array,
+  sk: Float64Array,
+  yr: Float64Array,
+  Ds: Float64Array,
+): number {
+  let srDsr = 0;
+  let skDsr = 0;
+  let yrsk = 0;
+  for (let i = 0; i < Ds.length; i++) {
+    const b = diagb[i] * sr[i];
+    Ds[i] = b;
+    srDsr += sr[i] * b;
+    skDsr += sk[i] * b;
+    yrsk += yr[i] * sk[i];
+  }
+  secondProduct = skDsr;
+  thirdProduct = yrsk;
+  return srDsr;
 }
 
 /** emat = D − D²s²/(sᵀDs) + y²/(yᵀs), elementwise. */
@@ -408,7 +476,9 @@ function diagonalUpdate(
   }
 }
 
-/** Bs = B·s_k for B = D updated with (s_r, y_r) (Bs holds D·s_r on entry), and emat = diag(B). */
+/**
+ * Bs = B·s_k for B = D updated with (s_r, y_r) (Bs holds D·s_r on entry), and emat = diag(B); returns s_kᵀBs_k.
+ */
 function updatedProductAndDiagonal(
   diagb: Float64Array,
   sk: Float64Array,
@@ -420,12 +490,16 @@ function updatedProductAndDiagonal(
   yrsr: number,
   Bs: Float64Array,
   emat: Float64Array,
-): void {
+): number {
+  let skBsk = 0;
   for (let i = 0; i < emat.length; i++) {
     const d = diagb[i];
-    Bs[i] = d * sk[i] - (Bs[i] * skBsr) / srBsr + (yr[i] * yrsk) / yrsr;
+    const b = d * sk[i] - (Bs[i] * skBsr) / srBsr + (yr[i] * yrsk) / yrsr;
+    Bs[i] = b;
     emat[i] = d - (d * d * sr[i] * sr[i]) / srBsr + (yr[i] * yr[i]) / yrsr;
+    skBsk += sk[i] * b;
   }
+  return skBsk;
 }
 
 /** emat −= (Bs)²/(s_kᵀBs_k) + y_k²/(y_kᵀs_k), elementwise. */
