@@ -15,7 +15,7 @@ import {
 } from './tnc-preconditioner.js';
 import { acquireWorkspace, releaseWorkspace, type TncWorkspace } from './tnc-workspace.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from './types.js';
-import { axpy, dot, norm2, scal } from './vector.js';
+import { axpy, copyAndDot, dot, norm2, scal } from './vector.js';
 
 /**
  * Truncated Newton (TNC), after Stephen G. Nash's TNBC as shipped in scipy.optimize (method='TNC').
@@ -232,6 +232,9 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
   const { p: pk, xTrial, gTrial } = w;
   const oldg = new Float64Array(n);
   const bestGrad = new Float64Array(n);
+  // With no finite bound nothing is ever held (no pivot is set by initialPivots or holdReachedBounds; a scale of 0
+  // makes its bounds finite): releasing a bound and projecting g then change nothing, and are skipped.
+  const everyVariableFree = !box.bounded;
 
   for (;;) {
     const gn = gnorm; // = norm2(g): g is projected, and norm2 skips zeros exactly as it skips held variables
@@ -270,9 +273,8 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
       }
     }
 
-    oldg.set(g);
+    const oldSlope = copyAndDot(g, oldg, pk); // oldg = g; pkᵀg
     const oldf = f;
-    const oldSlope = dot(pk, g);
     const pnorm = norm2(pk); // pk stays as it is until the next direction
     const unconstrainedMax = stepmx / (pnorm + EPS);
     const spe = box.maxStep(unconstrainedMax, xs, pk, pivot);
@@ -321,7 +323,8 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
 
     box.scaleGradient(gfull, fscale, g);
     gnorm = norm2(g, pivot);
-    const released = releaseOneBound(oldSlope, gnorm, o.gtol * fscale, f, fAtLastConstraintChange, g, pivot);
+    const released =
+      !everyVariableFree && releaseOneBound(oldSlope, gnorm, o.gtol * fscale, f, fAtLastConstraintChange, g, pivot);
     if (released) {
       gnorm = norm2(g, pivot);
       fAtLastConstraintChange = f;
@@ -332,7 +335,7 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
       if (alpha * pnorm <= o.xtol) return outcome('converged', MESSAGES.xConverged, niter);
     }
 
-    project(g, pivot);
+    if (!everyVariableFree) project(g, pivot);
 
     if (!newcon) {
       // Remember the step and the gradient change for the preconditioner.
