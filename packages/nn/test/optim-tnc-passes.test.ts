@@ -5,6 +5,7 @@ import { minimize } from '../src/optim/minimize.js';
 import { mergeOptions } from '../src/optim/options.js';
 import { passesSource } from '../src/optim/tnc-passes.js';
 import { tnc, tncWith } from '../src/optim/tnc.js';
+import { acquireWorkspace, IDLE_DOUBLES, IDLE_KEPT, releaseWorkspace } from '../src/optim/tnc-workspace.js';
 import type { Objective, OptimizeResult, MethodRun } from '../src/optim/types.js';
 import { golden, logistic, quadratic, rosen, rosenStart, type ScipyRun } from './fixtures/optim/problems.js';
 
@@ -259,6 +260,41 @@ describe('generated TNC passes reproduce scipy (golden.json from scripts/ref/opt
   it('logistic regression takes the same path as the plain passes', () => {
     const fun = logistic().fun;
     expectSameRun(runTraced(generated, fun, new Float64Array(4), {}), runTraced(plain, fun, new Float64Array(4), {}));
+  });
+});
+
+describe('the workspace pool', () => {
+  it('hands a released workspace to the next run of its size, cleared; never one in use', () => {
+    const n = 777;
+    const a = acquireWorkspace(n, true);
+    const b = acquireWorkspace(n, true);
+    expect(a).not.toBe(b);
+    for (const v of [a.xs, a.g, a.p, a.xTrial, a.gTrial, a.cg.r, a.cg.emat, a.mem.sr, a.mem.diagb]) v.fill(3);
+    a.pivot.fill(1);
+    a.mem.upd1 = false;
+    a.mem.yksk = 5;
+    releaseWorkspace(a);
+    const c = acquireWorkspace(n, true);
+    expect(c).toBe(a);
+    for (const v of [c.xs, c.g, c.p, c.xTrial, c.gTrial, c.cg.r, c.cg.emat, c.mem.sr]) expect(v.every((x) => x === 0)).toBe(true);
+    expect(c.mem.diagb.every((x) => x === 1)).toBe(true);
+    expect(c.pivot.every((x) => x === 0)).toBe(true);
+    expect([c.mem.upd1, c.mem.lreset, c.mem.yksk]).toEqual([true, false, 0]);
+    expect(acquireWorkspace(n, true)).not.toBe(b); // b was never released
+  });
+
+  it('keeps at most IDLE_KEPT idle workspaces, none with plain passes and none too big', () => {
+    const sizes = Array.from({ length: IDLE_KEPT + 1 }, (_, i) => 900 + i);
+    const released = sizes.map((n) => acquireWorkspace(n, true));
+    released.forEach(releaseWorkspace);
+    expect(acquireWorkspace(sizes[0], true)).not.toBe(released[0]); // the oldest was dropped
+    expect(acquireWorkspace(sizes[IDLE_KEPT], true)).toBe(released[IDLE_KEPT]);
+    const plainOne = acquireWorkspace(950, false);
+    releaseWorkspace(plainOne);
+    expect(acquireWorkspace(950, false)).not.toBe(plainOne);
+    const big = acquireWorkspace(Math.floor(IDLE_DOUBLES / 23) + 1, true);
+    releaseWorkspace(big);
+    expect(acquireWorkspace(big.n, true)).not.toBe(big);
   });
 });
 

@@ -9,9 +9,11 @@ import { newMemory, type QuasiNewtonMemory, resetMemory } from './tnc-preconditi
  * Generated passes are compiled for the workspace's own vectors, and what makes them fast — TurboFan specialising
  * each closure on its vectors — takes a compile and a warm-up of every pass (measured: ~30 ms per digits5000 run,
  * a third of TNC's own time). So a workspace with generated passes is kept when its run ends, and the next run of
- * the same size takes it, zeroed, with its passes already compiled. At most {@link IDLE_KEPT} idle workspaces are
- * kept (the least recently released goes first); one in use is never shared, so runs that interleave (async
- * objectives) each get their own. A run that is abandoned before it ends simply never returns its workspace.
+ * the same size takes it, zeroed, with its passes already compiled. At most {@link IDLE_KEPT} idle workspaces, of
+ * at most {@link IDLE_DOUBLES} doubles in all, are kept (the least recently released goes first; a bigger one is
+ * not kept: there compiling is small beside the evaluations anyway); one in use is never shared, so runs that
+ * interleave (async objectives) each get their own. A run that is abandoned before it ends simply never returns
+ * its workspace.
  *
  * The trial point and the gradients the objective writes (xTrial, gTrial, cg.Hv) are among these vectors: like
  * during a run, an objective must not keep them after the call.
@@ -76,8 +78,14 @@ export class TncWorkspace {
   }
 }
 
-/** How many idle workspaces are kept for later runs (each holds ~23 vectors of n doubles). */
-export const IDLE_KEPT = 4;
+/** How many idle workspaces are kept for later runs, and how many doubles they may hold in all (32 MB). */
+export const IDLE_KEPT = 2;
+export const IDLE_DOUBLES = 1 << 22;
+
+/** Doubles held by a workspace of n variables (its 23 vectors; the pivots are bytes). */
+function doubles(n: number): number {
+  return 23 * n;
+}
 
 const idle: TncWorkspace[] = [];
 
@@ -97,7 +105,8 @@ export function acquireWorkspace(n: number, generated: boolean): TncWorkspace {
 
 /** Hand a workspace back when its run has ended (only generated ones are kept). */
 export function releaseWorkspace(w: TncWorkspace): void {
-  if (!w.generated || idle.includes(w)) return;
+  if (!w.generated || idle.includes(w) || doubles(w.n) > IDLE_DOUBLES) return;
   idle.push(w);
-  if (idle.length > IDLE_KEPT) idle.shift();
+  let held = idle.reduce((sum, kept) => sum + doubles(kept.n), 0);
+  while (idle.length > IDLE_KEPT || held > IDLE_DOUBLES) held -= doubles(idle.shift()!.n);
 }
