@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Rng } from '../src/random.js';
 import { driveSync, RunTracker } from '../src/optim/driver.js';
 import { minimize } from '../src/optim/minimize.js';
@@ -295,6 +295,30 @@ describe('the workspace pool', () => {
     const big = acquireWorkspace(Math.floor(IDLE_DOUBLES / 23) + 1, true);
     releaseWorkspace(big);
     expect(acquireWorkspace(big.n, true)).not.toBe(big);
+  });
+});
+
+describe('where code generation is disallowed', () => {
+  it('TNC falls back to the plain passes (same iterates) and keeps no workspace', () => {
+    const rng = new Rng(5);
+    const n = 31;
+    const fun = randomObjective(rng, n);
+    const x0 = Float64Array.from({ length: n }, () => rng.uniform(-2, 2));
+    const reference = runTraced(plain, fun, x0, { maxfun: 80 });
+    // What node --disallow-code-generation-from-strings does to `new Function`.
+    const disallowed = function () {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    };
+    vi.stubGlobal('Function', disallowed);
+    try {
+      const w = acquireWorkspace(n, true);
+      expect(w.generated).toBe(false);
+      const fallback = runTraced(generated, fun, x0, { maxfun: 80 });
+      expectSameRun(fallback, reference);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(acquireWorkspace(n, true).generated).toBe(true);
   });
 });
 

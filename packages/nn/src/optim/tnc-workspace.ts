@@ -39,6 +39,7 @@ export class TncWorkspace {
   readonly mem: QuasiNewtonMemory;
   /** The hot passes over these vectors (generated or plain), bound once. */
   readonly passes: HotPasses;
+  /** Whether the passes are generated (false also when asked for but code generation is disallowed). */
   readonly generated: boolean;
 
   constructor(n: number, generated: boolean) {
@@ -56,9 +57,10 @@ export class TncWorkspace {
     this.box = new ScaledBox(this.lower, this.upper, this.xscale, this.xoffset);
     this.cg = new InnerSolve(n);
     this.mem = newMemory(n);
-    this.generated = generated;
     // The passes read box.* once, when bound: the box object may be replaced, its four vectors may not.
-    this.passes = generated ? generatedPasses(this) : plainPasses(this);
+    const passes = generated ? compiledOrNull(this) : null;
+    this.generated = passes !== null;
+    this.passes = passes ?? plainPasses(this);
   }
 
   /** Back to the state of a new workspace: every vector zero, the memory as newMemory leaves it. */
@@ -75,6 +77,19 @@ export class TncWorkspace {
   setBox(): ScaledBox {
     this.box = new ScaledBox(this.lower, this.upper, this.xscale, this.xoffset);
     return this.box;
+  }
+}
+
+/**
+ * The generated passes, or null where the embedder forbids compiling code from strings (node
+ * --disallow-code-generation-from-strings: `new Function` throws an EvalError): then the plain ones serve.
+ */
+function compiledOrNull(w: TncWorkspace): HotPasses | null {
+  try {
+    return generatedPasses(w);
+  } catch (e) {
+    if (e instanceof EvalError) return null;
+    throw e;
   }
 }
 
