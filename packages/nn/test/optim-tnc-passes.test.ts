@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { InvalidArgumentError } from '../src/errors.js';
 import { Rng } from '../src/random.js';
 import { driveSync, RunTracker } from '../src/optim/driver.js';
 import { minimize } from '../src/optim/minimize.js';
@@ -324,7 +325,10 @@ describe('where code generation is disallowed', () => {
 
 describe('passesSource', () => {
   it('rejects a size that is not a positive integer, naming it', () => {
-    for (const n of [0, -3, 2.5, NaN]) expect(() => passesSource(n, 1)).toThrow(/n must be a positive integer, got/);
+    for (const n of [0, -3, 2.5, NaN]) {
+      expect(() => passesSource(n, 1)).toThrow(InvalidArgumentError);
+      expect(() => passesSource(n, 1)).toThrow(`n must be a positive integer; received ${n}`);
+    }
   });
 
   it('numbers each source (so V8 compiles every workspace afresh) and states n', () => {

@@ -1,22 +1,24 @@
+import { InvalidArgumentError } from '../errors.js';
 import { FREE, type ScaledBox } from './tnc-bounds.js';
 import { cgStep, hessianProduct, type InnerSolve, lastResidualTimesStep, nextDirection } from './tnc-cg.js';
 import { applyInverse, applyInverseBy, type InverseLoops, type QuasiNewtonMemory } from './tnc-preconditioner.js';
 
 /**
  * The passes over n variables that TNC runs once per CG step or line-search trial (most of its own time), bound
- * to one run's vectors, in two interchangeable forms that do the same IEEE operations in the same order for every
- * element (so the iterates are bit-identical, and both stay bit-identical to scipy's):
+ * to one workspace's vectors (tnc-workspace.ts), in two interchangeable forms that do the same IEEE operations in
+ * the same order for every element (so the iterates are bit-identical, and both stay bit-identical to scipy's):
  *
  * - {@link plainPasses}: the functions of tnc-cg.ts, tnc-preconditioner.ts and tnc-bounds.ts, which take the vectors
  *   as arguments. The reference, and what small problems use.
- * - {@link generatedPasses}: the same loops as source text compiled with `new Function` once per run, as closures
- *   over that run's vectors held in `const`s. Why: V8 (11.3, Node 20) cannot keep what it knows about a typed array
- *   that arrives as an argument across a loop's back edge (the loop's stack check may run anything), so a plain
- *   loop re-checks each array's map and reloads its base pointer and length on every element, for every array —
- *   measured 2-3× the cost of the arithmetic on these passes. A function compiled for one closure (each
- *   `new Function` makes new function infos, and its source carries a fresh run number so V8's eval cache does not
- *   hand back shared ones) is specialised by TurboFan on its context: the `const` arrays become constants, with
- *   no check in the loop. The closures die with the run.
+ * - {@link generatedPasses}: the same loops as source text compiled with `new Function` once per workspace, as
+ *   closures over its vectors held in `const`s. Why: V8 (11.3, Node 20) cannot keep what it knows about a typed
+ *   array that arrives as an argument across a loop's back edge (the loop's stack check may run anything), so a
+ *   plain loop re-checks each array's map and reloads its base pointer and length on every element, for every
+ *   array — measured 2-3× the cost of the arithmetic on these passes. A function compiled for one closure (each
+ *   `new Function` makes new function infos, and its source carries a fresh serial number so that V8's eval cache
+ *   does not hand back shared ones) is specialised by TurboFan on its context: the `const` arrays become
+ *   constants, the loop bound is a literal, and nothing is checked in the loop. Compiling and warming up those
+ *   closures costs about a third of a digits5000 run, which is why workspaces outlive their run.
  *
  * Each generated pass keeps the shape the plain ones have (see the note at the top of tnc-cg.ts): one loop and
  * nothing after it but stores to closure variables and `return`.
@@ -111,7 +113,9 @@ export function generatedPasses(w: RunVectors): HotPasses {
  * v or p.
  */
 export function passesSource(n: number, serial: number): string {
-  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`passesSource: n must be a positive integer, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError(`passesSource: n must be a positive integer; received ${n}`);
+  }
   const free = FREE;
   const trialPoint = (dir: string) =>
     `for (let i = 0; i < n; i++) xTrial[i] = (xs[i] + step * ${dir}[i]) * xscale[i] + xoffset[i];`;
