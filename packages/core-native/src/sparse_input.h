@@ -18,6 +18,12 @@
 // same X (same shape, same values): a sweep's worker threads training on one training set then stream one copy
 // through the shared caches instead of one each. Each network keeps its own scratch.
 //
+// Building the copy reads X twice, row by row, the example blocks split over the network's pool threads: a scan
+// (finite? floats? non-zeros per example block and input), from whose counts every list's and tile's place
+// follows, then the fill, each row's listed non-zeros compacted (AVX-512 where the CPU has it) into the
+// by-example lists and from there into the by-input ones, its dense inputs into both tile layouts. The copy is
+// the same for any number of threads; its buffers are not zeroed first (every place is written once).
+//
 // A minibatch (select(rows)) gathers its rows from the shared copy into both orders again, for the batch's
 // examples in the batch's order (duplicates are separate examples); forward and gradient then run over the batch
 // exactly as over the whole set.
@@ -29,11 +35,37 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
+#include <utility>
 #include <vector>
 
 #include "thread_pool.h"
 
 namespace backprop {
+
+// An allocator whose resize() leaves the new elements unset (default-initialised) instead of zeroing them: for
+// the buffers below, which are written in full right after they are sized. (Zeroing them first cost binding
+// digits5000 ~4 ms: every page written twice.)
+template <class T>
+struct Unset : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = Unset<U>;
+  };
+  Unset() = default;
+  template <class U>
+  Unset(const Unset<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+template <class T>
+using Buffer = std::vector<T, Unset<T>>;
 
 // Values of a set of examples (all of X, or a minibatch's rows) in the layouts above. The values are kept as
 // float (the *32 vectors) when every one of them is a float exactly (narrow; e.g. digits5000's multiples of
@@ -43,30 +75,32 @@ struct SparseRows {
   size_t examples = 0;
   // Listed inputs, forward order: by input block (kInputBlock of them), then example, then input. rowStart[b *
   // (examples + 1) + i] is where example i's inputs of block b start; rowInput holds packed positions (>= d).
-  std::vector<uint64_t> rowStart;
-  std::vector<uint32_t> rowInput;
-  std::vector<double> rowValue;
-  std::vector<float> rowValue32;
+  Buffer<uint64_t> rowStart;
+  Buffer<uint32_t> rowInput;
+  Buffer<double> rowValue;
+  Buffer<float> rowValue32;
   // Listed inputs, gradient order: by example block (kExampleBlock), then listed input j (packed position d + j), then
   // example. colStart[b * (listed + 1) + j].
-  std::vector<uint64_t> colStart;
-  std::vector<uint32_t> colExample;
-  std::vector<double> colValue;
-  std::vector<float> colValue32;
+  Buffer<uint64_t> colStart;
+  Buffer<uint32_t> colExample;
+  Buffer<double> colValue;
+  Buffer<float> colValue32;
   // Dense inputs, zero padded to whole tiles (T = kTile):
   //   denseForward[(t * d + j) * T + e]  = x[example T t + e, dense input j]
   //   denseGradient[(g * examples + i) * T + e] = x[example i, dense input T g + e]
-  std::vector<double> denseForward, denseGradient;
-  std::vector<float> denseForward32, denseGradient32;
+  Buffer<double> denseForward, denseGradient;
+  Buffer<float> denseForward32, denseGradient32;
 };
 
 // The immutable part: one X's values in those layouts, with what identifies that X. Shared (see above).
 struct SparseX {
   size_t examples = 0, inputs = 0;
   bool narrow = false;
-  uint64_t hash = 0;                   // of X's shape and values (+0 and -0 alike)
   size_t dense = 0;                    // d: the dense inputs are packedInputs[0 .. d)
   std::vector<uint32_t> packedInputs;  // the input columns in packed order (each part ascending)
+  // The non-zeros of each input column: with the shape and narrow, what another X must match before its values
+  // are compared (holds). Binding counts them anyway; a hash of every value cost digits5000 ~3 ms per bind.
+  std::vector<size_t> columnNonZeros;
   SparseRows all;
 
   size_t listed() const { return inputs - dense; }
@@ -82,9 +116,10 @@ struct SparseX {
 class SparseInput {
  public:
   // X row-major (m x n). Returns false (and builds nothing) when X is too dense to pay or not all finite.
-  // Reuses the copy of another live network of the process with the same X when there is one.
-  // Allocates this network's scratch for a first layer of H units too.
-  bool build(const double* X, size_t m, size_t n, size_t H);
+  // Reuses the copy of another live network of the process with the same X when there is one; otherwise
+  // builds it on `threads` tasks of pool (at most pool.reserve()'s answer; the copy is the same for any number).
+  // Allocates this network's scratch for a first layer of H units too. Throws std::bad_alloc.
+  bool build(const double* X, size_t m, size_t n, size_t H, ThreadPool& pool, size_t threads);
   bool empty() const { return examples_ == 0; }
   // Bytes held: this network's scratch and batch plus the shared copy (counted by every network holding it).
   size_t bytes() const;
