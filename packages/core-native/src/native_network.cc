@@ -22,9 +22,9 @@ TrainingSet::TrainingSet(Architecture architecture, size_t examples, const doubl
       ws_(arch, examples) {
   transpose(Y, m, arch.outputs(), Yt_.data());
   try {  // the sparse copy is an optimisation: without the memory for it, the dense products still work
-    // Built on as many threads as the passes will use (see sparseCostGradient): the pool's threads start here.
+    // Built on as many threads as the passes will use (see sparseCostGradient).
     const size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    const size_t threads = pool_.reserve(std::min(cores, static_cast<size_t>(std::max(1, openblas_get_num_threads()))));
+    const size_t threads = std::min(cores, static_cast<size_t>(std::max(1, openblas_get_num_threads())));
     if (sparse_.build(X, m, arch.inputs(), arch.layers[1], pool_, threads)) {
       deltaRows_.assign(m * SparseInput::paddedWidth(arch.layers[1]) + 7, 0.0);
       partials_.assign(partialDoubles(arch, m), 0.0);

@@ -632,7 +632,8 @@ bool SparseInput::build(const double* X, size_t m, size_t n, size_t H, ThreadPoo
   // One pass over X, its example blocks split over the threads: finite? floats exactly? non-zeros per example
   // block and column (each task writes its own blocks' counts).
   const size_t exampleBlocks = (m + kExampleBlock - 1) / kExampleBlock;
-  const size_t tasks = std::max<size_t>(1, std::min(threads, exampleBlocks));
+  size_t tasks = std::max<size_t>(1, std::min(threads, exampleBlocks));
+  if (tasks > 1) tasks = pool.reserve(tasks);
   std::vector<size_t> bounds(tasks + 1);
   for (size_t t = 0; t <= tasks; ++t) bounds[t] = exampleBlocks * t / tasks;
   std::vector<uint32_t> counts(exampleBlocks * n, 0);
