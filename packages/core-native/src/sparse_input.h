@@ -117,8 +117,8 @@ class SparseInput {
  public:
   // X row-major (m x n). Returns false (and builds nothing) when X is too dense to pay or not all finite.
   // Reuses the copy of another live network of the process with the same X when there is one; otherwise
-  // builds it on up to `threads` threads of pool (started here when X has more than one example block for them;
-  // the copy is the same for any number).
+  // builds it on up to `threads` threads of pool (started here when X has more than one example block for them,
+  // dense or not: the scan that finds out runs on them; the copy is the same for any number).
   // Allocates this network's scratch for a first layer of H units too. Throws std::bad_alloc.
   bool build(const double* X, size_t m, size_t n, size_t H, ThreadPool& pool, size_t threads);
   bool empty() const { return examples_ == 0; }
