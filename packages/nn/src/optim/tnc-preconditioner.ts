@@ -147,18 +147,44 @@ function bfgsBeta(ys: number, vs: number): number {
  * changed (TNC: at the start of each inner solve), before applyInverse.
  */
 export function prepareInverse(mem: QuasiNewtonMemory): void {
-  if (mem.upd1) return;
   const { diagb, invDiagb, yk, Hyk, sr, yr, Hyr } = mem;
+  prepareInverseBy(mem, {
+    reciprocalTimes: () => reciprocalTimes(diagb, yk, invDiagb, Hyk),
+    reciprocalTimesTwice: () => reciprocalTimesTwice(diagb, yk, yr, sr, invDiagb, Hyk, Hyr),
+    bfgsUpdate: (delta, beta) => bfgsUpdate(Hyk, delta, sr, beta, Hyr, yk),
+    secondProduct: () => secondProduct,
+    thirdProduct: () => thirdProduct,
+  });
+}
+
+/**
+ * The loops of prepareInverse bound to one memory's vectors (the generated ones: tnc-passes.ts), each with the
+ * arithmetic of the function of the same name below.
+ */
+export interface PrepareLoops {
+  /** invDiagb = 1/D, Hyk = y_k·invDiagb; returns y_kᵀHyk. */
+  reciprocalTimes(): number;
+  /** ...and Hyr = y_r·invDiagb; returns y_rᵀHyr, leaves y_kᵀs_r and y_kᵀHyr in second/thirdProduct. */
+  reciprocalTimesTwice(): number;
+  /** Hyk = Hyk + δ·s_r + β·Hyr; returns y_kᵀHyk. */
+  bfgsUpdate(delta: number, beta: number): number;
+  secondProduct(): number;
+  thirdProduct(): number;
+}
+
+/** {@link prepareInverse} through loops bound to the memory's vectors: the same branches and scalars. */
+export function prepareInverseBy(mem: QuasiNewtonMemory, loops: PrepareLoops): void {
+  if (mem.upd1) return;
   if (mem.lreset) {
-    mem.ykHyk = reciprocalTimes(diagb, yk, invDiagb, Hyk);
+    mem.ykHyk = loops.reciprocalTimes();
     return;
   }
   // D⁻¹y_k, then fold the accumulated pair (s_r, y_r) into it.
-  const yrHyr = reciprocalTimesTwice(diagb, yk, yr, sr, invDiagb, Hyk, Hyr);
-  const yksr = secondProduct;
-  const ykHyr = thirdProduct;
+  const yrHyr = loops.reciprocalTimesTwice();
+  const yksr = loops.secondProduct();
+  const ykHyr = loops.thirdProduct();
   mem.yrHyr = yrHyr;
-  mem.ykHyk = bfgsUpdate(Hyk, bfgsDelta(mem.yrsr, yrHyr, yksr, ykHyr), sr, bfgsBeta(mem.yrsr, yksr), Hyr, yk);
+  mem.ykHyk = loops.bfgsUpdate(bfgsDelta(mem.yrsr, yrHyr, yksr, ykHyr), bfgsBeta(mem.yrsr, yksr));
 }
 
 /** inv = 1/d and Hy = y·inv, elementwise; returns yᵀHy. */
@@ -229,24 +255,18 @@ function bfgsUpdate(
  * prepared (prepareInverse) since it last changed. `out` must not alias v.
  */
 export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float64Array, pivot: Int8Array): number {
-  if (mem.upd1) return divideByDiagonal(v, mem.diagb, out, pivot);
-  const { invDiagb, sk, Hyk, yksk, ykHyk } = mem;
-  if (mem.lreset) {
-    const vsk = productsWithPair(v, sk, Hyk);
-    const vHyk = secondProduct;
-    const delta = bfgsDelta(yksk, ykHyk, vsk, vHyk);
-    return bfgsUpdateScaled(v, invDiagb, delta, sk, bfgsBeta(yksk, vsk), Hyk, out, pivot);
-  }
-  const { sr, Hyr, yrsr, yrHyr } = mem;
-  const vsk = productsWithPairs(v, sk, Hyk, sr, Hyr);
-  const vHyk = secondProduct;
-  const vsr = thirdProduct;
-  const vHyr = fourthProduct;
-  const deltaR = bfgsDelta(yrsr, yrHyr, vsr, vHyr);
-  const betaR = bfgsBeta(yrsr, vsr);
-  const deltaK = bfgsDelta(yksk, ykHyk, vsk, vHyk);
-  const betaK = bfgsBeta(yksk, vsk);
-  return bfgsUpdateTwice(v, invDiagb, deltaR, sr, betaR, Hyr, deltaK, sk, betaK, Hyk, out, pivot);
+  const { diagb, invDiagb, sk, Hyk, sr, Hyr } = mem;
+  return applyInverseBy(mem, {
+    divideByDiagonal: () => divideByDiagonal(v, diagb, out, pivot),
+    productsWithPair: () => productsWithPair(v, sk, Hyk),
+    productsWithPairs: () => productsWithPairs(v, sk, Hyk, sr, Hyr),
+    secondProduct: () => secondProduct,
+    thirdProduct: () => thirdProduct,
+    fourthProduct: () => fourthProduct,
+    bfgsUpdateScaled: (delta, beta) => bfgsUpdateScaled(v, invDiagb, delta, sk, beta, Hyk, out, pivot),
+    bfgsUpdateTwice: (deltaR, betaR, deltaK, betaK) =>
+      bfgsUpdateTwice(v, invDiagb, deltaR, sr, betaR, Hyr, deltaK, sk, betaK, Hyk, out, pivot),
+  });
 }
 
 /**
@@ -399,30 +419,63 @@ function bfgsUpdateTwice(
  */
 export function initialDiagonal(mem: QuasiNewtonMemory, emat: Float64Array): void {
   const { diagb, sk, yk, sr, yr, Bs } = mem;
+  initialDiagonalBy(mem, emat, {
+    diagonalTimes: () => diagonalTimes(diagb, sk, Bs),
+    diagonalUpdate: (sBs, ys) => diagonalUpdate(diagb, sk, sBs, yk, ys, emat),
+    diagonalTimesWithProducts: () => diagonalTimesWithProducts(diagb, sr, sk, yr, Bs),
+    updatedProductAndDiagonal: (skBsr, srBsr, yrsk, yrsr) =>
+      updatedProductAndDiagonal(diagb, sk, sr, yr, skBsr, srBsr, yrsk, yrsr, Bs, emat),
+    subtractRankOnes: (skBsk, yksk) => subtractRankOnes(Bs, skBsk, yk, yksk, emat),
+    secondProduct: () => secondProduct,
+    thirdProduct: () => thirdProduct,
+  });
+}
+
+/**
+ * The loops of initialDiagonal bound to one memory's vectors and one emat (the generated ones: tnc-passes.ts),
+ * each with the arithmetic of the function of the same name below.
+ */
+export interface DiagonalLoops {
+  /** Bs = D·s_k; returns s_kᵀBs. */
+  diagonalTimes(): number;
+  /** emat = D − D²s_k²/sBs + y_k²/ys. */
+  diagonalUpdate(sBs: number, ys: number): void;
+  /** Bs = D·s_r; returns s_rᵀBs, leaves s_kᵀBs and y_rᵀs_k in second/thirdProduct. */
+  diagonalTimesWithProducts(): number;
+  /** Bs = B·s_k and emat = diag(B); returns s_kᵀBs. */
+  updatedProductAndDiagonal(skBsr: number, srBsr: number, yrsk: number, yrsr: number): number;
+  /** emat −= Bs²/skBsk + y_k²/yksk. */
+  subtractRankOnes(skBsk: number, yksk: number): void;
+  secondProduct(): number;
+  thirdProduct(): number;
+}
+
+/** {@link initialDiagonal} through loops bound to the memory's vectors and emat: the same branches and scalars. */
+export function initialDiagonalBy(mem: QuasiNewtonMemory, emat: Float64Array, loops: DiagonalLoops): void {
   if (mem.upd1) {
-    emat.set(diagb);
+    emat.set(mem.diagb);
     return;
   }
   const yksk = mem.yksk === 0 ? 1 : mem.yksk;
   if (mem.lreset) {
-    let sBs = diagonalTimes(diagb, sk, Bs);
+    let sBs = loops.diagonalTimes();
     if (sBs === 0) sBs = 1;
-    diagonalUpdate(diagb, sk, sBs, yk, yksk, emat);
+    loops.diagonalUpdate(sBs, yksk);
     return;
   }
   // Update D with (s_r, y_r) to B, then take the diagonal of B updated with (s_k, y_k).
-  let srBsr = diagonalTimesWithProducts(diagb, sr, sk, yr, Bs);
-  const skBsr = secondProduct;
-  const yrsk = thirdProduct;
+  let srBsr = loops.diagonalTimesWithProducts();
+  const skBsr = loops.secondProduct();
+  const yrsk = loops.thirdProduct();
   const yrsr = mem.yrsr === 0 ? 1 : mem.yrsr;
   if (srBsr === 0) srBsr = 1;
-  let skBsk = updatedProductAndDiagonal(diagb, sk, sr, yr, skBsr, srBsr, yrsk, yrsr, Bs, emat);
+  let skBsk = loops.updatedProductAndDiagonal(skBsr, srBsr, yrsk, yrsr);
   if (skBsk === 0) skBsk = 1;
   // NOTE the sign of the y_k term: the BFGS formula (and Nash's original code) ADDS y_k²/y_kᵀs_k here; scipy's
   // tnc.c as shipped (≥ its C reformatting; checked against scipy 1.17) subtracts it. We follow scipy, so that
   // TNC's iterates agree with scipy's bit for bit (test/optim-tnc.test.ts); the effect is confined to this
   // diagonal seed, which the CG loop then refines (entries ≤ 1e-6 restart at 1).
-  subtractRankOnes(Bs, skBsk, yk, yksk, emat);
+  loops.subtractRankOnes(skBsk, yksk);
 }
 
 /** Ds = D·s, elementwise; returns sᵀDs. */
