@@ -153,11 +153,9 @@ double sparseCostGradient(const Architecture& arch, const double* theta, double 
   const size_t width = chunkWidth(arch, n), chunks = chunkCount(n, width), slot = slotSize(arch);
   const size_t threads =
       largestChunkProduct(arch, width) > kSingleThreadedWork ? 1 : std::min(sparse.threads, chunks);
-  sparse.pool->run(threads, [&](size_t t) {
-    for (size_t c = chunks * t / threads; c < chunks * (t + 1) / threads; ++c) {
-      const size_t i0 = c * width;
-      passChunk(arch, theta, Yt, n, ws, sparse, i0, std::min(width, n - i0), sparse.partials + c * slot);
-    }
+  sparse.pool->run(threads, chunks, [&](size_t c) {  // one chunk a task: whichever thread is free takes the next
+    const size_t i0 = c * width;
+    passChunk(arch, theta, Yt, n, ws, sparse, i0, std::min(width, n - i0), sparse.partials + c * slot);
   });
 
   // The slots added in chunk order: the cost, layer 1's bias column, then blocks 2 .. L straight into grad.

@@ -52,21 +52,41 @@ size_t ThreadPool::reserve(size_t tasks) {
   return std::min(tasks, threads_.size() + 1);
 }
 
-void ThreadPool::run(size_t tasks, const std::function<void(size_t)>& body) {
-  if (tasks <= 1) {
-    if (tasks == 1) body(0);
+size_t ThreadPool::claim(uint32_t region, const std::function<void(size_t)>* body, size_t tasks) {
+  size_t ran = 0;
+  uint64_t next = next_.load(std::memory_order_acquire);
+  for (;;) {
+    if (static_cast<uint32_t>(next >> 32) != region || (next & 0xffffffffu) >= tasks) return ran;
+    if (!next_.compare_exchange_weak(next, next + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
+    (*body)(static_cast<size_t>(next & 0xffffffffu));  // the region is not done before this task is
+    ++ran;
+    if (finished_tasks_.fetch_add(1, std::memory_order_acq_rel) + 1 == tasks) {
+      std::lock_guard<std::mutex> lock(mutex_);  // so the caller cannot miss the wake-up between check and wait
+      finished_.notify_one();
+    }
+    next = next_.load(std::memory_order_acquire);
+  }
+}
+
+void ThreadPool::run(size_t threads, size_t tasks, const std::function<void(size_t)>& body) {
+  if (threads <= 1 || tasks <= 1) {
+    for (size_t t = 0; t < tasks; ++t) body(t);
     return;
   }
+  uint32_t region;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     body_ = &body;
+    threads_wanted_ = threads;
     tasks_ = tasks;
-    pending_.store(tasks - 1, std::memory_order_relaxed);
+    finished_tasks_.store(0, std::memory_order_relaxed);
+    region = static_cast<uint32_t>(region_.load(std::memory_order_relaxed) + 1);
+    next_.store(uint64_t{region} << 32, std::memory_order_relaxed);
     region_.fetch_add(1, std::memory_order_release);
   }
   start_.notify_all();
-  body(0);
-  auto done = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+  claim(region, &body, tasks);
+  auto done = [this, tasks] { return finished_tasks_.load(std::memory_order_acquire) == tasks; };
   if (!spinUntil(done)) {
     std::unique_lock<std::mutex> lock(mutex_);
     finished_.wait(lock, done);
@@ -76,7 +96,6 @@ void ThreadPool::run(size_t tasks, const std::function<void(size_t)>& body) {
 }
 
 void ThreadPool::serve(size_t index, uint64_t seen) {
-  const size_t task = index + 1;
   auto ready = [&] {
     return stopping_.load(std::memory_order_acquire) || region_.load(std::memory_order_acquire) != seen;
   };
@@ -87,21 +106,18 @@ void ThreadPool::serve(size_t index, uint64_t seen) {
     }
     if (stopping_.load(std::memory_order_acquire)) return;
     const std::function<void(size_t)>* body;
-    size_t tasks;
+    size_t threads, tasks;
     {
-      // The region's fields under the lock: run() writes them under it, and the next region cannot start
-      // before this one's pending count reaches zero, so they belong to the region seen here.
+      // The region's fields under the lock, with the region they belong to (run() writes them under it). By now
+      // the region may be finished (body_ null) or even followed by another: claim() then finds nothing to take.
       std::lock_guard<std::mutex> lock(mutex_);
       seen = region_.load(std::memory_order_relaxed);
       body = body_;
+      threads = threads_wanted_;
       tasks = tasks_;
     }
-    if (task >= tasks) continue;  // this region needs fewer threads
-    (*body)(task);
-    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      std::lock_guard<std::mutex> lock(mutex_);  // so the caller cannot miss the wake-up between check and wait
-      finished_.notify_one();
-    }
+    if (body == nullptr || index + 1 >= threads) continue;  // finished already, or wants fewer threads
+    claim(static_cast<uint32_t>(seen), body, tasks);
   }
 }
 

@@ -43,6 +43,37 @@ describe.skipIf(unavailable)('the sparse pass on a persistent thread pool', () =
     });
   }
 
+  test('tasks are claimed, not assigned: threads that wake late or never get a core leave the bits unchanged', () => {
+    // Gaps between calls longer than the pool's spin put its threads to sleep, so each call starts while they are
+    // still waking and the caller takes their tasks; 4 threads on this 2-core machine are descheduled often.
+    // Two thetas in turn, so a task skipped (stale rows of the previous call) or run twice (sums added twice)
+    // shows in the bits.
+    const p = sparseProblem([400, 25, 10], 1000, 29, 0.46);
+    const thetas = [p.theta, p.theta.map((w, k) => w * (1 + 0.01 * Math.cos(k)))];
+    const net = new NativeNetwork(p.layers, p.X, p.Y, p.m);
+    setThreads(1);
+    const expected = thetas.map((theta) => {
+      const grad = new Float64Array(net.parameterCount);
+      return { J: net.costGradient(theta, 1, grad), grad };
+    });
+    expect(expected[1].J).not.toBe(expected[0].J);
+    const spin = (us: number) => {
+      const until = performance.now() + us / 1000;
+      while (performance.now() < until);
+    };
+    for (const threads of [2, 4]) {
+      setThreads(threads);
+      for (let call = 0; call < 120; call++) {
+        spin([0, 20, 80, 300][call % 4]);
+        const grad = new Float64Array(net.parameterCount);
+        const want = expected[call % 2];
+        expect(net.costGradient(thetas[call % 2], 1, grad)).toBe(want.J);
+        expect(Buffer.compare(Buffer.from(grad.buffer), Buffer.from(want.grad.buffer))).toBe(0);
+      }
+    }
+    net.dispose();
+  });
+
   test('costGradientAsync runs the pool from a libuv thread: the same bits as sync, call after call', async () => {
     const p = sparseProblem([400, 25, 10], 300, 17, 0.46);
     setThreads(2);
