@@ -1,7 +1,21 @@
 import { InvalidArgumentError } from '../errors.js';
 import { FREE, type ScaledBox } from './tnc-bounds.js';
-import { cgStep, hessianProduct, type InnerSolve, lastResidualTimesStep, nextDirection } from './tnc-cg.js';
-import { applyInverse, applyInverseBy, type InverseLoops, type QuasiNewtonMemory } from './tnc-preconditioner.js';
+import { cgStep, hessianProduct, type InnerSolve, lastResidualTimesStep, nextDirection, startSolve } from './tnc-cg.js';
+import {
+  accumulatePair,
+  applyInverse,
+  applyInverseBy,
+  type DiagonalLoops,
+  initialDiagonal,
+  initialDiagonalBy,
+  type InverseLoops,
+  prepareInverse,
+  prepareInverseBy,
+  type PrepareLoops,
+  type QuasiNewtonMemory,
+  rememberStep,
+} from './tnc-preconditioner.js';
+import { copyAndDot } from './vector.js';
 
 /**
  * The passes over n variables that TNC runs once per CG step or line-search trial (most of its own time), bound
@@ -24,6 +38,20 @@ import { applyInverse, applyInverseBy, type InverseLoops, type QuasiNewtonMemory
  * nothing after it but stores to closure variables and `return`.
  */
 export interface HotPasses {
+  // ---- once per iteration
+  /** gOld = g; returns pᵀg (the slope along the new direction). */
+  saveGradient(): number;
+  /** s_k = α·p, y_k = g − gOld and y_kᵀs_k in the memory (rememberStep). */
+  rememberStep(alpha: number): void;
+  /** s_r += s_k, y_r += y_k (accumulatePair). */
+  accumulatePair(): void;
+  /** emat = the diagonal of M that seeds the inner solve (initialDiagonal). */
+  initialDiagonal(): void;
+  /** What M⁻¹ needs that does not depend on the vector (prepareInverse). */
+  prepareInverse(): void;
+  /** p = 0, r = −g projected, v = 0 (startSolve). */
+  startSolve(): void;
+  // ---- once per CG step or line-search trial
   /** zk = M⁻¹r projected onto the free variables; returns rᵀzk (applyInverse on the CG residual). */
   applyInverse(): number;
   /** v = zk + β·v, projected; returns vᵀr (nextDirection). */
@@ -49,8 +77,9 @@ export interface HotPasses {
 export interface RunVectors {
   /** The current point, scaled. */
   xs: Float64Array;
-  /** The scaled, projected gradient at xs (the right-hand side −g of the Newton equations). */
+  /** The scaled, projected gradient at xs (the right-hand side −g of the Newton equations), and the previous one. */
   g: Float64Array;
+  gOld: Float64Array;
   /** The search direction (the CG solution). */
   p: Float64Array;
   /** Trial point (unscaled) and the raw gradient there (line search). */
@@ -64,10 +93,16 @@ export interface RunVectors {
 
 /** The passes as calls to the plain functions. */
 export function plainPasses(w: RunVectors): HotPasses {
-  const { xs, g, p, xTrial, gTrial, pivot, cg, mem } = w;
+  const { xs, g, gOld, p, xTrial, gTrial, pivot, cg, mem } = w;
   const { r, v, zk, emat, Hv } = cg;
   const xscale = w.box.xscale;
   return {
+    saveGradient: () => copyAndDot(g, gOld, p),
+    rememberStep: (alpha) => rememberStep(mem, alpha, p, g, gOld),
+    accumulatePair: () => accumulatePair(mem),
+    initialDiagonal: () => initialDiagonal(mem, emat),
+    prepareInverse: () => prepareInverse(mem),
+    startSolve: () => startSolve(g, p, r, v, pivot),
     applyInverse: () => applyInverse(mem, r, zk, pivot),
     nextDirection: (beta) => nextDirection(zk, beta, v, r, pivot),
     trialAlongV: (step) => w.box.unscaleStep(xs, step, v, xTrial),
@@ -80,7 +115,13 @@ export function plainPasses(w: RunVectors): HotPasses {
 }
 
 /** What the generated source returns: the loops, with M⁻¹'s orchestration still to be wrapped around them. */
-interface GeneratedLoops extends Omit<HotPasses, 'applyInverse'>, InverseLoops {
+interface GeneratedLoops
+  extends Omit<HotPasses, 'applyInverse' | 'initialDiagonal' | 'prepareInverse' | 'rememberStep'>,
+    InverseLoops,
+    PrepareLoops,
+    DiagonalLoops {
+  /** s_k = α·p, y_k = g − gOld; returns y_kᵀs_k. */
+  rememberStep(alpha: number): number;
   /** The trial points clamped into the bounds (trialAlong* leave that out: no bound is finite). */
   trialAlongVClamped(step: number): void;
   trialAlongPClamped(step: number): void;
@@ -94,7 +135,16 @@ export function generatedPasses(w: RunVectors): HotPasses {
   const source = passesSource(w.xs.length, ++sourcesCompiled);
   const loops = new Function('w', source)(w) as GeneratedLoops;
   const mem = w.mem;
+  const emat = w.cg.emat;
   return {
+    saveGradient: loops.saveGradient,
+    rememberStep: (alpha) => {
+      mem.yksk = loops.rememberStep(alpha);
+    },
+    accumulatePair: loops.accumulatePair,
+    initialDiagonal: () => initialDiagonalBy(mem, emat, loops),
+    prepareInverse: () => prepareInverseBy(mem, loops),
+    startSolve: loops.startSolve,
     applyInverse: () => applyInverseBy(mem, loops),
     nextDirection: loops.nextDirection,
     trialAlongV: (step) => (w.box.bounded ? loops.trialAlongVClamped(step) : loops.trialAlongV(step)),
@@ -109,8 +159,8 @@ export function generatedPasses(w: RunVectors): HotPasses {
 /**
  * The source of the generated passes for n variables; `serial` numbers it (so V8 compiles it afresh, see above).
  * Every expression is the plain function's, with its arguments renamed to the workspace's vectors: v → r and
- * out → zk in M⁻¹'s loops, tnc-cg.ts's p, r, g, e → p, r, g, emat, and ScaledBox.unscaleStep's out, dir → xTrial,
- * v or p.
+ * out → zk in M⁻¹'s loops, tnc-cg.ts's p, r, g, e → p, r, g, emat, ScaledBox.unscaleStep's out, dir → xTrial,
+ * v or p, and the preconditioner's D, Ds, s, y → diagb, Bs, s_k or s_r, y_k or y_r.
  */
 export function passesSource(n: number, serial: number): string {
   if (!Number.isSafeInteger(n) || n < 1) {
@@ -130,16 +180,157 @@ export function passesSource(n: number, serial: number): string {
 // (An argument used in a loop is first copied as \`arg * 1\` — the same number, bit for bit — so that TurboFan
 // unboxes it once, before the loop, rather than at every use inside it.)
 const n = ${n};
-const xs = w.xs, g = w.g, p = w.p, xTrial = w.xTrial, gTrial = w.gTrial, pivot = w.pivot;
+const xs = w.xs, g = w.g, gOld = w.gOld, p = w.p, xTrial = w.xTrial, gTrial = w.gTrial, pivot = w.pivot;
 const r = w.cg.r, v = w.cg.v, zk = w.cg.zk, emat = w.cg.emat, Hv = w.cg.Hv;
 const xscale = w.box.xscale, xoffset = w.box.xoffset, lower = w.box.lower, upper = w.box.upper;
-const diagb = w.mem.diagb, invDiagb = w.mem.invDiagb, sk = w.mem.sk, Hyk = w.mem.Hyk, sr = w.mem.sr, Hyr = w.mem.Hyr;
+const mem = w.mem; // (only its vectors are read here: the scalars stay with the TypeScript around these loops)
+const diagb = mem.diagb, invDiagb = mem.invDiagb, Bs = mem.Bs;
+const sk = mem.sk, yk = mem.yk, sr = mem.sr, yr = mem.yr, Hyk = mem.Hyk, Hyr = mem.Hyr;
 let second = 0;
 let third = 0;
 let fourth = 0;
 let residualTimesStep = 0;
 
 return {
+  // ---------------------------------------------------------------- once per iteration
+
+  saveGradient() {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const ai = g[i];
+      gOld[i] = ai;
+      s += ai * p[i];
+    }
+    return s;
+  },
+
+  rememberStep(alphaArg) {
+    const alpha = alphaArg * 1;
+    let ys = 0;
+    for (let i = 0; i < n; i++) {
+      yk[i] = g[i] - gOld[i];
+      sk[i] = alpha * p[i];
+      ys += yk[i] * sk[i];
+    }
+    return ys;
+  },
+
+  accumulatePair() {
+    for (let i = 0; i < n; i++) {
+      sr[i] += sk[i];
+      yr[i] += yk[i];
+    }
+  },
+
+  startSolve() {
+    for (let i = 0; i < n; i++) {
+      r[i] = pivot[i] !== ${free} ? 0 : -g[i];
+      p[i] = 0;
+      v[i] = 0;
+    }
+  },
+
+  reciprocalTimes() {
+    let yHy = 0;
+    for (let i = 0; i < n; i++) {
+      const q = 1 / diagb[i];
+      const h = yk[i] * q;
+      invDiagb[i] = q;
+      Hyk[i] = h;
+      yHy += h * yk[i];
+    }
+    return yHy;
+  },
+
+  reciprocalTimesTwice() {
+    let yrHyr = 0;
+    let yksr = 0;
+    let ykHyr = 0;
+    for (let i = 0; i < n; i++) {
+      const q = 1 / diagb[i];
+      const hr = yr[i] * q;
+      invDiagb[i] = q;
+      Hyk[i] = yk[i] * q;
+      Hyr[i] = hr;
+      yrHyr += yr[i] * hr;
+      yksr += yk[i] * sr[i];
+      ykHyr += yk[i] * hr;
+    }
+    second = yksr;
+    third = ykHyr;
+    return yrHyr;
+  },
+
+  bfgsUpdate(deltaArg, betaArg) {
+    const delta = deltaArg * 1;
+    const beta = betaArg * 1;
+    let yHy = 0;
+    for (let i = 0; i < n; i++) {
+      const h = Hyk[i] + delta * sr[i] + beta * Hyr[i];
+      Hyk[i] = h;
+      yHy += h * yk[i];
+    }
+    return yHy;
+  },
+
+  diagonalTimes() {
+    let sDs = 0;
+    for (let i = 0; i < n; i++) {
+      const b = diagb[i] * sk[i];
+      Bs[i] = b;
+      sDs += sk[i] * b;
+    }
+    return sDs;
+  },
+
+  diagonalUpdate(sBsArg, ysArg) {
+    const sBs = sBsArg * 1;
+    const ys = ysArg * 1;
+    for (let i = 0; i < n; i++) {
+      const d = diagb[i];
+      emat[i] = d - (d * d * sk[i] * sk[i]) / sBs + (yk[i] * yk[i]) / ys;
+    }
+  },
+
+  diagonalTimesWithProducts() {
+    let srDsr = 0;
+    let skDsr = 0;
+    let yrsk = 0;
+    for (let i = 0; i < n; i++) {
+      const b = diagb[i] * sr[i];
+      Bs[i] = b;
+      srDsr += sr[i] * b;
+      skDsr += sk[i] * b;
+      yrsk += yr[i] * sk[i];
+    }
+    second = skDsr;
+    third = yrsk;
+    return srDsr;
+  },
+
+  updatedProductAndDiagonal(skBsrArg, srBsrArg, yrskArg, yrsrArg) {
+    const skBsr = skBsrArg * 1;
+    const srBsr = srBsrArg * 1;
+    const yrsk = yrskArg * 1;
+    const yrsr = yrsrArg * 1;
+    let skBsk = 0;
+    for (let i = 0; i < n; i++) {
+      const d = diagb[i];
+      const b = d * sk[i] - (Bs[i] * skBsr) / srBsr + (yr[i] * yrsk) / yrsr;
+      Bs[i] = b;
+      emat[i] = d - (d * d * sr[i] * sr[i]) / srBsr + (yr[i] * yr[i]) / yrsr;
+      skBsk += sk[i] * b;
+    }
+    return skBsk;
+  },
+
+  subtractRankOnes(skBskArg, ykskArg) {
+    const skBsk = skBskArg * 1;
+    const yksk = ykskArg * 1;
+    for (let i = 0; i < n; i++) emat[i] -= (Bs[i] * Bs[i]) / skBsk + (yk[i] * yk[i]) / yksk;
+  },
+
+  // ---------------------------------------------------------------- once per CG step or line-search trial
   divideByDiagonal() {
     let vo = 0;
     for (let i = 0; i < n; i++) {

@@ -20,9 +20,10 @@ import { newMemory, type QuasiNewtonMemory, resetMemory } from './tnc-preconditi
  */
 export class TncWorkspace {
   readonly n: number;
-  /** The current point, scaled; the scaled projected gradient; the search direction. */
+  /** The current point, scaled; the scaled projected gradient and the previous one; the search direction. */
   readonly xs: Float64Array;
   readonly g: Float64Array;
+  readonly gOld: Float64Array;
   readonly p: Float64Array;
   /** A trial point (unscaled) and the raw gradient there. */
   readonly xTrial: Float64Array;
@@ -46,6 +47,7 @@ export class TncWorkspace {
     this.n = n;
     this.xs = new Float64Array(n);
     this.g = new Float64Array(n);
+    this.gOld = new Float64Array(n);
     this.p = new Float64Array(n);
     this.xTrial = new Float64Array(n);
     this.gTrial = new Float64Array(n);
@@ -65,7 +67,7 @@ export class TncWorkspace {
 
   /** Back to the state of a new workspace: every vector zero, the memory as newMemory leaves it. */
   clear(): void {
-    for (const a of [this.xs, this.g, this.p, this.xTrial, this.gTrial, this.lower, this.upper, this.xscale, this.xoffset]) {
+    for (const a of [this.xs, this.g, this.gOld, this.p, this.xTrial, this.gTrial, this.lower, this.upper, this.xscale, this.xoffset]) {
       a.fill(0);
     }
     this.pivot.fill(0);
@@ -97,9 +99,9 @@ function compiledOrNull(w: TncWorkspace): HotPasses | null {
 export const IDLE_KEPT = 2;
 export const IDLE_DOUBLES = 1 << 22;
 
-/** Doubles held by a workspace of n variables (its 23 vectors; the pivots are bytes). */
+/** Doubles held by a workspace of n variables (its 24 vectors; the pivots are bytes). */
 function doubles(n: number): number {
-  return 23 * n;
+  return 24 * n;
 }
 
 const idle: TncWorkspace[] = [];

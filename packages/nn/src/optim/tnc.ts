@@ -2,20 +2,12 @@ import { InvalidArgumentError } from '../errors.js';
 import { evaluate, report } from './driver.js';
 import { checkNumber, vectorOption } from './options.js';
 import { freeGradientNorm, freePointingInside, project, releaseOneBound, type ScaledBox } from './tnc-bounds.js';
-import { negateProjected, startSolve, steepestDescent, undoStep } from './tnc-cg.js';
+import { negateProjected, steepestDescent, undoStep } from './tnc-cg.js';
 import { StepSearch } from './tnc-linesearch.js';
-import {
-  accumulatePair,
-  applyInverse,
-  forgetMemory,
-  initialDiagonal,
-  prepareInverse,
-  rememberStep,
-  restartPair,
-} from './tnc-preconditioner.js';
+import { applyInverse, forgetMemory, restartPair } from './tnc-preconditioner.js';
 import { acquireWorkspace, releaseWorkspace, type TncWorkspace } from './tnc-workspace.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from './types.js';
-import { axpy, copyAndDot, dot, norm2, scal } from './vector.js';
+import { axpy, dot, norm2, scal } from './vector.js';
 
 /**
  * Truncated Newton (TNC), after Stephen G. Nash's TNBC as shipped in scipy.optimize (method='TNC').
@@ -230,7 +222,6 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
   let niter = 0;
 
   const { p: pk, xTrial, gTrial } = w;
-  const oldg = new Float64Array(n);
   const bestGrad = new Float64Array(n);
   // With no finite bound nothing is ever held (no pivot is set by initialPivots or holdReachedBounds; a scale of 0
   // makes its bounds finite): releasing a bound and projecting g then change nothing, and are skipped.
@@ -264,7 +255,7 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
 
     if (!newcon) {
       if (!mem.lreset) {
-        accumulatePair(mem);
+        passes.accumulatePair();
         icycle++;
       } else {
         restartPair(mem);
@@ -273,7 +264,7 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
       }
     }
 
-    const oldSlope = copyAndDot(g, oldg, pk); // oldg = g; pkᵀg
+    const oldSlope = passes.saveGradient(); // gOld = g; pkᵀg
     const oldf = f;
     const pnorm = norm2(pk); // pk stays as it is until the next direction
     const unconstrainedMax = stepmx / (pnorm + EPS);
@@ -339,7 +330,7 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
 
     if (!newcon) {
       // Remember the step and the gradient change for the preconditioner.
-      rememberStep(mem, alpha, pk, g, oldg);
+      passes.rememberStep(alpha);
       if (icycle === n - 1 || difnew < epsred * (fAtLastReset - f)) mem.lreset = true;
       else {
         mem.yrsr = dot(mem.yr, mem.sr);
@@ -362,10 +353,10 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
     const tol = 1e-12;
     let qold = 0;
     let rzold = 0;
-    const { r, v, emat, Hv } = cg;
-    initialDiagonal(mem, emat);
-    prepareInverse(mem);
-    startSolve(g, pk, r, v, pivot);
+    const { v, emat, Hv } = cg;
+    passes.initialDiagonal();
+    passes.prepareInverse();
+    passes.startSolve();
     const delta = o.accuracy * (xnorm + 1);
 
     for (let k = 0; k < o.maxCGit; k++) {
