@@ -18,9 +18,10 @@ import {
 import { copyAndDot } from './vector.js';
 
 /**
- * The passes over n variables that TNC runs once per CG step or line-search trial (most of its own time), bound
- * to one workspace's vectors (tnc-workspace.ts), in two interchangeable forms that do the same IEEE operations in
- * the same order for every element (so the iterates are bit-identical, and both stay bit-identical to scipy's):
+ * The passes over n variables that TNC runs once per CG step or line-search trial (most of its own time) and once
+ * per iteration, bound to one workspace's vectors (tnc-workspace.ts), in two interchangeable forms that do the
+ * same IEEE operations in the same order for every element (so the iterates are bit-identical, and both stay
+ * bit-identical to scipy's):
  *
  * - {@link plainPasses}: the functions of tnc-cg.ts, tnc-preconditioner.ts and tnc-bounds.ts, which take the vectors
  *   as arguments. The reference, and what small problems use.
@@ -32,7 +33,7 @@ import { copyAndDot } from './vector.js';
  *   `new Function` makes new function infos, and its source carries a fresh serial number so that V8's eval cache
  *   does not hand back shared ones) is specialised by TurboFan on its context: the `const` arrays become
  *   constants, the loop bound is a literal, and nothing is checked in the loop. Compiling and warming up those
- *   closures costs about a third of a digits5000 run, which is why workspaces outlive their run.
+ *   closures costs about as much as a whole hot digits5000 run saves, which is why workspaces outlive their run.
  *
  * Each generated pass keeps the shape the plain ones have (see the note at the top of tnc-cg.ts): one loop and
  * nothing after it but stores to closure variables and `return`.
