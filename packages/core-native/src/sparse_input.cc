@@ -41,6 +41,8 @@ constexpr size_t kExampleBlock = SparseInput::kExampleBlock;
 constexpr size_t kTile = SparseInput::kTile;
 // Denser than this, the dense BLAS product is as fast (measured on digits5000-like data).
 constexpr double kMaxDensity = 0.6;
+// Tasks per thread when the copy is built (each a range of example blocks).
+constexpr size_t kTasksPerThread = 4;
 
 // 32 hidden units as eight 4-wide vectors (GCC vector extensions: AVX registers in the x86-64-v3/v4 clones,
 // SSE pairs in the baseline one). Written out so the accumulators stay in registers; a multiply and add that the
@@ -451,10 +453,11 @@ void fillBlocks(const double* X, SparseX& x, const FillPlan& plan, bool wide, si
 }
 
 // X (m x n) in SparseX's layouts (see sparse_input.h), from the scan's counts (per example block and input
-// column) and nonZeros (per column); the example blocks split over the pool's tasks at bounds.
+// column) and nonZeros (per column); the example blocks split into tasks at bounds, run on `threads` threads of
+// pool.
 std::shared_ptr<SparseX> buildCopy(const double* X, size_t m, size_t n, bool narrow,
                                    const std::vector<uint32_t>& counts, const std::vector<size_t>& nonZeros,
-                                   ThreadPool& pool, const std::vector<size_t>& bounds) {
+                                   ThreadPool& pool, size_t threads, const std::vector<size_t>& bounds) {
   auto x = std::make_shared<SparseX>();
   x->examples = m;
   x->inputs = n;
@@ -547,7 +550,7 @@ std::shared_ptr<SparseX> buildCopy(const double* X, size_t m, size_t n, bool nar
     std::vector<Value> denseRows(tasks * denseStride, Value{0});
     const bool wide = compact512();
     SparseX& copy = *x;
-    pool.run(tasks, [&](size_t t) {
+    pool.run(threads, tasks, [&](size_t t) {
       fillBlocks<Value>(X, copy, plan, wide, bounds[t], bounds[t + 1], cursors.data() + t * stride,
                         denseRows.data() + t * denseStride);
     });
@@ -632,13 +635,16 @@ bool SparseInput::build(const double* X, size_t m, size_t n, size_t H, ThreadPoo
   // One pass over X, its example blocks split over the threads: finite? floats exactly? non-zeros per example
   // block and column (each task writes its own blocks' counts).
   const size_t exampleBlocks = (m + kExampleBlock - 1) / kExampleBlock;
-  size_t tasks = std::max<size_t>(1, std::min(threads, exampleBlocks));
-  if (tasks > 1) tasks = pool.reserve(tasks);
+  threads = std::max<size_t>(1, std::min(threads, exampleBlocks));
+  if (threads > 1) threads = pool.reserve(threads);
+  // Finer tasks than threads: a thread that is late (on a shared machine, descheduled by a neighbour) holds up
+  // only its task, the others take the rest.
+  const size_t tasks = std::max<size_t>(1, std::min(exampleBlocks, threads * kTasksPerThread));
   std::vector<size_t> bounds(tasks + 1);
   for (size_t t = 0; t <= tasks; ++t) bounds[t] = exampleBlocks * t / tasks;
   std::vector<uint32_t> counts(exampleBlocks * n, 0);
   std::vector<unsigned> found(tasks, 0);
-  pool.run(tasks, [&](size_t t) {
+  pool.run(threads, tasks, [&](size_t t) {
     found[t] = scanRows(X, n, bounds[t] * kExampleBlock, std::min(m, bounds[t + 1] * kExampleBlock), counts.data());
   });
   unsigned flags = 0;
@@ -662,7 +668,7 @@ bool SparseInput::build(const double* X, size_t m, size_t n, size_t H, ThreadPoo
     x = findCopy(cache, X, m, n, narrow, nonZeros);
   }
   if (!x) {
-    std::shared_ptr<const SparseX> built = buildCopy(X, m, n, narrow, counts, nonZeros, pool, bounds);
+    std::shared_ptr<const SparseX> built = buildCopy(X, m, n, narrow, counts, nonZeros, pool, threads, bounds);
     std::lock_guard<std::mutex> lock(cache.mutex);
     x = findCopy(cache, X, m, n, narrow, nonZeros);
     if (!x) {
