@@ -1,4 +1,6 @@
 import type { TrainMethod } from '@backprop/nn';
+import type { Command } from 'commander';
+import * as parse from './parse.js';
 import type { ProgressPlan } from './progress.js';
 import { UsageError } from './usage.js';
 
@@ -58,6 +60,43 @@ export function optimizerOptions(method: TrainMethod, flags: OptimizerFlags): Re
   }
   if (method === 'tnc' && out.maxfun === undefined) out.maxfun = SEED_MAXFUN;
   return out;
+}
+
+/** --method and the optimiser's budget flags as commander leaves them (train and sweep take the same ones). */
+export interface MethodFlags {
+  method: string;
+  maxfun?: string;
+  maxiter?: string;
+  epochs?: string;
+  batchSize?: string;
+  lr?: string;
+}
+
+/** Declares --method and the budget flags on a command (`each`, e.g. "per training", qualifies the budgets). */
+export function methodOptions(cmd: Command, each = ''): Command {
+  const budget = each === '' ? '' : ` ${each}`;
+  return cmd
+    .option('--method <name>', `optimiser: ${METHODS.join(', ')}`, 'tnc')
+    .option('--maxfun <n>', `budget of cost/gradient evaluations${budget} (tnc: default 300; lbfgs; cg: fmincg length −n)`)
+    .option('--maxiter <n>', `budget of iterations${budget} (cg line searches, lbfgs iterations)`)
+    .option('--epochs <n>', 'passes over the data (adam, sgd; default 10)')
+    .option('--batch-size <n>', 'minibatch size (adam, sgd; default 128)')
+    .option('--lr <x>', 'learning rate (adam default 0.001, sgd default 0.1)');
+}
+
+/** The method and `train`'s optimizer options from --method and the budget flags (checked, see optimizerOptions). */
+export function parseMethodFlags(f: MethodFlags): { method: TrainMethod; optimizer: Record<string, unknown> } {
+  const method = parse.choice('--method', f.method, METHODS);
+  const int = (name: string, v: string | undefined): number | undefined =>
+    v === undefined ? undefined : parse.integer(name, v, { min: 1 });
+  const optimizer = optimizerOptions(method, {
+    maxfun: int('--maxfun', f.maxfun),
+    maxiter: int('--maxiter', f.maxiter),
+    epochs: int('--epochs', f.epochs),
+    batchSize: int('--batch-size', f.batchSize),
+    lr: f.lr === undefined ? undefined : parse.number('--lr', f.lr, { above: 0 }),
+  });
+  return { method, optimizer };
 }
 
 /** What the progress bar counts towards for a method with these options. */

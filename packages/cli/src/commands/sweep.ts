@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { getBackend, saveModel } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
-import { METHODS, optimizerOptions } from '../optimizer.js';
+import { methodOptions, parseMethodFlags, type MethodFlags } from '../optimizer.js';
 import { duration, percent, table } from '../output.js';
 import * as parse from '../parse.js';
 import { Interrupt } from '../signals.js';
@@ -11,18 +11,12 @@ import { grid, hiddenChoices, lambdaChoices } from '../sweep/grid.js';
 import { runPool, type Outcome } from '../sweep/pool.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED } from '../usage.js';
 
-interface SweepFlags extends CommonOptions {
+interface SweepFlags extends CommonOptions, MethodFlags {
   data: string;
   lambda: string;
   hidden: string;
   workers?: string;
   threadsPerWorker: string;
-  method: string;
-  maxfun?: string;
-  maxiter?: string;
-  epochs?: string;
-  batchSize?: string;
-  lr?: string;
   initRange: string;
   seed: string;
   validation: string;
@@ -48,18 +42,15 @@ export function sweepCommand() {
           'save the best model.',
     },
     (cmd) =>
-      cmd
-        .option('--lambda <list>', 'λ values, comma-separated', '0.1,1,3,10')
-        .option('--hidden <list>', 'hidden layer choices, comma-separated; layers of one network joined by x (25,50,256x128)', '25')
-        .option('--workers <n>', 'worker threads (default: one per core, at most one per configuration)')
-        .option('--threads-per-worker <n>', 'BLAS threads in each worker', '1')
-        .option('--data <spec>', DATA_HELP, 'builtin:digits5000')
-        .option('--method <name>', `optimiser: ${METHODS.join(', ')}`, 'tnc')
-        .option('--maxfun <n>', 'budget of evaluations per training (tnc default 300)')
-        .option('--maxiter <n>', 'budget of iterations (cg, lbfgs)')
-        .option('--epochs <n>', 'epochs (adam, sgd)')
-        .option('--batch-size <n>', 'minibatch size (adam, sgd)')
-        .option('--lr <x>', 'learning rate (adam, sgd)')
+      methodOptions(
+        cmd
+          .option('--lambda <list>', 'λ values, comma-separated', '0.1,1,3,10')
+          .option('--hidden <list>', 'hidden layer choices, comma-separated; layers of one network joined by x (25,50,256x128)', '25')
+          .option('--workers <n>', 'worker threads (default: one per core, at most one per configuration)')
+          .option('--threads-per-worker <n>', 'BLAS threads in each worker', '1')
+          .option('--data <spec>', DATA_HELP, 'builtin:digits5000'),
+        'per training',
+      )
         .option('--init-range <r>', 'initial weights uniform in [−r, r]', '0.5')
         .option('--seed <n>', 'seed for initialisation and the validation split', '0')
         .option('--validation <fraction>', 'fraction held out to rank the settings', '0.2')
@@ -75,15 +66,7 @@ export function sweepCommand() {
     async (flags, out) => {
       const lambdas = lambdaChoices(flags.lambda);
       const hiddens = hiddenChoices(flags.hidden);
-      const method = parse.choice('--method', flags.method, METHODS);
-      const int = (name: string, v: string | undefined): number | undefined => (v === undefined ? undefined : parse.integer(name, v, { min: 1 }));
-      const optimizer = optimizerOptions(method, {
-        maxfun: int('--maxfun', flags.maxfun),
-        maxiter: int('--maxiter', flags.maxiter),
-        epochs: int('--epochs', flags.epochs),
-        batchSize: int('--batch-size', flags.batchSize),
-        lr: flags.lr === undefined ? undefined : parse.number('--lr', flags.lr, { above: 0 }),
-      });
+      const { method, optimizer } = parseMethodFlags(flags);
       const configs = grid(lambdas, hiddens);
       const workers = flags.workers === undefined ? Math.min(availableParallelism(), configs.length) : parse.integer('--workers', flags.workers, { min: 1, max: 256 });
       const threads = parse.integer('--threads-per-worker', flags.threadsPerWorker, { min: 1, max: 256 });

@@ -3,7 +3,7 @@ import { getBackend, saveModel, train, type BackendChoice, type TrainMethod } fr
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { evaluate } from '../evaluation.js';
-import { METHODS, optimizerOptions, progressPlan } from '../optimizer.js';
+import { methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
 import { duration, percent } from '../output.js';
 import * as parse from '../parse.js';
 import { ProgressReporter } from '../progress.js';
@@ -11,16 +11,10 @@ import { writeReport } from '../report.js';
 import { Interrupt } from '../signals.js';
 import { EXIT_INTERRUPTED } from '../usage.js';
 
-interface TrainFlags extends CommonOptions {
+interface TrainFlags extends CommonOptions, MethodFlags {
   data: string;
   hidden: string;
   lambda: string;
-  method: string;
-  maxfun?: string;
-  maxiter?: string;
-  epochs?: string;
-  batchSize?: string;
-  lr?: string;
   initRange: string;
   seed: string;
   validation: string;
@@ -50,21 +44,11 @@ export interface TrainSettings {
 }
 
 export function parseTrainSettings(f: TrainFlags): TrainSettings {
-  const method = parse.choice('--method', f.method, METHODS);
-  const int = (name: string, v: string | undefined, min = 1): number | undefined =>
-    v === undefined ? undefined : parse.integer(name, v, { min });
   const settings: TrainSettings = {
     data: f.data,
     hidden: parse.layerSizes('--hidden', f.hidden, ',', 1),
     lambda: parse.number('--lambda', f.lambda, { min: 0 }),
-    method,
-    optimizer: optimizerOptions(method, {
-      maxfun: int('--maxfun', f.maxfun),
-      maxiter: int('--maxiter', f.maxiter),
-      epochs: int('--epochs', f.epochs),
-      batchSize: int('--batch-size', f.batchSize),
-      lr: f.lr === undefined ? undefined : parse.number('--lr', f.lr, { above: 0 }),
-    }),
+    ...parseMethodFlags(f),
     initRange: parse.number('--init-range', f.initRange, { above: 0 }),
     seed: parse.integer('--seed', f.seed, { min: 0 }),
     validation: parse.number('--validation', f.validation, { min: 0, max: 0.9 }),
@@ -85,16 +69,12 @@ export function trainCommand() {
           'TNC with 300 evaluations, weights uniform in ±0.5, seed 0, trained and scored on all 5000 examples.',
     },
     (cmd) =>
-      cmd
-        .option('--data <spec>', `training data: ${DATA_HELP}`, 'builtin:digits5000')
-        .option('--hidden <sizes>', 'hidden layer sizes, e.g. 25 or 256,128', '25')
-        .option('--lambda <λ>', 'regularisation strength λ ≥ 0', '10')
-        .option('--method <name>', `optimiser: ${METHODS.join(', ')}`, 'tnc')
-        .option('--maxfun <n>', 'budget of cost/gradient evaluations (tnc: default 300; lbfgs; cg: fmincg length −n)')
-        .option('--maxiter <n>', 'budget of iterations (cg line searches, lbfgs iterations)')
-        .option('--epochs <n>', 'passes over the data (adam, sgd; default 10)')
-        .option('--batch-size <n>', 'minibatch size (adam, sgd; default 128)')
-        .option('--lr <x>', 'learning rate (adam default 0.001, sgd default 0.1)')
+      methodOptions(
+        cmd
+          .option('--data <spec>', `training data: ${DATA_HELP}`, 'builtin:digits5000')
+          .option('--hidden <sizes>', 'hidden layer sizes, e.g. 25 or 256,128', '25')
+          .option('--lambda <λ>', 'regularisation strength λ ≥ 0', '10'),
+      )
         .option('--init-range <r>', 'initial weights uniform in [−r, r]', '0.5')
         .option('--seed <n>', 'seed for initialisation, shuffling and splits', '0')
         .option('--validation <fraction>', 'hold out this fraction for validation accuracy', '0')
