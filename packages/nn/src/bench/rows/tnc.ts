@@ -140,7 +140,7 @@ export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
       const result = results.get(name);
       if (!result) return skipped(name, unavailable.get(name) ?? 'did not run');
       if (result.error !== undefined) return skipped(name, result.error, 'failed');
-      const split = medianSplit(splits.get(name)!, name !== 'ts');
+      const split = medianSplit(splits.get(name)!, jobs.find((j) => j.name === name)?.warm === true);
       if (name === SCIPY) {
         const r = scipyRuns[scipyRuns.length - 1];
         return measured(name, result, {
