@@ -52,14 +52,12 @@ size_t ThreadPool::reserve(size_t tasks) {
   return std::min(tasks, threads_.size() + 1);
 }
 
-size_t ThreadPool::claim(uint32_t region, const std::function<void(size_t)>* body, size_t tasks) {
-  size_t ran = 0;
+void ThreadPool::claim(uint32_t region, const std::function<void(size_t)>* body, size_t tasks) {
   uint64_t next = next_.load(std::memory_order_acquire);
   for (;;) {
-    if (static_cast<uint32_t>(next >> 32) != region || (next & 0xffffffffu) >= tasks) return ran;
+    if (static_cast<uint32_t>(next >> 32) != region || (next & 0xffffffffu) >= tasks) return;
     if (!next_.compare_exchange_weak(next, next + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
     (*body)(static_cast<size_t>(next & 0xffffffffu));  // the region is not done before this task is
-    ++ran;
     if (finished_tasks_.fetch_add(1, std::memory_order_acq_rel) + 1 == tasks) {
       std::lock_guard<std::mutex> lock(mutex_);  // so the caller cannot miss the wake-up between check and wait
       finished_.notify_one();

@@ -53,9 +53,9 @@ class ThreadPool {
  private:
   // Thread `index` waits for regions after `seen` and claims tasks in each that wants more than index + 1 threads.
   void serve(size_t index, uint64_t seen);
-  // Claims and runs the tasks of region `region` (*body, tasks) until none is left; returns how many it ran.
-  // body is dereferenced only for a task claimed in that region, while the region cannot be done.
-  size_t claim(uint32_t region, const std::function<void(size_t)>* body, size_t tasks);
+  // Claims and runs the tasks of region `region` (*body, tasks) until none is left. body is dereferenced only
+  // for a task claimed in that region, while the region cannot be done.
+  void claim(uint32_t region, const std::function<void(size_t)>* body, size_t tasks);
   // Spins until done() or kSpin has passed; returns done().
   template <class Done>
   static bool spinUntil(const Done& done);
