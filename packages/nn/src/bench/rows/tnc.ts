@@ -18,6 +18,7 @@ import type { BenchContext } from '../context.js';
 import { costGradientFlops, floorMs, nonzeros } from '../flops.js';
 import { PeerSession } from '../python.js';
 import { errorMessage, unavailableBackends, makeRow, measured, skipped, speedup } from '../report.js';
+import { formatMs } from '../table.js';
 import { interleave, median, timeOnce, type Job } from '../timing.js';
 import type { BenchCheck, BenchEntry, BenchRow, BlasLibrary } from '../types.js';
 
@@ -78,7 +79,6 @@ function medianSplit(splits: readonly Split[], warm: boolean): Split | null {
   return { evaluationsMs: mid('evaluationsMs'), optimizerMs: mid('optimizerMs'), restMs: mid('restMs') };
 }
 
-const ms = (v: number): string => `${v < 100 ? v.toFixed(1) : Math.round(v)} ms`;
 
 export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
   const started = Date.now();
@@ -168,11 +168,11 @@ export async function benchTnc(ctx: BenchContext): Promise<BenchRow> {
     for (const e of ran) {
       const d = e.details as Partial<Split> & { nfev: number };
       if (d.evaluationsMs === undefined) continue;
-      const rest = e.name === SCIPY ? '' : `, set-up and final accuracy ${ms(d.restMs!)}`;
+      const rest = e.name === SCIPY ? '' : `, set-up and final accuracy ${formatMs(d.restMs)}`;
       const optimizer = e.name === SCIPY ? "scipy's TNC (C) and the call overhead" : "TNC's own work";
       notes.push(
-        `${e.name}: ${d.nfev} evaluations ${ms(d.evaluationsMs)} (${(d.evaluationsMs / d.nfev).toFixed(2)} ms each), ` +
-          `${optimizer} ${ms(d.optimizerMs!)}${rest}`,
+        `${e.name}: ${d.nfev} evaluations ${formatMs(d.evaluationsMs)} (${(d.evaluationsMs / d.nfev).toFixed(2)} ms each), ` +
+          `${optimizer} ${formatMs(d.optimizerMs)}${rest}`,
       );
     }
     const native = at('native');
