@@ -158,12 +158,13 @@ describe('compressed elements', () => {
     expectMatError(() => readMat(file(element(15, short))), 'ERR_MAT_CORRUPT');
   });
 
-  it('an inflate bomb (200 MB of zeros) stops at maxBytes with ERR_MAT_TOO_LARGE', async () => {
+  it('an inflate bomb (a miMATRIX tag, then 200 MB of zeros) stops at maxBytes with ERR_MAT_TOO_LARGE', async () => {
     const deflate = createDeflate({ level: 9 });
     const chunks: Buffer[] = [];
     deflate.on('data', (c: Buffer) => chunks.push(c));
     const done = new Promise((resolve) => deflate.on('end', resolve));
     const zeros = Buffer.alloc(1 << 20);
+    deflate.write(u32(14, 200 << 20));
     for (let i = 0; i < 200; i++) deflate.write(zeros);
     deflate.end();
     await done;

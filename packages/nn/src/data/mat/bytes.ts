@@ -76,11 +76,9 @@ export class ByteSource {
     return this.view.getInt32(pos, this.littleEndian);
   }
 
-  /** Latin-1 text of `n` bytes (names and headers are ASCII). */
+  /** Latin-1 text of `n` bytes (names and headers are ASCII), decoded in one pass whatever its length. */
   ascii(pos: number, n: number): string {
     this.need(pos, n, 'text');
-    let s = '';
-    for (let i = 0; i < n; i++) s += String.fromCharCode(this.bytes[pos + i]);
-    return s;
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + pos, n).toString('latin1');
   }
 }

@@ -1,7 +1,41 @@
+import { constants as bufferConstants } from 'node:buffer';
 import type { ByteSource } from './bytes.js';
 import { MatFileError } from './errors.js';
-import { decodeNumeric, storageSize } from './numeric.js';
+import { type Budget, decodeNumeric, storageSize } from './numeric.js';
 import { mi } from './types.js';
+
+/**
+ * Reserve what decoding a char array of `count` characters with these dims builds, before any of it is built: its
+ * UTF-16 codes as doubles (8 bytes each), its text (2 bytes per UTF-16 unit: the characters plus a '\n' per row
+ * after the first) and the buffer the text is assembled in (as much again); for miUTF8 data also the intermediate
+ * decoded string (2 bytes per character). Text longer than V8's string limit is refused here too, since building it
+ * would end the process rather than throw.
+ */
+export function reserveCharArray(
+  budget: Budget,
+  count: number,
+  dims: readonly number[],
+  type: number,
+  offset: number,
+  variable: string,
+): void {
+  const length = textLength(count, dims);
+  if (length > bufferConstants.MAX_STRING_LENGTH) {
+    throw new MatFileError(
+      'ERR_MAT_TOO_LARGE',
+      `char array text of ${length} characters is longer than the longest string (${bufferConstants.MAX_STRING_LENGTH})`,
+      { variable, offset },
+    );
+  }
+  const decoding = type === mi.UTF8 ? 2 * count : 0;
+  budget.take(8 * count + 4 * length + decoding, 'char array', offset, variable);
+}
+
+/** UTF-16 units of the text of a char array: every character, plus a '\n' between rows. */
+function textLength(count: number, dims: readonly number[]): number {
+  const rows = dims[0] ?? 0;
+  return rows === 0 || count === 0 ? 0 : count + rows - 1;
+}
 
 /**
  * UTF-16 code units of a char array's data, whatever its storage: miUTF8, miUTF16/miUINT16, miUTF32, or any
@@ -18,64 +52,101 @@ export function decodeCharCodes(
 ): Float64Array {
   const offset = src.fileOffset(pos);
   src.need(pos, nbytes, 'char data', end, variable);
-  let text: string | undefined;
+  const mismatch = (got: string) =>
+    new MatFileError('ERR_MAT_CORRUPT', `char array dims need ${count} characters but its data ${got}`, {
+      variable,
+      offset,
+    });
   if (type === mi.UTF8) {
+    // Each UTF-16 unit takes 1 to 3 bytes of UTF-8 (a 4-byte sequence gives 2 units): refuse before decoding.
+    if (nbytes < count || nbytes > 3 * count) throw mismatch(`is ${nbytes} bytes of UTF-8`);
+    let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(src.bytes.subarray(pos, pos + nbytes));
     } catch (cause) {
       throw new MatFileError('ERR_MAT_CORRUPT', 'char data is not valid UTF-8', { variable, offset, cause });
     }
-  } else if (type === mi.UTF32) {
+    if (text.length !== count) throw mismatch(`decodes to ${text.length}`);
+    const codes = new Float64Array(count);
+    for (let i = 0; i < count; i++) codes[i] = text.charCodeAt(i);
+    return codes;
+  }
+  if (type === mi.UTF32) {
     if (nbytes % 4 !== 0) {
       throw new MatFileError('ERR_MAT_CORRUPT', `miUTF32 char data of ${nbytes} bytes is not a multiple of 4`, {
         variable,
         offset,
       });
     }
-    const parts: string[] = [];
-    for (let i = 0; i < nbytes; i += 4) {
-      const cp = src.view.getUint32(pos + i, src.littleEndian);
-      if (cp > 0x10ffff) {
-        throw new MatFileError('ERR_MAT_CORRUPT', `char data holds invalid code point ${cp}`, { variable, offset });
-      }
-      parts.push(String.fromCodePoint(cp));
-    }
-    text = parts.join('');
-  }
-  if (text !== undefined) {
-    if (text.length !== count) {
-      throw new MatFileError(
-        'ERR_MAT_CORRUPT',
-        `char array dims need ${count} characters but its data decodes to ${text.length}`,
-        { variable, offset },
-      );
-    }
-    const codes = new Float64Array(count);
-    for (let i = 0; i < count; i++) codes[i] = text.charCodeAt(i);
-    return codes;
+    return decodeUtf32(src, pos, nbytes, count, variable, mismatch);
   }
   const storage = type === mi.UTF16 ? mi.UINT16 : type;
   const size = storageSize[storage];
-  if (size === undefined || size * count !== nbytes) {
-    throw new MatFileError(
-      'ERR_MAT_CORRUPT',
-      `char array dims need ${count} characters but its data is ${nbytes} bytes of type ${type}`,
-      { variable, offset },
-    );
-  }
+  if (size === undefined || size * count !== nbytes) throw mismatch(`is ${nbytes} bytes of type ${type}`);
   return decodeNumeric(src, pos, storage, count, end);
 }
 
-/** Text of a column-major char array: one line per row, rows joined by '\n' (dims beyond 2 extend the rows). */
+/** Code points → UTF-16 units (two for a code point past U+FFFF), counted first so nothing is built on a mismatch. */
+function decodeUtf32(
+  src: ByteSource,
+  pos: number,
+  nbytes: number,
+  count: number,
+  variable: string,
+  mismatch: (got: string) => MatFileError,
+): Float64Array {
+  const points = nbytes / 4;
+  if (count < points || count > 2 * points) throw mismatch(`is ${points} code points`);
+  const v = src.view;
+  const le = src.littleEndian;
+  let units = 0;
+  for (let i = 0; i < nbytes; i += 4) {
+    const cp = v.getUint32(pos + i, le);
+    if (cp > 0x10ffff) {
+      throw new MatFileError('ERR_MAT_CORRUPT', `char data holds invalid code point ${cp}`, {
+        variable,
+        offset: src.fileOffset(pos),
+      });
+    }
+    units += cp > 0xffff ? 2 : 1;
+  }
+  if (units !== count) throw mismatch(`decodes to ${units}`);
+  const codes = new Float64Array(count);
+  let k = 0;
+  for (let i = 0; i < nbytes; i += 4) {
+    const cp = v.getUint32(pos + i, le);
+    if (cp > 0xffff) {
+      codes[k++] = 0xd800 + ((cp - 0x10000) >> 10);
+      codes[k++] = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+    } else {
+      codes[k++] = cp;
+    }
+  }
+  return codes;
+}
+
+/**
+ * Text of a column-major char array: one line per row, rows joined by '\n' (dims beyond 2 extend the rows). The
+ * UTF-16LE bytes of the whole text are written into one buffer and decoded once: no string per row or per
+ * character. A code is taken modulo 2^16, as `String.fromCharCode` does.
+ */
 export function charArrayText(codes: Float64Array, dims: readonly number[]): string {
   const rows = dims[0] ?? 0;
-  if (rows === 0 || codes.length === 0) return '';
+  const length = textLength(codes.length, dims);
+  if (length === 0) return '';
   const cols = codes.length / rows;
-  const lines: string[] = [];
+  const bytes = Buffer.alloc(2 * length);
+  let k = 0;
   for (let i = 0; i < rows; i++) {
-    let line = '';
-    for (let j = 0; j < cols; j++) line += String.fromCharCode(codes[j * rows + i]);
-    lines.push(line);
+    if (i > 0) {
+      bytes[k] = 0x0a;
+      k += 2;
+    }
+    for (let j = 0; j < cols; j++) {
+      const c = codes[j * rows + i];
+      bytes[k++] = c & 0xff;
+      bytes[k++] = (c >> 8) & 0xff;
+    }
   }
-  return lines.join('\n');
+  return bytes.toString('utf16le');
 }

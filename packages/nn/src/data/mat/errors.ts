@@ -33,7 +33,7 @@ export class MatFileError extends BackpropError {
 
   constructor(code: MatErrorCode, message: string, details: MatErrorDetails = {}) {
     const where = [
-      details.variable !== undefined ? `variable '${details.variable}'` : '',
+      details.variable !== undefined ? `variable '${shorten(details.variable)}'` : '',
       details.offset !== undefined ? `offset ${details.offset}` : '',
     ]
       .filter(Boolean)
@@ -42,4 +42,9 @@ export class MatFileError extends BackpropError {
     if (details.variable !== undefined) this.variable = details.variable;
     if (details.offset !== undefined) this.offset = details.offset;
   }
+}
+
+/** A name as it appears in a message: a hostile file may hold a name megabytes long (MATLAB's limit is 63). */
+function shorten(name: string): string {
+  return name.length <= 64 ? name : `${name.slice(0, 63)}… (${name.length} characters)`;
 }

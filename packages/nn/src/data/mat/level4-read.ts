@@ -1,7 +1,7 @@
 import { ByteSource } from './bytes.js';
-import { charArrayText } from './chars.js';
+import { charArrayText, reserveCharArray } from './chars.js';
 import { MatFileError } from './errors.js';
-import { Budget, decodeNumeric, elementCount, rowMajorMatrix } from './numeric.js';
+import { Budget, decodeNumeric, elementCount, RECORD_BYTES, rowMajorMatrix } from './numeric.js';
 import { type MatFile, type MatVariable, mi } from './types.js';
 
 /** Precision digit P of the MOPT type code → on-disk storage (as a Level 5 mi type) and its size. */
@@ -78,14 +78,16 @@ export function readLevel4(bytes: Uint8Array, maxBytes: number): MatFile {
     }
     const nbytes = count * p.size * parts;
     src.need(dataPos, nbytes, 'matrix data', undefined, name);
+    budget.take(RECORD_BYTES + name.length, 'a variable', pos, name);
+    const dims = [mrows, ncols];
     if (imagf) {
       file.skipped.push({ name, class: 'double', reason: 'complex values are not supported' });
     } else if (mopt.T === 2) {
       file.skipped.push({ name, class: 'sparse', reason: 'sparse arrays are not supported; save full(A) instead' });
     } else {
-      budget.take(count * 16, 'Level 4 matrix', pos, name);
+      if (mopt.T === 1) reserveCharArray(budget, count, dims, p.storage, pos, name);
+      else budget.take(count * 16, 'Level 4 matrix', pos, name);
       const data = decodeNumeric(src, dataPos, p.storage, count, bytes.length);
-      const dims = [mrows, ncols];
       const variable: MatVariable =
         mopt.T === 1
           ? { name, class: 'char', dims, data, text: charArrayText(data, dims) }

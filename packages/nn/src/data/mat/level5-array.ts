@@ -1,8 +1,8 @@
 import type { ByteSource } from './bytes.js';
-import { charArrayText, decodeCharCodes } from './chars.js';
+import { charArrayText, decodeCharCodes, reserveCharArray } from './chars.js';
 import { MatFileError } from './errors.js';
 import { expectType, readTag } from './level5-element.js';
-import { type Budget, decodeNumeric, elementCount, rowMajorMatrix, storageSize } from './numeric.js';
+import { type Budget, decodeNumeric, elementCount, RECORD_BYTES, rowMajorMatrix, storageSize } from './numeric.js';
 import { type MatVariable, mi, mx, numericClassOf, otherClassName, type SkippedVariable } from './types.js';
 
 /** Cells and structs nested deeper than this are refused (ERR_MAT_TOO_DEEP) rather than followed. */
@@ -38,6 +38,7 @@ const skipReason: Record<number, string> = {
 export function parseArray(src: ByteSource, pos: number, end: number, budget: Budget): ParsedArray {
   const h = readArrayHeader(src, pos, end);
   const variable = h.name;
+  budget.take(RECORD_BYTES + h.name.length + 8 * h.dims.length, 'a variable', src.fileOffset(pos), variable);
   const numericClass = numericClassOf[h.classId];
   if (numericClass === undefined && h.classId !== mx.CHAR) {
     validateContents(src, h, end, 1, variable);
@@ -57,14 +58,14 @@ export function parseArray(src: ByteSource, pos: number, end: number, budget: Bu
   if (count === Infinity) {
     throw new MatFileError(
       'ERR_MAT_CORRUPT',
-      `dims ${h.dims.join('x')} claim ${h.dims.reduce((a, b) => a * b, 1)} elements ` +
+      `dims ${describeDims(h.dims)} claim ${h.dims.reduce((a, b) => a * b, 1)} elements ` +
         `but the data is ${real.nbytes} bytes`,
       { variable, offset: src.fileOffset(real.pos) },
     );
   }
   const twoD = h.dims.length === 2;
   if (h.classId === mx.CHAR) {
-    budget.take(count * 8, 'char array', src.fileOffset(real.pos), variable);
+    reserveCharArray(budget, count, h.dims, real.type, src.fileOffset(real.pos), variable);
     const data = decodeCharCodes(src, real.dataPos, real.type, real.nbytes, count, end, variable);
     return {
       kind: 'variable',
@@ -76,7 +77,7 @@ export function parseArray(src: ByteSource, pos: number, end: number, budget: Bu
     const holds = size === undefined ? `storage type ${real.type}` : `${real.nbytes / size} values`;
     throw new MatFileError(
       'ERR_MAT_CORRUPT',
-      `dims ${h.dims.join('x')} need ${count} values but the real part holds ${real.nbytes} bytes (${holds})`,
+      `dims ${describeDims(h.dims)} need ${count} values but the real part holds ${real.nbytes} bytes (${holds})`,
       { variable, offset: src.fileOffset(real.pos) },
     );
   }
@@ -85,6 +86,11 @@ export function parseArray(src: ByteSource, pos: number, end: number, budget: Bu
   const out: MatVariable = { name: variable, class: className as MatVariable['class'], dims: h.dims, data };
   if (twoD) out.matrix = rowMajorMatrix(h.dims[0], h.dims[1], data);
   return { kind: 'variable', variable: out };
+}
+
+/** Dims for a message: `2x3`, or the number of dimensions when there are too many to list on one line. */
+function describeDims(dims: readonly number[]): string {
+  return dims.length <= 8 ? dims.join('x') : `${dims.length}-dimensional`;
 }
 
 /** Array flags, dimensions and name: the sub-elements every miMATRIX starts with. */

@@ -1,5 +1,5 @@
 import { constants as bufferConstants } from 'node:buffer';
-import { inflateSync } from 'node:zlib';
+import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import { ByteSource } from './bytes.js';
 import { MatFileError } from './errors.js';
 import { parseArray, type ParsedArray } from './level5-array.js';
@@ -47,35 +47,86 @@ export function readLevel5(bytes: Uint8Array, littleEndian: boolean, maxBytes: n
   return file;
 }
 
+/**
+ * A miCOMPRESSED element holds one zlib-compressed miMATRIX (as MATLAB, Octave and scipy write it; scipy also
+ * reads only the first). Its tag, inflated from the first bytes of the stream, declares the inflated size: that
+ * size is checked against the budget before inflating, and inflating stops there. Every inflated byte is charged.
+ */
 function readCompressed(src: ByteSource, dataPos: number, nbytes: number, at: number, budget: Budget, file: MatFile) {
-  const inflated = inflate(src.bytes.subarray(dataPos, dataPos + nbytes), at, budget);
+  const compressed = src.bytes.subarray(dataPos, dataPos + nbytes);
+  const declared = declaredSize(compressed, src.littleEndian, at);
+  if (declared !== undefined && declared > budget.remaining) {
+    throw new MatFileError(
+      'ERR_MAT_TOO_LARGE',
+      `compressed element declares ${declared} bytes, more than the ${budget.remaining} left of maxBytes = ${budget.maxBytes}`,
+      { offset: at },
+    );
+  }
+  const inflated = inflate(compressed, at, budget, declared);
+  budget.take(inflated.length, 'the inflated content of a compressed element', at);
   const inner = ByteSource.ofInflated(inflated, src.littleEndian, at);
   let pos = 0;
   while (pos < inner.length) {
     const tag = readTag(inner, pos, undefined, 'compressed element content');
-    if (tag.type !== mi.MATRIX) {
-      throw new MatFileError('ERR_MAT_CORRUPT', `compressed element holds type ${tag.type}; expected miMATRIX (14)`, {
-        offset: at,
-      });
-    }
+    if (tag.type !== mi.MATRIX) throw notMatrix(tag.type, at);
     if (tag.nbytes > 0) record(file, parseArray(inner, tag.dataPos, tag.dataPos + tag.nbytes, budget));
     pos = tag.next;
   }
 }
 
-/** zlib-inflate one miCOMPRESSED element, never producing more than what is left of the budget. */
-function inflate(compressed: Uint8Array, at: number, budget: Budget): Uint8Array {
-  const limit = budget.remaining;
+/** Compressed bytes inflated to read the inner tag: at most ~1032 times as many come out (deflate's limit). */
+const PREFIX_BYTES = 1024;
+
+/**
+ * Inflated size (tag included, padded to 8 bytes) that the miMATRIX tag at the start of a compressed element
+ * declares, read from a prefix of the stream; undefined when the prefix is too short to hold a tag (the full
+ * inflate then decides). A first element that is not a miMATRIX is refused here, before inflating the rest.
+ */
+function declaredSize(compressed: Uint8Array, littleEndian: boolean, at: number): number | undefined {
+  let prefix: Uint8Array;
+  try {
+    prefix = inflateSync(compressed.subarray(0, PREFIX_BYTES), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch {
+    return undefined; // not a zlib stream: inflate() reports it
+  }
+  if (prefix.length < 8) return undefined;
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+  const word = view.getUint32(0, littleEndian);
+  const small = word >>> 16 !== 0;
+  const type = small ? word & 0xffff : word;
+  if (type !== mi.MATRIX) throw notMatrix(type, at);
+  return small ? 8 : 8 + padTo8(view.getUint32(4, littleEndian));
+}
+
+function notMatrix(type: number, at: number): MatFileError {
+  return new MatFileError('ERR_MAT_CORRUPT', `compressed element holds type ${type}; expected miMATRIX (14)`, {
+    offset: at,
+  });
+}
+
+/**
+ * zlib-inflate one miCOMPRESSED element, never producing more than what is left of the budget, nor more than its
+ * tag declares (`declared`, when known).
+ */
+function inflate(compressed: Uint8Array, at: number, budget: Budget, declared: number | undefined): Uint8Array {
+  const limit = Math.min(budget.remaining, declared ?? Infinity, bufferConstants.MAX_LENGTH);
   if (limit < 1) {
     throw new MatFileError('ERR_MAT_TOO_LARGE', `no room left under maxBytes = ${budget.maxBytes} to inflate`, {
       offset: at,
     });
   }
   try {
-    return inflateSync(compressed, { maxOutputLength: Math.min(limit, bufferConstants.MAX_LENGTH) });
+    return inflateSync(compressed, { maxOutputLength: limit });
   } catch (cause) {
     const code = (cause as { code?: unknown }).code;
     if (code === 'ERR_BUFFER_TOO_LARGE' || cause instanceof RangeError) {
+      if (declared !== undefined && declared <= budget.remaining) {
+        throw new MatFileError(
+          'ERR_MAT_CORRUPT',
+          `compressed element inflates to more than the ${declared} bytes its miMATRIX tag declares`,
+          { offset: at, cause },
+        );
+      }
       throw new MatFileError(
         'ERR_MAT_TOO_LARGE',
         `compressed element inflates to more than ${limit} bytes (maxBytes = ${budget.maxBytes})`,
