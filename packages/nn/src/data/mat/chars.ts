@@ -5,11 +5,18 @@ import { type Budget, decodeNumeric, storageSize } from './numeric.js';
 import { mi } from './types.js';
 
 /**
- * Reserve what decoding a char array of `count` characters with these dims builds, before any of it is built: its
- * UTF-16 codes as doubles (8 bytes each), its text (2 bytes per UTF-16 unit: the characters plus a '\n' per row
- * after the first) and the buffer the text is assembled in (as much again); for miUTF8 data also the intermediate
- * decoded string (2 bytes per character). Text longer than V8's string limit is refused here too, since building it
- * would end the process rather than throw.
+ * Bytes that decoding a char array of `count` characters with these dims builds: its UTF-16 codes as doubles (8
+ * bytes each), its text (2 bytes per UTF-16 unit: the characters plus a '\n' per row after the first) and the
+ * buffer the text is assembled in (as much again); for miUTF8 data also the intermediate decoded string (2 bytes
+ * per character).
+ */
+export function charArrayBytes(count: number, dims: readonly number[], type: number): number {
+  return 8 * count + 4 * textLength(count, dims) + (type === mi.UTF8 ? 2 * count : 0);
+}
+
+/**
+ * Reserve `charArrayBytes` before any of it is built. Text longer than V8's string limit is refused here too,
+ * since building it would end the process rather than throw.
  */
 export function reserveCharArray(
   budget: Budget,
@@ -27,8 +34,7 @@ export function reserveCharArray(
       { variable, offset },
     );
   }
-  const decoding = type === mi.UTF8 ? 2 * count : 0;
-  budget.take(8 * count + 4 * length + decoding, 'char array', offset, variable);
+  budget.take(charArrayBytes(count, dims, type), 'char array', offset, variable);
 }
 
 /** UTF-16 units of the text of a char array: every character, plus a '\n' between rows. */

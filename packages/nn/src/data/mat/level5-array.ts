@@ -1,5 +1,5 @@
 import type { ByteSource } from './bytes.js';
-import { charArrayText, decodeCharCodes, reserveCharArray } from './chars.js';
+import { charArrayBytes, charArrayText, decodeCharCodes, reserveCharArray } from './chars.js';
 import { MatFileError } from './errors.js';
 import { expectType, readTag } from './level5-element.js';
 import { type Budget, decodeNumeric, elementCount, RECORD_BYTES, rowMajorMatrix, storageSize } from './numeric.js';
@@ -86,6 +86,33 @@ export function parseArray(src: ByteSource, pos: number, end: number, budget: Bu
   const out: MatVariable = { name: variable, class: className as MatVariable['class'], dims: h.dims, data };
   if (twoD) out.matrix = rowMajorMatrix(h.dims[0], h.dims[1], data);
   return { kind: 'variable', variable: out };
+}
+
+/**
+ * What parsing the miMATRIX content [pos, end) will reserve, from its header and its real part's tag alone: `src`
+ * may be the first part of an inflated element, without the data. Undefined when the header is not all there or
+ * its sizes disagree (parseArray then says why).
+ */
+export function declaredCost(src: ByteSource, pos: number, end: number): number | undefined {
+  let h: ArrayHeader;
+  try {
+    h = readArrayHeader(src, pos, end);
+  } catch {
+    return undefined;
+  }
+  const record = RECORD_BYTES + h.name.length + 8 * h.dims.length;
+  if ((numericClassOf[h.classId] === undefined && h.classId !== mx.CHAR) || h.complex) return record;
+  if (h.pos + 8 > Math.min(end, src.length)) return undefined;
+  const first = src.u32(h.pos);
+  const smallSize = first >>> 16;
+  const type = smallSize !== 0 ? first & 0xffff : first;
+  const nbytes = smallSize !== 0 ? smallSize : src.u32(h.pos + 4);
+  const count = elementCount(h.dims, nbytes);
+  if (count === Infinity) return undefined;
+  if (h.classId === mx.CHAR) return record + charArrayBytes(count, h.dims, type);
+  const size = storageSize[type];
+  if (size === undefined || size * count !== nbytes) return undefined;
+  return record + count * 8 * (h.dims.length === 2 ? 2 : 1);
 }
 
 /** Dims for a message: `2x3`, or the number of dimensions when there are too many to list on one line. */

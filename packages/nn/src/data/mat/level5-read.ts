@@ -2,7 +2,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import { ByteSource } from './bytes.js';
 import { MatFileError } from './errors.js';
-import { parseArray, type ParsedArray } from './level5-array.js';
+import { declaredCost, parseArray, type ParsedArray } from './level5-array.js';
 import { padTo8, readTag } from './level5-element.js';
 import { Budget } from './numeric.js';
 import { type MatFile, mi } from './types.js';
@@ -55,14 +55,15 @@ export function readLevel5(bytes: Uint8Array, littleEndian: boolean, maxBytes: n
 function readCompressed(src: ByteSource, dataPos: number, nbytes: number, at: number, budget: Budget, file: MatFile) {
   const compressed = src.bytes.subarray(dataPos, dataPos + nbytes);
   const declared = declaredSize(compressed, src.littleEndian, at);
-  if (declared !== undefined && declared > budget.remaining) {
+  if (declared !== undefined && declared.size + declared.cost > budget.remaining) {
     throw new MatFileError(
       'ERR_MAT_TOO_LARGE',
-      `compressed element declares ${declared} bytes, more than the ${budget.remaining} left of maxBytes = ${budget.maxBytes}`,
+      `compressed element declares ${declared.size} bytes that decode to ${declared.cost} more, beyond the ` +
+        `${budget.remaining} left of maxBytes = ${budget.maxBytes}`,
       { offset: at },
     );
   }
-  const inflated = inflate(compressed, at, budget, declared);
+  const inflated = inflate(compressed, at, budget, declared?.size);
   budget.take(inflated.length, 'the inflated content of a compressed element', at);
   const inner = ByteSource.ofInflated(inflated, src.littleEndian, at);
   let pos = 0;
@@ -78,11 +79,16 @@ function readCompressed(src: ByteSource, dataPos: number, nbytes: number, at: nu
 const PREFIX_BYTES = 1024;
 
 /**
- * Inflated size (tag included, padded to 8 bytes) that the miMATRIX tag at the start of a compressed element
- * declares, read from a prefix of the stream; undefined when the prefix is too short to hold a tag (the full
- * inflate then decides). A first element that is not a miMATRIX is refused here, before inflating the rest.
+ * What the miMATRIX at the start of a compressed element declares, read from a prefix of the stream: its inflated
+ * size (tag included, padded to 8 bytes) and what decoding it will reserve (0 when the prefix does not show it).
+ * Undefined when the prefix is too short to hold a tag (the full inflate then decides). A first element that is not
+ * a miMATRIX is refused here, before inflating the rest.
  */
-function declaredSize(compressed: Uint8Array, littleEndian: boolean, at: number): number | undefined {
+function declaredSize(
+  compressed: Uint8Array,
+  littleEndian: boolean,
+  at: number,
+): { size: number; cost: number } | undefined {
   let prefix: Uint8Array;
   try {
     prefix = inflateSync(compressed.subarray(0, PREFIX_BYTES), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
@@ -90,12 +96,14 @@ function declaredSize(compressed: Uint8Array, littleEndian: boolean, at: number)
     return undefined; // not a zlib stream: inflate() reports it
   }
   if (prefix.length < 8) return undefined;
-  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
-  const word = view.getUint32(0, littleEndian);
+  const head = ByteSource.ofInflated(prefix, littleEndian, at);
+  const word = head.u32(0);
   const small = word >>> 16 !== 0;
   const type = small ? word & 0xffff : word;
   if (type !== mi.MATRIX) throw notMatrix(type, at);
-  return small ? 8 : 8 + padTo8(view.getUint32(4, littleEndian));
+  if (small) return { size: 8, cost: 0 };
+  const nbytes = head.u32(4);
+  return { size: 8 + padTo8(nbytes), cost: declaredCost(head, 8, 8 + nbytes) ?? 0 };
 }
 
 function notMatrix(type: number, at: number): MatFileError {
