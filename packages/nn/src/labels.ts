@@ -1,5 +1,6 @@
 import { ShapeError } from './errors.js';
 import type { Matrix } from './matrix.js';
+import { checkTargetBytes } from './validate.js';
 
 /**
  * One-hot encoding of labels 1..K into an m×K matrix (the seed's `one_hot_encoder`): row i has a 1 in column
@@ -8,6 +9,7 @@ import type { Matrix } from './matrix.js';
 export function oneHot(y: ArrayLike<number>, K: number): Matrix {
   if (!Number.isSafeInteger(K) || K < 1) throw new ShapeError(`K: expected a positive integer, got ${K}`);
   const m = y.length;
+  checkTargetBytes(m, K);
   const data = new Float64Array(m * K);
   for (let i = 0; i < m; i++) {
     const label = y[i];

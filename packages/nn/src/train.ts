@@ -11,7 +11,7 @@ import { randomInit } from './network/init.js';
 import { checkLayers, type LayerSizes } from './network/layers.js';
 import { minimizeAsync } from './optim/minimize.js';
 import type { IterationInfo, OptimizeResult } from './optim/types.js';
-import { checkLambda } from './validate.js';
+import { checkClassCount, checkLambda } from './validate.js';
 
 export type TrainMethod = 'tnc' | 'cg' | 'lbfgs' | 'adam' | 'sgd';
 
@@ -109,6 +109,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   if (layers[layers.length - 1] !== K) {
     throw new ShapeError(`the output layer has ${layers[layers.length - 1]} units but the data has ${K} classes`);
   }
+  checkClassCount(K, data.X.rows, layers[layers.length - 2]);
   if (options.earlyStopping && !options.validation) {
     throw new InvalidArgumentError('earlyStopping needs a validation set');
   }

@@ -56,3 +56,47 @@ export function checkTargets(Y: Matrix, m: number, K: number, name = 'y'): void 
     }
   }
 }
+
+/**
+ * Bound on each m×K matrix of the output layer (the one-hot targets, and the output activations and errors that
+ * training keeps beside them) and on the output layer's weights Θ_L: 256 MiB of doubles each.
+ */
+export const MAX_OUTPUT_BYTES = 256 * 2 ** 20;
+
+/**
+ * K classes must be what the data can support, checked before anything of size m×K is allocated: no more classes
+ * than examples (a class without an example cannot be learned, and one stray label such as 65,536 would otherwise
+ * set K), the one-hot targets m·K·8 bytes and the output weights K·(hidden + 1)·8 bytes each within
+ * MAX_OUTPUT_BYTES. `hidden` is the size of the layer before the output.
+ */
+export function checkClassCount(K: number, m: number, hidden: number, name = 'y'): void {
+  if (K > m) {
+    throw new ShapeError(
+      `${name}: ${K} classes (K, from the largest label) but only ${m} examples: at most ${m} classes can each have ` +
+        'an example; check the labels for a stray value',
+    );
+  }
+  checkTargetBytes(m, K, name);
+  const weights = K * (hidden + 1) * 8;
+  if (weights > MAX_OUTPUT_BYTES) {
+    throw new ShapeError(
+      `${name}: an output layer of ${K} classes over ${hidden} units needs ${mib(weights)} of weights, more than ` +
+        `the ${mib(MAX_OUTPUT_BYTES)} bound`,
+    );
+  }
+}
+
+/** m×K one-hot targets within MAX_OUTPUT_BYTES (also checked by `oneHot` itself, before allocating). */
+export function checkTargetBytes(m: number, K: number, name = 'y'): void {
+  const bytes = m * K * 8;
+  if (bytes > MAX_OUTPUT_BYTES) {
+    throw new ShapeError(
+      `${name}: one-hot targets for ${m} examples × ${K} classes need ${mib(bytes)}, more than the ` +
+        `${mib(MAX_OUTPUT_BYTES)} bound`,
+    );
+  }
+}
+
+function mib(bytes: number): string {
+  return `${Math.ceil(bytes / 2 ** 20)} MiB`;
+}
