@@ -2,7 +2,15 @@
 // counts, and picture → network input. Everything here is also exported from '@backprop/nn'.
 export { ImageError } from './errors.js';
 export { type GrayImage, type InputShape, gridSize, tileGrid, upscale, pixelIndex } from './raster.js';
-export { encodePng, decodePng, grayToPng, MAX_PNG_PIXELS, type EncodeOptions } from './png.js';
+export {
+  encodePng,
+  decodePng,
+  grayToPng,
+  MAX_DECODE_PIXELS,
+  MAX_DECODE_SIDE,
+  MAX_PNG_PIXELS,
+  type EncodeOptions,
+} from './png.js';
 export { hiddenLayerGrid, hiddenLayerPng, type HiddenLayerSource, type HiddenLayerOptions } from './hidden-layer.js';
 export { displayDataGrid, displayDataPng, type DisplayDataOptions } from './display-data.js';
 export { costCurveSvg, type CurvePoint, type CostCurveOptions } from './cost-curve.js';
