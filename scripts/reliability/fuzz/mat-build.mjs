@@ -23,6 +23,13 @@ export function concat(parts) {
 
 const pad8 = (n) => (8 - (n % 8)) % 8;
 
+/** `k` copies of `bytes`, end to end. */
+export function repeat(bytes, k) {
+  const out = new Uint8Array(bytes.length * k);
+  for (let i = 0; i < k; i++) out.set(bytes, i * bytes.length);
+  return out;
+}
+
 /** Builders for one byte order. */
 export function matBuilder(bigEndian = false) {
   const le = !bigEndian;
@@ -78,23 +85,34 @@ function adler32(prefix, zeros) {
   return ((b << 16) | a) >>> 0;
 }
 
-const ZERO_CHUNK = 1 << 24;
-let zeroBlock; // the raw deflate blocks of ZERO_CHUNK zeros, ending on a byte boundary; built once
+/** Sizes of the zero runs whose deflate blocks are made once and reused: 16 MiB, 1 MiB, 64 KiB, 4 KiB. */
+const ZERO_RUNS = [1 << 24, 1 << 20, 1 << 16, 1 << 12];
+const zeroBlocks = new Map(); // run size → raw deflate blocks of that many zeros, ending on a byte boundary
+
+function zeroBlock(size) {
+  let block = zeroBlocks.get(size);
+  if (!block) {
+    block = deflateRawSync(new Uint8Array(size), { level: 9, finishFlush: constants.Z_SYNC_FLUSH });
+    zeroBlocks.set(size, block);
+  }
+  return block;
+}
 
 /**
- * A zlib stream that inflates to `prefix` then `zeros` zero bytes. The deflate blocks of 16 MiB of zeros are made
- * once and repeated (a sync flush ends each copy on a byte boundary and back-references only ever see zeros).
+ * A zlib stream that inflates to `prefix` then `zeros` zero bytes, in time proportional to its compressed size.
+ * The zeros are runs of 16 MiB, 1 MiB, 64 KiB and 4 KiB whose deflate blocks are made once and repeated: each copy
+ * was compressed from a fresh stream, so its back-references stay inside its own zeros, and the sync flush ends it
+ * on a byte boundary. The remainder below 4 KiB is compressed with the prefix.
  */
 export function zlibWithZeros(prefix, zeros) {
-  zeroBlock ??= deflateRawSync(new Uint8Array(ZERO_CHUNK), { level: 9, finishFlush: constants.Z_SYNC_FLUSH });
-  const whole = Math.floor(zeros / ZERO_CHUNK);
-  const rest = zeros - whole * ZERO_CHUNK;
-  const head = deflateRawSync(concat([prefix, new Uint8Array(rest)]), { level: 9, finishFlush: constants.Z_SYNC_FLUSH });
-  const parts = [Uint8Array.of(0x78, 0xda), head];
-  for (let i = 0; i < whole; i++) parts.push(zeroBlock);
-  parts.push(Uint8Array.of(0x03, 0x00)); // a final, empty block with fixed codes
+  let left = zeros;
+  const runs = [];
+  for (const size of ZERO_RUNS) {
+    for (; left >= size; left -= size) runs.push(zeroBlock(size));
+  }
+  const head = deflateRawSync(concat([prefix, new Uint8Array(left)]), { level: 9, finishFlush: constants.Z_SYNC_FLUSH });
   const trailer = new Uint8Array(4);
   new DataView(trailer.buffer).setUint32(0, adler32(prefix, zeros));
-  parts.push(trailer);
-  return concat(parts);
+  // zlib header (deflate, 32 KiB window, best compression), the blocks, a final empty fixed-code block, Adler-32.
+  return concat([Uint8Array.of(0x78, 0xda), head, ...runs, Uint8Array.of(0x03, 0x00), trailer]);
 }

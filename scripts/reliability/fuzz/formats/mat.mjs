@@ -188,12 +188,21 @@ export function mutate(rng, seed, ctx) {
 
 /** Parses, then reads every value of every variable and checks dims, data and matrix agree. */
 export function parse(bytes, lib) {
-  const file = lib.readMat(bytes);
+  return check(lib.readMat(bytes));
+}
+
+/** Reads every value of every variable of a decoded file and checks dims, data, matrix and text agree. */
+export function check(file) {
   let n = 0;
   for (const v of file.variables.values()) {
     const count = v.dims.reduce((a, b) => a * b, 1);
     if (v.data.length !== count) throw new InvariantError(`${v.name} has dims ${v.dims.join('x')} but ${v.data.length} values`);
     for (let i = 0; i < v.data.length; i++) n += v.data[i] === 0 ? 0 : 1;
+    if (v.text !== undefined) {
+      const rows = v.dims[0] ?? 0;
+      const length = rows === 0 || count === 0 ? 0 : count + rows - 1;
+      if (v.text.length !== length) throw new InvariantError(`char ${v.name}: ${v.text.length} characters of text for dims ${v.dims.join('x')}`);
+    }
     if (v.matrix) {
       const { rows, cols, data } = v.matrix;
       if (data.length !== rows * cols || data.length !== v.data.length) {
