@@ -50,7 +50,7 @@ export function matBuilder(bigEndian = false) {
     out.set(data, 4);
     return out;
   };
-  const latin1 = (s) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+  const latin1 = (s) => new Uint8Array(Buffer.from(s, 'latin1'));
   /** The 128-byte file header. */
   const header = (text = 'MATLAB 5.0 MAT-file, structure-aware fuzz input') => {
     const out = new Uint8Array(128).fill(0x20);
