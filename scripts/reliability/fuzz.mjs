@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Seeded mutation fuzzer for the parsers of @backprop/nn (on dist: build first).
 //
-//   node scripts/reliability/fuzz.mjs --cases 10000 --format mat|idx|csv|model|png|all --seed N
+//   node scripts/reliability/fuzz.mjs --cases 10000 --format mat|mat-structured|idx|csv|model|png|all --seed N
 //        [--hang-ms 2000] [--watchdog-ms 30000] [--heap-mb 2048] [--max-rss-mb 3072] [--json out.json] [--save dir]
 //        [--lib path/to/index.js]   (default packages/nn/dist/index.js)
 //   node scripts/reliability/fuzz.mjs --format csv --seed N --case I [--save dir]   replay one case
@@ -11,7 +11,8 @@
 // heap exhaustion past --heap-mb is fatal), or one that takes the RSS past --max-rss-mb ends the child and is
 // recorded, and fuzzing resumes after it. The children's RSS peak, and the case that set it, are reported.
 // Outcomes: ok / typed (BackpropError with .code) / crash / invariant / hang / oom; the exit status is 1 when there
-// is any crash, invariant, hang or oom.
+// is any crash, invariant, hang or oom. `mat-structured` generates its inputs instead of mutating seeds (see
+// fuzz/formats/mat-structured.mjs) and is held to its own bounds: 2 s of CPU and 512 MiB of peak-RSS growth a case.
 import { fork } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -51,9 +51,11 @@ export interface MatFile {
 
 export interface ReadMatOptions {
   /**
-   * Upper bound, in bytes, on what the reader allocates: the decoded variables (8 bytes per element, 16 for 2-D
-   * arrays, which also get their row-major Matrix) plus, while it is being read, the inflated content of a
-   * compressed element. Default 1 GiB.
+   * Upper bound, in bytes, on everything the reader builds, charged before it is built and never given back: every
+   * inflated byte of compressed elements, the decoded values (8 bytes per element, 16 for 2-D arrays, which also
+   * get their row-major Matrix), char text (codes 8 bytes per character, text and its buffer 4 bytes per UTF-16
+   * unit), and 1 KiB per variable. A compressed element's declared size and decoded size are checked before it is
+   * inflated. Default 1 GiB.
    */
   maxBytes?: number;
 }
