@@ -1,11 +1,11 @@
 // Small MAT-files that describe something huge (issue 18): the reader charges `maxBytes` for everything it builds
 // (inflated bytes, decoded values, text, records), checks what a header declares before inflating or decoding, and
 // ends every such file with a one-line ERR_MAT_TOO_LARGE: fast, with bounded memory, the process alive.
-import { resourceUsage } from 'node:process';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type MatFile, MatFileError, readMat } from '../src/data/mat/index.js';
 import { concat, flag, type ArrayHeaderFields, matBuilder, mi, mx, zlibWithZeros } from './mat-build.js';
+import { peakGrowthMiB } from './peak-rss.js';
 
 const le = matBuilder(false);
 const MiB = 2 ** 20;
@@ -18,25 +18,24 @@ function compressedZeros(h: ArrayHeaderFields, realType: number, realBytes: numb
   return le.compressed(zlibWithZeros(prefix, realBytes + pad));
 }
 
-/** Runs `read`, expecting a MatFileError with `code`, within `cpuMs` of CPU time and `rssMiB` more peak RSS. */
+/** Runs `read`, expecting a MatFileError with `code`, within `cpuMs` of CPU time and `rssMiB` of peak-RSS growth. */
 function expectBounded(read: () => MatFile, code: string, cpuMs = 2000, rssMiB = 512): MatFileError {
-  const rssBefore = process.memoryUsage.rss();
-  const peakBefore = resourceUsage().maxRSS * 1024;
   const cpu = process.cpuUsage();
   let err: unknown;
-  try {
-    read();
-  } catch (e) {
-    err = e;
-  }
+  const growth = peakGrowthMiB(() => {
+    try {
+      read();
+    } catch (e) {
+      err = e;
+    }
+  });
   const used = process.cpuUsage(cpu);
-  const peak = resourceUsage().maxRSS * 1024;
   expect(err, `expected ${code}`).toBeInstanceOf(MatFileError);
   expect((err as MatFileError).code, (err as Error).message).toBe(code);
   expect((err as Error).message).not.toContain('\n');
   // CPU time, not wall time: the suite shares a loaded machine.
   expect((used.user + used.system) / 1000).toBeLessThan(cpuMs);
-  if (peak > peakBefore) expect((peak - rssBefore) / MiB).toBeLessThan(rssMiB);
+  if (growth !== undefined) expect(growth).toBeLessThan(rssMiB);
   return err as MatFileError;
 }
 

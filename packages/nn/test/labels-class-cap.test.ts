@@ -3,7 +3,6 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resourceUsage } from 'node:process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../src/data/datasets.js';
 import { writeMatFile } from '../src/data/mat/index.js';
@@ -11,6 +10,7 @@ import { ShapeError } from '../src/errors.js';
 import { oneHot } from '../src/labels.js';
 import { train } from '../src/train.js';
 import { checkClassCount, MAX_OUTPUT_BYTES } from '../src/validate.js';
+import { peakGrowthMiB, peakGrowthSince, resetPeak } from './peak-rss.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'backprop-class-cap-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,7 +40,7 @@ describe('train refuses more classes than the data can support', () => {
     expect(statSync(path).size).toBeLessThan(20_000);
     const ds = loadDataset(path);
     expect(ds.K).toBe(65_536);
-    const rssBefore = process.memoryUsage.rss();
+    const start = resetPeak();
     const cpu = process.cpuUsage();
     const err = await shapeErrorOf(() => train({ hidden: [25] }, ds, { method: 'lbfgs', optimizer: { maxIter: 1 } }));
     const used = process.cpuUsage(cpu);
@@ -51,7 +51,8 @@ describe('train refuses more classes than the data can support', () => {
     );
     expect((used.user + used.system) / 1000).toBeLessThan(2000);
     // 5000 × 65,536 one-hot targets alone would be 2.4 GiB.
-    expect((resourceUsage().maxRSS * 1024 - rssBefore) / 2 ** 20).toBeLessThan(256);
+    const growth = peakGrowthSince(start);
+    if (growth !== undefined) expect(growth).toBeLessThan(256);
   });
 
   it('a stray label is refused even when its one-hot targets would fit in memory (50 examples, K = 65,536)', async () => {
@@ -74,9 +75,17 @@ describe('the memory bounds of the output layer', () => {
       'y: one-hot targets for 40000 examples × 10000 classes need 3052 MiB, more than the 256 MiB bound',
     );
     const y = new Int32Array(40_000).fill(1);
-    const rssBefore = process.memoryUsage.rss();
-    expect(() => oneHot(y, 10_000)).toThrow(/3052 MiB, more than the 256 MiB bound/);
-    expect((resourceUsage().maxRSS * 1024 - rssBefore) / 2 ** 20).toBeLessThan(256);
+    let thrown: unknown;
+    const growth = peakGrowthMiB(() => {
+      try {
+        oneHot(y, 10_000);
+      } catch (e) {
+        thrown = e;
+      }
+    });
+    expect(thrown).toBeInstanceOf(ShapeError);
+    expect((thrown as Error).message).toMatch(/3052 MiB, more than the 256 MiB bound/);
+    if (growth !== undefined) expect(growth).toBeLessThan(64);
   });
 
   it('output weights past MAX_OUTPUT_BYTES are refused', () => {
