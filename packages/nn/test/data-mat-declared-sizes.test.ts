@@ -40,7 +40,7 @@ function expectBounded(read: () => MatFile, code: string, cpuMs = 2000, rssMiB =
 }
 
 describe('char arrays are charged for the text they build', () => {
-  it('a compressed 120,000,000×1 char array (a ~240 kB file) → ERR_MAT_TOO_LARGE, not a fatal invalid-size error', () => {
+  it('a compressed 120,000,000×1 char array (a 234 kB file) → ERR_MAT_TOO_LARGE, not a fatal invalid-size error', () => {
     const bytes = le.file(compressedZeros({ cls: mx.CHAR, dims: [120_000_000, 1], name: 'c' }, mi.UINT16, 240_000_000));
     expect(bytes.length).toBeLessThan(600_000);
     const err = expectBounded(() => readMat(bytes), 'ERR_MAT_TOO_LARGE');
