@@ -60,12 +60,13 @@ function kindOf(st: Stats): string {
   return 'not a regular file';
 }
 
-function lstatOrUndefined(path: string): Stats | undefined {
+/** lstat, or undefined when nothing is there; other failures name `shown` (the path as the caller gave it). */
+function lstatOrUndefined(path: string, shown: string): Stats | undefined {
   try {
     return lstatSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw writeFailure(path, 'inspect', err);
+    throw writeFailure(shown, 'write', err);
   }
 }
 
@@ -80,7 +81,7 @@ const MAX_LINKS = 40;
 export function writeTarget(path: string): string {
   let target = resolve(path);
   for (let hops = 0; ; hops++) {
-    const st = lstatOrUndefined(target);
+    const st = lstatOrUndefined(target, path);
     if (st === undefined) return target;
     if (st.isSymbolicLink()) {
       if (hops >= MAX_LINKS) throw new FileWriteError(path, `cannot write ${path}: too many symbolic links`, 'ELOOP');
@@ -157,7 +158,7 @@ export function checkWritableFile(path: string, options: { createParents?: boole
   const dir = dirname(target);
   if (options.createParents) makeDirectory(dir);
   else {
-    const st = lstatOrUndefined(dir);
+    const st = lstatOrUndefined(dir, path);
     if (st === undefined) throw new FileWriteError(path, `cannot write ${path}: the folder ${dir} does not exist`, 'ENOENT');
   }
   probe(dir, `.${basename(target)}.tmp`, path);
