@@ -23,7 +23,10 @@ export interface ReportFiles {
   dir: string;
   report?: string;
   model?: string;
-  /** Why model.json could not be written (the caller must keep the model some other way). */
+  /**
+   * Why model.json (or the folder) could not be written: not passed to `warn`, the caller decides (keep the model
+   * some other way, or warn when it is saved elsewhere). Its line is problems[0].
+   */
   modelError?: unknown;
   costCurve?: string;
   hiddenLayer?: string;
@@ -63,7 +66,6 @@ export function writeReport(dir: string, input: ReportInput, warn: (line: string
   } catch (err) {
     files.modelError = err;
     files.problems.push(`report not written: ${reason(err)}`);
-    warn(files.problems[0]);
     return files;
   }
   const modelFile = join(dir, 'model.json');

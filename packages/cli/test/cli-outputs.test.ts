@@ -194,3 +194,15 @@ describe('a finished training is never lost to a side output', () => {
     rmSync(fallback);
   });
 });
+
+describe('sweep --out', () => {
+  it('is checked before the workers start', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'afile'), '');
+    const r = timed(['sweep', '--lambda', '1,3,10', '--hidden', '25', '--maxfun', '100000', '--out', 'afile/best.json'], { cwd: dir, timeout: 30_000 });
+    expect(r.signal).toBeNull();
+    expect(r.code, r.stderr).toBe(2);
+    expect(oneLineError(r)).toMatch(/--out: cannot write afile\/best.json: a part of the path is a file, not a folder/);
+    expect(r.stderr).not.toMatch(/^sweep: /m);
+  });
+});

@@ -189,7 +189,11 @@ export function trainCommand() {
           }, warn);
           reportPath = files.report;
           reportModel = files.model;
-          modelError ??= files.modelError;
+          // The report's model.json is the final model only when there is no --out; otherwise it is a side output.
+          if (files.modelError !== undefined) {
+            if (modelPath === undefined) modelError ??= files.modelError;
+            else warn(`${files.problems[0]} (the model is saved as ${modelPath})`);
+          }
         }
         const savedModel = modelError === undefined ? (modelPath ?? reportModel) : undefined;
 
