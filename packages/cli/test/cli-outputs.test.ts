@@ -36,21 +36,24 @@ function blobs(): { X: number[][]; y: number[] } {
 }
 
 describe('output paths are checked before training starts', () => {
-  // What start-up alone costs here (node, imports, the native addon): the checks must add under a second to it.
-  let startup = 0;
-  beforeAll(() => {
-    const r = timed(['train', '--maxfun', 'x']);
-    expect(r.code).toBe(2);
-    startup = r.ms;
-  });
-
+  /**
+   * The refusal must come within a second of start-up. Start-up itself (node, imports, the native addon) is
+   * measured right before, by a command refused while parsing, since it varies with the machine's load; the best
+   * of three tries is kept, as a busy machine can stall any one process.
+   */
   function refusedFast(args: string[], cwd: string, pattern: RegExp): void {
-    const r = timed([...LONG, ...args], { cwd, timeout: 30_000 });
-    expect(r.signal, `still training after 30 s: ${r.stderr}`).toBeNull();
-    expect(r.code, r.stderr).toBe(2);
-    expect(oneLineError(r)).toMatch(pattern);
-    expect(r.stderr).not.toMatch(/^training /m); // refused before the data was even loaded
-    expect(r.ms - startup).toBeLessThan(1000);
+    let extra = Infinity;
+    for (let attempt = 0; attempt < 3 && extra >= 1000; attempt++) {
+      const startup = timed(['train', '--maxfun', 'x']);
+      expect(startup.code).toBe(2);
+      const r = timed([...LONG, ...args], { cwd, timeout: 30_000 });
+      expect(r.signal, `still training after 30 s: ${r.stderr}`).toBeNull();
+      expect(r.code, r.stderr).toBe(2);
+      expect(oneLineError(r)).toMatch(pattern);
+      expect(r.stderr).not.toMatch(/^training /m); // refused before the data was even loaded
+      extra = Math.min(extra, r.ms - startup.ms);
+    }
+    expect(extra).toBeLessThan(1000);
   }
 
   it('--out that is a directory, under a file, a FIFO; --report that is a file; --checkpoint under a file', () => {

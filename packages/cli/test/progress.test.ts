@@ -19,7 +19,8 @@ async function oneEpoch(reporter: (clock: { now: number }) => ProgressReporter):
   await train({ hidden: [5] }, { X, y: digits.y.subarray(0, rows), K: 10 }, {
     method: 'adam',
     optimizer: { epochs: 1, batchSize: 4 },
-    onProgress: (p) => {
+    stepProgress: true,
+      onProgress: (p) => {
       clock.now += 500;
       progress.update(p);
     },

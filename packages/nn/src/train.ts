@@ -67,11 +67,13 @@ export interface TrainOptions {
   backend?: BackendChoice;
   /** BLAS threads for the native backend. */
   threads?: number;
-  /**
-   * Progress after every iteration (adam/sgd: every epoch, and about 100 times within each epoch, unless
-   * `optimizer.callbackEvery` says otherwise).
-   */
+  /** Progress after every iteration (adam/sgd: every epoch; see `stepProgress`). */
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * adam/sgd: also report progress within each epoch (event 'step'), about 100 times an epoch unless
+   * `optimizer.callbackEvery` sets the cadence. Default false: onProgress sees epochs only.
+   */
+  stepProgress?: boolean;
   /**
    * Something went wrong that does not stop the training (a checkpoint could not be written). Default:
    * `process.emitWarning` with the warning's code.
@@ -180,7 +182,8 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   if (MINIBATCH.has(method)) {
     const B = Math.min(Number(optimizer.batchSize ?? minibatchDefaults.batchSize), m);
     stepsPerEpoch = optimizer.dropLast === true ? Math.floor(m / B) : Math.ceil(m / B);
-    if (options.onProgress && optimizer.callbackEvery === undefined && Number.isSafeInteger(stepsPerEpoch) && stepsPerEpoch > 1) {
+    const wanted = options.onProgress !== undefined && options.stepProgress === true;
+    if (wanted && optimizer.callbackEvery === undefined && Number.isSafeInteger(stepsPerEpoch) && stepsPerEpoch > 1) {
       optimizer.callbackEvery = Math.max(1, Math.floor(stepsPerEpoch / 100));
       addedCallbackEvery = true;
     }
@@ -240,6 +243,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
 
   const callback = (info: IterationInfo): boolean | void => {
     if (info.event === 'step') {
+      if (options.stepProgress !== true) return;
       options.onProgress?.({
         iteration: iterBase + (info.epoch ?? 1) - 1,
         epoch: info.epoch,

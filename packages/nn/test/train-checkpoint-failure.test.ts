@@ -71,6 +71,7 @@ describe('minibatch progress inside an epoch', () => {
     await train({ hidden: [5] }, { X, y: digits.y.subarray(0, rows), K: 10 }, {
       method: 'adam',
       optimizer: { epochs: 2, batchSize: 4 },
+      stepProgress: true,
       onProgress: (p) => seen.push(p),
     });
     const firstEpochEnd = seen.findIndex((p) => p.event === 'epoch');
@@ -82,5 +83,22 @@ describe('minibatch progress inside an epoch', () => {
     expect(steps.map((p) => p.step)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     expect(seen[firstEpochEnd]).toMatchObject({ event: 'epoch', epoch: 1, step: 100, stepsPerEpoch: 100 });
     expect(seen.filter((p) => p.event === 'epoch')).toHaveLength(2);
+  });
+
+  it('without stepProgress, onProgress sees epochs only (as before)', async () => {
+    const digits = loadDataset('digits5000');
+    const rows = 400;
+    const X: Matrix = { rows, cols: digits.X.cols, data: digits.X.data.subarray(0, rows * digits.X.cols) };
+    const seen: TrainProgress[] = [];
+    const { model } = await train({ hidden: [5] }, { X, y: digits.y.subarray(0, rows), K: 10 }, {
+      method: 'adam',
+      optimizer: { epochs: 2, batchSize: 4 },
+      onProgress: (p) => seen.push(p),
+    });
+    expect(seen.map((p) => [p.event, p.epoch])).toEqual([
+      ['epoch', 1],
+      ['epoch', 2],
+    ]);
+    expect(model.training!.options).not.toHaveProperty('callbackEvery');
   });
 });

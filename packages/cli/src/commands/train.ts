@@ -136,6 +136,7 @@ export function trainCommand() {
           backend: backend.name,
           threads: s.threads,
           onProgress: (p) => progress.update(p),
+          stepProgress: true,
           onWarning: (w) => progress.interrupt(`backprop: warning: ${w.message}`),
           signal: interrupt.signal,
           checkpoint: flags.checkpoint ? { path: flags.checkpoint, every: checkpointEvery } : undefined,
