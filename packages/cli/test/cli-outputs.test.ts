@@ -209,3 +209,17 @@ describe('sweep --out', () => {
     expect(r.stderr).not.toMatch(/^sweep: /m);
   });
 });
+
+describe.skipIf(!isRoot())('sweep onto a full disk', () => {
+  it('the best model goes to a fallback file the message names, exit 1', () => {
+    const m = mountTmpfs('16k');
+    mounts.push(m);
+    const r = cli(['sweep', '--lambda', '1', '--hidden', '3', '--maxfun', '5', '--workers', '1', '--out', join(m.dir, 'best.json')], { cwd: tmp() });
+    expect(r.code, r.stderr).toBe(1);
+    const line = oneLineError(r);
+    expect(line).toMatch(/the trained model could not be saved \(cannot write .*best.json: no space left on device \(ENOSPC\)\); it was saved to (\S+) instead$/);
+    const fallback = /saved to (\S+) instead$/.exec(line)![1];
+    expect(loadModel(fallback).layers).toEqual([400, 3, 10]);
+    rmSync(fallback);
+  });
+});
