@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, wr
 import { join } from 'node:path';
 import { loadModel } from '@backprop/nn';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, mountTmpfs, type Mount } from '../../nn/test/mounts.js';
+import { isRoot, mountTmpfs, type Mount } from './mounts.js';
 import { CLI_DIR, cli, ensureBuilt, oneLineError, onlyJson, tmp, writeCsv, type CliResult } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
