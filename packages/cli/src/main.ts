@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { userDirectory } from './paths.js';
 import { run } from './program.js';
 
 // `backprop … | head` closes the pipe early: that is not an error worth a stack trace.
@@ -8,5 +9,9 @@ for (const stream of [process.stdout, process.stderr]) {
     throw err;
   });
 }
+
+// Relative paths in options are the user's: under `npx nx run cli:train -- --out m.json` we start in packages/cli.
+const here = userDirectory();
+if (here !== process.cwd()) process.chdir(here);
 
 process.exitCode = await run(process.argv);

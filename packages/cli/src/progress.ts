@@ -14,18 +14,22 @@ export interface ProgressOptions {
   live?: boolean;
   /** Plain mode: at most one line per this many ms (default 2000). */
   every?: number;
+  /** The clock, in ms (default Date.now; tests pass a fake one). */
+  now?: () => number;
 }
 
 /**
  * Training progress on stderr. On a terminal: one live line with a bar, iteration, cost, accuracy, evaluations/s
  * and ETA, redrawn at most 10 times a second. Otherwise (a pipe, a log file, CI): a plain line every couple of
- * seconds, so logs stay readable.
+ * seconds, so logs stay readable. adam/sgd report inside an epoch too (step events), so a long epoch shows its
+ * progress, rate and ETA rather than minutes of silence.
  */
 export class ProgressReporter {
   private readonly stream: NodeJS.WriteStream;
   private readonly live: boolean;
   private readonly every: number;
-  private last = 0;
+  private readonly now: () => number;
+  private last = -Infinity;
   private latest?: TrainProgress;
   /** the latest update has not been drawn yet (throttled) */
   private pending = false;
@@ -38,12 +42,13 @@ export class ProgressReporter {
     this.stream = options.stream ?? process.stderr;
     this.live = options.live ?? Boolean(this.stream.isTTY);
     this.every = options.every ?? 2000;
+    this.now = options.now ?? Date.now;
   }
 
   update(p: TrainProgress): void {
     this.latest = p;
     this.pending = true;
-    const now = Date.now();
+    const now = this.now();
     if (now - this.last < (this.live ? 100 : this.every)) return;
     this.last = now;
     this.draw(p);
@@ -62,9 +67,22 @@ export class ProgressReporter {
     this.drawn = false;
   }
 
+  /** Where an adam/sgd step report is within its epoch: [steps done in it, steps it has]. */
+  private withinEpoch(p: TrainProgress): [number, number] | undefined {
+    if (p.event !== 'step' || p.step === undefined || !p.stepsPerEpoch || p.epoch === undefined) return undefined;
+    const inEpoch = Math.min(p.stepsPerEpoch, Math.max(0, p.step - (p.epoch - 1) * p.stepsPerEpoch));
+    return [inEpoch, p.stepsPerEpoch];
+  }
+
   private done(p: TrainProgress): number | undefined {
     const { unit } = this.plan;
-    return unit === 'evaluations' ? p.nfev : unit === 'epochs' ? (p.epoch ?? p.iteration) : p.iteration;
+    if (unit === 'epochs') {
+      const within = this.withinEpoch(p);
+      // a step report: the epochs completed plus the fraction of the one in progress
+      if (within) return (p.epoch ?? 1) - 1 + within[0] / within[1];
+      return p.epoch ?? p.iteration;
+    }
+    return unit === 'evaluations' ? p.nfev : p.iteration;
   }
 
   private draw(p: TrainProgress): void {
@@ -75,13 +93,16 @@ export class ProgressReporter {
     const fraction = total ? Math.min(1, done / total) : undefined;
     const eta = total && done > 0 && seconds > 0 ? ((total - done) * seconds) / done : undefined;
     const of = (n: number | undefined, t: number | undefined): string => (t ? `${n}/${t}` : String(n));
+    const within = this.withinEpoch(p);
+    const epochText = `epoch ${of(p.epoch ?? p.iteration, total)}${within ? ` (step ${within[0]}/${within[1]})` : ''}`;
     const parts =
       unit === 'evaluations'
         ? [`iteration ${p.iteration}`, `evals ${of(p.nfev, total)}`]
         : unit === 'epochs'
-          ? [`epoch ${of(p.epoch ?? p.iteration, total)}`, `evals ${p.nfev}`]
+          ? [epochText, `evals ${p.nfev}`]
           : [`iteration ${of(p.iteration, total)}`, `evals ${p.nfev}`];
-    parts.push(`cost ${p.cost.toPrecision(6)}`);
+    // a step report's cost is that one minibatch's
+    parts.push(`${within ? 'batch cost' : 'cost'} ${p.cost.toPrecision(6)}`);
     if (p.trainAccuracy !== undefined) parts.push(`train ${percent(p.trainAccuracy)}`);
     if (p.validationAccuracy !== undefined) parts.push(`val ${percent(p.validationAccuracy)}`);
     if (Number.isFinite(rate)) parts.push(`${rate.toFixed(rate < 10 ? 1 : 0)} evals/s`);
@@ -90,7 +111,7 @@ export class ProgressReporter {
       // compact, so it fits an 80-column terminal
       const width = Math.max(40, (this.stream.columns || 100) - 1);
       const short = [
-        unit === 'epochs' ? `epoch ${of(p.epoch ?? p.iteration, total)}` : `it ${p.iteration}`,
+        unit === 'epochs' ? `epoch ${of(p.epoch ?? p.iteration, total)}${within ? ` step ${within[0]}/${within[1]}` : ''}` : `it ${p.iteration}`,
         unit === 'evaluations' ? `evals ${of(p.nfev, total)}` : unit === 'iterations' ? `of ${total ?? '?'}` : '',
         `cost ${p.cost.toPrecision(5)}`,
         p.trainAccuracy !== undefined ? `acc ${percent(p.trainAccuracy, 1)}` : '',

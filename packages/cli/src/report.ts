@@ -1,6 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { costCurveSvg, hiddenLayerPng, saveModel, writeFileAtomic, type Model } from '@backprop/nn';
+import { costCurveSvg, hiddenLayerPng, makeDirectory, saveModel, writeFileAtomic, type Model } from '@backprop/nn';
 import type { Evaluation } from './evaluation.js';
 import { duration, percent } from './output.js';
 import { classCells, confusionCells, markdownTable } from './tables.js';
@@ -9,41 +8,83 @@ export interface ReportInput {
   model: Model;
   /** What was asked for, in the user's words (option → value), shown as the settings table. */
   settings: Record<string, string | number | undefined>;
-  /** The confusion matrix and per-class figures come from this evaluation (test set, else validation, else training). */
-  evaluation: Evaluation;
+  /**
+   * The confusion matrix and per-class figures come from this evaluation (test set, else validation, else
+   * training); undefined when it could not be made (the report says so).
+   */
+  evaluation?: Evaluation;
   command: string;
   /** Where the model was also saved with --out, if elsewhere. */
   modelPath?: string;
 }
 
+/** The files written; a file that could not be written is absent, and `problems` says why. */
 export interface ReportFiles {
   dir: string;
-  report: string;
-  model: string;
+  report?: string;
+  model?: string;
+  /**
+   * Why model.json (or the folder) could not be written: not passed to `warn`, the caller decides (keep the model
+   * some other way, or warn when it is saved elsewhere). Its line is problems[0].
+   */
+  modelError?: unknown;
   costCurve?: string;
   hiddenLayer?: string;
+  /** One line per part that could not be made or written, e.g. "hidden.png not written: …". */
+  problems: string[];
+}
+
+function reason(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
 }
 
 /**
  * A training report in `dir`: model.json, cost.svg (cost per iteration, with accuracy when tracked), hidden.png
  * (the seed's hidden-layer picture, when the inputs are pictures) and report.md tying them together with the
  * settings, the results and the confusion matrix.
+ *
+ * It never throws: a finished training must not be lost to a side output. Each part that fails (a picture too
+ * large to draw, a full disk) is left out, reported through `warn`, listed in report.md and in `problems`.
  */
-export function writeReport(dir: string, input: ReportInput): ReportFiles {
-  mkdirSync(dir, { recursive: true });
+export function writeReport(dir: string, input: ReportInput, warn: (line: string) => void = () => {}): ReportFiles {
   const { model, evaluation } = input;
   const t = model.training;
-  const files: ReportFiles = { dir, report: join(dir, 'report.md'), model: join(dir, 'model.json') };
-  saveModel(files.model, model);
+  const files: ReportFiles = { dir, problems: [] };
+  const attempt = (what: string, make: () => void): boolean => {
+    try {
+      make();
+      return true;
+    } catch (err) {
+      const line = `${what} not written: ${reason(err)}`;
+      files.problems.push(line);
+      warn(line);
+      return false;
+    }
+  };
+  try {
+    makeDirectory(dir);
+  } catch (err) {
+    files.modelError = err;
+    files.problems.push(`report not written: ${reason(err)}`);
+    return files;
+  }
+  const modelFile = join(dir, 'model.json');
+  try {
+    saveModel(modelFile, model);
+    files.model = modelFile;
+  } catch (err) {
+    files.modelError = err;
+    files.problems.push(`model.json not written: ${reason(err)}`);
+  }
   const history = t?.history ?? [];
   if (history.length > 0) {
-    files.costCurve = join(dir, 'cost.svg');
+    const file = join(dir, 'cost.svg');
     const title = `${t?.dataset.name ?? 'data'} · ${model.layers.join('-')} · ${t?.method ?? ''} · λ = ${t?.lambda ?? '?'}`;
-    writeFileAtomic(files.costCurve, costCurveSvg(history, { title }));
+    if (attempt('cost.svg', () => writeFileAtomic(file, costCurveSvg(history, { title })))) files.costCurve = file;
   }
   if (model.inputShape) {
-    files.hiddenLayer = join(dir, 'hidden.png');
-    writeFileSync(files.hiddenLayer, hiddenLayerPng(model));
+    const file = join(dir, 'hidden.png');
+    if (attempt('hidden.png', () => writeFileAtomic(file, hiddenLayerPng(model)))) files.hiddenLayer = file;
   }
 
   const md: string[] = [];
@@ -102,20 +143,29 @@ export function writeReport(dir: string, input: ReportInput): ReportFiles {
       '',
     );
   }
-  md.push(`## Confusion matrix: ${evaluation.set} (${evaluation.m} examples)`, '');
-  md.push(
-    `Accuracy ${percent(evaluation.accuracy)}, cost J(Θ) ${evaluation.cost.toPrecision(6)} (λ = ${evaluation.lambda}). ` +
-      'Rows are the true classes, columns the predicted ones.',
-    '',
-  );
-  md.push(markdownTable(confusionCells(evaluation.confusion, model.labelNames)), '');
-  md.push(markdownTable(classCells(evaluation.classes, model.labelNames)), '');
+  if (evaluation) {
+    md.push(`## Confusion matrix: ${evaluation.set} (${evaluation.m} examples)`, '');
+    md.push(
+      `Accuracy ${percent(evaluation.accuracy)}, cost J(Θ) ${evaluation.cost.toPrecision(6)} (λ = ${evaluation.lambda}). ` +
+        'Rows are the true classes, columns the predicted ones.',
+      '',
+    );
+    md.push(markdownTable(confusionCells(evaluation.confusion, model.labelNames)), '');
+    md.push(markdownTable(classCells(evaluation.classes, model.labelNames)), '');
+  }
   md.push('## Files', '');
-  md.push(`- \`${relative(dir, files.model)}\` — the trained model (load with \`backprop evaluate --model …\`)`);
+  if (files.model) md.push(`- \`${relative(dir, files.model)}\` — the trained model (load with \`backprop evaluate --model …\`)`);
   if (input.modelPath) md.push(`- also saved as \`${input.modelPath}\``);
   if (files.costCurve) md.push(`- \`${relative(dir, files.costCurve)}\` — cost curve`);
   if (files.hiddenLayer) md.push(`- \`${relative(dir, files.hiddenLayer)}\` — hidden-layer picture`);
   md.push('');
-  writeFileAtomic(files.report, md.join('\n'));
+  // Listed after the attempts above, so the report says what is missing and why.
+  if (files.problems.length > 0) {
+    md.push('## Not written', '');
+    for (const p of files.problems) md.push(`- ${p}`);
+    md.push('');
+  }
+  const reportFile = join(dir, 'report.md');
+  if (attempt('report.md', () => writeFileAtomic(reportFile, md.join('\n')))) files.report = reportFile;
   return files;
 }

@@ -22,7 +22,7 @@ describe('backprop sweep (worker threads)', () => {
     for (const x of results) expect(x.nfev).toBeLessThanOrEqual(25);
 
     // The saved best model is the top row, and its validation accuracy is what the table says.
-    const best = loadModel(join(dir, 'best.json'));
+    const best = loadModel(join(dir, 'reports/sweep/best.json'));
     expect(best.layers).toEqual([400, 8, 10]);
     expect(best.training?.lambda).toBe(results[0].lambda);
     const parts = splitDataset(loadDataset('digits5000'), { validation: 0.2, seed: 0 });
@@ -46,7 +46,7 @@ describe('backprop sweep (worker threads)', () => {
     expect(failed.map((x) => x.hidden)).toEqual([[0], [0]]);
     for (const f of failed) expect(f.error).toMatch(/layers\[1\]: expected a positive integer layer size, got 0/);
     expect(r.stderr).toMatch(/FAILED in worker \d+: layers\[1\]/);
-    expect(loadModel(join(dir, 'best.json')).layers).toEqual([400, 6, 10]);
+    expect(loadModel(join(dir, 'reports/sweep/best.json')).layers).toEqual([400, 6, 10]);
   });
 
   it('every configuration failing is an error exit', () => {

@@ -85,7 +85,7 @@ describe('backprop train', () => {
     expect(j.nfev).toBeLessThanOrEqual(300);
     expect(j.trainAccuracy).toBeGreaterThan(0.93);
     expect(j.validationAccuracy).toBeUndefined();
-    expect(existsSync(join(dir, 'model.json'))).toBe(true); // the default --out
+    expect(existsSync(join(dir, 'reports/latest/model.json'))).toBe(true); // the default: --report reports/latest
     expect(r.stderr).toMatch(/tnc: iteration \d+ +evals \d+\/300 +cost/); // plain progress lines off a terminal
     if (!backendInfo().nativeAvailable) console.warn('note: native backend unavailable, the seed run used the TS backend');
   });
@@ -99,7 +99,7 @@ describe('backprop train', () => {
     const j = onlyJson(t);
     expect(j.layers).toEqual([2, 4, 3]);
     expect(j.trainAccuracy).toBe(1);
-    const e = cli(['evaluate', '--model', 'model.json', '--data', csv, '--json'], { cwd: dir });
+    const e = cli(['evaluate', '--model', 'reports/latest/model.json', '--data', csv, '--json'], { cwd: dir });
     expect(e.code, e.stderr).toBe(0);
     const ej = onlyJson(e);
     expect(ej.accuracy).toBe(1);
@@ -108,7 +108,7 @@ describe('backprop train', () => {
       [0, 20, 0],
       [0, 0, 20],
     ]);
-    const p = cli(['predict', '--model', 'model.json', '--data', csv, '--rows', '0:6', '--json'], { cwd: dir });
+    const p = cli(['predict', '--model', 'reports/latest/model.json', '--data', csv, '--rows', '0:6', '--json'], { cwd: dir });
     expect(p.code, p.stderr).toBe(0);
     expect(onlyJson(p).predictions.map((q: { digit: string }) => q.digit)).toEqual(['1', '2', '3', '1', '2', '3']);
   });
@@ -117,7 +117,7 @@ describe('backprop train', () => {
     const { X, y } = blobs();
     const dir = tmp();
     expect(cli(['train', '--data', writeCsv(X, y), '--hidden', '2', '--maxfun', '5'], { cwd: dir }).code).toBe(0);
-    const r = cli(['evaluate', '--model', 'model.json', '--data', 'builtin:digits5000'], { cwd: dir });
+    const r = cli(['evaluate', '--model', 'reports/latest/model.json', '--data', 'builtin:digits5000'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(oneLineError(r)).toContain('the model takes 2 inputs (layers 2-2-3) but digits5000 has 400 columns per example');
   });

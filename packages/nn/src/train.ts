@@ -9,6 +9,7 @@ import { loadCheckpoint, saveCheckpoint, CheckpointError, type Checkpoint } from
 import type { HistoryEntry, Model, TrainingSummary } from './model/model.js';
 import { randomInit } from './network/init.js';
 import { checkLayers, type LayerSizes } from './network/layers.js';
+import { minibatchDefaults } from './optim/minibatch.js';
 import { minimizeAsync } from './optim/minimize.js';
 import type { IterationInfo, OptimizeResult } from './optim/types.js';
 import { checkClassCount, checkLambda } from './validate.js';
@@ -28,7 +29,16 @@ export interface TrainingData {
 
 export interface TrainProgress {
   iteration: number;
+  /** adam/sgd: epochs completed (an 'epoch' report) or the epoch in progress (a 'step' report). */
   epoch?: number;
+  /**
+   * adam/sgd: 'epoch' at the end of an epoch; 'step' for a report inside one (its cost is that minibatch's, and
+   * there is no accuracy). Full-batch methods leave it out.
+   */
+  event?: 'epoch' | 'step';
+  /** adam/sgd: parameter updates so far, and how many one epoch makes. */
+  step?: number;
+  stepsPerEpoch?: number;
   cost: number;
   gradNorm: number;
   nfev: number;
@@ -57,12 +67,35 @@ export interface TrainOptions {
   backend?: BackendChoice;
   /** BLAS threads for the native backend. */
   threads?: number;
+  /** Progress after every iteration (adam/sgd: every epoch; see `stepProgress`). */
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * adam/sgd: also report progress within each epoch (event 'step'), about 100 times an epoch unless
+   * `optimizer.callbackEvery` sets the cadence. Default false: onProgress sees epochs only.
+   */
+  stepProgress?: boolean;
+  /**
+   * Something went wrong that does not stop the training (a checkpoint could not be written). Default:
+   * `process.emitWarning` with the warning's code.
+   */
+  onWarning?: (w: TrainWarning) => void;
   signal?: AbortSignal;
-  /** Write a checkpoint every `every` iterations (default 10), atomically. */
+  /**
+   * Write a checkpoint every `every` iterations (default 10) and at the end, atomically. A checkpoint that cannot
+   * be written (disk full, read-only) is a warning; the training goes on and its result is returned.
+   */
   checkpoint?: { path: string; every?: number };
   /** Continue from a checkpoint (path or loaded object). */
   resume?: string | Checkpoint;
+}
+
+/** A problem that did not stop the training. */
+export interface TrainWarning {
+  code: 'BACKPROP_CHECKPOINT_FAILED';
+  /** one line naming the path and the cause */
+  message: string;
+  path: string;
+  error: unknown;
 }
 
 export interface TrainResult {
@@ -144,6 +177,18 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   }
   // Adam's update loop runs on the training's backend too (same bits on either; native is faster).
   if (method === 'adam') optimizer.backend ??= backend.name;
+  // Progress inside an epoch: an epoch of MNIST can take minutes, so report about 100 times per epoch.
+  let stepsPerEpoch: number | undefined;
+  let addedCallbackEvery = false;
+  if (MINIBATCH.has(method)) {
+    const B = Math.min(Number(optimizer.batchSize ?? minibatchDefaults.batchSize), m);
+    stepsPerEpoch = optimizer.dropLast === true ? Math.floor(m / B) : Math.ceil(m / B);
+    const wanted = options.onProgress !== undefined && options.stepProgress === true;
+    if (wanted && optimizer.callbackEvery === undefined && Number.isSafeInteger(stepsPerEpoch) && stepsPerEpoch > 1) {
+      optimizer.callbackEvery = Math.max(1, Math.floor(stepsPerEpoch / 100));
+      addedCallbackEvery = true;
+    }
+  }
 
   const history: HistoryEntry[] = resume ? [...resume.history] : [];
   // Minibatch methods carry their epoch/step counters in the resumed state; full-batch methods restart counting.
@@ -154,6 +199,30 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   const yTrain = data.y;
   const accuracyAt = (x: Float64Array, d: TrainingData): number =>
     accuracyOf(argmaxLabels(backend.predict(layers, x, d.X)), d.y);
+
+  const warn =
+    options.onWarning ??
+    ((w: TrainWarning): void => {
+      process.emitWarning(w.message, { code: w.code });
+    });
+  // One warning per distinct cause: a checkpoint every iteration onto a full disk should not flood the output.
+  const warned = new Set<string>();
+  const writeCheckpoint = (cp: Parameters<typeof saveCheckpoint>[1]): void => {
+    const path = options.checkpoint!.path;
+    try {
+      saveCheckpoint(path, cp);
+    } catch (err) {
+      const cause = err instanceof Error ? err.message : String(err);
+      if (warned.has(cause)) return;
+      warned.add(cause);
+      warn({
+        code: 'BACKPROP_CHECKPOINT_FAILED',
+        message: `checkpoint not written (training goes on): ${cause.includes(path) ? cause : `${path}: ${cause}`}`,
+        path,
+        error: err,
+      });
+    }
+  };
 
   let bestVal = -Infinity;
   let bestValX: Float64Array | undefined;
@@ -174,7 +243,21 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   };
 
   const callback = (info: IterationInfo): boolean | void => {
-    if (info.event === 'step') return;
+    if (info.event === 'step') {
+      if (options.stepProgress !== true) return;
+      options.onProgress?.({
+        iteration: iterBase + (info.epoch ?? 1) - 1,
+        epoch: info.epoch,
+        event: 'step',
+        step: info.step,
+        stepsPerEpoch,
+        cost: info.fun,
+        gradNorm: info.gradNorm,
+        nfev: nfevBase + info.nfev,
+        elapsed: elapsedBase + info.elapsed,
+      });
+      return;
+    }
     const entry: HistoryEntry = {
       iteration: iterBase + info.iteration,
       cost: info.fun,
@@ -197,9 +280,13 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
       }
     }
     history.push(entry);
-    options.onProgress?.({ ...entry, gradNorm: info.gradNorm });
+    options.onProgress?.({
+      ...entry,
+      gradNorm: info.gradNorm,
+      ...(info.event === 'epoch' ? { event: 'epoch' as const, step: info.step, stepsPerEpoch } : {}),
+    });
     if (options.checkpoint && info.iteration > 0 && info.iteration % every === 0) {
-      saveCheckpoint(options.checkpoint.path, {
+      writeCheckpoint({
         layers,
         method,
         lambda,
@@ -228,7 +315,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
 
   const theta = options.earlyStopping && bestValX ? bestValX : result.x;
   if (options.checkpoint) {
-    saveCheckpoint(options.checkpoint.path, {
+    writeCheckpoint({
       layers,
       method,
       lambda,
@@ -242,7 +329,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   }
   const summary: TrainingSummary = {
     method,
-    options: stripState(optimizer),
+    options: stripState(optimizer, addedCallbackEvery),
     lambda,
     init: { range: initRange, scheme: options.init?.scheme ?? 'uniform', seed },
     backend: backend.name,
@@ -269,7 +356,9 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   return { model, result };
 }
 
-function stripState(o: Record<string, unknown>): Record<string, unknown> {
+/** The options a model records: without the resume state, nor the progress cadence train() chose itself. */
+function stripState(o: Record<string, unknown>, dropCallbackEvery: boolean): Record<string, unknown> {
   const { state: _state, ...rest } = o;
+  if (dropCallbackEvery) delete rest.callbackEvery;
   return rest;
 }

@@ -6,9 +6,11 @@ import { DATA_HELP, loadData, split } from '../dataset.js';
 import { methodOptions, parseMethodFlags, type MethodFlags } from '../optimizer.js';
 import { duration, percent, table } from '../output.js';
 import * as parse from '../parse.js';
+import { checkOutputs } from '../paths.js';
 import { Interrupt } from '../signals.js';
 import { grid, hiddenChoices, lambdaChoices } from '../sweep/grid.js';
 import { runPool, type Outcome } from '../sweep/pool.js';
+import { rescueModel } from '../rescue.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED } from '../usage.js';
 
 interface SweepFlags extends CommonOptions, MethodFlags {
@@ -55,7 +57,7 @@ export function sweepCommand() {
         .option('--seed <n>', 'seed for initialisation and the validation split', '0')
         .option('--validation <fraction>', 'fraction held out to rank the settings', '0.2')
         .option('--backend <name>', 'auto, native or ts', 'auto')
-        .option('--out <file>', 'where to save the best model', 'best.json')
+        .option('--out <file>', 'where to save the best model (folders are created)', 'reports/sweep/best.json')
         .addHelpText(
           'after',
           examples([
@@ -75,6 +77,7 @@ export function sweepCommand() {
       const initRange = parse.number('--init-range', flags.initRange, { above: 0 });
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const resolved = getBackend(backend).name; // fail fast here rather than in every worker
+      checkOutputs({ out: flags.out });
       const ds = loadData(flags.data);
       const parts = split(ds, validation, 0, seed);
       if (!parts.validation) out.note('backprop: note: --validation 0: ranking by training accuracy');
@@ -125,13 +128,20 @@ export function sweepCommand() {
       for (const line of table(['#', 'λ', 'hidden', 'validation', 'training', 'cost', 'nit', 'nfev', 'time', 'status'], rows, 'rrrrrrrrrl')) out.say(line);
 
       const best = done[0];
+      // The sweep's one output: when it cannot be written, the best model goes to a fallback file (exit 1).
+      let saveError: unknown;
       if (best) {
-        saveModel(flags.out, best.model);
-        out.say(`best: λ = ${best.config.lambda}, hidden ${best.config.hidden.join('x')} → ${flags.out}`);
+        try {
+          saveModel(flags.out, best.model);
+          out.say(`best: λ = ${best.config.lambda}, hidden ${best.config.hidden.join('x')} → ${flags.out}`);
+        } catch (err) {
+          saveError = err;
+        }
       }
       const perMinute = wallSeconds > 0 ? (done.length * 60) / wallSeconds : 0;
       out.say(`${done.length} trained, ${failed.length} failed in ${duration(wallSeconds)}: ${perMinute.toFixed(1)} trainings/min`);
 
+      if (best && saveError !== undefined) throw rescueModel(best.model, saveError);
       out.result({
         status: interrupt.interrupted ? 'interrupted' : failed.length === 0 ? 'ok' : done.length > 0 ? 'partial' : 'failed',
         results: [

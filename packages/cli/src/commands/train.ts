@@ -1,13 +1,15 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { getBackend, saveModel, train, type BackendChoice, type TrainMethod } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
-import { evaluate } from '../evaluation.js';
+import { evaluate, type Evaluation } from '../evaluation.js';
 import { methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
 import { duration, percent } from '../output.js';
 import * as parse from '../parse.js';
+import { checkOutputs, DEFAULT_REPORT_DIR } from '../paths.js';
 import { ProgressReporter } from '../progress.js';
 import { writeReport } from '../report.js';
+import { rescueModel } from '../rescue.js';
 import { Interrupt } from '../signals.js';
 import { EXIT_INTERRUPTED } from '../usage.js';
 
@@ -81,15 +83,15 @@ export function trainCommand() {
         .option('--test <fraction>', 'hold out this fraction as a test set', '0')
         .option('--backend <name>', 'auto (native when it loads), native or ts', 'auto')
         .option('--threads <n>', 'BLAS threads for the native backend')
-        .option('--out <file>', 'save the model here (default: model.json, or DIR/model.json with --report)')
-        .option('--report <dir>', 'write model.json, cost.svg, hidden.png and report.md into DIR')
+        .option('--out <file>', 'save the model here (folders are created)')
+        .option('--report <dir>', `write model.json, cost.svg, hidden.png and report.md into DIR (default without --out: ${DEFAULT_REPORT_DIR})`)
         .option('--checkpoint <file>', 'save a resumable checkpoint here while training')
         .option('--checkpoint-every <n>', 'iterations (epochs) between checkpoints', '10')
         .option('--resume <file>', 'continue from a checkpoint written by --checkpoint')
         .addHelpText(
           'after',
           examples([
-            'backprop train                                   # the seed: ~94% training accuracy',
+            `backprop train                                   # the seed: ~94% training accuracy, report in ${DEFAULT_REPORT_DIR}`,
             'backprop train --report reports/latest --validation 0.1',
             'backprop train --hidden 256,128 --method adam --epochs 5 --data builtin:mnist',
             'backprop train --checkpoint run.ckpt            # Ctrl-C saves the model; then:',
@@ -97,11 +99,15 @@ export function trainCommand() {
             '',
             'Ctrl-C (or SIGTERM) stops training, keeps the best parameters (adam/sgd: the latest, as minibatch costs are not comparable), saves the model and report, and exits 130;',
             'a second Ctrl-C quits at once.',
+            'Output paths are checked before training starts. A checkpoint that cannot be written is a warning; a model that cannot be',
+            'written is saved under the system temporary folder instead, and the message says where (exit 1).',
           ]),
         ),
     async (flags, out) => {
       const s = parseTrainSettings(flags);
       const checkpointEvery = parse.integer('--checkpoint-every', flags.checkpointEvery, { min: 1 });
+      const reportDir = flags.report ?? (flags.out === undefined ? DEFAULT_REPORT_DIR : undefined);
+      checkOutputs({ out: flags.out, report: reportDir, checkpoint: flags.checkpoint });
       const backend = getBackend(s.backend); // fail fast when --backend native cannot load
       if (s.threads !== undefined) backend.setThreads(s.threads);
       const ds = loadData(s.data);
@@ -130,6 +136,8 @@ export function trainCommand() {
           backend: backend.name,
           threads: s.threads,
           onProgress: (p) => progress.update(p),
+          stepProgress: true,
+          onWarning: (w) => progress.interrupt(`backprop: warning: ${w.message}`),
           signal: interrupt.signal,
           checkpoint: flags.checkpoint ? { path: flags.checkpoint, every: checkpointEvery } : undefined,
           resume: flags.resume,
@@ -138,14 +146,29 @@ export function trainCommand() {
         const interrupted = interrupt.interrupted;
         const t = model.training!;
 
-        const modelPath = flags.out ?? (flags.report ? undefined : 'model.json');
-        if (modelPath) saveModel(modelPath, model);
+        // Saved first, before anything else can fail; a failure here is kept until the summary is printed.
+        const modelPath = flags.out;
+        let modelError: unknown;
+        if (modelPath !== undefined) {
+          try {
+            saveModel(modelPath, model);
+          } catch (err) {
+            modelError = err;
+          }
+        }
+        const warn = (line: string): void => out.note(`backprop: warning: ${line}`);
         let reportPath: string | undefined;
-        if (flags.report) {
+        let reportModel: string | undefined;
+        if (reportDir !== undefined) {
           const evalSet = parts.test ?? parts.validation ?? parts.train;
           const which = parts.test ? 'test set' : parts.validation ? 'validation set' : 'training set';
-          const evaluation = evaluate(model, evalSet, { lambda: s.lambda, backend: backend.name, set: `${ds.name} ${which}` });
-          reportPath = writeReport(flags.report, {
+          let evaluation: Evaluation | undefined;
+          try {
+            evaluation = evaluate(model, evalSet, { lambda: s.lambda, backend: backend.name, set: `${ds.name} ${which}` });
+          } catch (err) {
+            warn(`confusion matrix not made: ${(err as Error).message}`);
+          }
+          const files = writeReport(reportDir, {
             model,
             evaluation,
             command: ['backprop', ...process.argv.slice(2)].join(' '),
@@ -164,9 +187,16 @@ export function trainCommand() {
               'resumed from': flags.resume,
               interrupted: interrupted ? 'yes (Ctrl-C / SIGTERM): the best parameters so far' : undefined,
             },
-          }).report;
+          }, warn);
+          reportPath = files.report;
+          reportModel = files.model;
+          // The report's model.json is the final model only when there is no --out; otherwise it is a side output.
+          if (files.modelError !== undefined) {
+            if (modelPath === undefined) modelError ??= files.modelError;
+            else warn(`${files.problems[0]} (the model is saved as ${modelPath})`);
+          }
         }
-        const savedModel = modelPath ?? (flags.report ? join(flags.report, 'model.json') : undefined);
+        const savedModel = modelError === undefined ? (modelPath ?? reportModel) : undefined;
 
         out.say(`${interrupted ? 'interrupted' : 'trained'} ${layers.join('-')} on ${ds.name} with ${s.method}, λ = ${s.lambda}`);
         const rows: [string, string][] = [
@@ -185,6 +215,8 @@ export function trainCommand() {
         if (savedModel) rows.push(['model', shown(savedModel)]);
         if (reportPath) rows.push(['report', shown(reportPath)]);
         for (const [k, v] of rows) out.say(`  ${k.padEnd(20)}${v}`);
+        // The run's one failure: the model is not where it was asked for. Its parameters go to a fallback file.
+        if (modelError !== undefined) throw rescueModel(model, modelError);
 
         out.result({
           status: t.status,
