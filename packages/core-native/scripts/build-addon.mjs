@@ -18,7 +18,7 @@
 // Offline: package.json declares `binary.napi_versions`, so cmake-js builds against the Node-API headers of its
 // own node-api-headers dependency and never downloads Node's headers.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,9 @@ function writeStatus(status) {
 }
 
 function fail(reason, hint, detail) {
+  // An addon left by an earlier build would be loaded instead of the failure being reported (and nx would cache
+  // it as this build's output): the status file and the binary must agree.
+  rmSync(addonPath, { force: true });
   writeStatus({ ok: false, reason, hint });
   const rule = `${TAG} ${'-'.repeat(76)}`;
   const lines = [rule, `${TAG} native addon (${config}) NOT built: ${reason}`];
