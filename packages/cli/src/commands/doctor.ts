@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,7 +34,7 @@ export interface Diagnosis {
   /** 'native': the addon works; 'ts': it does not, and the TS backend runs (or would); 'error': nothing can run. */
   status: 'native' | 'ts' | 'error';
   backend: (BackendInfo & { why: string }) | { error: string };
-  addon: { path?: string; blas?: string; library?: string; build?: BuildStatus };
+  addon: { path?: string; exists: boolean; blas?: string; library?: string; build?: BuildStatus };
   threads: { native?: number; ts?: number; env: Record<string, string | null> };
   node: { version: string; modules: string; napi?: string };
   toolchain: Toolchain;
@@ -104,13 +104,15 @@ export async function diagnose(): Promise<Diagnosis> {
   const info = envError === undefined ? backendInfo() : withoutBackendEnv(backendInfo);
   const native = info.nativeAvailable;
   if (!native) {
-    if (toolchain.missing.length > 0) fixes.push(`${sudo}${tools.INSTALL_COMMAND}   (missing: ${toolchain.missing.join('; ')})`);
-    // A BACKPROP_NATIVE_PATH that points nowhere is fixed by the loader's hint, not by a rebuild.
-    if (process.env.BACKPROP_NATIVE_PATH && info.hint) fixes.push(info.hint);
-    else fixes.push(rebuild);
+    const missing = toolchain.missing.length > 0;
+    // A BACKPROP_NATIVE_PATH that points at no usable addon is fixed by the loader's hint, not by a rebuild.
+    const override = Boolean(process.env.BACKPROP_NATIVE_PATH) && info.hint !== undefined;
+    if (missing) fixes.push(`${sudo}${tools.INSTALL_COMMAND}   (missing: ${toolchain.missing.join('; ')})`);
+    if (missing || !override) fixes.push(rebuild);
+    if (override && info.hint) fixes.push(info.hint);
   }
   const env = Object.fromEntries(
-    ['BACKPROP_BACKEND', 'BACKPROP_THREADS', 'BACKPROP_TS_THREADS', 'OPENBLAS_NUM_THREADS', 'BACKPROP_NATIVE_PATH'].map(
+    ['BACKPROP_BACKEND', 'BACKPROP_THREADS', 'BACKPROP_TS_THREADS', 'OPENBLAS_NUM_THREADS', 'BACKPROP_NATIVE_PATH', 'BACKPROP_OPENBLAS_PREFIXES'].map(
       (name) => [name, process.env[name] ?? null],
     ),
   );
@@ -119,6 +121,7 @@ export async function diagnose(): Promise<Diagnosis> {
     backend: envError === undefined ? { ...info, why: why(info) } : { error: envError },
     addon: {
       path: info.addon,
+      exists: info.addon !== undefined && existsSync(info.addon),
       blas: info.blas,
       library: (native ? loadedBlasLibrary() : undefined) ?? toolchain.openblas?.library,
       build: readBuildStatus(dir),
@@ -138,7 +141,7 @@ function lines(d: Diagnosis): string[] {
   const rows: [string, string][] = [];
   if ('error' in d.backend) rows.push(['backend', `none: ${d.backend.error}`]);
   else rows.push(['backend', `${d.backend.selected} (${d.backend.why})`]);
-  rows.push(['addon', d.addon.path ?? '—']);
+  rows.push(['addon', d.addon.path ? `${d.addon.path}${d.addon.exists ? '' : ' (no such file)'}` : '—']);
   if (d.addon.blas) rows.push(['BLAS build', d.addon.blas]);
   if ('hint' in d.backend && d.backend.hint) rows.push(['loader hint', d.backend.hint]);
   rows.push(['BLAS library', d.addon.library ? `${d.addon.library}${d.status === 'native' ? '' : ' (on disk, not loaded)'}` : 'not found']);
