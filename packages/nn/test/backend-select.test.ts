@@ -52,13 +52,6 @@ describe('BACKPROP_BACKEND', () => {
     });
   }
 
-  it('unset or empty means auto; auto and ts are accepted', () => {
-    for (const value of ['', 'auto', 'ts']) {
-      const r = child(ENTRY_POINTS, { ...NO_ADDON, BACKPROP_BACKEND: value });
-      expect(Object.values(JSON.parse(r.stdout)), value).toEqual(['ok', 'ok', 'ok', 'ok']);
-    }
-  });
-
   it('`auto` (the CLI’s default) defers to it: ts runs ts, native without the addon throws instead of falling back', () => {
     const body = `
 const out = {};
@@ -75,11 +68,12 @@ console.log(JSON.stringify(out));
     expect(out.native).toBe('ERR_BACKEND_UNAVAILABLE');
     expect(out.info).toMatchObject({ selected: 'native', nativeAvailable: false, source: 'env', addon: NO_ADDON.BACKPROP_NATIVE_PATH });
     expect(r.stderr).toBe('');
-  });
-
-  it('an explicit native or ts still wins over it', () => {
-    const r = child(`console.log(nn.getBackend('ts').name);`, { ...NO_ADDON, BACKPROP_BACKEND: 'native' });
-    expect(r.stdout.trim()).toBe('ts');
+    // an explicit native or ts still wins over it; unset, empty, auto and ts are accepted everywhere
+    expect(child(`console.log(nn.getBackend('ts').name);`, { ...NO_ADDON, BACKPROP_BACKEND: 'native' }).stdout.trim()).toBe('ts');
+    for (const value of ['', 'auto', 'ts']) {
+      const ok = child(ENTRY_POINTS, { ...NO_ADDON, BACKPROP_BACKEND: value });
+      expect(Object.values(JSON.parse(ok.stdout)), value).toEqual(['ok', 'ok', 'ok', 'ok']);
+    }
   });
 });
 
@@ -99,11 +93,9 @@ await new Promise((resolve) => setImmediate(resolve)); // process warnings are p
         'For the fix: npx backprop doctor',
     ]);
     expect(r.stderr).not.toMatch(/--trace-warnings/);
-  });
-
-  it('says nothing when ts is chosen, or when only backendInfo() is asked', () => {
-    const body = `nn.getBackend('ts'); nn.backendInfo(); await new Promise((resolve) => setImmediate(resolve));`;
-    expect(child(body, NO_ADDON).stderr).toBe('');
+    // and not at all when ts is chosen, or when only backendInfo() is asked
+    const quiet = `nn.getBackend('ts'); nn.backendInfo(); await new Promise((resolve) => setImmediate(resolve));`;
+    expect(child(quiet, NO_ADDON).stderr).toBe('');
     expect(child(`nn.getBackend();`, { ...NO_ADDON, BACKPROP_BACKEND: 'ts' }).stderr).toBe('');
   });
 
