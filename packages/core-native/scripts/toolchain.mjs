@@ -32,10 +32,10 @@ function subdirectories(dir) {
   }
 }
 
-/** The directories to search: the override's entries, or the default prefixes. */
+/** The prefixes to search: BACKPROP_OPENBLAS_PREFIXES when set and not empty, else the default ones. */
 export function openBlasPrefixes(env = process.env) {
   const override = env.BACKPROP_OPENBLAS_PREFIXES;
-  if (override === undefined) return { prefixes: DEFAULT_OPENBLAS_PREFIXES, overridden: false };
+  if (override === undefined || override === '') return { prefixes: DEFAULT_OPENBLAS_PREFIXES, overridden: false };
   return { prefixes: override.split(delimiter).filter((p) => p !== ''), overridden: true };
 }
 
@@ -90,11 +90,12 @@ function headerVersion(header) {
  */
 export function findOpenBlas(env = process.env) {
   const { prefixes, overridden } = openBlasPrefixes(env);
-  if (!overridden && spawnSync('pkg-config', ['--exists', 'openblas'], { timeout: 10_000 }).status === 0) {
+  // `pkg-config --modversion` fails when pkg-config or its openblas.pc is absent
+  const version = overridden ? undefined : firstLine('pkg-config', ['--modversion', 'openblas']);
+  if (version !== undefined) {
     const include = firstLine('pkg-config', ['--variable=includedir', 'openblas']);
     const libdir = firstLine('pkg-config', ['--variable=libdir', 'openblas']);
     const header = include ? findHeader(include) : undefined;
-    const version = firstLine('pkg-config', ['--modversion', 'openblas']);
     return { header, library: libdir ? findLibrary(libdir) : undefined, version, via: 'pkg-config' };
   }
   for (const prefix of prefixes) {
