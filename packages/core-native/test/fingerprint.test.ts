@@ -109,7 +109,8 @@ describe('nx: core-native:build', () => {
     const build = (prefixes: string): number => {
       const r = spawnSync(process.execPath, [nx, 'run', 'scratch:build', '--output-style=static'], {
         cwd: ws,
-        env: { ...nxEnv, BACKPROP_OPENBLAS_PREFIXES: prefixes },
+        // its own cache, always on, whatever the caller's nx settings
+        env: { ...nxEnv, NX_SKIP_NX_CACHE: 'false', NX_CACHE_DIRECTORY: join(ws, '.nx', 'cache'), BACKPROP_OPENBLAS_PREFIXES: prefixes },
         encoding: 'utf8',
         timeout: 120_000,
       });
