@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench.js';
 import { costCommand } from './commands/cost.js';
 import { dataCommand } from './commands/data.js';
+import { doctorCommand } from './commands/doctor.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { exportCommand } from './commands/export.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
     exportCommand,
     benchCommand,
     serveCommand,
+    doctorCommand,
   ]) {
     const cmd = make();
     inherit(cmd, program);

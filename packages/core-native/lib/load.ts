@@ -64,7 +64,7 @@ export class NativeUnavailableError extends Error {
   }
 }
 
-const INSTALL_HINT = 'sudo apt-get install -y libopenblas-dev cmake g++ && npm rebuild @backprop/core-native';
+const INSTALL_HINT = 'sudo apt-get install -y libopenblas-dev cmake g++ pkg-config && npm rebuild @backprop/core-native';
 const EXPORTS = ['setThreads', 'getThreads', 'blasInfo', 'gemm', 'predict', 'predictAsync', 'adamUpdate', 'NativeNetwork'] as const;
 
 type Outcome =

@@ -4,7 +4,11 @@
 //
 // When cmake, a C++ compiler or OpenBLAS is missing, or the compile fails, it prints ONE block saying what is
 // missing and how to fix it, records the reason in build/native-build-status.json and exits 0, so that
-// `npm install` still succeeds and @backprop/nn falls back to its pure-TS backend.
+// `npm install` still succeeds and @backprop/nn falls back to its pure-TS backend. npm hides this block; the
+// status file is what the first run that falls back quotes (pointing at `backprop doctor`).
+//
+// The prerequisites are detected by toolchain.mjs; BACKPROP_OPENBLAS_PREFIXES (a path list) makes both the check
+// and CMake look for OpenBLAS under those prefixes only. nx rebuilds when fingerprint.mjs's output changes.
 //
 //   node scripts/build-addon.mjs              Release build -> build/Release/backprop_native.node
 //   node scripts/build-addon.mjs --sanitize   ASan+UBSan debug build -> build/Sanitize/backprop_native.node
@@ -14,10 +18,11 @@
 // Offline: package.json declares `binary.napi_versions`, so cmake-js builds against the Node-API headers of its
 // own node-api-headers dependency and never downloads Node's headers.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { INSTALL_COMMAND, openBlasPrefixes, probeToolchain, REBUILD_COMMANDS } from './toolchain.mjs';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -31,51 +36,9 @@ const treeDir = sanitize ? join(buildDir, 'Sanitize') : buildDir;
 const outputDir = join(buildDir, config);
 const addonPath = join(outputDir, 'backprop_native.node');
 const statusPath = sanitize ? join(outputDir, 'native-build-status.json') : join(buildDir, 'native-build-status.json');
-const INSTALL_HINT = 'sudo apt-get install -y libopenblas-dev cmake g++';
-const REBUILD = 'npm rebuild @backprop/core-native';
+const INSTALL_HINT = `sudo ${INSTALL_COMMAND}`;
+const REBUILD = REBUILD_COMMANDS[0];
 const TAG = '[core-native]';
-
-function runs(command, commandArgs) {
-  const result = spawnSync(command, commandArgs, { stdio: 'ignore' });
-  return result.status === 0;
-}
-
-function findCompiler() {
-  const candidates = [process.env.CXX, 'c++', 'g++', 'clang++'].filter(Boolean);
-  return candidates.find((cxx) => runs(cxx, ['--version']));
-}
-
-// cblas.h of OpenBLAS in the usual include roots (one level of subdirectories, e.g. openblas/ or a multiarch
-// flavour directory); only used when pkg-config is absent.
-function findCblasHeader() {
-  const roots = ['/usr/include', '/usr/local/include', '/opt/homebrew/opt/openblas/include', '/usr/local/opt/openblas/include'];
-  for (const root of roots) {
-    if (!existsSync(root)) continue;
-    const candidates = [join(root, 'cblas.h'), join(root, 'openblas', 'cblas.h')];
-    for (const entry of safeReaddir(root)) {
-      candidates.push(join(root, entry, 'cblas.h'));
-      for (const sub of safeReaddir(join(root, entry))) {
-        if (sub.startsWith('openblas')) candidates.push(join(root, entry, sub, 'cblas.h'));
-      }
-    }
-    const found = candidates.find((file) => existsSync(file) && existsSync(join(dirname(file), 'openblas_config.h')));
-    if (found) return found;
-  }
-  return undefined;
-}
-
-function safeReaddir(dir) {
-  try {
-    return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-  } catch {
-    return [];
-  }
-}
-
-function hasOpenBlas() {
-  if (runs('pkg-config', ['--exists', 'openblas'])) return true;
-  return findCblasHeader() !== undefined;
-}
 
 function writeStatus(status) {
   mkdirSync(dirname(statusPath), { recursive: true });
@@ -84,6 +47,9 @@ function writeStatus(status) {
 }
 
 function fail(reason, hint, detail) {
+  // An addon left by an earlier build would be loaded instead of the failure being reported (and nx would cache
+  // it as this build's output): the status file and the binary must agree.
+  rmSync(addonPath, { force: true });
   writeStatus({ ok: false, reason, hint });
   const rule = `${TAG} ${'-'.repeat(76)}`;
   const lines = [rule, `${TAG} native addon (${config}) NOT built: ${reason}`];
@@ -99,13 +65,10 @@ function lastLines(text, count) {
   return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
-// --- 1. prerequisites --------------------------------------------------------------------------------
-const missing = [];
-if (!runs('cmake', ['--version'])) missing.push('cmake');
-if (!findCompiler()) missing.push('a C++ compiler (g++ or clang++)');
-if (!hasOpenBlas()) missing.push('OpenBLAS development files (libopenblas-dev: pkg-config openblas / cblas.h)');
-if (missing.length > 0) {
-  fail(`missing ${missing.join(', ')}`, `${INSTALL_HINT} && ${REBUILD}`);
+// --- 1. prerequisites (toolchain.mjs) ------------------------------------------------------------------
+const toolchain = probeToolchain();
+if (toolchain.missing.length > 0) {
+  fail(`missing ${toolchain.missing.join(', ')}`, `${INSTALL_HINT} && ${REBUILD}`);
 }
 
 // --- 2. compile with cmake-js -----------------------------------------------------------------------------
@@ -116,6 +79,13 @@ try {
   fail('the cmake-js package is not installed', 'npm install (cmake-js is a dependency of @backprop/core-native)', error.message);
 }
 const cmakeArgs = [cmakeJs, 'compile', '--directory', packageDir, '--config', config, '--out', treeDir];
+// With BACKPROP_OPENBLAS_PREFIXES, CMake looks where the check above looked: in those prefixes, not pkg-config.
+// Passed on every build, because CMake keeps these settings in its cache between builds.
+const { prefixes, overridden } = openBlasPrefixes();
+cmakeArgs.push(`--CDBACKPROP_USE_PKG_CONFIG=${overridden ? 'OFF' : 'ON'}`);
+if (overridden) {
+  cmakeArgs.push(`--CDCMAKE_PREFIX_PATH=${prefixes.join(';')}`, `--CDCBLAS_INCLUDE_DIR=${dirname(toolchain.openblas.header)}`);
+}
 console.log(`${TAG} building ${relative(packageDir, addonPath)} with cmake-js (${config})`);
 const build = spawnSync(process.execPath, cmakeArgs, {
   cwd: packageDir,

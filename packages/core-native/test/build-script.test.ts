@@ -1,9 +1,9 @@
 // scripts/build-addon.mjs in a scratch package directory: when tools are missing or the compile fails it prints
 // one block with the fix, records the reason in build/native-build-status.json and exits 0 (1 with --strict).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 
@@ -16,6 +16,7 @@ function scratchPackage(): string {
   scratch.push(dir);
   mkdirSync(join(dir, 'scripts'));
   copyFileSync(script, join(dir, 'scripts', 'build-addon.mjs'));
+  copyFileSync(join(dirname(script), 'toolchain.mjs'), join(dir, 'scripts', 'toolchain.mjs'));
   return dir;
 }
 
@@ -51,6 +52,21 @@ describe('scripts/build-addon.mjs', () => {
     expect(output).toMatch(/uses its pure-TypeScript backend/);
     expect(output.match(/NOT built/g)).toHaveLength(1);
     expect(status).toMatchObject({ ok: false, reason: expect.stringMatching(/^missing cmake/), hint: expect.stringMatching(/apt-get/) });
+  });
+
+  test('no OpenBLAS where BACKPROP_OPENBLAS_PREFIXES points: that is the reason, and an earlier addon is removed', () => {
+    const dir = scratchPackage();
+    const stale = join(dir, 'build', 'Release', 'backprop_native.node');
+    mkdirSync(join(dir, 'build', 'Release'), { recursive: true });
+    writeFileSync(stale, 'an addon from an earlier build');
+    const noBlas = mkdtempSync(join(tmpdir(), 'backprop-noblas-'));
+    scratch.push(noBlas);
+    const { code, output, status } = run(dir, [], { ...process.env, BACKPROP_OPENBLAS_PREFIXES: noBlas });
+    expect(code).toBe(0);
+    expect(output).toMatch(/NOT built: missing OpenBLAS development files/);
+    expect(output).toMatch(/fix: sudo apt-get install -y libopenblas-dev cmake g\+\+ pkg-config && npm rebuild @backprop\/core-native/);
+    expect(status).toMatchObject({ ok: false, reason: expect.stringMatching(/OpenBLAS/) });
+    expect(existsSync(stale)).toBe(false);
   });
 
   test('--strict turns the same failure into exit 1', () => {

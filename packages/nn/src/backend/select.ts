@@ -5,7 +5,7 @@ import { tsBackend } from './ts/index.js';
 import type { Backend, BackendChoice, BackendName } from './types.js';
 
 export interface BackendInfo {
-  /** The backend `auto` resolves to right now. */
+  /** The backend getBackend() runs right now (when BACKPROP_BACKEND=native and the addon did not load, getBackend() throws). */
   selected: BackendName;
   /** Whether the native addon loaded. */
   nativeAvailable: boolean;
@@ -13,14 +13,26 @@ export interface BackendInfo {
   reason?: string;
   /** What to do about it. */
   hint?: string;
-  /** Where the choice came from. */
+  /** Where the choice came from: BACKPROP_BACKEND, or `auto`. */
   source: 'auto' | 'env';
+  /** The addon file that was loaded, or that was looked for. */
+  addon?: string;
   blas?: string;
   /** Threads the selected backend computes with (native: BLAS threads; ts: worker shards). */
   threads: number;
 }
 
-type Loaded = { ok: true; backend: Backend; blas?: string } | { ok: false; reason: string; hint?: string };
+/** The values `backend` and BACKPROP_BACKEND take. */
+const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'native', 'ts'];
+
+/** Printed once per thread (normally once per process) when `auto` falls back to ts. */
+const TS_FALLBACK_CODE = 'BACKPROP_TS_FALLBACK';
+
+const REBUILD_HINT = 'apt-get install -y libopenblas-dev cmake g++ pkg-config, then `npm rebuild @backprop/core-native`';
+
+type Loaded =
+  | { ok: true; backend: Backend; blas?: string; path?: string }
+  | { ok: false; reason: string; hint?: string; path?: string };
 let loaded: Loaded | undefined;
 let warned = false;
 
@@ -33,35 +45,58 @@ function loadNativeOnce(): Loaded {
   try {
     const status = core.nativeStatus();
     if (!status.available) {
-      loaded = { ok: false, reason: status.reason ?? 'native addon unavailable', hint: status.hint };
+      loaded = { ok: false, reason: status.reason ?? 'native addon unavailable', hint: status.hint, path: status.path };
     } else {
       core.loadNative();
-      loaded = { ok: true, backend: createNativeBackend(core), blas: status.blas };
+      loaded = { ok: true, backend: createNativeBackend(core), blas: status.blas, path: status.path };
     }
   } catch (err) {
-    loaded = {
-      ok: false,
-      reason: err instanceof Error ? err.message : String(err),
-      hint: 'run `npm rebuild @backprop/core-native` after `apt-get install -y libopenblas-dev cmake g++`',
-    };
+    loaded = { ok: false, reason: err instanceof Error ? err.message : String(err), hint: REBUILD_HINT };
   }
   return loaded;
 }
 
 function parseChoice(v: string, from: string): BackendChoice {
-  if (v === 'auto' || v === 'native' || v === 'ts') return v;
+  if ((BACKEND_CHOICES as readonly string[]).includes(v)) return v as BackendChoice;
   throw new InvalidArgumentError(`${from}: expected "auto", "native" or "ts", got ${JSON.stringify(v)}`);
 }
 
 /**
- * The backend to use. `auto` is native when the addon loads, else ts (with one warning, code BACKPROP_TS_FALLBACK).
- * `native` throws BackendUnavailableError with the load error when the addon is unavailable. With no argument the
- * environment variable BACKPROP_BACKEND (auto|native|ts) decides, defaulting to auto.
+ * BACKPROP_BACKEND, checked: undefined when unset or empty; a value other than auto|native|ts (`nativ`,
+ * `typescript`) is an InvalidArgumentError naming the allowed values, never a silent `auto`.
+ */
+function envChoice(): BackendChoice | undefined {
+  const raw = process.env.BACKPROP_BACKEND;
+  if (raw === undefined || raw === '') return undefined;
+  return parseChoice(raw, 'BACKPROP_BACKEND');
+}
+
+/** Text from an error, on one line and short enough for a warning. */
+function oneLine(text: string, max = 240): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+// One line on stderr, not process.emitWarning: Node prints that as two lines plus a `--trace-warnings` hint.
+function warnFallback(reason: string): void {
+  if (warned) return;
+  warned = true;
+  process.stderr.write(
+    `backprop: warning [${TS_FALLBACK_CODE}]: native backend unavailable (${oneLine(reason)}); ` +
+      'running on the TypeScript backend (slower). For the fix: npx backprop doctor\n',
+  );
+}
+
+/**
+ * The backend to use. `auto` is native when the addon loads, else ts, with one warning line on stderr (code
+ * BACKPROP_TS_FALLBACK, pointing at `backprop doctor`). `native` throws BackendUnavailableError with the load error
+ * when the addon is unavailable. `auto` and no argument defer to the environment variable BACKPROP_BACKEND
+ * (auto|native|ts) when it is set; a misspelt value is an InvalidArgumentError even when `native` or `ts` is given.
  */
 export function getBackend(choice?: BackendChoice): Backend {
-  const env = process.env.BACKPROP_BACKEND;
-  const wanted: BackendChoice =
-    choice !== undefined ? parseChoice(choice, 'backend') : env ? parseChoice(env, 'BACKPROP_BACKEND') : 'auto';
+  const explicit = choice === undefined ? undefined : parseChoice(choice, 'backend');
+  const fromEnv = envChoice();
+  const wanted: BackendChoice = explicit !== undefined && explicit !== 'auto' ? explicit : (fromEnv ?? 'auto');
   if (wanted === 'ts') return tsBackend;
   const native = loadNativeOnce();
   if (native.ok) return native.backend;
@@ -70,22 +105,18 @@ export function getBackend(choice?: BackendChoice): Backend {
       `native backend unavailable: ${native.reason}${native.hint ? ` (${native.hint})` : ''}`,
     );
   }
-  if (!warned) {
-    warned = true;
-    process.emitWarning(`native backend unavailable, using the TS backend: ${native.reason}`, {
-      code: 'BACKPROP_TS_FALLBACK',
-    });
-  }
+  warnFallback(native.reason);
   return tsBackend;
 }
 
-/** Which backend runs and why. */
+/** Which backend runs and why. Throws InvalidArgumentError when BACKPROP_BACKEND is misspelt. */
 export function backendInfo(): BackendInfo {
-  const env = process.env.BACKPROP_BACKEND;
+  const fromEnv = envChoice();
   const native = loadNativeOnce();
-  const source: BackendInfo['source'] = env ? 'env' : 'auto';
-  const selected: BackendName = env === 'ts' ? 'ts' : native.ok ? 'native' : 'ts';
+  const source: BackendInfo['source'] = fromEnv !== undefined ? 'env' : 'auto';
+  const selected: BackendName = fromEnv === 'ts' ? 'ts' : fromEnv === 'native' || native.ok ? 'native' : 'ts';
   const info: BackendInfo = { selected, nativeAvailable: native.ok, source, threads: tsBackend.getThreads() };
+  if (native.path !== undefined) info.addon = native.path;
   if (native.ok) {
     info.blas = native.blas;
     if (selected === 'native') info.threads = native.backend.getThreads();

@@ -1,0 +1,189 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { backendInfo, getBackend, type BackendInfo } from '@backprop/nn';
+import { defineCommand, examples, type CommonOptions } from '../command.js';
+import { EXIT_FAILURE } from '../usage.js';
+
+/** What @backprop/core-native's scripts/toolchain.mjs finds: the tools the addon's build needs. */
+interface Toolchain {
+  openblas?: { header?: string; library?: string; version?: string; via: string };
+  compiler?: { command: string; version: string };
+  cmake?: string;
+  pkgConfig?: string;
+  missing: string[];
+}
+
+interface ToolchainModule {
+  probeToolchain(): Toolchain;
+  INSTALL_COMMAND: string;
+  REBUILD_COMMANDS: string[];
+}
+
+/** build/native-build-status.json, written by the last build of the addon. */
+interface BuildStatus {
+  ok?: boolean;
+  reason?: string;
+  hint?: string;
+  at?: string;
+  node?: string;
+}
+
+export interface Diagnosis {
+  /** 'native': the addon works; 'ts': it does not, and the TS backend runs (or would); 'error': nothing can run. */
+  status: 'native' | 'ts' | 'error';
+  backend: (BackendInfo & { why: string }) | { error: string };
+  addon: { path?: string; exists: boolean; blas?: string; library?: string; build?: BuildStatus };
+  threads: { native?: number; ts?: number; env: Record<string, string | null> };
+  node: { version: string; modules: string; napi?: string };
+  toolchain: Toolchain;
+  /** What to do, in order, each an exact command or setting. Empty when nothing needs fixing. */
+  fixes: string[];
+}
+
+function attempt<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
+// @backprop/core-native is found from @backprop/nn, which depends on it.
+function coreNativeDir(): string {
+  const nn = createRequire(import.meta.url).resolve('@backprop/nn');
+  return dirname(createRequire(nn).resolve('@backprop/core-native/package.json'));
+}
+
+function readBuildStatus(dir: string): BuildStatus | undefined {
+  return attempt(() => JSON.parse(readFileSync(join(dir, 'build', 'native-build-status.json'), 'utf8')) as BuildStatus);
+}
+
+/** The OpenBLAS shared library mapped into this process (Linux), i.e. the one the loaded addon really uses. */
+function loadedBlasLibrary(): string | undefined {
+  const maps = attempt(() => readFileSync('/proc/self/maps', 'utf8'));
+  const line = maps?.split('\n').find((l) => /\/lib[^/]*openblas[^/]*\.(so|dylib)/.test(l));
+  return line?.slice(line.indexOf('/'));
+}
+
+function why(info: BackendInfo): string {
+  if (info.source === 'env') {
+    if (info.selected === 'native' && !info.nativeAvailable) return `BACKPROP_BACKEND=native, but the addon is unavailable: ${info.reason}`;
+    return `BACKPROP_BACKEND=${info.selected}`;
+  }
+  return info.nativeAvailable ? 'auto: the native addon loaded' : `auto fell back: ${info.reason}`;
+}
+
+function withoutBackendEnv<T>(fn: () => T): T {
+  const saved = process.env.BACKPROP_BACKEND;
+  delete process.env.BACKPROP_BACKEND;
+  try {
+    return fn();
+  } finally {
+    if (saved !== undefined) process.env.BACKPROP_BACKEND = saved;
+  }
+}
+
+/** Everything `backprop doctor` reports, gathered without throwing. */
+export async function diagnose(): Promise<Diagnosis> {
+  const dir = coreNativeDir();
+  const tools = (await import(pathToFileURL(join(dir, 'scripts', 'toolchain.mjs')).href)) as ToolchainModule;
+  const toolchain = tools.probeToolchain();
+  const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+  const rebuild = `${tools.REBUILD_COMMANDS[0]} (in the backprop workspace: ${tools.REBUILD_COMMANDS[1]})`;
+  const fixes: string[] = [];
+  let envError: string | undefined;
+  try {
+    backendInfo();
+  } catch (err) {
+    envError = err instanceof Error ? err.message : String(err);
+    fixes.push('set BACKPROP_BACKEND to auto, native or ts, or unset it');
+  }
+  // With a misspelt BACKPROP_BACKEND every backend call throws; the rest is reported as `auto` would see it.
+  const info = envError === undefined ? backendInfo() : withoutBackendEnv(backendInfo);
+  const native = info.nativeAvailable;
+  if (!native) {
+    const missing = toolchain.missing.length > 0;
+    // A BACKPROP_NATIVE_PATH that points at no usable addon is fixed by the loader's hint, not by a rebuild.
+    const override = Boolean(process.env.BACKPROP_NATIVE_PATH) && info.hint !== undefined;
+    if (missing) fixes.push(`${sudo}${tools.INSTALL_COMMAND}   (missing: ${toolchain.missing.join('; ')})`);
+    if (missing || !override) fixes.push(rebuild);
+    if (override && info.hint) fixes.push(info.hint);
+  }
+  const env = Object.fromEntries(
+    ['BACKPROP_BACKEND', 'BACKPROP_THREADS', 'BACKPROP_TS_THREADS', 'OPENBLAS_NUM_THREADS', 'BACKPROP_NATIVE_PATH', 'BACKPROP_OPENBLAS_PREFIXES'].map(
+      (name) => [name, process.env[name] ?? null],
+    ),
+  );
+  return {
+    status: envError !== undefined ? 'error' : native ? 'native' : 'ts',
+    backend: envError === undefined ? { ...info, why: why(info) } : { error: envError },
+    addon: {
+      path: info.addon,
+      exists: info.addon !== undefined && existsSync(info.addon),
+      blas: info.blas,
+      library: (native ? loadedBlasLibrary() : undefined) ?? toolchain.openblas?.library,
+      build: readBuildStatus(dir),
+    },
+    threads: {
+      native: native ? withoutBackendEnv(() => getBackend('native').getThreads()) : undefined,
+      ts: withoutBackendEnv(() => getBackend('ts').getThreads()),
+      env,
+    },
+    node: { version: process.version, modules: process.versions.modules, napi: process.versions.napi },
+    toolchain,
+    fixes,
+  };
+}
+
+function lines(d: Diagnosis): string[] {
+  const rows: [string, string][] = [];
+  if ('error' in d.backend) rows.push(['backend', `none: ${d.backend.error}`]);
+  else rows.push(['backend', `${d.backend.selected} (${d.backend.why})`]);
+  rows.push(['addon', d.addon.path ? `${d.addon.path}${d.addon.exists ? '' : ' (no such file)'}` : '—']);
+  if (d.addon.blas) rows.push(['BLAS build', d.addon.blas]);
+  if ('hint' in d.backend && d.backend.hint) rows.push(['loader hint', d.backend.hint]);
+  rows.push(['BLAS library', d.addon.library ? `${d.addon.library}${d.status === 'native' ? '' : ' (on disk, not loaded)'}` : 'not found']);
+  const t = d.threads;
+  rows.push(['threads', [t.native !== undefined ? `${t.native} BLAS (native)` : '', t.ts !== undefined ? `${t.ts} workers (ts)` : ''].filter(Boolean).join(', ') || '—']);
+  const set = Object.entries(t.env).filter(([, v]) => v !== null);
+  if (set.length > 0) rows.push(['environment', set.map(([k, v]) => `${k}=${v}`).join(' ')]);
+  rows.push(['Node', `${d.node.version} (ABI ${d.node.modules}, N-API ${d.node.napi ?? '?'})`]);
+  const b = d.addon.build;
+  rows.push(['last build', b ? (b.ok ? `ok${b.at ? ` (${b.at})` : ''}` : `failed: ${b.reason ?? 'unknown reason'}${b.at ? ` (${b.at})` : ''}`) : 'no record']);
+  const { openblas, compiler, cmake, pkgConfig } = d.toolchain;
+  rows.push(['OpenBLAS dev', openblas ? `${openblas.version ?? 'unknown version'}, ${openblas.header ?? 'no cblas.h'} (${openblas.via})` : 'missing']);
+  rows.push(['C++ compiler', compiler?.version ?? 'missing']);
+  rows.push(['cmake', cmake ?? 'missing']);
+  rows.push(['pkg-config', pkgConfig ?? 'missing (optional)']);
+  const headline =
+    d.status === 'native'
+      ? 'backprop doctor: the native backend works'
+      : d.status === 'ts'
+        ? 'backprop doctor: the native backend is unavailable; the TypeScript backend runs (slower)'
+        : 'backprop doctor: BACKPROP_BACKEND is not valid; every command will fail';
+  const out = [headline, '', ...rows.map(([k, v]) => `  ${k.padEnd(14)}${v}`)];
+  if (d.fixes.length > 0) out.push('', 'to fix:', ...d.fixes.map((f, i) => `  ${i + 1}. ${f}`));
+  return out;
+}
+
+export function doctorCommand() {
+  return defineCommand<CommonOptions>(
+    'doctor',
+    {
+      summary: 'which backend runs and why, and how to fix the native one',
+      description:
+        'Say which backend will run and why, the native addon’s path and BLAS build, threads, the Node version and ' +
+        'the build tools found, and for each missing piece the exact command that fixes it. Exit 0 when the native ' +
+        'backend works, 1 when it does not (the TypeScript backend runs instead) or BACKPROP_BACKEND is invalid.',
+    },
+    (cmd) => cmd.addHelpText('after', examples(['backprop doctor', 'backprop doctor --json'])),
+    async (_flags, out) => {
+      const d = await diagnose();
+      for (const line of lines(d)) out.say(line);
+      out.result(d as unknown as Record<string, unknown>);
+      return d.status === 'native' ? 0 : EXIT_FAILURE;
+    },
+  );
+}

@@ -1,0 +1,110 @@
+// `backprop doctor`: which backend runs and why, the addon and its BLAS, threads, Node, the build tools, and the
+// exact fix for each missing piece; exit 0 when native works, 1 when it does not. Also: a run that falls back
+// points at it, and a misspelt BACKPROP_BACKEND stops a command with one line.
+import { join } from 'node:path';
+import { backendInfo } from '@backprop/nn';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, ensureBuilt, oneLineError, onlyJson, tmp } from './helpers.js';
+
+beforeAll(() => ensureBuilt());
+
+const NO_ADDON = { BACKPROP_NATIVE_PATH: '/nonexistent/backprop_native.node', BACKPROP_BACKEND: '' };
+const nativeAvailable = backendInfo().nativeAvailable;
+if (!nativeAvailable) console.warn('[notice] native addon unavailable: the doctor test of a working native backend is skipped');
+const REBUILD = 'npm rebuild @backprop/core-native (in the backprop workspace: npx nx run core-native:build)';
+describe('backprop doctor', () => {
+  it.skipIf(!nativeAvailable)('native works: exit 0, the addon, its OpenBLAS build and library, threads, Node, no fixes', () => {
+    const r = cli(['doctor', '--json'], { env: { BACKPROP_BACKEND: '', BACKPROP_THREADS: '1' } });
+    expect(r.code, r.stderr).toBe(0);
+    const d = onlyJson(r);
+    expect(d.status).toBe('native');
+    expect(d.backend).toMatchObject({ selected: 'native', nativeAvailable: true, source: 'auto', why: 'auto: the native addon loaded' });
+    expect(d.addon.path).toMatch(/build[\\/]Release[\\/]backprop_native\.node$/);
+    expect(d.addon.blas).toMatch(/^OpenBLAS \d/);
+    expect(d.addon.library).toMatch(/openblas/);
+    expect(d.addon.build).toMatchObject({ ok: true });
+    expect(d.threads).toMatchObject({ native: 1, env: { BACKPROP_THREADS: '1' } });
+    expect(d.threads.ts).toBeGreaterThanOrEqual(1);
+    expect(d.node).toEqual({ version: process.version, modules: process.versions.modules, napi: process.versions.napi });
+    expect(d.toolchain.missing).toEqual([]);
+    expect(d.fixes).toEqual([]);
+    const human = cli(['doctor'], { env: { BACKPROP_BACKEND: '' } });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^backprop doctor: the native backend works\n/);
+    expect(human.stdout).toMatch(/^ {2}BLAS build {4}OpenBLAS /m);
+    expect(human.stdout).not.toMatch(/to fix:/);
+  });
+
+  it('the addon does not load: exit 1, ts runs and why, the loader’s fix', () => {
+    const r = cli(['doctor', '--json'], { env: NO_ADDON });
+    expect(r.code).toBe(1);
+    const d = onlyJson(r);
+    expect(d.status).toBe('ts');
+    expect(d.backend).toMatchObject({ selected: 'ts', nativeAvailable: false, source: 'auto' });
+    expect(d.backend.why).toBe(`auto fell back: BACKPROP_NATIVE_PATH points at ${NO_ADDON.BACKPROP_NATIVE_PATH}, which does not exist`);
+    expect(d.fixes).toEqual([expect.stringMatching(/^unset BACKPROP_NATIVE_PATH/)]);
+    const human = cli(['doctor'], { env: NO_ADDON });
+    expect(human.code).toBe(1);
+    expect(human.stdout).toMatch(/^backprop doctor: the native backend is unavailable; the TypeScript backend runs/);
+    expect(human.stdout).toMatch(/\nto fix:\n {2}1\. unset BACKPROP_NATIVE_PATH/);
+  });
+
+  it('build tools missing: the apt-get line naming what is missing, then the rebuild command', () => {
+    // no cmake, compiler or pkg-config on PATH, no OpenBLAS where it is looked for, and no addon
+    const env = { ...NO_ADDON, PATH: tmp('bp-empty-path-'), CXX: '', BACKPROP_OPENBLAS_PREFIXES: tmp('bp-noblas-') };
+    const r = cli(['doctor', '--json'], { env });
+    expect(r.code).toBe(1);
+    const d = onlyJson(r);
+    expect(d.toolchain).toMatchObject({ missing: ['cmake', 'a C++ compiler (g++ or clang++)', expect.stringMatching(/^OpenBLAS development files/)] });
+    expect(d.toolchain.openblas).toBeUndefined();
+    const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+    expect(d.fixes).toEqual([
+      `${sudo}apt-get install -y libopenblas-dev cmake g++ pkg-config   (missing: cmake; a C++ compiler (g++ or clang++); OpenBLAS development files (libopenblas-dev: pkg-config openblas / cblas.h))`,
+      REBUILD,
+      expect.stringMatching(/^unset BACKPROP_NATIVE_PATH/),
+    ]);
+    const human = cli(['doctor'], { env });
+    for (const row of ['OpenBLAS dev  missing', 'C++ compiler  missing', 'cmake         missing', 'pkg-config    missing (optional)']) {
+      expect(human.stdout).toContain(`\n  ${row}\n`);
+    }
+  });
+
+  it('a misspelt BACKPROP_BACKEND: exit 1, what is wrong and the allowed values; the rest is still reported', () => {
+    const r = cli(['doctor', '--json'], { env: { BACKPROP_BACKEND: 'nativ' } });
+    expect(r.code).toBe(1);
+    const d = onlyJson(r);
+    expect(d.status).toBe('error');
+    expect(d.backend).toEqual({ error: 'BACKPROP_BACKEND: expected "auto", "native" or "ts", got "nativ"' });
+    expect(d.fixes[0]).toBe('set BACKPROP_BACKEND to auto, native or ts, or unset it');
+    expect(d.node.version).toBe(process.version);
+    expect(d.threads.env.BACKPROP_BACKEND).toBe('nativ');
+  });
+
+  it('BACKPROP_BACKEND=ts is reported as the choice', () => {
+    const d = onlyJson(cli(['doctor', '--json'], { env: { BACKPROP_BACKEND: 'ts' } }));
+    expect(d.backend).toMatchObject({ selected: 'ts', source: 'env', why: 'BACKPROP_BACKEND=ts' });
+  });
+});
+
+describe('the rest of the CLI', () => {
+  it('a run that falls back says why in one line and points at backprop doctor', () => {
+    const out = join(tmp(), 'm.json');
+    const r = cli(['train', '--hidden', '3', '--maxfun', '2', '--out', out], { env: NO_ADDON });
+    expect(r.code, r.stderr).toBe(0);
+    const warnings = r.stderr.split('\n').filter((l) => /warning|trace-warnings/i.test(l));
+    expect(warnings).toEqual([
+      `backprop: warning [BACKPROP_TS_FALLBACK]: native backend unavailable (BACKPROP_NATIVE_PATH points at ${NO_ADDON.BACKPROP_NATIVE_PATH}, which does not exist); running on the TypeScript backend (slower). For the fix: npx backprop doctor`,
+    ]);
+  });
+
+  it('a misspelt BACKPROP_BACKEND stops a command before it starts, with one line', () => {
+    const r = cli(['train', '--hidden', '3', '--maxfun', '2', '--out', join(tmp(), 'm.json')], { env: { BACKPROP_BACKEND: 'typescript' } });
+    expect(r.code).not.toBe(0);
+    expect(oneLineError(r)).toBe('backprop: error: BACKPROP_BACKEND: expected "auto", "native" or "ts", got "typescript"');
+    expect(r.stdout).not.toMatch(/trained/);
+  });
+
+  it('doctor is listed in --help', () => {
+    expect(cli(['--help']).stdout).toMatch(/^ {2}doctor /m);
+  });
+});
