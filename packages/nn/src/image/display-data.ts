@@ -48,7 +48,10 @@ export function displayDataGrid(X: Matrix, inputShape: InputShape, options: Disp
     }
     return tile;
   });
-  return upscale(tileGrid(tiles, width, height, { pad: 1, background: 0 }), options.cell ?? 4);
+    // The black padding separates tiles; a single example is drawn without it, so that the picture is one digit on
+  // its own background (as `predict --image` expects of a photo or a drawing) and reads back as the same digit.
+  const pad = tiles.length === 1 ? 0 : 1;
+  return upscale(tileGrid(tiles, width, height, { pad, background: 0 }), options.cell ?? 4);
 }
 
 /** {@link displayDataGrid} encoded as a grayscale PNG. */
