@@ -32,7 +32,7 @@ export function costCommand() {
       const lambda = parse.number('--lambda', flags.lambda, { min: 0 });
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const w = readWeights(flags.weights);
-      const ds = loadData(flags.data);
+      const ds = loadData(flags.data, '--data', flags);
       checkFits({ layers: w.layers, theta: w.theta, labelNames: [] }, ds);
       const J = cost(w.theta, ds.X, ds.y, { layers: w.layers, lambda, backend });
       out.say(`J(Θ) = ${J.toFixed(6)}  (λ = ${lambda}, layers ${w.layers.join('-')}, ${ds.X.rows} examples of ${ds.name}, ${w.source})`);

@@ -35,7 +35,7 @@ export function evaluateCommand() {
       if (!spec) throw new UsageError('--data is required: the model was not trained on a built-in data set');
       const lambda = flags.lambda !== undefined ? parse.number('--lambda', flags.lambda, { min: 0 }) : (model.training?.lambda ?? 0);
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
-      const ds = loadData(spec);
+      const ds = loadData(spec, '--data', flags, model.labelNames);
       const e = evaluate(model, ds, { lambda, backend });
       const names = model.labelNames;
 

@@ -36,7 +36,7 @@ export function showDataCommand() {
       const count = parse.integer('--count', flags.count, { min: 1, max: 10000 });
       const seed = parse.integer('--seed', flags.seed, { min: 0 });
       const cell = parse.integer('--cell', flags.cell, { min: 1, max: 64 });
-      const ds = loadData(flags.data);
+      const ds = loadData(flags.data, '--data', flags);
       const shape = flags.shape ? parseShape(flags.shape) : ds.imageShape;
       if (!shape) throw new UsageError(`${ds.name} does not say how its ${ds.X.cols} columns form a picture: pass --shape WxH[:order]`);
       const rows = displayDataRows(ds.X.rows, { count, seed });

@@ -104,7 +104,7 @@ export function trainCommand() {
       const checkpointEvery = parse.integer('--checkpoint-every', flags.checkpointEvery, { min: 1 });
       const backend = getBackend(s.backend); // fail fast when --backend native cannot load
       if (s.threads !== undefined) backend.setThreads(s.threads);
-      const ds = loadData(s.data);
+      const ds = loadData(s.data, '--data', flags);
       const parts = split(ds, s.validation, s.test, s.seed);
       const layers = [ds.X.cols, ...s.hidden, ds.K];
       const threads = `${backend.getThreads()} thread${backend.getThreads() === 1 ? '' : 's'}`;

@@ -335,3 +335,26 @@ function labelColumnIndex(
   }
   return column < 0 ? width + column : column;
 }
+
+/**
+ * A Dataset as CSV text that {@link parseCsv} reads back: a header `x1,…,xn,label`, then one row per example, the
+ * features in their shortest round-trip form and the label as its class name (quoted when it needs it). Read it
+ * back with `labels: 'names'`, or with the numeric rule the names follow (digits5000: `labels: 'digits'`).
+ */
+export function formatCsv(ds: Pick<Dataset, 'X' | 'y' | 'labelNames'>): string {
+  const { rows: m, cols: n, data } = ds.X;
+  const parts: string[] = [[...Array.from({ length: n }, (_, j) => `x${j + 1}`), 'label'].join(',')];
+  const names = ds.labelNames.map(csvField);
+  for (let i = 0; i < m; i++) {
+    const row = new Array<string>(n + 1);
+    for (let j = 0; j < n; j++) row[j] = String(data[i * n + j]);
+    row[n] = names[ds.y[i] - 1];
+    parts.push(row.join(','));
+  }
+  return parts.join('\n') + '\n';
+}
+
+/** A class name as one CSV field: quoted (with "" for a quote) when it holds a delimiter, a quote or edge spaces. */
+function csvField(name: string): string {
+  return /[",;\t\r\n]|^\s|\s$/.test(name) || name === '' ? `"${name.replace(/"/g, '""')}"` : name;
+}

@@ -25,7 +25,8 @@ export {
   type DatasetParts,
   type ImageShape,
 } from './dataset.js';
-export { parseCsv, readCsvFile, MAX_CSV_BYTES, type CsvOptions } from './csv.js';
+export { formatCsv, parseCsv, readCsvFile, MAX_CSV_BYTES, type CsvOptions } from './csv.js';
+export { writeIdx } from './idx-write.js';
 export { type LabelMapping, type LabelRule } from './label-mapping.js';
 export { splitDataset, subsetDataset, type DatasetSplit, type SplitOptions } from './split.js';
 export { loadMnist, type MnistSplit } from './mnist.js';
