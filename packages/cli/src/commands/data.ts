@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { formatCsv, readIdxFile, readMatFile, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
@@ -119,6 +120,10 @@ function exportCommand(): Command {
         throw new UsageError(`--format ${flags.format} does not match --out ${JSON.stringify(flags.out)}, which names a ${fromName} file`);
       }
       if (flags.compress && fromName !== 'mat') throw new UsageError(`--compress is for MAT-files; --out names a ${fromName} file`);
+      const folder = dirname(resolve(flags.out));
+      if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+        throw new UsageError(`--out: the folder ${JSON.stringify(dirname(flags.out))} does not exist`);
+      }
       const ds = loadData(flags.name, '--name', flags);
       const files = writeDataset(ds, flags.out, fromName, Boolean(flags.compress));
       const m = ds.X.rows;
