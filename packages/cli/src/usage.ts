@@ -16,11 +16,11 @@ export const EXIT_FAILURE = 1;
 
 /**
  * Bad input: the command line, or a file or picture the user gave that cannot be used (malformed, wrong shape,
- * labels that do not fit, a model file that is not one). These exit with EXIT_USAGE; everything else that fails
+ * labels that do not fit, a model or checkpoint file that is not one or does not fit). These exit with EXIT_USAGE; everything else that fails
  * while running (a file that cannot be written, a backend that cannot load, a numerical failure) with EXIT_FAILURE.
  */
 const BAD_INPUT =
-  /^ERR_(USAGE|INVALID_ARGUMENT|SHAPE|CSV_\w+|IDX_\w+|MAT_\w+|IMAGE|MODEL_FORMAT|DATASET_(SHAPE|LABELS|UNKNOWN)|BENCH_OPTION|BUFFER_TOO_LARGE)$/;
+  /^ERR_(USAGE|INVALID_ARGUMENT|SHAPE|CSV_\w+|IDX_\w+|MAT_\w+|IMAGE|MODEL_FORMAT|CHECKPOINT|DATASET_(SHAPE|LABELS|UNKNOWN)|BENCH_OPTION|BUFFER_TOO_LARGE)$/;
 
 /** The exit code for an error that ended a command. */
 export function exitCodeOf(err: unknown): number {

@@ -172,3 +172,14 @@ describe('not text: binary input is one short line', () => {
     expect(loadDataset(path).imageShape).toEqual({ width: 2, height: 2, order: 'row-major' });
   });
 });
+
+describe('labels against given classes (a model’s)', () => {
+  const digits = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
+  it('the course’s 1..10 still read against a digits model (10 is the digit 0)', () => {
+    expect(Array.from(parseCsv('1,1,10\n1,1,3\n', { labelNames: digits }).y)).toEqual([10, 3]);
+  });
+  it('but not under labels: names, and not when a value is outside 1..K', () => {
+    expect(formatError(() => parseCsv('1,1,10\n', { labelNames: digits, labels: 'names' })).code).toBe('ERR_CSV_LABEL');
+    expect(formatError(() => parseCsv('1,1,11\n1,1,0\n', { labelNames: digits })).line).toBe(1);
+  });
+});

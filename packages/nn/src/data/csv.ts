@@ -35,7 +35,8 @@ export interface CsvOptions {
   labels?: LabelRule;
   /**
    * Class names. With a numeric mapping ('one-based', 'zero-based', 'digits'): the names of labels 1..K. With
-   * 'auto' or 'names': the classes themselves (e.g. a model's), and each label cell is looked up among them.
+   * 'auto' or 'names': the classes themselves (e.g. a model's), and each label cell is looked up among them
+   * ('auto': when some are not class names but all are integers 1..K, they are the labels 1..K themselves).
    */
   labelNames?: readonly string[];
   imageShape?: ImageShape;
@@ -211,15 +212,23 @@ function resolveLabels(
   if (empty >= 0) bad(empty, 'the label is empty');
   if (given && (rule === 'auto' || rule === 'names')) {
     const index = new Map(given.map((g, k) => [g, k + 1]));
+    const K = given.length;
+    let miss = -1;
     cells.forEach((cell, i) => {
       const label = index.get(cell) ?? index.get(canonical(cell));
-      if (label === undefined) {
-        const list = given.slice(0, 12).map(quote).join(', ') + (given.length > 12 ? ', …' : '');
-        bad(i, `label ${quote(cell)} is not one of the ${given.length} classes (${list})`);
-      }
-      y[i] = label!;
+      if (label === undefined && miss < 0) miss = i;
+      y[i] = label ?? 0;
     });
-    return { y, K: given.length, labelNames: [...given] };
+    if (miss >= 0) {
+      // not all are class names, but all are the course's labels 1..K (ex4data1's 10 for a digits model's "0")
+      const course = rule === 'auto' && cells.every((c) => INTEGER.test(c) && Number(c) >= 1 && Number(c) <= K);
+      if (!course) {
+        const list = given.slice(0, 12).map(quote).join(', ') + (K > 12 ? ', …' : '');
+        bad(miss, `label ${quote(cells[miss])} is not one of the ${K} classes (${list})`);
+      }
+      cells.forEach((cell, i) => (y[i] = Number(cell)));
+    }
+    return { y, K, labelNames: [...given] };
   }
   const mapping = rule === 'auto' ? autoRule(cells) : rule;
   if (mapping === 'names') {
