@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readIdxFile, writeMat } from '@backprop/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, oneLineError, onlyJson, tmp } from './helpers.js';
+import { cli, ensureBuilt, ex4Model, oneLineError, onlyJson, tmp } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
 
@@ -212,5 +212,13 @@ describe('one exit-code convention: bad input 2, a failure while running 1', () 
     const csv = join(tmp(), 'one.csv');
     writeFileSync(csv, 'a,b\n1,1\n');
     expect(cli(['data', 'info', csv]).stdout).toContain('1 example × 1 feature, 1 class');
+    const one = join(tmp(), 'one-digit.csv');
+    writeFileSync(one, `${Array(400).fill(0).join(',')},3\n`);
+    const e = cli(['evaluate', '--model', ex4Model().path, '--data', one]);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stdout).toContain('(1 example)');
+    const p = cli(['predict', '--model', ex4Model().path, '--data', one, '--rows', '3']);
+    expect(p.code).toBe(2);
+    expect(cleanError(p)).toMatch(/the data has 1 row \(0\.\.0\)/);
   });
 });

@@ -4,6 +4,7 @@ import { DATA_HELP, loadData } from '../dataset.js';
 import { checkFits } from '../evaluation.js';
 import * as parse from '../parse.js';
 import { readWeights } from '../weights.js';
+import { count } from '../plural.js';
 
 interface CostFlags extends CommonOptions {
   data: string;
@@ -35,7 +36,7 @@ export function costCommand() {
       const ds = loadData(flags.data, '--data', flags);
       checkFits({ layers: w.layers, theta: w.theta, labelNames: [] }, ds);
       const J = cost(w.theta, ds.X, ds.y, { layers: w.layers, lambda, backend });
-      out.say(`J(Θ) = ${J.toFixed(6)}  (λ = ${lambda}, layers ${w.layers.join('-')}, ${ds.X.rows} examples of ${ds.name}, ${w.source})`);
+      out.say(`J(Θ) = ${J.toFixed(6)}  (λ = ${lambda}, layers ${w.layers.join('-')}, ${count(ds.X.rows, 'example')} of ${ds.name}, ${w.source})`);
       out.result({ cost: J, lambda, layers: w.layers, m: ds.X.rows, data: ds.name, weights: flags.weights });
     },
   );

@@ -7,6 +7,7 @@ import { addCsvOptions, BUILTINS, loadData } from '../dataset.js';
 import type { Output } from '../output.js';
 import { terminalSafe } from '../terminal.js';
 import { UsageError } from '../usage.js';
+import { count } from '../plural.js';
 
 interface ExportFlags extends CommonOptions {
   name: string;
@@ -73,8 +74,7 @@ function summary(ds: Dataset): Record<string, unknown> {
 
 function sayDataset(out: Output, s: Record<string, unknown>): void {
   const shape = s.imageShape as Dataset['imageShape'] | null;
-  const n = (count: unknown, word: string): string => `${count} ${word}${count === 1 ? '' : word.endsWith('s') ? 'es' : 's'}`;
-  out.say(`${n(s.examples, 'example')} × ${n(s.features, 'feature')}, ${n(s.classes, 'class')}${shape ? `, pictures ${shape.width}x${shape.height} ${shape.order}` : ''}`);
+  out.say(`${count(s.examples as number, 'example')} × ${count(s.features as number, 'feature')}, ${count(s.classes as number, 'class')}${shape ? `, pictures ${shape.width}x${shape.height} ${shape.order}` : ''}`);
   const labels = s.labels as { label: number; name: string; count: number }[];
   out.say(terminalSafe(`labels: ${labels.map((l) => `${l.label}${l.name !== String(l.label) ? ` ("${l.name}")` : ''}: ${l.count}`).join(', ')}`, 2000));
   out.say(`checksum sha256 ${s.checksum}`);
@@ -127,7 +127,7 @@ function exportCommand(): Command {
       const ds = loadData(flags.name, '--name', flags);
       const files = writeDataset(ds, flags.out, fromName, Boolean(flags.compress));
       const m = ds.X.rows;
-      out.say(`wrote ${files.join(' and ')} (${fromName}): ${m} example${m === 1 ? '' : 's'} × ${ds.X.cols} features, ${ds.K} class${ds.K === 1 ? '' : 'es'} from ${ds.name}`);
+      out.say(`wrote ${files.join(' and ')} (${fromName}): ${count(m, 'example')} × ${count(ds.X.cols, 'feature')}, ${count(ds.K, 'class')} from ${ds.name}`);
       out.result({
         out: resolve(flags.out),
         files: files.map((f) => resolve(f)),

@@ -6,6 +6,7 @@ import { percent, table } from '../output.js';
 import * as parse from '../parse.js';
 import { classCells, confusionCells } from '../tables.js';
 import { UsageError } from '../usage.js';
+import { count } from '../plural.js';
 
 interface EvaluateFlags extends CommonOptions {
   model: string;
@@ -39,7 +40,7 @@ export function evaluateCommand() {
       const e = evaluate(model, ds, { lambda, backend });
       const names = model.labelNames;
 
-      out.say(`model ${model.layers.join('-')} on ${ds.name} (${e.m} examples)`);
+      out.say(`model ${model.layers.join('-')} on ${ds.name} (${count(e.m, 'example')})`);
       out.say(`  accuracy   ${percent(e.accuracy)}`);
       out.say(`  cost J(Θ)  ${e.cost.toPrecision(6)} (λ = ${lambda}${flags.lambda === undefined ? ', from the model' : ''})`);
       out.say('');

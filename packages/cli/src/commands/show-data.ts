@@ -5,6 +5,7 @@ import { DATA_HELP, loadData } from '../dataset.js';
 import * as parse from '../parse.js';
 import { parseShape } from './visualize.js';
 import { UsageError } from '../usage.js';
+import { count as counted } from '../plural.js';
 
 interface ShowDataFlags extends CommonOptions {
   data: string;
@@ -42,7 +43,7 @@ export function showDataCommand() {
       const rows = displayDataRows(ds.X.rows, { count, seed });
       const grid = displayDataGrid(ds.X, shape, { rows, cell });
       writeFileAtomic(flags.out, grayToPng(grid));
-      const examples = rows.length === 1 ? `row ${rows[0]}` : `${rows.length} examples`;
+      const examples = rows.length === 1 ? `row ${rows[0]}` : counted(rows.length, 'example');
       out.say(`wrote ${flags.out} (${examples} of ${ds.name}, ${grid.width}x${grid.height})`);
       out.result({ out: resolve(flags.out), count: rows.length, rows, data: ds.name, width: grid.width, height: grid.height });
     },
