@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { loadDataset, splitDataset, type Dataset, type LabelRule, type LoadDatasetOptions } from '@backprop/nn';
+import { LABEL_RULES, loadDataset, splitDataset, type Dataset, type LabelRule, type LoadDatasetOptions } from '@backprop/nn';
 import type { Command } from 'commander';
 import { UsageError } from './usage.js';
 
@@ -9,9 +9,6 @@ export const BUILTINS = ['digits5000', 'mnist', 'mnist-test'] as const;
 export const DATA_HELP =
   'builtin:digits5000 (the course’s 5000 20x20 digits), builtin:mnist, builtin:mnist-test, or a file: ' +
   'FILE.mat (variables X and y, like ex4data1.mat) or FILE.csv (numeric features and a label column: see --label-column, --labels)';
-
-/** How a CSV's labels are read (`--labels`): the library's rules. */
-export const LABEL_RULES: readonly LabelRule[] = ['auto', 'one-based', 'zero-based', 'digits', 'names'];
 
 /** The CSV options of every command that reads data. */
 export interface DataFlags {

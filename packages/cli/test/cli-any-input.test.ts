@@ -57,7 +57,7 @@ describe('CSV labels and headers from the command line', () => {
     writeFileSync(csv, '1,2,1\n');
     const r = cli(['data', 'info', csv, '--labels', 'zero']);
     expect(r.code).toBe(2);
-    expect(cleanError(r)).toMatch(/--labels: expected one of auto, one-based, zero-based, digits, names/);
+    expect(cleanError(r)).toMatch(/--labels: expected one of one-based, zero-based, digits, names, auto/);
     const c = cli(['data', 'info', csv, '--label-column', 'label']);
     expect(c.code).toBe(2);
     expect(cleanError(c)).toMatch(/--label-column: no column named "label"/);
