@@ -50,6 +50,10 @@ export function csvOptions(flags: DataFlags): Pick<LoadDatasetOptions, 'labelCol
  */
 export function loadData(spec: string, option = '--data', flags: DataFlags = {}, classes?: readonly string[]): Dataset {
   const csv = csvOptions(flags);
+  const isCsv = /\.csv$/i.test(spec);
+  if (!isCsv && (csv.labels !== 'auto' || csv.labelColumn !== -1 || csv.header !== 'auto')) {
+    throw new UsageError(`--label-column, --labels and --header/--no-header are for CSV files; ${option} ${JSON.stringify(spec)} is not one`);
+  }
   const name = spec.startsWith('builtin:') ? spec.slice('builtin:'.length) : spec;
   if ((BUILTINS as readonly string[]).includes(name)) return loadDataset(name);
   if (spec.startsWith('builtin:')) {
@@ -57,7 +61,7 @@ export function loadData(spec: string, option = '--data', flags: DataFlags = {},
   }
   if (!existsSync(spec)) throw new UsageError(`${option}: no such file ${JSON.stringify(spec)} (expected ${DATA_HELP})`);
   if (!statSync(spec).isFile()) throw new UsageError(`${option}: ${JSON.stringify(spec)} is ${statSync(spec).isDirectory() ? 'a directory' : 'not a regular file'}`);
-  if (/\.csv$/i.test(spec)) {
+  if (isCsv) {
     try {
       return loadDataset(spec, { ...csv, ...(classes && csv.labels === 'auto' ? { labelNames: classes } : {}) });
     } catch (err) {

@@ -58,6 +58,9 @@ describe('CSV labels and headers from the command line', () => {
     const r = cli(['data', 'info', csv, '--labels', 'zero']);
     expect(r.code).toBe(2);
     expect(cleanError(r)).toMatch(/--labels: expected one of one-based, zero-based, digits, names, auto/);
+    const notCsv = cli(['train', '--data', 'builtin:digits5000', '--labels', 'digits']);
+    expect(notCsv.code).toBe(2);
+    expect(cleanError(notCsv)).toMatch(/are for CSV files/);
     const c = cli(['data', 'info', csv, '--label-column', 'label']);
     expect(c.code).toBe(2);
     expect(cleanError(c)).toMatch(/--label-column: no column named "label"/);
