@@ -1,8 +1,9 @@
 import { Command } from 'commander';
+import { addCsvOptions, type DataFlags } from './dataset.js';
 import { Output } from './output.js';
 
-/** Options every command takes. */
-export interface CommonOptions {
+/** Options every command takes (and, for those that read --data, how a CSV is read). */
+export interface CommonOptions extends DataFlags {
   json?: boolean;
   verbose?: boolean;
 }
@@ -30,6 +31,8 @@ export function defineCommand<O extends CommonOptions>(
   if (typeof description === 'string') cmd.description(description);
   else cmd.summary(description.summary).description(description.description);
   configure(cmd);
+  // every command that reads --data reads a CSV the same way
+  if (cmd.options.some((o) => o.long === '--data')) addCsvOptions(cmd);
   cmd
     .option('--json', 'print the result as one JSON object on stdout (progress and notes go to stderr)')
     .option('--verbose', 'more detail, and a stack trace when something fails')

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { loadDataset, splitDataset, type Dataset } from '@backprop/nn';
+import { LABEL_RULES, loadDataset, splitDataset, type Dataset, type LabelRule, type LoadDatasetOptions } from '@backprop/nn';
+import type { Command } from 'commander';
 import { UsageError } from './usage.js';
 
 /** The built-in data sets, as `--data builtin:<name>`. */
@@ -7,21 +8,71 @@ export const BUILTINS = ['digits5000', 'mnist', 'mnist-test'] as const;
 
 export const DATA_HELP =
   'builtin:digits5000 (the course’s 5000 20x20 digits), builtin:mnist, builtin:mnist-test, or a file: ' +
-  'FILE.mat (variables X and y, like ex4data1.mat) or FILE.csv (numbers, label in the last column)';
+  'FILE.mat (variables X and y, like ex4data1.mat) or FILE.csv (numeric features and a label column: see --label-column, --labels)';
+
+/** The CSV options of every command that reads data. */
+export interface DataFlags {
+  labelColumn?: string;
+  labels?: string;
+  header?: boolean;
+}
+
+/** Adds --label-column, --labels and --header/--no-header (how a CSV is read) to a command. */
+export function addCsvOptions(cmd: Command): Command {
+  return cmd
+    .option('--label-column <col>', 'CSV: the label column, as a position from 0, "first", "last" or a header name', 'last')
+    .option(
+      '--labels <rule>',
+      'CSV: how labels are read: auto (integers counted from 0 when a 0 occurs, else from 1; text → names), ' +
+        'one-based, zero-based, digits (0..9 or 1..10 with 10 for the digit 0: the course’s convention), names',
+      'auto',
+    )
+    .option('--header', 'CSV: the first row is a header (default: only when none of its cells is a number)')
+    .option('--no-header', 'CSV: the first row is data');
+}
+
+/** The library's CSV options from the flags; bad values are usage errors. */
+export function csvOptions(flags: DataFlags): Pick<LoadDatasetOptions, 'labelColumn' | 'labels' | 'header'> {
+  const raw = (flags.labelColumn ?? 'last').trim();
+  const labelColumn = raw === 'last' ? -1 : raw === 'first' ? 0 : /^-?\d+$/.test(raw) ? Number(raw) : raw;
+  if (labelColumn === '') throw new UsageError('--label-column: expected a position from 0, first, last or a header name, got ""');
+  const labels = flags.labels ?? 'auto';
+  if (!(LABEL_RULES as readonly string[]).includes(labels)) {
+    throw new UsageError(`--labels: expected one of ${LABEL_RULES.join(', ')}, got ${JSON.stringify(labels)}`);
+  }
+  return { labelColumn, labels: labels as LabelRule, header: flags.header ?? 'auto' };
+}
 
 /**
  * `--data` → a Dataset. `builtin:NAME` (or a bare built-in name) loads a built-in set; anything else must be an
- * existing .mat or .csv file.
+ * existing .mat or .csv file, a CSV read as the flags say. `classes` (a model's label names) map a CSV's labels by
+ * name, so a test file lacking some class still lines up with the model.
  */
-export function loadData(spec: string, option = '--data'): Dataset {
+export function loadData(spec: string, option = '--data', flags: DataFlags = {}, classes?: readonly string[]): Dataset {
+  const csv = csvOptions(flags);
+  const isCsv = /\.csv$/i.test(spec);
+  if (!isCsv && (csv.labels !== 'auto' || csv.labelColumn !== -1 || csv.header !== 'auto')) {
+    throw new UsageError(`--label-column, --labels and --header/--no-header are for CSV files; ${option} ${JSON.stringify(spec)} is not one`);
+  }
   const name = spec.startsWith('builtin:') ? spec.slice('builtin:'.length) : spec;
   if ((BUILTINS as readonly string[]).includes(name)) return loadDataset(name);
   if (spec.startsWith('builtin:')) {
     throw new UsageError(`${option}: unknown built-in data set ${JSON.stringify(name)}; expected one of ${BUILTINS.map((b) => `builtin:${b}`).join(', ')}`);
   }
   if (!existsSync(spec)) throw new UsageError(`${option}: no such file ${JSON.stringify(spec)} (expected ${DATA_HELP})`);
-  if (!statSync(spec).isFile()) throw new UsageError(`${option}: ${JSON.stringify(spec)} is not a file`);
-  if (!/\.(mat|csv)$/i.test(spec)) {
+  if (!statSync(spec).isFile()) throw new UsageError(`${option}: ${JSON.stringify(spec)} is ${statSync(spec).isDirectory() ? 'a directory' : 'not a regular file'}`);
+  if (isCsv) {
+    try {
+      return loadDataset(spec, { ...csv, ...(classes && csv.labels === 'auto' ? { labelNames: classes } : {}) });
+    } catch (err) {
+      // the library names its options; on the command line they are flags
+      if ((err as { code?: string }).code === 'ERR_INVALID_ARGUMENT') {
+        throw new UsageError((err as Error).message.replace(/options\.labelColumn/g, '--label-column').replace(/header: true \/ /g, ''));
+      }
+      throw err;
+    }
+  }
+  if (!/\.mat$/i.test(spec)) {
     throw new UsageError(`${option}: ${JSON.stringify(spec)} is neither a .mat nor a .csv file`);
   }
   return loadDataset(spec);

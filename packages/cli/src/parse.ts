@@ -1,4 +1,5 @@
 import { UsageError } from './usage.js';
+import { count } from './plural.js';
 
 /**
  * Option-value parsers. Each names the option, says what it expects and echoes what it got, e.g.
@@ -79,6 +80,6 @@ export function rowSelection(name: string, raw: string, m: number): number[] {
     return bad('expected rows as START:END, N or N,N,…');
   }
   const out = rows.find((r) => r >= m);
-  if (out !== undefined) bad(`row ${out} is out of range: the data has ${m} rows (0..${m - 1})`);
+  if (out !== undefined) bad(`row ${out} is out of range: the data has ${count(m, 'row')} (0..${m - 1})`);
   return rows;
 }

@@ -13,14 +13,11 @@ import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 import { visualizeCommand } from './commands/visualize.js';
 import { lastExitCode } from './command.js';
-import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './usage.js';
+import { errorMessage, MAX_ERROR_CHARS, oneLine } from './error-message.js';
+import { terminalSafe } from './terminal.js';
+import { EXIT_USAGE, exitCodeOf } from './usage.js';
 
 const VERSION = '0.1.0';
-
-/** Collapses a message to one line (commander adds "(Did you mean …?)" on a line of its own). */
-function oneLine(s: string): string {
-  return s.trim().replace(/\s*\n\s*/g, ' ');
-}
 
 export function buildProgram(): Command {
   const program = new Command('backprop')
@@ -31,7 +28,7 @@ export function buildProgram(): Command {
     .version(VERSION, '-V, --version')
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (str, write) => write(`backprop: ${oneLine(str)}\n`) })
+    .configureOutput({ outputError: (str, write) => write(`backprop: ${terminalSafe(oneLine(str), MAX_ERROR_CHARS)}\n`) })
     .addHelpText(
       'after',
       '\nQuick start:\n' +
@@ -86,15 +83,15 @@ export async function run(argv: string[]): Promise<number> {
       // commander has already printed its message (one line, through outputError)
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
       if (err.code === 'commander.help') return 0;
-      if (json) printJsonError('ERR_USAGE', oneLine(err.message.replace(/^error: /, '')));
+      if (json) printJsonError('ERR_USAGE', terminalSafe(oneLine(err.message.replace(/^error: /, '')), MAX_ERROR_CHARS));
       return EXIT_USAGE;
     }
     const e = (err ?? {}) as ErrorLike;
-    const message = oneLine(e.message || String(err));
+    const message = errorMessage(err);
     process.stderr.write(`backprop: error: ${message}\n`);
-    if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
+    if (verbose && e.stack) process.stderr.write(`${e.stack.split('\n').map((l) => terminalSafe(l)).join('\n')}\n`);
     if (json) printJsonError(typeof e.code === 'string' ? e.code : 'ERR_UNEXPECTED', message);
-    return err instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
+    return exitCodeOf(err);
   }
 }
 

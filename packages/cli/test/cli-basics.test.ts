@@ -72,13 +72,13 @@ describe('backprop: help and usage', () => {
     oneLineError(r);
   });
 
-  it('a wrong-shaped CSV is refused with its line number; --verbose adds the stack', () => {
+  it('a wrong-shaped CSV is refused (bad input: exit 2) with its row number; --verbose adds the stack', () => {
     const path = writeCsv([[1, 2, 3], [4, 5]], [1, 2]);
     const r = cli(['train', '--data', path, '--hidden', '2']);
-    expect(r.code).toBe(1);
-    expect(oneLineError(r)).toMatch(/line 2/);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toMatch(/row 2/);
     const v = cli(['train', '--data', path, '--hidden', '2', '--verbose']);
-    expect(v.code).toBe(1);
+    expect(v.code).toBe(2);
     expect(v.stderr).toMatch(/^\s+at /m);
   });
 

@@ -113,7 +113,7 @@ describe('evaluate, predict and cost against numpy (scripts/ref/cli_golden.py: e
   it('cost: weights that do not fit, or a MAT-file without Theta variables, are refused in one line', () => {
     const { X, y } = { X: [[0, 1, 2]], y: [1] };
     const r = cli(['cost', '--data', writeCsv(X, y), '--weights', EX4WEIGHTS]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(oneLineError(r)).toContain('the model takes 400 inputs (layers 400-25-10) but data.csv has 3 columns per example');
     const dir = tmp();
     const exported = cli(['data', 'export', '--name', 'digits5000', '--out', 'd.mat'], { cwd: dir });

@@ -101,7 +101,7 @@ describe('data export / data info', () => {
     expect(bad.code).toBe(2);
     expect(oneLineError(bad)).toContain('expected a .mat, .csv or IDX file, or builtin:NAME');
     const missing = cli(['data', 'info', 'nothere.mat']);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     oneLineError(missing);
   });
 });
@@ -191,9 +191,9 @@ describe('gradcheck, bench, serve', () => {
     expect(stderr).not.toMatch(/"level":/);
   });
 
-  it('serve: a missing model file is one line and a non-zero exit', () => {
+  it('serve: a missing model file is one line and exit 2 (bad input)', () => {
     const r = cli(['serve', '--model', 'nope.json', '--port', '0']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     oneLineError(r);
   });
 });

@@ -118,7 +118,7 @@ describe('backprop train', () => {
     const dir = tmp();
     expect(cli(['train', '--data', writeCsv(X, y), '--hidden', '2', '--maxfun', '5'], { cwd: dir }).code).toBe(0);
     const r = cli(['evaluate', '--model', 'reports/latest/model.json', '--data', 'builtin:digits5000'], { cwd: dir });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(oneLineError(r)).toContain('the model takes 2 inputs (layers 2-2-3) but digits5000 has 400 columns per example');
   });
 
@@ -137,7 +137,7 @@ describe('backprop train', () => {
     expect(second.nit).toBeGreaterThan(first.nit);
     expect(second.cost).toBeLessThan(first.cost);
     const bad = cli(['train', '--hidden', '6', '--resume', 'run.ckpt'], { cwd: dir });
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(oneLineError(bad)).toMatch(/checkpoint is for layers \[400,5,10\]/);
   });
 

@@ -1,5 +1,5 @@
 // CSV import: numbers in the text are the reference (Number parsing is correctly rounded); errors carry 1-based
-// line and column numbers.
+// row (= the file's line) and column numbers.
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/data/csv.js';
 import { DataFormatError } from '../src/data/errors.js';
@@ -75,7 +75,7 @@ describe('parseCsv', () => {
     const err = formatError(() => parseCsv('a,b,c\n1,2,1\n\n3,x,2\n'));
     expect(err.code).toBe('ERR_CSV_PARSE');
     expect([err.line, err.column]).toEqual([4, 2]);
-    expect(err.message).toMatch(/line 4, column 2: expected a number, got "x"/);
+    expect(err.message).toMatch(/row 4, column 2: expected a number, got "x"/);
     expect(formatError(() => parseCsv('1,2,1\n3,,2\n')).column).toBe(2);
     expect(formatError(() => parseCsv('1,NaN,1\n', { header: false })).code).toBe('ERR_CSV_PARSE');
     expect(formatError(() => parseCsv('1,Infinity,1\n', { header: false })).code).toBe('ERR_CSV_PARSE');
@@ -85,14 +85,14 @@ describe('parseCsv', () => {
     const err = formatError(() => parseCsv('1,2,1\n3,4,2\n5,6\n'));
     expect(err.code).toBe('ERR_CSV_RAGGED');
     expect(err.line).toBe(3);
-    expect(err.message).toMatch(/line 3: expected 3 columns \(as on line 1\), got 2/);
+    expect(err.message).toMatch(/row 3: expected 3 columns \(as on row 1\), got 2/);
   });
 
   it('invalid labels are refused with the expected form', () => {
-    const zero = formatError(() => parseCsv('1,0\n'));
+    const zero = formatError(() => parseCsv('1,0\n', { labels: 'one-based' }));
     expect(zero.code).toBe('ERR_CSV_LABEL');
     expect(zero.message).toMatch(/1\.\.K/);
-    expect(formatError(() => parseCsv('1,1.5\n')).code).toBe('ERR_CSV_LABEL');
+    expect(formatError(() => parseCsv('1,1.5\n', { labels: 'one-based' })).code).toBe('ERR_CSV_LABEL');
     expect(formatError(() => parseCsv('1,11\n', { labels: 'digits' })).code).toBe('ERR_CSV_LABEL');
     expect(formatError(() => parseCsv('1,-1\n', { labels: 'zero-based' })).code).toBe('ERR_CSV_LABEL');
   });

@@ -36,10 +36,13 @@ function typedError(fn: () => unknown): BackpropError {
 }
 
 describe('CSV inputs the fuzzer found', () => {
-  it('a label of 2147483647 is refused, not turned into 2^31 class names', () => {
-    const err = typedError(() => parseCsv('x,label\n0.5,2147483647\n0.25,2\n', { labelColumn: 'label' }));
+  it('a label of 2147483647 is refused as a count, not turned into 2^31 class names', () => {
+    const text = 'x,label\n0.5,2147483647\n0.25,2\n';
+    const err = typedError(() => parseCsv(text, { labelColumn: 'label', labels: 'one-based' }));
     expect(err.code).toBe('ERR_CSV_LABEL');
     expect(err.message).toContain('2147483647');
+    // read as labels chose themselves ('auto'), it is the name of one of two classes
+    expect(parseCsv(text, { labelColumn: 'label' }).labelNames).toEqual(['2', '2147483647']);
   });
 
   it('a zero-based label of 1e9 is refused', () => {
@@ -51,7 +54,7 @@ describe('CSV inputs the fuzzer found', () => {
     for (const big of ['1e309', '-1e309', '9'.repeat(400)]) {
       const err = typedError(() => parseCsv(`x1,x2,label\n0.5,${big},1\n0,0,2\n`));
       expect(err.code).toBe('ERR_CSV_PARSE');
-      expect(err.message).toContain('line 2, column 2');
+      expect(err.message).toContain('row 2, column 2');
     }
   });
 

@@ -4,6 +4,7 @@ import { DATA_HELP, loadData } from '../dataset.js';
 import { checkFits } from '../evaluation.js';
 import * as parse from '../parse.js';
 import { readWeights } from '../weights.js';
+import { count } from '../plural.js';
 
 interface CostFlags extends CommonOptions {
   data: string;
@@ -32,10 +33,10 @@ export function costCommand() {
       const lambda = parse.number('--lambda', flags.lambda, { min: 0 });
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const w = readWeights(flags.weights);
-      const ds = loadData(flags.data);
+      const ds = loadData(flags.data, '--data', flags);
       checkFits({ layers: w.layers, theta: w.theta, labelNames: [] }, ds);
       const J = cost(w.theta, ds.X, ds.y, { layers: w.layers, lambda, backend });
-      out.say(`J(Θ) = ${J.toFixed(6)}  (λ = ${lambda}, layers ${w.layers.join('-')}, ${ds.X.rows} examples of ${ds.name}, ${w.source})`);
+      out.say(`J(Θ) = ${J.toFixed(6)}  (λ = ${lambda}, layers ${w.layers.join('-')}, ${count(ds.X.rows, 'example')} of ${ds.name}, ${w.source})`);
       out.result({ cost: J, lambda, layers: w.layers, m: ds.X.rows, data: ds.name, weights: flags.weights });
     },
   );

@@ -1,15 +1,61 @@
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { readIdxFile, readMatFile, writeMatFile, type Dataset } from '@backprop/nn';
+import { formatCsv, readIdxFile, readMatFile, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
-import { BUILTINS, loadData } from '../dataset.js';
+import { addCsvOptions, BUILTINS, loadData } from '../dataset.js';
 import type { Output } from '../output.js';
+import { terminalSafe } from '../terminal.js';
 import { UsageError } from '../usage.js';
+import { count } from '../plural.js';
 
 interface ExportFlags extends CommonOptions {
   name: string;
   out: string;
+  format?: string;
   compress?: boolean;
+}
+
+const FORMATS = ['csv', 'mat', 'idx'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** An IDX images file's name: MNIST's `…-images-idx3-ubyte` (or `.idx3-ubyte`), or `….idx`. */
+const IDX_IMAGES = /^(.*)images([-.])idx3-ubyte$/i;
+
+/** The format an output name asks for, or undefined when its extension is none of ours. */
+export function formatOf(path: string): Format | undefined {
+  const name = basename(path);
+  if (/\.csv$/i.test(name)) return 'csv';
+  if (/\.mat$/i.test(name)) return 'mat';
+  if (/\.idx$/i.test(name) || IDX_IMAGES.test(name)) return 'idx';
+  return undefined;
+}
+
+/** Where the labels go beside an IDX images file: `…-labels-idx1-ubyte`, or `NAME-labels.idx` for `NAME.idx`. */
+export function idxLabelsPath(imagesPath: string): string {
+  const name = basename(imagesPath);
+  const mnist = IDX_IMAGES.exec(name);
+  const labels = mnist ? `${mnist[1]}labels${mnist[2]}idx1-ubyte` : name.replace(/\.idx$/i, '-labels.idx');
+  return join(dirname(imagesPath), labels);
+}
+
+/** Writes the data set in the format; returns the files written. */
+function writeDataset(ds: Dataset, out: string, format: Format, compress: boolean): string[] {
+  switch (format) {
+    case 'csv':
+      writeFileAtomic(out, formatCsv(ds));
+      return [out];
+    case 'mat':
+      writeMatFile(out, { X: ds.X, y: { rows: ds.y.length, cols: 1, data: Float64Array.from(ds.y) } }, { compress });
+      return [out];
+    case 'idx': {
+      // X as float64 m×n (its own column order: exact), y as the labels 1..K like the MAT-file's
+      const labels = idxLabelsPath(out);
+      writeFileAtomic(out, writeIdx({ type: 'float64', dims: [ds.X.rows, ds.X.cols], data: ds.X.data }));
+      writeFileAtomic(labels, writeIdx(ds.K <= 255 ? { type: 'uint8', dims: [ds.y.length], data: Uint8Array.from(ds.y) } : { type: 'int32', dims: [ds.y.length], data: ds.y }));
+      return [out, labels];
+    }
+  }
 }
 
 function summary(ds: Dataset): Record<string, unknown> {
@@ -28,9 +74,9 @@ function summary(ds: Dataset): Record<string, unknown> {
 
 function sayDataset(out: Output, s: Record<string, unknown>): void {
   const shape = s.imageShape as Dataset['imageShape'] | null;
-  out.say(`${s.examples} examples × ${s.features} features, ${s.classes} classes${shape ? `, pictures ${shape.width}x${shape.height} ${shape.order}` : ''}`);
+  out.say(`${count(s.examples as number, 'example')} × ${count(s.features as number, 'feature')}, ${count(s.classes as number, 'class')}${shape ? `, pictures ${shape.width}x${shape.height} ${shape.order}` : ''}`);
   const labels = s.labels as { label: number; name: string; count: number }[];
-  out.say(`labels: ${labels.map((l) => `${l.label}${l.name !== String(l.label) ? ` ("${l.name}")` : ''}: ${l.count}`).join(', ')}`);
+  out.say(terminalSafe(`labels: ${labels.map((l) => `${l.label}${l.name !== String(l.label) ? ` ("${l.name}")` : ''}: ${l.count}`).join(', ')}`, 2000));
   out.say(`checksum sha256 ${s.checksum}`);
 }
 
@@ -38,22 +84,59 @@ function exportCommand(): Command {
   return defineCommand<ExportFlags>(
     'export',
     {
-      summary: 'write a data set to a MAT-file as X and y (like ex4data1.mat)',
+      summary: 'write a data set to a CSV, MAT or IDX file (the format follows --out)',
       description:
-        'Write a data set to a MAT-file as X (m×n) and y (m×1), the layout of the course’s ex4data1.mat.',
+        'Write a data set to a file whose extension says the format: .csv (a header x1..xn,label, then one example a ' +
+        'row with its class name), .mat (X m×n and y m×1 with labels 1..K, the layout of the course’s ex4data1.mat), ' +
+        'or IDX (NAME.idx or NAME-images-idx3-ubyte: X as float64 m×n, and y as labels 1..K in NAME-labels.idx or ' +
+        'NAME-labels-idx1-ubyte). --format, when given, must agree with the extension.',
     },
     (cmd) =>
-      cmd
-        .requiredOption('--name <name>', `built-in data set: ${BUILTINS.join(', ')} (or a .mat/.csv file to convert)`)
-        .requiredOption('--out <file.mat>', 'where to write')
-        .option('--compress', 'compress each variable (miCOMPRESSED)')
-        .addHelpText('after', examples(['backprop data export --name digits5000 --out ex4data.mat'])),
+      addCsvOptions(
+        cmd
+          .requiredOption('--name <name>', `built-in data set: ${BUILTINS.join(', ')} (or a .mat/.csv file to convert)`)
+          .requiredOption('--out <file>', 'where to write: FILE.csv, FILE.mat, FILE.idx or NAME-images-idx3-ubyte')
+          .option('--format <format>', `${FORMATS.join(', ')} (default: from the extension of --out)`)
+          .option('--compress', 'MAT: compress each variable (miCOMPRESSED)'),
+      ).addHelpText(
+        'after',
+        examples([
+          'backprop data export --name digits5000 --out ex4data.mat',
+          'backprop data export --name digits5000 --out digits.csv',
+          'backprop data export --name mnist-test --out t10k-images-idx3-ubyte   # and t10k-labels-idx1-ubyte',
+        ]),
+      ),
     (flags, out) => {
-      const ds = loadData(flags.name, '--name');
-      const y = { rows: ds.y.length, cols: 1, data: Float64Array.from(ds.y) };
-      writeMatFile(flags.out, { X: ds.X, y }, { compress: Boolean(flags.compress) });
-      out.say(`wrote ${flags.out}: X ${ds.X.rows}x${ds.X.cols}, y ${y.rows}x1 (labels 1..${ds.K}) from ${ds.name}`);
-      out.result({ out: resolve(flags.out), X: [ds.X.rows, ds.X.cols], y: [y.rows, 1], data: ds.name, checksum: ds.checksum });
+      const fromName = formatOf(flags.out);
+      if (flags.format !== undefined && !(FORMATS as readonly string[]).includes(flags.format)) {
+        throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got ${JSON.stringify(flags.format)}`);
+      }
+      if (!fromName) {
+        throw new UsageError(
+          `--out: ${JSON.stringify(flags.out)} has no known extension; expected FILE.csv, FILE.mat, FILE.idx or NAME-images-idx3-ubyte`,
+        );
+      }
+      if (flags.format !== undefined && flags.format !== fromName) {
+        throw new UsageError(`--format ${flags.format} does not match --out ${JSON.stringify(flags.out)}, which names a ${fromName} file`);
+      }
+      if (flags.compress && fromName !== 'mat') throw new UsageError(`--compress is for MAT-files; --out names a ${fromName} file`);
+      const folder = dirname(resolve(flags.out));
+      if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+        throw new UsageError(`--out: the folder ${JSON.stringify(dirname(flags.out))} does not exist`);
+      }
+      const ds = loadData(flags.name, '--name', flags);
+      const files = writeDataset(ds, flags.out, fromName, Boolean(flags.compress));
+      const m = ds.X.rows;
+      out.say(`wrote ${files.join(' and ')} (${fromName}): ${count(m, 'example')} × ${count(ds.X.cols, 'feature')}, ${count(ds.K, 'class')} from ${ds.name}`);
+      out.result({
+        out: resolve(flags.out),
+        files: files.map((f) => resolve(f)),
+        format: fromName,
+        X: [m, ds.X.cols],
+        y: [m, 1],
+        data: ds.name,
+        checksum: ds.checksum,
+      });
     },
   );
 }
@@ -62,16 +145,19 @@ function infoCommand(): Command {
   return defineCommand<CommonOptions>(
     'info',
     'Describe a data file: a MAT-file’s variables (class, shape, and what was skipped and why), an IDX file’s type ' +
-      'and dimensions, a CSV’s examples and labels, or a built-in set (builtin:NAME).',
+      'and dimensions, a CSV’s examples and labels, or a built-in set (builtin:NAME). Text from the file is printed ' +
+      'with control characters escaped.',
     (cmd) =>
-      cmd
-        .argument('<file>', 'a .mat, .csv, IDX file (e.g. train-images-idx3-ubyte[.gz]) or builtin:NAME')
-        .addHelpText('after', examples(['backprop data info ex4weights.mat', 'backprop data info builtin:digits5000 --json'])),
-    (_flags, out, cmd) => {
+      addCsvOptions(cmd.argument('<file>', 'a .mat, .csv, IDX file (e.g. train-images-idx3-ubyte[.gz]) or builtin:NAME')).addHelpText(
+        'after',
+        examples(['backprop data info ex4weights.mat', 'backprop data info builtin:digits5000 --json', 'backprop data info train.csv --label-column label']),
+      ),
+    (flags, out, cmd) => {
       const file = cmd.args[0];
+      const shown = safe(file);
       if (file.startsWith('builtin:') || /\.csv$/i.test(file)) {
-        const s = summary(loadData(file, 'FILE'));
-        out.say(`${file}: ${file.startsWith('builtin:') ? 'built-in data set' : 'CSV'}`);
+        const s = summary(loadData(file, 'FILE', flags));
+        out.say(`${shown}: ${file.startsWith('builtin:') ? 'built-in data set' : 'CSV'}`);
         sayDataset(out, s);
         out.result({ file, kind: file.startsWith('builtin:') ? 'builtin' : 'csv', dataset: s });
         return;
@@ -84,18 +170,18 @@ function infoCommand(): Command {
           dims: v.dims,
           ...(v.text !== undefined ? { text: v.text.length > 60 ? `${v.text.slice(0, 57)}...` : v.text } : {}),
         }));
-        out.say(`${file}: MAT-file ${mat.format === 'level5' ? 'Level 5 (v5–v7)' : 'Level 4'}, ${mat.endian === 'LE' ? 'little' : 'big'}-endian`);
-        if (mat.header) out.say(`header: ${mat.header}`);
-        for (const v of variables) out.say(`  ${v.name.padEnd(16)} ${v.class.padEnd(8)} ${v.dims.join('x')}${v.text !== undefined ? `  "${v.text}"` : ''}`);
-        for (const s of mat.skipped) out.say(`  ${s.name.padEnd(16)} ${s.class.padEnd(8)} skipped: ${s.reason}`);
+        out.say(`${shown}: MAT-file ${mat.format === 'level5' ? 'Level 5 (v5–v7)' : 'Level 4'}, ${mat.endian === 'LE' ? 'little' : 'big'}-endian`);
+        if (mat.header) out.say(`header: ${safe(mat.header)}`);
+        for (const v of variables) out.say(`  ${safe(v.name).padEnd(16)} ${v.class.padEnd(8)} ${v.dims.join('x')}${v.text !== undefined ? `  "${safe(v.text)}"` : ''}`);
+        for (const s of mat.skipped) out.say(`  ${safe(s.name).padEnd(16)} ${safe(s.class).padEnd(8)} skipped: ${safe(s.reason)}`);
         let dataset: Record<string, unknown> | null = null;
         let usable: string;
         if (mat.variables.has('X') && mat.variables.has('y')) {
           try {
-            dataset = summary(loadData(file, 'FILE'));
+            dataset = summary(loadData(file, 'FILE', flags));
             usable = 'usable as --data';
           } catch (err) {
-            usable = `has X and y but is not usable as --data: ${(err as Error).message}`;
+            usable = `has X and y but is not usable as --data: ${safe((err as Error).message)}`;
           }
         } else {
           usable = 'not a data set (no X and y variables)';
@@ -107,7 +193,7 @@ function infoCommand(): Command {
       }
       if (/(idx\d?-ubyte|\.idx\d?)(\.gz)?$/i.test(file)) {
         const idx = readIdxFile(file);
-        out.say(`${file}: IDX ${idx.type} [${idx.dims.join(' x ')}]`);
+        out.say(`${shown}: IDX ${idx.type} [${idx.dims.join(' x ')}]`);
         out.result({ file, kind: 'idx', type: idx.type, dims: idx.dims });
         return;
       }
@@ -116,10 +202,15 @@ function infoCommand(): Command {
   );
 }
 
+/** Text from a file (or its name), escaped for the terminal and kept to one line. */
+function safe(text: string): string {
+  return terminalSafe(text, 200);
+}
+
 export function dataCommand(): Command {
   return new Command('data')
-    .summary('export a data set to a MAT-file, or describe a data file')
-    .description('Data files: export a built-in set to a MAT-file (X, y like ex4data1.mat), or describe a .mat, .csv or IDX file.')
+    .summary('export a data set to a CSV, MAT or IDX file, or describe a data file')
+    .description('Data files: export a data set to a CSV, MAT or IDX file (the format follows the extension), or describe a .mat, .csv or IDX file.')
     .addCommand(exportCommand())
     .addCommand(infoCommand());
 }

@@ -6,6 +6,7 @@ import { percent, table } from '../output.js';
 import * as parse from '../parse.js';
 import { classCells, confusionCells } from '../tables.js';
 import { UsageError } from '../usage.js';
+import { count } from '../plural.js';
 
 interface EvaluateFlags extends CommonOptions {
   model: string;
@@ -35,11 +36,11 @@ export function evaluateCommand() {
       if (!spec) throw new UsageError('--data is required: the model was not trained on a built-in data set');
       const lambda = flags.lambda !== undefined ? parse.number('--lambda', flags.lambda, { min: 0 }) : (model.training?.lambda ?? 0);
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
-      const ds = loadData(spec);
+      const ds = loadData(spec, '--data', flags, model.labelNames);
       const e = evaluate(model, ds, { lambda, backend });
       const names = model.labelNames;
 
-      out.say(`model ${model.layers.join('-')} on ${ds.name} (${e.m} examples)`);
+      out.say(`model ${model.layers.join('-')} on ${ds.name} (${count(e.m, 'example')})`);
       out.say(`  accuracy   ${percent(e.accuracy)}`);
       out.say(`  cost J(Θ)  ${e.cost.toPrecision(6)} (λ = ${lambda}${flags.lambda === undefined ? ', from the model' : ''})`);
       out.say('');

@@ -90,7 +90,7 @@ export function predictCommand() {
       } else {
         const spec = flags.data ?? defaultDataFor(model);
         if (!spec) throw new UsageError('give --image FILE.png or --data SPEC (the model was not trained on a built-in data set)');
-        const ds = loadData(spec);
+        const ds = loadData(spec, '--data', flags, model.labelNames);
         checkFits(model, ds);
         const rows = parse.rowSelection('--rows', flags.rows ?? '0:10', ds.X.rows);
         const X: Matrix = { rows: rows.length, cols: ds.X.cols, data: new Float64Array(rows.length * ds.X.cols) };

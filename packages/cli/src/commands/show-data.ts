@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import { displayDataGrid, grayToPng, writeFileAtomic } from '@backprop/nn';
+import { displayDataGrid, displayDataRows, grayToPng, writeFileAtomic } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData } from '../dataset.js';
 import * as parse from '../parse.js';
 import { parseShape } from './visualize.js';
 import { UsageError } from '../usage.js';
+import { count as counted } from '../plural.js';
 
 interface ShowDataFlags extends CommonOptions {
   data: string;
@@ -36,13 +37,15 @@ export function showDataCommand() {
       const count = parse.integer('--count', flags.count, { min: 1, max: 10000 });
       const seed = parse.integer('--seed', flags.seed, { min: 0 });
       const cell = parse.integer('--cell', flags.cell, { min: 1, max: 64 });
-      const ds = loadData(flags.data);
+      const ds = loadData(flags.data, '--data', flags);
       const shape = flags.shape ? parseShape(flags.shape) : ds.imageShape;
       if (!shape) throw new UsageError(`${ds.name} does not say how its ${ds.X.cols} columns form a picture: pass --shape WxH[:order]`);
-      const grid = displayDataGrid(ds.X, shape, { count, seed, cell });
+      const rows = displayDataRows(ds.X.rows, { count, seed });
+      const grid = displayDataGrid(ds.X, shape, { rows, cell });
       writeFileAtomic(flags.out, grayToPng(grid));
-      out.say(`wrote ${flags.out} (${Math.min(count, ds.X.rows)} examples of ${ds.name}, ${grid.width}x${grid.height})`);
-      out.result({ out: resolve(flags.out), count: Math.min(count, ds.X.rows), data: ds.name, width: grid.width, height: grid.height });
+      const examples = rows.length === 1 ? `row ${rows[0]}` : counted(rows.length, 'example');
+      out.say(`wrote ${flags.out} (${examples} of ${ds.name}, ${grid.width}x${grid.height})`);
+      out.result({ out: resolve(flags.out), count: rows.length, rows, data: ds.name, width: grid.width, height: grid.height });
     },
   );
 }

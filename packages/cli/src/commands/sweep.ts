@@ -78,7 +78,7 @@ export function sweepCommand() {
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const resolved = getBackend(backend).name; // fail fast here rather than in every worker
       checkOutputs({ out: flags.out });
-      const ds = loadData(flags.data);
+      const ds = loadData(flags.data, '--data', flags);
       const parts = split(ds, validation, 0, seed);
       if (!parts.validation) out.note('backprop: note: --validation 0: ranking by training accuracy');
 

@@ -12,6 +12,7 @@ import { writeReport } from '../report.js';
 import { rescueModel } from '../rescue.js';
 import { Interrupt } from '../signals.js';
 import { EXIT_INTERRUPTED } from '../usage.js';
+import { count } from '../plural.js';
 
 interface TrainFlags extends CommonOptions, MethodFlags {
   data: string;
@@ -110,12 +111,12 @@ export function trainCommand() {
       checkOutputs({ out: flags.out, report: reportDir, checkpoint: flags.checkpoint });
       const backend = getBackend(s.backend); // fail fast when --backend native cannot load
       if (s.threads !== undefined) backend.setThreads(s.threads);
-      const ds = loadData(s.data);
+      const ds = loadData(s.data, '--data', flags);
       const parts = split(ds, s.validation, s.test, s.seed);
       const layers = [ds.X.cols, ...s.hidden, ds.K];
       const threads = `${backend.getThreads()} thread${backend.getThreads() === 1 ? '' : 's'}`;
       out.note(
-        `training ${layers.join('-')} on ${ds.name} (${parts.train.X.rows} examples` +
+        `training ${layers.join('-')} on ${ds.name} (${count(parts.train.X.rows, 'example')}` +
           `${parts.validation ? `, ${parts.validation.X.rows} validation` : ''}${parts.test ? `, ${parts.test.X.rows} test` : ''}) ` +
           `with ${s.method}, λ = ${s.lambda}, ${backend.name} backend (${threads})`,
       );
@@ -174,7 +175,7 @@ export function trainCommand() {
             command: ['backprop', ...process.argv.slice(2)].join(' '),
             modelPath,
             settings: {
-              data: `${ds.name} (${ds.X.rows} examples, ${ds.X.cols} inputs, ${ds.K} classes)`,
+              data: `${ds.name} (${count(ds.X.rows, 'example')}, ${count(ds.X.cols, 'input')}, ${count(ds.K, 'class')})`,
               layers: layers.join('-'),
               'λ (lambda)': s.lambda,
               method: s.method,

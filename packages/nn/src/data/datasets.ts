@@ -2,14 +2,14 @@
  * The front door for data sets: `loadDataset('digits5000' | 'mnist' | 'mnist-test' | path)`. Files are MAT-files
  * holding X (m×n) and y (m labels) like the course's ex4data1.mat, or numeric CSV.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
-import { parseCsv, type CsvOptions } from './csv.js';
+import { readCsvFile, type CsvOptions } from './csv.js';
 import { type Dataset, type ImageShape, makeDataset } from './dataset.js';
 import { loadDigits5000 } from './digits5000.js';
-import { DataFileError, DatasetError } from './errors.js';
-import { classesFor, describeMapping, LABEL_MAPPINGS, type LabelMapping, mapLabel } from './label-mapping.js';
+import { DatasetError } from './errors.js';
+import { classesFor, describeMapping, LABEL_RULES, type LabelMapping, mapLabel } from './label-mapping.js';
 import { readMatFile, type ReadMatOptions } from './mat/index.js';
 import { loadMnist } from './mnist.js';
 
@@ -54,13 +54,10 @@ export function loadDataset(nameOrPath: BuiltinDatasetName | string, options: Lo
   const name = options.name ?? nameOrPath.replace(/^.*[\\/]/, '');
   if (ext === '.mat') return loadMatDataset(nameOrPath, { ...options, name });
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
-    let text: string;
-    try {
-      text = readFileSync(nameOrPath, 'utf8');
-    } catch (cause) {
-      throw new DataFileError(nameOrPath, 'cannot read', cause);
-    }
-    return parseCsv(text, { ...options, name });
+    const ds = readCsvFile(nameOrPath, { ...options, name });
+    // like Kaggle's MNIST CSV (784 = 28×28 pixels a row, row by row): a square number of features is a picture
+    const shape = options.imageShape ?? squareShape(ds.X.cols, 'row-major');
+    return shape && !ds.imageShape ? { ...ds, imageShape: shape } : ds;
   }
   throw new DatasetError(
     'ERR_DATASET_UNKNOWN',
@@ -75,9 +72,12 @@ export function loadDataset(nameOrPath: BuiltinDatasetName | string, options: Lo
 export function loadMatDataset(path: string, options: LoadDatasetOptions = {}): Dataset {
   const xName = options.xVariable ?? 'X';
   const yName = options.yVariable ?? 'y';
-  const mapping: LabelMapping = options.labels ?? 'one-based';
-  if (!LABEL_MAPPINGS.includes(mapping)) {
-    throw new InvalidArgumentError(`options.labels: expected one of ${LABEL_MAPPINGS.join(', ')}, got ${mapping}`);
+  const rule = options.labels ?? 'one-based';
+  if (!LABEL_RULES.includes(rule) || rule === 'names') {
+    const why = rule === 'names' ? ' (a MAT-file\'s labels are numbers; "names" is for CSV)' : '';
+    throw new InvalidArgumentError(
+      `options.labels: expected one of ${LABEL_RULES.filter((r) => r !== 'names').join(', ')}, got ${rule}${why}`,
+    );
   }
   const name = options.name ?? path.replace(/^.*[\\/]/, '');
   const mat = readMatFile(path, options.mat);
@@ -98,6 +98,8 @@ export function loadMatDataset(path: string, options: LoadDatasetOptions = {}): 
       `${name}: ${xName} has ${m} rows but ${yName} is ${y.dims.join('x')}; ${expected}`,
     );
   }
+  // 'auto': counted from 0 when a 0 occurs, else from 1 (as for a CSV's integer labels)
+  const mapping: LabelMapping = rule === 'auto' ? (y.data.some((v) => v === 0) ? 'zero-based' : 'one-based') : rule;
   const labels = new Int32Array(m);
   let maxLabel = 0;
   for (let i = 0; i < m; i++) {
@@ -112,9 +114,12 @@ export function loadMatDataset(path: string, options: LoadDatasetOptions = {}): 
     maxLabel = Math.max(maxLabel, label);
   }
   const { K, labelNames } = classesFor(mapping, maxLabel, options.labelNames);
-  const side = Math.round(Math.sqrt(X.matrix.cols));
-  const square = side > 1 && side * side === X.matrix.cols;
-  const imageShape: ImageShape | undefined =
-    options.imageShape ?? (square ? { width: side, height: side, order: 'column-major' } : undefined);
+  const imageShape = options.imageShape ?? squareShape(X.matrix.cols, 'column-major');
   return makeDataset({ name, X: X.matrix, y: labels, K, labelNames, imageShape });
+}
+
+/** Square pictures of `n` pixels in the given order, when n is a square (of a side above 1). */
+function squareShape(n: number, order: ImageShape['order']): ImageShape | undefined {
+  const side = Math.round(Math.sqrt(n));
+  return side > 1 && side * side === n ? { width: side, height: side, order } : undefined;
 }

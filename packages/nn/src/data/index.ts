@@ -25,8 +25,9 @@ export {
   type DatasetParts,
   type ImageShape,
 } from './dataset.js';
-export { parseCsv, type CsvOptions } from './csv.js';
-export { type LabelMapping } from './label-mapping.js';
+export { formatCsv, parseCsv, readCsvFile, MAX_CSV_BYTES, type CsvOptions } from './csv.js';
+export { writeIdx } from './idx-write.js';
+export { LABEL_RULES, type LabelMapping, type LabelRule } from './label-mapping.js';
 export { splitDataset, subsetDataset, type DatasetSplit, type SplitOptions } from './split.js';
 export { loadMnist, type MnistSplit } from './mnist.js';
 export { DIGITS5000_CHECKSUM, loadDigits5000, rebuildDigits5000 } from './digits5000.js';

@@ -1,15 +1,25 @@
 import { DIGIT_LABEL_NAMES } from './dataset.js';
 
 /**
- * How label values in a file become the course's labels 1..K:
+ * How numeric label values in a file become the course's labels 1..K:
  * - `one-based`: values are already 1..K (ex4data1.mat, Octave/MATLAB data);
  * - `zero-based`: values 0..K−1 become 1..K;
  * - `digits`: handwritten digits, 0..9 or the course's 1..10; digit 0 (written 0 or 10) becomes label 10, and
  *   K = 10 with names '1'..'9', '0'.
+ * Under `one-based` and `zero-based` a label's name is the value as written, so the two differ only in K.
  */
 export type LabelMapping = 'one-based' | 'zero-based' | 'digits';
 
 export const LABEL_MAPPINGS: readonly LabelMapping[] = ['one-based', 'zero-based', 'digits'];
+
+/**
+ * How a CSV's label cells become labels: one of the numeric mappings, `names` (each distinct text is a class, in
+ * sorted order: numbers by value, then text), or `auto` (integers → `zero-based` when a 0 occurs, else
+ * `one-based`; anything else → `names`).
+ */
+export type LabelRule = LabelMapping | 'names' | 'auto';
+
+export const LABEL_RULES: readonly LabelRule[] = [...LABEL_MAPPINGS, 'names', 'auto'];
 
 /** Largest accepted label (K ≤ this): a label is also a class count, and K class names are made from it. */
 export const MAX_LABEL = 65_536;
@@ -31,7 +41,7 @@ export function mapLabel(value: number, mapping: LabelMapping): number | undefin
 export function describeMapping(mapping: LabelMapping): string {
   switch (mapping) {
     case 'one-based':
-      return `integers 1..K, K <= ${MAX_LABEL} (use labels: "zero-based" for 0..K-1, or "digits" for digits 0..9)`;
+      return `integers 1..K, K <= ${MAX_LABEL} (labels "zero-based" reads 0..K-1, "digits" digits 0..9, "names" any text)`;
     case 'zero-based':
       return `integers 0..K-1, K <= ${MAX_LABEL}`;
     case 'digits':
@@ -45,4 +55,15 @@ export function classesFor(mapping: LabelMapping, maxLabel: number, labelNames?:
   if (mapping === 'digits') return { K: 10, labelNames: [...DIGIT_LABEL_NAMES] };
   const K = Math.max(1, maxLabel);
   return { K, labelNames: Array.from({ length: K }, (_, k) => String(mapping === 'zero-based' ? k : k + 1)) };
+}
+
+const NUMERIC_NAME = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Class names in a stable order: names that are numbers by value, then the others by code unit. */
+export function compareClassNames(a: string, b: string): number {
+  const na = NUMERIC_NAME.test(a);
+  const nb = NUMERIC_NAME.test(b);
+  if (na && nb) return Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0);
+  if (na !== nb) return na ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }

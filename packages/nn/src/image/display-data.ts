@@ -22,18 +22,7 @@ export interface DisplayDataOptions {
  */
 export function displayDataGrid(X: Matrix, inputShape: InputShape, options: DisplayDataOptions = {}): GrayImage {
   checkInputShape(inputShape, X.cols);
-  let rows: number[];
-  if (options.rows) {
-    rows = options.rows.map((i) => {
-      if (!Number.isSafeInteger(i) || i < 0 || i >= X.rows) throw new ImageError(`row ${i}: expected 0..${X.rows - 1}`);
-      return i;
-    });
-  } else {
-    const count = options.count ?? 100;
-    if (!Number.isSafeInteger(count) || count < 1) throw new ImageError(`count: expected a positive integer, got ${count}`);
-    rows = Array.from(new Rng(options.seed ?? 0).permutation(X.rows).subarray(0, Math.min(count, X.rows)));
-  }
-  if (rows.length === 0) throw new ImageError('displayData: no examples to show (X has 0 rows)');
+  const rows = displayDataRows(X.rows, options);
   const { width, height } = inputShape;
   const tiles = rows.map((i) => {
     const x = X.data.subarray(i * X.cols, (i + 1) * X.cols);
@@ -48,7 +37,27 @@ export function displayDataGrid(X: Matrix, inputShape: InputShape, options: Disp
     }
     return tile;
   });
-  return upscale(tileGrid(tiles, width, height, { pad: 1, background: 0 }), options.cell ?? 4);
+    // The black padding separates tiles; a single example is drawn without it, so that the picture is one digit on
+  // its own background (as `predict --image` expects of a photo or a drawing) and reads back as the same digit.
+  const pad = tiles.length === 1 ? 0 : 1;
+  return upscale(tileGrid(tiles, width, height, { pad, background: 0 }), options.cell ?? 4);
+}
+
+/** The rows of X that {@link displayDataGrid} draws, in order: `options.rows`, or `count` rows chosen by `seed`. */
+export function displayDataRows(m: number, options: Pick<DisplayDataOptions, 'count' | 'seed' | 'rows'> = {}): number[] {
+  let rows: number[];
+  if (options.rows) {
+    rows = options.rows.map((i) => {
+      if (!Number.isSafeInteger(i) || i < 0 || i >= m) throw new ImageError(`row ${i}: expected 0..${m - 1}`);
+      return i;
+    });
+  } else {
+    const count = options.count ?? 100;
+    if (!Number.isSafeInteger(count) || count < 1) throw new ImageError(`count: expected a positive integer, got ${count}`);
+    rows = Array.from(new Rng(options.seed ?? 0).permutation(m).subarray(0, Math.min(count, m)));
+  }
+  if (rows.length === 0) throw new ImageError('displayData: no examples to show (X has 0 rows)');
+  return rows;
 }
 
 /** {@link displayDataGrid} encoded as a grayscale PNG. */

@@ -12,7 +12,7 @@ export {
   type EncodeOptions,
 } from './png.js';
 export { hiddenLayerGrid, hiddenLayerPng, type HiddenLayerSource, type HiddenLayerOptions } from './hidden-layer.js';
-export { displayDataGrid, displayDataPng, type DisplayDataOptions } from './display-data.js';
+export { displayDataGrid, displayDataPng, displayDataRows, type DisplayDataOptions } from './display-data.js';
 export { costCurveSvg, type CurvePoint, type CostCurveOptions } from './cost-curve.js';
 export { confusionMatrix, classMetrics, displayOrder, type ConfusionMatrix, type ClassMetrics } from './confusion.js';
 export { imageToInput } from './input.js';

@@ -7,8 +7,9 @@
  * centre of mass in a 28×28 frame; digits5000 (like the course's ex4 data) then resizes that whole 28×28 frame to
  * 20×20 with MATLAB imresize's filter (bicubic with antialiasing; see ../data/resample.ts). A picture is converted
  * the same way:
- *  1. polarity — the mean of the picture's border says which is background: a light border (dark digit on paper)
- *     is inverted, so the digit is bright (1) on dark (0) like the training data;
+ *  1. polarity — the mean of the picture's border is the background's shade; when it is nearer the picture's
+ *     lightest pixel than its darkest (a dark digit on paper) the picture is inverted, so the digit is bright (1)
+ *     on dark (0) like the training data (a light digit on mid-grey, as displayData draws it, stays as it is);
  *  2. background removed and contrast stretched: ink = (v − border) / (max − border), clamped to [0, 1];
  *  3. crop to the bounding box of the ink;
  *  4. resize with area averaging (each output pixel is the mean of the source area it covers) so the longer side
@@ -162,7 +163,16 @@ function inkOf(gray: ArrayLike<number>, width: number, height: number, darkOnLig
     }
   }
   const borderMean = borderSum / borderCount;
-  const invert = darkOnLight ?? borderMean > 0.5;
+  let lightest = 0;
+  let darkest = 1;
+  for (let p = 0; p < width * height; p++) {
+    const v = Math.min(1, Math.max(0, gray[p]));
+    lightest = Math.max(lightest, v);
+    darkest = Math.min(darkest, v);
+  }
+  // The background is the border's shade; the digit is whichever extreme lies farther from it. Comparing with the
+  // picture's own range (not with 0.5) keeps a light digit on a mid-grey background (displayData's) upright.
+  const invert = darkOnLight ?? borderMean - darkest > lightest - borderMean;
   const ink = new Float64Array(width * height);
   let max = -Infinity;
   for (let p = 0; p < ink.length; p++) {

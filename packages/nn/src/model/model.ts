@@ -114,7 +114,11 @@ export function modelFromJson(text: string): Model {
   try {
     doc = JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
-    throw new ModelFormatError(`model file is not valid JSON: ${(err as Error).message}`);
+    // V8's message quotes the text it choked on, raw bytes included: say where instead
+    const nul = text.indexOf('\0');
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    const where = nul >= 0 ? ` (not text: NUL byte at offset ${nul})` : at !== undefined ? ` (at character ${at})` : '';
+    throw new ModelFormatError(`model file is not valid JSON${where}`);
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) fail('model file must contain a JSON object');
   if (doc.format !== MODEL_FORMAT) fail(`not a backprop model (format is ${shown(doc.format)})`);

@@ -1,0 +1,47 @@
+/**
+ * The one-line message the CLI prints for an error: system error codes said in words ("no such file or
+ * directory", not ENOENT), control characters escaped (see terminal.ts), at most MAX_ERROR_CHARS characters.
+ */
+import { terminalSafe } from './terminal.js';
+
+/** Longest error line printed (the rest is cut with "…"). */
+export const MAX_ERROR_CHARS = 400;
+
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EEXIST: 'already exists',
+  ENOSPC: 'no space left on device',
+  EROFS: 'read-only file system',
+  EMFILE: 'too many open files',
+  ENAMETOOLONG: 'file name too long',
+  ELOOP: 'too many levels of symbolic links',
+  EBUSY: 'resource busy',
+  EIO: 'input/output error',
+};
+
+/** "ENOENT: no such file or directory, open 'x'" → "no such file or directory ('x')"; a bare "ENOENT" → its words. */
+export function withoutSystemCodes(message: string): string {
+  return message
+    .replace(/\b(E[A-Z]{2,}): [^,]*, \w+ '([^']*)'(?: -> '[^']*')?/g, (whole, code: string, path: string) => {
+      const words = SYSTEM_ERRORS[code];
+      if (!words) return whole;
+      // the path is usually named already ("cannot read 'x': …"); say it once
+      return message.split(`'${path}'`).length > 2 || message.includes(`"${path}"`) ? words : `${words} ('${path}')`;
+    })
+    .replace(/\b(E[A-Z]{2,})\b/g, (code: string) => SYSTEM_ERRORS[code] ?? code);
+}
+
+/** Collapses a message to one line (commander adds "(Did you mean …?)" on a line of its own). */
+export function oneLine(s: string): string {
+  return s.trim().replace(/\s*\n\s*/g, ' ');
+}
+
+/** The printable one-line message of an error. */
+export function errorMessage(err: unknown): string {
+  const raw = err instanceof Error || (err && typeof (err as { message?: unknown }).message === 'string') ? (err as Error).message : String(err);
+  return terminalSafe(oneLine(withoutSystemCodes(raw || String(err))), MAX_ERROR_CHARS);
+}
