@@ -91,7 +91,7 @@ function showPrediction(classes, p) {
   digitOut.dataset.digit = p.label;
   const best = classes.indexOf(p.label);
   const sure = document.createElement('small');
-  sure.textContent = `probability ${(p.probabilities[best] * 100).toFixed(1)}% (output unit ${(p.scores[best] * 100).toFixed(1)}%)`;
+  sure.textContent = `probability ${(p.probabilities[best] * 100).toFixed(1)}% (raw output ${p.scores[best].toFixed(3)})`;
   confidenceOut.replaceChildren(`It looks like a ${p.label}`, sure);
   p.probabilities.forEach((v, k) => {
     const bar = bars[k];
