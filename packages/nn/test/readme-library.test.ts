@@ -25,8 +25,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 function run(cmd: string, args: string[], cwd: string, timeout: number): SpawnSyncReturns<string> {
+  const started = Date.now();
   const r = spawnSync(cmd, args, { cwd, env: cleanEnv(), encoding: 'utf8', timeout });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).slice(-2000)}`);
+  if (cmd !== 'mkdir') console.log(`[readme-library] ${cmd} ${args[0]}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return r;
 }
 
