@@ -37,6 +37,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('README "Library" script, from packed tarballs in a scratch project outside the workspace', () => {
   it('installs @backprop/core-native (its install script allowed) and @backprop/nn, then runs as written', () => {
+    const script = libraryScript();
     expect(scratch.startsWith(ROOT)).toBe(false);
     const tarballs = join(scratch, 'tarballs');
     const project = join(scratch, 'project');
@@ -51,7 +52,7 @@ describe('README "Library" script, from packed tarballs in a scratch project out
     writeFileSync(join(project, 'package.json'), JSON.stringify(pkg, null, 2));
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--strict-allow-scripts', ...packed], project, 600_000);
 
-    writeFileSync(join(project, 'script.mjs'), libraryScript());
+    writeFileSync(join(project, 'script.mjs'), script);
     const out = run('node', ['script.mjs'], project, 300_000).stdout;
     const line = (key: string): string => {
       const found = out.split('\n').find((l) => l.startsWith(`${key} `));
