@@ -1,6 +1,7 @@
 import { getBackend } from './backend/select.js';
 import type { BackendChoice } from './backend/types.js';
 import { bindNetwork } from './cost.js';
+import { MAX_LABEL } from './data/label-mapping.js';
 import { BackpropError, InvalidArgumentError, ShapeError } from './errors.js';
 import { argmaxLabels } from './labels.js';
 import { fromRows, type Matrix } from './matrix.js';
@@ -342,6 +343,8 @@ export function encodeLabels(y: Labels, m: number): { classes: string[]; labels:
       );
     }
     seen.set(v, 0);
+    // Each class is an output unit: refuse a label column that is really an id column before sizing a network.
+    if (seen.size > MAX_LABEL) throw new InvalidArgumentError(`y: more than ${MAX_LABEL} distinct labels (classes)`);
   }
   const values = [...seen.keys()];
   if (kind === 'number') (values as number[]).sort((p, q) => p - q);

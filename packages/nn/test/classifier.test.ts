@@ -150,6 +150,8 @@ describe('Classifier: defaults and bad input', () => {
     expect(() => fresh.fit(X, [...k.slice(1), 'x'] as never)).toThrow(/labels must be all integers or all strings/);
     expect(() => fresh.fit(X, k.map((c) => c + 0.5))).toThrow(InvalidArgumentError);
     expect(() => fresh.fit(X, k.map(() => 1))).toThrow(/at least 2 classes/);
+    const many = { rows: 70_000, cols: 1, data: new Float64Array(70_000) };
+    expect(() => fresh.fit(many, Array.from({ length: 70_000 }, (_, i) => i))).toThrow(/more than 65536 distinct labels/);
     const fitted = new Classifier(small).fit(X, k);
     expect(() => fitted.predict([[1, 2, 3]])).toThrow(ShapeError);
   });
