@@ -128,7 +128,7 @@ const requests = Object.entries(kinds).map(([kind, r]) => ({
       const doc = JSON.parse(body);
       const want = expected.get(doc.checksum);
       const p = doc.predictions?.[0];
-      const got = p?.probabilities ?? p?.scores ?? p?.outputs;
+      const got = p?.scores ?? p?.probabilities ?? p?.outputs; // scores: the raw output units
       const text = JSON.stringify(p);
       if (want && (got ? got.every((v, i) => Math.abs(v - want[i]) <= 1e-12) : want.every((v) => text.includes(String(v).slice(0, 12))))) wholeModel++;
       else notWholeModel++;

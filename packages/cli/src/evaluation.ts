@@ -4,7 +4,7 @@ import {
   classMetrics,
   confusionMatrix,
   cost,
-  probabilities,
+  scores,
   ShapeError,
   type BackendChoice,
   type ClassMetrics,
@@ -44,7 +44,7 @@ export function checkFits(model: Model, ds: Pick<Dataset, 'name' | 'X' | 'K'>): 
 export function evaluate(model: Model, ds: Dataset, options: { lambda: number; backend?: BackendChoice; set?: string }): Evaluation {
   checkFits(model, ds);
   const K = model.layers[model.layers.length - 1];
-  const h = probabilities(model.theta, ds.X, { layers: model.layers, backend: options.backend });
+  const h = scores(model.theta, ds.X, { layers: model.layers, backend: options.backend });
   const predicted = argmaxLabels(h);
   const confusion = confusionMatrix(ds.y, predicted, K);
   return {

@@ -1,4 +1,4 @@
-import type { TrainMethod } from '@backprop/nn';
+import { SEED, type TrainMethod } from '@backprop/nn';
 import type { Command } from 'commander';
 import * as parse from './parse.js';
 import type { ProgressPlan } from './progress.js';
@@ -32,13 +32,10 @@ const FLAG_NAMES: Record<keyof OptimizerFlags, string> = {
   lr: '--lr',
 };
 
-/** The seed's budget: scipy's TNC with options={'maxiter': 300}, which TNC reads as 300 function evaluations. */
-export const SEED_MAXFUN = 300;
-
 /**
  * Command-line flags → `train`'s `optimizer` options for the method. A flag the method does not use is an error
- * (rather than silently ignored). tnc defaults to the seed's maxfun 300; cg's --maxfun N is the course's
- * fmincg length −N (a budget of N evaluations).
+ * (rather than silently ignored). tnc defaults to the seed's budget (SEED.optimizer.maxfun: 300 evaluations);
+ * cg's --maxfun N is the course's * fmincg length −N (a budget of N evaluations).
  */
 export function optimizerOptions(method: TrainMethod, flags: OptimizerFlags): Record<string, unknown> {
   const accepted = FLAGS[method];
@@ -58,7 +55,7 @@ export function optimizerOptions(method: TrainMethod, flags: OptimizerFlags): Re
       out[name] = value;
     }
   }
-  if (method === 'tnc' && out.maxfun === undefined) out.maxfun = SEED_MAXFUN;
+  if (method === SEED.method && out.maxfun === undefined) out.maxfun = SEED.optimizer.maxfun;
   return out;
 }
 
@@ -76,8 +73,8 @@ export interface MethodFlags {
 export function methodOptions(cmd: Command, each = ''): Command {
   const budget = each === '' ? '' : ` ${each}`;
   return cmd
-    .option('--method <name>', `optimiser: ${METHODS.join(', ')}`, 'tnc')
-    .option('--maxfun <n>', `budget of cost/gradient evaluations${budget} (tnc: default 300; lbfgs; cg: fmincg length −n)`)
+    .option('--method <name>', `optimiser: ${METHODS.join(', ')}`, SEED.method)
+    .option('--maxfun <n>', `budget of cost/gradient evaluations${budget} (tnc: default ${String(SEED.optimizer.maxfun)}; lbfgs; cg: fmincg length −n)`)
     .option('--maxiter <n>', `budget of iterations${budget} (cg line searches, lbfgs iterations)`)
     .option('--epochs <n>', 'passes over the data (adam, sgd; default 10)')
     .option('--batch-size <n>', 'minibatch size (adam, sgd; default 128)')

@@ -42,15 +42,18 @@ describe('evaluate, predict and cost against numpy (scripts/ref/cli_golden.py: e
     expect(header.trim().split(/\s+/).slice(3)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   });
 
-  it('predict --rows: the predicted digit (label 10 → "0") and the activations h of each row', () => {
+  it('predict --rows: the predicted digit (label 10 → "0"), the class probabilities and the activations h of each row', () => {
     const r = cli(['predict', '--model', model, '--data', csv, '--rows', '0:50', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const preds = onlyJson(r).predictions as { row: number; label: number; digit: string; actual: string; probabilities: Record<string, number> }[];
-    expect(preds.map((p) => p.label)).toEqual(g.predicted);
-    expect(preds.map((p) => p.digit)).toEqual(g.predicted.map((k) => String(k % 10)));
+    const doc = onlyJson(r);
+    expect(doc.classes).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '0']);
+    const preds = doc.predictions as { row: number; label: string; actual: string; probabilities: number[]; scores: number[] }[];
+    expect(preds.map((p) => p.label)).toEqual(g.predicted.map((k) => String(k % 10)));
     expect(preds.map((p) => p.actual)).toEqual(g.y.map((k) => String(k % 10)));
     preds.forEach((p, i) => {
-      for (let k = 1; k <= 10; k++) expect(p.probabilities[String(k % 10)]).toBeCloseTo(g.h[i][k - 1], 12);
+      for (let k = 0; k < 10; k++) expect(p.scores[k]).toBeCloseTo(g.h[i][k], 12);
+      const sum = g.h[i].reduce((a, b) => a + b, 0);
+      for (let k = 0; k < 10; k++) expect(p.probabilities[k]).toBeCloseTo(g.h[i][k] / sum, 12);
     });
     const some = cli(['predict', '--model', model, '--data', csv, '--rows', '3,7', '--json']);
     expect(onlyJson(some).predictions.map((p: { row: number }) => p.row)).toEqual([3, 7]);
@@ -74,7 +77,7 @@ describe('evaluate, predict and cost against numpy (scripts/ref/cli_golden.py: e
       const r = cli(['predict', '--model', model, '--image', file, '--json']);
       expect(r.code, r.stderr).toBe(0);
       const [p] = onlyJson(r).predictions;
-      if (p.digit === test.labelNames[test.y[i] - 1]) right++;
+      if (p.label === test.labelNames[test.y[i] - 1]) right++;
     }
     // ex4weights score ~91% on MNIST test digits resized like digits5000; the first ten are easy ones
     expect(right).toBeGreaterThanOrEqual(9);

@@ -173,7 +173,7 @@ describe('gradcheck, bench, serve', () => {
     const x = Array.from(loadDigits5000().X.data.subarray(0, 400)); // a zero
     const res = await fetch(`${url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pixels: x }) });
     expect(res.status).toBe(200);
-    expect(JSON.stringify(await res.json())).toContain('"digit":"0"');
+    expect(JSON.stringify(await res.json())).toContain('"label":"0"');
     expect(await stop()).toBe(0);
     const { stdout, stderr } = output();
     expect(stderr).toContain('SIGTERM');

@@ -110,7 +110,7 @@ describe('backprop train', () => {
     ]);
     const p = cli(['predict', '--model', 'reports/latest/model.json', '--data', csv, '--rows', '0:6', '--json'], { cwd: dir });
     expect(p.code, p.stderr).toBe(0);
-    expect(onlyJson(p).predictions.map((q: { digit: string }) => q.digit)).toEqual(['1', '2', '3', '1', '2', '3']);
+    expect(onlyJson(p).predictions.map((q: { label: string }) => q.label)).toEqual(['1', '2', '3', '1', '2', '3']);
   });
 
   it('a model that does not fit the data is refused in one line', () => {

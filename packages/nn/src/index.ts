@@ -16,7 +16,29 @@ export { serialize, deserialize, layersOf } from './network/serialize.js';
 export { randomInit, type InitOptions } from './network/init.js';
 export { feedForward, type ForwardPass } from './network/forward.js';
 export { cost, gradient, costGradient, bindNetwork, targetsMatrix, type Targets, type CostOptions } from './cost.js';
-export { predict, probabilities, probabilitiesAsync, accuracy, type PredictOptions } from './predict.js';
+export {
+  predict,
+  scores,
+  scoresAsync,
+  probabilities,
+  probabilitiesAsync,
+  normalizeScores,
+  predictionsOf,
+  accuracy,
+  type PredictOptions,
+  type Prediction,
+} from './predict.js';
+export {
+  Classifier,
+  NotFittedError,
+  encodeLabels,
+  type ClassifierOptions,
+  type FitOptions,
+  type Examples,
+  type Labels,
+  type LabelledData,
+} from './classifier.js';
+export { SEED, type Preset } from './presets.js';
 export { gradientCheck, debugInitializeWeights, type GradientCheckResult } from './gradcheck.js';
 export { getBackend, backendInfo, type BackendInfo } from './backend/select.js';
 export type { Backend, BackendChoice, BackendName, ResidentNetwork } from './backend/types.js';

@@ -18,7 +18,7 @@ const BRUSH = pad.width * 0.075;
 const PREDICT_EVERY_MS = 90;
 
 let model = null; // GET /v1/models/default
-let bars = []; // per class (index k = label k+1): { li, fill, value }
+let bars = []; // per class, in the model's class order (index k = classes[k]): { li, fill, value }
 let inked = false;
 
 // ---- model ----------------------------------------------------------------------------------------------------
@@ -85,13 +85,14 @@ function buildBars(labelNames) {
   }
 }
 
-function showPrediction(p) {
-  digitOut.textContent = p.digit;
-  digitOut.dataset.digit = p.digit;
-  const best = p.label - 1;
+/** An answer of POST /v1/predict: `classes` and, per input, `label`, `probabilities` (summing to 1) and raw `scores`. */
+function showPrediction(classes, p) {
+  digitOut.textContent = p.label;
+  digitOut.dataset.digit = p.label;
+  const best = classes.indexOf(p.label);
   const sure = document.createElement('small');
-  sure.textContent = `output unit ${p.label}: ${(p.probabilities[best] * 100).toFixed(1)}%`;
-  confidenceOut.replaceChildren(`It looks like a ${p.digit}`, sure);
+  sure.textContent = `probability ${(p.probabilities[best] * 100).toFixed(1)}% (raw output ${p.scores[best].toFixed(3)})`;
+  confidenceOut.replaceChildren(`It looks like a ${p.label}`, sure);
   p.probabilities.forEach((v, k) => {
     const bar = bars[k];
     if (!bar) return;
@@ -180,7 +181,7 @@ async function predict() {
       setStatus(body.detail ?? `Prediction failed (${res.status})`);
       return;
     }
-    showPrediction(body.predictions[0]);
+    showPrediction(body.classes, body.predictions[0]);
     if (!scheduled) digitOut.dataset.state = 'done';
     setStatus('Ready.');
   } catch (err) {

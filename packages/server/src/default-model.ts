@@ -1,19 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadDataset, loadModel, saveModel, train, type BackendChoice, type Model } from '@backprop/nn';
+import { Classifier, loadDataset, loadModel, saveModel, SEED, type BackendChoice, type Model } from '@backprop/nn';
 import type { Logger } from 'pino';
 
-/** The seed's settings (ex4: 25 hidden units, TNC with at most 300 evaluations, λ = 10, Θ ~ U(−0.5, 0.5)). */
-export const SEED_SETTINGS = {
-  dataset: 'digits5000',
-  hidden: [25],
-  method: 'tnc',
-  lambda: 10,
-  maxfun: 300,
-  initRange: 0.5,
-  seed: 0,
-} as const;
+/** The seed's settings, from @backprop/nn's SEED preset (the one source the CLI's train defaults read too). */
+export const SEED_SETTINGS = SEED;
 
 export const DEFAULT_MODEL_FILE = 'default-model.json';
 
@@ -40,18 +32,10 @@ export interface DefaultModel {
 
 /** Trains the seed's network on digits5000 (a few seconds on the native backend). */
 export async function trainDefaultModel(options: { signal?: AbortSignal; backend?: BackendChoice } = {}): Promise<Model> {
-  const data = await loadDataset(SEED_SETTINGS.dataset);
-  const { model } = await train({ hidden: SEED_SETTINGS.hidden }, data, {
-    method: SEED_SETTINGS.method,
-    lambda: SEED_SETTINGS.lambda,
-    optimizer: { maxfun: SEED_SETTINGS.maxfun },
-    init: { range: SEED_SETTINGS.initRange },
-    seed: SEED_SETTINGS.seed,
-    trackAccuracy: false,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.backend ? { backend: options.backend } : {}),
-  });
-  return model;
+  const data = loadDataset(SEED.dataset);
+  const clf = new Classifier({ ...SEED, ...(options.backend ? { backend: options.backend } : {}) });
+  await clf.fitAsync(data, options.signal ? { signal: options.signal } : {});
+  return clf.model;
 }
 
 /**

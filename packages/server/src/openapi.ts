@@ -260,19 +260,34 @@ export const openapiDocument = {
       },
       Prediction: {
         type: 'object',
-        required: ['digit', 'label', 'probabilities'],
+        required: ['label', 'probabilities', 'scores'],
         properties: {
-          digit: { type: 'string', description: 'Human label, labelNames[argmax] (label 10 is "0" for digits)' },
-          label: { type: 'integer', minimum: 1, description: 'argmax + 1 (1..K)' },
-          probabilities: { type: 'array', items: { type: 'number' }, description: 'Output activations h_1..h_K' },
+          label: { type: 'string', description: 'The predicted class: the name of the largest output (for digits "0".."9")' },
+          probabilities: {
+            type: 'array',
+            items: { type: 'number' },
+            description:
+              'Class probabilities in `classes` order, summing to 1: the output activations divided by their sum ' +
+              '(the network has K independent sigmoid outputs, not a softmax)',
+          },
+          scores: {
+            type: 'array',
+            items: { type: 'number' },
+            description: 'Raw output activations h_1..h_K in `classes` order (independent sigmoids; need not sum to 1)',
+          },
         },
       },
       PredictResponse: {
         type: 'object',
-        required: ['model', 'checksum', 'predictions'],
+        required: ['model', 'checksum', 'classes', 'predictions'],
         properties: {
           model: { type: 'string' },
           checksum: { type: 'string', description: 'sha256 of the weights that answered' },
+          classes: {
+            type: 'array',
+            items: { type: 'string' },
+            description: "The model's class names (its labelNames, label 1 first; digits: \"1\"..\"9\", \"0\"): the order of every prediction's arrays",
+          },
           predictions: { type: 'array', items: { $ref: '#/components/schemas/Prediction' } },
         },
       },

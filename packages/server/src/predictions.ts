@@ -1,46 +1,31 @@
-import type { Matrix } from '@backprop/nn';
-
-/** One input's answer: the human label, the label 1..K, and the output activation of every class. */
-export interface Prediction {
-  /** labelNames[argmax] — for the digit models label 10 is "0". */
-  digit: string;
-  /** argmax + 1, the seed's label numbering (1..K). */
-  label: number;
-  /** Output units h_k (sigmoid activations; they need not sum to 1). */
-  probabilities: number[];
-}
-
-/** Turns the output activations h (m×K) into one Prediction per row. */
-export function predictionsOf(h: Matrix, labelNames: readonly string[]): Prediction[] {
-  const out: Prediction[] = new Array(h.rows);
-  for (let i = 0; i < h.rows; i++) {
-    const row = h.data.subarray(i * h.cols, (i + 1) * h.cols);
-    let k = 0;
-    for (let j = 1; j < row.length; j++) if (row[j] > row[k]) k = j;
-    out[i] = { digit: labelNames[k], label: k + 1, probabilities: Array.from(row) };
-  }
-  return out;
-}
+import { normalizeScores, type Matrix } from '@backprop/nn';
 
 function jsonNumber(v: number): string {
   return Number.isFinite(v) ? String(v) : 'null';
 }
 
+function jsonArray(d: Float64Array, offset: number, K: number): string {
+  let out = '[';
+  for (let j = 0; j < K; j++) out += (j ? ',' : '') + jsonNumber(d[offset + j]);
+  return out + ']';
+}
+
 /**
- * The same answers as `JSON.stringify(predictionsOf(h, labelNames))`, written straight from h without building
- * the objects first.
+ * The members `"classes":[…],"predictions":[…]` of a prediction answer, for the output activations h (m×K): the same text as
+ * `JSON.stringify({ classes, predictions: predictionsOf(h, classes) })` from @backprop/nn (one shape for the library,
+ * the CLI and the server), written straight from h without building the objects first.
  */
-export function predictionsJson(h: Matrix, labelNames: readonly string[]): string {
+export function predictionFieldsJson(h: Matrix, classes: readonly string[]): string {
   const K = h.cols;
   const d = h.data;
-  let out = '[';
+  const p = normalizeScores(h).data;
+  const names = classes.map((c) => JSON.stringify(c));
+  let out = `"classes":[${names.join(',')}],"predictions":[`;
   for (let i = 0; i < h.rows; i++) {
     const o = i * K;
     let k = 0;
     for (let j = 1; j < K; j++) if (d[o + j] > d[o + k]) k = j;
-    let probabilities = '';
-    for (let j = 0; j < K; j++) probabilities += (j ? ',' : '') + jsonNumber(d[o + j]);
-    out += `${i ? ',' : ''}{"digit":${JSON.stringify(labelNames[k])},"label":${k + 1},"probabilities":[${probabilities}]}`;
+    out += `${i ? ',' : ''}{"label":${names[k]},"probabilities":${jsonArray(p, o, K)},"scores":${jsonArray(d, o, K)}}`;
   }
   return out + ']';
 }

@@ -89,9 +89,9 @@ describe('admin routes with a token', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const [x] = randomRows(1, 400, 3);
     const p = (await (await postJson(`${srv.url}/v1/models/second/predict`, { pixels: x })).json()) as {
-      predictions: { probabilities: number[] }[];
+      predictions: { scores: number[] }[];
     };
-    referenceForward(second, x).forEach((v, k) => expect(p.predictions[0].probabilities[k]).toBeCloseTo(v, 12));
+    referenceForward(second, x).forEach((v, k) => expect(p.predictions[0].scores[k]).toBeCloseTo(v, 12));
   });
 
   it('PUT over an existing model → 200 and the new weights answer', async () => {
@@ -199,13 +199,13 @@ describe('admin routes with a token', () => {
     const seen = new Set<string>();
     for (const res of await Promise.all(predictions)) {
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { checksum: string; predictions: { probabilities: number[] }[] };
+      const body = (await res.json()) as { checksum: string; predictions: { scores: number[] }[] };
       const model = byChecksum.get(body.checksum);
       expect(model).toBeDefined();
       seen.add(body.checksum);
       X.forEach((x, i) => {
         const h = referenceForward(model!, x);
-        body.predictions[i].probabilities.forEach((v, k) => expect(v).toBeCloseTo(h[k], 12));
+        body.predictions[i].scores.forEach((v, k) => expect(v).toBeCloseTo(h[k], 12));
       });
     }
     expect(seen.size).toBe(2); // both versions answered: swaps happened between the predictions

@@ -25,27 +25,34 @@ describe('POST /v1/predict and /v1/models/{name}/predict', () => {
     const [x] = randomRows(1, 400, 11);
     const res = await postJson(`${srv.url}/v1/predict`, { pixels: x });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { model: string; checksum: string; predictions: { digit: string; label: number; probabilities: number[] }[] };
+    const body = (await res.json()) as {
+      model: string;
+      checksum: string;
+      classes: string[];
+      predictions: { label: string; probabilities: number[]; scores: number[] }[];
+    };
     expect(body.model).toBe('digits');
+    expect(body.classes).toEqual(model.labelNames);
     expect(body.predictions).toHaveLength(1);
     const h = referenceForward(model, x);
     const p = body.predictions[0];
-    expect(p.probabilities).toHaveLength(10);
-    p.probabilities.forEach((v, k) => expect(v).toBeCloseTo(h[k], 12));
-    expect(p.label).toBe(argmax(h) + 1);
-    expect(p.digit).toBe(model.labelNames[argmax(h)]);
+    expect(p.scores).toHaveLength(10);
+    p.scores.forEach((v, k) => expect(v).toBeCloseTo(h[k], 12));
+    const sum = h.reduce((a, b) => a + b, 0);
+    p.probabilities.forEach((v, k) => expect(v).toBeCloseTo(h[k] / sum, 12));
+    expect(p.label).toBe(model.labelNames[argmax(h)]);
   });
 
   it('predicts a batch ("inputs") in order, each row like the reference', async () => {
     const X = randomRows(20, 400, 12); // ~160 KB of JSON, under this app's 200 kb limit
     const res = await postJson(`${srv.url}/v1/models/digits/predict`, { inputs: X });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { predictions: { digit: string; label: number; probabilities: number[] }[] };
+    const body = (await res.json()) as { predictions: { label: string; scores: number[] }[] };
     expect(body.predictions).toHaveLength(20);
     X.forEach((x, i) => {
       const h = referenceForward(model, x);
-      body.predictions[i].probabilities.forEach((v, k) => expect(v).toBeCloseTo(h[k], 12));
-      expect(body.predictions[i].label).toBe(argmax(h) + 1);
+      body.predictions[i].scores.forEach((v, k) => expect(v).toBeCloseTo(h[k], 12));
+      expect(body.predictions[i].label).toBe(model.labelNames[argmax(h)]);
     });
   });
 
@@ -59,8 +66,8 @@ describe('POST /v1/predict and /v1/models/{name}/predict', () => {
     const s = await listen({ models });
     try {
       const res = await postJson(`${s.url}/v1/predict`, { pixels: randomRows(1, 400, 2)[0] });
-      const body = (await res.json()) as { predictions: { digit: string; label: number }[] };
-      expect(body.predictions[0]).toMatchObject({ label: 10, digit: '0' });
+      const body = (await res.json()) as { predictions: { label: string }[] };
+      expect(body.predictions[0]).toMatchObject({ label: '0' });
     } finally {
       await s.close();
     }
@@ -70,11 +77,11 @@ describe('POST /v1/predict and /v1/models/{name}/predict', () => {
     const x = [0.1, 0.9, 0.3, 0.5];
     const res = await postJson(`${srv.url}/v1/models/small/predict`, { pixels: x });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { model: string; predictions: { digit: string; probabilities: number[] }[] };
+    const body = (await res.json()) as { model: string; predictions: { label: string; scores: number[] }[] };
     expect(body.model).toBe('small');
     const h = referenceForward(small, x);
-    body.predictions[0].probabilities.forEach((v, k) => expect(v).toBeCloseTo(h[k], 12));
-    expect(body.predictions[0].digit).toBe(`class-${argmax(h) + 1}`);
+    body.predictions[0].scores.forEach((v, k) => expect(v).toBeCloseTo(h[k], 12));
+    expect(body.predictions[0].label).toBe(`class-${argmax(h) + 1}`);
   });
 });
 
@@ -175,10 +182,10 @@ describe('default limits', () => {
       const rows = Array.from({ length: 10_000 }, (_, i) => Array.from({ length: 400 }, (_, j) => pixel(i, j)));
       const res = await postJson(`${s.url}/v1/predict`, { inputs: rows });
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { predictions: { probabilities: number[] }[] };
+      const body = (await res.json()) as { predictions: { scores: number[] }[] };
       expect(body.predictions).toHaveLength(10_000);
       for (const i of [0, 1, 4_999, 9_999]) {
-        referenceForward(model, rows[i]).forEach((v, k) => expect(body.predictions[i].probabilities[k]).toBeCloseTo(v, 12));
+        referenceForward(model, rows[i]).forEach((v, k) => expect(body.predictions[i].scores[k]).toBeCloseTo(v, 12));
       }
       const tooMany = await postJson(`${s.url}/v1/predict`, { inputs: [...rows, rows[0]] });
       expect(tooMany.status).toBe(413);

@@ -69,6 +69,9 @@ describe.skipIf(!hasChromium)('the draw-a-digit page in Chromium', () => {
       expect(await shownDigit(page)).toBe(digit);
       // The winning bar is the drawn digit's, and the network's 20×20 view was drawn.
       expect(await page.locator('#bars li.best').getAttribute('data-label')).toBe(digit);
+      // The bars are class probabilities (they sum to 100%, each shown to 0.1%), not the raw output units.
+      const shown = await page.locator('#bars li .value').allTextContents();
+      expect(Math.abs(shown.reduce((sum, v) => sum + Number.parseFloat(v), 0) - 100)).toBeLessThanOrEqual(0.5);
       const inkInPreview = await page.evaluate(() => {
         const c = document.getElementById('input') as HTMLCanvasElement;
         const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;

@@ -1,6 +1,6 @@
-import { Rng, ShapeError, type Matrix } from '@backprop/nn';
+import { predictionsOf, Rng, ShapeError, type Matrix } from '@backprop/nn';
 import { describe, expect, it } from 'vitest';
-import { predictionsJson, predictionsOf } from '../src/predictions.js';
+import { predictionFieldsJson } from '../src/predictions.js';
 import { ModelRegistry } from '../src/registry.js';
 import { capturingLogger, DIGIT_LABELS, fixtureModel, listen, postJson, referenceForward, type LogLine } from './helpers.js';
 
@@ -14,8 +14,13 @@ async function lineFor(lines: LogLine[], id: string): Promise<LogLine | undefine
   return undefined;
 }
 
-describe('predictionsJson', () => {
-  it('writes exactly what JSON.stringify(predictionsOf(...)) writes, ties, non-finite values and exponents included', () => {
+/** The answer's classes and predictions as nn builds them (the library's shape). */
+function libraryAnswer(h: Matrix, classes: readonly string[]): string {
+  return JSON.stringify({ classes, predictions: predictionsOf(h, classes) });
+}
+
+describe('predictionFieldsJson', () => {
+  it('writes exactly what JSON.stringify of nn\'s predictionsOf writes, ties, non-finite values and exponents included', () => {
     const rng = new Rng(11);
     const K = 10;
     const rows = 40;
@@ -24,13 +29,13 @@ describe('predictionsJson', () => {
     data.set([0.5, 0.5, 0.25, 0, -0, 1e-7, 1, 1, 0.999999999999, 2 ** -1074], 0); // ties: the first maximum wins
     data.set([NaN, Infinity, -Infinity, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7], K);
     const h: Matrix = { rows, cols: K, data };
-    expect(predictionsJson(h, DIGIT_LABELS)).toBe(JSON.stringify(predictionsOf(h, DIGIT_LABELS)));
+    expect(`{${predictionFieldsJson(h, DIGIT_LABELS)}}`).toBe(libraryAnswer(h, DIGIT_LABELS));
   });
 
   it('escapes label names as JSON strings', () => {
     const h: Matrix = { rows: 1, cols: 2, data: Float64Array.from([0.1, 0.9]) };
     const names = ['plain', 'a "quoted"\\ name\n'];
-    expect(JSON.parse(predictionsJson(h, names))).toEqual(predictionsOf(h, names));
+    expect(JSON.parse(`{${predictionFieldsJson(h, names)}}`)).toEqual(JSON.parse(libraryAnswer(h, names)));
   });
 });
 
@@ -62,10 +67,10 @@ describe('single predictions and request lines', () => {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       const text = await res.text();
       expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
-      const answer = JSON.parse(text) as { predictions: { probabilities: number[]; label: number }[] };
+      const answer = JSON.parse(text) as { predictions: { scores: number[]; label: string }[] };
       const h = referenceForward(model, x);
-      answer.predictions[0].probabilities.forEach((p, k) => expect(p).toBeCloseTo(h[k], 12));
-      expect(answer.predictions[0].label).toBe(h.indexOf(Math.max(...h)) + 1);
+      answer.predictions[0].scores.forEach((p, k) => expect(p).toBeCloseTo(h[k], 12));
+      expect(answer.predictions[0].label).toBe(model.labelNames[h.indexOf(Math.max(...h))]);
     } finally {
       await srv.close();
     }

@@ -57,10 +57,10 @@ describe('request classes', () => {
     expect(seen.req).toBe(app.request);
     expect(seen.res).toBe(app.response);
     // Express's API is all there: the body parser, req.app, res.json.
-    const body = (await res.json()) as { predictions: { probabilities: number[] }[] };
+    const body = (await res.json()) as { predictions: { scores: number[] }[] };
     body.predictions.forEach((p, i) => {
       const expected = referenceForward(model, rows[i]);
-      p.probabilities.forEach((v, k) => expect(v).toBeCloseTo(expected[k], 12));
+      p.scores.forEach((v, k) => expect(v).toBeCloseTo(expected[k], 12));
     });
     expect(Object.getPrototypeOf(app.request)).toBe(Object.getPrototypeOf(createApp().request)); // Express's request object
   });

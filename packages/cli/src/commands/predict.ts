@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { argmaxLabels, decodePng, ImageError, imageToInput, probabilities, type Matrix, type Model } from '@backprop/nn';
+import { decodePng, ImageError, imageToInput, predictionsOf, scores, type Matrix, type Model, type Prediction as ClassPrediction } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkFits } from '../evaluation.js';
 import { DATA_HELP, loadData } from '../dataset.js';
@@ -16,27 +16,18 @@ interface PredictFlags extends CommonOptions {
   backend: string;
 }
 
-interface Prediction {
+/** nn's prediction (label, probabilities, scores, in the model's class order) and where its input came from. */
+interface Prediction extends ClassPrediction {
   /** where the input came from: "row 12" or the image path */
   input: string;
   row?: number;
-  label: number;
-  /** the human label (labelNames[label − 1]; digits: label 10 → "0") */
-  digit: string;
   /** the true class when known */
   actual?: string;
-  /** output activations h_k (the seed's hypothesis), by human label */
-  probabilities: Record<string, number>;
 }
 
 function predictions(model: Model, X: Matrix, inputs: string[], backend: 'auto' | 'native' | 'ts'): Prediction[] {
-  const h = probabilities(model.theta, X, { layers: model.layers, backend });
-  const labels = argmaxLabels(h);
-  return inputs.map((input, i) => {
-    const probs: Record<string, number> = {};
-    for (let k = 0; k < h.cols; k++) probs[model.labelNames[k]] = h.data[i * h.cols + k];
-    return { input, label: labels[i], digit: model.labelNames[labels[i] - 1], probabilities: probs };
-  });
+  const h = scores(model.theta, X, { layers: model.layers, backend });
+  return predictionsOf(h, model.labelNames).map((p, i) => ({ input: inputs[i], ...p }));
 }
 
 export function predictCommand() {
@@ -45,7 +36,9 @@ export function predictCommand() {
     {
       summary: 'predict digits of data rows or of a PNG picture',
       description:
-        'Predict the class (the digit) of examples from a data set or of a picture (PNG), with the output activations.',
+        'Predict the class (the digit) of examples from a data set or of a picture (PNG). --json gives the classes and, ' +
+          'per input, the predicted class (label), the class probabilities (summing to 1, in the order of classes) and ' +
+          'the raw output activations (scores).',
     },
     (cmd) =>
       cmd
@@ -101,20 +94,22 @@ export function predictCommand() {
           p.actual = model.labelNames[ds.y[rows[i]] - 1] ?? String(ds.y[rows[i]]);
         });
       }
+      const classes = model.labelNames;
       for (const p of results) {
-        const top = Object.entries(p.probabilities)
+        const top = p.probabilities
+          .map((v, k) => [classes[k], v] as const)
           .sort((a, b) => b[1] - a[1])
           .slice(0, 3)
           .map(([name, v]) => `${name}: ${percent(v, 1)}`)
           .join(', ');
-        const truth = p.actual === undefined ? '' : p.actual === p.digit ? `  (actual ${p.actual} ✓)` : `  (actual ${p.actual} ✗)`;
-        out.say(`${p.input}: ${p.digit}${truth}   h = ${top}`);
+        const truth = p.actual === undefined ? '' : p.actual === p.label ? `  (actual ${p.actual} ✓)` : `  (actual ${p.actual} ✗)`;
+        out.say(`${p.input}: ${p.label}${truth}   p = ${top}`);
       }
       if (results.length > 1 && results.every((p) => p.actual !== undefined)) {
-        const hits = results.filter((p) => p.actual === p.digit).length;
+        const hits = results.filter((p) => p.actual === p.label).length;
         out.say(`${hits}/${results.length} correct`);
       }
-      out.result({ model: flags.model, predictions: results });
+      out.result({ model: flags.model, classes, predictions: results });
     },
   );
 }

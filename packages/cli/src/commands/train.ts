@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { getBackend, saveModel, train, type BackendChoice, type TrainMethod } from '@backprop/nn';
+import { getBackend, saveModel, SEED, train, type BackendChoice, type TrainMethod } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { evaluate, type Evaluation } from '../evaluation.js';
@@ -68,18 +68,19 @@ export function trainCommand() {
     {
       summary: 'train a network (default: the seed’s ex4 settings)',
       description:
-        'Train a network by back-propagation. The defaults are the seed’s: digits5000, one hidden layer of 25, λ = 10, ' +
-          'TNC with 300 evaluations, weights uniform in ±0.5, seed 0, trained and scored on all 5000 examples.',
+        `Train a network by back-propagation. The defaults are the seed’s: ${SEED.dataset}, one hidden layer of ${SEED.hidden.join(',')}, ` +
+          `λ = ${SEED.lambda}, ${SEED.method.toUpperCase()} with ${SEED.optimizer.maxfun} evaluations, weights uniform in ` +
+          `±${SEED.initRange}, seed ${SEED.seed}, trained and scored on all 5000 examples.`,
     },
     (cmd) =>
       methodOptions(
         cmd
-          .option('--data <spec>', `training data: ${DATA_HELP}`, 'builtin:digits5000')
-          .option('--hidden <sizes>', 'hidden layer sizes, e.g. 25 or 256,128', '25')
-          .option('--lambda <λ>', 'regularisation strength λ ≥ 0', '10'),
+          .option('--data <spec>', `training data: ${DATA_HELP}`, `builtin:${SEED.dataset}`)
+          .option('--hidden <sizes>', 'hidden layer sizes, e.g. 25 or 256,128', SEED.hidden.join(','))
+          .option('--lambda <λ>', 'regularisation strength λ ≥ 0', String(SEED.lambda)),
       )
-        .option('--init-range <r>', 'initial weights uniform in [−r, r]', '0.5')
-        .option('--seed <n>', 'seed for initialisation, shuffling and splits', '0')
+        .option('--init-range <r>', 'initial weights uniform in [−r, r]', String(SEED.initRange))
+        .option('--seed <n>', 'seed for initialisation, shuffling and splits', String(SEED.seed))
         .option('--validation <fraction>', 'hold out this fraction for validation accuracy', '0')
         .option('--test <fraction>', 'hold out this fraction as a test set', '0')
         .option('--backend <name>', 'auto (native when it loads), native or ts', 'auto')

@@ -1,21 +1,21 @@
 import type { RequestHandler, Response } from 'express';
-import { getBackend, probabilitiesAsync, type Matrix } from '@backprop/nn';
+import { getBackend, scoresAsync, type Matrix } from '@backprop/nn';
 import type { AppContext } from '../context.js';
 import { inputMatrix } from '../inputs.js';
 import { checkModelName } from '../model-name.js';
-import { predictionsJson } from '../predictions.js';
+import { predictionFieldsJson } from '../predictions.js';
 import type { ModelEntry } from '../registry.js';
 
 /**
  * POST /v1/predict (the default model) and POST /v1/models/{name}/predict. The model entry is read once, so a
  * swap during the request cannot mix two models. One input runs inline (microseconds) straight on the backend: X
  * was checked by inputMatrix and θ when the registry took the model. A batch runs off the event loop on the
- * backend's worker (probabilitiesAsync).
+ * backend's worker (scoresAsync).
  */
 export function predictHandler(ctx: AppContext, fixedName?: string): RequestHandler {
   const answer = (res: Response, entry: ModelEntry, rows: number, h: Matrix): void => {
     ctx.metrics.predictions.inc({ model: entry.name }, rows);
-    const body = `{"model":${JSON.stringify(entry.name)},"checksum":${JSON.stringify(entry.checksum)},"predictions":${predictionsJson(h, entry.model.labelNames)}}`;
+    const body = `{"model":${JSON.stringify(entry.name)},"checksum":${JSON.stringify(entry.checksum)},${predictionFieldsJson(h, entry.model.labelNames)}}`;
     res.statusCode = 200;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Content-Length', Buffer.byteLength(body));
@@ -33,6 +33,6 @@ export function predictHandler(ctx: AppContext, fixedName?: string): RequestHand
       return;
     }
     const options = { layers, ...(ctx.backend ? { backend: ctx.backend } : {}) };
-    return probabilitiesAsync(theta, X, options).then((h) => answer(res, entry, X.rows, h));
+    return scoresAsync(theta, X, options).then((h) => answer(res, entry, X.rows, h));
   };
 }

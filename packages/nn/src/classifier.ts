@@ -1,0 +1,357 @@
+import { getBackend } from './backend/select.js';
+import type { BackendChoice } from './backend/types.js';
+import { bindNetwork } from './cost.js';
+import { MAX_LABEL } from './data/label-mapping.js';
+import { BackpropError, InvalidArgumentError, ShapeError } from './errors.js';
+import { argmaxLabels } from './labels.js';
+import { fromRows, type Matrix } from './matrix.js';
+import { loadModel, saveModel, type HistoryEntry, type Model, type TrainingSummary } from './model/model.js';
+import { randomInit } from './network/init.js';
+import { checkLayers } from './network/layers.js';
+import { minimize } from './optim/minimize.js';
+import type { IterationInfo, OptimizeResult } from './optim/types.js';
+import { normalizeScores, predictionsOf, scores, type Prediction } from './predict.js';
+import { SEED } from './presets.js';
+import { dataChecksum, train, type TrainingData, type TrainMethod, type TrainProgress } from './train.js';
+import { checkLambda } from './validate.js';
+
+/** How a Classifier is built and trained. Every field defaults to the seed's setting ({@link SEED}). */
+export interface ClassifierOptions {
+  /** Hidden layer sizes; the input and output layers come from the data. Default [25]. */
+  hidden?: readonly number[];
+  /** Regularisation strength λ ≥ 0. Default 10. */
+  lambda?: number;
+  /** Optimiser (see `minimize`). Default 'tnc'. */
+  method?: TrainMethod;
+  /** The method's options (maxfun, maxIter, epochs, batchSize, learningRate, …). Default { maxfun: 300 }. */
+  optimizer?: Readonly<Record<string, unknown>>;
+  /** Initial weights uniform in (−initRange, initRange). Default 0.5. */
+  initRange?: number;
+  /** Seed of the initialisation and of minibatch shuffling. Default 0. */
+  seed?: number;
+  backend?: BackendChoice;
+  /** BLAS threads of the native backend. */
+  threads?: number;
+}
+
+/** What `fit` and `fitAsync` report and obey while training. */
+export interface FitOptions {
+  /** Called after every iteration (epoch for adam/sgd) with the cost and the evaluations so far. */
+  onProgress?: (p: TrainProgress) => void;
+  /**
+   * Stops training: the model keeps the best parameters reached. `fitAsync` sees an abort at any time; `fit`
+   * blocks the thread, so only an abort from inside `onProgress` (or before the call) can reach it.
+   */
+  signal?: AbortSignal;
+}
+
+/** Examples as a Matrix (m×n) or as m arrays of n numbers. */
+export type Examples = Matrix | readonly (readonly number[])[];
+
+/** Class labels, one per example: numbers (0..K−1, 1..K or any integers) or strings. */
+export type Labels = ArrayLike<number> | readonly string[];
+
+/** A labelled data set whose labels are 1..K with names (a `Dataset` from `loadDataset`). */
+export interface LabelledData {
+  X: Matrix;
+  y: ArrayLike<number>;
+  labelNames: readonly string[];
+  name?: string;
+  checksum?: string;
+  imageShape?: Model['inputShape'];
+}
+
+/** `predict`, `score`, … before `fit` or `load`. */
+export class NotFittedError extends BackpropError {
+  constructor(what: string) {
+    super('ERR_NOT_FITTED', `${what}: the classifier is not trained yet (call fit, fitAsync or Classifier.load first)`);
+  }
+}
+
+const OPTION_KEYS = ['hidden', 'lambda', 'method', 'optimizer', 'initRange', 'seed', 'backend', 'threads', 'dataset'];
+const MINIBATCH = new Set(['adam', 'sgd']);
+
+/**
+ * A network classifier in the shape of scikit-learn's estimators: `new Classifier(options)`, `fit(X, y)`,
+ * `predict(X)` → class names, `predictProba(X)` → rows summing to 1 with columns in `classes` order,
+ * `score(X, y)` → accuracy, `save(path)` / `Classifier.load(path)`.
+ *
+ * Labels become class names: strings stay as they are, numbers become their decimal strings (0..K−1 gives "0"…),
+ * and `classes` lists them sorted (numbers by value). A data set with `labelNames` (the built-in ones) keeps its
+ * names in label order: digits5000's classes are "1"…"9","0", so its digit 0 is predicted as "0".
+ */
+export class Classifier {
+  readonly options: Readonly<ClassifierOptions>;
+  #model: Model | undefined;
+
+  constructor(options: ClassifierOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new InvalidArgumentError(`options: expected an object, got ${String(options)}`);
+    }
+    const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.includes(k));
+    if (unknown.length > 0) {
+      throw new InvalidArgumentError(`unknown Classifier option ${unknown.map((k) => `'${k}'`).join(', ')}; valid: ${OPTION_KEYS.join(', ')}`);
+    }
+    const hidden = [...(options.hidden ?? SEED.hidden)];
+    checkLayers([1, ...hidden, 1]);
+    const lambda = options.lambda ?? SEED.lambda;
+    checkLambda(lambda);
+    const initRange = options.initRange ?? SEED.initRange;
+    if (!(initRange > 0) || !Number.isFinite(initRange)) {
+      throw new InvalidArgumentError(`initRange: expected a positive finite number, got ${String(initRange)}`);
+    }
+    const method = options.method ?? SEED.method;
+    this.options = {
+      hidden,
+      lambda,
+      method,
+      // The seed's budget belongs to TNC; another method starts from its own defaults.
+      optimizer: { ...(options.optimizer ?? (method === SEED.method ? SEED.optimizer : {})) },
+      initRange,
+      seed: options.seed ?? SEED.seed,
+      ...(options.backend !== undefined ? { backend: options.backend } : {}),
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    };
+  }
+
+  /** A classifier around a trained model (its class names are the model's `labelNames`). */
+  static fromModel(model: Model): Classifier {
+    const t = model.training;
+    const clf = new Classifier({
+      hidden: model.layers.slice(1, -1),
+      ...(t ? { lambda: t.lambda, method: t.method as TrainMethod, optimizer: methodOptionsOf(t), seed: t.init.seed } : {}),
+      ...(t?.init.range !== undefined ? { initRange: t.init.range } : {}),
+    });
+    clf.#model = model;
+    return clf;
+  }
+
+  /** Reads a model file written by `save` (or by `backprop train`); ModelFormatError when it is not one. */
+  static load(path: string): Classifier {
+    return Classifier.fromModel(loadModel(path));
+  }
+
+  /** The trained model (layers, θ, class names, how it was trained): what `save` writes. */
+  get model(): Model {
+    if (!this.#model) throw new NotFittedError('model');
+    return this.#model;
+  }
+
+  /** The class names, in the order of `predictProba`'s columns. */
+  get classes(): string[] {
+    return [...this.model.labelNames];
+  }
+
+  /**
+   * Trains on X and y, blocking until done (like scikit-learn's `fit`); returns this. Gives the same parameters,
+   * bit for bit, as {@link fitAsync}, which keeps the event loop free and can be aborted at any time.
+   */
+  fit(X: Examples, y: Labels, options?: FitOptions): this;
+  fit(data: LabelledData, options?: FitOptions): this;
+  fit(a: Examples | LabelledData, b?: Labels | FitOptions, c?: FitOptions): this {
+    const { data, options } = trainingArgs(a, b, c);
+    this.#model = this.#trainSync(data, options);
+    return this;
+  }
+
+  /** Trains like {@link fit} without blocking: progress and abort work while it runs. Resolves to this. */
+  fitAsync(X: Examples, y: Labels, options?: FitOptions): Promise<this>;
+  fitAsync(data: LabelledData, options?: FitOptions): Promise<this>;
+  async fitAsync(a: Examples | LabelledData, b?: Labels | FitOptions, c?: FitOptions): Promise<this> {
+    const { data, options } = trainingArgs(a, b, c);
+    const o = this.options;
+    const { model } = await train({ hidden: o.hidden! }, data, {
+      method: o.method,
+      lambda: o.lambda,
+      optimizer: { ...o.optimizer },
+      init: { range: o.initRange },
+      seed: o.seed,
+      trackAccuracy: false,
+      ...(o.backend !== undefined ? { backend: o.backend } : {}),
+      ...(o.threads !== undefined ? { threads: o.threads } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    this.#model = model;
+    return this;
+  }
+
+  /** The predicted class name of each row. */
+  predict(X: Examples): string[] {
+    const names = this.model.labelNames;
+    return Array.from(argmaxLabels(this.predictScores(X)), (label) => names[label - 1]);
+  }
+
+  /** Class probabilities (m×K): rows sum to 1, columns in `classes` order (normalised output activations). */
+  predictProba(X: Examples): Matrix {
+    return normalizeScores(this.predictScores(X));
+  }
+
+  /** The raw output activations h (m×K): independent sigmoids, columns in `classes` order. */
+  predictScores(X: Examples): Matrix {
+    const model = this.model;
+    return scores(model.theta, toMatrix(X), { layers: model.layers, ...(this.options.backend ? { backend: this.options.backend } : {}) });
+  }
+
+  /** Per row: the class, the probabilities and the raw scores (the shape the CLI and the REST server answer). */
+  predictions(X: Examples): Prediction[] {
+    return predictionsOf(this.predictScores(X), this.model.labelNames);
+  }
+
+  /** Accuracy: the fraction of rows whose predicted class is the given one (labels compared as class names). */
+  score(X: Examples, y: Labels): number;
+  score(data: LabelledData): number;
+  score(a: Examples | LabelledData, b?: Labels): number {
+    const { X, names } = isLabelledData(a)
+      ? { X: a.X, names: Array.from(a.y, (k) => a.labelNames[k - 1]) }
+      : { X: a, names: Array.from(b as ArrayLike<number | string>, (v) => String(v)) };
+    const predicted = this.predict(X);
+    if (predicted.length !== names.length) throw new ShapeError(`score: ${predicted.length} examples but ${names.length} labels`);
+    let hits = 0;
+    for (let i = 0; i < names.length; i++) if (predicted[i] === names[i]) hits++;
+    return hits / names.length;
+  }
+
+  /** Writes the model file atomically (the format `backprop predict` and the server read). */
+  save(path: string): void {
+    saveModel(path, this.model);
+  }
+
+  /**
+   * `train` without the event loop: the same network, initialisation, objective and method options, driven by the
+   * synchronous `minimize`. Parameters agree bit for bit with `fitAsync` (a test holds them to it).
+   */
+  #trainSync(data: TrainingData & { K: number; labelNames: string[] }, fit: FitOptions): Model {
+    const o = this.options;
+    const method = o.method!;
+    const lambda = o.lambda!;
+    const seed = o.seed!;
+    const layers = [data.X.cols, ...o.hidden!, data.K];
+    checkLayers(layers);
+    const backend = getBackend(o.backend);
+    if (o.threads !== undefined) backend.setThreads(o.threads);
+    const net = bindNetwork(data.X, data.y, { layers, backend: backend.name });
+    const m = data.X.rows;
+    const x0 = randomInit(layers, { range: o.initRange, seed });
+    const optimizer: Record<string, unknown> = { ...o.optimizer };
+    if (MINIBATCH.has(method)) {
+      optimizer.m ??= m;
+      optimizer.seed ??= seed;
+    }
+    if (method === 'adam') optimizer.backend ??= backend.name;
+    // A minibatch's penalty is λ'/(2B) on the backends; λ' = λ·B/m makes it the full objective's λ/(2m) (as train does).
+    const objective = (x: Float64Array, grad: Float64Array, rows?: Uint32Array): number =>
+      net.costGradient(x, rows ? (lambda * rows.length) / m : lambda, grad, rows);
+    const history: HistoryEntry[] = [];
+    const callback = (info: IterationInfo): void => {
+      if (info.event === 'step') return;
+      const entry: HistoryEntry = { iteration: info.iteration, cost: info.fun, gradNorm: info.gradNorm, nfev: info.nfev, elapsed: info.elapsed };
+      if (info.epoch !== undefined) entry.epoch = info.epoch;
+      history.push(entry);
+      fit.onProgress?.({ ...entry, gradNorm: info.gradNorm });
+    };
+    let result: OptimizeResult;
+    try {
+      result = minimize(objective, x0, { method, options: optimizer, callback, ...(fit.signal ? { signal: fit.signal } : {}) });
+    } finally {
+      net.dispose();
+    }
+    const predicted = argmaxLabels(backend.predict(layers, result.x, data.X));
+    let hits = 0;
+    for (let i = 0; i < m; i++) if (predicted[i] === data.y[i]) hits++;
+    const { state: _state, ...options } = optimizer;
+    const summary: TrainingSummary = {
+      method,
+      options,
+      lambda,
+      init: { range: o.initRange, scheme: 'uniform', seed },
+      backend: backend.name,
+      dataset: { name: data.name ?? 'custom', m, checksum: dataChecksum(data) },
+      nit: result.nit,
+      nfev: result.nfev,
+      status: result.status,
+      message: result.message,
+      cost: result.fun,
+      seconds: result.elapsed / 1000,
+      trainAccuracy: hits / m,
+      history,
+    };
+    const model: Model = { layers, theta: result.x, labelNames: data.labelNames, training: summary, createdAt: new Date().toISOString() };
+    if (data.imageShape) model.inputShape = data.imageShape;
+    return model;
+  }
+}
+
+/** The method options a training was asked for, without what `train` filled in from its data (m, seed, backend). */
+function methodOptionsOf(t: TrainingSummary): Record<string, unknown> {
+  const { m: _m, seed: _seed, backend: _backend, state: _state, ...asked } = t.options ?? {};
+  return asked;
+}
+
+function isLabelledData(v: unknown): v is LabelledData {
+  return v !== null && typeof v === 'object' && 'X' in v && 'y' in v && Array.isArray((v as LabelledData).labelNames);
+}
+
+function toMatrix(X: Examples): Matrix {
+  if (Array.isArray(X)) {
+    if (X.length === 0) throw new ShapeError('X: needs at least one example (row), got 0');
+    return fromRows(X as readonly (readonly number[])[]);
+  }
+  return X as Matrix;
+}
+
+/** The training data and options from `fit(X, y, options?)` or `fit(data, options?)`. */
+function trainingArgs(
+  a: Examples | LabelledData,
+  b: Labels | FitOptions | undefined,
+  c: FitOptions | undefined,
+): { data: TrainingData & { K: number; labelNames: string[] }; options: FitOptions } {
+  if (isLabelledData(a)) {
+    const data = {
+      X: a.X,
+      y: Int32Array.from(a.y),
+      K: a.labelNames.length,
+      labelNames: [...a.labelNames],
+      ...(a.name !== undefined ? { name: a.name } : {}),
+      ...(a.checksum !== undefined ? { checksum: a.checksum } : {}),
+      ...(a.imageShape ? { imageShape: a.imageShape } : {}),
+    };
+    return { data, options: (b as FitOptions | undefined) ?? {} };
+  }
+  const X = toMatrix(a);
+  if (b === undefined || b === null) throw new InvalidArgumentError('fit: expected labels y (one per row of X)');
+  const { classes, labels } = encodeLabels(b as Labels, X.rows);
+  return { data: { X, y: labels, K: classes.length, labelNames: classes }, options: c ?? {} };
+}
+
+/**
+ * Class names and labels 1..K from the labels a user has: strings (sorted), or integers (sorted by value, named by
+ * their decimal string). Mixed kinds, non-integers and a count that does not match X are errors.
+ */
+export function encodeLabels(y: Labels, m: number): { classes: string[]; labels: Int32Array } {
+  if (y === null || typeof y !== 'object' || typeof y.length !== 'number') {
+    throw new InvalidArgumentError(`y: expected an array of labels, got ${String(y)}`);
+  }
+  if (y.length !== m) throw new ShapeError(`y: ${y.length} labels for ${m} examples`);
+  const kind = typeof y[0];
+  const seen = new Map<string | number, number>();
+  for (let i = 0; i < m; i++) {
+    const v = y[i];
+    if (typeof v !== kind || (kind === 'number' && !Number.isSafeInteger(v)) || (kind !== 'number' && kind !== 'string')) {
+      throw new InvalidArgumentError(
+        `y[${i}] = ${JSON.stringify(v)?.slice(0, 40)}: labels must be all integers or all strings`,
+      );
+    }
+    seen.set(v, 0);
+    // Each class is an output unit: refuse a label column that is really an id column before sizing a network.
+    if (seen.size > MAX_LABEL) throw new InvalidArgumentError(`y: more than ${MAX_LABEL} distinct labels (classes)`);
+  }
+  const values = [...seen.keys()];
+  if (kind === 'number') (values as number[]).sort((p, q) => p - q);
+  else values.sort();
+  if (values.length < 2) throw new InvalidArgumentError(`y: needs at least 2 classes, got ${values.length}`);
+  values.forEach((v, k) => seen.set(v, k + 1));
+  const labels = new Int32Array(m);
+  for (let i = 0; i < m; i++) labels[i] = seen.get(y[i])!;
+  return { classes: values.map(String), labels };
+}
