@@ -3,7 +3,7 @@
 export { ImageError } from './errors.js';
 export { type GrayImage, type InputShape, gridSize, tileGrid, upscale, pixelIndex } from './raster.js';
 export { encodePng, decodePng, grayToPng, MAX_PNG_PIXELS, type EncodeOptions } from './png.js';
-export { hiddenLayerGrid, hiddenLayerPng, type HiddenLayerSource, type HiddenLayerOptions } from './hidden-layer.js';
+export { hiddenLayerGrid, hiddenLayerPng, HIDDEN_LAYER_MAX_PIXELS, type HiddenLayerSource, type HiddenLayerOptions, type HiddenLayerPicture } from './hidden-layer.js';
 export { displayDataGrid, displayDataPng, type DisplayDataOptions } from './display-data.js';
 export { costCurveSvg, type CurvePoint, type CostCurveOptions } from './cost-curve.js';
 export { confusionMatrix, classMetrics, displayOrder, type ConfusionMatrix, type ClassMetrics } from './confusion.js';

@@ -48,6 +48,13 @@ export function toHttpProblem(err: unknown): HttpProblem | undefined {
         return new HttpProblem('model-not-reloadable', err.message, { cause: err });
       case 'ERR_MODEL_FORMAT':
         return new HttpProblem('invalid-model', err.message, { cause: err });
+      case 'ERR_MODEL_STORAGE': {
+        const errno = (err as { errno?: unknown }).errno;
+        const full = errno === 'ENOSPC' || errno === 'EDQUOT';
+        return new HttpProblem(full ? 'insufficient-storage' : 'storage-unavailable', err.message, { extensions: { errno }, cause: err });
+      }
+      case 'ERR_IMAGE':
+        return new HttpProblem('picture-failed', err.message, { cause: err });
       case 'ERR_SHAPE':
       case 'ERR_INVALID_ARGUMENT':
         return new HttpProblem('invalid-input', err.message, { cause: err });

@@ -1,9 +1,21 @@
 import type { RequestHandler } from 'express';
+import { MODEL_DOCUMENT_DEPTH } from '../body-limits.js';
 import type { AppContext } from '../context.js';
+import { jsonBody } from '../middleware/json-body.js';
 import { checkModelName } from '../model-name.js';
 import { HttpProblem } from '../problem.js';
 import { describeModel } from '../model-summary.js';
 import { isDefault } from './models.js';
+
+/** PUT's body: a model document, up to the largest model file accepted and as deep as a model document nests. */
+export function modelBody(ctx: AppContext): RequestHandler {
+  const bounds = {
+    limit: ctx.modelBodyLimit,
+    maxDepth: MODEL_DOCUMENT_DEPTH,
+    reason: ctx.bodyLimit !== undefined ? "the server's --body-limit" : 'the largest model document accepted',
+  };
+  return jsonBody(() => bounds);
+}
 
 /**
  * PUT /v1/models/{name}: the body is a model document (as written by saveModel). It is validated and persisted
