@@ -75,24 +75,24 @@ export function hiddenLayerGrid(source: HiddenLayerSource, options: HiddenLayerO
   const c = layout.cell;
   const p = layout.pad;
   const gray = new Float64Array(width * height).fill(1);
+  const line = new Float64Array(shape.width * c); // one row of a unit, each weight repeated c times
   for (let j = 0; j < layout.tiles; j++) {
     const w = Theta1.data.subarray(j * Theta1.cols + 1, (j + 1) * Theta1.cols);
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of w) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
+    for (let i = 0; i < w.length; i++) {
+      if (w[i] < lo) lo = w[i];
+      if (w[i] > hi) hi = w[i];
     }
     const top = p + Math.floor(j / cols) * (shape.height * c + p);
     const left = p + (j % cols) * (shape.width * c + p);
     for (let r = 0; r < shape.height; r++) {
-      const y = top + r * c;
       for (let col = 0; col < shape.width; col++) {
         const v = w[pixelIndex(shape, r, col)];
         const value = hi > lo ? 1 - (v - lo) / (hi - lo) : 0.5;
-        const x = left + col * c;
-        for (let dy = 0; dy < c; dy++) gray.fill(value, (y + dy) * width + x, (y + dy) * width + x + c);
+        for (let dx = 0; dx < c; dx++) line[col * c + dx] = value;
       }
+      for (let dy = 0; dy < c; dy++) gray.set(line, (top + r * c + dy) * width + left);
     }
   }
   return { width, height, gray, units: Theta1.rows, drawn: layout.tiles, cell: c };

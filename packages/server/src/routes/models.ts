@@ -29,11 +29,11 @@ export function getModel(ctx: AppContext): RequestHandler {
 }
 
 /**
- * The hidden.png pixel budget: about 1 M pixels keeps the PNG encoding of a wide layer short (the seed's 25 units
+ * The hidden.png pixel budget: 0.7 M pixels keeps drawing and encoding a wide layer short (the seed's 25 units
  * at 8 pixels per weight are 0.66 M). Wider layers are drawn smaller, or only their first units (the
  * X-Hidden-Units-Drawn header says how many).
  */
-export const HIDDEN_PNG_MAX_PIXELS = 1_000_000;
+export const HIDDEN_PNG_MAX_PIXELS = 700_000;
 
 /** GET /v1/models/{name}/hidden.png — the hidden units' input weights as pictures (the seed's plot_hidden_layer). */
 export function hiddenPng(ctx: AppContext): RequestHandler {
