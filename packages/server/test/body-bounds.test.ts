@@ -69,13 +69,13 @@ describe('deeply nested JSON', () => {
   beforeAll(async () => {
     const models = new ModelRegistry({ defaultName: 'default' });
     models.set('default', digits, { source: 'upload' });
-    defaults = await listen({ models }); // default limits: a 16 MB body is well within predict's
+    defaults = await listen({ models }); // default limits: an 8 MB body is well within predict's
   });
   afterAll(() => defaults.close());
 
-  it('four bodies 8 million arrays deep (16 MB each, under the limit) in flight: each 400 at the first bracket too deep, /healthz answers within 100 ms meanwhile', async () => {
+  it('four bodies 4 million arrays deep (8 MB each, under the limit) in flight: each 400 at the first bracket too deep, /healthz answers within 100 ms meanwhile', async () => {
     await healthzMs(defaults.url); // the client's connection set up before timing
-    const { sending, replies } = nestedSender(defaults.url, 8_000_000, 4);
+    const { sending, replies } = nestedSender(defaults.url, 4_000_000, 4);
     let done = false;
     void replies.then(() => (done = true));
     await sending;
