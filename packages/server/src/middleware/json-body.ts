@@ -3,6 +3,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Request, RequestHandler, Response } from 'express';
 import { JsonDepthScanner } from '../json-depth.js';
 import { HttpProblem } from '../problem.js';
+import { closeAfterResponse } from './lingering-close.js';
 
 /** What a valid body of one route can be at most. */
 export interface BodyBounds {
@@ -14,13 +15,16 @@ export interface BodyBounds {
   reason: string;
 }
 
-/** A refused request whose unread rest is at most this is read and discarded, keeping its connection open. */
-const DRAIN_BYTES = 64 * 1024;
+/**
+ * A refused request whose declared body is at most this is read to its end and discarded after the answer,
+ * keeping its connection open for the client's next request; a larger or chunked one closes the connection.
+ */
+const DRAIN_BYTES = 1024 * 1024;
 
 /**
  * After a refusal, whether the connection must close rather than be kept alive: node:http would read and discard
  * the rest of the body first — any amount of it. Only a small declared rest is worth that; a large or chunked
- * one is cut off by closing the connection once the answer is out.
+ * one is cut off by closing the connection once the answer is out (lingering-close.ts).
  */
 function mustClose(req: Request): boolean {
   if (req.complete) return false;
@@ -181,7 +185,7 @@ export function jsonBody(bounds: (req: Request, res: Response) => BodyBounds): R
       checkContentType(req);
       b = bounds(req, res);
     } catch (err) {
-      if (mustClose(req)) res.setHeader('Connection', 'close');
+      if (mustClose(req)) closeAfterResponse(req, res);
       throw err;
     }
     readJson(req, b).then(
@@ -190,7 +194,7 @@ export function jsonBody(bounds: (req: Request, res: Response) => BodyBounds): R
         next();
       },
       (err: unknown) => {
-        if (mustClose(req)) res.setHeader('Connection', 'close');
+        if (mustClose(req)) closeAfterResponse(req, res);
         next(err);
       },
     );
