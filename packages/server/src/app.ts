@@ -1,7 +1,9 @@
 import express, { type Express } from 'express';
 import { InvalidArgumentError, type BackendChoice } from '@backprop/nn';
 import { pino, type Logger } from 'pino';
+import { byteSize, DEFAULT_MODEL_BODY_LIMIT } from './body-limits.js';
 import type { AppContext } from './context.js';
+import { HiddenPngCache } from './hidden-png-cache.js';
 import { createMetrics } from './metrics.js';
 import { notFound, problemHandler } from './middleware/errors.js';
 import { observeRequests } from './middleware/request-observer.js';
@@ -16,7 +18,11 @@ export interface AppOptions {
   adminToken?: string;
   /** pino logger for request logs; pass `pino({ level: 'silent' })` in tests. Default: info to stdout. */
   logger?: Logger;
-  /** Largest request body, as express.json's `limit` (bytes or '16mb'). Default '48mb': 10,000 rows of 400 full-precision numbers is about 35 MB of JSON. */
+  /**
+   * A ceiling on every request body (bytes or a size like '16mb'), and the largest model document PUT accepts.
+   * Without it, PUT accepts up to DEFAULT_MODEL_BODY_LIMIT (48 MiB) and a predict body may be as large as the
+   * largest valid request for its model: maxBatchRows rows of its inputs in full precision (predictBodyLimit).
+   */
   bodyLimit?: string | number;
   /** Most inputs in one predict request. Default 10,000. */
   maxBatchRows?: number;
@@ -26,7 +32,6 @@ export interface AppOptions {
   processMetrics?: boolean;
 }
 
-export const DEFAULT_BODY_LIMIT = '48mb';
 export const DEFAULT_MAX_BATCH_ROWS = 10_000;
 
 /**
@@ -39,20 +44,17 @@ export function createApp(options: AppOptions = {}): Express {
   if (!Number.isSafeInteger(maxBatchRows) || maxBatchRows < 1) {
     throw new InvalidArgumentError(`maxBatchRows: expected a positive integer, got ${maxBatchRows}`);
   }
-  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  if (!(typeof bodyLimit === 'string' && /^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i.test(bodyLimit.trim())) &&
-      !(typeof bodyLimit === 'number' && Number.isSafeInteger(bodyLimit) && bodyLimit > 0)) {
-    throw new InvalidArgumentError(`bodyLimit: expected a byte count or a size like '16mb', got ${JSON.stringify(bodyLimit)}`);
-  }
+  const bodyLimit = options.bodyLimit === undefined ? undefined : byteSize(options.bodyLimit);
   const models = options.models ?? new ModelRegistry();
   const logger = options.logger ?? pino();
   const ctx: AppContext = {
     models,
     metrics: createMetrics(models, { processMetrics: options.processMetrics }),
     logger,
-    bodyLimit,
+    ...(bodyLimit !== undefined ? { bodyLimit } : {}),
+    modelBodyLimit: bodyLimit ?? DEFAULT_MODEL_BODY_LIMIT,
     maxBatchRows,
-    hiddenPngs: new WeakMap(),
+    hiddenPngs: new HiddenPngCache(),
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
     ...(options.backend ? { backend: options.backend } : {}),
   };

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { InvalidArgumentError } from '@backprop/nn';
 import type { LevelWithSilent } from 'pino';
+import { LOG_FORMATS, type LogFormat } from './log-format.js';
 import type { StartServerOptions } from './server.js';
 
 export const USAGE = `Usage: node packages/server/dist/main.js [options]
@@ -13,10 +14,15 @@ Options (environment variable in brackets):
   --port N                port, 0 for any free port (default 8080) [BACKPROP_PORT, PORT]
   --host ADDR             address to listen on (default 127.0.0.1) [BACKPROP_HOST]
   --cache-dir DIR         cache for the default model (default ~/.cache/backprop) [BACKPROP_CACHE_DIR]
-  --body-limit SIZE       largest request body (default 48mb) [BACKPROP_BODY_LIMIT]
+  --body-limit SIZE       largest request body on any route, and of an uploaded model (default: a model
+                          upload up to 48mb; a predict body up to its model's largest valid batch)
+                          [BACKPROP_BODY_LIMIT]
   --max-batch N           most inputs per predict request (default 10000) [BACKPROP_MAX_BATCH]
-  --shutdown-timeout MS   how long SIGTERM waits for in-flight requests (default 10000)
+  --shutdown-timeout MS   how long SIGTERM waits for in-flight requests (default 10000); exit 1 if it
+                          had to drop some [BACKPROP_SHUTDOWN_TIMEOUT]
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info) [BACKPROP_LOG_LEVEL]
+  --log-format FORMAT     json (JSON lines) or pretty (one readable line per event); default pretty
+                          when stdout is a terminal, else json [BACKPROP_LOG_FORMAT]
   -h, --help              show this help
 
 Admin routes (upload, delete, reload models) are enabled only when BACKPROP_ADMIN_TOKEN is set.`;
@@ -24,6 +30,7 @@ Admin routes (upload, delete, reload models) are enabled only when BACKPROP_ADMI
 export interface ServerConfig {
   help: boolean;
   logLevel: LevelWithSilent;
+  logFormat: LogFormat;
   options: StartServerOptions;
 }
 
@@ -54,6 +61,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
         'max-batch': { type: 'string' },
         'shutdown-timeout': { type: 'string' },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -69,6 +77,11 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   const logLevel = pick('log-level', 'BACKPROP_LOG_LEVEL') ?? 'info';
   if (!LEVELS.has(logLevel)) throw new InvalidArgumentError(`--log-level: expected one of ${[...LEVELS].join(', ')}, got ${JSON.stringify(logLevel)}`);
 
+  const logFormat = pick('log-format', 'BACKPROP_LOG_FORMAT') ?? 'auto';
+  if (!LOG_FORMATS.includes(logFormat as LogFormat)) {
+    throw new InvalidArgumentError(`--log-format: expected json, pretty or auto, got ${JSON.stringify(logFormat)}`);
+  }
+
   const options: StartServerOptions = {};
   const model = pick('model', 'BACKPROP_MODEL');
   if (model) options.modelPath = model;
@@ -81,8 +94,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   if (bodyLimit) options.bodyLimit = bodyLimit;
   const maxBatch = pick('max-batch', 'BACKPROP_MAX_BATCH');
   if (maxBatch) options.maxBatchRows = integer('--max-batch', maxBatch, 1, 10_000_000);
-  const shutdown = pick('shutdown-timeout');
+  const shutdown = pick('shutdown-timeout', 'BACKPROP_SHUTDOWN_TIMEOUT');
   if (shutdown) options.timeouts = { shutdownTimeoutMs: integer('--shutdown-timeout', shutdown, 0, 3_600_000) };
   if (env.BACKPROP_ADMIN_TOKEN) options.adminToken = env.BACKPROP_ADMIN_TOKEN;
-  return { help: values.help === true, logLevel: logLevel as LevelWithSilent, options };
+  return { help: values.help === true, logLevel: logLevel as LevelWithSilent, logFormat: logFormat as LogFormat, options };
 }

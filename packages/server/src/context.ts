@@ -1,7 +1,8 @@
 import type { BackendChoice } from '@backprop/nn';
 import type { Logger } from 'pino';
 import type { ServerMetrics } from './metrics.js';
-import type { ModelEntry, ModelRegistry } from './registry.js';
+import type { HiddenPngCache } from './hidden-png-cache.js';
+import type { ModelRegistry } from './registry.js';
 
 /** What the route handlers of one app share. Built by createApp; nothing here is module-level state. */
 export interface AppContext {
@@ -9,11 +10,13 @@ export interface AppContext {
   metrics: ServerMetrics;
   logger: Logger;
   adminToken?: string;
-  /** express.json limit for request bodies, e.g. '16mb'. */
-  bodyLimit: string | number;
+  /** The operator's ceiling on any request body, in bytes (--body-limit); none when unset. */
+  bodyLimit?: number;
+  /** The largest model document PUT accepts, in bytes. */
+  modelBodyLimit: number;
   /** Most input rows one predict request may carry. */
   maxBatchRows: number;
   backend?: BackendChoice;
-  /** hidden.png per loaded model entry; a swapped-in entry gets its own picture. */
-  hiddenPngs: WeakMap<ModelEntry, Buffer>;
+  /** hidden.png pictures by model checksum (hidden-png-cache.ts). */
+  hiddenPngs: HiddenPngCache;
 }

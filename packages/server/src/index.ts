@@ -1,13 +1,17 @@
 // @backprop/server — the REST inference server. createApp builds the Express app (never listens); startServer
 // loads models, listens and returns a handle whose close() drains in-flight requests.
-export { createApp, DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ROWS, type AppOptions } from './app.js';
+export { createApp, DEFAULT_MAX_BATCH_ROWS, type AppOptions } from './app.js';
+export { DEFAULT_MODEL_BODY_LIMIT, predictBodyLimit } from './body-limits.js';
 export { startServer, type StartServerOptions, type RunningServer, type ServerTimeouts } from './server.js';
 export { serverLogger } from './logger.js';
+export { LOG_FORMATS, prettyLine, resolveLogFormat, type LogFormat } from './log-format.js';
+export { exitCodeOnSignal, warnAboutAdminToken, MIN_ADMIN_TOKEN_LENGTH } from './shutdown.js';
 export {
   ModelRegistry,
   ModelNotFoundError,
   ModelNotReadyError,
   ModelNotReloadableError,
+  ModelStorageError,
   type ModelEntry,
   type ModelSource,
   type RegistryOptions,

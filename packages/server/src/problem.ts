@@ -32,8 +32,11 @@ export const PROBLEMS = {
   'batch-too-large': { status: 413, title: 'Too many input rows' },
   'unsupported-media-type': { status: 415, title: 'Request body must be application/json' },
   'invalid-model': { status: 422, title: 'Invalid model document' },
+  'picture-failed': { status: 422, title: 'The hidden layer of this model cannot be drawn' },
   'bad-request': { status: 400, title: 'Bad request' },
   'model-not-ready': { status: 503, title: 'Model not ready' },
+  'storage-unavailable': { status: 503, title: 'The model directory cannot be written' },
+  'insufficient-storage': { status: 507, title: 'No space left for the model file' },
   'not-ready': { status: 503, title: 'Not ready' },
   internal: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -24,6 +24,37 @@ export class ModelNotReloadableError extends BackpropError {
   }
 }
 
+/**
+ * The model directory refused a write or a delete: the disk is full (ENOSPC, EDQUOT), read-only (EROFS) or not
+ * writable by the server (EACCES, EPERM). `errno` is the system's code. Nothing changed: the registry keeps the
+ * models it had.
+ */
+export class ModelStorageError extends BackpropError {
+  constructor(
+    message: string,
+    readonly errno: string,
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_MODEL_STORAGE', message, options);
+  }
+}
+
+const STORAGE_CAUSES: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+};
+
+/** A file-system error as a ModelStorageError saying what was being done and why it failed; others unchanged. */
+function storageError(doing: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return err;
+  const why = STORAGE_CAUSES[code] ?? (err as Error).message;
+  return new ModelStorageError(`${doing}: ${why} (${code})`, code, { cause: err });
+}
+
 export type ModelSource = 'file' | 'upload' | 'trained';
 
 /** One loaded model. Entries are immutable: a swap replaces the whole entry. */
@@ -192,8 +223,13 @@ export class ModelRegistry {
     let path: string | undefined;
     if (this.dir !== undefined) {
       path = join(this.dir, `${name}.json`);
-      mkdirSync(this.dir, { recursive: true });
-      writeFileAtomic(path, modelToJson(model));
+      try {
+        mkdirSync(this.dir, { recursive: true });
+        writeFileAtomic(path, modelToJson(model));
+      } catch (err) {
+        const kept = this.entries.has(name) ? 'the loaded model keeps serving' : 'nothing was loaded';
+        throw storageError(`cannot save model ${JSON.stringify(name)} to ${path} (${kept})`, err);
+      }
     }
     const created = !this.entries.has(name);
     const entry = this.set(name, model, { source: 'upload', ...(path !== undefined ? { path } : {}) });
@@ -231,7 +267,9 @@ export class ModelRegistry {
       try {
         unlinkSync(entry.path);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+          throw storageError(`cannot delete ${entry.path}, the file of model ${JSON.stringify(name)} (it keeps serving)`, err);
+        }
       }
     }
     this.entries.delete(name);

@@ -2,7 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError, type BackendChoice } from '@backprop/nn';
 import { pino, type Logger } from 'pino';
-import { createApp, DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ROWS } from './app.js';
+import { createApp, DEFAULT_MAX_BATCH_ROWS } from './app.js';
 import { defaultCacheDir } from './default-model.js';
 import type { ModelRegistry } from './registry.js';
 import { installRequestClasses } from './request-classes.js';
@@ -86,7 +86,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     models: registry,
     logger,
     processMetrics: true,
-    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
     maxBatchRows: options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS,
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
     ...(options.backend ? { backend: options.backend } : {}),

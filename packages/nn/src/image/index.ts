@@ -11,7 +11,14 @@ export {
   MAX_PNG_PIXELS,
   type EncodeOptions,
 } from './png.js';
-export { hiddenLayerGrid, hiddenLayerPng, type HiddenLayerSource, type HiddenLayerOptions } from './hidden-layer.js';
+export {
+  hiddenLayerGrid,
+  hiddenLayerPng,
+  HIDDEN_LAYER_MAX_PIXELS,
+  type HiddenLayerSource,
+  type HiddenLayerOptions,
+  type HiddenLayerPicture,
+} from './hidden-layer.js';
 export { displayDataGrid, displayDataPng, displayDataRows, type DisplayDataOptions } from './display-data.js';
 export { costCurveSvg, type CurvePoint, type CostCurveOptions } from './cost-curve.js';
 export { confusionMatrix, classMetrics, displayOrder, type ConfusionMatrix, type ClassMetrics } from './confusion.js';

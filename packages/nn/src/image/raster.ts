@@ -48,6 +48,64 @@ export function gridSize(n: number): { rows: number; cols: number } {
   return { rows: Math.max(1, Math.ceil(n / cols)), cols };
 }
 
+/** Where `tiles` equal tiles go: `cell` output pixels per tile pixel, `pad` pixels around and between them. */
+export interface TileLayout {
+  tiles: number;
+  cols: number;
+  rows: number;
+  cell: number;
+  pad: number;
+  width: number;
+  height: number;
+}
+
+/** The near-square layout of n tiles of tileWidth×tileHeight pixels, each scaled by `cell`. */
+export function tileLayout(n: number, tileWidth: number, tileHeight: number, cell: number, pad: number): TileLayout {
+  const { rows, cols } = gridSize(n);
+  return {
+    tiles: n,
+    cols,
+    rows,
+    cell,
+    pad,
+    width: pad + cols * (tileWidth * cell + pad),
+    height: pad + rows * (tileHeight * cell + pad),
+  };
+}
+
+/**
+ * The layout of up to n tiles that fits in `maxPixels`, decided before anything is drawn: all n at the largest
+ * cell ≤ `cell` that fits (the padding shrinks with the cell, never below 1 if asked for), or, when even one pixel
+ * per tile pixel is too large, the first as many tiles as fit at cell 1. An ImageError when not one tile fits.
+ */
+export function fitTileLayout(
+  n: number,
+  tileWidth: number,
+  tileHeight: number,
+  options: { cell: number; pad: number; maxPixels: number },
+): TileLayout {
+  const { cell, pad, maxPixels } = options;
+  const padFor = (c: number): number => (pad === 0 ? 0 : Math.max(1, Math.round((pad * c) / cell)));
+  const pixels = (l: TileLayout): number => l.width * l.height;
+  for (let c = cell; c >= 1; c--) {
+    const layout = tileLayout(n, tileWidth, tileHeight, c, padFor(c));
+    if (pixels(layout) <= maxPixels) return layout;
+  }
+  // The largest count that fits at cell 1 (the pixel count grows with the count of tiles).
+  const p = padFor(1);
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (pixels(tileLayout(mid, tileWidth, tileHeight, 1, p)) <= maxPixels) lo = mid;
+    else hi = mid - 1;
+  }
+  if (lo === 0) {
+    throw new ImageError(`a ${tileWidth}x${tileHeight} tile does not fit in ${maxPixels} pixels`);
+  }
+  return tileLayout(lo, tileWidth, tileHeight, 1, p);
+}
+
 /**
  * Lays equal-size tiles out row by row in a near-square grid, with `pad` pixels of `background` before, between and
  * after them (the course's displayData layout). Unused cells stay background.

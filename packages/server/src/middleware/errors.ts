@@ -8,34 +8,15 @@ export const notFound: RequestHandler = (req) => {
   throw new HttpProblem('not-found', `no route for ${req.method} ${req.path}; the API is described at /openapi.json`);
 };
 
-interface BodyParserError extends Error {
-  type?: string;
+interface HttpError extends Error {
   status?: number;
-  limit?: number;
-  length?: number;
   expose?: boolean;
 }
 
 /** Maps anything thrown by a route, middleware or the library to an HttpProblem; `undefined` means a server fault. */
 export function toHttpProblem(err: unknown): HttpProblem | undefined {
   if (err instanceof HttpProblem) return err;
-  const e = err as BodyParserError;
-  switch (e?.type) {
-    case 'entity.parse.failed':
-      return new HttpProblem('invalid-json', `request body is not valid JSON: ${e.message}`, { cause: err });
-    case 'entity.too.large':
-      return new HttpProblem(
-        'body-too-large',
-        `request body is ${e.length ?? 'more than'} bytes; the limit is ${e.limit} bytes`,
-        { extensions: { limit: e.limit }, cause: err },
-      );
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new HttpProblem('unsupported-media-type', e.message, { cause: err });
-    case 'request.aborted':
-    case 'request.size.invalid':
-      return new HttpProblem('bad-request', e.message, { cause: err });
-  }
+  // Request bodies are read by json-body.ts, which throws HttpProblems of its own.
   if (err instanceof BackpropError) {
     switch (err.code) {
       case 'ERR_INVALID_MODEL_NAME':
@@ -48,6 +29,13 @@ export function toHttpProblem(err: unknown): HttpProblem | undefined {
         return new HttpProblem('model-not-reloadable', err.message, { cause: err });
       case 'ERR_MODEL_FORMAT':
         return new HttpProblem('invalid-model', err.message, { cause: err });
+      case 'ERR_MODEL_STORAGE': {
+        const errno = (err as { errno?: unknown }).errno;
+        const full = errno === 'ENOSPC' || errno === 'EDQUOT';
+        return new HttpProblem(full ? 'insufficient-storage' : 'storage-unavailable', err.message, { extensions: { errno }, cause: err });
+      }
+      case 'ERR_IMAGE':
+        return new HttpProblem('picture-failed', err.message, { cause: err });
       case 'ERR_SHAPE':
       case 'ERR_INVALID_ARGUMENT':
         return new HttpProblem('invalid-input', err.message, { cause: err });
@@ -58,6 +46,7 @@ export function toHttpProblem(err: unknown): HttpProblem | undefined {
     return new HttpProblem('bad-request', `the request path has a malformed percent-escape: ${err.message}`, { cause: err });
   }
   // Other client errors raised by Express internals (http-errors with expose = true).
+  const e = err as HttpError;
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
     return new HttpProblem('bad-request', e.message, { cause: err });
   }

@@ -1,9 +1,20 @@
 import type { RequestHandler } from 'express';
+import { MODEL_DOCUMENT_DEPTH } from '../body-limits.js';
 import type { AppContext } from '../context.js';
+import { jsonBody } from '../middleware/json-body.js';
 import { checkModelName } from '../model-name.js';
-import { HttpProblem } from '../problem.js';
 import { describeModel } from '../model-summary.js';
 import { isDefault } from './models.js';
+
+/** PUT's body: a model document, up to the largest model file accepted and as deep as a model document nests. */
+export function modelBody(ctx: AppContext): RequestHandler {
+  const bounds = {
+    limit: ctx.modelBodyLimit,
+    maxDepth: MODEL_DOCUMENT_DEPTH,
+    reason: ctx.bodyLimit !== undefined ? "the server's --body-limit" : 'the largest model document accepted',
+  };
+  return jsonBody(() => bounds);
+}
 
 /**
  * PUT /v1/models/{name}: the body is a model document (as written by saveModel). It is validated and persisted
@@ -12,13 +23,8 @@ import { isDefault } from './models.js';
 export function putModel(ctx: AppContext): RequestHandler {
   return (req, res) => {
     const name = checkModelName(req.params.name);
-    let text: string;
-    try {
-      text = JSON.stringify(req.body);
-    } catch {
-      // Only a document nested deeper than the stack gets here; no model is anywhere near that deep.
-      throw new HttpProblem('invalid-model', 'model document is nested too deeply to be a model');
-    }
+    // modelBody refused anything nested deeper than a model document, so this cannot overflow the stack.
+    const text = JSON.stringify(req.body);
     const { entry, created } = ctx.models.upload(name, text);
     ctx.logger.info({ model: name, checksum: entry.checksum, path: entry.path, created }, 'model uploaded');
     res

@@ -1,15 +1,14 @@
 import type { Express, RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { requireAdmin } from '../middleware/admin-auth.js';
-import { jsonBody } from '../middleware/json-body.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
-import { deleteModel, putModel, reloadModel } from './admin.js';
+import { deleteModel, modelBody, putModel, reloadModel } from './admin.js';
 import { healthz, readyz } from './health.js';
 import { metricsHandler } from './metrics.js';
 import { getModel, hiddenPng, listModels } from './models.js';
 import { openapiHandler } from './openapi.js';
 import { indexPage, preprocessScript, staticFiles } from './page.js';
-import { predictHandler } from './predict.js';
+import { predictBody, predictHandler } from './predict.js';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -22,12 +21,11 @@ function route(app: Express, path: string, handlers: Partial<Record<Method, Requ
 
 /** The route table of the server: every path it answers (the OpenAPI document lists the same). */
 export function mountRoutes(app: Express, ctx: AppContext): void {
-  const body = jsonBody(ctx.bodyLimit);
   const admin = requireAdmin(ctx.adminToken);
 
   // The prediction routes first: they carry nearly all the traffic, and the router tries layers in order.
-  route(app, '/v1/predict', { post: [...body, predictHandler(ctx, 'default')] });
-  route(app, '/v1/models/:name/predict', { post: [...body, predictHandler(ctx)] });
+  route(app, '/v1/predict', { post: [predictBody(ctx, 'default'), predictHandler(ctx, 'default')] });
+  route(app, '/v1/models/:name/predict', { post: [predictBody(ctx), predictHandler(ctx)] });
 
   route(app, '/', { get: [indexPage] });
   route(app, '/assets/preprocess.js', { get: [preprocessScript()] });
@@ -41,7 +39,7 @@ export function mountRoutes(app: Express, ctx: AppContext): void {
   route(app, '/v1/models', { get: [listModels(ctx)] });
   route(app, '/v1/models/:name', {
     get: [getModel(ctx)],
-    put: [admin, ...body, putModel(ctx)],
+    put: [admin, modelBody(ctx), putModel(ctx)],
     delete: [admin, deleteModel(ctx)],
   });
   route(app, '/v1/models/:name/hidden.png', { get: [hiddenPng(ctx)] });

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { hiddenLayerPng } from '@backprop/nn';
+import { grayToPng, hiddenLayerGrid, ImageError } from '@backprop/nn';
 import type { AppContext } from '../context.js';
 import { checkModelName } from '../model-name.js';
 import { describeModel } from '../model-summary.js';
@@ -28,6 +28,13 @@ export function getModel(ctx: AppContext): RequestHandler {
   };
 }
 
+/**
+ * The hidden.png pixel budget: 0.7 M pixels keeps drawing and encoding a wide layer short (the seed's 25 units
+ * at 8 pixels per weight are 0.66 M). Wider layers are drawn smaller, or only their first units (the
+ * X-Hidden-Units-Drawn header says how many).
+ */
+export const HIDDEN_PNG_MAX_PIXELS = 700_000;
+
 /** GET /v1/models/{name}/hidden.png — the hidden units' input weights as pictures (the seed's plot_hidden_layer). */
 export function hiddenPng(ctx: AppContext): RequestHandler {
   return (req, res) => {
@@ -35,18 +42,34 @@ export function hiddenPng(ctx: AppContext): RequestHandler {
     if (entry.model.layers.length < 3) {
       throw new HttpProblem('no-picture', `model ${JSON.stringify(entry.name)} has layers [${entry.model.layers.join(', ')}]: no hidden layer to draw`);
     }
-    if (!entry.model.inputShape) {
+    const shape = entry.model.inputShape;
+    if (!shape) {
       throw new HttpProblem(
         'no-picture',
         `model ${JSON.stringify(entry.name)} has no inputShape, so its hidden units' weights cannot be drawn as pictures`,
       );
     }
-    let png = ctx.hiddenPngs.get(entry);
-    if (!png) {
-      png = Buffer.from(hiddenLayerPng(entry.model));
-      ctx.hiddenPngs.set(entry, png);
+    const key = `${entry.checksum} ${shape.width}x${shape.height} ${shape.order}`;
+    let picture = ctx.hiddenPngs.get(key);
+    if (!picture) {
+      try {
+        const grid = hiddenLayerGrid(entry.model, { maxPixels: HIDDEN_PNG_MAX_PIXELS });
+        picture = { png: grayToPng(grid), units: grid.units, drawn: grid.drawn };
+      } catch (err) {
+        if (err instanceof ImageError) {
+          throw new HttpProblem('picture-failed', `model ${JSON.stringify(entry.name)}: ${err.message}`, { cause: err });
+        }
+        throw err;
+      }
+      ctx.hiddenPngs.set(key, picture);
     }
     // The picture is a function of the weights: their checksum is a strong validator (If-None-Match → 304).
-    res.set('ETag', `"${entry.checksum}"`).set('Cache-Control', 'no-cache').type('image/png').send(png);
+    res
+      .set('ETag', `"${entry.checksum}"`)
+      .set('Cache-Control', 'no-cache')
+      .set('X-Hidden-Units', String(picture.units))
+      .set('X-Hidden-Units-Drawn', String(picture.drawn))
+      .type('image/png')
+      .send(picture.png);
   };
 }

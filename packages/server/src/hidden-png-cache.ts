@@ -1,0 +1,34 @@
+/** One drawn hidden.png: the PNG and how many of the hidden units it shows. */
+export interface HiddenPicture {
+  png: Buffer;
+  /** Hidden units of the model. */
+  units: number;
+  /** Units drawn (the first `drawn`); fewer than `units` when all would not fit the picture's pixel budget. */
+  drawn: number;
+}
+
+/**
+ * hidden.png pictures keyed by what they are drawn from (the weights' checksum and the input shape), so a model
+ * swapped back in, or uploaded under a second name, is not drawn again. At most `capacity` pictures are kept; the
+ * least recently used goes first.
+ */
+export class HiddenPngCache {
+  private readonly pictures = new Map<string, HiddenPicture>();
+
+  constructor(readonly capacity = 16) {}
+
+  get(key: string): HiddenPicture | undefined {
+    const picture = this.pictures.get(key);
+    if (picture) {
+      this.pictures.delete(key);
+      this.pictures.set(key, picture); // most recently used last
+    }
+    return picture;
+  }
+
+  set(key: string, picture: HiddenPicture): void {
+    this.pictures.delete(key);
+    this.pictures.set(key, picture);
+    while (this.pictures.size > this.capacity) this.pictures.delete(this.pictures.keys().next().value as string);
+  }
+}
