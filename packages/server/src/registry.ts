@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BackpropError, checkLayers, checkTheta, loadModel, modelFromJson, modelToJson, thetaChecksum, writeFileAtomic, type Model } from '@backprop/nn';
+import { BackpropError, checkLayers, FileWriteError, checkTheta, loadModel, modelFromJson, modelToJson, thetaChecksum, writeFileAtomic, type Model } from '@backprop/nn';
 import { checkModelName, isModelName } from './model-name.js';
 
 /** No model of that name is loaded. */
@@ -49,7 +49,8 @@ const STORAGE_CAUSES: Record<string, string> = {
 
 /** A file-system error as a ModelStorageError saying what was being done and why it failed; others unchanged. */
 function storageError(doing: string, err: unknown): unknown {
-  const code = (err as NodeJS.ErrnoException)?.code;
+  // writeFileAtomic reports the system's code in `reason`; unlink and mkdir throw the raw error
+  const code = err instanceof FileWriteError ? err.reason : (err as NodeJS.ErrnoException)?.code;
   if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return err;
   const why = STORAGE_CAUSES[code] ?? (err as Error).message;
   return new ModelStorageError(`${doing}: ${why} (${code})`, code, { cause: err });
