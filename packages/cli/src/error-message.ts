@@ -32,7 +32,9 @@ export function withoutSystemCodes(message: string): string {
       // the path is usually named already ("cannot read 'x': …"); say it once
       return message.split(`'${path}'`).length > 2 || message.includes(`"${path}"`) ? words : `${words} ('${path}')`;
     })
-    .replace(/\b(E[A-Z]{2,})\b/g, (code: string) => SYSTEM_ERRORS[code] ?? code);
+    // a code in parentheses annotates words already said ("read-only file system (EROFS)"): it stays
+    .replace(/(\(?)\b(E[A-Z]{2,})\b(\)?)/g, (whole: string, open: string, code: string, close: string) =>
+      open && close ? whole : `${open}${SYSTEM_ERRORS[code] ?? code}${close}`);
 }
 
 /** Collapses a message to one line (commander adds "(Did you mean …?)" on a line of its own). */

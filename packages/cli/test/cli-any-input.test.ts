@@ -79,7 +79,7 @@ describe('CSV labels and headers from the command line', () => {
     expect(JSON.parse(readFileSync(model, 'utf8')).labelNames).toEqual(names);
     const p = onlyJson(cli(['predict', '--model', model, '--data', join(dir, 'test.csv'), '--rows', '0:2', '--json']));
     expect(p.predictions.map((x: { actual: string }) => x.actual)).toEqual(['virginica', 'versicolor']);
-    for (const x of p.predictions) expect(names).toContain(x.digit);
+    for (const x of p.predictions) expect(names).toContain(x.label);
   });
 });
 

@@ -1,6 +1,7 @@
 // Issue 18: a wide hidden layer is drawn within a pixel budget decided before anything is allocated — smaller
 // tiles, or the first units that fit — so `train --report` and the server's hidden.png can always draw it.
 import { describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
 import { decodePng, grayToPng, HIDDEN_LAYER_MAX_PIXELS, hiddenLayerGrid, hiddenLayerPng, ImageError } from '../src/image/index.js';
 import type { Matrix } from '../src/matrix.js';
 
@@ -32,7 +33,8 @@ describe('hiddenLayerGrid within a pixel budget', () => {
     expect(g.width * g.height).toBeLessThanOrEqual(HIDDEN_LAYER_MAX_PIXELS);
     // cell 3, separators shrunk with it to 1: 32 columns × 32 rows of 60-pixel tiles.
     expect([g.cell, g.width, g.height]).toEqual([3, 1 + 32 * 61, 1 + 32 * 61]);
-    const png = decodePng(hiddenLayerPng({ Theta1: T, inputShape: shape }));
+    // larger than decodePng's input cap (a picture we write is not one we must accept): read it with pngjs
+    const png = PNG.sync.read(Buffer.from(hiddenLayerPng({ Theta1: T, inputShape: shape })));
     expect([png.width, png.height]).toEqual([g.width, g.height]);
     // Unit 517 drawn at cell 3 is the same picture as unit 517 drawn alone at cell 1.
     const alone = hiddenLayerGrid({ Theta1: { rows: 1, cols: 401, data: T.data.subarray(517 * 401, 518 * 401) }, inputShape: shape }, { cell: 1, pad: 0 });
