@@ -39,6 +39,68 @@ describe('an input row must have exactly the input layer size: too many is as wr
   });
 });
 
+describe('predict input validation: every mistake is one 4xx problem naming the field, the expected and the received', () => {
+  // A 2x2-pixel model, a 1 kB body limit and at most 3 rows: the bounds are reached with small requests.
+  let srv: TestServer;
+  beforeAll(async () => {
+    const models = new ModelRegistry({ dir: tempDir('bp-pins-inputs-') });
+    models.set('default', fixtureModel({ layers: [4, 3, 2], seed: 33 }), { source: 'upload' });
+    srv = await listen({ models, bodyLimit: '1kb', maxBatchRows: 3 });
+  });
+  afterAll(() => srv.close());
+
+  const long = 'x'.repeat(60);
+  it.each([
+    ['a JSON array body', [1, 2, 3, 4], 400, 'invalid-input', /^request body: expected a JSON object with "pixels" \(one input\) or "inputs" \(a batch\), got an array of 4$/],
+    ['an unknown field', { pixels: [0, 0, 0, 0], extra: 1 }, 400, 'invalid-input', /^request body: unknown field "extra"; expected "pixels" or "inputs"$/],
+    ['neither field', {}, 400, 'invalid-input', /^request body: expected "pixels" \(one input\) or "inputs" \(a batch\), got neither$/],
+    ['both fields', { pixels: [0, 0, 0, 0], inputs: [[0, 0, 0, 0]] }, 400, 'invalid-input', /^request body: expected "pixels" or "inputs", not both$/],
+    ['pixels an object', { pixels: { a: 1 } }, 400, 'invalid-input', /^pixels: expected an array of 4 numbers \(a 2x2 image in column-major order\), got object$/],
+    ['pixels null', { pixels: null }, 400, 'invalid-input', /^pixels: expected an array of 4 numbers .*, got null$/],
+    ['3 pixels', { pixels: [0, 0, 0] }, 400, 'invalid-input', /^pixels: expected 4 numbers \(a 2x2 image in column-major order\), got 3$/],
+    ['5 pixels', { pixels: [0, 0, 0, 0, 0] }, 400, 'invalid-input', /^pixels: expected 4 numbers .*, got 5$/],
+    ['a string pixel', { pixels: [0, 0, 0, '1'] }, 400, 'invalid-input', /^pixels\[3\]: expected a finite number, got "1"$/],
+    ['a boolean pixel', { pixels: [true, 0, 0, 0] }, 400, 'invalid-input', /^pixels\[0\]: expected a finite number, got true$/],
+    ['a nested pixel', { pixels: [0, [[1]], 0, 0] }, 400, 'invalid-input', /^pixels\[1\]: expected a finite number, got an array of 1$/],
+    ['an object pixel', { pixels: [0, 0, { v: 1 }, 0] }, 400, 'invalid-input', /^pixels\[2\]: expected a finite number, got object$/],
+    ['a long string pixel (cut to 40 characters)', { pixels: [long, 0, 0, 0] }, 400, 'invalid-input', new RegExp(`^pixels\\[0\\]: expected a finite number, got "${'x'.repeat(36)}\\.\\.\\.$`)],
+    ['an infinite pixel', '{"pixels":[0,0,1e999,0]}', 400, 'invalid-input', /^pixels\[2\]: expected a finite number, got Infinity$/],
+    ['inputs not an array', { inputs: 5 }, 400, 'invalid-input', /^inputs: expected an array of inputs \(each 4 numbers \(a 2x2 image in column-major order\)\), got number$/],
+    ['empty inputs', { inputs: [] }, 400, 'invalid-input', /^inputs: expected at least 1 input, got an empty array$/],
+    ['a batch row not an array', { inputs: [[0, 0, 0, 0], 7] }, 400, 'invalid-input', /^inputs\[1\]: expected an array of 4 numbers .*, got number$/],
+    ['a bad value deep in a batch', { inputs: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, null, 0]] }, 400, 'invalid-input', /^inputs\[2\]\[2\]: expected a finite number, got null$/],
+    ['4 rows over a limit of 3', { inputs: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]] }, 413, 'batch-too-large', /^inputs: at most 3 inputs per request, got 4$/],
+    ['a body over 1 kB', { pixels: Array(300).fill(0.125) }, 413, 'body-too-large', /^request body is \d+ bytes; the limit is 1024 bytes$/],
+    ['invalid JSON', '{"pixels": [0,', 400, 'invalid-json', /^request body is not valid JSON/],
+  ])('%s', async (_name, body, status, type, detail) => {
+    const res = await postJson(`${srv.url}/v1/predict`, body);
+    const doc = await problemOf(res);
+    expect(res.status).toBe(status);
+    expect(doc.type).toBe(`urn:backprop:problem:${type}`);
+    expect(String(doc.detail)).toMatch(detail);
+    if (type === 'batch-too-large') expect(doc.limit).toBe(3);
+    if (type === 'body-too-large') expect(doc.limit).toBe(1024);
+  });
+
+  it('a body that is not JSON → 415 naming the content type, or asking for one', async () => {
+    const typed = await fetch(`${srv.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'pixels' });
+    expect(typed.status).toBe(415);
+    expect(String((await problemOf(typed)).detail)).toBe('Content-Type: expected application/json, got "text/plain"');
+    const untyped = await fetch(`${srv.url}/v1/predict`, { method: 'POST', body: new Uint8Array([1, 2]) });
+    expect(untyped.status).toBe(415);
+    expect(String((await problemOf(untyped)).detail)).toMatch(/^(request body: expected a JSON body with Content-Type: application\/json|Content-Type: expected application\/json, got .*)$/);
+  });
+
+  it('a full batch of 3 valid rows and a single input are answered, one prediction per row', async () => {
+    const batch = await postJson(`${srv.url}/v1/predict`, { inputs: [[0, 0.5, 1, 0], [1, 1, 1, 1], [0, 0, 0, 0]] });
+    expect(batch.status).toBe(200);
+    expect(((await batch.json()) as { predictions: unknown[] }).predictions).toHaveLength(3);
+    const one = await postJson(`${srv.url}/v1/predict`, { pixels: [0.25, 0, 0, 1] });
+    expect(one.status).toBe(200);
+    expect(((await one.json()) as { predictions: unknown[] }).predictions).toHaveLength(1);
+  });
+});
+
 describe('the admin bearer token must be the whole Authorization value', () => {
   let srv: TestServer;
   let models: ModelRegistry;
