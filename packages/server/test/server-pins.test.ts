@@ -101,6 +101,54 @@ describe('predict input validation: every mistake is one 4xx problem naming the 
   });
 });
 
+describe('without a configured admin token the admin routes are disabled, not open', () => {
+  let srv: TestServer;
+  beforeAll(async () => {
+    srv = await listen({ models: new ModelRegistry({ dir: tempDir('bp-pins-noadmin-') }) });
+  });
+  afterAll(() => srv.close());
+
+  it.each([undefined, `Bearer ${TOKEN}`, 'Bearer '])('Authorization %s → 403 admin-disabled', async (authorization) => {
+    const res = await fetch(`${srv.url}/v1/models/x`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: modelToJson(fixtureModel({ seed: 34 })),
+    });
+    expect(res.status).toBe(403);
+    expect((await problemOf(res)).type).toBe('urn:backprop:problem:admin-disabled');
+  });
+});
+
+describe('model names become file names: only 1-64 of [A-Za-z0-9._-], starting alphanumeric, never ".."', () => {
+  let srv: TestServer;
+  beforeAll(async () => {
+    const models = new ModelRegistry({ dir: tempDir('bp-pins-names-') });
+    models.set('default', fixtureModel({ layers: [4, 3, 2], seed: 35 }), { source: 'upload' });
+    srv = await listen({ models });
+  });
+  afterAll(() => srv.close());
+
+  const predict = (name: string) => postJson(`${srv.url}/v1/models/${encodeURIComponent(name)}/predict`, { pixels: [0, 0, 0, 0] });
+
+  it.each(['a..b', '..x', 'x..', '.hidden', '-x', '_x', 'x y', 'a/b', 'ä', 'x'.repeat(65), 'x\u0000'])('%j → 400 invalid-model-name', async (name) => {
+    const res = await predict(name);
+    expect(res.status).toBe(400);
+    const doc = await problemOf(res);
+    expect(doc.type).toBe('urn:backprop:problem:invalid-model-name');
+    expect(String(doc.detail)).toContain(`got ${JSON.stringify(name)}`);
+  });
+
+  it.each(['x'.repeat(64), 'A', '0', 'a.b', 'a_b-c.d', 'Z9'])('%j is a valid name (404 model-not-found, not 400)', async (name) => {
+    const res = await predict(name);
+    expect(res.status).toBe(404);
+    expect((await problemOf(res)).type).toBe('urn:backprop:problem:model-not-found');
+  });
+
+  it('the default model is reachable by its name', async () => {
+    expect((await predict('default')).status).toBe(200);
+  });
+});
+
 describe('the admin bearer token must be the whole Authorization value', () => {
   let srv: TestServer;
   let models: ModelRegistry;
@@ -128,6 +176,33 @@ describe('the admin bearer token must be the whole Authorization value', () => {
     expect(res.status).toBe(401);
     expect((await problemOf(res)).type).toBe('urn:backprop:problem:unauthorized');
     expect(models.get('pinned')).toBeUndefined();
+  });
+
+  it('no header → 401 asking for one, with WWW-Authenticate; another scheme → 401; a wrong token → 403', async () => {
+    const none = await fetch(`${srv.url}/v1/models/pinned`, { method: 'DELETE' });
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="backprop-admin"');
+    expect(String((await problemOf(none)).detail)).toBe('this route needs an Authorization: Bearer <token> header');
+    for (const authorization of ['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer ', `Bearer\t${TOKEN}`, `xBearer ${TOKEN}`]) {
+      const res = await put(authorization);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="backprop-admin"');
+      expect(String((await problemOf(res)).detail)).toBe('Authorization header: expected "Bearer <token>"');
+    }
+    for (const wrong of ['nope', `${TOKEN}x`, TOKEN.slice(1), TOKEN.toUpperCase()]) {
+      const res = await put(`Bearer ${wrong}`);
+      expect(res.status).toBe(403);
+      const doc = await problemOf(res);
+      expect(doc.type).toBe('urn:backprop:problem:forbidden');
+      expect(res.headers.get('www-authenticate')).toBeNull();
+    }
+    expect(models.get('pinned')).toBeUndefined();
+  });
+
+  it('the scheme is case-insensitive and may be followed by several spaces', async () => {
+    const res = await put(`bearer   ${TOKEN}`);
+    expect(res.status).toBeLessThan(300);
+    models.remove('pinned');
   });
 
   it('the right token alone (trailing spaces allowed) is accepted', async () => {
