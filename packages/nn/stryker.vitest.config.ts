@@ -16,12 +16,14 @@ export default defineConfig({
       'test/data-mat-hostile.test.ts',
       'test/data-mat-write.test.ts',
       'test/mat-small-element-pins.test.ts',
+      'test/mat-bounds-messages-pins.test.ts',
       'test/data-idx.test.ts',
       'test/data-csv.test.ts',
       'test/image-png.test.ts',
       'test/bad-input.test.ts',
       // cost and gradient
       'test/cost-golden.test.ts',
+      'test/cost-front-door-pins.test.ts',
       'test/gradcheck.test.ts',
       'test/backend-agreement.test.ts',
       // line searches
