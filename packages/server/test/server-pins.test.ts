@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { modelToJson } from '@backprop/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../src/registry.js';
-import { fixtureModel, listen, postJson, problemOf, tempDir, type TestServer } from './helpers.js';
+import { isModelName } from '../src/model-name.js';
+import { fixtureModel, listen, postJson, problemOf, referenceForward, tempDir, type TestServer } from './helpers.js';
 
 const TOKEN = 'pins-admin-token-0123456789abcdef';
 
@@ -39,12 +40,14 @@ describe('an input row must have exactly the input layer size: too many is as wr
   });
 });
 
+const inputModel = fixtureModel({ layers: [4, 3, 2], seed: 33 });
+
 describe('predict input validation: every mistake is one 4xx problem naming the field, the expected and the received', () => {
   // A 2x2-pixel model, a 1 kB body limit and at most 3 rows: the bounds are reached with small requests.
   let srv: TestServer;
   beforeAll(async () => {
     const models = new ModelRegistry({ dir: tempDir('bp-pins-inputs-') });
-    models.set('default', fixtureModel({ layers: [4, 3, 2], seed: 33 }), { source: 'upload' });
+    models.set('default', inputModel, { source: 'upload' });
     srv = await listen({ models, bodyLimit: '1kb', maxBatchRows: 3 });
   });
   afterAll(() => srv.close());
@@ -91,13 +94,44 @@ describe('predict input validation: every mistake is one 4xx problem naming the 
     expect(String((await problemOf(untyped)).detail)).toMatch(/^(request body: expected a JSON body with Content-Type: application\/json|Content-Type: expected application\/json, got .*)$/);
   });
 
-  it('a full batch of 3 valid rows and a single input are answered, one prediction per row', async () => {
-    const batch = await postJson(`${srv.url}/v1/predict`, { inputs: [[0, 0.5, 1, 0], [1, 1, 1, 1], [0, 0, 0, 0]] });
+  it('a full batch of 3 valid rows and a single input are answered, each row exactly where it was sent', async () => {
+    type Answer = { predictions: { probabilities: number[] }[] };
+    const rows = [[0, 0.5, 1, 0.75], [1, 0.25, 0.5, 1], [0.125, 0.875, 0, 0.5]];
+    const batch = await postJson(`${srv.url}/v1/predict`, { inputs: rows });
     expect(batch.status).toBe(200);
-    expect(((await batch.json()) as { predictions: unknown[] }).predictions).toHaveLength(3);
-    const one = await postJson(`${srv.url}/v1/predict`, { pixels: [0.25, 0, 0, 1] });
+    const got = ((await batch.json()) as Answer).predictions;
+    expect(got).toHaveLength(3);
+    rows.forEach((x, i) => got[i].probabilities.forEach((v, k) => expect(v).toBeCloseTo(referenceForward(inputModel, x)[k], 12)));
+    const x = [0.25, 0.5, 0.75, 1];
+    const one = await postJson(`${srv.url}/v1/predict`, { pixels: x });
     expect(one.status).toBe(200);
-    expect(((await one.json()) as { predictions: unknown[] }).predictions).toHaveLength(1);
+    const [p] = ((await one.json()) as Answer).predictions;
+    p.probabilities.forEach((v, k) => expect(v).toBeCloseTo(referenceForward(inputModel, x)[k], 12));
+  });
+
+  it('a string pixel is quoted in full up to 40 characters of JSON, then cut to 37 and "..."', async () => {
+    const exactly40 = 'y'.repeat(38); // "yyy…" is 40 characters of JSON
+    const res = await postJson(`${srv.url}/v1/predict`, { pixels: [exactly40, 0, 0, 0] });
+    expect(String((await problemOf(res)).detail)).toBe(`pixels[0]: expected a finite number, got ${JSON.stringify(exactly40)}`);
+    const res41 = await postJson(`${srv.url}/v1/predict`, { pixels: ['y'.repeat(39), 0, 0, 0] });
+    expect(String((await problemOf(res41)).detail)).toBe(`pixels[0]: expected a finite number, got "${'y'.repeat(36)}...`);
+  });
+
+  it('the JSON parser is strict (a top-level string or null is invalid JSON) and takes any +json type', async () => {
+    for (const body of ['"abc"', 'null', '42']) {
+      const res = await postJson(`${srv.url}/v1/predict`, body);
+      expect(res.status).toBe(400);
+      expect((await problemOf(res)).type).toBe('urn:backprop:problem:invalid-json');
+    }
+    const vendor = await postJson(`${srv.url}/v1/predict`, { pixels: [0, 0, 0, 0] }, { 'content-type': 'application/vnd.example+json' });
+    expect(vendor.status).toBe(200);
+  });
+
+  it('a long Content-Type is quoted cut to 100 characters', async () => {
+    const type = `text/${'z'.repeat(150)}`;
+    const res = await fetch(`${srv.url}/v1/predict`, { method: 'POST', headers: { 'content-type': type }, body: 'x' });
+    expect(res.status).toBe(415);
+    expect(String((await problemOf(res)).detail)).toBe(`Content-Type: expected application/json, got ${JSON.stringify(type.slice(0, 100))}`);
   });
 });
 
@@ -115,7 +149,11 @@ describe('without a configured admin token the admin routes are disabled, not op
       body: modelToJson(fixtureModel({ seed: 34 })),
     });
     expect(res.status).toBe(403);
-    expect((await problemOf(res)).type).toBe('urn:backprop:problem:admin-disabled');
+    const doc = await problemOf(res);
+    expect(doc.type).toBe('urn:backprop:problem:admin-disabled');
+    expect(String(doc.detail)).toBe(
+      'admin routes are disabled on this server: start it with BACKPROP_ADMIN_TOKEN set to enable model upload, delete and reload',
+    );
   });
 });
 
@@ -135,10 +173,14 @@ describe('model names become file names: only 1-64 of [A-Za-z0-9._-], starting a
     expect(res.status).toBe(400);
     const doc = await problemOf(res);
     expect(doc.type).toBe('urn:backprop:problem:invalid-model-name');
-    expect(String(doc.detail)).toContain(`got ${JSON.stringify(name)}`);
+    expect(String(doc.detail)).toBe(
+      `model name: expected 1-64 characters of letters, digits, '.', '_' or '-' starting with a letter or digit and without '..', got ${JSON.stringify(name)}`,
+    );
+    expect(isModelName(name)).toBe(false);
   });
 
   it.each(['x'.repeat(64), 'A', '0', 'a.b', 'a_b-c.d', 'Z9'])('%j is a valid name (404 model-not-found, not 400)', async (name) => {
+    expect(isModelName(name)).toBe(true);
     const res = await predict(name);
     expect(res.status).toBe(404);
     expect((await problemOf(res)).type).toBe('urn:backprop:problem:model-not-found');
@@ -194,6 +236,7 @@ describe('the admin bearer token must be the whole Authorization value', () => {
       expect(res.status).toBe(403);
       const doc = await problemOf(res);
       expect(doc.type).toBe('urn:backprop:problem:forbidden');
+      expect(String(doc.detail)).toBe('the bearer token does not match the admin token');
       expect(res.headers.get('www-authenticate')).toBeNull();
     }
     expect(models.get('pinned')).toBeUndefined();
