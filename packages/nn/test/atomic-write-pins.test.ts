@@ -19,6 +19,8 @@ const rec = vi.hoisted(() => ({
   /** When true, the next write writes half its bytes, and the one after throws ENOSPC. */
   failNextWrite: false,
   halfWritten: false,
+  /** When > 0, every write writes at most this many bytes (a short write, as a pipe or a full disk may do). */
+  shortWrites: 0,
 }));
 
 vi.mock('node:fs', async (importOriginal) => {
@@ -46,6 +48,11 @@ vi.mock('node:fs', async (importOriginal) => {
         const length = typeof rest[1] === 'number' ? rest[1] : bytes.length - offset;
         return fs.writeSync(fd, bytes, offset, Math.max(1, Math.floor(length / 2)));
       }
+      if (rec.shortWrites > 0 && typeof buf !== 'string') {
+        const offset = typeof rest[0] === 'number' ? rest[0] : 0;
+        const length = typeof rest[1] === 'number' ? rest[1] : (buf as Uint8Array).length - offset;
+        return fs.writeSync(fd, buf as Uint8Array, offset, Math.min(length, rec.shortWrites));
+      }
       return (fs.writeSync as (...a: unknown[]) => number)(fd, buf, ...rest);
     }) as typeof fs.writeSync,
     fsyncSync: ((fd: number) => {
@@ -70,6 +77,7 @@ afterEach(() => {
   rec.log = [];
   rec.failNextWrite = false;
   rec.halfWritten = false;
+  rec.shortWrites = 0;
 });
 
 const layers = [6, 4, 3];
@@ -112,6 +120,22 @@ describe('a write that fails part-way loses nothing', () => {
   });
 });
 
+describe('short writes are continued until every byte is on disk', () => {
+  it('writes of at most 1000 bytes still produce the whole file, for bytes and for UTF-8 text', () => {
+    const dir = freshDir();
+    const bytes = Uint8Array.from({ length: 10_007 }, (_, i) => (i * 31) & 0xff);
+    const text = 'λ = 1, θ ∈ ℝⁿ\n'.repeat(300);
+    rec.shortWrites = 1000;
+    rec.recording = true;
+    writeFileAtomic(join(dir, 'b.bin'), bytes);
+    writeFileAtomic(join(dir, 't.txt'), text);
+    rec.recording = false;
+    expect(readFileSync(join(dir, 'b.bin')).equals(Buffer.from(bytes))).toBe(true);
+    expect(readFileSync(join(dir, 't.txt'), 'utf8')).toBe(text);
+    expect(rec.log.filter((e) => e.op === 'write').length).toBeGreaterThan(16); // 11 + 7 short writes
+  });
+});
+
 describe('a save replaces the file', () => {
   it('the target gets a new inode holding exactly the new contents', () => {
     const dir = freshDir();
@@ -145,6 +169,8 @@ describe('the order of the durable steps', () => {
     const closes = at('close', tmp);
     const rename = log.indexOf(renames[0]);
     const dirSyncs = at('fsync', dir);
+    const dirOpens = at('open', dir);
+    const dirCloses = at('close', dir);
     expect(writes.length).toBeGreaterThan(0);
     expect(fsyncs).toHaveLength(1);
     expect(closes).toHaveLength(1);
@@ -153,6 +179,11 @@ describe('the order of the durable steps', () => {
     expect(fsyncs[0]).toBeLessThan(closes[0]);
     expect(closes[0]).toBeLessThan(rename);
     expect(rename).toBeLessThan(dirSyncs[0]);
+    // the directory is opened after the rename, synced, and closed again (no descriptor leaks)
+    expect(dirOpens).toHaveLength(1);
+    expect(dirCloses).toHaveLength(1);
+    expect(rename).toBeLessThan(dirOpens[0]);
+    expect(dirSyncs[0]).toBeLessThan(dirCloses[0]);
     expect(readFileSync(path, 'utf8')).toBe('new contents\n');
   });
 });

@@ -70,3 +70,27 @@ describe('an element running past its container: ERR_MAT_CORRUPT', () => {
     expect(err.offset).toBe(128);
   });
 });
+
+describe('an element of the wrong type: ERR_MAT_CORRUPT naming the field, the types allowed and the type found', () => {
+  function retyped(at: number, type: number): Uint8Array {
+    const bytes = Uint8Array.from(file);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(at, (view.getUint32(at, true) & 0xffff0000) | type, true);
+    return bytes;
+  }
+
+  it('dimensions stored as miUINT32 (6) instead of miINT32 (5)', () => {
+    const err = failure(retyped(152, 6));
+    expect(err.code).toBe('ERR_MAT_CORRUPT');
+    expect(err.message).toBe('dimensions: expected element type 5, got 6 (offset 152)');
+    expect(err.offset).toBe(152);
+  });
+
+  it('a small-format name stored as miINT16 (3): only miINT8 (1) or miUINT8 (2) are text', () => {
+    const err = failure(retyped(168, 3));
+    expect(err.code).toBe('ERR_MAT_CORRUPT');
+    expect(err.message).toBe('array name: expected element type 1 or 2, got 3 (offset 168)');
+    expect(err.offset).toBe(168);
+    expect([...readMat(retyped(168, 2)).variables.keys()]).toEqual(['abcd']); // miUINT8 is fine
+  });
+});
