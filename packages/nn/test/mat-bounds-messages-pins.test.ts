@@ -44,7 +44,8 @@ describe('a truncated file: ERR_MAT_TRUNCATED, naming the field, the bytes it ne
 
 describe('an element running past its container: ERR_MAT_CORRUPT', () => {
   it('a name claiming more bytes than its array holds names "its enclosing element" and the name tag offset', () => {
-    const bytes = Uint8Array.from(writeMat({ abcdefghijklmnop: matrix(1, 1, [5]) }));
+    // A second variable after it: the enclosing element ends before the file does.
+    const bytes = Uint8Array.from(writeMat({ abcdefghijklmnop: matrix(1, 1, [5]), second: matrix(1, 1, [6]) }));
     const view = new DataView(bytes.buffer);
     expect([view.getUint32(168, true), view.getUint32(172, true)]).toEqual([1, 16]); // miINT8, 16 bytes
     view.setUint32(172, 100, true);
@@ -52,6 +53,16 @@ describe('an element running past its container: ERR_MAT_CORRUPT', () => {
     expect(err.code).toBe('ERR_MAT_CORRUPT');
     // The 72-byte array element ends at 208; the name's data would start at 176.
     expect(err.message).toBe('array name needs 100 bytes but its enclosing element has 32 left (offset 168)');
+    expect(err.offset).toBe(168);
+  });
+
+  it('a small-format element whose 8 bytes straddle the end of its array names the small element', () => {
+    // The array element claims 36 bytes, so it ends at 172: the name's small tag at 168 has 4 of its 8 bytes.
+    const bytes = Uint8Array.from(file);
+    new DataView(bytes.buffer).setUint32(132, 36, true);
+    const err = failure(bytes);
+    expect(err.code).toBe('ERR_MAT_CORRUPT');
+    expect(err.message).toBe('array name small element needs 8 bytes but its enclosing element has 4 left (offset 168)');
     expect(err.offset).toBe(168);
   });
 
