@@ -34,6 +34,19 @@ describe('an input row must have exactly the input layer size: too many is as wr
     expect(String(doc.detail)).toMatch(detail);
   });
 
+  it('a model without an input shape names only the count', async () => {
+    const models = new ModelRegistry({ dir: tempDir('bp-pins-noshape-') });
+    models.set('default', fixtureModel({ layers: [5, 3, 2], seed: 36, withShape: false }), { source: 'upload' });
+    const plain = await listen({ models });
+    try {
+      const res = await postJson(`${plain.url}/v1/predict`, { pixels: [0, 0, 0] });
+      expect(res.status).toBe(400);
+      expect(String((await problemOf(res)).detail)).toBe('pixels: expected 5 numbers, got 3');
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('a row of exactly 400 is still answered', async () => {
     const res = await postJson(`${srv.url}/v1/predict`, { inputs: [Array(400).fill(0), Array(400).fill(1)] });
     expect(res.status).toBe(200);
