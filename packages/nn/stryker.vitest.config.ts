@@ -1,0 +1,38 @@
+import { defineConfig } from 'vitest/config';
+
+// The tests StrykerJS runs against each mutant (stryker.config.mjs): the quick files that pin the scoped modules
+// (a full-suite run per mutant would take hours on 2 cores). Trainings, benchmarks, fuzzers, the generated
+// kernels' sweep and the tests that spawn processes are left out: a mutant only they would catch counts as
+// survived here. Stryker's vitest runner picks the pool itself (one worker thread per test process).
+export default defineConfig({
+  test: {
+    include: [
+      // model files and atomic writes
+      'test/model-file.test.ts',
+      'test/atomic-write-pins.test.ts',
+      'test/checkpoint-file-pins.test.ts',
+      // readers and their bounds
+      'test/data-mat-read.test.ts',
+      'test/data-mat-hostile.test.ts',
+      'test/data-mat-write.test.ts',
+      'test/mat-small-element-pins.test.ts',
+      'test/mat-bounds-messages-pins.test.ts',
+      'test/data-idx.test.ts',
+      'test/data-csv.test.ts',
+      'test/image-png.test.ts',
+      'test/bad-input.test.ts',
+      // cost and gradient
+      'test/cost-golden.test.ts',
+      'test/cost-front-door-pins.test.ts',
+      'test/gradcheck.test.ts',
+      'test/backend-agreement.test.ts',
+      // line searches
+      'test/optim-tnc.test.ts',
+      'test/tnc-linesearch-pins.test.ts',
+      'test/optim-cg-lbfgs.test.ts',
+      'test/optim-minimize.test.ts',
+    ],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+  },
+});
