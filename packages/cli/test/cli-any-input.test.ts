@@ -2,7 +2,7 @@
 // echo control characters — through the built CLI, as a user runs it.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readIdxFile, writeMat } from '@backprop/nn';
+import { loadDataset, readIdxFile, writeMat } from '@backprop/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, ex4Model, oneLineError, onlyJson, tmp } from './helpers.js';
 
@@ -137,14 +137,21 @@ describe('data export: the format follows --out', () => {
     const c = cli(['data', 'export', '--name', 'digits5000', '--out', csv, '--json']);
     expect(onlyJson(c).format).toBe('csv');
     expect(readFileSync(csv, 'utf8').slice(0, 9)).toBe('x1,x2,x3,');
-    expect(onlyJson(cli(['data', 'info', csv, '--labels', 'digits', '--json'])).dataset.checksum).toBe(builtin);
+    // a CSV's pictures are written row by row (the layout CSV readers, this one too, take): upright, not transposed
+    const csvInfo = onlyJson(cli(['data', 'info', csv, '--labels', 'digits', '--json'])).dataset;
+    expect(csvInfo.imageShape).toEqual({ width: 20, height: 20, order: 'row-major' });
+    const digits = loadDataset('digits5000');
+    const firstRow = readFileSync(csv, 'utf8').split('\n')[1].split(',').slice(0, 400).map(Number);
+    for (let r = 0; r < 20; r++) {
+      for (let c = 0; c < 20; c++) expect(firstRow[r * 20 + c]).toBe(digits.X.data[c * 20 + r]);
+    }
 
     const mat = join(dir, 'digits.mat');
     expect(onlyJson(cli(['data', 'export', '--name', 'digits5000', '--out', mat, '--json'])).format).toBe('mat');
     expect(readFileSync(mat).subarray(0, 6).toString('latin1')).toBe('MATLAB');
     expect(onlyJson(cli(['data', 'info', mat, '--json'])).dataset.checksum).toBe(builtin);
 
-    // and a CSV converts to MAT with its labels as read
+    // and a CSV converts to MAT (column by column again) with its labels as read: the very same data as the builtin
     const fromCsv = join(dir, 'from-csv.mat');
     expect(cli(['data', 'export', '--name', csv, '--labels', 'digits', '--out', fromCsv]).code).toBe(0);
     expect(onlyJson(cli(['data', 'info', fromCsv, '--json'])).dataset.checksum).toBe(builtin);

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { formatCsv, readIdxFile, readMatFile, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
+import { formatCsv, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { addCsvOptions, BUILTINS, loadData } from '../dataset.js';
 import type { Output } from '../output.js';
@@ -39,8 +39,13 @@ export function idxLabelsPath(imagesPath: string): string {
   return join(dirname(imagesPath), labels);
 }
 
-/** Writes the data set in the format; returns the files written. */
-function writeDataset(ds: Dataset, out: string, format: Format, compress: boolean): string[] {
+/**
+ * Writes the data set in the format; returns the files written. Pictures go in the format's own pixel order (MAT:
+ * column by column, as MATLAB and this project's MAT reader take them; CSV and IDX: row by row, as Kaggle's and
+ * MNIST's files are and this project's CSV reader takes them), so they read back upright.
+ */
+function writeDataset(data: Dataset, out: string, format: Format, compress: boolean): string[] {
+  const ds = withPixelOrder(data, format === 'mat' ? 'column-major' : 'row-major');
   switch (format) {
     case 'csv':
       writeFileAtomic(out, formatCsv(ds));
@@ -49,7 +54,7 @@ function writeDataset(ds: Dataset, out: string, format: Format, compress: boolea
       writeMatFile(out, { X: ds.X, y: { rows: ds.y.length, cols: 1, data: Float64Array.from(ds.y) } }, { compress });
       return [out];
     case 'idx': {
-      // X as float64 m×n (its own column order: exact), y as the labels 1..K like the MAT-file's
+      // X as float64 m×n, y as the labels 1..K like the MAT-file's
       const labels = idxLabelsPath(out);
       writeFileAtomic(out, writeIdx({ type: 'float64', dims: [ds.X.rows, ds.X.cols], data: ds.X.data }));
       writeFileAtomic(labels, writeIdx(ds.K <= 255 ? { type: 'uint8', dims: [ds.y.length], data: Uint8Array.from(ds.y) } : { type: 'int32', dims: [ds.y.length], data: ds.y }));

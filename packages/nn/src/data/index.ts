@@ -28,6 +28,7 @@ export {
 export { formatCsv, parseCsv, readCsvFile, MAX_CSV_BYTES, type CsvOptions } from './csv.js';
 export { writeIdx } from './idx-write.js';
 export { LABEL_RULES, type LabelMapping, type LabelRule } from './label-mapping.js';
+export { withPixelOrder } from './pixel-order.js';
 export { splitDataset, subsetDataset, type DatasetSplit, type SplitOptions } from './split.js';
 export { loadMnist, type MnistSplit } from './mnist.js';
 export { DIGITS5000_CHECKSUM, loadDigits5000, rebuildDigits5000 } from './digits5000.js';

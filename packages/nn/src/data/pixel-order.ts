@@ -1,0 +1,39 @@
+import { makeDataset, type Dataset, type ImageShape } from './dataset.js';
+
+/**
+ * The data set with its pictures laid out in `order`: each example's pixels permuted so that pixel (r, c) sits at
+ * r·w + c (row-major) or c·h + r (column-major). File formats carry no layout of their own, and each has its
+ * readers' convention — MATLAB's MAT-files column by column, CSV (Kaggle's MNIST) and IDX (MNIST) row by row — so
+ * exporting in the target's order is what makes the pictures read back upright. A data set that is not pictures,
+ * or already in `order`, is returned as it is.
+ */
+export function withPixelOrder(ds: Dataset, order: ImageShape['order']): Dataset {
+  const shape = ds.imageShape;
+  if (!shape || shape.order === order || shape.width * shape.height !== ds.X.cols) return ds;
+  const { width: w, height: h } = shape;
+  const n = ds.X.cols;
+  // from[j] is the column of the current layout that lands at column j of the new one
+  const from = new Int32Array(n);
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) {
+      const rowMajor = r * w + c;
+      const columnMajor = c * h + r;
+      if (order === 'row-major') from[rowMajor] = columnMajor;
+      else from[columnMajor] = rowMajor;
+    }
+  }
+  const src = ds.X.data;
+  const data = new Float64Array(src.length);
+  for (let i = 0; i < ds.X.rows; i++) {
+    const base = i * n;
+    for (let j = 0; j < n; j++) data[base + j] = src[base + from[j]];
+  }
+  return makeDataset({
+    name: ds.name,
+    X: { rows: ds.X.rows, cols: n, data },
+    y: ds.y,
+    K: ds.K,
+    labelNames: ds.labelNames,
+    imageShape: { width: w, height: h, order },
+  });
+}
