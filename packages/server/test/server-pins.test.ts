@@ -77,7 +77,8 @@ describe('predict input validation: every mistake is one 4xx problem naming the 
     ['5 pixels', { pixels: [0, 0, 0, 0, 0] }, 400, 'invalid-input', /^pixels: expected 4 numbers .*, got 5$/],
     ['a string pixel', { pixels: [0, 0, 0, '1'] }, 400, 'invalid-input', /^pixels\[3\]: expected a finite number, got "1"$/],
     ['a boolean pixel', { pixels: [true, 0, 0, 0] }, 400, 'invalid-input', /^pixels\[0\]: expected a finite number, got true$/],
-    ['a nested pixel', { pixels: [0, [[1]], 0, 0] }, 400, 'invalid-input', /^pixels\[1\]: expected a finite number, got an array of 1$/],
+    ['a nested pixel', { pixels: [0, [1], 0, 0] }, 400, 'invalid-input', /^pixels\[1\]: expected a finite number, got an array of 1$/],
+    ['a pixel nested past the schema\'s depth (refused while the body is read)', { pixels: [0, [[1]], 0, 0] }, 400, 'invalid-json', /deeper than 3 levels/],
     ['an object pixel', { pixels: [0, 0, { v: 1 }, 0] }, 400, 'invalid-input', /^pixels\[2\]: expected a finite number, got object$/],
     ['a long string pixel (cut to 40 characters)', { pixels: [long, 0, 0, 0] }, 400, 'invalid-input', new RegExp(`^pixels\\[0\\]: expected a finite number, got "${'x'.repeat(36)}\\.\\.\\.$`)],
     ['an infinite pixel', '{"pixels":[0,0,1e999,0]}', 400, 'invalid-input', /^pixels\[2\]: expected a finite number, got Infinity$/],
@@ -86,7 +87,8 @@ describe('predict input validation: every mistake is one 4xx problem naming the 
     ['a batch row not an array', { inputs: [[0, 0, 0, 0], 7] }, 400, 'invalid-input', /^inputs\[1\]: expected an array of 4 numbers .*, got number$/],
     ['a bad value deep in a batch', { inputs: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, null, 0]] }, 400, 'invalid-input', /^inputs\[2\]\[2\]: expected a finite number, got null$/],
     ['4 rows over a limit of 3', { inputs: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]] }, 413, 'batch-too-large', /^inputs: at most 3 inputs per request, got 4$/],
-    ['a body over 1 kB', { pixels: Array(300).fill(0.125) }, 413, 'body-too-large', /^request body is \d+ bytes; the limit is 1024 bytes$/],
+    // the route's own limit, 64 + 3 rows × (4 numbers × 25 + 3) = 373 bytes, is below the operator's 1 kB
+    ['a body over the largest valid request', { pixels: Array(300).fill(0.125) }, 413, 'body-too-large', /^request body is \d+ bytes; the limit is 373 bytes \(3 inputs of 4 numbers\)$/],
     ['invalid JSON', '{"pixels": [0,', 400, 'invalid-json', /^request body is not valid JSON/],
   ])('%s', async (_name, body, status, type, detail) => {
     const res = await postJson(`${srv.url}/v1/predict`, body);
@@ -95,7 +97,7 @@ describe('predict input validation: every mistake is one 4xx problem naming the 
     expect(doc.type).toBe(`urn:backprop:problem:${type}`);
     expect(String(doc.detail)).toMatch(detail);
     if (type === 'batch-too-large') expect(doc.limit).toBe(3);
-    if (type === 'body-too-large') expect(doc.limit).toBe(1024);
+    if (type === 'body-too-large') expect(doc.limit).toBe(373);
   });
 
   it('a body that is not JSON → 415 naming the content type, or asking for one', async () => {
@@ -108,18 +110,23 @@ describe('predict input validation: every mistake is one 4xx problem naming the 
   });
 
   it('a full batch of 3 valid rows and a single input are answered, each row exactly where it was sent', async () => {
-    type Answer = { predictions: { probabilities: number[] }[] };
+    // scores are the raw output units (the reference forward pass); probabilities are them normalised to sum 1
+    type Answer = { predictions: { scores: number[]; probabilities: number[] }[] };
+    const normalised = (h: number[]) => h.map((v) => v / h.reduce((a, b) => a + b, 0));
     const rows = [[0, 0.5, 1, 0.75], [1, 0.25, 0.5, 1], [0.125, 0.875, 0, 0.5]];
     const batch = await postJson(`${srv.url}/v1/predict`, { inputs: rows });
     expect(batch.status).toBe(200);
     const got = ((await batch.json()) as Answer).predictions;
     expect(got).toHaveLength(3);
-    rows.forEach((x, i) => got[i].probabilities.forEach((v, k) => expect(v).toBeCloseTo(referenceForward(inputModel, x)[k], 12)));
+    rows.forEach((x, i) => {
+      got[i].scores.forEach((v, k) => expect(v).toBeCloseTo(referenceForward(inputModel, x)[k], 12));
+      got[i].probabilities.forEach((v, k) => expect(v).toBeCloseTo(normalised(referenceForward(inputModel, x))[k], 12));
+    });
     const x = [0.25, 0.5, 0.75, 1];
     const one = await postJson(`${srv.url}/v1/predict`, { pixels: x });
     expect(one.status).toBe(200);
     const [p] = ((await one.json()) as Answer).predictions;
-    p.probabilities.forEach((v, k) => expect(v).toBeCloseTo(referenceForward(inputModel, x)[k], 12));
+    p.scores.forEach((v, k) => expect(v).toBeCloseTo(referenceForward(inputModel, x)[k], 12));
   });
 
   it('a string pixel is quoted in full up to 40 characters of JSON, then cut to 37 and "..."', async () => {
@@ -130,11 +137,13 @@ describe('predict input validation: every mistake is one 4xx problem naming the 
     expect(String((await problemOf(res41)).detail)).toBe(`pixels[0]: expected a finite number, got "${'y'.repeat(36)}...`);
   });
 
-  it('the JSON parser is strict (a top-level string or null is invalid JSON) and takes any +json type', async () => {
+  it('a top-level string, null or number is a 400 asking for the object, and any +json type is taken', async () => {
     for (const body of ['"abc"', 'null', '42']) {
       const res = await postJson(`${srv.url}/v1/predict`, body);
       expect(res.status).toBe(400);
-      expect((await problemOf(res)).type).toBe('urn:backprop:problem:invalid-json');
+      const doc = await problemOf(res);
+      expect(doc.type).toBe('urn:backprop:problem:invalid-input');
+      expect(String(doc.detail)).toMatch(/^request body: expected a JSON object/);
     }
     const vendor = await postJson(`${srv.url}/v1/predict`, { pixels: [0, 0, 0, 0] }, { 'content-type': 'application/vnd.example+json' });
     expect(vendor.status).toBe(200);
