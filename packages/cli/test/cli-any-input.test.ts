@@ -180,10 +180,27 @@ describe('data export: the format follows --out', () => {
     const unknown = cli(['data', 'export', '--name', 'digits5000', '--out', join(dir, 'x.bin')]);
     expect(unknown.code).toBe(2);
     expect(cleanError(unknown)).toMatch(/no known extension/);
-    const folder = cli(['data', 'export', '--name', 'digits5000', '--out', join(dir, 'no', 'x.csv')]);
-    expect(folder.code).toBe(2);
-    expect(cleanError(folder)).toMatch(/does not exist/);
     expect(existsSync(join(dir, 'x.csv')) || existsSync(join(dir, 'x.bin'))).toBe(false);
+    // an --out under a file cannot be made: a usage error naming the cause, before any work
+    writeFileSync(join(dir, 'plain'), 'x');
+    const underFile = cli(['data', 'export', '--out', join(dir, 'plain', 'x.csv')]);
+    expect(underFile.code).toBe(2);
+    expect(cleanError(underFile)).toMatch(/--out: cannot .*: a part of the path is a file/);
+  });
+
+  it('every --out makes its missing folders, as train does (data export, show-data, visualize, export)', () => {
+    const dir = tmp();
+    const model = ex4Model().path;
+    for (const args of [
+      ['data', 'export', '--out', join(dir, 'a', 'b', 'x.csv')],
+      ['show-data', '--count', '4', '--out', join(dir, 'c', 'd', 's.png')],
+      ['visualize', '--model', model, '--out', join(dir, 'e', 'h.png')],
+      ['export', '--model', model, '--out', join(dir, 'f', 'w.mat')],
+    ]) {
+      const r = cli(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(existsSync(args[args.length - 1])).toBe(true);
+    }
   });
 });
 
@@ -210,11 +227,13 @@ describe('one exit-code convention: bad input 2, a failure while running 1', () 
     }
   });
 
-  it('a failure while running exits 1 (an output that cannot be written), in words', () => {
+  // (a failure while running — a disk that fills — exits 1: cli-outputs.test.ts, on real mounts)
+  it('an --out that is a directory is refused before any work, exit 2, in words', () => {
     const dir = tmp();
     mkdirSync(join(dir, 'taken.png'));
     const r = cli(['show-data', '--count', '1', '--out', join(dir, 'taken.png')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
+    expect(cleanError(r)).toMatch(/directory/);
     expect(cleanError(r)).not.toMatch(/\bE[A-Z]{3,}\b/);
   });
 

@@ -1,8 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { formatCsv, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
+import { checkOutputs } from '../paths.js';
 import { addCsvOptions, BUILTINS, loadData } from '../dataset.js';
 import type { Output } from '../output.js';
 import { terminalSafe } from '../terminal.js';
@@ -99,7 +99,7 @@ function exportCommand(): Command {
     (cmd) =>
       addCsvOptions(
         cmd
-          .requiredOption('--name <name>', `built-in data set: ${BUILTINS.join(', ')} (or a .mat/.csv file to convert)`)
+          .option('--name <name>', `built-in data set: ${BUILTINS.join(', ')} (or a .mat/.csv file to convert)`, 'digits5000')
           .requiredOption('--out <file>', 'where to write: FILE.csv, FILE.mat, FILE.idx or NAME-images-idx3-ubyte')
           .option('--format <format>', `${FORMATS.join(', ')} (default: from the extension of --out)`)
           .option('--compress', 'MAT: compress each variable (miCOMPRESSED)'),
@@ -125,10 +125,7 @@ function exportCommand(): Command {
         throw new UsageError(`--format ${flags.format} does not match --out ${JSON.stringify(flags.out)}, which names a ${fromName} file`);
       }
       if (flags.compress && fromName !== 'mat') throw new UsageError(`--compress is for MAT-files; --out names a ${fromName} file`);
-      const folder = dirname(resolve(flags.out));
-      if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-        throw new UsageError(`--out: the folder ${JSON.stringify(dirname(flags.out))} does not exist`);
-      }
+      checkOutputs({ out: flags.out });
       const ds = loadData(flags.name, '--name', flags);
       const files = writeDataset(ds, flags.out, fromName, Boolean(flags.compress));
       const m = ds.X.rows;

@@ -3,6 +3,7 @@ import { displayDataGrid, displayDataRows, grayToPng, writeFileAtomic } from '@b
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData } from '../dataset.js';
 import * as parse from '../parse.js';
+import { checkOutputs } from '../paths.js';
 import { parseShape } from './visualize.js';
 import { UsageError } from '../usage.js';
 import { count as counted } from '../plural.js';
@@ -37,6 +38,7 @@ export function showDataCommand() {
       const count = parse.integer('--count', flags.count, { min: 1, max: 10000 });
       const seed = parse.integer('--seed', flags.seed, { min: 0 });
       const cell = parse.integer('--cell', flags.cell, { min: 1, max: 64 });
+      checkOutputs({ out: flags.out });
       const ds = loadData(flags.data, '--data', flags);
       const shape = flags.shape ? parseShape(flags.shape) : ds.imageShape;
       if (!shape) throw new UsageError(`${ds.name} does not say how its ${ds.X.cols} columns form a picture: pass --shape WxH[:order]`);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { hiddenLayerGrid, grayToPng, writeFileAtomic, type InputShape } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { readModel } from '../model-file.js';
+import { checkOutputs } from '../paths.js';
 import * as parse from '../parse.js';
 import { UsageError } from '../usage.js';
 
@@ -42,6 +43,7 @@ export function visualizeCommand() {
       const cell = parse.integer('--cell', flags.cell, { min: 1, max: 64 });
       const pad = parse.integer('--pad', flags.pad, { min: 0, max: 64 });
       const grid = hiddenLayerGrid(model, { cell, pad, inputShape: flags.shape ? parseShape(flags.shape) : undefined });
+      checkOutputs({ out: flags.out });
       writeFileAtomic(flags.out, grayToPng(grid));
       out.say(`wrote ${flags.out} (${grid.width}x${grid.height}: ${model.layers[1]} hidden units)`);
       out.result({ out: resolve(flags.out), width: grid.width, height: grid.height, units: model.layers[1] });
