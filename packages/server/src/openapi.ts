@@ -50,8 +50,9 @@ export const openapiDocument = {
     title: 'backprop inference server',
     version: '0.1.0',
     description:
-      'Predicts with back-propagation networks trained by @backprop/nn (digits: 20x20 images, column-major, ' +
-      'label 10 = digit 0). Errors are RFC 9457 problem details (application/problem+json) whose `type` is ' +
+      'Predicts with back-propagation networks trained by @backprop/nn (digits: 20x20 images, column-major). ' +
+      'Each answer names the classes in the model\'s order with their probabilities (summing to 1) and raw output ' +
+      'units (`scores`); a digit model\'s classes are "1".."9", "0". Errors are RFC 9457 problem details (application/problem+json) whose `type` is ' +
       `\`${PROBLEM_TYPE_PREFIX}<slug>\`; the slugs are listed in components.schemas.Problem.`,
   },
   servers: [{ url: '/' }],
