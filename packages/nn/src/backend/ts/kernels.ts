@@ -13,8 +13,8 @@ export type IndexArray = Uint16Array | Uint32Array;
 
 /**
  * A thread's own vectors (Wᵀ, bias, activations, deltas) are plain arrays of doubles: V8 reads a packed double
- * array with one instruction fewer than a typed array (no base-pointer add per access), which is ~13% of the
- * hot loops. Shared data (X, Y, θ, gradient sums) stay typed arrays over shared memory.
+ * array with one instruction fewer than a typed array (no base-pointer add per access), in every hot loop. Shared
+ * data (X, Y, θ, gradient sums) stay typed arrays over shared memory.
  */
 export type Vec = number[];
 
