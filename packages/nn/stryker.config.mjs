@@ -26,7 +26,7 @@ export default {
     'src/data/csv.ts',
     'src/image/png.ts',
     'src/cost.ts',
-    'src/optim/tnc-linesearch.ts',
+    'src/optim/tnc/linesearch.ts',
     'src/optim/wolfe.ts',
   ],
   // The machine is shared: two test processes at most.

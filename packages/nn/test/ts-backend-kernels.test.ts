@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { afterAll, describe, expect, it } from 'vitest';
-import { chunks, generatedKernels, genericKernels, kernelSources, MAX_GENERATED_WIDTH } from '../src/backend/ts/kernels.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { TsNetwork, type TsNetworkOptions } from '../src/backend/ts/network.js';
 import { ShardPool } from '../src/backend/ts/pool.js';
 import { getTsThreads, resetTsThreads, setTsThreads } from '../src/backend/ts/threads.js';
@@ -57,7 +56,7 @@ function evaluate(c: GoldenCase, options: TsNetworkOptions, rows?: Uint32Array):
 /** Many shards and sub-blocks on tiny data: every cut and carry between them is exercised. */
 const finePlan = { shardWork: 2000, blockRows: 5 };
 
-describe('kernels: generated vs generic vs numpy', () => {
+describe('kernels = numpy', () => {
   it('the fixtures cover hidden and output widths 1, 25 and 64', () => {
     const widths = new Set(cases.flatMap((c) => c.layers.slice(1)));
     for (const t of [1, 25, 64]) expect(widths.has(t)).toBe(true);
@@ -66,27 +65,22 @@ describe('kernels: generated vs generic vs numpy', () => {
   describe.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
     for (const plan of [{}, finePlan]) {
       const label = plan === finePlan ? 'many shards and sub-blocks' : 'default plan';
-      it(`${label}: generated = generic bit for bit, both = numpy`, () => {
-        const gen = evaluate(c, { kernels: 'generated', plan });
-        const ref = evaluate(c, { kernels: 'generic', plan });
-        expect(gen.J).toBe(ref.J);
-        expect(Array.from(gen.grad)).toEqual(Array.from(ref.grad));
+      it(`${label}: = numpy`, () => {
+        const gen = evaluate(c, { plan });
         expect(Math.abs(gen.J - c.cost) / c.cost).toBeLessThan(1e-13);
         expect(maxRelErr(gen.grad, c.gradient, 1e-12)).toBeLessThan(1e-9);
         expect(gradRelErr(gen.grad, c.gradient)).toBeLessThan(1e-12);
       });
     }
 
-    it('a minibatch of rows = numpy on those rows (generated = generic)', () => {
+    it('a minibatch of rows = numpy on those rows', () => {
       const m = c.X.length;
       const pick = Uint32Array.from({ length: Math.ceil(m / 2) }, (_, i) => (i * 7 + 3) % m);
       const sub: GoldenCase = { ...c, X: Array.from(pick, (r) => c.X[r]), Y: Array.from(pick, (r) => c.Y[r]) };
       const whole = evaluate(sub, {});
-      for (const kernels of ['generated', 'generic'] as const) {
-        const part = evaluate(c, { kernels, plan: finePlan }, pick);
-        expect(Math.abs(part.J - whole.J) / whole.J).toBeLessThan(1e-13);
-        expect(gradRelErr(part.grad, whole.grad)).toBeLessThan(1e-12);
-      }
+      const part = evaluate(c, { plan: finePlan }, pick);
+      expect(Math.abs(part.J - whole.J) / whole.J).toBeLessThan(1e-13);
+      expect(gradRelErr(part.grad, whole.grad)).toBeLessThan(1e-12);
     });
 
     it('rows = every row in order gives the full-batch result bit for bit', () => {
@@ -117,10 +111,7 @@ describe('kernels: generated vs generic vs numpy', () => {
     const Y = oneHot(Int32Array.of(1, 2, 2), 2);
     const theta = randomInit(layers, { range: 0.5, seed: 2 });
     const grad = new Float64Array(theta.length);
-    const ref = new Float64Array(theta.length);
     const J = new TsNetwork(layers, X, Y).costGradient(theta, 0.5, grad);
-    new TsNetwork(layers, X, Y, { kernels: 'generic' }).costGradient(theta, 0.5, ref);
-    expect(Array.from(grad)).toEqual(Array.from(ref));
     const net = new TsNetwork(layers, X, Y);
     const scratch = new Float64Array(theta.length);
     const firstNonZero = 1 + X.data.findIndex((v) => v !== 0);
@@ -135,32 +126,6 @@ describe('kernels: generated vs generic vs numpy', () => {
       expect(Math.abs(fd - grad[at])).toBeLessThan(1e-8 * Math.max(1, Math.abs(J)));
       expect(grad[at]).not.toBe(0);
     }
-  });
-
-  it('generated source is specialised: constant offsets, no loop over the width', () => {
-    const src = kernelSources(25).forwardSparse;
-    expect(src).toContain('col[p] * 25');
-    expect(src).toContain('z24 += v * WT[w + 24]');
-    expect(src).not.toMatch(/for \(let j = 0/); // the sums are unrolled over j; only σ loops over a row
-    expect(generatedKernels(25)).toBe(generatedKernels(25));
-    expect(generatedKernels(MAX_GENERATED_WIDTH).generated).toBe(true);
-    expect(genericKernels(300).generated).toBe(false);
-  });
-
-  it('the widest generated kernels stay small enough for V8 to optimise (~60 KB bytecode limit)', () => {
-    for (const [name, src] of Object.entries(kernelSources(MAX_GENERATED_WIDTH))) {
-      expect(src.length, name).toBeLessThan(40_000); // 60 000 characters (backpropDelta unrolled ×4 at t = 256) was not optimised
-    }
-  });
-
-  it('chunks split a width into near-equal consecutive runs', () => {
-    expect(chunks(25, 9)).toEqual([
-      [0, 1, 2, 3, 4, 5, 6, 7, 8],
-      [9, 10, 11, 12, 13, 14, 15, 16],
-      [17, 18, 19, 20, 21, 22, 23, 24],
-    ]);
-    expect(chunks(1, 9)).toEqual([[0]]);
-    expect(chunks(64, 10).map((c) => c.length)).toEqual([10, 9, 9, 9, 9, 9, 9]);
   });
 });
 
@@ -405,5 +370,38 @@ describe.skipIf(!backendInfo().nativeAvailable)('sharded ts network agrees with 
       expect(gradRelErr(grad, gn)).toBeLessThan(1e-12);
     }
     nat.dispose();
+  });
+});
+
+describe('where code generation from strings is disallowed', () => {
+  it('the ts backend evaluates and predicts (it compiles nothing)', () => {
+    // Widths no other test here uses (7 hidden, 3 outputs), so nothing compiled earlier can serve.
+    const layers = [6, 7, 3];
+    const rng = new Rng(21);
+    const X: Matrix = { rows: 30, cols: 6, data: Float64Array.from({ length: 180 }, () => (rng.next() < 0.4 ? 0 : rng.normal())) };
+    const Y = oneHot(Int32Array.from({ length: 30 }, () => 1 + rng.int(3)), 3);
+    const theta = randomInit(layers, { range: 0.5, seed: 4 });
+    const run = () => {
+      const net = new TsNetwork(layers, X, Y, { threads: 1 });
+      const grad = new Float64Array(net.parameterCount);
+      const J = net.costGradient(theta, 0.5, grad);
+      net.dispose();
+      return { J, grad, h: tsBackend.predict(layers, theta, X).data };
+    };
+    // What node --disallow-code-generation-from-strings does to `new Function`.
+    vi.stubGlobal('Function', function () {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    });
+    let disallowed;
+    try {
+      disallowed = run();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    const allowed = run();
+    expect(disallowed.J).toBe(allowed.J);
+    expect(Array.from(disallowed.grad)).toEqual(Array.from(allowed.grad));
+    expect(Array.from(disallowed.h)).toEqual(Array.from(allowed.h));
+    expect(Number.isFinite(allowed.J) && allowed.J > 0).toBe(true);
   });
 });

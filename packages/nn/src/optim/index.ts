@@ -11,7 +11,7 @@ export type {
   OptimizeResult,
   Status,
 } from './types.js';
-export type { TncOptions } from './tnc.js';
+export type { TncOptions } from './tnc/tnc.js';
 export type { CgOptions } from './cg.js';
 export type { LbfgsOptions } from './lbfgs.js';
 export type { AdamOptions } from './adam.js';

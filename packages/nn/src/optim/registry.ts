@@ -2,7 +2,7 @@ import { adam } from './adam.js';
 import { cg } from './cg.js';
 import { lbfgs } from './lbfgs.js';
 import { sgd } from './sgd.js';
-import { tnc } from './tnc.js';
+import { tnc } from './tnc/tnc.js';
 import type { OptimizerMethod } from './types.js';
 
 /** Every method `minimize` knows, by name. Adding a method = one module + one entry here. */

@@ -1,12 +1,6 @@
 /**
- * The inner loops of one layer of width t, in two interchangeable forms with the same summation order (so they give
- * bit-identical results):
- *
- * - `generatedKernels(t)`: source text specialised for t, compiled once per t with `new Function` and cached. Each
- *   loop keeps a chunk of up to ~8–12 accumulators in locals (registers), so the hot loops over the non-zeros of X
- *   store nothing per non-zero, and every index is a constant offset from one base.
- * - `genericKernels(t)`: plain loops over j that accumulate in memory; used for very wide layers (where generated
- *   code would be huge) and as the reference the generated kernels are tested against.
+ * The inner loops of one layer of width t. Each sum adds its terms in a fixed order (so a result does not depend on
+ * how the rows are cut into shards).
  *
  * Shapes and names follow the seed: per layer l, Wᵀ is `WT` (s × t, WT[k·t + j] = Θ_l[j, 1 + k]), `b` the bias
  * column Θ_l[:, 0], activations `A` (rows × s), deltas `D` (rows × t). Gradient accumulators `G` are a shard's
@@ -19,8 +13,8 @@ export type IndexArray = Uint16Array | Uint32Array;
 
 /**
  * A thread's own vectors (Wᵀ, bias, activations, deltas) are plain arrays of doubles: V8 reads a packed double
- * array with one instruction fewer than a typed array (no base-pointer add per access), which is ~13% of the
- * hot loops. Shared data (X, Y, θ, gradient sums) stay typed arrays over shared memory.
+ * array with one instruction fewer than a typed array (no base-pointer add per access), in every hot loop. Shared
+ * data (X, Y, θ, gradient sums) stay typed arrays over shared memory.
  */
 export type Vec = number[];
 
@@ -33,7 +27,6 @@ export function doubles(n: number): Vec {
 
 export interface LayerKernels {
   readonly t: number;
-  readonly generated: boolean;
   /** out[q−q0, :] = b + X[rows[q], :]·W (σ applied when activate = 1), X in compressed rows. */
   forwardSparse(
     rows: Uint32Array, q0: number, q1: number, rowStart: Int32Array, col: IndexArray, val: Float64Array,
@@ -62,47 +55,75 @@ export interface LayerKernels {
   ): void;
 }
 
-/** The logistic function, written so exp never overflows. The generated source below repeats it verbatim. */
+/** The logistic function, written so exp never overflows. */
 export function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
 }
 
-const SIGMOID_SOURCE = `function sigmoid(z) {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}`;
+/**
+ * Running sums the products keep in locals at a time: in memory, each term would cost a load and a store per
+ * output; in locals, the operand list is read ⌈t / SUMS⌉ times and nothing is stored per term. Eight sums and their
+ * operands fit in x86-64's 16 vector registers. (The loops are written out for eight: changing SUMS means changing
+ * them.) Each sum still adds its terms in order.
+ */
+const SUMS = 8;
 
-// ---------------------------------------------------------------------------------------------------------------
-// Generic kernels: loops over j, accumulating in memory.
-
-export function genericKernels(t: number): LayerKernels {
+/**
+ * The kernels of a layer of width t. The products keep SUMS sums in locals (the remainder of t one at a time);
+ * backpropDelta sums one output at a time; accumulateBias and the minibatch's scatter accumulate in memory.
+ */
+export function kernelsFor(t: number): LayerKernels {
   const T = t;
   return {
     t,
-    generated: false,
     forwardSparse(rows, q0, q1, rowStart, col, val, WT, b, out, activate) {
       for (let q = q0, o = 0; q < q1; q++, o += T) {
         const i = rows[q];
-        for (let j = 0; j < T; j++) out[o + j] = b[j];
-        for (let p = rowStart[i], p1 = rowStart[i + 1]; p < p1; p++) {
-          const v = val[p];
-          const w = col[p] * T;
-          for (let j = 0; j < T; j++) out[o + j] += v * WT[w + j];
+        const p0 = rowStart[i];
+        const p1 = rowStart[i + 1];
+        let j = 0;
+        for (; j + SUMS <= T; j += SUMS) {
+          let z0 = b[j], z1 = b[j + 1], z2 = b[j + 2], z3 = b[j + 3];
+          let z4 = b[j + 4], z5 = b[j + 5], z6 = b[j + 6], z7 = b[j + 7];
+          for (let p = p0; p < p1; p++) {
+            const v = val[p];
+            const w = col[p] * T + j;
+            z0 += v * WT[w]; z1 += v * WT[w + 1]; z2 += v * WT[w + 2]; z3 += v * WT[w + 3];
+            z4 += v * WT[w + 4]; z5 += v * WT[w + 5]; z6 += v * WT[w + 6]; z7 += v * WT[w + 7];
+          }
+          out[o + j] = z0; out[o + j + 1] = z1; out[o + j + 2] = z2; out[o + j + 3] = z3;
+          out[o + j + 4] = z4; out[o + j + 5] = z5; out[o + j + 6] = z6; out[o + j + 7] = z7;
         }
-        if (activate === 1) for (let j = 0; j < T; j++) out[o + j] = sigmoid(out[o + j]);
+        for (; j < T; j++) {
+          let z = b[j];
+          for (let p = p0; p < p1; p++) z += val[p] * WT[col[p] * T + j];
+          out[o + j] = z;
+        }
+        if (activate === 1) for (let jj = 0; jj < T; jj++) out[o + jj] = sigmoid(out[o + jj]);
       }
     },
     forwardDense(A, s, R, WT, b, out, activate) {
       for (let i = 0, a0 = 0, o = 0; i < R; i++, a0 += s, o += T) {
-        for (let j = 0; j < T; j++) out[o + j] = b[j];
-        for (let k = 0, w = 0; k < s; k++, w += T) {
-          const a = A[a0 + k];
-          for (let j = 0; j < T; j++) out[o + j] += a * WT[w + j];
+        let j = 0;
+        for (; j + SUMS <= T; j += SUMS) {
+          let z0 = b[j], z1 = b[j + 1], z2 = b[j + 2], z3 = b[j + 3];
+          let z4 = b[j + 4], z5 = b[j + 5], z6 = b[j + 6], z7 = b[j + 7];
+          for (let k = 0, w = j; k < s; k++, w += T) {
+            const a = A[a0 + k];
+            z0 += a * WT[w]; z1 += a * WT[w + 1]; z2 += a * WT[w + 2]; z3 += a * WT[w + 3];
+            z4 += a * WT[w + 4]; z5 += a * WT[w + 5]; z6 += a * WT[w + 6]; z7 += a * WT[w + 7];
+          }
+          out[o + j] = z0; out[o + j + 1] = z1; out[o + j + 2] = z2; out[o + j + 3] = z3;
+          out[o + j + 4] = z4; out[o + j + 5] = z5; out[o + j + 6] = z6; out[o + j + 7] = z7;
         }
-        if (activate === 1) for (let j = 0; j < T; j++) out[o + j] = sigmoid(out[o + j]);
+        for (; j < T; j++) {
+          let z = b[j];
+          for (let k = 0, w = j; k < s; k++, w += T) z += A[a0 + k] * WT[w];
+          out[o + j] = z;
+        }
+        if (activate === 1) for (let jj = 0; jj < T; jj++) out[o + jj] = sigmoid(out[o + jj]);
       }
     },
     backpropDelta(D, R, WT, s, A, Dprev) {
@@ -120,18 +141,46 @@ export function genericKernels(t: number): LayerKernels {
     },
     accumulateGradDense(A, s, R, D, G, g0) {
       for (let k = 0, g = g0; k < s; k++, g += T) {
-        for (let i = 0, a = k, o = 0; i < R; i++, a += s, o += T) {
-          const ak = A[a];
-          for (let j = 0; j < T; j++) G[g + j] += ak * D[o + j];
+        let j = 0;
+        for (; j + SUMS <= T; j += SUMS) {
+          let z0 = G[g + j], z1 = G[g + j + 1], z2 = G[g + j + 2], z3 = G[g + j + 3];
+          let z4 = G[g + j + 4], z5 = G[g + j + 5], z6 = G[g + j + 6], z7 = G[g + j + 7];
+          for (let i = 0, a = k, o = j; i < R; i++, a += s, o += T) {
+            const ak = A[a];
+            z0 += ak * D[o]; z1 += ak * D[o + 1]; z2 += ak * D[o + 2]; z3 += ak * D[o + 3];
+            z4 += ak * D[o + 4]; z5 += ak * D[o + 5]; z6 += ak * D[o + 6]; z7 += ak * D[o + 7];
+          }
+          G[g + j] = z0; G[g + j + 1] = z1; G[g + j + 2] = z2; G[g + j + 3] = z3;
+          G[g + j + 4] = z4; G[g + j + 5] = z5; G[g + j + 6] = z6; G[g + j + 7] = z7;
+        }
+        for (; j < T; j++) {
+          let z = G[g + j];
+          for (let i = 0, a = k, o = j; i < R; i++, a += s, o += T) z += A[a] * D[o];
+          G[g + j] = z;
         }
       }
     },
     accumulateGradCsc(n, colStart, c0, row, val, D, G, g0) {
       for (let k = 0, g = g0; k < n; k++, g += T) {
-        for (let p = colStart[c0 + k], p1 = colStart[c0 + k + 1]; p < p1; p++) {
-          const v = val[p];
-          const o = row[p] * T;
-          for (let j = 0; j < T; j++) G[g + j] += v * D[o + j];
+        const p0 = colStart[c0 + k];
+        const p1 = colStart[c0 + k + 1];
+        let j = 0;
+        for (; j + SUMS <= T; j += SUMS) {
+          let z0 = G[g + j], z1 = G[g + j + 1], z2 = G[g + j + 2], z3 = G[g + j + 3];
+          let z4 = G[g + j + 4], z5 = G[g + j + 5], z6 = G[g + j + 6], z7 = G[g + j + 7];
+          for (let p = p0; p < p1; p++) {
+            const v = val[p];
+            const o = row[p] * T + j;
+            z0 += v * D[o]; z1 += v * D[o + 1]; z2 += v * D[o + 2]; z3 += v * D[o + 3];
+            z4 += v * D[o + 4]; z5 += v * D[o + 5]; z6 += v * D[o + 6]; z7 += v * D[o + 7];
+          }
+          G[g + j] = z0; G[g + j + 1] = z1; G[g + j + 2] = z2; G[g + j + 3] = z3;
+          G[g + j + 4] = z4; G[g + j + 5] = z5; G[g + j + 6] = z6; G[g + j + 7] = z7;
+        }
+        for (; j < T; j++) {
+          let z = G[g + j];
+          for (let p = p0; p < p1; p++) z += val[p] * D[row[p] * T + j];
+          G[g + j] = z;
         }
       }
     },
@@ -146,241 +195,4 @@ export function genericKernels(t: number): LayerKernels {
       }
     },
   };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Generated kernels.
-
-/** Widest layer that gets generated kernels; wider layers use the generic loops (their source would be huge). */
-export const MAX_GENERATED_WIDTH = 256;
-
-/**
- * Accumulators per chunk: x86-64 has 16 vector registers and V8 keeps one for scratch, so a chunk holds at most
- * ~12 running sums plus the operands. Chosen by measurement on the digits data set (layers [400, 25, 10]).
- */
-const CHUNK = { forward: 9, gradCsc: 9, gradCsr: 9, gradDense: 10, delta: 6, bias: 10 } as const;
-/** Columns of Θ handled together in backpropDelta (independent sums, so the adds do not wait on each other). */
-const DELTA_COLUMNS = 4;
-
-/** 0..t−1 split into ⌈t / width⌉ consecutive chunks whose sizes differ by at most one. */
-export function chunks(t: number, width: number): number[][] {
-  const n = Math.ceil(t / width);
-  const out: number[][] = [];
-  for (let c = 0, j = 0; c < n; c++) {
-    const size = Math.floor(t / n) + (c < t % n ? 1 : 0);
-    const js: number[] = [];
-    for (let e = j + size; j < e; j++) js.push(j);
-    out.push(js);
-  }
-  return out;
-}
-
-const plus = (j: number): string => (j === 0 ? '' : ` + ${j}`);
-const each = (js: number[], f: (j: number) => string, sep = ' '): string => js.map(f).join(sep);
-
-function forwardSparseSource(t: number): string {
-  const body = chunks(t, CHUNK.forward)
-    .map(
-      (js) => `{
-      ${each(js, (j) => `let z${j} = b[${j}];`)}
-      for (let p = p0; p < p1; p++) {
-        const v = val[p], w = col[p] * ${t};
-        ${each(js, (j) => `z${j} += v * WT[w${plus(j)}];`)}
-      }
-      ${each(js, (j) => `out[o${plus(j)}] = z${j};`)}
-    }`,
-    )
-    .join('\n');
-  return `return function forwardSparse${t}(rows, q0, q1, rowStart, col, val, WT, b, out, activate) {
-  for (let q = q0, o = 0; q < q1; q++, o += ${t}) {
-    const i = rows[q], p0 = rowStart[i], p1 = rowStart[i + 1];
-    ${body}
-    if (activate === 1) for (let j = o; j < o + ${t}; j++) out[j] = sigmoid(out[j]);
-  }
-};`;
-}
-
-function forwardDenseSource(t: number): string {
-  const body = chunks(t, CHUNK.forward)
-    .map(
-      (js) => `{
-      ${each(js, (j) => `let z${j} = b[${j}];`)}
-      for (let k = 0, w = 0; k < s; k++, w += ${t}) {
-        const a = A[a0 + k];
-        ${each(js, (j) => `z${j} += a * WT[w${plus(j)}];`)}
-      }
-      ${each(js, (j) => `out[o${plus(j)}] = z${j};`)}
-    }`,
-    )
-    .join('\n');
-  return `return function forwardDense${t}(A, s, R, WT, b, out, activate) {
-  for (let i = 0, a0 = 0, o = 0; i < R; i++, a0 += s, o += ${t}) {
-    ${body}
-    if (activate === 1) for (let j = o; j < o + ${t}; j++) out[j] = sigmoid(out[j]);
-  }
-};`;
-}
-
-/**
- * Per row: one chunk of δ in locals; DELTA_COLUMNS columns k of Θ at a time, each summed over j in order. The
- * first chunk starts each sum from 0, later chunks continue from the stored partial sum, the last one applies
- * a(1 − a) — the same additions in the same order as the generic loop.
- */
-function backpropDeltaSource(t: number): string {
-  const parts = chunks(t, CHUNK.delta);
-  // Unrolling over columns multiplies the source by U: wide layers stay one column at a time, so the function
-  // stays under V8's size limit for optimisation (~60 KB of bytecode; beyond it the code runs unoptimised).
-  const U = t <= 96 ? DELTA_COLUMNS : 1;
-  const cols = Array.from({ length: U }, (_, u) => u);
-  const chunkCode = (js: number[], first: boolean, last: boolean): string => {
-    const start = (u: number): string => (first ? `let sum${u} = 0;` : `let sum${u} = Dprev[po + k${plus(u)}];`);
-    const add = (u: number): string => each(js, (j) => `sum${u} += d${j} * WT[w${plus(u * t + j)}];`);
-    const finish = (u: number): string =>
-      last
-        ? `{ const a = A[po + k${plus(u)}]; Dprev[po + k${plus(u)}] = sum${u} * a * (1 - a); }`
-        : `Dprev[po + k${plus(u)}] = sum${u};`;
-    const one = (u: number): string => `${start(u)} ${add(u)} ${finish(u)}`;
-    return `{
-      ${each(js, (j) => `const d${j} = D[o${plus(j)}];`)}
-      let k = 0, w = 0;
-      for (; k + ${U} <= s; k += ${U}, w += ${U * t}) {
-        ${each(cols, start)}
-        ${each(cols, add, '\n        ')}
-        ${each(cols, finish)}
-      }
-      for (; k < s; k++, w += ${t}) { ${one(0)} }
-    }`;
-  };
-  const body = parts.map((js, c) => chunkCode(js, c === 0, c === parts.length - 1)).join('\n');
-  return `return function backpropDelta${t}(D, R, WT, s, A, Dprev) {
-  for (let i = 0, o = 0, po = 0; i < R; i++, o += ${t}, po += s) {
-    ${body}
-  }
-};`;
-}
-
-function accumulateBiasSource(t: number): string {
-  const body = chunks(t, CHUNK.bias)
-    .map(
-      (js) => `{
-    ${each(js, (j) => `let g_${j} = G[g0${plus(j)}];`)}
-    for (let i = 0, o = 0; i < R; i++, o += ${t}) { ${each(js, (j) => `g_${j} += D[o${plus(j)}];`)} }
-    ${each(js, (j) => `G[g0${plus(j)}] = g_${j};`)}
-  }`,
-    )
-    .join('\n');
-  return `return function accumulateBias${t}(D, R, G, g0) {
-  ${body}
-};`;
-}
-
-function accumulateGradDenseSource(t: number): string {
-  const body = chunks(t, CHUNK.gradDense)
-    .map(
-      (js) => `{
-      ${each(js, (j) => `let g_${j} = G[g${plus(j)}];`)}
-      for (let i = 0, a = k, o = 0; i < R; i++, a += s, o += ${t}) {
-        const ak = A[a];
-        ${each(js, (j) => `g_${j} += ak * D[o${plus(j)}];`)}
-      }
-      ${each(js, (j) => `G[g${plus(j)}] = g_${j};`)}
-    }`,
-    )
-    .join('\n');
-  return `return function accumulateGradDense${t}(A, s, R, D, G, g0) {
-  for (let k = 0, g = g0; k < s; k++, g += ${t}) {
-    ${body}
-  }
-};`;
-}
-
-function accumulateGradCscSource(t: number): string {
-  const body = chunks(t, CHUNK.gradCsc)
-    .map(
-      (js) => `{
-      ${each(js, (j) => `let g_${j} = G[g${plus(j)}];`)}
-      for (let p = p0; p < p1; p++) {
-        const v = val[p], o = row[p] * ${t};
-        ${each(js, (j) => `g_${j} += v * D[o${plus(j)}];`)}
-      }
-      ${each(js, (j) => `G[g${plus(j)}] = g_${j};`)}
-    }`,
-    )
-    .join('\n');
-  return `return function accumulateGradCsc${t}(n, colStart, c0, row, val, D, G, g0) {
-  for (let k = 0, g = g0; k < n; k++, g += ${t}) {
-    const p0 = colStart[c0 + k], p1 = colStart[c0 + k + 1];
-    if (p0 === p1) continue;
-    ${body}
-  }
-};`;
-}
-
-function accumulateGradCsrSource(t: number): string {
-  const body = chunks(t, CHUNK.gradCsr)
-    .map(
-      (js) => `{
-      ${each(js, (j) => `const d${j} = D[o${plus(j)}];`)}
-      for (let p = p0; p < p1; p++) {
-        const v = val[p], g = g0 + col[p] * ${t};
-        ${each(js, (j) => `G[g${plus(j)}] += v * d${j};`)}
-      }
-    }`,
-    )
-    .join('\n');
-  return `return function accumulateGradCsr${t}(rows, q0, q1, rowStart, col, val, D, G, g0) {
-  for (let q = q0, o = 0; q < q1; q++, o += ${t}) {
-    const i = rows[q], p0 = rowStart[i], p1 = rowStart[i + 1];
-    ${body}
-  }
-};`;
-}
-
-/** Compiles one kernel's source with the sigmoid helper in scope. */
-function compile<F>(source: string): F {
-  return new Function(`'use strict';\n${SIGMOID_SOURCE}\n${source}`)() as F;
-}
-
-/** The generated source of every kernel for width t (for inspection and tests). */
-export function kernelSources(t: number): Record<string, string> {
-  return {
-    forwardSparse: forwardSparseSource(t),
-    forwardDense: forwardDenseSource(t),
-    backpropDelta: backpropDeltaSource(t),
-    accumulateBias: accumulateBiasSource(t),
-    accumulateGradDense: accumulateGradDenseSource(t),
-    accumulateGradCsc: accumulateGradCscSource(t),
-    accumulateGradCsr: accumulateGradCsrSource(t),
-  };
-}
-
-const generatedCache = new Map<number, LayerKernels>();
-
-/** Kernels specialised for width t (1 ≤ t ≤ MAX_GENERATED_WIDTH), compiled on first use and cached per t. */
-export function generatedKernels(t: number): LayerKernels {
-  const hit = generatedCache.get(t);
-  if (hit) return hit;
-  const src = kernelSources(t);
-  const k: LayerKernels = {
-    t,
-    generated: true,
-    forwardSparse: compile(src.forwardSparse),
-    forwardDense: compile(src.forwardDense),
-    backpropDelta: compile(src.backpropDelta),
-    accumulateBias: compile(src.accumulateBias),
-    accumulateGradDense: compile(src.accumulateGradDense),
-    accumulateGradCsc: compile(src.accumulateGradCsc),
-    accumulateGradCsr: compile(src.accumulateGradCsr),
-  };
-  generatedCache.set(t, k);
-  return k;
-}
-
-export type KernelChoice = 'auto' | 'generated' | 'generic';
-
-/** Generated kernels where they pay (every width up to MAX_GENERATED_WIDTH), generic loops otherwise. */
-export function kernelsFor(t: number, choice: KernelChoice = 'auto'): LayerKernels {
-  if (choice === 'generic') return genericKernels(t);
-  if (choice === 'generated' || t <= MAX_GENERATED_WIDTH) return generatedKernels(t);
-  return genericKernels(t);
 }

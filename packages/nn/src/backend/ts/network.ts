@@ -4,7 +4,6 @@ import { checkLayers, describe, thetaOffsets, type LayerSizes } from '../../netw
 import type { ResidentNetwork } from '../types.js';
 import { NetworkBusyError, NetworkDisposedError } from './errors.js';
 import { MAIN_ID, postJob, takeShards } from './jobs.js';
-import type { KernelChoice } from './kernels.js';
 import { shardCount, shardStarts } from './plan.js';
 import { ShardPool } from './pool.js';
 import { createResident, JOB_FULL, JOB_ROWS, type PlanOptions, type Resident } from './resident.js';
@@ -17,8 +16,6 @@ const PARALLEL_MIN_WORK = 4 << 20;
 export interface TsNetworkOptions {
   /** Threads for this network (calling thread + workers); default getTsThreads(). Results do not depend on it. */
   threads?: number;
-  /** 'auto' (generated kernels up to width 256), or force 'generated' / 'generic' loops (for tests). */
-  kernels?: KernelChoice;
   /** Smallest evaluation (multiply-adds) that uses worker threads; default ~4·10⁶. */
   minParallelWork?: number;
   /**
@@ -45,7 +42,7 @@ const pools = new FinalizationRegistry<ShardPool>((pool) => void pool.dispose())
  * The pure-TypeScript fused forward/backward pass over a resident data set.
  *
  * X is kept compressed (rows for the forward product, columns per sub-block for δ2ᵀ·X), the inner loops are
- * generated per layer width with their running sums in locals, and one evaluation is cut into shards that the
+ * plain loops per layer (kernels.ts), and one evaluation is cut into shards that the
  * calling thread and worker threads take in turn. Shard cuts depend only on the data and the shape, and shard
  * sums are added in order, so results are identical run to run and for any thread count.
  */
@@ -71,10 +68,6 @@ export class TsNetwork implements ResidentNetwork {
   constructor(layers: LayerSizes, X: Matrix, Y: Matrix, options: TsNetworkOptions = {}) {
     this.layers = [...checkLayers(layers)];
     if (options.threads !== undefined) this.threads = checkThreads(options.threads, 'threads');
-    const kernels = options.kernels ?? 'auto';
-    if (kernels !== 'auto' && kernels !== 'generated' && kernels !== 'generic') {
-      throw new InvalidArgumentError(`kernels: expected "auto", "generated" or "generic", got ${JSON.stringify(kernels)}`);
-    }
     this.minParallelWork = options.minParallelWork ?? PARALLEL_MIN_WORK;
     if (!(this.minParallelWork >= 0)) {
       throw new InvalidArgumentError(`minParallelWork: expected a number ≥ 0, got ${String(options.minParallelWork)}`);
@@ -87,7 +80,7 @@ export class TsNetwork implements ResidentNetwork {
         throw new InvalidArgumentError(`plan.${key}: expected a positive integer, got ${String(v)}`);
       }
     }
-    this.r = createResident(this.layers, X, Y, kernels, plan);
+    this.r = createResident(this.layers, X, Y, plan);
     this.parameterCount = this.r.parameterCount;
     this.offsets = thetaOffsets(this.layers);
     this.total = new Float64Array(this.parameterCount);

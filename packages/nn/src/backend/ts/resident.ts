@@ -1,5 +1,5 @@
 import type { Matrix } from '../../matrix.js';
-import type { IndexArray, KernelChoice } from './kernels.js';
+import type { IndexArray } from './kernels.js';
 import {
   blockRows, fixedWorkPerRow, fullBatchBlocks, MAX_SHARDS, maxShards, MIN_SHARD_WORK, shardCount, shardStarts,
   workPerNonZero,
@@ -50,7 +50,6 @@ export interface Resident {
   readonly n0: number;
   readonly K: number;
   readonly parameterCount: number;
-  readonly kernels: KernelChoice;
   /** Multiply-adds per example on average, per non-zero input, and per example beyond its non-zeros. */
   readonly perRow: number;
   readonly perNonZero: number;
@@ -98,7 +97,7 @@ export interface PlanOptions {
 }
 
 export function createResident(
-  layers: readonly number[], X: Matrix, Y: Matrix, kernels: KernelChoice, plan: PlanOptions = {},
+  layers: readonly number[], X: Matrix, Y: Matrix, plan: PlanOptions = {},
 ): Resident {
   const m = X.rows;
   const n0 = layers[0];
@@ -127,7 +126,6 @@ export function createResident(
     n0,
     K,
     parameterCount,
-    kernels,
     perRow,
     perNonZero,
     fixedPerRow,

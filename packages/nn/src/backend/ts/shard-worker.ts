@@ -11,7 +11,7 @@ import { warmUp } from './warmup.js';
 
 const { resident, id } = workerData as { resident: Resident; id: number };
 const { ctrl } = resident;
-warmUp(resident.layers, resident.kernels);
+warmUp(resident.layers);
 const runner = new ShardRunner(resident);
 Atomics.store(ctrl, CTRL.ALIVE + id, 1);
 process.on('exit', () => Atomics.store(ctrl, CTRL.ALIVE + id, 0));

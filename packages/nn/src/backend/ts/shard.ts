@@ -26,7 +26,7 @@ export class ShardRunner {
     for (let l = 1; l < layers.length; l++) {
       const s = layers[l - 1];
       const t = layers[l];
-      this.kernels.push(kernelsFor(t, resident.kernels));
+      this.kernels.push(kernelsFor(t));
       this.WT.push(doubles(s * t));
       this.bias.push(doubles(t));
       this.sumOffset.push(off);

@@ -1,5 +1,4 @@
 import { postJob } from './jobs.js';
-import type { KernelChoice } from './kernels.js';
 import { createResident, JOB_FULL, JOB_ROWS } from './resident.js';
 import { ShardRunner } from './shard.js';
 
@@ -12,7 +11,7 @@ const WARM_UP_ROWS = 64;
  * thread compiles its kernels (with the same array types as the real data) before it takes real shards — a cold
  * worker would otherwise hold the main thread up on its first shards.
  */
-export function warmUp(layers: readonly number[], kernels: KernelChoice): void {
+export function warmUp(layers: readonly number[]): void {
   const n0 = layers[0];
   const K = layers[layers.length - 1];
   const m = WARM_UP_ROWS;
@@ -25,7 +24,7 @@ export function warmUp(layers: readonly number[], kernels: KernelChoice): void {
   };
   for (let i = 0; i < X.data.length; i++) X.data[i] = next() < 0.5 ? 0 : next();
   for (let i = 0; i < m; i++) Y.data[i * K + (i % K)] = 1;
-  const r = createResident(layers, X, Y, kernels);
+  const r = createResident(layers, X, Y);
   for (let i = 0; i < r.theta.length; i++) r.theta[i] = next() - 0.5;
   const runner = new ShardRunner(r);
   const reps = Math.max(2, Math.min(20, Math.ceil(WARM_UP_WORK / (m * r.perRow))));

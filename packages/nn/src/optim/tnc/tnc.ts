@@ -1,13 +1,30 @@
-import { InvalidArgumentError } from '../errors.js';
-import { evaluate, report } from './driver.js';
-import { checkNumber, vectorOption } from './options.js';
-import { freeGradientNorm, freePointingInside, project, releaseOneBound, type ScaledBox } from './tnc-bounds.js';
-import { negateProjected, steepestDescent, undoStep } from './tnc-cg.js';
-import { StepSearch } from './tnc-linesearch.js';
-import { applyInverse, forgetMemory, restartPair } from './tnc-preconditioner.js';
-import { acquireWorkspace, releaseWorkspace, type TncWorkspace } from './tnc-workspace.js';
-import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from './types.js';
-import { axpy, dot, norm2, scal } from './vector.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { evaluate, report } from '../driver.js';
+import { checkNumber, vectorOption } from '../options.js';
+import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from '../types.js';
+import { axpy, copyAndDot, dot, norm2, scal } from '../vector.js';
+import { freeGradientNorm, freePointingInside, project, releaseOneBound, ScaledBox } from './bounds.js';
+import {
+  cgStep,
+  hessianProduct,
+  InnerSolve,
+  negateProjected,
+  nextDirection,
+  startSolve,
+  steepestDescent,
+  undoStep,
+} from './cg.js';
+import { StepSearch } from './linesearch.js';
+import {
+  accumulatePair,
+  applyInverse,
+  forgetMemory,
+  initialDiagonal,
+  newMemory,
+  prepareInverse,
+  rememberStep,
+  restartPair,
+} from './preconditioner.js';
 
 /**
  * Truncated Newton (TNC), after Stephen G. Nash's TNBC as shipped in scipy.optimize (method='TNC').
@@ -15,8 +32,8 @@ import { axpy, dot, norm2, scal } from './vector.js';
  * Each outer iteration solves the Newton equations H p = −g approximately by preconditioned conjugate gradients
  * (at most `maxCGit` steps), where every Hessian-vector product H v is a forward difference of gradients
  * (∇f(x + δv) − ∇f(x)) / δ — one objective evaluation each, counted in nfev. The preconditioner is a two-pair
- * self-scaled BFGS update of a diagonal (see tnc-preconditioner.ts). The step along p is chosen by Gill & Murray's
- * safeguarded cubic line search (tnc-linesearch.ts), bounded by `stepmx`. Variables are scaled as in scipy
+ * self-scaled BFGS update of a diagonal (see preconditioner.ts). The step along p is chosen by Gill & Murray's
+ * safeguarded cubic line search (linesearch.ts), bounded by `stepmx`. Variables are scaled as in scipy
  * (1 + |x0| and offset x0 when unbounded; (up − low) and the midpoint when boxed), f is rescaled by 1/‖g‖ when
  * |log10 ‖g‖| > `rescale`, and optional bounds are handled by an active set.
  *
@@ -128,10 +145,13 @@ function resolve(o: TncOptions, n: number) {
   };
 }
 
-/** Bounds and the scaled coordinates (scipy's choice unless `scale`/`offset` are given), in the workspace's box. */
-function scaledBox(o: TncOptions, x0: Float64Array, w: TncWorkspace): ScaledBox {
+/** Bounds and the scaled coordinates (scipy's choice unless `scale`/`offset` are given). Clamps x0 into the bounds. */
+function scaledBox(o: TncOptions, x0: Float64Array): ScaledBox {
   const n = x0.length;
-  const { lower, upper, xscale, xoffset } = w;
+  const lower = new Float64Array(n);
+  const upper = new Float64Array(n);
+  const xscale = new Float64Array(n);
+  const xoffset = new Float64Array(n);
   const lowerOption = vectorOption('tnc', 'lower', o.lower, n, { allowInfinite: true });
   const upperOption = vectorOption('tnc', 'upper', o.upper, n, { allowInfinite: true });
   if (lowerOption !== null) lower.set(lowerOption);
@@ -156,31 +176,12 @@ function scaledBox(o: TncOptions, x0: Float64Array, w: TncWorkspace): ScaledBox 
     }
     if (offset !== null) xoffset[i] = offset[i];
   }
-  return w.setBox();
+  return new ScaledBox(lower, upper, xscale, xoffset);
 }
 
-/**
- * From this many variables on, a run compiles its hot passes for its own vectors (tnc-passes.ts); below, compiling
- * costs more than it saves.
- */
-const GENERATE_FROM = 2000;
-
-function* run(
-  x0: Float64Array,
-  options: TncOptions,
-  generateFrom: number,
-): Generator<MethodEvent, MethodOutcome, number> {
+function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, MethodOutcome, number> {
   const n = x0.length;
-  const w = acquireWorkspace(n, n >= generateFrom);
-  const outcome = yield* runIn(w, x0, options);
-  releaseWorkspace(w);
-  return outcome;
-}
-
-/** One run in the workspace `w` (its vectors and the passes bound to them, tnc-workspace.ts). */
-function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generator<MethodEvent, MethodOutcome, number> {
-  const n = x0.length;
-  const box = scaledBox(options, x0, w); // also clamps x0 into the bounds
+  const box = scaledBox(options, x0); // also clamps x0 into the bounds
   const o = resolve(options, n);
 
   let nfev = 0;
@@ -189,7 +190,9 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
   let fRaw = yield* evaluate(x, gfull);
   nfev++;
 
-  const { pivot, mem, cg, passes } = w;
+  const pivot = new Int8Array(n); // FREE, or held (bounds.ts)
+  const mem = newMemory(n);
+  const cg = new InnerSolve(n);
   const outcome = (status: Status, message: string, nit: number): MethodOutcome => ({
     x: Float64Array.from(x),
     fun: fRaw,
@@ -203,9 +206,10 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
 
   // ------------------------------------------------------------ state in scaled variables
   let fscale = 1;
-  const xs = box.scale(x, w.xs);
+  const xs = box.scale(x, new Float64Array(n));
   let f = fRaw * fscale;
-  const g = box.scaleGradient(gfull, fscale, w.g);
+  const g = box.scaleGradient(gfull, fscale, new Float64Array(n)); // scaled, projected
+  const gOld = new Float64Array(n);
   box.initialPivots(xs, pivot);
   freePointingInside(g, pivot);
   project(g, pivot);
@@ -221,7 +225,9 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
   let alpha = 0;
   let niter = 0;
 
-  const { p: pk, xTrial, gTrial } = w;
+  const pk = new Float64Array(n); // the search direction
+  const xTrial = new Float64Array(n); // a trial point (unscaled) and the raw gradient there
+  const gTrial = new Float64Array(n);
   const bestGrad = new Float64Array(n);
   // With no finite bound nothing is ever held (no pivot is set by initialPivots or holdReachedBounds; a scale of 0
   // makes its bounds finite): releasing a bound and projecting g then change nothing, and are skipped.
@@ -255,7 +261,7 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
 
     if (!newcon) {
       if (!mem.lreset) {
-        passes.accumulatePair();
+        accumulatePair(mem);
         icycle++;
       } else {
         restartPair(mem);
@@ -264,7 +270,7 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
       }
     }
 
-    const oldSlope = passes.saveGradient(); // gOld = g; pkᵀg
+    const oldSlope = copyAndDot(g, gOld, pk); // gOld = g; pkᵀg
     const oldf = f;
     const pnorm = norm2(pk); // pk stays as it is until the next direction
     const unconstrainedMax = stepmx / (pnorm + EPS);
@@ -330,7 +336,7 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
 
     if (!newcon) {
       // Remember the step and the gradient change for the preconditioner.
-      passes.rememberStep(alpha);
+      rememberStep(mem, alpha, pk, g, gOld);
       if (icycle === n - 1 || difnew < epsred * (fAtLastReset - f)) mem.lreset = true;
       else {
         mem.yrsr = dot(mem.yr, mem.sr);
@@ -343,7 +349,7 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
   /**
    * Approximately solve H·p = −g by preconditioned CG, stopping on negative curvature, when the quadratic
    * model stops improving (Nash's test), after maxCGit steps, or when one evaluation is all that is left.
-   * Writes p into pk, from g (the passes are bound to pk, g and the CG vectors).
+   * Writes p into pk, from g.
    */
   function* newtonDirection(rhsnrm: number, xnorm: number): Generator<MethodEvent, void, number> {
     if (o.maxCGit === 0) {
@@ -353,25 +359,25 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
     const tol = 1e-12;
     let qold = 0;
     let rzold = 0;
-    const { v, emat, Hv } = cg;
-    passes.initialDiagonal();
-    passes.prepareInverse();
-    passes.startSolve();
+    const { r, v, zk, emat, Hv } = cg;
+    initialDiagonal(mem, emat);
+    prepareInverse(mem);
+    startSolve(g, pk, r, v, pivot);
     const delta = o.accuracy * (xnorm + 1);
 
     for (let k = 0; k < o.maxCGit; k++) {
-      const rz = passes.applyInverse(); // zk = M⁻¹r, projected
+      const rz = applyInverse(mem, r, zk, pivot); // zk = M⁻¹r, projected
       if (rz / rhsnrm < tol || nfev >= o.maxfun - 1) {
         if (k === 0) steepestDescent(g, pivot, pk);
         break;
       }
-      const vr = passes.nextDirection(k === 0 ? 0 : rz / rzold); // v = zk + β·v
+      const vr = nextDirection(zk, k === 0 ? 0 : rz / rzold, v, r, pivot); // v = zk + β·v
 
       // H·v by a forward difference of gradients.
-      passes.trialAlongV(delta);
+      box.unscaleStep(xs, delta, v, xTrial);
       yield* evaluate(xTrial, Hv);
       nfev++;
-      const vHv = passes.hessianProduct(delta, fscale);
+      const vHv = hessianProduct(Hv, g, delta, fscale, box.xscale, v, pivot);
       if (vHv / rhsnrm < tol) {
         // Negative or vanishing curvature: on the first step fall back to −M⁻¹g.
         if (k === 0) {
@@ -381,8 +387,8 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
         break;
       }
       const step = rz / vHv;
-      const gtp = passes.cgStep(step, vr, vHv); // p += step·v, r −= step·Hv, emat updated
-      const qnew = (gtp + passes.residualTimesStep()) * 0.5;
+      const { gp: gtp, rp } = cgStep(step, v, Hv, pk, r, g, pivot, emat, vr, vHv); // p += step·v, r −= step·Hv, emat
+      const qnew = (gtp + rp) * 0.5;
       if ((k + 1) * (1 - qold / qnew) <= 0.5) break; // the quadratic model has stopped improving
       if (gtp > 0) {
         // Not a descent direction any more: undo the last step.
@@ -424,10 +430,10 @@ function* runIn(w: TncWorkspace, x0: Float64Array, options: TncOptions): Generat
     while (verdict === 'evaluate') {
       if (++trials > 64 || nfev >= o.maxfun) break;
       const ualpha = search.xmin + search.u;
-      passes.trialAlongP(ualpha);
+      box.unscaleStep(xs, ualpha, pk, xTrial);
       const fuRaw = yield* evaluate(xTrial, gTrial);
       nfev++;
-      verdict = search.next(fuRaw * fscale, passes.trialSlope(fscale));
+      verdict = search.next(fuRaw * fscale, box.scaledSlope(gTrial, fscale, pk));
       if (search.xmin === ualpha) {
         bestRaw = fuRaw;
         bestGrad.set(gTrial);
@@ -454,12 +460,4 @@ function initialStep(f: number, fmin: number, slope: number, smax: number): numb
   return alpha >= smax ? smax : alpha;
 }
 
-/**
- * TNC that compiles its hot passes once n ≥ `generateFrom` (Infinity: never, 0: always). The iterates are the
- * same either way, bit for bit; the tests run both.
- */
-export function tncWith(generateFrom: number): OptimizerMethod<TncOptions> {
-  return { name: 'tnc', defaults, validate, run: (x0, options) => run(x0, options, generateFrom) };
-}
-
-export const tnc: OptimizerMethod<TncOptions> = tncWith(GENERATE_FROM);
+export const tnc: OptimizerMethod<TncOptions> = { name: 'tnc', defaults, validate, run };

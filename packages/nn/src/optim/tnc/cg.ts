@@ -1,20 +1,12 @@
-import { FREE } from './tnc-bounds.js';
+import { FREE } from './bounds.js';
 
 /**
  * The vectors of TNC's inner solve (preconditioned CG on H·p = −g, see newtonDirection in tnc.ts) and its passes
  * over them. Each pass does one phase of a CG step and computes the inner products that phase needs as
- * independent sums in the same loop: an inner product is a chain of dependent additions (about 4 cycles per
- * element), so two in one loop cost about what one costs alone. Every sum still adds its terms in index order and
+ * independent sums in the same loop: an inner product is a chain of dependent additions, so two in one loop
+ * cost about what one costs alone. Every sum still adds its terms in index order and
  * every element is produced by the same operations as the step-by-step formulation (project, update, then dot),
  * so the iterates stay bit-identical to scipy's. Allocated once per run.
- *
- * A note on the shape of these functions (and of the loops in tnc-preconditioner.ts and tnc-bounds.ts): each has
- * ONE loop over the n variables and nothing after it but `return`. V8 compiles a long loop while it runs, during
- * its first call (on-stack replacement), and later calls keep entering that compiled loop; anything after the loop
- * that had not run yet when it was compiled (a field store, a call, a second loop) has no type feedback there and
- * deoptimises it, on every call (measured: tens of deopts per run and the second loop interpreted each time). A
- * second result therefore goes to a module variable, which needs no feedback, and conditional stores are written
- * as unconditional ones.
  */
 export class InnerSolve {
   /** Residual r = −g − H·p of the Newton equations. */
@@ -83,14 +75,11 @@ export function hessianProduct(
   return vHv;
 }
 
-/** rᵀp after the latest cgStep (a module variable: see the note at the top). */
-let residualTimesStep = 0;
-
 /**
  * One CG step, p += α·v and r −= α·Hv (r then projected), fused with the diagonal BFGS update of the inner
  * preconditioner from the same step: e += −r²/(vᵀr) + (Hv)²/(vᵀHv) with the residual before the step, entries
- * that fall to ≤ 1e-6 restarting at 1. Returns gᵀp; rᵀp (with r before its projection) is then
- * {@link lastResidualTimesStep}().
+ * that fall to ≤ 1e-6 restarting at 1. Returns gᵀp and rᵀp (r before its projection): the quadratic model's
+ * value is their half-sum.
  */
 export function cgStep(
   alpha: number,
@@ -103,7 +92,7 @@ export function cgStep(
   e: Float64Array,
   vr: number,
   vHv: number,
-): number {
+): { gp: number; rp: number } {
   const invVr = 1 / vr;
   const invVHv = 1 / vHv;
   let gp = 0;
@@ -120,12 +109,7 @@ export function cgStep(
     gp += pNext * g[i];
     rp += rNext * pNext;
   }
-  residualTimesStep = rp;
-  return gp;
-}
-
-export function lastResidualTimesStep(): number {
-  return residualTimesStep;
+  return { gp, rp };
 }
 
 /** Undo the last step's change of p (p −= α·v). */

@@ -1,4 +1,4 @@
-import { FREE } from './tnc-bounds.js';
+import { FREE } from './bounds.js';
 
 /**
  * TNC's preconditioner (Nash 1984/1985): the inverse of a limited-memory quasi-Newton approximation M of the
@@ -6,7 +6,7 @@ import { FREE } from './tnc-bounds.js';
  *   - from the latest step:                       (s_k, y_k)
  *   - and, between resets, from the accumulated steps of the current cycle: (s_r, y_r) = Σ (s_i, y_i)
  * D itself is refined during each inner CG solve by a diagonal BFGS update from the Hessian-vector products
- * (cgStep in tnc-cg.ts, fused with the CG step).
+ * (cgStep in cg.ts, fused with the CG step).
  *
  * M⁻¹v is applied once per CG step, while everything in it that does not involve v (D⁻¹, D⁻¹y_r, the updated
  * H·y_k and their inner products) stays fixed for a whole inner solve: {@link prepareInverse} computes those once,
@@ -15,11 +15,7 @@ import { FREE } from './tnc-bounds.js';
  * {@link initialDiagonal} likewise take each inner product in the pass that produces its vector, or in one that
  * reads its operands anyway. Every value is produced by the same floating-point operations in the same order as
  * the textbook sequence of updates (each sum still adds its terms in index order), so the iterates stay
- * bit-identical to scipy's.
- *
- * The loops over the n variables live in small functions with one loop each and nothing after it but `return`
- * (see the note in tnc-cg.ts: V8 compiles such a loop during its first call, and code after it that had not run
- * yet would throw that compiled code away on every later call).
+ * bit-identical to scipy's. A pass that takes several inner products returns them together.
  */
 export interface QuasiNewtonMemory {
   /** The diagonal D (approximate Hessian diagonal) — scaled variables. */
@@ -65,18 +61,6 @@ export function newMemory(n: number): QuasiNewtonMemory {
     ykHyk: 0,
     Bs: new Float64Array(n),
   };
-}
-
-/** Back to the state newMemory returns (for a workspace reused by another run). */
-export function resetMemory(mem: QuasiNewtonMemory): void {
-  mem.diagb.fill(1);
-  for (const a of [mem.sk, mem.yk, mem.sr, mem.yr, mem.invDiagb, mem.Hyr, mem.Hyk, mem.Bs]) a.fill(0);
-  mem.yksk = 0;
-  mem.yrsr = 0;
-  mem.upd1 = true;
-  mem.lreset = false;
-  mem.yrHyr = 0;
-  mem.ykHyk = 0;
 }
 
 /** Forget every pair and reset D to the identity (after the f scale changes). */
@@ -147,44 +131,16 @@ function bfgsBeta(ys: number, vs: number): number {
  * changed (TNC: at the start of each inner solve), before applyInverse.
  */
 export function prepareInverse(mem: QuasiNewtonMemory): void {
-  const { diagb, invDiagb, yk, Hyk, sr, yr, Hyr } = mem;
-  prepareInverseBy(mem, {
-    reciprocalTimes: () => reciprocalTimes(diagb, yk, invDiagb, Hyk),
-    reciprocalTimesTwice: () => reciprocalTimesTwice(diagb, yk, yr, sr, invDiagb, Hyk, Hyr),
-    bfgsUpdate: (delta, beta) => bfgsUpdate(Hyk, delta, sr, beta, Hyr, yk),
-    secondProduct: () => secondProduct,
-    thirdProduct: () => thirdProduct,
-  });
-}
-
-/**
- * The loops of prepareInverse bound to one memory's vectors (the generated ones: tnc-passes.ts), each with the
- * arithmetic of the function of the same name below.
- */
-export interface PrepareLoops {
-  /** invDiagb = 1/D, Hyk = y_k·invDiagb; returns y_kᵀHyk. */
-  reciprocalTimes(): number;
-  /** ...and Hyr = y_r·invDiagb; returns y_rᵀHyr, leaves y_kᵀs_r and y_kᵀHyr in second/thirdProduct. */
-  reciprocalTimesTwice(): number;
-  /** Hyk = Hyk + δ·s_r + β·Hyr; returns y_kᵀHyk. */
-  bfgsUpdate(delta: number, beta: number): number;
-  secondProduct(): number;
-  thirdProduct(): number;
-}
-
-/** {@link prepareInverse} through loops bound to the memory's vectors: the same branches and scalars. */
-export function prepareInverseBy(mem: QuasiNewtonMemory, loops: PrepareLoops): void {
   if (mem.upd1) return;
+  const { diagb, invDiagb, yk, Hyk, sr, yr, Hyr } = mem;
   if (mem.lreset) {
-    mem.ykHyk = loops.reciprocalTimes();
+    mem.ykHyk = reciprocalTimes(diagb, yk, invDiagb, Hyk);
     return;
   }
   // D⁻¹y_k, then fold the accumulated pair (s_r, y_r) into it.
-  const yrHyr = loops.reciprocalTimesTwice();
-  const yksr = loops.secondProduct();
-  const ykHyr = loops.thirdProduct();
+  const { yrHyr, yksr, ykHyr } = reciprocalTimesTwice(diagb, yk, yr, sr, invDiagb, Hyk, Hyr);
   mem.yrHyr = yrHyr;
-  mem.ykHyk = loops.bfgsUpdate(bfgsDelta(mem.yrsr, yrHyr, yksr, ykHyr), bfgsBeta(mem.yrsr, yksr));
+  mem.ykHyk = bfgsUpdate(Hyk, bfgsDelta(mem.yrsr, yrHyr, yksr, ykHyr), sr, bfgsBeta(mem.yrsr, yksr), Hyr, yk);
 }
 
 /** inv = 1/d and Hy = y·inv, elementwise; returns yᵀHy. */
@@ -200,10 +156,7 @@ function reciprocalTimes(d: Float64Array, y: Float64Array, inv: Float64Array, Hy
   return yHy;
 }
 
-/**
- * inv = 1/d, Hyk = y_k·inv and Hyr = y_r·inv, elementwise; returns y_rᵀHyr and leaves y_kᵀs_r and y_kᵀHyr in
- * secondProduct and thirdProduct.
- */
+/** inv = 1/d, Hyk = y_k·inv and Hyr = y_r·inv, elementwise; returns y_rᵀHyr, y_kᵀs_r and y_kᵀHyr. */
 function reciprocalTimesTwice(
   d: Float64Array,
   yk: Float64Array,
@@ -212,7 +165,7 @@ function reciprocalTimesTwice(
   inv: Float64Array,
   Hyk: Float64Array,
   Hyr: Float64Array,
-): number {
+): { yrHyr: number; yksr: number; ykHyr: number } {
   let yrHyr = 0;
   let yksr = 0;
   let ykHyr = 0;
@@ -226,9 +179,7 @@ function reciprocalTimesTwice(
     yksr += yk[i] * sr[i];
     ykHyr += yk[i] * hr;
   }
-  secondProduct = yksr;
-  thirdProduct = ykHyr;
-  return yrHyr;
+  return { yrHyr, yksr, ykHyr };
 }
 
 /** Hy += δ·s + β·Hy_r (as Hy + δ·s + β·Hy_r); returns the new Hyᵀy. */
@@ -255,54 +206,19 @@ function bfgsUpdate(
  * prepared (prepareInverse) since it last changed. `out` must not alias v.
  */
 export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float64Array, pivot: Int8Array): number {
-  const { diagb, invDiagb, sk, Hyk, sr, Hyr } = mem;
-  return applyInverseBy(mem, {
-    divideByDiagonal: () => divideByDiagonal(v, diagb, out, pivot),
-    productsWithPair: () => productsWithPair(v, sk, Hyk),
-    productsWithPairs: () => productsWithPairs(v, sk, Hyk, sr, Hyr),
-    secondProduct: () => secondProduct,
-    thirdProduct: () => thirdProduct,
-    fourthProduct: () => fourthProduct,
-    bfgsUpdateScaled: (delta, beta) => bfgsUpdateScaled(v, invDiagb, delta, sk, beta, Hyk, out, pivot),
-    bfgsUpdateTwice: (deltaR, betaR, deltaK, betaK) =>
-      bfgsUpdateTwice(v, invDiagb, deltaR, sr, betaR, Hyr, deltaK, sk, betaK, Hyk, out, pivot),
-  });
-}
-
-/**
- * The loops of M⁻¹ bound to one vector v and one output (TNC's generated passes, tnc-passes.ts: v = the CG
- * residual, out = zk), each with the same arithmetic as the function of the same name below.
- */
-export interface InverseLoops {
-  divideByDiagonal(): number;
-  productsWithPair(): number;
-  productsWithPairs(): number;
-  secondProduct(): number;
-  thirdProduct(): number;
-  fourthProduct(): number;
-  bfgsUpdateScaled(delta: number, beta: number): number;
-  bfgsUpdateTwice(deltaR: number, betaR: number, deltaK: number, betaK: number): number;
-}
-
-/** {@link applyInverse} through loops bound to their vectors: the same branches and the same scalars. */
-export function applyInverseBy(mem: QuasiNewtonMemory, loops: InverseLoops): number {
-  if (mem.upd1) return loops.divideByDiagonal();
-  const { yksk, ykHyk } = mem;
+  const { diagb, invDiagb, sk, Hyk, sr, Hyr, yksk, ykHyk } = mem;
+  if (mem.upd1) return divideByDiagonal(v, diagb, out, pivot);
   if (mem.lreset) {
-    const vsk = loops.productsWithPair();
-    const vHyk = loops.secondProduct();
-    return loops.bfgsUpdateScaled(bfgsDelta(yksk, ykHyk, vsk, vHyk), bfgsBeta(yksk, vsk));
+    const { vs, vHy } = productsWithPair(v, sk, Hyk);
+    return bfgsUpdateScaled(v, invDiagb, bfgsDelta(yksk, ykHyk, vs, vHy), sk, bfgsBeta(yksk, vs), Hyk, out, pivot);
   }
   const { yrsr, yrHyr } = mem;
-  const vsk = loops.productsWithPairs();
-  const vHyk = loops.secondProduct();
-  const vsr = loops.thirdProduct();
-  const vHyr = loops.fourthProduct();
+  const { vsk, vHyk, vsr, vHyr } = productsWithPairs(v, sk, Hyk, sr, Hyr);
   const deltaR = bfgsDelta(yrsr, yrHyr, vsr, vHyr);
   const betaR = bfgsBeta(yrsr, vsr);
   const deltaK = bfgsDelta(yksk, ykHyk, vsk, vHyk);
   const betaK = bfgsBeta(yksk, vsk);
-  return loops.bfgsUpdateTwice(deltaR, betaR, deltaK, betaK);
+  return bfgsUpdateTwice(v, invDiagb, deltaR, sr, betaR, Hyr, deltaK, sk, betaK, Hyk, out, pivot);
 }
 
 /** out = v / D (no pair in memory), projected; returns vᵀout. */
@@ -316,33 +232,25 @@ function divideByDiagonal(v: Float64Array, diagb: Float64Array, out: Float64Arra
   return vo;
 }
 
-// The inner products of the latest pass that takes several, beyond the one it returns. Module variables, not fields:
-// a store to a field after the loop is exactly what the note at the top warns about; a module variable needs no
-// type feedback. Read them right after the call.
-let secondProduct = 0;
-let thirdProduct = 0;
-let fourthProduct = 0;
-
-/** Returns vᵀs; leaves (H y)ᵀv in secondProduct. */
-function productsWithPair(v: Float64Array, s: Float64Array, Hy: Float64Array): number {
+/** vᵀs and (H y)ᵀv. */
+function productsWithPair(v: Float64Array, s: Float64Array, Hy: Float64Array): { vs: number; vHy: number } {
   let vs = 0;
   let vHy = 0;
   for (let i = 0; i < v.length; i++) {
     vs += v[i] * s[i];
     vHy += Hy[i] * v[i];
   }
-  secondProduct = vHy;
-  return vs;
+  return { vs, vHy };
 }
 
-/** Returns vᵀs_k; leaves (H y_k)ᵀv, vᵀs_r and vᵀ(D⁻¹y_r) in secondProduct, thirdProduct, fourthProduct. */
+/** vᵀs_k, (H y_k)ᵀv, vᵀs_r and vᵀ(D⁻¹y_r). */
 function productsWithPairs(
   v: Float64Array,
   sk: Float64Array,
   Hyk: Float64Array,
   sr: Float64Array,
   Hyr: Float64Array,
-): number {
+): { vsk: number; vHyk: number; vsr: number; vHyr: number } {
   let vsk = 0;
   let vHyk = 0;
   let vsr = 0;
@@ -354,10 +262,7 @@ function productsWithPairs(
     vsr += vi * sr[i];
     vHyr += vi * Hyr[i];
   }
-  secondProduct = vHyk;
-  thirdProduct = vsr;
-  fourthProduct = vHyr;
-  return vsk;
+  return { vsk, vHyk, vsr, vHyr };
 }
 
 /** out = v·D⁻¹ + δ·s + β·Hy, projected; returns vᵀout. */
@@ -419,63 +324,28 @@ function bfgsUpdateTwice(
  */
 export function initialDiagonal(mem: QuasiNewtonMemory, emat: Float64Array): void {
   const { diagb, sk, yk, sr, yr, Bs } = mem;
-  initialDiagonalBy(mem, emat, {
-    diagonalTimes: () => diagonalTimes(diagb, sk, Bs),
-    diagonalUpdate: (sBs, ys) => diagonalUpdate(diagb, sk, sBs, yk, ys, emat),
-    diagonalTimesWithProducts: () => diagonalTimesWithProducts(diagb, sr, sk, yr, Bs),
-    updatedProductAndDiagonal: (skBsr, srBsr, yrsk, yrsr) =>
-      updatedProductAndDiagonal(diagb, sk, sr, yr, skBsr, srBsr, yrsk, yrsr, Bs, emat),
-    subtractRankOnes: (skBsk, yksk) => subtractRankOnes(Bs, skBsk, yk, yksk, emat),
-    secondProduct: () => secondProduct,
-    thirdProduct: () => thirdProduct,
-  });
-}
-
-/**
- * The loops of initialDiagonal bound to one memory's vectors and one emat (the generated ones: tnc-passes.ts),
- * each with the arithmetic of the function of the same name below.
- */
-export interface DiagonalLoops {
-  /** Bs = D·s_k; returns s_kᵀBs. */
-  diagonalTimes(): number;
-  /** emat = D − D²s_k²/sBs + y_k²/ys. */
-  diagonalUpdate(sBs: number, ys: number): void;
-  /** Bs = D·s_r; returns s_rᵀBs, leaves s_kᵀBs and y_rᵀs_k in second/thirdProduct. */
-  diagonalTimesWithProducts(): number;
-  /** Bs = B·s_k and emat = diag(B); returns s_kᵀBs. */
-  updatedProductAndDiagonal(skBsr: number, srBsr: number, yrsk: number, yrsr: number): number;
-  /** emat −= Bs²/skBsk + y_k²/yksk. */
-  subtractRankOnes(skBsk: number, yksk: number): void;
-  secondProduct(): number;
-  thirdProduct(): number;
-}
-
-/** {@link initialDiagonal} through loops bound to the memory's vectors and emat: the same branches and scalars. */
-export function initialDiagonalBy(mem: QuasiNewtonMemory, emat: Float64Array, loops: DiagonalLoops): void {
   if (mem.upd1) {
-    emat.set(mem.diagb);
+    emat.set(diagb);
     return;
   }
   const yksk = mem.yksk === 0 ? 1 : mem.yksk;
   if (mem.lreset) {
-    let sBs = loops.diagonalTimes();
+    let sBs = diagonalTimes(diagb, sk, Bs);
     if (sBs === 0) sBs = 1;
-    loops.diagonalUpdate(sBs, yksk);
+    diagonalUpdate(diagb, sk, sBs, yk, yksk, emat);
     return;
   }
   // Update D with (s_r, y_r) to B, then take the diagonal of B updated with (s_k, y_k).
-  let srBsr = loops.diagonalTimesWithProducts();
-  const skBsr = loops.secondProduct();
-  const yrsk = loops.thirdProduct();
+  const products = diagonalTimesWithProducts(diagb, sr, sk, yr, Bs);
+  const srBsr = products.srDsr === 0 ? 1 : products.srDsr;
   const yrsr = mem.yrsr === 0 ? 1 : mem.yrsr;
-  if (srBsr === 0) srBsr = 1;
-  let skBsk = loops.updatedProductAndDiagonal(skBsr, srBsr, yrsk, yrsr);
+  let skBsk = updatedProductAndDiagonal(diagb, sk, sr, yr, products.skDsr, srBsr, products.yrsk, yrsr, Bs, emat);
   if (skBsk === 0) skBsk = 1;
   // NOTE the sign of the y_k term: the BFGS formula (and Nash's original code) ADDS y_k²/y_kᵀs_k here; scipy's
   // tnc.c as shipped (≥ its C reformatting; checked against scipy 1.17) subtracts it. We follow scipy, so that
   // TNC's iterates agree with scipy's bit for bit (test/optim-tnc.test.ts); the effect is confined to this
   // diagonal seed, which the CG loop then refines (entries ≤ 1e-6 restart at 1).
-  loops.subtractRankOnes(skBsk, yksk);
+  subtractRankOnes(Bs, skBsk, yk, yksk, emat);
 }
 
 /** Ds = D·s, elementwise; returns sᵀDs. */
@@ -489,16 +359,14 @@ function diagonalTimes(diagb: Float64Array, s: Float64Array, Ds: Float64Array): 
   return sDs;
 }
 
-/**
- * Ds = D·s_r, elementwise; returns s_rᵀDs_r and leaves s_kᵀDs_r and y_rᵀs_k in secondProduct and thirdProduct.
- */
+/** Ds = D·s_r, elementwise; returns s_rᵀDs_r, s_kᵀDs_r and y_rᵀs_k. */
 function diagonalTimesWithProducts(
   diagb: Float64Array,
   sr: Float64Array,
   sk: Float64Array,
   yr: Float64Array,
   Ds: Float64Array,
-): number {
+): { srDsr: number; skDsr: number; yrsk: number } {
   let srDsr = 0;
   let skDsr = 0;
   let yrsk = 0;
@@ -509,9 +377,7 @@ function diagonalTimesWithProducts(
     skDsr += sk[i] * b;
     yrsk += yr[i] * sk[i];
   }
-  secondProduct = skDsr;
-  thirdProduct = yrsk;
-  return srDsr;
+  return { srDsr, skDsr, yrsk };
 }
 
 /** emat = D − D²s²/(sᵀDs) + y²/(yᵀs), elementwise. */
