@@ -3,7 +3,7 @@
  * matrices with the benchmark's thread count. Every row's floor is its FLOPs divided by this rate.
  */
 import * as core from '@backprop/core-native';
-import { Rng } from '../random.js';
+import { Rng } from '@backprop/nn';
 import { gemmFlops } from './flops.js';
 import { median, sampleSync } from './timing.js';
 

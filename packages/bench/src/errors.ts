@@ -1,4 +1,4 @@
-import { BackpropError } from '../errors.js';
+import { BackpropError } from '@backprop/nn';
 
 /** A benchmark option is malformed (`--rows 7`, `--repeat 0` …). */
 export class BenchOptionError extends BackpropError {

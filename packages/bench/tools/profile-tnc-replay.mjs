@@ -2,11 +2,11 @@
 // TNC's own time, without the evaluations: record one real TNC run of row 2 (digits5000, 400-25-10, λ 10, init
 // range 0.5, seed 0, maxfun 300, native backend) — its (f, ∇f) in call order — then replay TNC on that record, so
 // every "evaluation" is a copy. What is left is TNC's own arithmetic (CG passes, preconditioner, line search).
-//   node packages/nn/bench/profile-tnc-replay.mjs [--runs 7] [--dist DIR] [--record FILE]
-//   node --cpu-prof --cpu-prof-dir /tmp/prof packages/nn/bench/profile-tnc-replay.mjs --runs 20
+//   node packages/bench/tools/profile-tnc-replay.mjs [--runs 7] [--dist DIR] [--record FILE]
+//   node --cpu-prof --cpu-prof-dir /tmp/prof packages/bench/tools/profile-tnc-replay.mjs --runs 20
 // --dist replays another build's TNC (e.g. a copy of an older dist) on the same record, to compare builds
 // alternately; --record keeps the recording in FILE (written on first use, read afterwards), so that every build
-// replays exactly the same sequence. The recording always comes from this package's dist.
+// replays exactly the same sequence. The recording always comes from @backprop/nn's dist in this checkout.
 // Prints one JSON line: the first replay (cold: this process's first TNC run), the median and all of the runs in
 // ms, the median CPU time of the hot runs (all of the process's threads: less sensitive than wall time to other
 // work on a shared machine), the number of evaluations, and a hash of the bits of the final x (equal hashes =
@@ -23,7 +23,7 @@ const flag = (name, fallback) => {
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
 };
 const runs = Number(flag('--runs', '7'));
-const here = fileURLToPath(new URL('../dist/', import.meta.url));
+const here = fileURLToPath(new URL('../../nn/dist/', import.meta.url)); // @backprop/nn's build in this checkout
 const dist = resolve(flag('--dist', here));
 const recordFile = flag('--record', undefined);
 if (!(Number.isInteger(runs) && runs >= 1)) {

@@ -1,12 +1,10 @@
+import { loadDataset, train, type BackendName } from '@backprop/nn';
 /**
  * One MNIST epoch in a fresh process, for row 3's cold figure: what a user waits for on the first epoch of a
  * `train` run, the one-time binding of the data set to the backend included (loading the IDX files is not).
  * Run as `node cold-epoch.js '<json options>'`; prints one JSON object: {"ms": wall ms of train(), "accuracy"}.
  */
 import { performance } from 'node:perf_hooks';
-import type { BackendName } from '../backend/types.js';
-import { loadDataset } from '../data/datasets.js';
-import { train } from '../train.js';
 
 export interface ColdEpochOptions {
   backend: BackendName;

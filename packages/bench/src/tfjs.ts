@@ -1,11 +1,10 @@
+import type { LayerSizes, Matrix } from '@backprop/nn';
 /**
  * TensorFlow.js (pure-JS `cpu` backend) computing the same regularised cost and gradient with automatic
  * differentiation (tf.valueAndGrads): the JS-ecosystem reference of row 1. tfjs computes in float32 only.
  * X (with its bias column) and the one-hot Y stay resident as tensors, as our networks keep their data; each
  * evaluation converts θ to tensors, differentiates, and reads the cost and gradient back.
  */
-import type { Matrix } from '../matrix.js';
-import type { LayerSizes } from '../network/layers.js';
 
 /** The slice of the tfjs API used here (loaded lazily by name: it is a devDependency, not a dependency). */
 interface Tensor {
@@ -55,8 +54,7 @@ export async function quietly<T>(log: (line: string) => void, fn: () => Promise<
 }
 
 export async function loadTfjs(): Promise<Tf> {
-  const name = '@tensorflow/tfjs';
-  const tf = (await import(name)) as Tf;
+  const tf = (await import('@tensorflow/tfjs')) as unknown as Tf;
   await tf.setBackend('cpu');
   await tf.ready();
   return tf;

@@ -6,14 +6,7 @@
  * and scipy each run once untimed before every timed run.
  */
 import { join } from 'node:path';
-import { getBackend } from '../../backend/select.js';
-import type { BackendName } from '../../backend/types.js';
-import type { Dataset } from '../../data/dataset.js';
-import { loadDigits5000 } from '../../data/digits5000.js';
-import { writeMatFile } from '../../data/mat/index.js';
-import type { TrainingSummary } from '../../model/model.js';
-import { randomInit } from '../../network/init.js';
-import { train } from '../../train.js';
+import { getBackend, loadDigits5000, randomInit, train, writeMatFile, type BackendName, type Dataset, type TrainingSummary } from '@backprop/nn';
 import type { BenchContext } from '../context.js';
 import { costGradientFlops, floorMs, nonzeros } from '../flops.js';
 import { PeerSession } from '../python.js';

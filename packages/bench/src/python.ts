@@ -6,10 +6,7 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-
-/** scripts/ref, from src/bench or dist/bench (both four levels below the repository root). */
-export const REF_DIR = fileURLToPath(new URL('../../../../scripts/ref/', import.meta.url));
+import { REF_DIR } from './paths.js';
 
 export interface PeerOptions {
   timeoutMs: number;

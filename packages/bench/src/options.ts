@@ -104,7 +104,7 @@ export interface ParsedBenchArgs {
   help: boolean;
 }
 
-/** Parse the runner's command line (`node dist/bench/main.js …`). */
+/** Parse the runner's command line (`node dist/main.js …`). */
 export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
   const options: BenchOptions = {};
   let json = false;

@@ -4,9 +4,9 @@
  * round — to a bare Express route that parses the same JSON body and answers the same-size constant JSON body (the
  * server's own answer, captured first). Loopback only; every run is bounded by `--server-seconds`.
  *
- * - Saturated, 10 connections, and unloaded, 1 connection: autocannon in a child process (packages/nn/bench/load.mjs),
+ * - Saturated, 10 connections, and unloaded, 1 connection: autocannon in a child process (packages/bench/tools/load.mjs),
  *   closed loop. Throughput, and the rps ratio the target is judged on.
- * - Moderate load: wrk (C, epoll) with packages/nn/bench/wrk-paced.lua, 10 connections, each pausing an
+ * - Moderate load: wrk (C, epoll) with packages/bench/tools/wrk-paced.lua, 10 connections, each pausing an
  *   exponentially distributed think time between a response and its next request, offering half of the server's
  *   saturated rate measured in the same round. The p99 target is judged here. The servers count the arrivals
  *   (10 ms bins) so the report shows the requests really came at the paced rate and spread out, not in bursts, and
@@ -17,9 +17,7 @@ import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { loadDigits5000 } from '../../data/digits5000.js';
-import { DIGIT_LABEL_NAMES } from '../../data/dataset.js';
-import { randomInit } from '../../network/init.js';
+import { DIGIT_LABEL_NAMES, loadDigits5000, randomInit } from '@backprop/nn';
 import type { BenchContext } from '../context.js';
 import { arrivalStats, logArrivals, type ArrivalLog, type ArrivalStats } from '../load/arrivals.js';
 import { watchGc, type GcPauses } from '../load/gc-pauses.js';
@@ -99,10 +97,9 @@ interface Modules {
 }
 
 async function loadModules(): Promise<Modules> {
-  const names = { server: '@backprop/server', express: 'express', pino: 'pino' };
-  const server = (await import(names.server)) as Pick<Modules, 'createApp' | 'ModelRegistry'>;
-  const express = ((await import(names.express)) as { default: Modules['express'] }).default;
-  const { pino } = (await import(names.pino)) as Pick<Modules, 'pino'>;
+  const server = (await import('@backprop/server')) as unknown as Pick<Modules, 'createApp' | 'ModelRegistry'>;
+  const express = ((await import('express')) as unknown as { default: Modules['express'] }).default;
+  const { pino } = (await import('pino')) as unknown as Pick<Modules, 'pino'>;
   return { createApp: server.createApp, ModelRegistry: server.ModelRegistry, express, pino };
 }
 

@@ -1,4 +1,4 @@
--- wrk script for row 5 of the benchmark harness (packages/nn/src/bench/rows/server.ts): POSTs one JSON body back
+-- wrk script for row 5 of the benchmark harness (packages/bench/src/rows/server.ts): POSTs one JSON body back
 -- to back on every connection (closed loop) and prints one JSON line from done(): request and error counts, the
 -- non-2xx count and latency percentiles in µs. wrk's latency is per request: from writing the request to the end
 -- of its response. wrk-paced.lua adds think time between requests on top of this script.

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@backprop/core-native';
-import { getBackend } from '../backend/select.js';
+import { getBackend } from '@backprop/nn';
 import type { BenchContext } from './context.js';
 import { load, machine, threadEnv } from './environment.js';
 import { resolveBenchOptions, type BenchOptions } from './options.js';

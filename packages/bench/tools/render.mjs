@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Render a saved `--json` report as the harness's table:  node packages/nn/bench/render.mjs bench.json
+// Render a saved `--json` report as the harness's table:  node packages/bench/tools/render.mjs bench.json
 import { readFileSync } from 'node:fs';
-import { formatBenchTable } from '../dist/bench/index.js';
+import { formatBenchTable } from '../dist/index.js';
 
 const file = process.argv[2];
 if (!file) {

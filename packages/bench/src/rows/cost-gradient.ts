@@ -6,14 +6,7 @@
  * The five are sampled interleaved, round by round.
  */
 import { join } from 'node:path';
-import { getBackend } from '../../backend/select.js';
-import type { BackendName, ResidentNetwork } from '../../backend/types.js';
-import { bindNetwork } from '../../cost.js';
-import type { Dataset } from '../../data/dataset.js';
-import { loadDigits5000 } from '../../data/digits5000.js';
-import { writeMatFile } from '../../data/mat/index.js';
-import { oneHot } from '../../labels.js';
-import { randomInit } from '../../network/init.js';
+import { bindNetwork, getBackend, loadDigits5000, oneHot, randomInit, writeMatFile, type BackendName, type Dataset, type ResidentNetwork } from '@backprop/nn';
 import type { BenchContext } from '../context.js';
 import { costGradientFlops, floorMs, nonzeros } from '../flops.js';
 import { PeerSession } from '../python.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The benchmark runner: `node packages/nn/dist/bench/main.js [--json] [--rows 1,2] [--repeat N] [--quick] …`
- * (also `npx nx run nn:bench`). The table (or, with --json, exactly one JSON object) goes to stdout, progress to
+ * The benchmark runner: `node packages/bench/dist/main.js [--json] [--rows 1,2] [--repeat N] [--quick] …`
+ * (also `npx nx run bench:run`). The table (or, with --json, exactly one JSON object) goes to stdout, progress to
  * stderr. Exit code 0 when every selected row ran (entries may be skipped with a notice), 1 when a row failed,
  * 2 on a bad option.
  */

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Load generator for row 5 of the benchmark harness (packages/nn/src/bench/rows/server.ts): runs autocannon
+// Load generator for row 5 of the benchmark harness (packages/bench/src/rows/server.ts): runs autocannon
 // programmatically against ONE loopback URL and prints one JSON line with requests/s and latency percentiles in
 // fractional milliseconds. (autocannon's own report keeps latencies in whole milliseconds, too coarse for a
 // 2 ms p99 target; its 'response' event carries the exact duration, which is what is collected here.)
 //
-//   node packages/nn/bench/load.mjs '{"url":"http://127.0.0.1:PORT/v1/predict","seconds":5,"connections":10,"bodyFile":"…"}'
+//   node packages/bench/tools/load.mjs '{"url":"http://127.0.0.1:PORT/v1/predict","seconds":5,"connections":10,"bodyFile":"…"}'
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Render a saved `--json` report as Markdown tables (what PERFORMANCE.md shows):
-//   node packages/nn/bench/markdown.mjs bench.json
+//   node packages/bench/tools/markdown.mjs bench.json
 import { readFileSync } from 'node:fs';
 
 const file = process.argv[2];

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // A fixed amount of work for profilers: `evals` regularised cost+gradient evaluations at ex4 size (digits5000,
 // 400-25-10, λ = 1) on one backend, nothing else. Used for PERFORMANCE.md's "where the time goes":
-//   node --cpu-prof --cpu-prof-dir /tmp/prof packages/nn/bench/profile-costgrad.mjs --backend ts --evals 20
-//   perf stat -e task-clock,cycles,instructions node packages/nn/bench/profile-costgrad.mjs --backend native --evals 300
-//   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out node packages/nn/bench/profile-costgrad.mjs --backend native --evals 3 --m 1000
+//   node --cpu-prof --cpu-prof-dir /tmp/prof packages/bench/tools/profile-costgrad.mjs --backend ts --evals 20
+//   perf stat -e task-clock,cycles,instructions node packages/bench/tools/profile-costgrad.mjs --backend native --evals 300
+//   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out node packages/bench/tools/profile-costgrad.mjs --backend native --evals 3 --m 1000
 // Prints one JSON line: backend, threads, evaluations, mean ms per evaluation.
 import { performance } from 'node:perf_hooks';
-import { bindNetwork, getBackend, loadDigits5000, randomInit, subsetDataset } from '../dist/index.js';
+import { bindNetwork, getBackend, loadDigits5000, randomInit, subsetDataset } from '@backprop/nn';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {

@@ -1,9 +1,9 @@
+import type { LayerSizes } from '@backprop/nn';
 /**
  * FLOP counts of the workloads, counting the dense matrix products only (2·m·n·k each); the elementwise work
  * (sigmoid, log, the Adam update) is O(m·units) and left out, so floors are lower bounds. The data's zeros are
  * counted as if they were not there: a kernel that skips them can beat the floor.
  */
-import type { LayerSizes } from '../network/layers.js';
 
 /**
  * One regularised cost + gradient over m examples: forward, output-to-input deltas, gradient products. With

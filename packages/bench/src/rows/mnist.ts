@@ -11,15 +11,9 @@
  * All are interleaved round by round. The TS epoch can take minutes on a machine without worker threads: it runs
  * at most twice, and under --quick once on the first 6,000 rows, scaled to 60,000 and marked extrapolated.
  */
-import { getBackend } from '../../backend/select.js';
-import type { BackendName } from '../../backend/types.js';
-import type { Dataset } from '../../data/dataset.js';
-import { loadDataset } from '../../data/datasets.js';
-import { mnistDataDir } from '../../data/mnist.js';
-import { subsetDataset } from '../../data/split.js';
-import { train } from '../../train.js';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { getBackend, loadDataset, mnistDataDir, subsetDataset, train, type BackendName, type Dataset } from '@backprop/nn';
 import type { ColdEpochOptions } from '../cold-epoch.js';
 import type { BenchContext } from '../context.js';
 import { costGradientFlops, floorMs, nonzeros } from '../flops.js';

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // The training workloads of rows 2 and 3, alone, for profilers:
-//   node --cpu-prof --cpu-prof-dir /tmp/prof packages/nn/bench/profile-train.mjs --workload mnist --backend native
-//   perf stat -e task-clock,context-switches node packages/nn/bench/profile-train.mjs --workload tnc --backend native
+//   node --cpu-prof --cpu-prof-dir /tmp/prof packages/bench/tools/profile-train.mjs --workload mnist --backend native
+//   perf stat -e task-clock,context-switches node packages/bench/tools/profile-train.mjs --workload tnc --backend native
 // tnc: digits5000, 400-25-10, TNC maxfun 300, λ 10, init range 0.5 (row 2);
 // mnist: MNIST 60k, 784-256-10, Adam lr 1e-3, batch 128, λ 1, one epoch (row 3; --rows N takes the first N rows).
 // Prints one JSON line: workload, backend, optimiser ms, wall ms.
 import { performance } from 'node:perf_hooks';
-import { getBackend, loadDataset, loadDigits5000, subsetDataset, train } from '../dist/index.js';
+import { getBackend, loadDataset, loadDigits5000, subsetDataset, train } from '@backprop/nn';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The server of row 5 alone under load, for profilers (loopback only, bounded):
-//   node --cpu-prof --cpu-prof-dir /tmp/prof packages/nn/bench/profile-server.mjs [--bare] [--seconds 5] [--connections 10]
+//   node --cpu-prof --cpu-prof-dir /tmp/prof packages/bench/tools/profile-server.mjs [--bare] [--seconds 5] [--connections 10]
 // Serves POST /v1/predict from @backprop/server's createApp (or, with --bare, a bare Express route answering the
 // same-size JSON) on 127.0.0.1:0 and drives it with load.mjs in a child process; prints load.mjs's JSON line.
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { pino } from 'pino';
 import { createApp, ModelRegistry } from '@backprop/server';
-import { DIGIT_LABEL_NAMES, loadDigits5000, randomInit } from '../dist/index.js';
+import { DIGIT_LABEL_NAMES, loadDigits5000, randomInit } from '@backprop/nn';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {

@@ -1,6 +1,5 @@
 /** Building blocks of a row: entries from samples, skipped entries, speed-up checks, the row's status. */
-import { getBackend } from '../backend/select.js';
-import type { BackendName } from '../backend/types.js';
+import { getBackend, type BackendName } from '@backprop/nn';
 import type { Samples } from './timing.js';
 import { median } from './timing.js';
 import type { BenchCheck, BenchEntry, BenchRow, RowStatus } from './types.js';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Summarise a V8 .cpuprofile (from `node --cpu-prof`): self time per function (name, file:line), largest first.
-//   node packages/nn/bench/cpuprofile-top.mjs /tmp/prof/CPU.*.cpuprofile [--top 15]
+//   node packages/bench/tools/cpuprofile-top.mjs /tmp/prof/CPU.*.cpuprofile [--top 15]
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 

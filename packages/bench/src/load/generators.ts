@@ -1,12 +1,12 @@
 /**
  * The load generators of the server row, each in a child process so that it does not share the measured event
- * loop: autocannon (through packages/nn/bench/load.mjs) and wrk (C, epoll; Debian's package) with the Lua scripts
- * in packages/nn/bench/. Loopback only, every run bounded.
+ * loop: autocannon (through packages/bench/tools/load.mjs) and wrk (C, epoll; Debian's package) with the Lua scripts
+ * in packages/bench/tools/. Loopback only, every run bounded.
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { TOOLS_DIR } from '../paths.js';
 
 /** One load run's result; latencies in ms. */
 export interface LoadResult {
@@ -23,8 +23,7 @@ export interface CannonResult extends LoadResult {
   errors: number;
 }
 
-/** packages/nn/bench/…, from src/bench/load or dist/bench/load. */
-const benchFile = (name: string) => fileURLToPath(new URL(`../../../bench/${name}`, import.meta.url));
+const benchFile = (name: string) => join(TOOLS_DIR, name);
 const LOAD_SCRIPT = benchFile('load.mjs');
 const WRK_POST = benchFile('wrk-post.lua');
 const WRK_PACED = benchFile('wrk-paced.lua');
