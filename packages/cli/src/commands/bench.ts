@@ -18,7 +18,7 @@ interface Harness {
 }
 
 /** What to do where the bench package is absent (the published CLI does not depend on it). */
-export const BENCH_MISSING =
+const BENCH_MISSING =
   'the benchmark is the private @backprop/bench package of the backprop repository, not installed with the CLI (or not built); ' +
   'in a checkout run `npx nx run bench:run`';
 
