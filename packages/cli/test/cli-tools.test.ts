@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as nn from '@backprop/nn';
 import { decodePng, loadDigits5000 } from '@backprop/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliSpawn, ensureBuilt, EX4WEIGHTS, ex4Model, hasScipy, oneLineError, onlyJson, python, ROOT, tmp, writeCsv } from './helpers.js';
@@ -140,7 +139,7 @@ describe('export, visualize, show-data', () => {
   });
 });
 
-describe('gradcheck, bench, serve', () => {
+describe('gradcheck, serve', () => {
   it('gradcheck: the course’s check passes (relative difference < 1e-9), with and without λ', () => {
     for (const lambda of ['0', '3']) {
       const r = cli(['gradcheck', '--lambda', lambda, '--json']);
@@ -152,18 +151,6 @@ describe('gradcheck, bench, serve', () => {
     }
     const v = cli(['gradcheck', '--verbose']);
     expect(v.stdout.split('\n').filter((l) => /^\s*-?\d+\.\d+\s+-?\d+\.\d+$/.test(l))).toHaveLength(38);
-  });
-
-  it('bench: runs the harness (row 1, quick) when @backprop/nn has one, else says it is not installed (exit 1)', () => {
-    const r = cli(['bench', '--rows', '1', '--quick', '--repeat', '1', '--json'], { timeout: 120_000 });
-    if (typeof (nn as Record<string, unknown>).runBench === 'function') {
-      expect(r.code, r.stderr).toBe(0);
-      expect(onlyJson(r).rows).toHaveLength(1);
-    } else {
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain('benchmark harness not installed');
-      expect(onlyJson(r).error.code).toBe('ERR_BENCH_MISSING');
-    }
   });
 
   it('serve: listens, answers /healthz and a prediction, and exits 0 on SIGTERM', async () => {

@@ -63,4 +63,3 @@ export { train, dataChecksum, type TrainOptions, type TrainResult, type TrainPro
 export * from './data/index.js';
 export * from './optim/index.js';
 export * from './image/index.js';
-export * from './bench/index.js';

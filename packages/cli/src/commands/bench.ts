@@ -11,10 +11,29 @@ interface BenchFlags extends CommonOptions {
   serverSeconds?: string;
 }
 
-/** The parts of @backprop/nn's benchmark harness this command uses (looked up at run time: it is optional). */
+/** The parts of the private @backprop/bench package this command uses. */
 interface Harness {
   runBench: (options: Record<string, unknown>) => Promise<{ rows: { status: string }[] } & Record<string, unknown>>;
-  formatBenchTable?: (report: unknown) => string;
+  formatBenchTable: (report: unknown) => string;
+}
+
+/** What to do where the bench package is absent (the published CLI does not depend on it). */
+const BENCH_MISSING =
+  'the benchmark is the private @backprop/bench package of the backprop repository, not installed with the CLI (or not built); ' +
+  'in a checkout run `npx nx run bench:run`';
+
+/**
+ * The bench package, loaded only when `backprop bench` runs (it is heavy and, outside the repository, absent);
+ * null when it is not installed or not built. Any other failure to load it is a real error and propagates.
+ */
+async function loadHarness(): Promise<Harness | null> {
+  try {
+    return (await import('@backprop/bench')) as Harness;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ERR_MODULE_NOT_FOUND' && /'@backprop\/bench'|[\\/]bench[\\/]dist[\\/]index\.js'/.test(e.message)) return null;
+    throw err;
+  }
 }
 
 export function benchCommand() {
@@ -23,8 +42,9 @@ export function benchCommand() {
     {
       summary: 'run the benchmark harness',
       description:
-        'Run the benchmark harness of @backprop/nn (runBench): cost+gradient, TNC training, an MNIST epoch, the ' +
-        'sweep and the server, against numpy/scipy where available. Exit 1 when a row failed.',
+        'Run the benchmark (the private @backprop/bench package, present in a checkout of the repository): ' +
+        'cost+gradient, TNC training, an MNIST epoch, the sweep and the server, against numpy/scipy where ' +
+        'available. Exit 1 when a row failed or the bench package is not installed.',
     },
     (cmd) =>
       cmd
@@ -43,15 +63,14 @@ export function benchCommand() {
       if (flags.threads !== undefined) options.threads = parse.integer('--threads', flags.threads, { min: 1, max: 256 });
       if (flags.python !== undefined) options.python = flags.python;
       if (flags.serverSeconds !== undefined) options.serverSeconds = parse.integer('--server-seconds', flags.serverSeconds, { min: 1 });
-      // Imported lazily: the harness is optional and loading it must not slow down every other command.
-      const nn = (await import('@backprop/nn')) as unknown as Partial<Harness>;
-      if (typeof nn.runBench !== 'function') {
-        out.note('backprop: error: benchmark harness not installed (@backprop/nn does not export runBench)');
-        out.result({ status: 'error', error: { code: 'ERR_BENCH_MISSING', message: 'benchmark harness not installed' } });
+      const harness = await loadHarness();
+      if (!harness) {
+        out.note(`backprop: error: ${BENCH_MISSING}`);
+        out.result({ status: 'error', error: { code: 'ERR_BENCH_MISSING', message: BENCH_MISSING } });
         return EXIT_FAILURE;
       }
-      const report = await nn.runBench(options);
-      if (!out.json) out.say(typeof nn.formatBenchTable === 'function' ? nn.formatBenchTable(report) : JSON.stringify(report, null, 2));
+      const report = await harness.runBench(options);
+      if (!out.json) out.say(harness.formatBenchTable(report));
       out.result(report);
       return report.rows.some((r) => r.status === 'failed') ? EXIT_FAILURE : 0;
     },

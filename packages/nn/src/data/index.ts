@@ -30,7 +30,7 @@ export { writeIdx } from './idx-write.js';
 export { LABEL_RULES, type LabelMapping, type LabelRule } from './label-mapping.js';
 export { withPixelOrder } from './pixel-order.js';
 export { splitDataset, subsetDataset, type DatasetSplit, type SplitOptions } from './split.js';
-export { loadMnist, type MnistSplit } from './mnist.js';
+export { loadMnist, mnistDataDir, type MnistSplit } from './mnist.js';
 export { DIGITS5000_CHECKSUM, loadDigits5000, rebuildDigits5000 } from './digits5000.js';
 export {
   BUILTIN_DATASETS,

@@ -1,8 +1,0 @@
-import { BackpropError } from '../errors.js';
-
-/** A benchmark option is malformed (`--rows 7`, `--repeat 0` …). */
-export class BenchOptionError extends BackpropError {
-  constructor(message: string) {
-    super('ERR_BENCH_OPTION', message);
-  }
-}
