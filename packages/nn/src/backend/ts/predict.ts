@@ -18,7 +18,7 @@ export function tsPredict(layers: LayerSizes, theta: Float64Array, X: Matrix): M
     bias.push(doubles(layers[l]));
   }
   splitTheta(layers, theta, WT, bias);
-  const csr = toCsr(X, false);
+  const csr = toCsr(X);
   const rows = new Uint32Array(m);
   for (let i = 0; i < m; i++) rows[i] = i;
   let A = doubles(m * layers[1]);

@@ -1,5 +1,5 @@
 import { doubles, kernelsFor, type LayerKernels, type Vec } from './kernels.js';
-import { CTRL, JOB_FULL, type Resident } from './resident.js';
+import { JOB_FULL, JOB_GEN, JOB_KIND, type Resident } from './resident.js';
 
 /**
  * Computes one shard of a job: the forward pass over its examples, the stable cross-entropy, and the
@@ -37,19 +37,19 @@ export class ShardRunner {
   }
 
   /** Splits θ (shared) into Wᵀ and bias per layer, once per job generation. */
-  prepare(generation: number): void {
+  private prepare(generation: number): void {
     if (generation === this.preparedGeneration) return;
     splitTheta(this.r.layers, this.r.theta, this.WT, this.bias);
     this.preparedGeneration = generation;
   }
 
-  /** Shard `shard` of the job posted in the control array; writes cost[shard] and partial[shard·P ..]. */
+  /** Shard `shard` of the job posted in `job`; writes cost[shard] and partial[shard·P ..]. */
   run(shard: number): void {
     const r = this.r;
-    const { layers, K, n0, parameterCount: P, blockRows, partial, ctrl } = r;
+    const { layers, K, n0, parameterCount: P, blockRows, partial, job } = r;
     const L = layers.length;
-    const full = Atomics.load(ctrl, CTRL.KIND) === JOB_FULL;
-    this.prepare(Atomics.load(ctrl, CTRL.GEN));
+    const full = Atomics.load(job, JOB_KIND) === JOB_FULL;
+    this.prepare(Atomics.load(job, JOB_GEN));
     const rows = full ? r.allRows : r.rows;
     const start = r.shardStart[shard];
     const end = r.shardStart[shard + 1];

@@ -1,7 +1,13 @@
 import type { Matrix } from '../../matrix.js';
 import type { IndexArray } from './kernels.js';
 import { ShapeError } from '../../errors.js';
-import { plainArray, sharedArray } from './shared.js';
+
+type TypedArrayClass<T> = { new (buffer: ArrayBufferLike): T; readonly BYTES_PER_ELEMENT: number };
+
+/** A zeroed typed array over a SharedArrayBuffer, which worker threads read and write without copies. */
+export function sharedArray<T>(Type: TypedArrayClass<T>, length: number): T {
+  return new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT));
+}
 
 /**
  * Compressed sparse rows of X. About half the digit pixels are exactly 0 and X is fixed across an optimiser's
@@ -30,16 +36,15 @@ export interface CscBlocks {
   readonly val: Float64Array;
 }
 
-/** X in compressed rows; in shared memory (for worker threads) unless `shared` is false. */
-export function toCsr(X: Matrix, shared = true): Csr {
+/** X in compressed rows. */
+export function toCsr(X: Matrix): Csr {
   const { rows, cols, data } = X;
   let nnz = 0;
   for (let i = 0; i < data.length; i++) if (data[i] !== 0) nnz++;
   if (nnz > 0x7fffffff) throw new ShapeError(`X: expected at most 2³¹−1 non-zero entries, got ${nnz}`);
-  const alloc = shared ? sharedArray : plainArray;
-  const rowStart = alloc(Int32Array, rows + 1);
-  const col = cols <= 0x10000 ? alloc(Uint16Array, nnz) : alloc(Uint32Array, nnz);
-  const val = alloc(Float64Array, nnz);
+  const rowStart = sharedArray(Int32Array, rows + 1);
+  const col = cols <= 0x10000 ? sharedArray(Uint16Array, nnz) : sharedArray(Uint32Array, nnz);
+  const val = sharedArray(Float64Array, nnz);
   let p = 0;
   for (let i = 0; i < rows; i++) {
     rowStart[i] = p;
@@ -94,11 +99,4 @@ export function toCscBlocks(csr: Csr, blockStart: Int32Array): CscBlocks {
     }
   }
   return { cols, colStart, row, val: cval };
-}
-
-/** Fraction of non-zero entries. */
-export function density(X: Matrix): number {
-  let nnz = 0;
-  for (let i = 0; i < X.data.length; i++) if (X.data[i] !== 0) nnz++;
-  return X.data.length === 0 ? 0 : nnz / X.data.length;
 }
