@@ -1,5 +1,4 @@
 import type { Matrix } from '../../matrix.js';
-import type { IndexArray } from './kernels.js';
 import { blockRows, fullBatchBlocks, maxShards, shardCount, shardStarts, workPerRow } from './plan.js';
 import { sharedArray, toCscBlocks, toCsr } from './sparse.js';
 
@@ -23,45 +22,10 @@ export interface PlanOptions {
  * cost and gradient). A plain object of numbers and typed arrays, so it crosses to a worker as `workerData`
  * without copying the arrays.
  */
-export interface Resident {
-  readonly layers: readonly number[];
-  readonly m: number;
-  readonly n0: number;
-  readonly K: number;
-  readonly parameterCount: number;
-  /** Multiply-adds per example, on average. */
-  readonly perRow: number;
-  readonly shardWork: number | undefined;
-  readonly blockRows: number;
-  readonly maxShards: number;
-  /** Shards of the full batch, and where each starts (fullShards + 1 entries). */
-  readonly fullShards: number;
-  readonly fullShardStart: Int32Array;
-  readonly rowStart: Int32Array;
-  readonly col: IndexArray;
-  readonly val: Float64Array;
-  readonly cscColStart: Int32Array;
-  readonly cscRow: Uint16Array;
-  readonly cscVal: Float64Array;
-  /** Full-batch sub-blocks: rows [blockStart[b], blockStart[b+1]); shard s owns blocks shardBlock[s]..[s+1]. */
-  readonly blockStart: Int32Array;
-  readonly shardBlock: Int32Array;
-  readonly Y: Float64Array;
-  /** 0..m−1, the row list of a full-batch job. */
-  readonly allRows: Uint32Array;
-  readonly job: Int32Array;
-  readonly theta: Float64Array;
-  /** Minibatch rows of the current job (capacity m: a minibatch has at most m rows). */
-  readonly rows: Uint32Array;
-  readonly shardStart: Int32Array;
-  /** Shard s's gradient sums at s·parameterCount (per layer: bias sums, then Δᵀ as s_{l−1} × s_l). */
-  readonly partial: Float64Array;
-  /** Shard s's cross-entropy sum. */
-  readonly cost: Float64Array;
-}
+export type Resident = ReturnType<typeof createResident>;
 
 /** Copies X (compressed) and Y into shared memory and lays out the job and result buffers. */
-export function createResident(layers: readonly number[], X: Matrix, Y: Matrix, plan: PlanOptions = {}): Resident {
+export function createResident(layers: readonly number[], X: Matrix, Y: Matrix, plan: PlanOptions = {}) {
   const m = X.rows;
   let parameterCount = 0;
   for (let l = 1; l < layers.length; l++) parameterCount += layers[l] * (layers[l - 1] + 1);
@@ -79,32 +43,40 @@ export function createResident(layers: readonly number[], X: Matrix, Y: Matrix, 
   const Yshared = sharedArray(Float64Array, Y.data.length);
   Yshared.set(Y.data);
   return {
-    layers: [...layers],
+    layers: [...layers] as readonly number[],
     m,
     n0: layers[0],
     K: layers[layers.length - 1],
     parameterCount,
+    /** Multiply-adds per example, on average. */
     perRow,
     shardWork: plan.shardWork,
     blockRows: rowsPerBlock,
     maxShards: limit,
+    /** Shards of the full batch, and where each starts (fullShards + 1 entries). */
     fullShards,
     fullShardStart,
+    /** X in compressed rows, and in compressed columns per full-batch sub-block. */
     rowStart: csr.rowStart,
     col: csr.col,
     val: csr.val,
     cscColStart: csc.colStart,
     cscRow: csc.row,
     cscVal: csc.val,
+    /** Full-batch sub-blocks: rows [blockStart[b], blockStart[b+1]); shard s owns blocks shardBlock[s]..[s+1]. */
     blockStart,
     shardBlock,
     Y: Yshared,
+    /** 0..m−1, the row list of a full-batch job. */
     allRows,
+    /** The job: its kind and generation (JOB_KIND, JOB_GEN), θ, minibatch rows (at most m), shard starts. */
     job: sharedArray(Int32Array, 2),
     theta: sharedArray(Float64Array, parameterCount),
     rows: sharedArray(Uint32Array, m),
     shardStart: sharedArray(Int32Array, limit + 1),
+    /** Shard s's gradient sums at s·parameterCount (per layer: bias sums, then Δᵀ as s_{l−1} × s_l). */
     partial: sharedArray(Float64Array, limit * parameterCount),
+    /** Shard s's cross-entropy sum. */
     cost: sharedArray(Float64Array, limit),
   };
 }
