@@ -122,15 +122,6 @@ export class TsNetwork implements ResidentNetwork {
     return d;
   }
 
-  /** Resolves once every spawned worker has started (or after timeoutMs). For tests and benchmarks. */
-  async workersReady(timeoutMs = 10_000): Promise<number> {
-    const until = Date.now() + timeoutMs;
-    while (this.pool && this.pool.live < this.pool.size && this.pool.broken === null && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    return this.pool?.live ?? 0;
-  }
-
   /** Frees the resident buffers and terminates worker threads (after an in-flight async call finishes). */
   dispose(): void {
     if (this.inFlight) {

@@ -32,11 +32,10 @@ const SHUTDOWN = 5; // 1: workers return
 const ALIVE = 8; // ALIVE + id is 1 while worker id runs
 const PARKED = 1 << 30;
 
-/** Shard status: PENDING, DONE, FAILED, or RUNNING + the id of the thread computing it. */
+/** Shard status: PENDING, FINISHED, or RUNNING + the id of the thread computing it. */
 const PENDING = 0;
 const FINISHED = 1;
-const FAILED = 2;
-const RUNNING = 3;
+const RUNNING = 2;
 
 /** What a worker thread receives: the resident data and its pool's control and status arrays. */
 export interface WorkerData {
@@ -46,16 +45,14 @@ export interface WorkerData {
   id: number;
 }
 
-/** Runs one claimed shard and reports it; an exception marks the shard failed (the main thread redoes it). */
+/**
+ * Runs one claimed shard and reports it. A worker that throws exits (its `exit` handler clears its ALIVE slot), and
+ * the main thread takes its shard over — rethrowing there if the shard fails again.
+ */
 function runShard(d: WorkerData, runner: ShardRunner, shard: number): void {
   if (Atomics.compareExchange(d.status, shard, PENDING, RUNNING + d.id) !== PENDING) return;
-  let outcome = FINISHED;
-  try {
-    runner.run(shard);
-  } catch {
-    outcome = FAILED;
-  }
-  Atomics.store(d.status, shard, outcome);
+  runner.run(shard);
+  Atomics.store(d.status, shard, FINISHED);
   if (d.id !== MAIN_ID) Atomics.add(d.ctrl, ON_WORKERS, 1);
   Atomics.add(d.ctrl, DONE, 1);
   Atomics.notify(d.ctrl, DONE);
@@ -90,7 +87,7 @@ export function serveShards(d: WorkerData, runner: ShardRunner): void {
 /**
  * Worker threads that take shards of the jobs posted to this pool. Workers are unref'd (they never keep the process
  * alive), share the resident data instead of copying it, and are terminated by dispose(). A worker that throws or
- * dies only loses its shard: the main thread redoes it, and the pool reports itself `broken`.
+ * dies only loses its shard: the main thread computes it, and the pool reports itself `broken`.
  */
 export class ShardPool {
   private readonly main: WorkerData;
@@ -106,7 +103,7 @@ export class ShardPool {
     const status = new Int32Array(new SharedArrayBuffer(4 * MAX_SHARDS));
     Atomics.store(ctrl, NEXT, PARKED);
     this.main = { resident, ctrl, status, id: MAIN_ID };
-    for (let id = 0; id < Math.min(size, MAX_WORKERS); id++) this.spawn(id);
+    for (let id = 0; id < size; id++) this.spawn(id);
   }
 
   /** Whether the compiled worker script exists (is the package built?). */
@@ -117,9 +114,7 @@ export class ShardPool {
   /** Workers that have started and not exited. */
   get live(): number {
     let n = 0;
-    this.workers.forEach((w, id) => {
-      if (w && Atomics.load(this.main.ctrl, ALIVE + id) === 1) n++;
-    });
+    for (let id = 0; id < this.size; id++) n += Atomics.load(this.main.ctrl, ALIVE + id);
     return n;
   }
 
@@ -184,7 +179,6 @@ export class ShardPool {
     for (let done = Atomics.load(ctrl, DONE); done < shards; done = Atomics.load(ctrl, DONE)) {
       if (Atomics.wait(ctrl, DONE, done, RECLAIM_AFTER_MS) === 'timed-out') this.reclaim(runner, shards);
     }
-    this.redoFailed(runner, shards);
   }
 
   /** Runs the posted job on the workers only; the calling thread stays free until it resolves. */
@@ -200,7 +194,6 @@ export class ShardPool {
       const wait = waitAsync(ctrl, DONE, done, RECLAIM_AFTER_MS);
       if ((wait.async ? await wait.value : wait.value) === 'timed-out') this.reclaim(runner, shards);
     }
-    this.redoFailed(runner, shards);
   }
 
   /** Takes over shards that nobody is computing: not yet started, or held by a worker that has exited. */
@@ -213,16 +206,6 @@ export class ShardPool {
       if (st === PENDING || (orphan && Atomics.compareExchange(status, s, st, PENDING) === st)) {
         runShard(this.main, runner, s);
       }
-    }
-  }
-
-  /** Shards a worker threw on are computed again on the main thread (rethrowing there); the pool is retired. */
-  private redoFailed(runner: ShardRunner, shards: number): void {
-    for (let s = 0; s < shards; s++) {
-      if (Atomics.load(this.main.status, s) !== FAILED) continue;
-      this.broken ??= `a shard worker threw on shard ${s}`;
-      runner.run(s);
-      Atomics.store(this.main.status, s, FINISHED);
     }
   }
 

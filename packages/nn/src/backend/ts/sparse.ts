@@ -1,5 +1,4 @@
 import type { Matrix } from '../../matrix.js';
-import type { IndexArray } from './kernels.js';
 import { ShapeError } from '../../errors.js';
 
 type TypedArrayClass<T> = { new (buffer: ArrayBufferLike): T; readonly BYTES_PER_ELEMENT: number };
@@ -10,34 +9,12 @@ export function sharedArray<T>(Type: TypedArrayClass<T>, length: number): T {
 }
 
 /**
- * Compressed sparse rows of X. About half the digit pixels are exactly 0 and X is fixed across an optimiser's
- * evaluations, so the forward product X·W1ᵀ and the gradient product δ2ᵀ·X only visit non-zeros. Stored in
- * SharedArrayBuffers so worker threads read the same copy.
+ * X in compressed sparse rows: row i's non-zeros are rowStart[i] .. rowStart[i+1] in col (16-bit while X has at
+ * most 65 536 columns) and val. About half the digit pixels are exactly 0 and X is fixed across an optimiser's
+ * evaluations, so the forward product X·W1ᵀ and the gradient product δ2ᵀ·X only visit non-zeros. In shared memory,
+ * so worker threads read the same copy.
  */
-export interface Csr {
-  readonly rows: number;
-  readonly cols: number;
-  /** rowStart[i]..rowStart[i+1] index into col/val for row i. */
-  readonly rowStart: Int32Array;
-  /** Column of each non-zero: 16-bit while X has at most 65 536 columns. */
-  readonly col: IndexArray;
-  readonly val: Float64Array;
-}
-
-/**
- * X in compressed columns, one block of rows at a time (the sub-blocks of the full-batch plan): for block b,
- * column k's non-zeros are colStart[b·(cols+1) + k] .. colStart[b·(cols+1) + k + 1], with the row inside the block
- * (ascending) and the value.
- */
-export interface CscBlocks {
-  readonly cols: number;
-  readonly colStart: Int32Array;
-  readonly row: Uint16Array;
-  readonly val: Float64Array;
-}
-
-/** X in compressed rows. */
-export function toCsr(X: Matrix): Csr {
+export function toCsr(X: Matrix) {
   const { rows, cols, data } = X;
   let nnz = 0;
   for (let i = 0; i < data.length; i++) if (data[i] !== 0) nnz++;
@@ -63,10 +40,12 @@ export function toCsr(X: Matrix): Csr {
 }
 
 /**
- * The compressed columns of each block of rows [blockStart[b], blockStart[b+1]) (each at most 65 535 rows). Within
- * a column, rows ascend — the order in which the gradient sums run.
+ * X in compressed columns, one block of rows [blockStart[b], blockStart[b+1]) at a time (at most 65 535 rows, the
+ * sub-blocks of the full batch): column k of block b has the non-zeros colStart[b·(cols+1) + k] ..
+ * colStart[b·(cols+1) + k + 1], with the row inside the block and the value. Within a column, rows ascend — the
+ * order in which the gradient sums run.
  */
-export function toCscBlocks(csr: Csr, blockStart: Int32Array): CscBlocks {
+export function toCscBlocks(csr: ReturnType<typeof toCsr>, blockStart: Int32Array) {
   const { cols, rowStart, col, val } = csr;
   const blocks = blockStart.length - 1;
   const nnz = val.length;
