@@ -32,10 +32,11 @@ const SHUTDOWN = 5; // 1: workers return
 const ALIVE = 8; // ALIVE + id is 1 while worker id runs
 const PARKED = 1 << 30;
 
-/** Shard status: PENDING, FINISHED, or RUNNING + the id of the thread computing it. */
+/** Shard status: PENDING, FINISHED, FAILED, or RUNNING + the id of the thread computing it. */
 const PENDING = 0;
 const FINISHED = 1;
-const RUNNING = 2;
+const FAILED = 2;
+const RUNNING = 3;
 
 /** What a worker thread receives: the resident data and its pool's control and status arrays. */
 export interface WorkerData {
@@ -46,13 +47,18 @@ export interface WorkerData {
 }
 
 /**
- * Runs one claimed shard and reports it. A worker that throws exits (its `exit` handler clears its ALIVE slot), and
- * the main thread takes its shard over — rethrowing there if the shard fails again.
+ * Runs one claimed shard and reports it. An exception marks the shard failed: once every shard is done, the main
+ * thread computes it again and rethrows there (so no thread still writes to this job when the error surfaces).
  */
 function runShard(d: WorkerData, runner: ShardRunner, shard: number): void {
   if (Atomics.compareExchange(d.status, shard, PENDING, RUNNING + d.id) !== PENDING) return;
-  runner.run(shard);
-  Atomics.store(d.status, shard, FINISHED);
+  let outcome = FINISHED;
+  try {
+    runner.run(shard);
+  } catch {
+    outcome = FAILED;
+  }
+  Atomics.store(d.status, shard, outcome);
   if (d.id !== MAIN_ID) Atomics.add(d.ctrl, ON_WORKERS, 1);
   Atomics.add(d.ctrl, DONE, 1);
   Atomics.notify(d.ctrl, DONE);
@@ -179,6 +185,7 @@ export class ShardPool {
     for (let done = Atomics.load(ctrl, DONE); done < shards; done = Atomics.load(ctrl, DONE)) {
       if (Atomics.wait(ctrl, DONE, done, RECLAIM_AFTER_MS) === 'timed-out') this.reclaim(runner, shards);
     }
+    this.redoFailed(runner, shards);
   }
 
   /** Runs the posted job on the workers only; the calling thread stays free until it resolves. */
@@ -194,6 +201,7 @@ export class ShardPool {
       const wait = waitAsync(ctrl, DONE, done, RECLAIM_AFTER_MS);
       if ((wait.async ? await wait.value : wait.value) === 'timed-out') this.reclaim(runner, shards);
     }
+    this.redoFailed(runner, shards);
   }
 
   /** Takes over shards that nobody is computing: not yet started, or held by a worker that has exited. */
@@ -206,6 +214,16 @@ export class ShardPool {
       if (st === PENDING || (orphan && Atomics.compareExchange(status, s, st, PENDING) === st)) {
         runShard(this.main, runner, s);
       }
+    }
+  }
+
+  /** Shards that threw are computed again on the main thread (rethrowing there); the pool reports itself broken. */
+  private redoFailed(runner: ShardRunner, shards: number): void {
+    for (let s = 0; s < shards; s++) {
+      if (Atomics.load(this.main.status, s) !== FAILED) continue;
+      this.broken ??= `shard ${s} threw on a thread of the pool`;
+      runner.run(s);
+      Atomics.store(this.main.status, s, FINISHED);
     }
   }
 
