@@ -82,16 +82,22 @@ export interface Prediction {
   scores: number[];
 }
 
+/** The index of a row's largest value, the first on a tie (NaN is never the largest). */
+function argmaxOf(d: Float64Array, offset: number, K: number): number {
+  let best = 0;
+  for (let k = 1; k < K; k++) if (d[offset + k] > d[offset + best]) best = k;
+  return best;
+}
+
 /** One {@link Prediction} per row of the output activations h (m×K), for the K class names. */
 export function predictionsOf(h: Matrix, classes: readonly string[]): Prediction[] {
   const p = normalizeScores(h);
-  const labels = argmaxLabels(h);
   const K = h.cols;
   const out: Prediction[] = new Array(h.rows);
   for (let i = 0; i < h.rows; i++) {
     const o = i * K;
     out[i] = {
-      label: classes[labels[i] - 1],
+      label: classes[argmaxOf(h.data, o, K)],
       probabilities: Array.from(p.data.subarray(o, o + K)),
       scores: Array.from(h.data.subarray(o, o + K)),
     };

@@ -14,13 +14,13 @@ import { sigmoid } from '../../sigmoid.js';
 export type IndexArray = Uint16Array | Uint32Array;
 
 /**
- * A thread's own vectors (Wᵀ, bias, activations, deltas) are plain arrays of doubles: V8 reads a packed double
- * array with one instruction fewer than a typed array (no base-pointer add per access), in every hot loop. Shared
- * data (X, Y, θ, gradient sums) stay typed arrays over shared memory.
+ * A thread's own vectors (Wᵀ, bias, activations, deltas) are plain arrays of doubles, which the hot loops read
+ * faster than typed arrays (PERFORMANCE.md); shared data (X, Y, θ, gradient sums) stay typed arrays over shared
+ * memory.
  */
 export type Vec = number[];
 
-/** A packed array of n doubles (V8 keeps PACKED_DOUBLE_ELEMENTS: no hole checks, unboxed storage). */
+/** An array of n doubles, filled with a double so that it never holds anything else. */
 export function doubles(n: number): Vec {
   const a: Vec = [];
   for (let i = 0; i < n; i++) a.push(0.5);
