@@ -10,11 +10,6 @@ import type { ShardRunner } from './shard.js';
  * `npx tsc -b packages/nn` first — without it no pool is made and everything runs on the calling thread.
  */
 const WORKER_URL = new URL('../../../dist/backend/ts/shard-worker.js', import.meta.url);
-/** Atomics.waitAsync (Node ≥ 16; not yet in TypeScript's ES2023 lib). */
-type WaitAsync = (
-  a: Int32Array, index: number, value: number, timeoutMs: number,
-) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
-const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /** How long the main thread sleeps between checks for shards orphaned by a dead worker. */
 const RECLAIM_AFTER_MS = 250;
@@ -198,7 +193,7 @@ export class ShardPool {
         this.reclaim(runner, shards);
         continue;
       }
-      const wait = waitAsync(ctrl, DONE, done, RECLAIM_AFTER_MS);
+      const wait = Atomics.waitAsync(ctrl, DONE, done, RECLAIM_AFTER_MS);
       if ((wait.async ? await wait.value : wait.value) === 'timed-out') this.reclaim(runner, shards);
     }
     this.redoFailed(runner, shards);
