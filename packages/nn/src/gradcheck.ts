@@ -2,6 +2,7 @@ import type { BackendChoice } from './backend/types.js';
 import { costGradient } from './cost.js';
 import type { Matrix } from './matrix.js';
 import type { LayerSizes } from './network/layers.js';
+import { serialize } from './network/serialize.js';
 
 /**
  * The course's `debugInitializeWeights`: a fanOut × (1 + fanIn) matrix whose entries, in MATLAB's column-major
@@ -32,12 +33,7 @@ export function gradientCheck(
   const { lambda = 0, layers = [3, 5, 3], m = 5, backend } = options;
   const thetas: Matrix[] = [];
   for (let l = 1; l < layers.length; l++) thetas.push(debugInitializeWeights(layers[l], layers[l - 1]));
-  const theta = new Float64Array(thetas.reduce((n, t) => n + t.data.length, 0));
-  let off = 0;
-  for (const t of thetas) {
-    theta.set(t.data, off);
-    off += t.data.length;
-  }
+  const theta = serialize(...thetas);
   // X re-uses debugInitializeWeights (m × (input−1) + bias column = m × input), as the course does.
   const X = debugInitializeWeights(m, layers[0] - 1);
   const K = layers[layers.length - 1];

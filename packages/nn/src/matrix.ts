@@ -64,7 +64,5 @@ export function fromColumnMajor(rows: number, cols: number, colMajor: ArrayLike<
 
 /** Column-major copy of a row-major Matrix (for writing MAT-files). */
 export function toColumnMajor(m: Matrix): Float64Array {
-  const out = new Float64Array(m.rows * m.cols);
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) out[j * m.rows + i] = m.data[i * m.cols + j];
-  return out;
+  return transpose(m).data;
 }

@@ -154,8 +154,8 @@ async function withWorkers(
 ): Promise<{ J: number; grad: Float64Array }> {
   const grad = new Float64Array(net.parameterCount);
   f(grad);
-  for (let attempt = 0; attempt < 200; attempt++) {
-    await net.workersReady();
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
     const J = f(grad);
     if (net.diagnostics().shardsOnWorkers > 0) return { J, grad };
   }

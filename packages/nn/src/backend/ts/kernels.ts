@@ -1,3 +1,5 @@
+import { sigmoid } from '../../sigmoid.js';
+
 /**
  * The inner loops of one layer of width t. Each sum adds its terms in a fixed order (so a result does not depend on
  * how the rows are cut into shards).
@@ -12,187 +14,166 @@
 export type IndexArray = Uint16Array | Uint32Array;
 
 /**
- * A thread's own vectors (Wᵀ, bias, activations, deltas) are plain arrays of doubles: V8 reads a packed double
- * array with one instruction fewer than a typed array (no base-pointer add per access), in every hot loop. Shared
- * data (X, Y, θ, gradient sums) stay typed arrays over shared memory.
+ * A thread's own vectors (Wᵀ, bias, activations, deltas) are plain arrays of doubles, which the hot loops read
+ * faster than typed arrays (PERFORMANCE.md); shared data (X, Y, θ, gradient sums) stay typed arrays over shared
+ * memory.
  */
 export type Vec = number[];
 
-/** A packed array of n doubles (V8 keeps PACKED_DOUBLE_ELEMENTS: no hole checks, unboxed storage). */
+/** An array of n doubles, filled with a double so that it never holds anything else. */
 export function doubles(n: number): Vec {
   const a: Vec = [];
   for (let i = 0; i < n; i++) a.push(0.5);
   return a;
 }
 
-export interface LayerKernels {
-  readonly t: number;
-  /** out[q−q0, :] = b + X[rows[q], :]·W (σ applied when activate = 1), X in compressed rows. */
-  forwardSparse(
-    rows: Uint32Array, q0: number, q1: number, rowStart: Int32Array, col: IndexArray, val: Float64Array,
-    WT: Vec, b: Vec, out: Vec, activate: number,
-  ): void;
-  /** out[i, :] = b + A[i, :]·W for i < R (σ applied when activate = 1). */
-  forwardDense(A: Vec, s: number, R: number, WT: Vec, b: Vec, out: Vec, activate: number): void;
-  /** Dprev[i, k] = (Σ_j D[i, j]·W[j, k]) · a(1 − a), a = A[i, k]: the seed's δ2 = δ3·Θ2 ⊙ g'(z2). */
-  backpropDelta(D: Vec, R: number, WT: Vec, s: number, A: Vec, Dprev: Vec): void;
-  /** G[g0 + j] += Σ_i D[i, j]: the bias column of Δ. */
-  accumulateBias(D: Vec, R: number, G: Float64Array, g0: number): void;
-  /** G[g0 + k·t + j] += Σ_i A[i, k]·D[i, j]: Δ_l += δᵀ·a for dense activations. */
-  accumulateGradDense(A: Vec, s: number, R: number, D: Vec, G: Float64Array, g0: number): void;
-  /**
-   * G[g0 + k·t + j] += Σ_p val[p]·D[row[p], j] over column k of one sub-block of X in compressed columns
-   * (colStart[c0 + k] .. colStart[c0 + k + 1]; row = row within the sub-block, ascending).
-   */
-  accumulateGradCsc(
-    n: number, colStart: Int32Array, c0: number, row: Uint16Array, val: Float64Array, D: Vec, G: Float64Array,
-    g0: number,
-  ): void;
-  /** The same product from compressed rows, for minibatches: row by row, δ in locals, Δ in memory. */
-  accumulateGradCsr(
-    rows: Uint32Array, q0: number, q1: number, rowStart: Int32Array, col: IndexArray, val: Float64Array,
-    D: Vec, G: Float64Array, g0: number,
-  ): void;
-}
-
-/** The logistic function, written so exp never overflows. */
-export function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
-
 /**
  * Running sums the products keep in locals at a time: in memory, each term would cost a load and a store per
- * output; in locals, the operand list is read ⌈t / SUMS⌉ times and nothing is stored per term. Eight sums and their
- * operands fit in x86-64's 16 vector registers. (The loops are written out for eight: changing SUMS means changing
- * them.) Each sum still adds its terms in order.
+ * output; in locals, the operand list is read ⌈t / SUMS⌉ times and nothing is stored per term. The loops are
+ * written out for eight (changing SUMS means changing them), the remainder of t one at a time; each sum still adds
+ * its terms in order. backpropDelta sums one output at a time; the bias and the minibatch's scatter accumulate in
+ * memory.
  */
 const SUMS = 8;
 
+/** out[q−q0, :] = b + X[rows[q], :]·W (σ applied when activate = 1), X in compressed rows. */
+export function forwardSparse(
+  t: number, rows: Uint32Array, q0: number, q1: number, rowStart: Int32Array, col: IndexArray, val: Float64Array,
+  WT: Vec, b: Vec, out: Vec, activate: number,
+): void {
+  for (let q = q0, o = 0; q < q1; q++, o += t) {
+    const i = rows[q];
+    const p0 = rowStart[i];
+    const p1 = rowStart[i + 1];
+    let j = 0;
+    for (; j + SUMS <= t; j += SUMS) {
+      let z0 = b[j], z1 = b[j + 1], z2 = b[j + 2], z3 = b[j + 3];
+      let z4 = b[j + 4], z5 = b[j + 5], z6 = b[j + 6], z7 = b[j + 7];
+      for (let p = p0; p < p1; p++) {
+        const v = val[p];
+        const w = col[p] * t + j;
+        z0 += v * WT[w]; z1 += v * WT[w + 1]; z2 += v * WT[w + 2]; z3 += v * WT[w + 3];
+        z4 += v * WT[w + 4]; z5 += v * WT[w + 5]; z6 += v * WT[w + 6]; z7 += v * WT[w + 7];
+      }
+      out[o + j] = z0; out[o + j + 1] = z1; out[o + j + 2] = z2; out[o + j + 3] = z3;
+      out[o + j + 4] = z4; out[o + j + 5] = z5; out[o + j + 6] = z6; out[o + j + 7] = z7;
+    }
+    for (; j < t; j++) {
+      let z = b[j];
+      for (let p = p0; p < p1; p++) z += val[p] * WT[col[p] * t + j];
+      out[o + j] = z;
+    }
+    if (activate === 1) for (let jj = 0; jj < t; jj++) out[o + jj] = sigmoid(out[o + jj]);
+  }
+}
+
+/** out[i, :] = b + A[i, :]·W for i < R (σ applied when activate = 1). */
+export function forwardDense(t: number, A: Vec, s: number, R: number, WT: Vec, b: Vec, out: Vec, activate: number): void {
+  for (let i = 0, a0 = 0, o = 0; i < R; i++, a0 += s, o += t) {
+    let j = 0;
+    for (; j + SUMS <= t; j += SUMS) {
+      let z0 = b[j], z1 = b[j + 1], z2 = b[j + 2], z3 = b[j + 3];
+      let z4 = b[j + 4], z5 = b[j + 5], z6 = b[j + 6], z7 = b[j + 7];
+      for (let k = 0, w = j; k < s; k++, w += t) {
+        const a = A[a0 + k];
+        z0 += a * WT[w]; z1 += a * WT[w + 1]; z2 += a * WT[w + 2]; z3 += a * WT[w + 3];
+        z4 += a * WT[w + 4]; z5 += a * WT[w + 5]; z6 += a * WT[w + 6]; z7 += a * WT[w + 7];
+      }
+      out[o + j] = z0; out[o + j + 1] = z1; out[o + j + 2] = z2; out[o + j + 3] = z3;
+      out[o + j + 4] = z4; out[o + j + 5] = z5; out[o + j + 6] = z6; out[o + j + 7] = z7;
+    }
+    for (; j < t; j++) {
+      let z = b[j];
+      for (let k = 0, w = j; k < s; k++, w += t) z += A[a0 + k] * WT[w];
+      out[o + j] = z;
+    }
+    if (activate === 1) for (let jj = 0; jj < t; jj++) out[o + jj] = sigmoid(out[o + jj]);
+  }
+}
+
+/** Dprev[i, k] = (Σ_j D[i, j]·W[j, k]) · a(1 − a), a = A[i, k]: the seed's δ2 = δ3·Θ2 ⊙ g'(z2). */
+export function backpropDelta(t: number, D: Vec, R: number, WT: Vec, s: number, A: Vec, Dprev: Vec): void {
+  for (let i = 0, o = 0, po = 0; i < R; i++, o += t, po += s) {
+    for (let k = 0, w = 0; k < s; k++, w += t) {
+      let acc = 0;
+      for (let j = 0; j < t; j++) acc += D[o + j] * WT[w + j];
+      const a = A[po + k];
+      Dprev[po + k] = acc * a * (1 - a);
+    }
+  }
+}
+
+/** G[g0 + j] += Σ_i D[i, j]: the bias column of Δ. */
+export function accumulateBias(t: number, D: Vec, R: number, G: Float64Array, g0: number): void {
+  for (let i = 0, o = 0; i < R; i++, o += t) for (let j = 0; j < t; j++) G[g0 + j] += D[o + j];
+}
+
+/** G[g0 + k·t + j] += Σ_i A[i, k]·D[i, j]: Δ_l += δᵀ·a for dense activations. */
+export function accumulateGradDense(t: number, A: Vec, s: number, R: number, D: Vec, G: Float64Array, g0: number): void {
+  for (let k = 0, g = g0; k < s; k++, g += t) {
+    let j = 0;
+    for (; j + SUMS <= t; j += SUMS) {
+      let z0 = G[g + j], z1 = G[g + j + 1], z2 = G[g + j + 2], z3 = G[g + j + 3];
+      let z4 = G[g + j + 4], z5 = G[g + j + 5], z6 = G[g + j + 6], z7 = G[g + j + 7];
+      for (let i = 0, a = k, o = j; i < R; i++, a += s, o += t) {
+        const ak = A[a];
+        z0 += ak * D[o]; z1 += ak * D[o + 1]; z2 += ak * D[o + 2]; z3 += ak * D[o + 3];
+        z4 += ak * D[o + 4]; z5 += ak * D[o + 5]; z6 += ak * D[o + 6]; z7 += ak * D[o + 7];
+      }
+      G[g + j] = z0; G[g + j + 1] = z1; G[g + j + 2] = z2; G[g + j + 3] = z3;
+      G[g + j + 4] = z4; G[g + j + 5] = z5; G[g + j + 6] = z6; G[g + j + 7] = z7;
+    }
+    for (; j < t; j++) {
+      let z = G[g + j];
+      for (let i = 0, a = k, o = j; i < R; i++, a += s, o += t) z += A[a] * D[o];
+      G[g + j] = z;
+    }
+  }
+}
+
 /**
- * The kernels of a layer of width t. The products keep SUMS sums in locals (the remainder of t one at a time);
- * backpropDelta sums one output at a time; accumulateBias and the minibatch's scatter accumulate in memory.
+ * G[g0 + k·t + j] += Σ_p val[p]·D[row[p], j] over column k of one sub-block of X in compressed columns
+ * (colStart[c0 + k] .. colStart[c0 + k + 1]; row = row within the sub-block, ascending).
  */
-export function kernelsFor(t: number): LayerKernels {
-  const T = t;
-  return {
-    t,
-    forwardSparse(rows, q0, q1, rowStart, col, val, WT, b, out, activate) {
-      for (let q = q0, o = 0; q < q1; q++, o += T) {
-        const i = rows[q];
-        const p0 = rowStart[i];
-        const p1 = rowStart[i + 1];
-        let j = 0;
-        for (; j + SUMS <= T; j += SUMS) {
-          let z0 = b[j], z1 = b[j + 1], z2 = b[j + 2], z3 = b[j + 3];
-          let z4 = b[j + 4], z5 = b[j + 5], z6 = b[j + 6], z7 = b[j + 7];
-          for (let p = p0; p < p1; p++) {
-            const v = val[p];
-            const w = col[p] * T + j;
-            z0 += v * WT[w]; z1 += v * WT[w + 1]; z2 += v * WT[w + 2]; z3 += v * WT[w + 3];
-            z4 += v * WT[w + 4]; z5 += v * WT[w + 5]; z6 += v * WT[w + 6]; z7 += v * WT[w + 7];
-          }
-          out[o + j] = z0; out[o + j + 1] = z1; out[o + j + 2] = z2; out[o + j + 3] = z3;
-          out[o + j + 4] = z4; out[o + j + 5] = z5; out[o + j + 6] = z6; out[o + j + 7] = z7;
-        }
-        for (; j < T; j++) {
-          let z = b[j];
-          for (let p = p0; p < p1; p++) z += val[p] * WT[col[p] * T + j];
-          out[o + j] = z;
-        }
-        if (activate === 1) for (let jj = 0; jj < T; jj++) out[o + jj] = sigmoid(out[o + jj]);
+export function accumulateGradCsc(
+  t: number, n: number, colStart: Int32Array, c0: number, row: Uint16Array, val: Float64Array, D: Vec,
+  G: Float64Array, g0: number,
+): void {
+  for (let k = 0, g = g0; k < n; k++, g += t) {
+    const p0 = colStart[c0 + k];
+    const p1 = colStart[c0 + k + 1];
+    let j = 0;
+    for (; j + SUMS <= t; j += SUMS) {
+      let z0 = G[g + j], z1 = G[g + j + 1], z2 = G[g + j + 2], z3 = G[g + j + 3];
+      let z4 = G[g + j + 4], z5 = G[g + j + 5], z6 = G[g + j + 6], z7 = G[g + j + 7];
+      for (let p = p0; p < p1; p++) {
+        const v = val[p];
+        const o = row[p] * t + j;
+        z0 += v * D[o]; z1 += v * D[o + 1]; z2 += v * D[o + 2]; z3 += v * D[o + 3];
+        z4 += v * D[o + 4]; z5 += v * D[o + 5]; z6 += v * D[o + 6]; z7 += v * D[o + 7];
       }
-    },
-    forwardDense(A, s, R, WT, b, out, activate) {
-      for (let i = 0, a0 = 0, o = 0; i < R; i++, a0 += s, o += T) {
-        let j = 0;
-        for (; j + SUMS <= T; j += SUMS) {
-          let z0 = b[j], z1 = b[j + 1], z2 = b[j + 2], z3 = b[j + 3];
-          let z4 = b[j + 4], z5 = b[j + 5], z6 = b[j + 6], z7 = b[j + 7];
-          for (let k = 0, w = j; k < s; k++, w += T) {
-            const a = A[a0 + k];
-            z0 += a * WT[w]; z1 += a * WT[w + 1]; z2 += a * WT[w + 2]; z3 += a * WT[w + 3];
-            z4 += a * WT[w + 4]; z5 += a * WT[w + 5]; z6 += a * WT[w + 6]; z7 += a * WT[w + 7];
-          }
-          out[o + j] = z0; out[o + j + 1] = z1; out[o + j + 2] = z2; out[o + j + 3] = z3;
-          out[o + j + 4] = z4; out[o + j + 5] = z5; out[o + j + 6] = z6; out[o + j + 7] = z7;
-        }
-        for (; j < T; j++) {
-          let z = b[j];
-          for (let k = 0, w = j; k < s; k++, w += T) z += A[a0 + k] * WT[w];
-          out[o + j] = z;
-        }
-        if (activate === 1) for (let jj = 0; jj < T; jj++) out[o + jj] = sigmoid(out[o + jj]);
-      }
-    },
-    backpropDelta(D, R, WT, s, A, Dprev) {
-      for (let i = 0, o = 0, po = 0; i < R; i++, o += T, po += s) {
-        for (let k = 0, w = 0; k < s; k++, w += T) {
-          let acc = 0;
-          for (let j = 0; j < T; j++) acc += D[o + j] * WT[w + j];
-          const a = A[po + k];
-          Dprev[po + k] = acc * a * (1 - a);
-        }
-      }
-    },
-    accumulateBias(D, R, G, g0) {
-      for (let i = 0, o = 0; i < R; i++, o += T) for (let j = 0; j < T; j++) G[g0 + j] += D[o + j];
-    },
-    accumulateGradDense(A, s, R, D, G, g0) {
-      for (let k = 0, g = g0; k < s; k++, g += T) {
-        let j = 0;
-        for (; j + SUMS <= T; j += SUMS) {
-          let z0 = G[g + j], z1 = G[g + j + 1], z2 = G[g + j + 2], z3 = G[g + j + 3];
-          let z4 = G[g + j + 4], z5 = G[g + j + 5], z6 = G[g + j + 6], z7 = G[g + j + 7];
-          for (let i = 0, a = k, o = j; i < R; i++, a += s, o += T) {
-            const ak = A[a];
-            z0 += ak * D[o]; z1 += ak * D[o + 1]; z2 += ak * D[o + 2]; z3 += ak * D[o + 3];
-            z4 += ak * D[o + 4]; z5 += ak * D[o + 5]; z6 += ak * D[o + 6]; z7 += ak * D[o + 7];
-          }
-          G[g + j] = z0; G[g + j + 1] = z1; G[g + j + 2] = z2; G[g + j + 3] = z3;
-          G[g + j + 4] = z4; G[g + j + 5] = z5; G[g + j + 6] = z6; G[g + j + 7] = z7;
-        }
-        for (; j < T; j++) {
-          let z = G[g + j];
-          for (let i = 0, a = k, o = j; i < R; i++, a += s, o += T) z += A[a] * D[o];
-          G[g + j] = z;
-        }
-      }
-    },
-    accumulateGradCsc(n, colStart, c0, row, val, D, G, g0) {
-      for (let k = 0, g = g0; k < n; k++, g += T) {
-        const p0 = colStart[c0 + k];
-        const p1 = colStart[c0 + k + 1];
-        let j = 0;
-        for (; j + SUMS <= T; j += SUMS) {
-          let z0 = G[g + j], z1 = G[g + j + 1], z2 = G[g + j + 2], z3 = G[g + j + 3];
-          let z4 = G[g + j + 4], z5 = G[g + j + 5], z6 = G[g + j + 6], z7 = G[g + j + 7];
-          for (let p = p0; p < p1; p++) {
-            const v = val[p];
-            const o = row[p] * T + j;
-            z0 += v * D[o]; z1 += v * D[o + 1]; z2 += v * D[o + 2]; z3 += v * D[o + 3];
-            z4 += v * D[o + 4]; z5 += v * D[o + 5]; z6 += v * D[o + 6]; z7 += v * D[o + 7];
-          }
-          G[g + j] = z0; G[g + j + 1] = z1; G[g + j + 2] = z2; G[g + j + 3] = z3;
-          G[g + j + 4] = z4; G[g + j + 5] = z5; G[g + j + 6] = z6; G[g + j + 7] = z7;
-        }
-        for (; j < T; j++) {
-          let z = G[g + j];
-          for (let p = p0; p < p1; p++) z += val[p] * D[row[p] * T + j];
-          G[g + j] = z;
-        }
-      }
-    },
-    accumulateGradCsr(rows, q0, q1, rowStart, col, val, D, G, g0) {
-      for (let q = q0, o = 0; q < q1; q++, o += T) {
-        const i = rows[q];
-        for (let p = rowStart[i], p1 = rowStart[i + 1]; p < p1; p++) {
-          const v = val[p];
-          const g = g0 + col[p] * T;
-          for (let j = 0; j < T; j++) G[g + j] += v * D[o + j];
-        }
-      }
-    },
-  };
+      G[g + j] = z0; G[g + j + 1] = z1; G[g + j + 2] = z2; G[g + j + 3] = z3;
+      G[g + j + 4] = z4; G[g + j + 5] = z5; G[g + j + 6] = z6; G[g + j + 7] = z7;
+    }
+    for (; j < t; j++) {
+      let z = G[g + j];
+      for (let p = p0; p < p1; p++) z += val[p] * D[row[p] * t + j];
+      G[g + j] = z;
+    }
+  }
+}
+
+/** The same product from compressed rows, for minibatches: row by row, δ in locals, Δ in memory. */
+export function accumulateGradCsr(
+  t: number, rows: Uint32Array, q0: number, q1: number, rowStart: Int32Array, col: IndexArray, val: Float64Array,
+  D: Vec, G: Float64Array, g0: number,
+): void {
+  for (let q = q0, o = 0; q < q1; q++, o += t) {
+    const i = rows[q];
+    for (let p = rowStart[i], p1 = rowStart[i + 1]; p < p1; p++) {
+      const v = val[p];
+      const g = g0 + col[p] * t;
+      for (let j = 0; j < t; j++) G[g + j] += v * D[o + j];
+    }
+  }
 }

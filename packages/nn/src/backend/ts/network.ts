@@ -1,12 +1,12 @@
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Matrix } from '../../matrix.js';
-import { checkLayers, describe, thetaOffsets, type LayerSizes } from '../../network/layers.js';
+import { checkLayers, describe, type LayerSizes } from '../../network/layers.js';
+import { addPenalty } from '../../network/penalty.js';
 import type { ResidentNetwork } from '../types.js';
 import { NetworkBusyError, NetworkDisposedError } from './errors.js';
-import { MAIN_ID, postJob, takeShards } from './jobs.js';
 import { shardCount, shardStarts } from './plan.js';
 import { ShardPool } from './pool.js';
-import { createResident, JOB_FULL, JOB_ROWS, type PlanOptions, type Resident } from './resident.js';
+import { createResident, JOB_FULL, JOB_GEN, JOB_KIND, JOB_ROWS, type PlanOptions, type Resident } from './resident.js';
 import { ShardRunner } from './shard.js';
 import { checkThreads, getTsThreads } from './threads.js';
 
@@ -16,7 +16,7 @@ const PARALLEL_MIN_WORK = 4 << 20;
 export interface TsNetworkOptions {
   /** Threads for this network (calling thread + workers); default getTsThreads(). Results do not depend on it. */
   threads?: number;
-  /** Smallest evaluation (multiply-adds) that uses worker threads; default ~4·10⁶. */
+  /** Smallest evaluation (multiply-adds) that starts worker threads; default ~4·10⁶. */
   minParallelWork?: number;
   /**
    * How the work is cut: multiply-adds per shard and rows per sub-block. Results depend on these cuts (to
@@ -42,9 +42,9 @@ const pools = new FinalizationRegistry<ShardPool>((pool) => void pool.dispose())
  * The pure-TypeScript fused forward/backward pass over a resident data set.
  *
  * X is kept compressed (rows for the forward product, columns per sub-block for δ2ᵀ·X), the inner loops are
- * plain loops per layer (kernels.ts), and one evaluation is cut into shards that the
- * calling thread and worker threads take in turn. Shard cuts depend only on the data and the shape, and shard
- * sums are added in order, so results are identical run to run and for any thread count.
+ * plain loops per layer (kernels.ts), and one evaluation is cut into shards that the calling thread and worker
+ * threads take in turn (pool.ts). Shard cuts depend only on the data and the shape, and shard sums are added in
+ * order, so results are identical run to run and for any thread count.
  */
 export class TsNetwork implements ResidentNetwork {
   readonly backend = 'ts' as const;
@@ -53,17 +53,17 @@ export class TsNetwork implements ResidentNetwork {
   readonly parameterCount: number;
   private r: Resident | null;
   private readonly runner: ShardRunner;
-  private readonly offsets: number[];
-  private readonly total: Float64Array;
   private readonly threads: number | undefined;
   private readonly minParallelWork: number;
+  /** Worker threads, once an evaluation is big enough; null while the calling thread works alone. */
   private pool: ShardPool | null = null;
+  /** Why no pool is made any more (worker script not built, or a worker failed). */
   private poolReason: string | undefined;
   private evaluations = 0;
+  private shards = 0;
   private inFlight = false;
   private disposeWhenIdle = false;
-  private lastShards = 0;
-  private exited: Promise<void> = Promise.resolve();
+  private exited: Promise<unknown> = Promise.resolve();
 
   constructor(layers: LayerSizes, X: Matrix, Y: Matrix, options: TsNetworkOptions = {}) {
     this.layers = [...checkLayers(layers)];
@@ -72,7 +72,6 @@ export class TsNetwork implements ResidentNetwork {
     if (!(this.minParallelWork >= 0)) {
       throw new InvalidArgumentError(`minParallelWork: expected a number ≥ 0, got ${String(options.minParallelWork)}`);
     }
-    this.m = X.rows;
     const plan = options.plan ?? {};
     for (const key of ['shardWork', 'blockRows'] as const) {
       const v = plan[key];
@@ -80,30 +79,16 @@ export class TsNetwork implements ResidentNetwork {
         throw new InvalidArgumentError(`plan.${key}: expected a positive integer, got ${String(v)}`);
       }
     }
+    this.m = X.rows;
     this.r = createResident(this.layers, X, Y, plan);
     this.parameterCount = this.r.parameterCount;
-    this.offsets = thetaOffsets(this.layers);
-    this.total = new Float64Array(this.parameterCount);
     this.runner = new ShardRunner(this.r);
   }
 
   costGradient(theta: Float64Array, lambda: number, grad: Float64Array, rows?: Uint32Array): number {
-    const r = this.live('costGradient');
-    if (this.inFlight) throw new NetworkBusyError('costGradient');
-    this.check(theta, lambda, grad, rows);
-    // Even when this evaluation does not want workers, a worker that is being parked may still claim a shard of
-    // it: with a pool, always wait until every shard is done (runSync) before summing.
-    const pool = this.post(r, theta, rows) ?? this.pool;
-    if (pool) {
-      try {
-        pool.runSync(this.runner);
-      } finally {
-        this.warnIfBroken(pool);
-      }
-    } else {
-      takeShards(r, this.runner, MAIN_ID);
-    }
-    return this.finish(r, lambda, theta, grad, rows ? rows.length : this.m);
+    const r = this.post('costGradient', theta, lambda, grad, rows);
+    this.runHere();
+    return this.finish(r, lambda, grad, rows ? rows.length : this.m);
   }
 
   /**
@@ -111,56 +96,30 @@ export class TsNetwork implements ResidentNetwork {
    * called, grad is written when it resolves); inline otherwise. One call may be in flight per network.
    */
   async costGradientAsync(theta: Float64Array, lambda: number, grad: Float64Array, rows?: Uint32Array): Promise<number> {
-    const r = this.live('costGradientAsync');
-    if (this.inFlight) throw new NetworkBusyError('costGradientAsync');
-    this.check(theta, lambda, grad, rows);
-    const thetaCopy = Float64Array.from(theta);
+    const r = this.post('costGradientAsync', theta, lambda, grad, rows);
     const B = rows ? rows.length : this.m;
-    const pool = this.post(r, theta, rows);
+    const pool = this.pool;
     if (!pool || pool.live === 0) {
-      if (this.pool) this.pool.runSync(this.runner);
-      else takeShards(r, this.runner, MAIN_ID);
-      return this.finish(r, lambda, thetaCopy, grad, B);
+      this.runHere();
+      return this.finish(r, lambda, grad, B);
     }
     this.inFlight = true;
     try {
       await pool.runAsync(this.runner);
-      return this.finish(r, lambda, thetaCopy, grad, B);
+      return this.finish(r, lambda, grad, B);
     } finally {
-      this.warnIfBroken(pool);
       this.inFlight = false;
       if (this.disposeWhenIdle) this.dispose();
     }
   }
 
-  /** Worker threads stopped being used (a worker failed): say so once; results are unaffected. */
-  private warnIfBroken(pool: ShardPool): void {
-    if (pool.broken === null || this.warnedBroken) return;
-    this.warnedBroken = true;
-    process.emitWarning(`TS backend: worker threads disabled for this network, continuing on one thread: ${pool.broken}`, {
-      code: 'BACKPROP_TS_WORKERS',
-    });
-  }
-  private warnedBroken = false;
-
   /** Shards and threads of the last evaluation. */
   diagnostics(): TsNetworkDiagnostics {
-    const r = this.r;
-    let onWorkers = 0;
-    if (r) for (let s = 0; s < this.lastShards; s++) if (r.computedBy[s] !== MAIN_ID) onWorkers++;
-    const d: TsNetworkDiagnostics = { shards: this.lastShards, shardsOnWorkers: onWorkers, workers: this.pool?.live ?? 0 };
-    const reason = this.pool?.broken ?? this.poolReason;
+    const pool = this.pool;
+    const d: TsNetworkDiagnostics = { shards: this.shards, shardsOnWorkers: pool?.shardsOnWorkers ?? 0, workers: pool?.live ?? 0 };
+    const reason = pool?.broken ?? this.poolReason;
     if (reason !== undefined && reason !== null) d.reason = reason;
     return d;
-  }
-
-  /** Resolves once every spawned worker has started (or after timeoutMs). For tests and benchmarks. */
-  async workersReady(timeoutMs = 10_000): Promise<number> {
-    const until = Date.now() + timeoutMs;
-    while (this.pool && this.pool.live < this.pool.size && this.pool.broken === null && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    return this.pool?.live ?? 0;
   }
 
   /** Frees the resident buffers and terminates worker threads (after an in-flight async call finishes). */
@@ -169,22 +128,76 @@ export class TsNetwork implements ResidentNetwork {
       this.disposeWhenIdle = true;
       return;
     }
-    if (this.pool) {
-      pools.unregister(this);
-      this.exited = this.pool.dispose();
-      this.pool = null;
-    }
+    if (this.pool) this.retirePool();
     this.r = null;
   }
 
   /** Resolves when every worker thread this network started has exited (after dispose). */
-  workersExited(): Promise<void> {
-    return this.exited;
+  async workersExited(): Promise<void> {
+    await this.exited;
   }
 
-  private live(method: string): Resident {
-    if (this.r === null || this.disposeWhenIdle) throw new NetworkDisposedError(method);
-    return this.r;
+  /** Checks the arguments and writes the job (θ, rows, shard starts) where the shards read it. */
+  private post(method: string, theta: Float64Array, lambda: number, grad: Float64Array, rows?: Uint32Array): Resident {
+    const r = this.r;
+    if (r === null || this.disposeWhenIdle) throw new NetworkDisposedError(method);
+    if (this.inFlight) throw new NetworkBusyError(method);
+    this.check(theta, lambda, grad, rows);
+    const count = rows ? rows.length : this.m;
+    const shards = rows ? shardCount(count, r.perRow, r.maxShards, r.shardWork) : r.fullShards;
+    this.shards = shards;
+    const write = (): void => {
+      r.theta.set(theta);
+      r.job[JOB_KIND] = rows ? JOB_ROWS : JOB_FULL;
+      r.job[JOB_GEN]++;
+      if (rows) r.rows.set(rows);
+      if (rows) shardStarts(count, shards, r.shardStart);
+      else r.shardStart.set(r.fullShardStart);
+    };
+    const pool = this.poolFor(r, count * r.perRow);
+    if (pool) pool.post(shards, write);
+    else write();
+    this.evaluations++;
+    return r;
+  }
+
+  /** Runs the posted job on the calling thread, with the pool's workers when there is a pool. */
+  private runHere(): void {
+    if (this.pool) this.pool.runSync(this.runner);
+    else for (let s = 0; s < this.shards; s++) this.runner.run(s);
+  }
+
+  /**
+   * Worker threads pay from the second evaluation of a big enough job (a one-shot `cost()` never starts one). They
+   * start in the background; until they run, the calling thread takes every shard itself. Once made, the pool
+   * serves every job until the thread count changes or a worker fails.
+   */
+  private poolFor(r: Resident, work: number): ShardPool | null {
+    const workers = Math.min(this.threads ?? getTsThreads(), r.maxShards) - 1;
+    if (this.pool && (this.pool.broken !== null || this.pool.size !== workers)) this.retirePool();
+    if (this.pool || this.poolReason !== undefined) return this.pool;
+    if (workers < 1 || this.shards < 2 || work < this.minParallelWork || this.evaluations === 0) return null;
+    if (!ShardPool.available()) {
+      this.poolReason = 'worker script not built (run `npx tsc -b packages/nn`)';
+      return null;
+    }
+    this.pool = new ShardPool(r, workers);
+    pools.register(this, this.pool, this);
+    return this.pool;
+  }
+
+  /** Terminates the pool's workers; when one had failed, says so once and stays on one thread (same results). */
+  private retirePool(): void {
+    const pool = this.pool as ShardPool;
+    if (pool.broken !== null) {
+      this.poolReason = pool.broken;
+      process.emitWarning(`TS backend: worker threads disabled for this network, continuing on one thread: ${pool.broken}`, {
+        code: 'BACKPROP_TS_WORKERS',
+      });
+    }
+    pools.unregister(this);
+    this.exited = Promise.all([this.exited, pool.dispose()]);
+    this.pool = null;
   }
 
   private check(theta: Float64Array, lambda: number, grad: Float64Array, rows: Uint32Array | undefined): void {
@@ -218,80 +231,29 @@ export class TsNetwork implements ResidentNetwork {
     }
   }
 
-  /** Writes the job (θ, rows, shard starts) into shared memory; returns the pool when worker threads take part. */
-  private post(r: Resident, theta: Float64Array, rows: Uint32Array | undefined): ShardPool | null {
-    const count = rows ? rows.length : this.m;
-    const shards = rows ? shardCount(count, r.perRow, r.maxShards, r.shardWork) : r.fullShards;
-    const pool = this.poolFor(shards, count * r.perRow);
-    postJob(r, rows ? JOB_ROWS : JOB_FULL, count, shards, () => {
-      r.theta.set(theta);
-      if (rows) r.rows.set(rows);
-      if (rows) shardStarts(r.rows, count, shards, r.rowStart, r.fixedPerRow, r.perNonZero, r.shardStart);
-      else r.shardStart.set(r.fullShardStart);
-    });
-    this.lastShards = shards;
-    this.evaluations++;
-    return pool;
-  }
-
   /**
-   * Worker threads pay from the second evaluation of a big enough job (a one-shot `cost()` never starts one).
-   * They start in the background; until they run, the calling thread takes every shard itself.
+   * J = Σ_shards cost / B + the L2 term; ∇ = Σ_shards Δ / B + the L2 term. Shard sums are added in shard order;
+   * `partial` holds per layer the bias sums (t), then Δᵀ (s × t), and grad takes Θ's layout (t × (s + 1)).
    */
-  private poolFor(shards: number, work: number): ShardPool | null {
-    const threads = this.threads ?? getTsThreads();
-    const workers = Math.min(threads, shards) - 1;
-    if (workers < 1 || work < this.minParallelWork || this.evaluations === 0) {
-      if (this.pool && threads === 1) this.pool.resize(0);
-      return this.pool && this.pool.live > 0 && work >= this.minParallelWork ? this.pool : null;
-    }
-    if (!this.pool) {
-      if (!ShardPool.available()) {
-        this.poolReason = 'worker script not built (run `npx tsc -b packages/nn`)';
-        return null;
-      }
-      this.pool = new ShardPool(this.r as Resident);
-      pools.register(this, this.pool, this);
-    }
-    if (this.pool.broken !== null) {
-      this.warnIfBroken(this.pool);
-      return null;
-    }
-    this.pool.resize(workers);
-    return this.pool;
-  }
-
-  /** Σ over shards in shard order, then J = Σ/B + λ/(2B)·Σθ², ∇ = Δ/B + (λ/B)·θ (bias columns unregularised). */
-  private finish(r: Resident, lambda: number, theta: Float64Array, grad: Float64Array, B: number): number {
+  private finish(r: Resident, lambda: number, grad: Float64Array, B: number): number {
     const { layers, parameterCount: P, partial, cost } = r;
-    const shards = this.lastShards;
-    const total = this.total;
-    total.set(partial.subarray(0, P));
-    let J = cost[0];
-    for (let s = 1; s < shards; s++) {
-      const o = s * P;
-      for (let e = 0; e < P; e++) total[e] += partial[o + e];
-      J += cost[s];
-    }
+    const shards = this.shards;
     const scale = 1 / B;
-    const reg = lambda / B;
-    let penalty = 0;
-    let g = 0;
-    for (let l = 1; l < layers.length; l++) {
+    const sum = (e: number): number => {
+      let v = partial[e];
+      for (let s = 1; s < shards; s++) v += partial[s * P + e];
+      return v;
+    };
+    let J = cost[0];
+    for (let s = 1; s < shards; s++) J += cost[s];
+    for (let l = 1, g = 0, off = 0; l < layers.length; l++) {
       const s = layers[l - 1];
       const t = layers[l];
-      const off = this.offsets[l - 1];
-      for (let j = 0; j < t; j++) grad[off + j * (s + 1)] = total[g + j] * scale;
+      for (let j = 0; j < t; j++) grad[off + j * (s + 1)] = sum(g + j) * scale;
       g += t;
-      for (let k = 0; k < s; k++, g += t) {
-        for (let j = 0; j < t; j++) {
-          const at = off + j * (s + 1) + 1 + k;
-          const w = theta[at];
-          penalty += w * w;
-          grad[at] = total[g + j] * scale + reg * w;
-        }
-      }
+      for (let k = 0; k < s; k++, g += t) for (let j = 0; j < t; j++) grad[off + j * (s + 1) + 1 + k] = sum(g + j) * scale;
+      off += t * (s + 1);
     }
-    return J / B + (lambda / (2 * B)) * penalty;
+    return J / B + addPenalty(layers, r.theta, lambda, B, grad);
   }
 }

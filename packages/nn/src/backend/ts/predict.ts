@@ -1,6 +1,6 @@
 import type { Matrix } from '../../matrix.js';
 import type { LayerSizes } from '../../network/layers.js';
-import { doubles, kernelsFor, type Vec } from './kernels.js';
+import { doubles, forwardDense, forwardSparse, type Vec } from './kernels.js';
 import { splitTheta } from './shard.js';
 import { toCsr } from './sparse.js';
 
@@ -18,14 +18,14 @@ export function tsPredict(layers: LayerSizes, theta: Float64Array, X: Matrix): M
     bias.push(doubles(layers[l]));
   }
   splitTheta(layers, theta, WT, bias);
-  const csr = toCsr(X, false);
+  const csr = toCsr(X);
   const rows = new Uint32Array(m);
   for (let i = 0; i < m; i++) rows[i] = i;
   let A = doubles(m * layers[1]);
-  kernelsFor(layers[1]).forwardSparse(rows, 0, m, csr.rowStart, csr.col, csr.val, WT[0], bias[0], A, 1);
+  forwardSparse(layers[1], rows, 0, m, csr.rowStart, csr.col, csr.val, WT[0], bias[0], A, 1);
   for (let l = 2; l < L; l++) {
     const out = doubles(m * layers[l]);
-    kernelsFor(layers[l]).forwardDense(A, layers[l - 1], m, WT[l - 1], bias[l - 1], out, 1);
+    forwardDense(layers[l], A, layers[l - 1], m, WT[l - 1], bias[l - 1], out, 1);
     A = out;
   }
   return { rows: m, cols: layers[L - 1], data: Float64Array.from(A) };

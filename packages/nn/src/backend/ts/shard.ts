@@ -1,5 +1,8 @@
-import { doubles, kernelsFor, type LayerKernels, type Vec } from './kernels.js';
-import { CTRL, JOB_FULL, type Resident } from './resident.js';
+import {
+  accumulateBias, accumulateGradCsc, accumulateGradCsr, accumulateGradDense, backpropDelta, doubles, forwardDense,
+  forwardSparse, type Vec,
+} from './kernels.js';
+import { JOB_FULL, JOB_GEN, JOB_KIND, type Resident } from './resident.js';
 
 /**
  * Computes one shard of a job: the forward pass over its examples, the stable cross-entropy, and the
@@ -8,7 +11,6 @@ import { CTRL, JOB_FULL, type Resident } from './resident.js';
  */
 export class ShardRunner {
   private readonly r: Resident;
-  private readonly kernels: LayerKernels[] = [];
   /** Wᵀ (s_{l−1} × s_l) and bias column per layer, from the current job's θ. */
   private readonly WT: Vec[] = [];
   private readonly bias: Vec[] = [];
@@ -26,7 +28,6 @@ export class ShardRunner {
     for (let l = 1; l < layers.length; l++) {
       const s = layers[l - 1];
       const t = layers[l];
-      this.kernels.push(kernelsFor(t));
       this.WT.push(doubles(s * t));
       this.bias.push(doubles(t));
       this.sumOffset.push(off);
@@ -37,51 +38,51 @@ export class ShardRunner {
   }
 
   /** Splits θ (shared) into Wᵀ and bias per layer, once per job generation. */
-  prepare(generation: number): void {
+  private prepare(generation: number): void {
     if (generation === this.preparedGeneration) return;
     splitTheta(this.r.layers, this.r.theta, this.WT, this.bias);
     this.preparedGeneration = generation;
   }
 
-  /** Shard `shard` of the job posted in the control array; writes cost[shard] and partial[shard·P ..]. */
+  /** Shard `shard` of the job posted in `job`; writes cost[shard] and partial[shard·P ..]. */
   run(shard: number): void {
     const r = this.r;
-    const { layers, K, n0, parameterCount: P, blockRows, partial, ctrl } = r;
+    const { layers, K, n0, parameterCount: P, blockRows, partial, job } = r;
     const L = layers.length;
-    const full = Atomics.load(ctrl, CTRL.KIND) === JOB_FULL;
-    this.prepare(Atomics.load(ctrl, CTRL.GEN));
+    const full = Atomics.load(job, JOB_KIND) === JOB_FULL;
+    this.prepare(Atomics.load(job, JOB_GEN));
     const rows = full ? r.allRows : r.rows;
     const start = r.shardStart[shard];
     const end = r.shardStart[shard + 1];
     const g = shard * P;
     partial.fill(0, g, g + P);
-    const { kernels, WT, bias, A, D, sumOffset } = this;
-    const k1 = kernels[0];
+    const { WT, bias, A, D, sumOffset } = this;
     let J = 0;
     let block = full ? r.shardBlock[shard] : 0;
     for (let q0 = start; q0 < end; q0 += blockRows, block++) {
       const q1 = Math.min(end, q0 + blockRows);
       const R = q1 - q0;
       // Forward: z_1 = b + x·W1ᵀ over the non-zeros of x, then dense layers; the output layer keeps z in D.
-      k1.forwardSparse(rows, q0, q1, r.rowStart, r.col, r.val, WT[0], bias[0], L === 2 ? D[0] : A[0], L === 2 ? 0 : 1);
+      const out1 = L === 2 ? D[0] : A[0];
+      forwardSparse(layers[1], rows, q0, q1, r.rowStart, r.col, r.val, WT[0], bias[0], out1, L === 2 ? 0 : 1);
       for (let l = 2; l < L; l++) {
         const out = l === L - 1 ? D[l - 1] : A[l - 1];
-        kernels[l - 1].forwardDense(A[l - 2], layers[l - 1], R, WT[l - 1], bias[l - 1], out, l === L - 1 ? 0 : 1);
+        forwardDense(layers[l], A[l - 2], layers[l - 1], R, WT[l - 1], bias[l - 1], out, l === L - 1 ? 0 : 1);
       }
       J += outputDelta(D[L - 2], R, K, rows, q0, r.Y);
       // Backward: Δ_l += δ_lᵀ·a_{l−1}, then δ_{l−1} = δ_l·W_l ⊙ a(1−a).
       for (let l = L - 1; l >= 1; l--) {
-        const k = kernels[l - 1];
+        const s = layers[l - 1];
         const t = layers[l];
         const g0 = g + sumOffset[l - 1];
-        k.accumulateBias(D[l - 1], R, partial, g0);
+        accumulateBias(t, D[l - 1], R, partial, g0);
         if (l > 1) {
-          k.accumulateGradDense(A[l - 2], layers[l - 1], R, D[l - 1], partial, g0 + t);
-          k.backpropDelta(D[l - 1], R, WT[l - 1], layers[l - 1], A[l - 2], D[l - 2]);
+          accumulateGradDense(t, A[l - 2], s, R, D[l - 1], partial, g0 + t);
+          backpropDelta(t, D[l - 1], R, WT[l - 1], s, A[l - 2], D[l - 2]);
         } else if (full) {
-          k.accumulateGradCsc(n0, r.cscColStart, block * (n0 + 1), r.cscRow, r.cscVal, D[0], partial, g0 + t);
+          accumulateGradCsc(t, n0, r.cscColStart, block * (n0 + 1), r.cscRow, r.cscVal, D[0], partial, g0 + t);
         } else {
-          k.accumulateGradCsr(rows, q0, q1, r.rowStart, r.col, r.val, D[0], partial, g0 + t);
+          accumulateGradCsr(t, rows, q0, q1, r.rowStart, r.col, r.val, D[0], partial, g0 + t);
         }
       }
     }

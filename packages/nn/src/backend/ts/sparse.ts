@@ -1,45 +1,27 @@
 import type { Matrix } from '../../matrix.js';
-import type { IndexArray } from './kernels.js';
 import { ShapeError } from '../../errors.js';
-import { plainArray, sharedArray } from './shared.js';
 
-/**
- * Compressed sparse rows of X. About half the digit pixels are exactly 0 and X is fixed across an optimiser's
- * evaluations, so the forward product X·W1ᵀ and the gradient product δ2ᵀ·X only visit non-zeros. Stored in
- * SharedArrayBuffers so worker threads read the same copy.
- */
-export interface Csr {
-  readonly rows: number;
-  readonly cols: number;
-  /** rowStart[i]..rowStart[i+1] index into col/val for row i. */
-  readonly rowStart: Int32Array;
-  /** Column of each non-zero: 16-bit while X has at most 65 536 columns. */
-  readonly col: IndexArray;
-  readonly val: Float64Array;
+type TypedArrayClass<T> = { new (buffer: ArrayBufferLike): T; readonly BYTES_PER_ELEMENT: number };
+
+/** A zeroed typed array over a SharedArrayBuffer, which worker threads read and write without copies. */
+export function sharedArray<T>(Type: TypedArrayClass<T>, length: number): T {
+  return new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT));
 }
 
 /**
- * X in compressed columns, one block of rows at a time (the sub-blocks of the full-batch plan): for block b,
- * column k's non-zeros are colStart[b·(cols+1) + k] .. colStart[b·(cols+1) + k + 1], with the row inside the block
- * (ascending) and the value.
+ * X in compressed sparse rows: row i's non-zeros are rowStart[i] .. rowStart[i+1] in col (16-bit while X has at
+ * most 65 536 columns) and val. About half the digit pixels are exactly 0 and X is fixed across an optimiser's
+ * evaluations, so the forward product X·W1ᵀ and the gradient product δ2ᵀ·X only visit non-zeros. In shared memory,
+ * so worker threads read the same copy.
  */
-export interface CscBlocks {
-  readonly cols: number;
-  readonly colStart: Int32Array;
-  readonly row: Uint16Array;
-  readonly val: Float64Array;
-}
-
-/** X in compressed rows; in shared memory (for worker threads) unless `shared` is false. */
-export function toCsr(X: Matrix, shared = true): Csr {
+export function toCsr(X: Matrix) {
   const { rows, cols, data } = X;
   let nnz = 0;
   for (let i = 0; i < data.length; i++) if (data[i] !== 0) nnz++;
   if (nnz > 0x7fffffff) throw new ShapeError(`X: expected at most 2³¹−1 non-zero entries, got ${nnz}`);
-  const alloc = shared ? sharedArray : plainArray;
-  const rowStart = alloc(Int32Array, rows + 1);
-  const col = cols <= 0x10000 ? alloc(Uint16Array, nnz) : alloc(Uint32Array, nnz);
-  const val = alloc(Float64Array, nnz);
+  const rowStart = sharedArray(Int32Array, rows + 1);
+  const col = cols <= 0x10000 ? sharedArray(Uint16Array, nnz) : sharedArray(Uint32Array, nnz);
+  const val = sharedArray(Float64Array, nnz);
   let p = 0;
   for (let i = 0; i < rows; i++) {
     rowStart[i] = p;
@@ -58,10 +40,12 @@ export function toCsr(X: Matrix, shared = true): Csr {
 }
 
 /**
- * The compressed columns of each block of rows [blockStart[b], blockStart[b+1]) (each at most 65 535 rows). Within
- * a column, rows ascend — the order in which the gradient sums run.
+ * X in compressed columns, one block of rows [blockStart[b], blockStart[b+1]) at a time (at most 65 535 rows, the
+ * sub-blocks of the full batch): column k of block b has the non-zeros colStart[b·(cols+1) + k] ..
+ * colStart[b·(cols+1) + k + 1], with the row inside the block and the value. Within a column, rows ascend — the
+ * order in which the gradient sums run.
  */
-export function toCscBlocks(csr: Csr, blockStart: Int32Array): CscBlocks {
+export function toCscBlocks(csr: ReturnType<typeof toCsr>, blockStart: Int32Array) {
   const { cols, rowStart, col, val } = csr;
   const blocks = blockStart.length - 1;
   const nnz = val.length;
@@ -94,11 +78,4 @@ export function toCscBlocks(csr: Csr, blockStart: Int32Array): CscBlocks {
     }
   }
   return { cols, colStart, row, val: cval };
-}
-
-/** Fraction of non-zero entries. */
-export function density(X: Matrix): number {
-  let nnz = 0;
-  for (let i = 0; i < X.data.length; i++) if (X.data[i] !== 0) nnz++;
-  return X.data.length === 0 ? 0 : nnz / X.data.length;
 }
