@@ -1,10 +1,16 @@
 import { existsSync, statSync } from 'node:fs';
-import { LABEL_RULES, loadDataset, splitDataset, type Dataset, type LabelRule, type LoadDatasetOptions } from '@backprop/nn';
+import { LABEL_RULES, loadDataset, splitDataset, type Dataset, type LabelRule, type LoadDatasetOptions, type Model } from '@backprop/nn';
 import type { Command } from 'commander';
 import { UsageError } from './usage.js';
 
 /** The built-in data sets, as `--data builtin:<name>`. */
 export const BUILTINS = ['digits5000', 'mnist', 'mnist-test'] as const;
+
+/** `--data` default for a model: the built-in set it was trained on, when it was one. */
+export function defaultDataFor(model: Model): string | undefined {
+  const name = model.training?.dataset.name;
+  return name && (BUILTINS as readonly string[]).includes(name) ? `builtin:${name}` : undefined;
+}
 
 export const DATA_HELP =
   'builtin:digits5000 (the course’s 5000 20x20 digits), builtin:mnist, builtin:mnist-test, or a file: ' +
@@ -95,9 +101,4 @@ export function split(ds: Dataset, validation: number, test: number, seed: numbe
   if (validation > 0) out.validation = parts.validation;
   if (test > 0) out.test = parts.test;
   return out;
-}
-
-/** The human name of label k (labelNames[k − 1]; for digits 10 → "0"). */
-export function labelName(ds: { labelNames: readonly string[] }, k: number): string {
-  return ds.labelNames[k - 1] ?? String(k);
 }
