@@ -22,7 +22,7 @@
  *  7. write the pixels in the input layout: column-major (ex4: index c·height + r) or row-major (r·width + c).
  */
 
-/** How one input row is laid out as a picture (same shape as Model['inputShape']). */
+/** How one input row is laid out as a picture: the one definition, for models, data sets and pictures alike. */
 export interface InputShape {
   width: number;
   height: number;

@@ -1,4 +1,8 @@
 import { ImageError } from './errors.js';
+import type { InputShape } from './preprocess.js';
+
+/** How one example (a row of X) is laid out as a picture. ex4's digits are 20×20 column-major. */
+export type { InputShape };
 
 /**
  * A grayscale picture: `gray[r * width + c]` is the pixel at row r, column c (row-major, top row first), in [0, 1]
@@ -8,13 +12,6 @@ export interface GrayImage {
   width: number;
   height: number;
   gray: Float64Array;
-}
-
-/** How one example (a row of X) is laid out as a picture. ex4's digits are 20×20 column-major. */
-export interface InputShape {
-  width: number;
-  height: number;
-  order: 'column-major' | 'row-major';
 }
 
 /** Index into an input vector of the picture's pixel at (row r, column c). */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BackpropError } from '../errors.js';
+import type { InputShape } from '../image/preprocess.js';
 import type { Matrix } from '../matrix.js';
 import { checkLayers, describe, parameterCount, type LayerSizes } from '../network/layers.js';
 import { deserialize } from '../network/serialize.js';
@@ -56,7 +57,7 @@ export interface Model {
   /** labelNames[k − 1] is the human meaning of label k (for digits: label 10 → "0"). */
   labelNames: string[];
   /** How an input row is laid out as an image, when it is one (digits: 20×20 column-major). */
-  inputShape?: { width: number; height: number; order: 'column-major' | 'row-major' };
+  inputShape?: InputShape;
   training?: TrainingSummary;
   createdAt?: string;
 }
