@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { LABEL_RULES, loadDataset, splitDataset, type Dataset, type LabelRule, type LoadDatasetOptions, type Model } from '@backprop/nn';
+import { LABEL_RULES, loadDataset, splitDataset, type Dataset, type DatasetSplit, type LabelRule, type LoadDatasetOptions, type Model } from '@backprop/nn';
 import type { Command } from 'commander';
 import { UsageError } from './usage.js';
 
@@ -84,21 +84,10 @@ export function loadData(spec: string, option = '--data', flags: DataFlags = {},
   return loadDataset(spec);
 }
 
-export interface Splits {
-  train: Dataset;
-  validation?: Dataset;
-  test?: Dataset;
-}
-
 /** Seeded train/validation/test split; fractions of 0 mean no such split. */
-export function split(ds: Dataset, validation: number, test: number, seed: number): Splits {
+export function split(ds: Dataset, validation: number, test: number, seed: number): DatasetSplit {
   if (validation + test >= 1) {
     throw new UsageError(`--validation + --test must be below 1 (some data must be left to train on), got ${validation} + ${test}`);
   }
-  if (validation === 0 && test === 0) return { train: ds };
-  const parts = splitDataset(ds, { validation, test, seed });
-  const out: Splits = { train: parts.train };
-  if (validation > 0) out.validation = parts.validation;
-  if (test > 0) out.test = parts.test;
-  return out;
+  return validation === 0 && test === 0 ? { train: ds } : splitDataset(ds, { validation, test, seed });
 }
