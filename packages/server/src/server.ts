@@ -2,7 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError, type BackendChoice } from '@backprop/nn';
 import { pino, type Logger } from 'pino';
-import { createApp, DEFAULT_MAX_BATCH_ROWS } from './app.js';
+import { createApp } from './app.js';
 import { defaultCacheDir } from './default-model.js';
 import type { ModelRegistry } from './registry.js';
 import { installRequestClasses } from './request-classes.js';
@@ -86,10 +86,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     models: registry,
     logger,
     processMetrics: true,
-    ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
-    maxBatchRows: options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS,
-    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
-    ...(options.backend ? { backend: options.backend } : {}),
+    bodyLimit: options.bodyLimit,
+    maxBatchRows: options.maxBatchRows,
+    adminToken: options.adminToken,
+    backend: options.backend,
   });
 
   // Models load after the app exists so that load errors are counted by its metrics. Given models load before
@@ -100,12 +100,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     loadGivenModels(registry, location, logger);
     ready = Promise.resolve();
   } else {
-    ready = prepareDefaultModel(registry, {
-      cacheDir,
-      logger,
-      signal: training.signal,
-      ...(options.backend ? { backend: options.backend } : {}),
-    });
+    ready = prepareDefaultModel(registry, { cacheDir, logger, signal: training.signal, backend: options.backend });
     // Failures are logged there; callers that care await `ready`.
     ready.catch(() => undefined);
   }
