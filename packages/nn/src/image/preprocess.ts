@@ -152,6 +152,8 @@ function inkOf(gray: ArrayLike<number>, width: number, height: number, darkOnLig
   const frame = Math.max(1, Math.floor(Math.min(width, height) / 20));
   let borderSum = 0;
   let borderCount = 0;
+  let lightest = 0;
+  let darkest = 1;
   for (let r = 0; r < height; r++) {
     for (let c = 0; c < width; c++) {
       const v = gray[r * width + c];
@@ -160,16 +162,11 @@ function inkOf(gray: ArrayLike<number>, width: number, height: number, darkOnLig
         borderSum += v;
         borderCount++;
       }
+      lightest = Math.max(lightest, Math.min(1, v));
+      darkest = Math.min(darkest, Math.max(0, v));
     }
   }
   const borderMean = borderSum / borderCount;
-  let lightest = 0;
-  let darkest = 1;
-  for (let p = 0; p < width * height; p++) {
-    const v = Math.min(1, Math.max(0, gray[p]));
-    lightest = Math.max(lightest, v);
-    darkest = Math.min(darkest, v);
-  }
   // The background is the border's shade; the digit is whichever extreme lies farther from it. Comparing with the
   // picture's own range (not with 0.5) keeps a light digit on a mid-grey background (displayData's) upright.
   const invert = darkOnLight ?? borderMean - darkest > lightest - borderMean;
