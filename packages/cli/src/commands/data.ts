@@ -63,7 +63,7 @@ function writeDataset(data: Dataset, out: string, format: Format, compress: bool
   }
 }
 
-function summary(ds: Dataset): Record<string, unknown> {
+function summary(ds: Dataset) {
   const counts = new Array<number>(ds.K).fill(0);
   for (const label of ds.y) counts[label - 1]++;
   return {
@@ -77,11 +77,10 @@ function summary(ds: Dataset): Record<string, unknown> {
   };
 }
 
-function sayDataset(out: Output, s: Record<string, unknown>): void {
-  const shape = s.imageShape as Dataset['imageShape'] | null;
-  out.say(`${count(s.examples as number, 'example')} × ${count(s.features as number, 'feature')}, ${count(s.classes as number, 'class')}${shape ? `, pictures ${shape.width}x${shape.height} ${shape.order}` : ''}`);
-  const labels = s.labels as { label: number; name: string; count: number }[];
-  out.say(terminalSafe(`labels: ${labels.map((l) => `${l.label}${l.name !== String(l.label) ? ` ("${l.name}")` : ''}: ${l.count}`).join(', ')}`, 2000));
+function sayDataset(out: Output, s: ReturnType<typeof summary>): void {
+  const shape = s.imageShape;
+  out.say(`${count(s.examples, 'example')} × ${count(s.features, 'feature')}, ${count(s.classes, 'class')}${shape ? `, pictures ${shape.width}x${shape.height} ${shape.order}` : ''}`);
+  out.say(terminalSafe(`labels: ${s.labels.map((l) => `${l.label}${l.name !== String(l.label) ? ` ("${l.name}")` : ''}: ${l.count}`).join(', ')}`, 2000));
   out.say(`checksum sha256 ${s.checksum}`);
 }
 
@@ -176,7 +175,7 @@ function infoCommand(): Command {
         if (mat.header) out.say(`header: ${safe(mat.header)}`);
         for (const v of variables) out.say(`  ${safe(v.name).padEnd(16)} ${v.class.padEnd(8)} ${v.dims.join('x')}${v.text !== undefined ? `  "${safe(v.text)}"` : ''}`);
         for (const s of mat.skipped) out.say(`  ${safe(s.name).padEnd(16)} ${safe(s.class).padEnd(8)} skipped: ${safe(s.reason)}`);
-        let dataset: Record<string, unknown> | null = null;
+        let dataset: ReturnType<typeof summary> | null = null;
         let usable: string;
         if (mat.variables.has('X') && mat.variables.has('y')) {
           try {

@@ -131,7 +131,8 @@ function checkSize(width: number, height: number, name: string): void {
   }
 }
 
-function checkShape(shape: InputShape): void {
+/** width and height positive integers (at most 1M pixels), order column-major or row-major. */
+export function checkShape(shape: InputShape): void {
   if (
     !shape ||
     !Number.isSafeInteger(shape.width) ||
