@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { formatCsv, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
+import * as parse from '../parse.js';
 import { addCsvOptions, BUILTINS, loadData } from '../dataset.js';
 import type { Output } from '../output.js';
 import { terminalSafe } from '../terminal.js';
@@ -112,9 +113,7 @@ function exportCommand(): Command {
       ),
     (flags, out) => {
       const fromName = formatOf(flags.out);
-      if (flags.format !== undefined && !(FORMATS as readonly string[]).includes(flags.format)) {
-        throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got ${JSON.stringify(flags.format)}`);
-      }
+      if (flags.format !== undefined) parse.choice('--format', flags.format, FORMATS);
       if (!fromName) {
         throw new UsageError(
           `--out: ${JSON.stringify(flags.out)} has no known extension; expected FILE.csv, FILE.mat, FILE.idx or NAME-images-idx3-ubyte`,
