@@ -1,15 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
-import { LABEL_RULES, loadDataset, splitDataset, type Dataset, type DatasetSplit, type LabelRule, type LoadDatasetOptions, type Model } from '@backprop/nn';
+import { BUILTIN_DATASETS, LABEL_RULES, loadDataset, splitDataset } from '@backprop/nn';
+import type { Dataset, DatasetSplit, LabelRule, LoadDatasetOptions, Model } from '@backprop/nn';
 import type { Command } from 'commander';
 import { UsageError } from './usage.js';
-
-/** The built-in data sets, as `--data builtin:<name>`. */
-export const BUILTINS = ['digits5000', 'mnist', 'mnist-test'] as const;
 
 /** `--data` default for a model: the built-in set it was trained on, when it was one. */
 export function defaultDataFor(model: Model): string | undefined {
   const name = model.training?.dataset.name;
-  return name && (BUILTINS as readonly string[]).includes(name) ? `builtin:${name}` : undefined;
+  return name && (BUILTIN_DATASETS as readonly string[]).includes(name) ? `builtin:${name}` : undefined;
 }
 
 export const DATA_HELP =
@@ -61,9 +59,9 @@ export function loadData(spec: string, option = '--data', flags: DataFlags = {},
     throw new UsageError(`--label-column, --labels and --header/--no-header are for CSV files; ${option} ${JSON.stringify(spec)} is not one`);
   }
   const name = spec.startsWith('builtin:') ? spec.slice('builtin:'.length) : spec;
-  if ((BUILTINS as readonly string[]).includes(name)) return loadDataset(name);
+  if ((BUILTIN_DATASETS as readonly string[]).includes(name)) return loadDataset(name);
   if (spec.startsWith('builtin:')) {
-    throw new UsageError(`${option}: unknown built-in data set ${JSON.stringify(name)}; expected one of ${BUILTINS.map((b) => `builtin:${b}`).join(', ')}`);
+    throw new UsageError(`${option}: unknown built-in data set ${JSON.stringify(name)}; expected one of ${BUILTIN_DATASETS.map((b) => `builtin:${b}`).join(', ')}`);
   }
   if (!existsSync(spec)) throw new UsageError(`${option}: no such file ${JSON.stringify(spec)} (expected ${DATA_HELP})`);
   if (!statSync(spec).isFile()) throw new UsageError(`${option}: ${JSON.stringify(spec)} is ${statSync(spec).isDirectory() ? 'a directory' : 'not a regular file'}`);

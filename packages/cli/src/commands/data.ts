@@ -1,10 +1,10 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { formatCsv, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
+import { BUILTIN_DATASETS, formatCsv, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
 import * as parse from '../parse.js';
-import { addCsvOptions, BUILTINS, loadData } from '../dataset.js';
+import { addCsvOptions, loadData } from '../dataset.js';
 import type { Output } from '../output.js';
 import { terminalSafe } from '../terminal.js';
 import { UsageError } from '../usage.js';
@@ -99,7 +99,7 @@ function exportCommand(): Command {
     (cmd) =>
       addCsvOptions(
         cmd
-          .option('--name <name>', `built-in data set: ${BUILTINS.join(', ')} (or a .mat/.csv file to convert)`, 'digits5000')
+          .option('--name <name>', `built-in data set: ${BUILTIN_DATASETS.join(', ')} (or a .mat/.csv file to convert)`, 'digits5000')
           .requiredOption('--out <file>', 'where to write: FILE.csv, FILE.mat, FILE.idx or NAME-images-idx3-ubyte')
           .option('--format <format>', `${FORMATS.join(', ')} (default: from the extension of --out)`)
           .option('--compress', 'MAT: compress each variable (miCOMPRESSED)'),
