@@ -175,18 +175,15 @@ function infoCommand(): Command {
         for (const v of variables) out.say(`  ${safe(v.name).padEnd(16)} ${v.class.padEnd(8)} ${v.dims.join('x')}${v.text !== undefined ? `  "${safe(v.text)}"` : ''}`);
         for (const s of mat.skipped) out.say(`  ${safe(s.name).padEnd(16)} ${safe(s.class).padEnd(8)} skipped: ${safe(s.reason)}`);
         let dataset: ReturnType<typeof summary> | null = null;
-        let usable: string;
-        if (mat.variables.has('X') && mat.variables.has('y')) {
+        if (!mat.variables.has('X') || !mat.variables.has('y')) out.say('not a data set (no X and y variables)');
+        else {
           try {
             dataset = summary(loadData(file, 'FILE', flags));
-            usable = 'usable as --data';
+            out.say('usable as --data');
           } catch (err) {
-            usable = `has X and y but is not usable as --data: ${safe((err as Error).message)}`;
+            out.say(`has X and y but is not usable as --data: ${safe((err as Error).message)}`);
           }
-        } else {
-          usable = 'not a data set (no X and y variables)';
         }
-        out.say(usable);
         if (dataset) sayDataset(out, dataset);
         out.result({ file, kind: 'mat', format: mat.format, endian: mat.endian, header: mat.header ?? null, variables, skipped: mat.skipped, dataset });
         return;
