@@ -131,17 +131,21 @@ function checkSize(width: number, height: number, name: string): void {
   }
 }
 
-/** width and height positive integers (at most 1M pixels), order column-major or row-major. */
+/** An InputShape: width and height positive integers (at most 1M pixels), order column-major or row-major. */
+export function isInputShape(shape: InputShape | undefined | null): shape is InputShape {
+  return (
+    !!shape &&
+    Number.isSafeInteger(shape.width) &&
+    Number.isSafeInteger(shape.height) &&
+    shape.width >= 1 &&
+    shape.height >= 1 &&
+    shape.width * shape.height <= 1_000_000 &&
+    (shape.order === 'column-major' || shape.order === 'row-major')
+  );
+}
+
 export function checkShape(shape: InputShape): void {
-  if (
-    !shape ||
-    !Number.isSafeInteger(shape.width) ||
-    !Number.isSafeInteger(shape.height) ||
-    shape.width < 1 ||
-    shape.height < 1 ||
-    shape.width * shape.height > 1_000_000 ||
-    (shape.order !== 'column-major' && shape.order !== 'row-major')
-  ) {
+  if (!isInputShape(shape)) {
     throw new PreprocessError(
       `inputShape: expected {width, height, order: 'column-major' | 'row-major'}, got ${JSON.stringify(shape)}`,
     );

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BackpropError } from '../errors.js';
-import type { InputShape } from '../image/preprocess.js';
+import { isInputShape, type InputShape } from '../image/preprocess.js';
 import type { Matrix } from '../matrix.js';
 import { checkLayers, describe, parameterCount, type LayerSizes } from '../network/layers.js';
 import { deserialize } from '../network/serialize.js';
@@ -155,15 +155,9 @@ export function modelFromJson(text: string): Model {
     fail(`labelNames: expected ${K} strings (one per output unit)`);
   }
   const model: Model = { layers: layers as number[], theta, labelNames: labelNames as string[] };
-  const shape = doc.inputShape as Model['inputShape'] | undefined;
+  const shape = doc.inputShape as InputShape | undefined;
   if (shape !== undefined) {
-    if (
-      !shape ||
-      !Number.isSafeInteger(shape.width) ||
-      !Number.isSafeInteger(shape.height) ||
-      shape.width * shape.height !== (layers as number[])[0] ||
-      (shape.order !== 'column-major' && shape.order !== 'row-major')
-    ) {
+    if (!isInputShape(shape) || shape.width * shape.height !== (layers as number[])[0]) {
       fail(`inputShape: expected {width, height, order} with width*height = ${(layers as number[])[0]}`);
     }
     model.inputShape = { width: shape.width, height: shape.height, order: shape.order };
