@@ -27,6 +27,11 @@ export function oneLine(s: string): string {
   return s.trim().replace(/\s*\n\s*/g, ' ');
 }
 
+/** An error's own message on one line, as it is (for a message that quotes another error). */
+export function reasonOf(err: unknown): string {
+  return oneLine(err instanceof Error ? err.message : String(err));
+}
+
 /** The printable one-line message of an error. */
 export function errorMessage(err: unknown): string {
   const raw = err instanceof Error || (err && typeof (err as { message?: unknown }).message === 'string') ? (err as Error).message : String(err);
