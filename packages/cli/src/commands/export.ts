@@ -26,12 +26,9 @@ export function exportCommand() {
       const model = loadModel(flags.model);
       const thetas = modelThetas(model);
       writeMatFile(flags.out, thetas);
-      const shapes = Object.entries(thetas).map(([name, T]) => `${name} ${T.rows}x${T.cols}`);
-      out.say(`wrote ${flags.out}: ${shapes.join(', ')}`);
-      out.result({
-        out: resolve(flags.out),
-        variables: Object.entries(thetas).map(([name, T]) => ({ name, rows: T.rows, cols: T.cols })),
-      });
+      const variables = Object.entries(thetas).map(([name, T]) => ({ name, rows: T.rows, cols: T.cols }));
+      out.say(`wrote ${flags.out}: ${variables.map((v) => `${v.name} ${v.rows}x${v.cols}`).join(', ')}`);
+      out.result({ out: resolve(flags.out), variables });
     },
   );
 }
