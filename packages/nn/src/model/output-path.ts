@@ -64,9 +64,8 @@ function kindOf(st: Stats): string {
 /** lstat, or undefined when nothing is there; other failures name `shown` (the path as the caller gave it). */
 function lstatOrUndefined(path: string, shown: string): Stats | undefined {
   try {
-    return lstatSync(path);
+    return lstatSync(path, { throwIfNoEntry: false });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw writeFailure(shown, 'write', err);
   }
 }
@@ -105,10 +104,9 @@ export function makeDirectory(dir: string): void {
   for (;;) {
     let st: Stats | undefined;
     try {
-      st = statSync(d);
+      st = statSync(d, { throwIfNoEntry: false });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw writeFailure(dir, 'create the folder', err);
+      throw writeFailure(dir, 'create the folder', err);
     }
     if (st !== undefined) {
       if (!st.isDirectory()) {
