@@ -37,20 +37,13 @@ export function userDirectory(env: NodeJS.ProcessEnv = process.env, cwd: string 
 /** Where a training writes, when the user names no --out and no --report. */
 export const DEFAULT_REPORT_DIR = join('reports', 'latest');
 
-/** The output flags of a command, as given. */
-export interface OutputFlags {
-  out?: string;
-  report?: string;
-  checkpoint?: string;
-}
-
 /**
  * Checks every output path before any long work, so a typo costs a second, not a training: --out and
  * --checkpoint must be (or become) regular files in folders that accept new files (their folders are created),
  * --report a folder that accepts files (created). A bad path is a UsageError naming the flag and the cause. What
  * it cannot see coming (the disk filling up later) is handled where the files are written.
  */
-export function checkOutputs(flags: OutputFlags): void {
+export function checkOutputs(flags: { out?: string; report?: string; checkpoint?: string }): void {
   const check = (flag: string, path: string | undefined, run: (path: string) => void): void => {
     if (path === undefined) return;
     try {

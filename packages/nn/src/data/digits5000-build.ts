@@ -20,8 +20,6 @@ export const DIGITS5000_PER_CLASS = 500;
 export const DIGITS5000_SIDE = 20;
 /** X = q / 2^FIXED_POINT_BITS exactly. */
 export const FIXED_POINT_BITS = 14;
-/** Digit order of the rows, as the course orders its labels: 10 (digit 0) first, then 1..9. */
-export const DIGITS5000_DIGIT_ORDER: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 const MAGIC = 'BPDIGITS';
 const VERSION = 1;
@@ -35,9 +33,10 @@ export interface Digits5000Fixed {
 
 /** MNIST rows chosen for digits5000: for each digit in course order, the first 500 of it in file order. */
 export function selectDigits5000(digits: Uint8Array): Int32Array {
-  const chosen = new Int32Array(DIGITS5000_PER_CLASS * DIGITS5000_DIGIT_ORDER.length);
+  const chosen = new Int32Array(DIGITS5000_PER_CLASS * 10);
   let at = 0;
-  for (const digit of DIGITS5000_DIGIT_ORDER) {
+  // the course's label order: 10 (digit 0) first, then 1..9
+  for (let digit = 0; digit <= 9; digit++) {
     let found = 0;
     for (let i = 0; i < digits.length && found < DIGITS5000_PER_CLASS; i++) {
       if (digits[i] === digit) {
