@@ -62,7 +62,6 @@ export function createApp(options: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   installRequestClasses(app); // requests born with Express's prototypes: no per-request prototype swap (see there)
-  app.locals.context = ctx;
 
   app.use(observeRequests(ctx.metrics, logger));
 
