@@ -8,9 +8,6 @@ export interface CommonOptions extends DataFlags {
   verbose?: boolean;
 }
 
-/** A command's work: resolves to the exit code (0 when nothing is returned). */
-export type Action<O extends CommonOptions> = (options: O, out: Output, command: Command) => Promise<number | void> | number | void;
-
 /** Exit code of the last action, read by main after parsing. */
 let exitCode = 0;
 export function lastExitCode(): number {
@@ -25,7 +22,8 @@ export function defineCommand<O extends CommonOptions>(
   name: string,
   description: string | { summary: string; description: string },
   configure: (cmd: Command) => void,
-  action: Action<O>,
+  /** The command's work: resolves to the exit code (0 when nothing is returned). */
+  action: (options: O, out: Output, command: Command) => Promise<number | void> | number | void,
 ): Command {
   const cmd = new Command(name);
   if (typeof description === 'string') cmd.description(description);

@@ -1,10 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
-import { LABEL_RULES, loadDataset, splitDataset, type Dataset, type LabelRule, type LoadDatasetOptions } from '@backprop/nn';
+import { BUILTIN_DATASETS, LABEL_RULES, loadDataset, splitDataset } from '@backprop/nn';
+import type { Dataset, DatasetSplit, LabelRule, LoadDatasetOptions, Model } from '@backprop/nn';
 import type { Command } from 'commander';
 import { UsageError } from './usage.js';
 
-/** The built-in data sets, as `--data builtin:<name>`. */
-export const BUILTINS = ['digits5000', 'mnist', 'mnist-test'] as const;
+/** `--data` default for a model: the built-in set it was trained on, when it was one. */
+export function defaultDataFor(model: Model): string | undefined {
+  const name = model.training?.dataset.name;
+  return name && (BUILTIN_DATASETS as readonly string[]).includes(name) ? `builtin:${name}` : undefined;
+}
 
 export const DATA_HELP =
   'builtin:digits5000 (the course’s 5000 20x20 digits), builtin:mnist, builtin:mnist-test, or a file: ' +
@@ -55,9 +59,9 @@ export function loadData(spec: string, option = '--data', flags: DataFlags = {},
     throw new UsageError(`--label-column, --labels and --header/--no-header are for CSV files; ${option} ${JSON.stringify(spec)} is not one`);
   }
   const name = spec.startsWith('builtin:') ? spec.slice('builtin:'.length) : spec;
-  if ((BUILTINS as readonly string[]).includes(name)) return loadDataset(name);
+  if ((BUILTIN_DATASETS as readonly string[]).includes(name)) return loadDataset(name);
   if (spec.startsWith('builtin:')) {
-    throw new UsageError(`${option}: unknown built-in data set ${JSON.stringify(name)}; expected one of ${BUILTINS.map((b) => `builtin:${b}`).join(', ')}`);
+    throw new UsageError(`${option}: unknown built-in data set ${JSON.stringify(name)}; expected one of ${BUILTIN_DATASETS.map((b) => `builtin:${b}`).join(', ')}`);
   }
   if (!existsSync(spec)) throw new UsageError(`${option}: no such file ${JSON.stringify(spec)} (expected ${DATA_HELP})`);
   if (!statSync(spec).isFile()) throw new UsageError(`${option}: ${JSON.stringify(spec)} is ${statSync(spec).isDirectory() ? 'a directory' : 'not a regular file'}`);
@@ -78,26 +82,10 @@ export function loadData(spec: string, option = '--data', flags: DataFlags = {},
   return loadDataset(spec);
 }
 
-export interface Splits {
-  train: Dataset;
-  validation?: Dataset;
-  test?: Dataset;
-}
-
 /** Seeded train/validation/test split; fractions of 0 mean no such split. */
-export function split(ds: Dataset, validation: number, test: number, seed: number): Splits {
+export function split(ds: Dataset, validation: number, test: number, seed: number): DatasetSplit {
   if (validation + test >= 1) {
     throw new UsageError(`--validation + --test must be below 1 (some data must be left to train on), got ${validation} + ${test}`);
   }
-  if (validation === 0 && test === 0) return { train: ds };
-  const parts = splitDataset(ds, { validation, test, seed });
-  const out: Splits = { train: parts.train };
-  if (validation > 0) out.validation = parts.validation;
-  if (test > 0) out.test = parts.test;
-  return out;
-}
-
-/** The human name of label k (labelNames[k − 1]; for digits 10 → "0"). */
-export function labelName(ds: { labelNames: readonly string[] }, k: number): string {
-  return ds.labelNames[k - 1] ?? String(k);
+  return validation === 0 && test === 0 ? { train: ds } : splitDataset(ds, { validation, test, seed });
 }

@@ -2,44 +2,34 @@
  * The one-line message the CLI prints for an error: system error codes said in words ("no such file or
  * directory", not ENOENT), control characters escaped (see terminal.ts), at most MAX_ERROR_CHARS characters.
  */
+import { SYSTEM_ERROR_WORDS } from '@backprop/nn';
 import { terminalSafe } from './terminal.js';
 
 /** Longest error line printed (the rest is cut with "…"). */
 export const MAX_ERROR_CHARS = 400;
 
-const SYSTEM_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'a part of the path is not a directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EEXIST: 'already exists',
-  ENOSPC: 'no space left on device',
-  EROFS: 'read-only file system',
-  EMFILE: 'too many open files',
-  ENAMETOOLONG: 'file name too long',
-  ELOOP: 'too many levels of symbolic links',
-  EBUSY: 'resource busy',
-  EIO: 'input/output error',
-};
-
 /** "ENOENT: no such file or directory, open 'x'" → "no such file or directory ('x')"; a bare "ENOENT" → its words. */
 export function withoutSystemCodes(message: string): string {
   return message
     .replace(/\b(E[A-Z]{2,}): [^,]*, \w+ '([^']*)'(?: -> '[^']*')?/g, (whole, code: string, path: string) => {
-      const words = SYSTEM_ERRORS[code];
+      const words = SYSTEM_ERROR_WORDS[code];
       if (!words) return whole;
       // the path is usually named already ("cannot read 'x': …"); say it once
       return message.split(`'${path}'`).length > 2 || message.includes(`"${path}"`) ? words : `${words} ('${path}')`;
     })
     // a code in parentheses annotates words already said ("read-only file system (EROFS)"): it stays
     .replace(/(\(?)\b(E[A-Z]{2,})\b(\)?)/g, (whole: string, open: string, code: string, close: string) =>
-      open && close ? whole : `${open}${SYSTEM_ERRORS[code] ?? code}${close}`);
+      open && close ? whole : `${open}${SYSTEM_ERROR_WORDS[code] ?? code}${close}`);
 }
 
 /** Collapses a message to one line (commander adds "(Did you mean …?)" on a line of its own). */
 export function oneLine(s: string): string {
   return s.trim().replace(/\s*\n\s*/g, ' ');
+}
+
+/** An error's own message on one line, as it is (for a message that quotes another error). */
+export function reasonOf(err: unknown): string {
+  return oneLine(err instanceof Error ? err.message : String(err));
 }
 
 /** The printable one-line message of an error. */

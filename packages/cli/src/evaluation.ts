@@ -1,30 +1,7 @@
-import {
-  accuracyOf,
-  argmaxLabels,
-  classMetrics,
-  confusionMatrix,
-  cost,
-  scores,
-  ShapeError,
-  type BackendChoice,
-  type ClassMetrics,
-  type ConfusionMatrix,
-  type Dataset,
-  type Matrix,
-  type Model,
-} from '@backprop/nn';
+import { accuracyOf, argmaxLabels, classMetrics, confusionMatrix, cost, scores, ShapeError } from '@backprop/nn';
+import type { BackendChoice, Dataset, Model } from '@backprop/nn';
 
-export interface Evaluation {
-  set: string;
-  m: number;
-  accuracy: number;
-  cost: number;
-  lambda: number;
-  predicted: Int32Array;
-  h: Matrix;
-  confusion: ConfusionMatrix;
-  classes: ClassMetrics[];
-}
+export type Evaluation = ReturnType<typeof evaluate>;
 
 /** The model must take the data's columns as inputs and have an output unit for every label in it. */
 export function checkFits(model: Model, ds: Pick<Dataset, 'name' | 'X' | 'K'>): void {
@@ -41,7 +18,7 @@ export function checkFits(model: Model, ds: Pick<Dataset, 'name' | 'X' | 'K'>): 
 }
 
 /** Accuracy, cost J(Θ) with λ, predictions, confusion matrix and per-class precision/recall of a model on a set. */
-export function evaluate(model: Model, ds: Dataset, options: { lambda: number; backend?: BackendChoice; set?: string }): Evaluation {
+export function evaluate(model: Model, ds: Dataset, options: { lambda: number; backend?: BackendChoice; set?: string }) {
   checkFits(model, ds);
   const K = model.layers[model.layers.length - 1];
   const h = scores(model.theta, ds.X, { layers: model.layers, backend: options.backend });

@@ -2,16 +2,11 @@
  * Where things are written. Human output goes to stdout; with --json, stdout carries exactly one JSON object (the
  * result) and everything for humans — progress, notes, warnings — goes to stderr.
  */
-export interface OutputOptions {
-  json?: boolean;
-  verbose?: boolean;
-}
-
 export class Output {
   readonly json: boolean;
   readonly verbose: boolean;
 
-  constructor(options: OutputOptions = {}) {
+  constructor(options: { json?: boolean; verbose?: boolean } = {}) {
     this.json = options.json ?? false;
     this.verbose = options.verbose ?? false;
   }

@@ -14,13 +14,9 @@ export function number(name: string, raw: string, rule: { min?: number; above?: 
   ]
     .filter(Boolean)
     .join(' and ');
-  const bad = (): never => {
+  if (!Number.isFinite(v) || v < (rule.min ?? -Infinity) || !(v > (rule.above ?? -Infinity)) || v > (rule.max ?? Infinity)) {
     throw new UsageError(`${name}: expected a number${want ? ` ${want}` : ''}, got ${JSON.stringify(raw)}`);
-  };
-  if (!Number.isFinite(v)) bad();
-  if (rule.min !== undefined && v < rule.min) bad();
-  if (rule.above !== undefined && !(v > rule.above)) bad();
-  if (rule.max !== undefined && v > rule.max) bad();
+  }
   return v;
 }
 

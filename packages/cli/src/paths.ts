@@ -37,45 +37,26 @@ export function userDirectory(env: NodeJS.ProcessEnv = process.env, cwd: string 
 /** Where a training writes, when the user names no --out and no --report. */
 export const DEFAULT_REPORT_DIR = join('reports', 'latest');
 
-/** The output flags of a command, as given. */
-export interface OutputFlags {
-  out?: string;
-  report?: string;
-  checkpoint?: string;
-}
-
-function asUsage(flag: string, err: unknown): never {
-  if (err instanceof FileWriteError) throw new UsageError(`${flag}: ${err.message}`);
-  throw err;
-}
-
 /**
  * Checks every output path before any long work, so a typo costs a second, not a training: --out and
  * --checkpoint must be (or become) regular files in folders that accept new files (their folders are created),
  * --report a folder that accepts files (created). A bad path is a UsageError naming the flag and the cause. What
  * it cannot see coming (the disk filling up later) is handled where the files are written.
  */
-export function checkOutputs(flags: OutputFlags): void {
-  if (flags.out !== undefined) {
+export function checkOutputs(flags: { out?: string; report?: string; checkpoint?: string }): void {
+  const check = (flag: string, path: string | undefined, run: (path: string) => void): void => {
+    if (path === undefined) return;
     try {
-      checkWritableFile(flags.out, { createParents: true });
+      run(path);
     } catch (err) {
-      asUsage('--out', err);
+      if (err instanceof FileWriteError) throw new UsageError(`${flag}: ${err.message}`);
+      throw err;
     }
-  }
-  if (flags.report !== undefined) {
-    try {
-      checkWritableDirectory(flags.report);
-      checkWritableFile(join(flags.report, 'model.json'));
-    } catch (err) {
-      asUsage('--report', err);
-    }
-  }
-  if (flags.checkpoint !== undefined) {
-    try {
-      checkWritableFile(flags.checkpoint, { createParents: true });
-    } catch (err) {
-      asUsage('--checkpoint', err);
-    }
-  }
+  };
+  check('--out', flags.out, (out) => checkWritableFile(out, { createParents: true }));
+  check('--report', flags.report, (report) => {
+    checkWritableDirectory(report);
+    checkWritableFile(join(report, 'model.json'));
+  });
+  check('--checkpoint', flags.checkpoint, (checkpoint) => checkWritableFile(checkpoint, { createParents: true }));
 }

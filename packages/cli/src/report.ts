@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
 import { costCurveSvg, hiddenLayerPng, makeDirectory, saveModel, writeFileAtomic, type Model } from '@backprop/nn';
+import { reasonOf } from './error-message.js';
 import type { Evaluation } from './evaluation.js';
 import { duration, percent } from './output.js';
 import { classCells, confusionCells, markdownTable } from './tables.js';
@@ -34,10 +35,6 @@ export interface ReportFiles {
   problems: string[];
 }
 
-function reason(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
-}
-
 /**
  * A training report in `dir`: model.json, cost.svg (cost per iteration, with accuracy when tracked), hidden.png
  * (the seed's hidden-layer picture, when the inputs are pictures) and report.md tying them together with the
@@ -55,7 +52,7 @@ export function writeReport(dir: string, input: ReportInput, warn: (line: string
       make();
       return true;
     } catch (err) {
-      const line = `${what} not written: ${reason(err)}`;
+      const line = `${what} not written: ${reasonOf(err)}`;
       files.problems.push(line);
       warn(line);
       return false;
@@ -65,7 +62,7 @@ export function writeReport(dir: string, input: ReportInput, warn: (line: string
     makeDirectory(dir);
   } catch (err) {
     files.modelError = err;
-    files.problems.push(`report not written: ${reason(err)}`);
+    files.problems.push(`report not written: ${reasonOf(err)}`);
     return files;
   }
   const modelFile = join(dir, 'model.json');
@@ -74,7 +71,7 @@ export function writeReport(dir: string, input: ReportInput, warn: (line: string
     files.model = modelFile;
   } catch (err) {
     files.modelError = err;
-    files.problems.push(`model.json not written: ${reason(err)}`);
+    files.problems.push(`model.json not written: ${reasonOf(err)}`);
   }
   const history = t?.history ?? [];
   if (history.length > 0) {

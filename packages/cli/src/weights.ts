@@ -20,9 +20,7 @@ export function readWeights(path: string, option = '--weights'): Weights {
   if (!/\.mat$/i.test(path)) throw new UsageError(`${option}: expected a .mat file with Theta1, Theta2, … or a model .json, got ${JSON.stringify(path)}`);
   const mat = readMatFile(path);
   const numbered = [...mat.variables.values()]
-    .map((v) => ({ v, n: /^Theta(\d+)$/.exec(v.name) }))
-    .filter((e) => e.n)
-    .map(({ v, n }) => ({ v, n: Number(n![1]) }))
+    .flatMap((v) => (/^Theta\d+$/.test(v.name) ? [{ v, n: Number(v.name.slice('Theta'.length)) }] : []))
     .sort((a, b) => a.n - b.n);
   if (numbered.length === 0) {
     const names = [...mat.variables.keys()];

@@ -58,7 +58,7 @@ export {
 } from './model/model.js';
 export { saveCheckpoint, loadCheckpoint, CheckpointError, type Checkpoint } from './model/checkpoint.js';
 export { writeFileAtomic } from './model/atomic.js';
-export { FileWriteError, checkWritableFile, checkWritableDirectory, makeDirectory, fsReason } from './model/output-path.js';
+export { FileWriteError, checkWritableFile, checkWritableDirectory, makeDirectory, fsReason, SYSTEM_ERROR_WORDS } from './model/output-path.js';
 export { train, dataChecksum, type TrainOptions, type TrainResult, type TrainProgress, type TrainingData, type NetworkSpec, type TrainMethod } from './train.js';
 export * from './data/index.js';
 export * from './optim/index.js';

@@ -10,7 +10,7 @@ import { decodeDigits5000, encodeDigits5000 } from '../src/data/digits5000-build
 import { DIGITS5000_CHECKSUM, loadDigits5000, rebuildDigits5000 } from '../src/data/digits5000.js';
 import { DatasetError } from '../src/data/errors.js';
 import { readMatFile } from '../src/data/mat/index.js';
-import { resizeWeights } from '../src/data/resample.js';
+import { resizeWeights } from './imresize-reference.js';
 import type { Matrix } from '../src/matrix.js';
 
 const FIX = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DataFileError, DataFormatError } from '../src/data/errors.js';
-import { readIdx, readIdxFile } from '../src/data/idx.js';
+import { readIdx, readIdxFile, type IdxType } from '../src/data/idx.js';
+import { writeIdx } from '../src/data/idx-write.js';
 import { readMnistIdx } from '../src/data/mnist.js';
 
 const IDX = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'idx');
@@ -46,6 +47,13 @@ describe('readIdx: every element type against numpy', () => {
       expect(Array.from(idx.data)).toEqual(want.values);
     });
   }
+
+  it('writeIdx writes every type byte for byte as numpy did', () => {
+    for (const [type, want] of Object.entries(expected)) {
+      const bytes = writeIdx({ type: type as IdxType, dims: want.dims, data: Float64Array.from(want.values) });
+      expect(bytes.equals(readFileSync(join(IDX, `${type}.idx`))), type).toBe(true);
+    }
+  });
 
   it('gzip input is inflated transparently', () => {
     const idx = readIdxFile(join(IDX, 'float64.idx.gz'));

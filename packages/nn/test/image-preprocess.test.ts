@@ -5,7 +5,7 @@ import { decodePng, encodePng, ImageError, imageToInput, rgbaToGray } from '../s
 import { selectDigits5000 } from '../src/data/digits5000-build.js';
 import { loadDigits5000 } from '../src/data/digits5000.js';
 import { readMnistIdx } from '../src/data/mnist.js';
-import { resizeImage } from '../src/data/resample.js';
+import { resizeImage } from './imresize-reference.js';
 import { defaultBox } from '../src/image/preprocess.js';
 
 /** A w×h picture of `bg` with the rectangle rows r0..r1, cols c0..c1 (inclusive) set to `fg`. */
@@ -36,12 +36,12 @@ describe('imageToInput: picture → the model’s input, the way the digits were
     for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) expect(x[r * 28 + c]).toBe(want(r, c));
   });
 
-  it('20x20 column-major input (digits5000): the 28x28 frame resized like the data set (agrees with data/resample.ts)', () => {
+  it('20x20 column-major input (digits5000): the 28x28 frame resized like the data set (agrees with a dense-matrix imresize)', () => {
     const x = imageToInput(picture(100, 100, 1, 0, [10, 39, 50, 79]), 100, 100, col20);
     const frame = new Float64Array(28 * 28);
     const want = expectedFrame([5, 24, 5, 24]);
     for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) frame[r * 28 + c] = want(r, c);
-    const ref = resizeImage(frame, 28, 28, 20, 20); // the data module's own imresize implementation
+    const ref = resizeImage(frame, 28, 28, 20, 20); // an independent imresize (test/imresize-reference.ts)
     for (let r = 0; r < 20; r++) {
       for (let c = 0; c < 20; c++) {
         expect(x[c * 20 + r]).toBeCloseTo(ref[r * 20 + c], 12);

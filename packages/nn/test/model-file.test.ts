@@ -38,6 +38,7 @@ describe('model files', () => {
       [{ ...good, theta: [...good.theta.slice(0, 42), 1.5] }, /checksum does not match/],
       [{ ...good, labelNames: ['a'] }, /labelNames/],
       [{ ...good, inputShape: { width: 2, height: 2, order: 'column-major' } }, /inputShape/],
+      [{ ...good, inputShape: { width: -2, height: -3, order: 'row-major' } }, /inputShape/],
       [{ ...good, layers: [1e9, 1] }, /1,000,000/],
     ];
     for (const [doc, re] of cases) {

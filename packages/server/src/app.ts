@@ -51,18 +51,17 @@ export function createApp(options: AppOptions = {}): Express {
     models,
     metrics: createMetrics(models, { processMetrics: options.processMetrics }),
     logger,
-    ...(bodyLimit !== undefined ? { bodyLimit } : {}),
+    bodyLimit,
     modelBodyLimit: bodyLimit ?? DEFAULT_MODEL_BODY_LIMIT,
     maxBatchRows,
     hiddenPngs: new HiddenPngCache(),
-    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
-    ...(options.backend ? { backend: options.backend } : {}),
+    adminToken: options.adminToken,
+    backend: options.backend,
   };
 
   const app = express();
   app.disable('x-powered-by');
   installRequestClasses(app); // requests born with Express's prototypes: no per-request prototype swap (see there)
-  app.locals.context = ctx;
 
   app.use(observeRequests(ctx.metrics, logger));
 

@@ -19,16 +19,14 @@ export class HiddenPngCache {
 
   get(key: string): HiddenPicture | undefined {
     const picture = this.pictures.get(key);
-    if (picture) {
-      this.pictures.delete(key);
-      this.pictures.set(key, picture); // most recently used last
-    }
+    if (picture) this.set(key, picture);
     return picture;
   }
 
+  /** Stores the picture as the most recently used (the Map's last entry); the least recently used is the first. */
   set(key: string, picture: HiddenPicture): void {
     this.pictures.delete(key);
     this.pictures.set(key, picture);
-    while (this.pictures.size > this.capacity) this.pictures.delete(this.pictures.keys().next().value as string);
+    if (this.pictures.size > this.capacity) this.pictures.delete(this.pictures.keys().next().value as string);
   }
 }

@@ -3,8 +3,7 @@
 export { createApp, DEFAULT_MAX_BATCH_ROWS, type AppOptions } from './app.js';
 export { DEFAULT_MODEL_BODY_LIMIT, predictBodyLimit } from './body-limits.js';
 export { startServer, type StartServerOptions, type RunningServer, type ServerTimeouts } from './server.js';
-export { serverLogger } from './logger.js';
-export { LOG_FORMATS, prettyLine, resolveLogFormat, type LogFormat } from './log-format.js';
+export { LOG_FORMATS, prettyLine, resolveLogFormat, serverLogger, type LogFormat } from './log-format.js';
 export { exitCodeOnSignal, warnAboutAdminToken, MIN_ADMIN_TOKEN_LENGTH } from './shutdown.js';
 export {
   ModelRegistry,

@@ -3,7 +3,7 @@
 // SIGTERM or SIGINT stop accepting, let in-flight requests finish (bounded by the shutdown timeout) and exit 0 — or
 // 1 when the timeout had to drop some (shutdown.ts, shared with `backprop serve`).
 import { readConfig, USAGE } from './config.js';
-import { serverLogger } from './logger.js';
+import { serverLogger } from './log-format.js';
 import { startServer } from './server.js';
 import { exitCodeOnSignal, warnAboutAdminToken } from './shutdown.js';
 

@@ -14,7 +14,7 @@ const MODEL_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
  * letters, digits, '.', '_' and '-', starting with a letter or digit, and never containing '..'.
  */
 export function checkModelName(name: unknown): string {
-  if (typeof name !== 'string' || !MODEL_NAME.test(name) || name.includes('..')) {
+  if (typeof name !== 'string' || !isModelName(name)) {
     throw new InvalidModelNameError(
       `model name: expected 1-64 characters of letters, digits, '.', '_' or '-' starting with a letter or digit ` +
         `and without '..', got ${JSON.stringify(name)}`,

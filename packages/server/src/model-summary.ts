@@ -1,26 +1,13 @@
 import type { TrainingSummary } from '@backprop/nn';
 import type { ModelEntry } from './registry.js';
 
-/** What `GET /v1/models/{name}` says about a model: shape, provenance, accuracy — not the weights. */
-export interface ModelDescription {
-  name: string;
-  default: boolean;
-  layers: number[];
-  parameters: number;
-  labelNames: string[];
-  inputShape: ModelEntry['model']['inputShape'] | null;
-  checksum: string;
-  source: ModelEntry['source'];
-  loadedAt: string;
-  createdAt: string | null;
-  accuracy: { train: number | null; validation: number | null; test: number | null };
-  /** The training summary without its per-iteration history (only its length). */
-  training: (Omit<TrainingSummary, 'history'> & { historyLength: number }) | null;
-}
-
-export function describeModel(entry: ModelEntry, isDefault: boolean): ModelDescription {
+/**
+ * What `GET /v1/models/{name}` says about a model: shape, provenance, accuracy — not the weights (the OpenAPI
+ * document's ModelDescription). The training summary comes without its per-iteration history, only its length.
+ */
+export function describeModel(entry: ModelEntry, isDefault: boolean) {
   const { model } = entry;
-  let training: ModelDescription['training'] = null;
+  let training: (Omit<TrainingSummary, 'history'> & { historyLength: number }) | null = null;
   if (model.training) {
     const { history, ...rest } = model.training;
     training = { ...rest, historyLength: Array.isArray(history) ? history.length : 0 };

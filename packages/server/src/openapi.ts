@@ -12,6 +12,11 @@ const json = (description: string, ref: string) => ({
   content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
 });
 
+/** A GET operation: what it is, its id, its tag and its responses. */
+const get = (summary: string, operationId: string, tag: string, responses: Record<string, unknown>) => ({
+  get: { summary, operationId, tags: [tag], responses },
+});
+
 const nameParameter = {
   name: 'name',
   in: 'path',
@@ -64,22 +69,15 @@ export const openapiDocument = {
     { name: 'page', description: 'The draw-a-digit page' },
   ],
   paths: {
-    '/': {
-      get: {
-        summary: 'The draw-a-digit page',
-        operationId: 'page',
-        tags: ['page'],
-        responses: { '200': { description: 'HTML page', content: { 'text/html': {} } } },
-      },
-    },
-    '/assets/preprocess.js': {
-      get: {
-        summary: "The browser build of @backprop/nn's image preprocessing (ES module)",
-        operationId: 'preprocessModule',
-        tags: ['page'],
-        responses: { '200': { description: 'JavaScript module', content: { 'text/javascript': {} } } },
-      },
-    },
+    '/': get('The draw-a-digit page', 'page', 'page', {
+      '200': { description: 'HTML page', content: { 'text/html': {} } },
+    }),
+    '/assets/preprocess.js': get(
+      "The browser build of @backprop/nn's image preprocessing (ES module)",
+      'preprocessModule',
+      'page',
+      { '200': { description: 'JavaScript module', content: { 'text/javascript': {} } } },
+    ),
     '/static/{file}': {
       get: {
         summary: "The page's script and stylesheet",
@@ -89,47 +87,21 @@ export const openapiDocument = {
         responses: { '200': { description: 'File' }, '404': problem('No such file') },
       },
     },
-    '/openapi.json': {
-      get: {
-        summary: 'This document',
-        operationId: 'openapi',
-        tags: ['operations'],
-        responses: { '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': {} } } },
-      },
-    },
-    '/healthz': {
-      get: {
-        summary: 'Liveness: the process is up',
-        operationId: 'healthz',
-        tags: ['operations'],
-        responses: { '200': json('Up', 'Health') },
-      },
-    },
-    '/readyz': {
-      get: {
-        summary: 'Readiness: at least one model is loaded',
-        operationId: 'readyz',
-        tags: ['operations'],
-        responses: { '200': json('Ready', 'Ready'), '503': problem('No model loaded yet') },
-      },
-    },
-    '/metrics': {
-      get: {
-        summary: 'Prometheus metrics',
-        operationId: 'metrics',
-        tags: ['operations'],
-        responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': {} } } },
-      },
-    },
+    '/openapi.json': get('This document', 'openapi', 'operations', {
+      '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': {} } },
+    }),
+    '/healthz': get('Liveness: the process is up', 'healthz', 'operations', { '200': json('Up', 'Health') }),
+    '/readyz': get('Readiness: at least one model is loaded', 'readyz', 'operations', {
+      '200': json('Ready', 'Ready'),
+      '503': problem('No model loaded yet'),
+    }),
+    '/metrics': get('Prometheus metrics', 'metrics', 'operations', {
+      '200': { description: 'Prometheus text format', content: { 'text/plain': {} } },
+    }),
     '/v1/predict': { post: predictOperation('Predict with the default model', 'predictDefault') },
-    '/v1/models': {
-      get: {
-        summary: 'List loaded models',
-        operationId: 'listModels',
-        tags: ['models'],
-        responses: { '200': json('Loaded models and the default', 'ModelList') },
-      },
-    },
+    '/v1/models': get('List loaded models', 'listModels', 'models', {
+      '200': json('Loaded models and the default', 'ModelList'),
+    }),
     '/v1/models/{name}': {
       parameters: [nameParameter],
       get: {
@@ -182,16 +154,11 @@ export const openapiDocument = {
     },
     '/v1/models/{name}/hidden.png': {
       parameters: [nameParameter],
-      get: {
-        summary: "Picture of the first hidden layer's input weights, one tile per unit",
-        operationId: 'hiddenPng',
-        tags: ['models'],
-        responses: {
-          '200': { description: 'PNG image', content: { 'image/png': {} } },
-          '304': { description: 'Not modified (ETag is the weights checksum)' },
-          '404': problem('No such model, or no picture for it (no hidden layer, or no inputShape)'),
-        },
-      },
+      ...get("Picture of the first hidden layer's input weights, one tile per unit", 'hiddenPng', 'models', {
+        '200': { description: 'PNG image', content: { 'image/png': {} } },
+        '304': { description: 'Not modified (ETag is the weights checksum)' },
+        '404': problem('No such model, or no picture for it (no hidden layer, or no inputShape)'),
+      }),
     },
     '/v1/models/{name}/reload': {
       parameters: [nameParameter],

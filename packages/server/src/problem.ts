@@ -45,10 +45,6 @@ export type ProblemSlug = keyof typeof PROBLEMS;
 
 export const PROBLEM_TYPE_PREFIX = 'urn:backprop:problem:';
 
-export function problemType(slug: ProblemSlug): string {
-  return PROBLEM_TYPE_PREFIX + slug;
-}
-
 /** Thrown by routes and middleware; the error handler turns it into a problem+json response. */
 export class HttpProblem extends BackpropError {
   readonly slug: ProblemSlug;
@@ -74,7 +70,7 @@ export class HttpProblem extends BackpropError {
 
   toProblem(instance?: string): ProblemDetails {
     const doc: ProblemDetails = {
-      type: problemType(this.slug),
+      type: PROBLEM_TYPE_PREFIX + this.slug,
       title: this.title,
       status: this.status,
       detail: this.message,

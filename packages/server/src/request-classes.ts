@@ -12,9 +12,8 @@ const classesOf = new WeakMap<Express, RequestClasses>();
 /**
  * Express gives every request and response its app's prototypes as they arrive:
  * `Object.setPrototypeOf(req, app.request)`, the same for `res`. Changing the prototype of thousands of fresh
- * objects a second is what V8 handles worst: measured at ~2,000 req/s, about 3 MB of every young generation then
- * survives its scavenge (4–6 ms pauses, several per second — the server's p99), against ~2 KB (0.5 ms) when the
- * objects are born with the right prototype.
+ * objects a second makes the garbage collector keep them far longer, and its pauses become the server's p99
+ * (PERFORMANCE.md, row 5: the bare Express line beside the server's).
  *
  * So they are: this makes app.request and app.response the prototypes of two subclasses of node:http's
  * IncomingMessage and ServerResponse (same chain below them, same own properties), and HTTP servers created with

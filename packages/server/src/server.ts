@@ -1,8 +1,9 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvalidArgumentError, type BackendChoice } from '@backprop/nn';
-import { pino, type Logger } from 'pino';
-import { createApp, DEFAULT_MAX_BATCH_ROWS } from './app.js';
+import { once } from 'node:events';
+import { InvalidArgumentError } from '@backprop/nn';
+import { pino } from 'pino';
+import { createApp, type AppOptions } from './app.js';
 import { defaultCacheDir } from './default-model.js';
 import type { ModelRegistry } from './registry.js';
 import { installRequestClasses } from './request-classes.js';
@@ -19,21 +20,17 @@ export interface ServerTimeouts {
   shutdownTimeoutMs?: number;
 }
 
-export interface StartServerOptions {
+/** What startServer takes: where the models are, where to listen, and the app's own options (AppOptions). */
+export interface StartServerOptions
+  extends Pick<AppOptions, 'adminToken' | 'logger' | 'bodyLimit' | 'maxBatchRows' | 'backend'> {
   /** A model file, or a directory of `<name>.json` models. Without it the default digits model is served. */
   modelPath?: string;
   /** Default 8080; 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Enables the admin routes (PUT/DELETE/reload). */
-  adminToken?: string;
-  logger?: Logger;
   /** Where the default model is cached (default: $BACKPROP_CACHE_DIR or ~/.cache/backprop). */
   cacheDir?: string;
-  bodyLimit?: string | number;
-  maxBatchRows?: number;
-  backend?: BackendChoice;
   timeouts?: ServerTimeouts;
 }
 
@@ -86,10 +83,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     models: registry,
     logger,
     processMetrics: true,
-    ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
-    maxBatchRows: options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS,
-    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
-    ...(options.backend ? { backend: options.backend } : {}),
+    bodyLimit: options.bodyLimit,
+    maxBatchRows: options.maxBatchRows,
+    adminToken: options.adminToken,
+    backend: options.backend,
   });
 
   // Models load after the app exists so that load errors are counted by its metrics. Given models load before
@@ -100,12 +97,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     loadGivenModels(registry, location, logger);
     ready = Promise.resolve();
   } else {
-    ready = prepareDefaultModel(registry, {
-      cacheDir,
-      logger,
-      signal: training.signal,
-      ...(options.backend ? { backend: options.backend } : {}),
-    });
+    ready = prepareDefaultModel(registry, { cacheDir, logger, signal: training.signal, backend: options.backend });
     // Failures are logged there; callers that care await `ready`.
     ready.catch(() => undefined);
   }
@@ -129,17 +121,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
   );
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error) => {
-      training.abort(err);
-      reject(err);
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
+  server.listen(port, host);
+  try {
+    await once(server, 'listening'); // rejects with the listen error (port in use, bad host)
+  } catch (err) {
+    training.abort(err);
+    throw err;
+  }
   server.on('error', (err) => logger.error({ err }, 'server error'));
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;

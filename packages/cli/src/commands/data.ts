@@ -1,9 +1,10 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { formatCsv, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
+import { BUILTIN_DATASETS, formatCsv, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
-import { addCsvOptions, BUILTINS, loadData } from '../dataset.js';
+import * as parse from '../parse.js';
+import { addCsvOptions, loadData } from '../dataset.js';
 import type { Output } from '../output.js';
 import { terminalSafe } from '../terminal.js';
 import { UsageError } from '../usage.js';
@@ -63,7 +64,7 @@ function writeDataset(data: Dataset, out: string, format: Format, compress: bool
   }
 }
 
-function summary(ds: Dataset): Record<string, unknown> {
+function summary(ds: Dataset) {
   const counts = new Array<number>(ds.K).fill(0);
   for (const label of ds.y) counts[label - 1]++;
   return {
@@ -77,11 +78,10 @@ function summary(ds: Dataset): Record<string, unknown> {
   };
 }
 
-function sayDataset(out: Output, s: Record<string, unknown>): void {
-  const shape = s.imageShape as Dataset['imageShape'] | null;
-  out.say(`${count(s.examples as number, 'example')} × ${count(s.features as number, 'feature')}, ${count(s.classes as number, 'class')}${shape ? `, pictures ${shape.width}x${shape.height} ${shape.order}` : ''}`);
-  const labels = s.labels as { label: number; name: string; count: number }[];
-  out.say(terminalSafe(`labels: ${labels.map((l) => `${l.label}${l.name !== String(l.label) ? ` ("${l.name}")` : ''}: ${l.count}`).join(', ')}`, 2000));
+function sayDataset(out: Output, s: ReturnType<typeof summary>): void {
+  const shape = s.imageShape;
+  out.say(`${count(s.examples, 'example')} × ${count(s.features, 'feature')}, ${count(s.classes, 'class')}${shape ? `, pictures ${shape.width}x${shape.height} ${shape.order}` : ''}`);
+  out.say(terminalSafe(`labels: ${s.labels.map((l) => `${l.label}${l.name !== String(l.label) ? ` ("${l.name}")` : ''}: ${l.count}`).join(', ')}`, 2000));
   out.say(`checksum sha256 ${s.checksum}`);
 }
 
@@ -99,7 +99,7 @@ function exportCommand(): Command {
     (cmd) =>
       addCsvOptions(
         cmd
-          .option('--name <name>', `built-in data set: ${BUILTINS.join(', ')} (or a .mat/.csv file to convert)`, 'digits5000')
+          .option('--name <name>', `built-in data set: ${BUILTIN_DATASETS.join(', ')} (or a .mat/.csv file to convert)`, 'digits5000')
           .requiredOption('--out <file>', 'where to write: FILE.csv, FILE.mat, FILE.idx or NAME-images-idx3-ubyte')
           .option('--format <format>', `${FORMATS.join(', ')} (default: from the extension of --out)`)
           .option('--compress', 'MAT: compress each variable (miCOMPRESSED)'),
@@ -113,9 +113,7 @@ function exportCommand(): Command {
       ),
     (flags, out) => {
       const fromName = formatOf(flags.out);
-      if (flags.format !== undefined && !(FORMATS as readonly string[]).includes(flags.format)) {
-        throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got ${JSON.stringify(flags.format)}`);
-      }
+      if (flags.format !== undefined) parse.choice('--format', flags.format, FORMATS);
       if (!fromName) {
         throw new UsageError(
           `--out: ${JSON.stringify(flags.out)} has no known extension; expected FILE.csv, FILE.mat, FILE.idx or NAME-images-idx3-ubyte`,
@@ -176,19 +174,16 @@ function infoCommand(): Command {
         if (mat.header) out.say(`header: ${safe(mat.header)}`);
         for (const v of variables) out.say(`  ${safe(v.name).padEnd(16)} ${v.class.padEnd(8)} ${v.dims.join('x')}${v.text !== undefined ? `  "${safe(v.text)}"` : ''}`);
         for (const s of mat.skipped) out.say(`  ${safe(s.name).padEnd(16)} ${safe(s.class).padEnd(8)} skipped: ${safe(s.reason)}`);
-        let dataset: Record<string, unknown> | null = null;
-        let usable: string;
-        if (mat.variables.has('X') && mat.variables.has('y')) {
+        let dataset: ReturnType<typeof summary> | null = null;
+        if (!mat.variables.has('X') || !mat.variables.has('y')) out.say('not a data set (no X and y variables)');
+        else {
           try {
             dataset = summary(loadData(file, 'FILE', flags));
-            usable = 'usable as --data';
+            out.say('usable as --data');
           } catch (err) {
-            usable = `has X and y but is not usable as --data: ${safe((err as Error).message)}`;
+            out.say(`has X and y but is not usable as --data: ${safe((err as Error).message)}`);
           }
-        } else {
-          usable = 'not a data set (no X and y variables)';
         }
-        out.say(usable);
         if (dataset) sayDataset(out, dataset);
         out.result({ file, kind: 'mat', format: mat.format, endian: mat.endian, header: mat.header ?? null, variables, skipped: mat.skipped, dataset });
         return;

@@ -56,10 +56,6 @@ function coreNativeDir(): string {
   return dirname(createRequire(nn).resolve('@backprop/core-native/package.json'));
 }
 
-function readBuildStatus(dir: string): BuildStatus | undefined {
-  return attempt(() => JSON.parse(readFileSync(join(dir, 'build', 'native-build-status.json'), 'utf8')) as BuildStatus);
-}
-
 /** The OpenBLAS shared library mapped into this process (Linux), i.e. the one the loaded addon really uses. */
 function loadedBlasLibrary(): string | undefined {
   const maps = attempt(() => readFileSync('/proc/self/maps', 'utf8'));
@@ -124,7 +120,7 @@ export async function diagnose(): Promise<Diagnosis> {
       exists: info.addon !== undefined && existsSync(info.addon),
       blas: info.blas,
       library: (native ? loadedBlasLibrary() : undefined) ?? toolchain.openblas?.library,
-      build: readBuildStatus(dir),
+      build: attempt(() => JSON.parse(readFileSync(join(dir, 'build', 'native-build-status.json'), 'utf8')) as BuildStatus),
     },
     threads: {
       native: native ? withoutBackendEnv(() => getBackend('native').getThreads()) : undefined,

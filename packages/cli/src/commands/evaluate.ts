@@ -1,7 +1,7 @@
+import { loadModel } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
-import { DATA_HELP, loadData } from '../dataset.js';
+import { DATA_HELP, defaultDataFor, loadData } from '../dataset.js';
 import { evaluate } from '../evaluation.js';
-import { defaultDataFor, readModel } from '../model-file.js';
 import { percent, table } from '../output.js';
 import * as parse from '../parse.js';
 import { classCells, confusionCells } from '../tables.js';
@@ -31,7 +31,7 @@ export function evaluateCommand() {
         .option('--backend <name>', 'auto, native or ts', 'auto')
         .addHelpText('after', examples(['backprop evaluate --model model.json', 'backprop evaluate --model model.json --data builtin:mnist-test --json'])),
     (flags, out) => {
-      const model = readModel(flags.model);
+      const model = loadModel(flags.model);
       const spec = flags.data ?? defaultDataFor(model);
       if (!spec) throw new UsageError('--data is required: the model was not trained on a built-in data set');
       const lambda = flags.lambda !== undefined ? parse.number('--lambda', flags.lambda, { min: 0 }) : (model.training?.lambda ?? 0);

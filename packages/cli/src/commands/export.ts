@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { modelThetas, writeMatFile } from '@backprop/nn';
+import { loadModel, modelThetas, writeMatFile } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
-import { readModel } from '../model-file.js';
 import { checkOutputs } from '../paths.js';
 
 interface ExportFlags extends CommonOptions {
@@ -24,15 +23,12 @@ export function exportCommand() {
         .addHelpText('after', examples(['backprop export --model model.json --out weights.mat', "python3 -c \"import scipy.io; print(scipy.io.loadmat('weights.mat')['Theta1'].shape)\""])),
     (flags, out) => {
       checkOutputs({ out: flags.out });
-      const model = readModel(flags.model);
+      const model = loadModel(flags.model);
       const thetas = modelThetas(model);
       writeMatFile(flags.out, thetas);
-      const shapes = Object.entries(thetas).map(([name, T]) => `${name} ${T.rows}x${T.cols}`);
-      out.say(`wrote ${flags.out}: ${shapes.join(', ')}`);
-      out.result({
-        out: resolve(flags.out),
-        variables: Object.entries(thetas).map(([name, T]) => ({ name, rows: T.rows, cols: T.cols })),
-      });
+      const variables = Object.entries(thetas).map(([name, T]) => ({ name, rows: T.rows, cols: T.cols }));
+      out.say(`wrote ${flags.out}: ${variables.map((v) => `${v.name} ${v.rows}x${v.cols}`).join(', ')}`);
+      out.result({ out: resolve(flags.out), variables });
     },
   );
 }

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { decodePng, ImageError, imageToInput, predictionsOf, scores, type Matrix, type Model, type Prediction as ClassPrediction } from '@backprop/nn';
+import { decodePng, ImageError, imageToInput, loadModel, predictionsOf, scores, type Matrix, type Model, type Prediction as ClassPrediction } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkFits } from '../evaluation.js';
-import { DATA_HELP, loadData } from '../dataset.js';
-import { defaultDataFor, readModel } from '../model-file.js';
+import { DATA_HELP, defaultDataFor, loadData } from '../dataset.js';
 import { percent } from '../output.js';
 import * as parse from '../parse.js';
 import { UsageError } from '../usage.js';
@@ -56,7 +55,7 @@ export function predictCommand() {
           ]),
         ),
     (flags, out, cmd) => {
-      const model = readModel(flags.model);
+      const model = loadModel(flags.model);
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const rowsGiven = cmd.getOptionValueSource('rows') === 'cli';
       if (flags.image && (flags.data || rowsGiven)) throw new UsageError('give either --image or --data/--rows, not both');

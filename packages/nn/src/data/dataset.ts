@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import { InvalidArgumentError } from '../errors.js';
+import type { InputShape } from '../image/preprocess.js';
 import type { Matrix } from '../matrix.js';
 import { DatasetError } from './errors.js';
 
 /** How each row of X lays out a picture: `column-major` is MATLAB's order (the course's 20x20 digits). */
-export interface ImageShape {
-  width: number;
-  height: number;
-  order: 'column-major' | 'row-major';
-}
+export type ImageShape = InputShape;
 
 /**
  * Examples ready for the network: X is m×n row-major with no bias column, y holds labels 1..K (the course's

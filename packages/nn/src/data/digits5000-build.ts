@@ -4,7 +4,7 @@
  * 1. Selection: from the MNIST TRAIN files, for digit 0 and then 1, 2, …, 9, the first 500 images of that digit in
  *    file order. Rows 0..499 are zeros (label 10), rows 500..999 ones (label 1), …, rows 4500..4999 nines.
  * 2. Pixels: value / 255, then 28x28 → 20x20 with MATLAB imresize's default filter (bicubic with antialiasing,
- *    see resample.ts). No cropping or re-centring: MNIST digits are already centred in a 20x20 box inside the
+ *    resizeCubic in ../image/preprocess.ts). No cropping or re-centring: MNIST digits are already centred in a 20x20 box inside the
  *    28x28 frame, and the course's digits match a plain resize of the whole frame (values ≈ −0.13..1.13).
  * 3. Layout: each 20x20 image is stored column-major, as MATLAB does, so `reshape(x, 20, 20)` in MATLAB, or a
  *    row-major reshape followed by a transpose, shows the digit upright.
@@ -14,14 +14,12 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DIGIT_LABEL_NAMES, type Dataset, labelOfDigit, makeDataset } from './dataset.js';
 import { DatasetError } from './errors.js';
-import { resizeImage, resizeWeights } from './resample.js';
+import { resizeCubic } from '../image/preprocess.js';
 
 export const DIGITS5000_PER_CLASS = 500;
 export const DIGITS5000_SIDE = 20;
 /** X = q / 2^FIXED_POINT_BITS exactly. */
 export const FIXED_POINT_BITS = 14;
-/** Digit order of the rows, as the course orders its labels: 10 (digit 0) first, then 1..9. */
-export const DIGITS5000_DIGIT_ORDER: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 const MAGIC = 'BPDIGITS';
 const VERSION = 1;
@@ -35,9 +33,10 @@ export interface Digits5000Fixed {
 
 /** MNIST rows chosen for digits5000: for each digit in course order, the first 500 of it in file order. */
 export function selectDigits5000(digits: Uint8Array): Int32Array {
-  const chosen = new Int32Array(DIGITS5000_PER_CLASS * DIGITS5000_DIGIT_ORDER.length);
+  const chosen = new Int32Array(DIGITS5000_PER_CLASS * 10);
   let at = 0;
-  for (const digit of DIGITS5000_DIGIT_ORDER) {
+  // the course's label order: 10 (digit 0) first, then 1..9
+  for (let digit = 0; digit <= 9; digit++) {
     let found = 0;
     for (let i = 0; i < digits.length && found < DIGITS5000_PER_CLASS; i++) {
       if (digits[i] === digit) {
@@ -66,14 +65,13 @@ export function buildDigits5000(
   }
   const indices = selectDigits5000(digits);
   const n = DIGITS5000_SIDE * DIGITS5000_SIDE;
-  const W = resizeWeights(side, DIGITS5000_SIDE);
   const q = new Int16Array(indices.length * n);
   const y = new Int32Array(indices.length);
   const pixels = new Float64Array(side * side);
   const unit = 2 ** FIXED_POINT_BITS;
   indices.forEach((row, k) => {
     for (let p = 0; p < pixels.length; p++) pixels[p] = images[row * side * side + p] / 255;
-    const small = resizeImage(pixels, side, side, DIGITS5000_SIDE, DIGITS5000_SIDE, W, W);
+    const small = resizeCubic(pixels, side, side, DIGITS5000_SIDE, DIGITS5000_SIDE);
     for (let r = 0; r < DIGITS5000_SIDE; r++) {
       for (let c = 0; c < DIGITS5000_SIDE; c++) {
         const v = Math.round(small[r * DIGITS5000_SIDE + c] * unit);

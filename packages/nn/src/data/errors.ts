@@ -22,11 +22,7 @@ export class DataFormatError extends BackpropError {
  * expected variables or shapes (ERR_DATASET_SHAPE), labels outside 1..K (ERR_DATASET_LABELS), or a built-in asset
  * that is missing or does not match its checksum (ERR_DATASET_ASSET).
  */
-export class DatasetError extends BackpropError {
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class DatasetError extends BackpropError {}
 
 /** A file could not be read or written at all (missing, permissions …); `cause` holds the system error. */
 export class DataFileError extends BackpropError {

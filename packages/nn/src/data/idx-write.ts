@@ -5,13 +5,14 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { IdxArray, IdxType } from './idx.js';
 
-const codes: Record<IdxType, { code: number; size: number }> = {
-  uint8: { code: 0x08, size: 1 },
-  int8: { code: 0x09, size: 1 },
-  int16: { code: 0x0b, size: 2 },
-  int32: { code: 0x0c, size: 4 },
-  float32: { code: 0x0d, size: 4 },
-  float64: { code: 0x0e, size: 8 },
+/** Each type's IDX code, bytes per value and big-endian writer (DataView writes big-endian unless told otherwise). */
+const codes: Record<IdxType, { code: number; size: number; set: (view: DataView, at: number, v: number) => void }> = {
+  uint8: { code: 0x08, size: 1, set: (view, at, v) => view.setUint8(at, v) },
+  int8: { code: 0x09, size: 1, set: (view, at, v) => view.setInt8(at, v) },
+  int16: { code: 0x0b, size: 2, set: (view, at, v) => view.setInt16(at, v) },
+  int32: { code: 0x0c, size: 4, set: (view, at, v) => view.setInt32(at, v) },
+  float32: { code: 0x0d, size: 4, set: (view, at, v) => view.setFloat32(at, v) },
+  float64: { code: 0x0e, size: 8, set: (view, at, v) => view.setFloat64(at, v) },
 };
 
 /** Encode an array as an IDX file. */
@@ -30,29 +31,6 @@ export function writeIdx(array: IdxArray): Buffer {
   out[3] = dims.length;
   dims.forEach((d, i) => out.writeUInt32BE(d, 4 + 4 * i));
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  for (let i = 0; i < count; i++) {
-    const at = header + i * kind.size;
-    const v = data[i];
-    switch (array.type) {
-      case 'uint8':
-        view.setUint8(at, v);
-        break;
-      case 'int8':
-        view.setInt8(at, v);
-        break;
-      case 'int16':
-        view.setInt16(at, v);
-        break;
-      case 'int32':
-        view.setInt32(at, v);
-        break;
-      case 'float32':
-        view.setFloat32(at, v);
-        break;
-      case 'float64':
-        view.setFloat64(at, v);
-        break;
-    }
-  }
+  for (let i = 0; i < count; i++) kind.set(view, header + i * kind.size, data[i]);
   return out;
 }

@@ -10,8 +10,6 @@ import { DIGIT_LABEL_NAMES } from './dataset.js';
  */
 export type LabelMapping = 'one-based' | 'zero-based' | 'digits';
 
-export const LABEL_MAPPINGS: readonly LabelMapping[] = ['one-based', 'zero-based', 'digits'];
-
 /**
  * How a CSV's label cells become labels: one of the numeric mappings, `names` (each distinct text is a class, in
  * sorted order: numbers by value, then text), or `auto` (integers → `zero-based` when a 0 occurs, else
@@ -19,7 +17,7 @@ export const LABEL_MAPPINGS: readonly LabelMapping[] = ['one-based', 'zero-based
  */
 export type LabelRule = LabelMapping | 'names' | 'auto';
 
-export const LABEL_RULES: readonly LabelRule[] = [...LABEL_MAPPINGS, 'names', 'auto'];
+export const LABEL_RULES: readonly LabelRule[] = ['one-based', 'zero-based', 'digits', 'names', 'auto'];
 
 /** Largest accepted label (K ≤ this): a label is also a class count, and K class names are made from it. */
 export const MAX_LABEL = 65_536;

@@ -51,8 +51,7 @@ export function readMnistIdx(split: MnistSplit): { images: IdxArray; labels: Idx
     );
   }
   if (images.dims[0] !== labels.dims[0]) {
-    const message = `MNIST ${split}: ${images.dims[0]} images but ${labels.dims[0]} labels`;
-    throw new DatasetError('ERR_DATASET_SHAPE', message);
+    throw new DatasetError('ERR_DATASET_SHAPE', `MNIST ${split}: ${images.dims[0]} images but ${labels.dims[0]} labels`);
   }
   return { images, labels };
 }

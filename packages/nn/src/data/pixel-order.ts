@@ -1,3 +1,4 @@
+import { pixelIndex } from '../image/raster.js';
 import { makeDataset, type Dataset, type ImageShape } from './dataset.js';
 
 /**
@@ -14,13 +15,9 @@ export function withPixelOrder(ds: Dataset, order: ImageShape['order']): Dataset
   const n = ds.X.cols;
   // from[j] is the column of the current layout that lands at column j of the new one
   const from = new Int32Array(n);
+  const target = { width: w, height: h, order };
   for (let r = 0; r < h; r++) {
-    for (let c = 0; c < w; c++) {
-      const rowMajor = r * w + c;
-      const columnMajor = c * h + r;
-      if (order === 'row-major') from[rowMajor] = columnMajor;
-      else from[columnMajor] = rowMajor;
-    }
+    for (let c = 0; c < w; c++) from[pixelIndex(target, r, c)] = pixelIndex(shape, r, c);
   }
   const src = ds.X.data;
   const data = new Float64Array(src.length);

@@ -32,9 +32,12 @@ export function costCurveSvg(history: readonly CurvePoint[], options: CostCurveO
   const width = options.width ?? 760;
   const height = options.height ?? 440;
   if (!(width >= 200 && height >= 150)) throw new ImageError(`costCurveSvg: width x height must be at least 200x150, got ${width}x${height}`);
-  const hasTrain = points.some((p) => p.trainAccuracy !== undefined);
-  const hasValid = points.some((p) => p.validationAccuracy !== undefined);
-  const hasAcc = hasTrain || hasValid;
+  // the accuracy lines the history has: training dashed, validation solid
+  const accuracyLines = ([
+    ['trainAccuracy', 'training accuracy', TRAIN, 1.5, '6 4'],
+    ['validationAccuracy', 'validation accuracy', VALID, 2, undefined],
+  ] as const).filter(([key]) => points.some((p) => p[key] !== undefined));
+  const hasAcc = accuracyLines.length > 0;
   const title = options.title ?? 'Training cost';
   const m = { top: 66, right: hasAcc ? 72 : 24, bottom: 56, left: 76 };
   const plotW = width - m.left - m.right;
@@ -101,19 +104,13 @@ export function costCurveSvg(history: readonly CurvePoint[], options: CostCurveO
     out.push(
       `<text transform="translate(${width - 16} ${m.top + plotH / 2}) rotate(90)" text-anchor="middle" ${FONT} font-size="13" fill="#555">accuracy</text>`,
     );
-    if (hasTrain) {
-      const pts = points.filter((p) => p.trainAccuracy !== undefined).map((p) => [X(p.iteration), A(p.trainAccuracy!)] as [number, number]);
-      out.push(polyline(pts, TRAIN, 1.5, '6 4'));
-    }
-    if (hasValid) {
-      const pts = points.filter((p) => p.validationAccuracy !== undefined).map((p) => [X(p.iteration), A(p.validationAccuracy!)] as [number, number]);
-      out.push(polyline(pts, VALID, 2));
+    for (const [key, , colour, widthPx, dash] of accuracyLines) {
+      const pts = points.filter((p) => p[key] !== undefined).map((p) => [X(p.iteration), A(p[key]!)] as [number, number]);
+      out.push(polyline(pts, colour, widthPx, dash));
     }
   }
   // legend, between the title and the plot so it never hides a line
-  const legend: [string, string, string | undefined][] = [['cost', COST, undefined]];
-  if (hasTrain) legend.push(['training accuracy', TRAIN, '6 4']);
-  if (hasValid) legend.push(['validation accuracy', VALID, undefined]);
+  const legend = [['cost', COST, undefined] as const, ...accuracyLines.map(([, label, colour, , d]) => [label, colour, d] as const)];
   const legendWidth = legend.reduce((w, [label]) => w + 44 + label.length * 7, -14);
   let lx = m.left + Math.max(0, (plotW - legendWidth) / 2);
   const ly = 46;

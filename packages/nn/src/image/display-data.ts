@@ -37,7 +37,7 @@ export function displayDataGrid(X: Matrix, inputShape: InputShape, options: Disp
     }
     return tile;
   });
-    // The black padding separates tiles; a single example is drawn without it, so that the picture is one digit on
+  // The black padding separates tiles; a single example is drawn without it, so that the picture is one digit on
   // its own background (as `predict --image` expects of a photo or a drawing) and reads back as the same digit.
   const pad = tiles.length === 1 ? 0 : 1;
   return upscale(tileGrid(tiles, width, height, { pad, background: 0 }), options.cell ?? 4);

@@ -5,7 +5,7 @@
  *
  * The built-in digits are MNIST digits: each was scaled so its longer side is 20 px, anti-aliased and centred by
  * centre of mass in a 28×28 frame; digits5000 (like the course's ex4 data) then resizes that whole 28×28 frame to
- * 20×20 with MATLAB imresize's filter (bicubic with antialiasing; see ../data/resample.ts). A picture is converted
+ * 20×20 with MATLAB imresize's filter (bicubic with antialiasing: resizeCubic below). A picture is converted
  * the same way:
  *  1. polarity — the mean of the picture's border is the background's shade; when it is nearer the picture's
  *     lightest pixel than its darkest (a dark digit on paper) the picture is inverted, so the digit is bright (1)
@@ -16,13 +16,13 @@
  *     is `box` pixels (MNIST: 20), keeping the aspect ratio;
  *  5. place it in the MNIST frame (28×28) with its centre of mass at pixel (14, 14), as MNIST does (whole-pixel shift);
  *  6. when the input is smaller than 28×28 (digits5000: 20×20), resize the frame to it with imresize's bicubic
- *     antialiasing filter (the same arithmetic as ../data/resample.ts — repeated here because this file may not
- *     import); like digits5000's, those values overshoot [0, 1] slightly at sharp edges. Inputs of 28×28 or more
+ *     antialiasing filter (resizeCubic, which digits5000 was built with); like digits5000's, those values
+ *     overshoot [0, 1] slightly at sharp edges. Inputs of 28×28 or more
  *     use a frame of their own size and a box of 20/28 of it;
  *  7. write the pixels in the input layout: column-major (ex4: index c·height + r) or row-major (r·width + c).
  */
 
-/** How one input row is laid out as a picture (same shape as Model['inputShape']). */
+/** How one input row is laid out as a picture: the one definition, for models, data sets and pictures alike. */
 export interface InputShape {
   width: number;
   height: number;
@@ -131,16 +131,21 @@ function checkSize(width: number, height: number, name: string): void {
   }
 }
 
-function checkShape(shape: InputShape): void {
-  if (
-    !shape ||
-    !Number.isSafeInteger(shape.width) ||
-    !Number.isSafeInteger(shape.height) ||
-    shape.width < 1 ||
-    shape.height < 1 ||
-    shape.width * shape.height > 1_000_000 ||
-    (shape.order !== 'column-major' && shape.order !== 'row-major')
-  ) {
+/** An InputShape: width and height positive integers (at most 1M pixels), order column-major or row-major. */
+export function isInputShape(shape: InputShape | undefined | null): shape is InputShape {
+  return (
+    !!shape &&
+    Number.isSafeInteger(shape.width) &&
+    Number.isSafeInteger(shape.height) &&
+    shape.width >= 1 &&
+    shape.height >= 1 &&
+    shape.width * shape.height <= 1_000_000 &&
+    (shape.order === 'column-major' || shape.order === 'row-major')
+  );
+}
+
+export function checkShape(shape: InputShape): void {
+  if (!isInputShape(shape)) {
     throw new PreprocessError(
       `inputShape: expected {width, height, order: 'column-major' | 'row-major'}, got ${JSON.stringify(shape)}`,
     );
@@ -152,6 +157,8 @@ function inkOf(gray: ArrayLike<number>, width: number, height: number, darkOnLig
   const frame = Math.max(1, Math.floor(Math.min(width, height) / 20));
   let borderSum = 0;
   let borderCount = 0;
+  let lightest = 0;
+  let darkest = 1;
   for (let r = 0; r < height; r++) {
     for (let c = 0; c < width; c++) {
       const v = gray[r * width + c];
@@ -160,16 +167,11 @@ function inkOf(gray: ArrayLike<number>, width: number, height: number, darkOnLig
         borderSum += v;
         borderCount++;
       }
+      lightest = Math.max(lightest, Math.min(1, v));
+      darkest = Math.min(darkest, Math.max(0, v));
     }
   }
   const borderMean = borderSum / borderCount;
-  let lightest = 0;
-  let darkest = 1;
-  for (let p = 0; p < width * height; p++) {
-    const v = Math.min(1, Math.max(0, gray[p]));
-    lightest = Math.max(lightest, v);
-    darkest = Math.min(darkest, v);
-  }
   // The background is the border's shade; the digit is whichever extreme lies farther from it. Comparing with the
   // picture's own range (not with 0.5) keeps a light digit on a mid-grey background (displayData's) upright.
   const invert = darkOnLight ?? borderMean - darkest > lightest - borderMean;
@@ -336,9 +338,9 @@ function cubicWeights(inLen: number, outLen: number): { index: number; weight: n
 /**
  * Step 6: resize a row-major inH×inW picture to outH×outW, rows first then columns. Not clamped: the cubic kernel
  * rings slightly below 0 and above 1 at sharp edges, exactly as in digits5000 (values ≈ −0.13..1.13), and the
- * model was trained on those values.
+ * model was trained on those values. digits5000 itself is built with this function (../data/digits5000-build.ts).
  */
-function resizeCubic(image: Float64Array, inW: number, inH: number, outW: number, outH: number): Float64Array {
+export function resizeCubic(image: Float64Array, inW: number, inH: number, outW: number, outH: number): Float64Array {
   const wr = cubicWeights(inH, outH);
   const wc = cubicWeights(inW, outW);
   const rows = new Float64Array(outH * inW);

@@ -1,4 +1,8 @@
 import { ImageError } from './errors.js';
+import { checkShape, type InputShape } from './preprocess.js';
+
+/** How one example (a row of X) is laid out as a picture. ex4's digits are 20×20 column-major. */
+export type { InputShape };
 
 /**
  * A grayscale picture: `gray[r * width + c]` is the pixel at row r, column c (row-major, top row first), in [0, 1]
@@ -10,34 +14,21 @@ export interface GrayImage {
   gray: Float64Array;
 }
 
-/** How one example (a row of X) is laid out as a picture. ex4's digits are 20×20 column-major. */
-export interface InputShape {
-  width: number;
-  height: number;
-  order: 'column-major' | 'row-major';
-}
-
 /** Index into an input vector of the picture's pixel at (row r, column c). */
 export function pixelIndex(shape: InputShape, r: number, c: number): number {
   return shape.order === 'column-major' ? c * shape.height + r : r * shape.width + c;
 }
 
-export function checkInputShape(shape: InputShape, inputSize: number, name = 'inputShape'): void {
-  if (
-    !shape ||
-    !Number.isSafeInteger(shape.width) ||
-    !Number.isSafeInteger(shape.height) ||
-    shape.width < 1 ||
-    shape.height < 1 ||
-    (shape.order !== 'column-major' && shape.order !== 'row-major')
-  ) {
-    throw new ImageError(
-      `${name}: expected {width, height, order: 'column-major' | 'row-major'} with positive integer sizes, got ${JSON.stringify(shape)}`,
-    );
+/** An InputShape (checkShape's rules) whose pixels are the `inputSize` values of an input. */
+export function checkInputShape(shape: InputShape, inputSize: number): void {
+  try {
+    checkShape(shape);
+  } catch (err) {
+    throw new ImageError((err as Error).message);
   }
   if (shape.width * shape.height !== inputSize) {
     throw new ImageError(
-      `${name}: ${shape.width}x${shape.height} = ${shape.width * shape.height} pixels, but each input has ${inputSize} values`,
+      `inputShape: ${shape.width}x${shape.height} = ${shape.width * shape.height} pixels, but each input has ${inputSize} values`,
     );
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BackpropError } from '../errors.js';
+import { isInputShape, type InputShape } from '../image/preprocess.js';
 import type { Matrix } from '../matrix.js';
 import { checkLayers, describe, parameterCount, type LayerSizes } from '../network/layers.js';
 import { deserialize } from '../network/serialize.js';
@@ -56,7 +57,7 @@ export interface Model {
   /** labelNames[k − 1] is the human meaning of label k (for digits: label 10 → "0"). */
   labelNames: string[];
   /** How an input row is laid out as an image, when it is one (digits: 20×20 column-major). */
-  inputShape?: { width: number; height: number; order: 'column-major' | 'row-major' };
+  inputShape?: InputShape;
   training?: TrainingSummary;
   createdAt?: string;
 }
@@ -154,15 +155,9 @@ export function modelFromJson(text: string): Model {
     fail(`labelNames: expected ${K} strings (one per output unit)`);
   }
   const model: Model = { layers: layers as number[], theta, labelNames: labelNames as string[] };
-  const shape = doc.inputShape as Model['inputShape'] | undefined;
+  const shape = doc.inputShape as InputShape | undefined;
   if (shape !== undefined) {
-    if (
-      !shape ||
-      !Number.isSafeInteger(shape.width) ||
-      !Number.isSafeInteger(shape.height) ||
-      shape.width * shape.height !== (layers as number[])[0] ||
-      (shape.order !== 'column-major' && shape.order !== 'row-major')
-    ) {
+    if (!isInputShape(shape) || shape.width * shape.height !== (layers as number[])[0]) {
       fail(`inputShape: expected {width, height, order} with width*height = ${(layers as number[])[0]}`);
     }
     model.inputShape = { width: shape.width, height: shape.height, order: shape.order };

@@ -18,20 +18,21 @@ export class FileWriteError extends BackpropError {
   }
 }
 
-const WORDS: Record<string, string> = {
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EROFS: 'read-only file system',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENOENT: 'a folder on the way does not exist',
+/** System error codes in words, for every message that names one (the CLI's too): one table for the project. */
+export const SYSTEM_ERROR_WORDS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
   ENOTDIR: 'a part of the path is a file, not a folder',
   EISDIR: 'it is a directory',
   EEXIST: 'it already exists',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
   ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'the name is too long',
+  ENAMETOOLONG: 'the file name is too long',
   EIO: 'input/output error',
-  EBUSY: 'the file is busy',
+  EBUSY: 'resource busy',
   EMFILE: 'too many open files',
   ENFILE: 'too many open files',
 };
@@ -39,7 +40,7 @@ const WORDS: Record<string, string> = {
 /** An fs error in words, e.g. "no space left on device (ENOSPC)". */
 export function fsReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;
-  if (typeof code === 'string' && WORDS[code]) return `${WORDS[code]} (${code})`;
+  if (typeof code === 'string' && SYSTEM_ERROR_WORDS[code]) return `${SYSTEM_ERROR_WORDS[code]} (${code})`;
   return (err as Error)?.message ?? String(err);
 }
 
@@ -63,9 +64,8 @@ function kindOf(st: Stats): string {
 /** lstat, or undefined when nothing is there; other failures name `shown` (the path as the caller gave it). */
 function lstatOrUndefined(path: string, shown: string): Stats | undefined {
   try {
-    return lstatSync(path);
+    return lstatSync(path, { throwIfNoEntry: false });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw writeFailure(shown, 'write', err);
   }
 }
@@ -104,10 +104,9 @@ export function makeDirectory(dir: string): void {
   for (;;) {
     let st: Stats | undefined;
     try {
-      st = statSync(d);
+      st = statSync(d, { throwIfNoEntry: false });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw writeFailure(dir, 'create the folder', err);
+      throw writeFailure(dir, 'create the folder', err);
     }
     if (st !== undefined) {
       if (!st.isDirectory()) {

@@ -1,11 +1,22 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { BackpropError } from '@backprop/nn';
-import { HttpProblem } from '../problem.js';
+import { HttpProblem, type ProblemSlug } from '../problem.js';
 import { requestIdOf } from './request-log.js';
 
 /** The catch-all after every route: an unknown path is a 404 problem like any other. */
 export const notFound: RequestHandler = (req) => {
   throw new HttpProblem('not-found', `no route for ${req.method} ${req.path}; the API is described at /openapi.json`);
+};
+
+/** The library's and the registry's error codes that are the client's doing, and the problem each one is. */
+const PROBLEM_OF_CODE: Record<string, ProblemSlug> = {
+  ERR_INVALID_MODEL_NAME: 'invalid-model-name',
+  ERR_MODEL_NOT_FOUND: 'model-not-found',
+  ERR_MODEL_NOT_RELOADABLE: 'model-not-reloadable',
+  ERR_MODEL_FORMAT: 'invalid-model',
+  ERR_IMAGE: 'picture-failed',
+  ERR_SHAPE: 'invalid-input',
+  ERR_INVALID_ARGUMENT: 'invalid-input',
 };
 
 interface HttpError extends Error {
@@ -18,28 +29,16 @@ export function toHttpProblem(err: unknown): HttpProblem | undefined {
   if (err instanceof HttpProblem) return err;
   // Request bodies are read by json-body.ts, which throws HttpProblems of its own.
   if (err instanceof BackpropError) {
-    switch (err.code) {
-      case 'ERR_INVALID_MODEL_NAME':
-        return new HttpProblem('invalid-model-name', err.message, { cause: err });
-      case 'ERR_MODEL_NOT_FOUND':
-        return new HttpProblem('model-not-found', err.message, { cause: err });
-      case 'ERR_MODEL_NOT_READY':
-        return new HttpProblem('model-not-ready', err.message, { headers: { 'Retry-After': '5' }, cause: err });
-      case 'ERR_MODEL_NOT_RELOADABLE':
-        return new HttpProblem('model-not-reloadable', err.message, { cause: err });
-      case 'ERR_MODEL_FORMAT':
-        return new HttpProblem('invalid-model', err.message, { cause: err });
-      case 'ERR_MODEL_STORAGE': {
-        const errno = (err as { errno?: unknown }).errno;
-        const full = errno === 'ENOSPC' || errno === 'EDQUOT';
-        return new HttpProblem(full ? 'insufficient-storage' : 'storage-unavailable', err.message, { extensions: { errno }, cause: err });
-      }
-      case 'ERR_IMAGE':
-        return new HttpProblem('picture-failed', err.message, { cause: err });
-      case 'ERR_SHAPE':
-      case 'ERR_INVALID_ARGUMENT':
-        return new HttpProblem('invalid-input', err.message, { cause: err });
+    if (err.code === 'ERR_MODEL_NOT_READY') {
+      return new HttpProblem('model-not-ready', err.message, { headers: { 'Retry-After': '5' }, cause: err });
     }
+    if (err.code === 'ERR_MODEL_STORAGE') {
+      const errno = (err as { errno?: unknown }).errno;
+      const full = errno === 'ENOSPC' || errno === 'EDQUOT';
+      return new HttpProblem(full ? 'insufficient-storage' : 'storage-unavailable', err.message, { extensions: { errno }, cause: err });
+    }
+    const slug = Object.hasOwn(PROBLEM_OF_CODE, err.code) ? PROBLEM_OF_CODE[err.code] : undefined;
+    if (slug) return new HttpProblem(slug, err.message, { cause: err });
   }
   // A path whose percent-escapes do not decode (Express's router rethrows decodeURIComponent's URIError).
   if (err instanceof URIError) {

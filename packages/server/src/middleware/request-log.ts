@@ -12,17 +12,11 @@ export function requestIdOf(req: IncomingMessage): string | undefined {
   return (req as { id?: string }).id;
 }
 
-function pathOf(url: string | undefined): string {
-  const u = url ?? '';
-  const q = u.indexOf('?');
-  return q < 0 ? u : u.slice(0, q);
-}
-
 /** 5xx (or a server fault recorded as res.err) at error, 4xx at warn, probes at debug, everything else at info. */
 function levelOf(req: IncomingMessage, res: ServerResponse, fault: unknown): Level {
   if (fault !== undefined || res.statusCode >= 500) return 'error';
   if (res.statusCode >= 400) return 'warn';
-  return QUIET_PATHS.has(pathOf(req.url)) ? 'debug' : 'info';
+  return QUIET_PATHS.has((req.url ?? '').split('?')[0]) ? 'debug' : 'info';
 }
 
 /** Only what an operator needs; never Authorization or Cookie headers. */

@@ -1,22 +1,30 @@
 import type { Logger } from 'pino';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { ServerMetrics } from '../metrics.js';
 import { assignRequestId, logRequest } from './request-log.js';
-import { requestRecorder } from './request-metrics.js';
+
+/** The route pattern (never the raw URL, which would make one time series per model name or typo). */
+function routeLabel(req: Request): string {
+  if (req.route?.path) return `${req.baseUrl}${String(req.route.path)}`;
+  return typeof req.res?.locals.routeLabel === 'string' ? req.res.locals.routeLabel : 'unmatched';
+}
 
 /**
  * The first middleware: gives the request its id and the nosniff header, and when the response is done (finished or
- * aborted) records it in the metrics and writes its log line — one 'close' listener for both.
+ * aborted) counts it and records its duration, labelled by method, route pattern and status (or "aborted"), and
+ * writes its log line — one 'close' listener for both.
  */
 export function observeRequests(metrics: ServerMetrics, logger: Logger): RequestHandler {
-  const record = requestRecorder(metrics);
   return (req, res, next) => {
     const startedAt = performance.now();
     assignRequestId(req, res);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.on('close', () => {
       const ms = performance.now() - startedAt;
-      record(req, res, ms / 1000);
+      const status = res.writableFinished ? String(res.statusCode) : 'aborted';
+      const labels = { method: req.method, route: routeLabel(req), status };
+      metrics.requestSeconds.observe(labels, ms / 1000);
+      metrics.requests.inc(labels);
       logRequest(logger, req, res, ms);
     });
     next();

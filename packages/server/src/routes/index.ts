@@ -3,10 +3,8 @@ import type { AppContext } from '../context.js';
 import { requireAdmin } from '../middleware/admin-auth.js';
 import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 import { deleteModel, modelBody, putModel, reloadModel } from './admin.js';
-import { healthz, readyz } from './health.js';
-import { metricsHandler } from './metrics.js';
 import { getModel, hiddenPng, listModels } from './models.js';
-import { openapiHandler } from './openapi.js';
+import { healthz, metricsHandler, openapiHandler, readyz } from './operations.js';
 import { indexPage, preprocessScript, staticFiles } from './page.js';
 import { predictBody, predictHandler } from './predict.js';
 

@@ -51,7 +51,6 @@ export function predictHandler(ctx: AppContext, fixedName?: string): RequestHand
       answer(res, entry, 1, getBackend(ctx.backend).predict(layers, theta, X));
       return;
     }
-    const options = { layers, ...(ctx.backend ? { backend: ctx.backend } : {}) };
-    return scoresAsync(theta, X, options).then((h) => answer(res, entry, X.rows, h));
+    return scoresAsync(theta, X, { layers, backend: ctx.backend }).then((h) => answer(res, entry, X.rows, h));
   };
 }

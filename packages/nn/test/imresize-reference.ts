@@ -1,9 +1,10 @@
 /**
- * Image resizing the way MATLAB's `imresize(A, [h w])` does by default: bicubic (Keys, a = −0.5) with
- * antialiasing, i.e. when shrinking, the kernel is stretched by 1/scale so every output pixel averages the
+ * A second, dense-matrix implementation of MATLAB's `imresize(A, [h w])` (the one shipped is resizeCubic in
+ * src/image/preprocess.ts), kept as the tests' reference. Image resizing the way imresize does by default: bicubic
+ * (Keys, a = −0.5) with antialiasing, i.e. when shrinking, the kernel is stretched by 1/scale so every output pixel averages the
  * input pixels it covers instead of sampling them. Borders are mirrored (symmetric padding). The course's 20x20
  * digits look like MNIST's 28x28 digits passed through exactly this filter (hence their slightly negative and
- * >1 values), so digits5000 is built with it.
+ * >1 values).
  *
  * Only +, −, ×, ÷, floor and ceil are used, so the result is the same double on every IEEE-754 machine.
  */

@@ -1,6 +1,9 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
+import { openapiDocument } from '../openapi.js';
 import { HttpProblem } from '../problem.js';
+
+// The operations routes (the OpenAPI tag of the same name): liveness, readiness, metrics and the API description.
 
 /** GET /healthz: the process is up and serving HTTP. */
 export const healthz: RequestHandler = (_req, res) => {
@@ -17,3 +20,16 @@ export function readyz(ctx: AppContext): RequestHandler {
     res.json({ status: 'ready', models: ctx.models.size, default: ctx.models.get('default')?.name ?? null });
   };
 }
+
+/** GET /metrics: Prometheus text exposition of this app's registry. */
+export function metricsHandler(ctx: AppContext): RequestHandler {
+  return async (_req, res) => {
+    const text = await ctx.metrics.registry.metrics();
+    res.type(ctx.metrics.registry.contentType).send(text);
+  };
+}
+
+/** GET /openapi.json */
+export const openapiHandler: RequestHandler = (_req, res) => {
+  res.json(openapiDocument);
+};
