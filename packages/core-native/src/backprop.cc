@@ -81,7 +81,6 @@ void forwardLayers(const Architecture& arch, const double* theta, const double* 
 
 }  // namespace
 
-
 void feedForward(const Architecture& arch, const double* theta, const double* Xt, size_t n, Workspace& ws,
                  double* zOut) {
   forwardLayers(arch, theta, Xt, n, ws, zOut);

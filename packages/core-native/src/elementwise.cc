@@ -59,7 +59,7 @@ void outputLayer(double* z, const double* y, double* loss, size_t count) {
     const double zi = z[i];
     const double yi = y[i];
     const double e = expOfNonPositive(-std::fabs(zi));
-    const double log1pe = log1pOfUnit(e);                      // softplus(t) = max(t, 0) + log1p(e^-|t|)
+    const double log1pe = log1pOfUnit(e);                           // softplus(t) = max(t, 0) + log1p(e^-|t|)
     const double softplusPositive = (zi > 0 ? zi : 0.0) + log1pe;   // softplus(z)
     const double softplusNegative = (zi < 0 ? -zi : 0.0) + log1pe;  // softplus(-z)
     loss[i] = yi * softplusNegative + (1.0 - yi) * softplusPositive;

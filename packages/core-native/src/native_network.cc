@@ -217,8 +217,9 @@ void NativeNetwork::reportMemory(Napi::BasicEnv env, int64_t bytes) {
 }
 
 TrainingSet& NativeNetwork::usable(Napi::Env env, const char* method) {
-  if (!set_) checks::throwCodedError(env, "ERR_DISPOSED", std::string("NativeNetwork.") + method +
-                                                              ": the network was disposed");
+  if (!set_) {
+    checks::throwCodedError(env, "ERR_DISPOSED", std::string("NativeNetwork.") + method + ": the network was disposed");
+  }
   if (set_->busy) {
     checks::throwCodedError(env, "ERR_BUSY", std::string("NativeNetwork.") + method +
                                                  ": a costGradientAsync call on this network is still in flight; "

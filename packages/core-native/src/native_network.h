@@ -46,9 +46,9 @@ class TrainingSet {
   std::vector<double> Xt_, Yt_;
   Workspace ws_;
   std::vector<double> XtBatch_, YtBatch_;
-  SparseInput sparse_;                      // empty when X is dense
+  SparseInput sparse_;                        // empty when X is dense
   std::vector<double> deltaRows_, partials_;  // its scratch (see sparse_pass.h)
-  ThreadPool pool_;                         // its threads, started on first use, joined with the set
+  ThreadPool pool_;                           // its threads, started on first use, joined with the set
 };
 
 class NativeNetwork : public Napi::ObjectWrap<NativeNetwork> {

@@ -158,7 +158,7 @@ class SparseInput {
   // of the gradient (their delta rows stay in L1).
   static constexpr size_t kInputBlock = 160;
   static constexpr size_t kExampleBlock = 96;
-  static constexpr size_t kTile = 3;    // examples (forward) or inputs (gradient) per dense tile
+  static constexpr size_t kTile = 3;  // examples (forward) or inputs (gradient) per dense tile
   // An input is dense when non-zero in at least this fraction of the examples (measured on digits5000).
   static constexpr double kDenseColumn = 0.7;
   // Whether this CPU runs the dense tiles fast enough to use them (x86-64-v4: its 32 vector registers hold the
