@@ -220,10 +220,7 @@ NativeNetwork::NativeNetwork(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
   checks::fitsInMemory(env, needed, "m", request);
   try {
     set_ = std::make_shared<TrainingSet>(arch, m, X, Y);
-  } catch (const std::bad_alloc&) {
-    checks::throwRangeError(env, "m: cannot allocate the " + checks::formatBytes(needed) +
-                                     " of resident data and workspace for " + request);
-  } catch (const std::length_error&) {
+  } catch (const std::exception&) {  // std::bad_alloc, std::length_error
     checks::throwRangeError(env, "m: cannot allocate the " + checks::formatBytes(needed) +
                                      " of resident data and workspace for " + request);
   }
