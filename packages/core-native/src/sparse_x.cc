@@ -50,31 +50,15 @@ unsigned scanRows(const double* X, size_t n, size_t begin, size_t end, uint32_t*
 
 // What every task of the fill reads besides the copy itself.
 struct FillPlan {
-  std::vector<uint64_t> listAt;  // [k * inputBlocks + b]: where example block k's lists of input block b start
-  // Input block b's listed inputs lie in columns [columnBegin[b], columnEnd[b]) of a row of X (dense ones between).
-  std::vector<size_t> columnBegin, columnEnd;
-  std::vector<uint32_t> position;  // per column: its packed position
-  std::vector<uint8_t> listed;     // per column: 1 when it is listed
+  std::vector<uint64_t> listAt;    // [k * inputBlocks + b]: where example block k's lists of input block b start
+  std::vector<uint32_t> position;  // per column: its packed position when it is listed, else kDenseInput
 };
-
-// A row's listed non-zeros in columns [begin, end) (in order: ascending packed positions) into input / value;
-// returns how many.
-template <class Value>
-size_t compactRow(const double* row, const FillPlan& plan, size_t begin, size_t end, uint32_t* input, Value* value) {
-  size_t q = 0;
-  for (size_t c = begin; c < end; ++c) {
-    const double v = row[c];
-    if (plan.listed[c] == 0 || v == 0.0) continue;
-    input[q] = plan.position[c];
-    value[q++] = static_cast<Value>(v);
-  }
-  return q;
-}
+constexpr uint32_t kDenseInput = UINT32_MAX;
 
 // Writes example blocks [k0, k1) of x's lists and tiles (sized; colStart set) from X, each row of X read once, in
 // order:
-//   its listed inputs, input block by input block, compacted into the by-example lists (compactRow), then
-//   copied from there to the by-input lists (colCursor: the next free place of each listed input's list);
+//   its listed non-zeros, column by column (so ascending packed positions), appended to their input block's
+//   by-example list (rowCursor) and to their input's by-input list (colCursor: examples ascending);
 //   its dense inputs (+0 for -0: x + 0 is x for every other x) into denseRow, then into both tile layouts.
 // cursor: inputBlocks + listed places; denseRow: denseGroups * kTile values, zero past d. Every place is fixed by
 // the counts, so the copy does not depend on how the blocks are split.
@@ -97,18 +81,15 @@ void fillBlocks(const double* X, SparseX& x, const FillPlan& plan, size_t k0, si
     const size_t i0 = k * kExampleBlock, i1 = std::min(m, i0 + kExampleBlock), examples = i1 - i0;
     for (size_t i = i0; i < i1; ++i) {
       const double* row = X + i * n;
-      for (size_t b = 0; b < blocks; ++b) {
-        const uint64_t p = rowCursor[b];
-        uint32_t* input = all.rowInput.data() + p;
-        Value* value = rowValue + p;
-        const size_t q = compactRow(row, plan, plan.columnBegin[b], plan.columnEnd[b], input, value);
-        all.rowStart[b * (m + 1) + i] = p;
-        rowCursor[b] = p + q;
-        for (size_t e = 0; e < q; ++e) {  // examples ascending within each input: the gradient's order
-          const uint64_t to = colCursor[input[e] - d]++;
-          all.colExample[to] = static_cast<uint32_t>(i);
-          colValue[to] = value[e];
-        }
+      for (size_t b = 0; b < blocks; ++b) all.rowStart[b * (m + 1) + i] = rowCursor[b];
+      for (size_t c = 0; c < n; ++c) {
+        const uint32_t at = plan.position[c];
+        if (at == kDenseInput || row[c] == 0.0) continue;
+        const uint64_t p = rowCursor[(at - d) / kInputBlock]++, to = colCursor[at - d]++;
+        all.rowInput[p] = at;
+        rowValue[p] = static_cast<Value>(row[c]);
+        all.colExample[to] = static_cast<uint32_t>(i);
+        colValue[to] = rowValue[p];
       }
       if (d == 0) continue;
       for (size_t j = 0; j < d; ++j) denseRow[j] = static_cast<Value>(row[x.packedInputs[j]]) + Value{0};
@@ -227,17 +208,8 @@ std::shared_ptr<SparseX> buildSparseX(const double* X, const XScan& scan, Thread
   all.resize(scan.narrow, blocks * (m + 1), exampleBlocks * (listed + 1), listedNonZeros, exampleTiles * d * kTile,
              groups * m * kTile);
   FillPlan plan;
-  plan.position.assign(n, 0);
-  plan.listed.assign(n, 0);
-  for (size_t j = 0; j < listed; ++j) {
-    const size_t c = x->packedInputs[d + j];
-    plan.position[c] = static_cast<uint32_t>(d + j);
-    plan.listed[c] = 1;
-  }
-  for (size_t b = 0; b < blocks; ++b) {
-    plan.columnBegin.push_back(x->packedInputs[d + b * kInputBlock]);
-    plan.columnEnd.push_back(x->packedInputs[d + std::min(listed, (b + 1) * kInputBlock) - 1] + size_t{1});
-  }
+  plan.position.assign(n, kDenseInput);
+  for (size_t j = 0; j < listed; ++j) plan.position[x->packedInputs[d + j]] = static_cast<uint32_t>(d + j);
   placeLists(*x, scan, all, plan);
   auto fillAll = [&](auto tag) {
     using Value = decltype(tag);

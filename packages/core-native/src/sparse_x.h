@@ -112,9 +112,9 @@ std::shared_ptr<SparseX> buildSparseX(const double* X, const XScan& scan, Thread
 
 // The list or tile data of a SparseRows for the value type in use (tag: a Value).
 inline const double* values(const std::vector<double>& wide, const std::vector<float>&, double) { return wide.data(); }
-inline const float* values(const std::vector<double>&, const std::vector<float>& narrow, float) { return narrow.data(); }
+inline const float* values(const std::vector<double>&, const std::vector<float>& floats, float) { return floats.data(); }
 inline double* values(std::vector<double>& wide, std::vector<float>&, double) { return wide.data(); }
-inline float* values(std::vector<double>&, std::vector<float>& narrow, float) { return narrow.data(); }
+inline float* values(std::vector<double>&, std::vector<float>& floats, float) { return floats.data(); }
 
 // Where x[example i, dense input j] sits in a SparseRows of m examples with d dense inputs. Both layouts are
 // cut in blocks (kInputBlock dense inputs for the forward product, kExampleBlock examples for the gradient)
