@@ -17,7 +17,7 @@ struct Architecture {
   size_t depth() const { return layers.size() - 1; }  // L, the number of weight matrices
   size_t inputs() const { return layers.front(); }
   size_t outputs() const { return layers.back(); }
-  size_t widest() const;                              // max over l of s_l
+  size_t widest() const;  // max over l of s_l
 };
 
 // Largest value accepted for any one dimension: BLAS takes dimensions as 32-bit ints.

@@ -95,14 +95,10 @@ void throwRangeError(Napi::Env env, const std::string& message) {
   throw error;
 }
 
-Napi::Error codedError(Napi::Env env, const char* code, const std::string& message) {
+void throwCodedError(Napi::Env env, const char* code, const std::string& message) {
   Napi::Error error = Napi::Error::New(env, message);
   error.Set("code", Napi::String::New(env, code));
-  return error;
-}
-
-void throwCodedError(Napi::Env env, const char* code, const std::string& message) {
-  throw codedError(env, code, message);
+  throw error;
 }
 
 std::string describe(const Napi::Value& value) {

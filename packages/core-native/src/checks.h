@@ -16,8 +16,7 @@ namespace backprop::checks {
 
 [[noreturn]] void throwTypeError(Napi::Env env, const std::string& message);
 [[noreturn]] void throwRangeError(Napi::Env env, const std::string& message);
-// An Error with error.code = code (e.g. ERR_DISPOSED, ERR_BUSY).
-Napi::Error codedError(Napi::Env env, const char* code, const std::string& message);
+// Throws an Error with error.code = code (e.g. ERR_DISPOSED, ERR_BUSY).
 [[noreturn]] void throwCodedError(Napi::Env env, const char* code, const std::string& message);
 
 // What a value is, for messages: "undefined", "number 2.5", "Float32Array", "Array", ...

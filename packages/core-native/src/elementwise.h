@@ -12,13 +12,6 @@ void sigmoidInPlace(double* z, size_t count);
 // rows[i][h] <- g(bias[h] + rows[i][h]) for h < width, i < count (rows: count x ld, row-major).
 void biasSigmoidRows(double* rows, size_t count, size_t ld, const double* bias, size_t width);
 
-// The next layer's pre-activations from hidden activations kept by example, for the sparse pass's layer 2:
-//   Zt[k * ldZ + i] = bias[k] + sum over h < H of A[i * ldA + h] WT[h * KP + k]   (h ascending)
-// for k < K, i < count, with WT = W^T (H x KP, KP = K rounded up to a multiple of 8, zero padded) and bias
-// (KP, zero padded). Eight outputs at a time in one vector: each example's activations are read once.
-void layerFromRows(const double* A, size_t ldA, size_t count, size_t H, const double* WT, const double* bias,
-                   size_t K, double* Zt, size_t ldZ);
-
 // The output layer in one sweep over its pre-activations z (count entries, y alongside):
 //   loss[i] = y softplus(-z) + (1 - y) softplus(z)   (the seed's -(y log h + (1-y) log(1-h)), stable)
 //   z[i]   <- g(z) - y                                (delta_L = h - y)

@@ -8,10 +8,42 @@
 #include <cblas.h>
 
 #include "checks.h"
+#include "dense_pass.h"
 #include "elementwise.h"
 #include "sparse_pass.h"
 
 namespace backprop {
+
+namespace {
+
+// dst (cols x rows) = src^T for a row-major src (rows x cols).
+void transpose(const double* src, size_t rows, size_t cols, double* dst) {
+  constexpr size_t kTile = 32;  // 32 x 32 doubles: both tiles stay in L1
+  for (size_t r0 = 0; r0 < rows; r0 += kTile) {
+    const size_t r1 = std::min(rows, r0 + kTile);
+    for (size_t c0 = 0; c0 < cols; c0 += kTile) {
+      const size_t c1 = std::min(cols, c0 + kTile);
+      for (size_t r = r0; r < r1; ++r) {
+        for (size_t c = c0; c < c1; ++c) dst[c * rows + r] = src[r * cols + c];
+      }
+    }
+  }
+}
+
+// For a matrix with one row per unit (units x ld), copies columns picks[0 .. count) into dst (units x count).
+void gatherColumns(const double* src, size_t units, size_t ld, const uint32_t* picks, size_t count, double* dst) {
+  for (size_t u = 0; u < units; ++u) {
+    for (size_t r = 0; r < count; ++r) dst[u * count + r] = src[u * ld + picks[r]];
+  }
+}
+
+// The threads of the sparse pass: as many as OpenBLAS is set to use (setThreads), at most the cores.
+size_t sparseThreads() {
+  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::min(cores, static_cast<size_t>(std::max(1, openblas_get_num_threads())));
+}
+
+}  // namespace
 
 // ---- TrainingSet ----------------------------------------------------------------------------------
 
@@ -22,10 +54,7 @@ TrainingSet::TrainingSet(Architecture architecture, size_t examples, const doubl
       ws_(arch, examples) {
   transpose(Y, m, arch.outputs(), Yt_.data());
   try {  // the sparse copy is an optimisation: without the memory for it, the dense products still work
-    // Built on as many threads as the passes will use (see sparseCostGradient).
-    const size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    const size_t threads = std::min(cores, static_cast<size_t>(std::max(1, openblas_get_num_threads())));
-    if (sparse_.build(X, m, arch.inputs(), arch.layers[1], pool_, threads)) {
+    if (sparse_.build(X, m, arch.inputs(), arch.layers[1], pool_, sparseThreads())) {
       deltaRows_.assign(m * SparseInput::paddedWidth(arch.layers[1]) + 7, 0.0);
       partials_.assign(partialDoubles(arch, m), 0.0);
     }
@@ -50,26 +79,24 @@ const double* TrainingSet::denseX() {
 }
 
 void TrainingSet::reserveBatch(size_t count) {
-  // Grown to the largest batch seen (a minibatch of 128 rows needs 128 columns, not m): allocating and
-  // zeroing m columns up front cost a 60,000-row MNIST set ~1 s of page faults in its first steps.
+  // Grown to the largest batch seen (a minibatch of 128 rows needs 128 columns, not m).
   if (XtBatch_.size() < count * arch.inputs()) XtBatch_.resize(count * arch.inputs());
   if (YtBatch_.size() < count * arch.outputs()) YtBatch_.resize(count * arch.outputs());
 }
 
 size_t TrainingSet::bytes() const {
-  size_t doubles = Xt_.size() + Yt_.size() + XtBatch_.size() + YtBatch_.size() + ws_.loss.size() +
-                   ws_.packedW2T.size() + ws_.packedB2.size() + deltaRows_.size() + partials_.size();
-  for (const auto& a : ws_.activation) doubles += a.size();
-  for (const auto& d : ws_.delta) doubles += d.size();
-  return doubles * sizeof(double) + sparse_.bytes();
+  const size_t doubles = Xt_.size() + Yt_.size() + XtBatch_.size() + YtBatch_.size() + deltaRows_.size() +
+                         partials_.size();
+  return doubles * sizeof(double) + ws_.bytes() + sparse_.bytes();
 }
 
 double TrainingSet::costGradient(const double* theta, double lambda, double* grad, const uint32_t* rows,
                                  size_t count) {
-  // Skipping zero inputs equals the dense products only for finite weights (0 * inf is NaN).
+  // The one place the dense or the sparse pass is chosen. Skipping zero inputs equals the dense products only for
+  // finite weights (0 * inf is NaN).
   const bool sparse = !sparse_.empty() && allFinite(theta, arch.parameterCount);
   if (rows == nullptr) {
-    if (!sparse) return backprop::costGradient(arch, theta, lambda, denseX(), Yt_.data(), m, ws_, grad);
+    if (!sparse) return denseCostGradient(arch, theta, lambda, denseX(), Yt_.data(), m, ws_, grad);
     sparse_.select(nullptr, m);
     return sparseCostGradient(theta, lambda, Yt_.data(), m, grad);
   }
@@ -79,16 +106,13 @@ double TrainingSet::costGradient(const double* theta, double lambda, double* gra
     return sparseCostGradient(theta, lambda, YtBatch_.data(), count, grad);
   }
   gatherColumns(denseX(), arch.inputs(), m, rows, count, XtBatch_.data());
-  return backprop::costGradient(arch, theta, lambda, XtBatch_.data(), YtBatch_.data(), count, ws_, grad);
+  return denseCostGradient(arch, theta, lambda, XtBatch_.data(), YtBatch_.data(), count, ws_, grad);
 }
 
 double TrainingSet::sparseCostGradient(const double* theta, double lambda, const double* Yt, size_t n,
                                        double* grad) {
-  // The sparse pass runs on as many threads as OpenBLAS is set to use (setThreads), at most the cores, those
-  // after the first from the network's pool (started on the first call that needs them).
-  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  const size_t wanted = std::min(cores, static_cast<size_t>(std::max(1, openblas_get_num_threads())));
-  const size_t threads = pool_.reserve(wanted);
+  // The threads after the first from the network's pool (started on the first call that needs them).
+  const size_t threads = pool_.reserve(sparseThreads());
   const SparseFirstLayer sparse{&sparse_, SparseInput::aligned(deltaRows_), partials_.data(), &pool_, threads};
   return backprop::sparseCostGradient(arch, theta, lambda, Yt, n, ws_, grad, sparse);
 }
@@ -196,10 +220,7 @@ NativeNetwork::NativeNetwork(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
   checks::fitsInMemory(env, needed, "m", request);
   try {
     set_ = std::make_shared<TrainingSet>(arch, m, X, Y);
-  } catch (const std::bad_alloc&) {
-    checks::throwRangeError(env, "m: cannot allocate the " + checks::formatBytes(needed) +
-                                     " of resident data and workspace for " + request);
-  } catch (const std::length_error&) {
+  } catch (const std::exception&) {  // std::bad_alloc, std::length_error
     checks::throwRangeError(env, "m: cannot allocate the " + checks::formatBytes(needed) +
                                      " of resident data and workspace for " + request);
   }
@@ -217,8 +238,9 @@ void NativeNetwork::reportMemory(Napi::BasicEnv env, int64_t bytes) {
 }
 
 TrainingSet& NativeNetwork::usable(Napi::Env env, const char* method) {
-  if (!set_) checks::throwCodedError(env, "ERR_DISPOSED", std::string("NativeNetwork.") + method +
-                                                              ": the network was disposed");
+  if (!set_) {
+    checks::throwCodedError(env, "ERR_DISPOSED", std::string("NativeNetwork.") + method + ": the network was disposed");
+  }
   if (set_->busy) {
     checks::throwCodedError(env, "ERR_BUSY", std::string("NativeNetwork.") + method +
                                                  ": a costGradientAsync call on this network is still in flight; "

@@ -8,14 +8,15 @@
 #include <vector>
 
 #include "architecture.h"
-#include "backprop.h"
+#include "sparse_input.h"
 #include "thread_pool.h"
+#include "workspace.h"
 
 namespace backprop {
 
 // The resident state, free of N-API so a libuv worker can use it. Shared with in-flight async work, so
 // dispose() while a job runs frees the memory only once that job is done. X and Y are kept transposed
-// (one row per unit, see backprop.h).
+// (one row per unit, see dense_pass.h).
 class TrainingSet {
  public:
   TrainingSet(Architecture architecture, size_t examples, const double* X, const double* Y);
@@ -42,13 +43,13 @@ class TrainingSet {
 
   // X^T and Y^T (s_0 x m and s_L x m). When X is stored sparse, X^T is only built (by denseX, from the sparse
   // copy) the first time a pass needs the dense products: non-finite weights, a minibatch the sparse path
-  // cannot take, feedForward. For MNIST that is 376 MB and ~1 s of binding that most trainings never use.
+  // cannot take, feedForward (for MNIST 376 MB that most trainings never use).
   std::vector<double> Xt_, Yt_;
   Workspace ws_;
   std::vector<double> XtBatch_, YtBatch_;
-  SparseInput sparse_;                      // empty when X is dense
+  SparseInput sparse_;                        // empty when X is dense
   std::vector<double> deltaRows_, partials_;  // its scratch (see sparse_pass.h)
-  ThreadPool pool_;                         // its threads, started on first use, joined with the set
+  ThreadPool pool_;                           // its threads, started on first use, joined with the set
 };
 
 class NativeNetwork : public Napi::ObjectWrap<NativeNetwork> {

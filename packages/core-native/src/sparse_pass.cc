@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "elementwise.h"
+#include "regularization.h"
 
 namespace backprop {
 
@@ -42,16 +43,11 @@ void passChunk(const Architecture& arch, const double* theta, const double* Yt, 
     const size_t sIn = arch.layers[l], sOut = arch.layers[l + 1];
     const double* Theta = theta + arch.thetaOffset[l];
     double* Zt = (l + 1 == L ? output : ws.activation[l + 1].data()) + i0;
-    if (l == 1 && !ws.packedW2T.empty()) {
-      // The addon's own loop for a small W_2 (measured faster than OpenBLAS's small NT kernel on these shapes:
-      // digits5000 ~1.5% less per call).
-      layerFromRows(A1, P, w, sIn, ws.packedW2T.data(), ws.packedB2.data(), sOut, Zt, n);
-    } else if (l == 1) {
-      for (size_t j = 0; j < sOut; ++j) std::fill(Zt + j * n, Zt + j * n + w, Theta[j * (sIn + 1)]);
+    for (size_t j = 0; j < sOut; ++j) std::fill(Zt + j * n, Zt + j * n + w, Theta[j * (sIn + 1)]);
+    if (l == 1) {  // A_1 by example: NT
       cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blas(sOut), blas(w), blas(sIn), 1.0, Theta + 1,
                   blas(sIn + 1), A1, blas(P), 1.0, Zt, blas(n));
     } else {
-      for (size_t j = 0; j < sOut; ++j) std::fill(Zt + j * n, Zt + j * n + w, Theta[j * (sIn + 1)]);
       cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blas(sOut), blas(w), blas(sIn), 1.0, Theta + 1,
                   blas(sIn + 1), ws.activation[l].data() + i0, blas(n), 1.0, Zt, blas(n));
     }
@@ -114,11 +110,11 @@ size_t largestChunkProduct(const Architecture& arch, size_t w) {
   return largest;
 }
 
-}  // namespace
-
+// Examples per chunk for n examples: at most kChunkWidth and few enough that every chunk product stays on
+// OpenBLAS's calling thread (so the chunks can run on the pool's threads), as even as multiples of 8 allow, more
+// when the slots would pass kMaxPartials. Depends only on the layers and n, so the result does not depend on
+// the number of threads.
 size_t chunkWidth(const Architecture& arch, size_t n) {
-  // At most kChunkWidth examples, and few enough that every chunk product stays on OpenBLAS's calling thread
-  // (so the chunks can run on the pool's threads); the chunks as even as multiples of 8 allow.
   const size_t perExample = std::max<size_t>(1, largestChunkProduct(arch, 1));
   const size_t widest = std::max<size_t>(8, std::min(kChunkWidth, kSingleThreadedWork / perExample / 8 * 8));
   const size_t evenChunks = chunkCount(n, widest);
@@ -132,6 +128,8 @@ size_t chunkWidth(const Architecture& arch, size_t n) {
   return std::max<size_t>(1, width);
 }
 
+}  // namespace
+
 size_t partialDoubles(const Architecture& arch, size_t n) {
   return chunkCount(n, chunkWidth(arch, n)) * slotSize(arch);
 }
@@ -142,14 +140,6 @@ double sparseCostGradient(const Architecture& arch, const double* theta, double 
   // With hidden layers, A_1 by example in sparse.input->rows(); without, Z_1^T (the output layer's) in delta[1].
   sparse.input->forward(theta, L > 1, ws.delta[1].data(), *sparse.pool, sparse.threads);
 
-  if (!ws.packedW2T.empty()) {  // W_2^T and b_2 packed for layerFromRows
-    const size_t sOut = arch.layers[2], K2 = (sOut + 7) / 8 * 8;
-    const double* Theta = theta + arch.thetaOffset[1];
-    for (size_t k = 0; k < sOut; ++k) {
-      ws.packedB2[k] = Theta[k * (H + 1)];
-      for (size_t h = 0; h < H; ++h) ws.packedW2T[h * K2 + k] = Theta[k * (H + 1) + 1 + h];
-    }
-  }
   const size_t width = chunkWidth(arch, n), chunks = chunkCount(n, width), slot = slotSize(arch);
   const size_t threads =
       largestChunkProduct(arch, width) > kSingleThreadedWork ? 1 : std::min(sparse.threads, chunks);
@@ -180,20 +170,7 @@ double sparseCostGradient(const Architecture& arch, const double* theta, double 
   // D_1[:, 1:] = delta_1^T X / n by the sparse loops.
   sparse.input->gradient(sparse.deltaRows, 1.0 / nD, D1, *sparse.pool, sparse.threads);
 
-  double J = cost / nD;
-  if (lambda != 0.0) {  // J += lambda / 2n sum of squared weights; D[:, 1:] += (lambda / n) Theta[:, 1:]
-    J += lambda / (2.0 * nD) * sumOfSquaredWeights(arch, theta);
-    const double scale = lambda / nD;
-    for (size_t l = 0; l < L; ++l) {
-      const size_t sIn = arch.layers[l], sOut = arch.layers[l + 1];
-      const double* Theta = theta + arch.thetaOffset[l];
-      double* D = grad + arch.thetaOffset[l];
-      for (size_t j = 0; j < sOut; ++j) {
-        for (size_t c = 1; c <= sIn; ++c) D[j * (sIn + 1) + c] += scale * Theta[j * (sIn + 1) + c];
-      }
-    }
-  }
-  return J;
+  return cost / nD + regularize(arch, theta, lambda, n, grad);
 }
 
 }  // namespace backprop

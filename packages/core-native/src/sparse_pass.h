@@ -1,23 +1,33 @@
 // The cost and gradient over SparseInput's selected examples (all m, or a minibatch's rows) when the first
-// layer's products go through SparseInput. Everything else
-// (the other layers' small products, the sigmoids, the output layer's softplus cost and h - y, the deltas, with
-// layer 1 kept by example as SparseInput's rows) runs per fixed chunk of examples on the network's pool threads. Each
-// chunk leaves its partial sums (cost, gradient blocks of layers 2 .. L, bias sums of layer 1) in its own slot,
-// and the slots are added in chunk order afterwards: the chunks depend only on m and the layers, so the result is
-// the same bit for bit for any number of threads.
+// layer's products go through SparseInput. Everything else (the other layers' small products, the sigmoids, the
+// output layer's softplus cost and h - y, the deltas, with layer 1 kept by example as SparseInput's rows) runs
+// per fixed chunk of examples on the network's pool threads. Each chunk leaves its partial sums (cost, gradient
+// blocks of layers 2 .. L, bias sums of layer 1) in its own slot, and the slots are added in chunk order
+// afterwards: the chunks depend only on m and the layers, so the result is the same bit for bit for any number
+// of threads.
 #pragma once
 
 #include <cstddef>
 
 #include "architecture.h"
-#include "backprop.h"
+#include "sparse_input.h"
+#include "thread_pool.h"
+#include "workspace.h"
 
 namespace backprop {
 
-// Examples per chunk for n examples: at most 128 and few enough that a chunk's products stay on OpenBLAS's
-// calling thread (as even as multiples of 8 allow), more when the slots would pass 4 Mi doubles. Depends only on
-// the layers and n, so the result does not depend on the number of threads.
-size_t chunkWidth(const Architecture& arch, size_t n);
+// The first layer's products through a sparse copy of the resident X, over the examples it has selected (see
+// sparse_input.h), with its scratch deltaRows (n x SparseInput::paddedWidth(s_1), zeroed) and partials
+// (partialDoubles(arch, n)); the rest of the pass runs on `threads` threads of pool (at most pool.reserve()'s
+// answer).
+struct SparseFirstLayer {
+  SparseInput* input;
+  double* deltaRows;
+  double* partials;
+  ThreadPool* pool;
+  size_t threads;
+};
+
 // Doubles of partial sums for n examples (all chunks).
 size_t partialDoubles(const Architecture& arch, size_t n);
 

@@ -1,10 +1,9 @@
 // A small persistent thread pool, one per network: the threads start on first need and then wait for the next
 // parallel region, so a costGradient call does not pay a thread start per region. A waiting thread first spins
-// for a short while (kSpin, about 50 us) and then blocks on a condition variable: the regions of one
-// costGradient follow each other within microseconds, and a blocked thread takes ~10-50 us to be woken by the
-// kernel (more on a VM whose idle vCPU has halted), while a spinning one starts at once; past the spin nothing is
-// burnt on the shared machine. The destructor wakes and joins the threads. Idle threads are not libuv handles:
-// they never keep the process alive.
+// for a short while (kSpin) and then blocks on a condition variable: the regions of one costGradient follow each
+// other closely, and a spinning thread starts at once where a blocked one must be woken by the kernel; past the
+// spin nothing is burnt on the shared machine. The destructor wakes and joins the threads. Idle threads are not
+// libuv handles: they never keep the process alive.
 //
 // A region's tasks are claimed, not assigned: the caller and the woken threads take the next unclaimed task until
 // none is left, and the caller waits only for tasks already under way. A thread that is slow to wake (blocked, or

@@ -35,7 +35,7 @@ inline double expOfNonPositive(double x) {
   const double log2e = 1.4426950408889634;
   const double ln2Hi = 6.93147180369123816490e-01;  // ln 2 with 21 trailing zero bits: k * ln2Hi is exact
   const double ln2Lo = 1.90821492927058770002e-10;
-  x = x < -1100.0 ? -1100.0 : x;  // e^-1100 is 0 already; keeps k in range (NaN passes through)
+  x = x < -1100.0 ? -1100.0 : x;              // e^-1100 is 0 already; keeps k in range (NaN passes through)
   const double shifter = 6755399441055744.0;  // 1.5 * 2^52: adding then subtracting it rounds to an integer
   const double k = (x * log2e + shifter) - shifter;
   const double r = (x - k * ln2Hi) - k * ln2Lo;

@@ -1,10 +1,11 @@
-// Binding a network builds the sparse copy of X (src/sparse_input.cc: one scan of X, then one fill of its lists
-// and tiles, both split over the network's threads by example blocks) or takes the copy of a live network whose
-// X holds the same values (found by shape, value type and non-zeros per column, then compared value by value).
-// The copy must not depend on how many threads built it, and sharing must join only networks on the same values.
-// Checked through everything that reads the copy: costGradient over all examples and over a minibatch with
-// repeats (both list orders, both tile layouts, the batch gathered from the copy) and feedForward (X^T rebuilt
-// from the copy), against the seed's formulas (reference.ts) to 1e-12 and bit for bit between copies.
+// The sparse copy of X is the same for any number of threads that build it, and networks share one only when
+// their X holds the same values. Binding a network builds the copy (src/sparse_x.cc: one scan of X, then one fill
+// of its lists and tiles, both split over the network's threads by example blocks) or takes the copy of a live
+// network whose X holds the same values (src/shared_copies.cc: found by shape, value type and non-zeros per
+// column, then compared value by value). Checked through everything that reads the copy: costGradient over all
+// examples and over a minibatch with repeats (both list orders, both tile layouts, the batch gathered from the
+// copy) and feedForward (X^T rebuilt from the copy), against the seed's formulas (reference.ts) to 1e-12 and bit
+// for bit between copies.
 import { afterEach, describe, expect, test } from 'vitest';
 import { NativeNetwork, getThreads, setThreads } from '../lib/index.js';
 import { unavailable } from './native-available.js';
@@ -77,7 +78,7 @@ function expectSameBits(a: ReturnType<typeof readCopy>, b: ReturnType<typeof rea
   expect(Array.from(b.h)).toEqual(Array.from(a.h));
 }
 
-describe.skipIf(unavailable)('binding: the sparse copy of X', () => {
+describe.skipIf(unavailable)('the sparse copy of X: the same for any number of building threads, shared only by equal X', () => {
   const threadsBefore = unavailable ? 1 : getThreads();
   afterEach(() => setThreads(threadsBefore));
 

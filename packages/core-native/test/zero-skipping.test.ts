@@ -1,7 +1,8 @@
-// The sparse first layer (src/sparse_input.cc): used when X has at most 60% non-zeros, like the digits. Checked
-// against the seed's formulas (reference.ts) on shapes that cross its blocks (96 inputs / 96 examples) and
-// hidden chunks (32 units, summed 4 at a time), for thread-count independence, and for NaN weights (where skipping zeros would
-// differ from the dense products if it were not switched off).
+// Skipping zero inputs gives the seed's cost and gradient: the sparse first layer (src/sparse_x.cc,
+// src/sparse_products.cc) runs when X has at most 60% non-zeros, like the digits. Checked against the seed's
+// formulas (reference.ts) on shapes that cross its blocks (96 inputs / 96 examples) and hidden chunks (32 units,
+// summed 4 at a time), for thread-count independence, and for NaN weights (where skipping zeros would differ
+// from the dense products if it were not switched off).
 
 import { afterEach, describe, expect, test } from 'vitest';
 import { NativeNetwork, getThreads, setThreads } from '../lib/index.js';
@@ -18,7 +19,7 @@ function run(p: ReturnType<typeof sparseProblem>, lambda: number, theta = p.thet
   return { J, grad };
 }
 
-describe.skipIf(unavailable)('sparse first layer agrees with the seed to 1e-12', () => {
+describe.skipIf(unavailable)('skipping zero inputs gives the seed\'s cost and gradient to 1e-12, and is off for non-finite weights', () => {
   const threadsBefore = unavailable ? 1 : getThreads();
   afterEach(() => setThreads(threadsBefore));
 

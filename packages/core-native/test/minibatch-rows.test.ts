@@ -1,8 +1,8 @@
-// Minibatches through the sparse first layer (SparseInput::select, src/sparse_input.cc): a batch's rows are
-// gathered from the resident sparse copy, repeats included, and the pass runs over them in the batch's order.
-// Checked against the seed's formulas (reference.ts) on the batch's rows, across thread counts (bit for bit),
-// interleaved with full-batch calls and async calls on the same network, and with a NaN weight (where the
-// dense products must run instead).
+// Minibatches give the seed's cost and gradient on their rows: through the sparse first layer
+// (src/sparse_minibatch.cc) a batch's rows are gathered from the resident sparse copy, repeats included, and the
+// pass runs over them in the batch's order. Checked against the seed's formulas (reference.ts) on the batch's
+// rows, across thread counts (bit for bit), interleaved with full-batch calls and async calls on the same
+// network, and with a NaN weight (where the dense products must run instead).
 
 import { afterEach, describe, expect, test } from 'vitest';
 import { NativeNetwork, getThreads, setThreads } from '../lib/index.js';
@@ -24,7 +24,7 @@ function drawRows(m: number, count: number, seed: number): Uint32Array {
   return Uint32Array.from({ length: count }, () => Math.floor(rand() * m));
 }
 
-describe.skipIf(unavailable)('sparse minibatches agree with the seed on the batch rows to 1e-12', () => {
+describe.skipIf(unavailable)('minibatches, repeats included, give the seed\'s cost and gradient on their rows to 1e-12', () => {
   const threadsBefore = unavailable ? 1 : getThreads();
   afterEach(() => setThreads(threadsBefore));
 

@@ -1,7 +1,7 @@
-// The sparse pass keeps the first hidden layer by example (src/sparse_pass.cc): A_1 = g(b + W x) in the rows the
+// First hidden layers at the edges of the sparse pass's 32-unit chunks give the seed's cost and gradient. The
+// sparse pass keeps the first hidden layer by example (src/sparse_pass.cc): A_1 = g(b + W x) in the rows the
 // sparse forward product leaves, layer 2's products reading those rows and writing delta_1 straight into the
-// gradient's rows (padded to a multiple of 32 units), layer 2 by the addon's own loop when W_2 is small and by
-// OpenBLAS otherwise. Checked against the seed's formulas (reference.ts) where
+// gradient's rows (padded to a multiple of 32 units). Checked against the seed's formulas (reference.ts) where
 // that layout has edges: first hidden layers of exactly 32 and 33 units (one chunk full, one unit into a second)
 // in networks with more layers after them, several 128-example chunks plus a short last one, every thread count
 // giving the same bits, and a minibatch with repeated rows.
@@ -19,7 +19,7 @@ function run(p: ReturnType<typeof ref.sparseProblem>, lambda: number, rows?: Uin
   return { J, grad };
 }
 
-describe.skipIf(unavailable)('layer 1 by example in the sparse pass', () => {
+describe.skipIf(unavailable)('first hidden layers at the edges of the 32-unit chunks give the seed\'s cost and gradient', () => {
   const threadsBefore = unavailable ? 1 : getThreads();
   afterEach(() => setThreads(threadsBefore));
 

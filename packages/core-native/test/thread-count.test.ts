@@ -1,8 +1,9 @@
-// The sparse pass after the first layer (src/sparse_pass.cc) runs per fixed chunk of 128 examples on a
-// persistent thread pool per network (src/thread_pool.cc). Checked against the seed's formulas (reference.ts):
-// one network reused while its thread count goes up and down (the pool grows, then runs regions on fewer of its
-// threads), bit-identical results for 1 to 4 threads on shapes whose last chunk is partial, async = sync through
-// the pool from a libuv thread, and a process that never disposes a threaded network still exits.
+// Results do not depend on the thread count, and a network's threads end with it. The sparse pass after the
+// first layer (src/sparse_pass.cc) runs per fixed chunk of 128 examples on a persistent thread pool per network
+// (src/thread_pool.cc). Checked against the seed's formulas (reference.ts): one network reused while its thread
+// count goes up and down (the pool grows, then runs regions on fewer of its threads), bit-identical results for
+// 1 to 4 threads on shapes whose last chunk is partial, async = sync through the pool from a libuv thread, and a
+// process that never disposes a threaded network still exits.
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, test } from 'vitest';
 import { NativeNetwork, getThreads, setThreads } from '../lib/index.js';
@@ -11,7 +12,7 @@ import * as ref from './reference.js';
 
 const { sparseProblem } = ref;
 
-describe.skipIf(unavailable)('the sparse pass on a persistent thread pool', () => {
+describe.skipIf(unavailable)('results do not depend on the thread count, and a network\'s threads end with it', () => {
   const threadsBefore = unavailable ? 1 : getThreads();
   afterEach(() => setThreads(threadsBefore));
 

@@ -1,11 +1,11 @@
-// The sparse first layer's dense inputs and the process-wide shared copy of X (src/sparse_input.cc). Inputs that
-// are non-zero in at least 70% of the examples go through the register-blocked tiles instead of the lists (on
-// CPUs with x86-64-v4; elsewhere everything is listed and these tests check the lists on the same data). The data
-// here has a spread of column densities (0 .. 100%), so both kinds of input occur in one network, with more dense
-// inputs than one forward block (160), a partial last tile of 3 examples and layers of 25 and 40 hidden units (two
-// 32-unit chunks). Checked against the seed's formulas (reference.ts) to 1e-12, bit for bit across thread counts,
-// for minibatches with repeats, for values that are floats exactly (kept as float) and values that are not, and
-// for several networks on the same or nearly the same X, in this thread and in worker threads at once.
+// Inputs of every column density in one network give the seed's cost and gradient: inputs non-zero in at least
+// 70% of the examples go through the register-blocked tiles instead of the lists (on CPUs with x86-64-v4;
+// elsewhere everything is listed and these tests check the lists on the same data; src/sparse_x.cc,
+// src/sparse_products.cc). The data has a spread of column densities (0 .. 100%), with more dense inputs than
+// one forward block (160), a partial last tile of 3 examples and layers of 25 and 40 hidden units (two 32-unit
+// chunks). Checked against the seed's formulas (reference.ts) to 1e-12, bit for bit across thread counts, for
+// minibatches with repeats, for values that are floats exactly (kept as float) and values that are not, and for
+// several networks on the same or nearly the same X (src/shared_copies.cc), in this thread and in worker threads.
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, test } from 'vitest';
 import { NativeNetwork, getThreads, setThreads } from '../lib/index.js';
@@ -45,7 +45,7 @@ function expectSeed(result: { J: number; grad: Float64Array }, p: Problem, lambd
   expect(ref.maxScaledError(result.grad, expected.grad, expected.scale)).toBeLessThanOrEqual(1e-12);
 }
 
-describe.skipIf(unavailable)('dense inputs of the sparse first layer', () => {
+describe.skipIf(unavailable)('inputs of every column density (dense tiles and lists) give the seed\'s cost and gradient', () => {
   const threadsBefore = unavailable ? 1 : getThreads();
   afterEach(() => setThreads(threadsBefore));
 

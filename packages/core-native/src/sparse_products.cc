@@ -1,0 +1,320 @@
+// The first layer's two products over the sparse copy of X (SparseInput::forward and ::gradient): the list
+// kernel (accumulateBlock) and the dense tiles' kernel (accumulateTiles), and how the work is split over the
+// pool's threads.
+#include <algorithm>
+
+#include "elementwise.h"
+#include "sparse_input.h"
+
+// The kernels (accumulateBlock, accumulateTiles) are compiled for x86-64-v4, x86-64-v3 and the baseline and
+// chosen when the addon loads (GCC target_clones). The file is compiled with -ffp-contract=off; the kernels turn
+// contraction back on for themselves (optimize attribute), so the x86-64-v3/v4 clones fuse each multiply and add
+// into one FMA and the baseline clone, which has no FMA, keeps them separate. The clones therefore differ in the
+// last bits between CPUs with and without FMA; on one CPU the result is the same for any thread count (each
+// output entry is one sum in a fixed order).
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define BACKPROP_FMA_CLONES \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"), optimize("fp-contract=fast")))
+#else
+#define BACKPROP_FMA_CLONES
+#endif
+
+namespace backprop {
+
+namespace {
+
+// 32 hidden units as eight 4-wide vectors (GCC vector extensions: AVX registers in the x86-64-v3/v4 clones,
+// SSE pairs in the baseline one). Written out so the accumulators stay in registers; a multiply and add that the
+// FMA clones fuse (see BACKPROP_FMA_CLONES).
+typedef double Lanes __attribute__((vector_size(32), aligned(8)));
+
+// V 4-wide running sums: the first 4V of a row's kChunk (32) hidden units. V < 8 when the layer (or its last
+// chunk) is narrower, e.g. 7 for 25 units: rows keep their 32-double stride (and alignment), the tail is skipped.
+template <size_t V>
+struct Accumulator {
+  Lanes v[V];
+  Accumulator() {
+    for (size_t k = 0; k < V; ++k) v[k] = Lanes{};
+  }
+  inline void addScaled(double x, const double* w) {
+    const Lanes* p = reinterpret_cast<const Lanes*>(w);
+    const Lanes s = {x, x, x, x};
+    for (size_t k = 0; k < V; ++k) v[k] += s * p[k];
+  }
+  inline void add(const Accumulator& o) {
+    for (size_t k = 0; k < V; ++k) v[k] += o.v[k];
+  }
+  inline void load(const double* in) {
+    const Lanes* p = reinterpret_cast<const Lanes*>(in);
+    for (size_t k = 0; k < V; ++k) v[k] = p[k];
+  }
+  inline void store(double* out) const {
+    Lanes* p = reinterpret_cast<Lanes*>(out);
+    for (size_t k = 0; k < V; ++k) p[k] = v[k];
+  }
+};
+
+// rows[i] (stride rowsLd) += sum over the non-zeros of i of x * source[index] (stride sourceLd), i in
+// [begin, end); first: start from zero. Two running sums (even and odd non-zeros) so that consecutive adds do
+// not wait on each other.
+template <size_t V, class Value>
+inline __attribute__((always_inline)) void accumulate(const uint64_t* start, const uint32_t* index,
+                                                      const Value* value, const double* source, size_t sourceLd,
+                                                      bool first, size_t begin, size_t end, double* rows,
+                                                      size_t rowsLd) {
+  for (size_t i = begin; i < end; ++i) {
+    double* row = rows + i * rowsLd;
+    Accumulator<V> acc, odd;
+    if (!first) acc.load(row);
+    uint64_t p = start[i];
+    for (; p + 2 <= start[i + 1]; p += 2) {
+      acc.addScaled(value[p], source + size_t{index[p]} * sourceLd);
+      odd.addScaled(value[p + 1], source + size_t{index[p + 1]} * sourceLd);
+    }
+    if (p < start[i + 1]) acc.addScaled(value[p], source + size_t{index[p]} * sourceLd);
+    acc.add(odd);
+    acc.store(row);
+  }
+}
+
+// One block of either product (forward: by example over W^T rows; gradient: by input over delta rows), for
+// `width` hidden units. The source rows of a block stay in L1.
+template <class Value>
+inline __attribute__((always_inline)) void accumulateWidth(const uint64_t* start, const uint32_t* index,
+                                                           const Value* value, const double* source,
+                                                           size_t sourceLd, size_t width, bool first, size_t begin,
+                                                           size_t end, double* rows, size_t rowsLd) {
+  switch ((width + 3) / 4) {
+    case 1: return accumulate<1>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+    case 2: return accumulate<2>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+    case 3: return accumulate<3>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+    case 4: return accumulate<4>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+    case 5: return accumulate<5>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+    case 6: return accumulate<6>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+    case 7: return accumulate<7>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+    default: return accumulate<8>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+  }
+}
+
+// The block for double and for float values (widened exactly to double as read).
+BACKPROP_FMA_CLONES
+void accumulateBlock(const uint64_t* start, const uint32_t* index, const double* value, const double* source,
+                     size_t sourceLd, size_t width, bool first, size_t begin, size_t end, double* rows,
+                     size_t rowsLd) {
+  accumulateWidth(start, index, value, source, sourceLd, width, first, begin, end, rows, rowsLd);
+}
+
+BACKPROP_FMA_CLONES
+void accumulateBlock(const uint64_t* start, const uint32_t* index, const float* value, const double* source,
+                     size_t sourceLd, size_t width, bool first, size_t begin, size_t end, double* rows,
+                     size_t rowsLd) {
+  accumulateWidth(start, index, value, source, sourceLd, width, first, begin, end, rows, rowsLd);
+}
+
+// The dense tiles' kernel: rows[e] (stride rowsLd) += sum over k in [0, count) of x[k * kTile + e] *
+// source[k] (stride sourceLd), e < kTile, k ascending; first: start from zero. Each source row (V vectors) is
+// loaded once for the kTile rows it adds to, and the values need no index: kTile x V running sums (21 for 25
+// hidden units, which with the row and a broadcast fit x86-64-v4's 32 vector registers).
+template <size_t V, class Value>
+inline __attribute__((always_inline)) void accumulateTile(const Value* x, const double* source, size_t sourceLd,
+                                                          size_t count, bool first, double* rows, size_t rowsLd) {
+  Accumulator<V> acc[kTile];
+  if (!first) {
+    for (size_t e = 0; e < kTile; ++e) acc[e].load(rows + e * rowsLd);
+  }
+  for (size_t k = 0; k < count; ++k) {
+    const Lanes* p = reinterpret_cast<const Lanes*>(source + k * sourceLd);
+    Lanes w[V];
+    for (size_t v = 0; v < V; ++v) w[v] = p[v];
+    for (size_t e = 0; e < kTile; ++e) {
+      const double s = x[k * kTile + e];
+      const Lanes b = {s, s, s, s};
+      for (size_t v = 0; v < V; ++v) acc[e].v[v] += b * w[v];
+    }
+  }
+  for (size_t e = 0; e < kTile; ++e) acc[e].store(rows + e * rowsLd);
+}
+
+// `tiles` consecutive tiles (x advancing by xStride values, rows by kTile rows), for `width` hidden units.
+template <class Value>
+inline __attribute__((always_inline)) void accumulateTilesWidth(const Value* x, size_t xStride, size_t tiles,
+                                                                const double* source, size_t sourceLd, size_t width,
+                                                                size_t count, bool first, double* rows,
+                                                                size_t rowsLd) {
+  for (size_t t = 0; t < tiles; ++t) {
+    const Value* xt = x + t * xStride;
+    double* r = rows + t * kTile * rowsLd;
+    switch ((width + 3) / 4) {
+      case 1: accumulateTile<1>(xt, source, sourceLd, count, first, r, rowsLd); break;
+      case 2: accumulateTile<2>(xt, source, sourceLd, count, first, r, rowsLd); break;
+      case 3: accumulateTile<3>(xt, source, sourceLd, count, first, r, rowsLd); break;
+      case 4: accumulateTile<4>(xt, source, sourceLd, count, first, r, rowsLd); break;
+      case 5: accumulateTile<5>(xt, source, sourceLd, count, first, r, rowsLd); break;
+      case 6: accumulateTile<6>(xt, source, sourceLd, count, first, r, rowsLd); break;
+      case 7: accumulateTile<7>(xt, source, sourceLd, count, first, r, rowsLd); break;
+      default: accumulateTile<8>(xt, source, sourceLd, count, first, r, rowsLd); break;
+    }
+  }
+}
+
+BACKPROP_FMA_CLONES
+void accumulateTiles(const double* x, size_t xStride, size_t tiles, const double* source, size_t sourceLd,
+                     size_t width, size_t count, bool first, double* rows, size_t rowsLd) {
+  accumulateTilesWidth(x, xStride, tiles, source, sourceLd, width, count, first, rows, rowsLd);
+}
+
+BACKPROP_FMA_CLONES
+void accumulateTiles(const float* x, size_t xStride, size_t tiles, const double* source, size_t sourceLd,
+                     size_t width, size_t count, bool first, double* rows, size_t rowsLd) {
+  accumulateTilesWidth(x, xStride, tiles, source, sourceLd, width, count, first, rows, rowsLd);
+}
+
+// Splits [0, count) into `threads` ranges of about equal weight(begin, end).
+template <class Weight>
+std::vector<size_t> balancedRanges(size_t count, size_t threads, const Weight& weight) {
+  threads = std::max<size_t>(1, std::min(threads, count));
+  std::vector<size_t> bounds(threads + 1, count);
+  bounds[0] = 0;
+  const double total = weight(0, count);
+  size_t at = 0;
+  for (size_t t = 1; t < threads; ++t) {
+    const double target = total * static_cast<double>(t) / static_cast<double>(threads);
+    while (at < count && weight(0, at + 1) <= target) ++at;
+    bounds[t] = at;
+  }
+  return bounds;
+}
+
+}  // namespace
+
+void SparseInput::forward(const double* Theta, bool activate, double* Zt, ThreadPool& pool, size_t threads) {
+  const SparseRows& s = current();
+  const SparseX& x = *x_;
+  const size_t m = s.examples, n = inputs_, ld = n + 1, blocks = x.inputBlocks(), d = x.dense;
+  const size_t chunks = (hidden_ + kChunk - 1) / kChunk, tiles = (m + kTile - 1) / kTile, P = chunks * kChunk;
+  // W^T in the packed input order, one n x kChunk panel per chunk of hidden units (zero padded), the inputs
+  // split across the threads.
+  const size_t packers = std::max<size_t>(1, std::min(threads, n));
+  for (size_t h = 0; h < hidden_; ++h) bias_[h] = Theta[h * ld];
+  pool.run(packers, [&](size_t t) {
+    const size_t p0 = n * t / packers, p1 = n * (t + 1) / packers;
+    for (size_t q = 0; q < chunks; ++q) {
+      const size_t h0 = q * kChunk, width = std::min(kChunk, hidden_ - h0);
+      double* panel = packed_ + q * n * kChunk;
+      for (size_t a = p0; a < p1; a += 8) {  // eight inputs at a time: mostly one cache line of each Theta row
+        const size_t b = std::min(p1, a + 8);
+        for (size_t h = 0; h < kChunk; ++h) {
+          const double* w = Theta + (h0 + h) * ld + 1;
+          for (size_t p = a; p < b; ++p) panel[p * kChunk + h] = h < width ? w[x.packedInputs[p]] : 0.0;
+        }
+      }
+    }
+  });
+  if (m == 0) return;
+  // Tiles of kTile examples split by their work: list entries, plus the dense values at kTileCost each
+  // (measured: a dense value costs about 0.7 of a list entry).
+  constexpr double kTileCost = 0.7;
+  const std::vector<size_t> bounds = balancedRanges(tiles, threads, [&](size_t a, size_t b) {
+    double total = kTileCost * static_cast<double>((b - a) * kTile * d);
+    const size_t i0 = std::min(m, kTile * a), i1 = std::min(m, kTile * b);
+    for (size_t k = 0; k < blocks; ++k) total += static_cast<double>(s.rowStart[k * (m + 1) + i1] - s.rowStart[k * (m + 1) + i0]);
+    return total;
+  });
+  auto run = [&](auto tag) {
+    using Value = decltype(tag);
+    const Value* rowValue = values(s.rowValue, s.rowValue32, tag);
+    const Value* dense = values(s.denseForward, s.denseForward32, tag);
+    pool.run(bounds.size() - 1, [&](size_t t) {
+      const size_t t0 = bounds[t], t1 = bounds[t + 1];
+      if (t1 <= t0) return;  // no examples for this thread
+      const size_t begin = std::min(m, kTile * t0), end = std::min(m, kTile * t1);
+      for (size_t q = 0; q < chunks; ++q) {
+        const size_t h0 = q * kChunk, width = std::min(kChunk, hidden_ - h0);
+        const double* panel = packed_ + q * n * kChunk;
+        double* rows = zRows_ + h0;  // columns h0 .. h0 + kChunk of the rows by example
+        // Sums by example: the dense inputs kInputBlock at a time (their W^T rows stay in L1), then the lists
+        // block by block.
+        for (size_t j0 = 0; j0 < d; j0 += kInputBlock) {
+          const size_t inputs = std::min(d, j0 + kInputBlock) - j0;
+          accumulateTiles(dense + forwardAt(kTile * t0, j0, d, tiles), inputs * kTile, t1 - t0, panel + j0 * kChunk,
+                          kChunk, width, inputs, j0 == 0, rows + t0 * kTile * P, P);
+        }
+        for (size_t k = 0; k < blocks; ++k) {
+          accumulateBlock(s.rowStart.data() + k * (m + 1), s.rowInput.data(), rowValue, panel, kChunk, width,
+                          d == 0 && k == 0, begin, end, rows, P);
+        }
+      }
+      if (activate) {  // a = g(b + z) in place, row by row: the layout the rest of the pass reads
+        biasSigmoidRows(zRows_ + begin * P, end - begin, P, bias_.data(), hidden_);
+      } else {  // b + z into Zt (one row per unit) eight examples (one cache line of each output row) at a time
+        for (size_t i0 = begin; i0 < end; i0 += 8) {
+          const size_t i1 = std::min(end, i0 + 8);
+          for (size_t h = 0; h < hidden_; ++h) {
+            double* out = Zt + h * m;
+            for (size_t i = i0; i < i1; ++i) out[i] = bias_[h] + zRows_[i * P + h];
+          }
+        }
+      }
+    });
+  };
+  if (x.narrow) {
+    run(float{});
+  } else {
+    run(double{});
+  }
+}
+
+void SparseInput::gradient(const double* deltaRows, double scale, double* D, ThreadPool& pool, size_t threads) {
+  const SparseRows& s = current();
+  const SparseX& x = *x_;
+  const size_t m = s.examples, ld = inputs_ + 1, deltaLd = paddedWidth(hidden_), d = x.dense, listed = x.listed();
+  const size_t blocks = (m + kExampleBlock - 1) / kExampleBlock, groups = x.denseGroups();
+  // The listed inputs split by their non-zero count, the dense groups evenly: each thread gets its share of
+  // both.
+  const std::vector<size_t> bounds = balancedRanges(listed, threads, [&](size_t a, size_t b) {
+    double total = 0.0;
+    for (size_t k = 0; k < blocks; ++k) total += static_cast<double>(s.colStart[k * (listed + 1) + b] - s.colStart[k * (listed + 1) + a]);
+    return total;
+  });
+  const size_t tasks = std::max(bounds.size() - 1, std::min(threads, groups));
+  auto run = [&](auto tag) {
+    using Value = decltype(tag);
+    const Value* colValue = values(s.colValue, s.colValue32, tag);
+    const Value* dense = values(s.denseGradient, s.denseGradient32, tag);
+    pool.run(tasks, [&](size_t t) {
+      const size_t g0 = groups * t / tasks, g1 = groups * (t + 1) / tasks;
+      const size_t begin = t + 1 < bounds.size() ? bounds[t] : listed, end = t + 1 < bounds.size() ? bounds[t + 1] : listed;
+      for (size_t h0 = 0; h0 < hidden_; h0 += kChunk) {
+        const size_t width = std::min(kChunk, hidden_ - h0);
+        // Dense groups of kTile inputs, summed over the examples kExampleBlock at a time (their delta rows stay in L1).
+        std::fill(dDense_ + g0 * kTile * kChunk, dDense_ + g1 * kTile * kChunk, 0.0);
+        for (size_t e0 = 0; e0 < m && g0 < g1; e0 += kExampleBlock) {
+          const size_t examples = std::min(m, e0 + kExampleBlock) - e0;
+          accumulateTiles(dense + gradientAt(e0, kTile * g0, m, groups), examples * kTile, g1 - g0,
+                          deltaRows + e0 * deltaLd + h0, deltaLd, width, examples, false, dDense_ + g0 * kTile * kChunk,
+                          kChunk);
+        }
+        for (size_t j = g0 * kTile; j < std::min(d, g1 * kTile); ++j) {
+          const size_t c = x.packedInputs[j];
+          for (size_t h = 0; h < width; ++h) D[(h0 + h) * ld + 1 + c] = scale * dDense_[j * kChunk + h];
+        }
+        // Listed inputs.
+        for (size_t k = 0; k < blocks; ++k) {
+          accumulateBlock(s.colStart.data() + k * (listed + 1), s.colExample.data(), colValue, deltaRows + h0, deltaLd,
+                          width, k == 0, begin, end, dPartial_, kChunk);
+        }
+        for (size_t j = begin; j < end; ++j) {
+          const size_t c = x.packedInputs[d + j];
+          for (size_t h = 0; h < width; ++h) D[(h0 + h) * ld + 1 + c] = scale * dPartial_[j * kChunk + h];
+        }
+      }
+    });
+  };
+  if (x.narrow) {
+    run(float{});
+  } else {
+    run(double{});
+  }
+}
+
+}  // namespace backprop

@@ -1,0 +1,28 @@
+// The per-layer buffers of a cost and gradient pass (dense or sparse), allocated once for the most examples a
+// pass takes and reused by every pass: the passes allocate nothing.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "architecture.h"
+
+namespace backprop {
+
+// Each matrix of per-example values has one row per unit and `capacity` columns (see dense_pass.h):
+//   activation[l], l = 1 .. L-1: hidden activations A_l^T (s_l x n)
+//   delta[l],      l = 1 .. L:   delta_l^T (s_l x n); delta[L] first holds Z_L^T, then h - y
+//   loss:                        the per-entry cross-entropy of the output layer (s_L x n)
+struct Workspace {
+  Workspace(const Architecture& arch, size_t capacity);
+  size_t capacity;
+  std::vector<std::vector<double>> activation;
+  std::vector<std::vector<double>> delta;
+  std::vector<double> loss;
+  size_t bytes() const;
+};
+
+// Bytes a Workspace for `capacity` examples takes, or 0 when that overflows (used to refuse absurd sizes).
+size_t workspaceBytes(const Architecture& arch, size_t capacity);
+
+}  // namespace backprop
