@@ -45,7 +45,7 @@ describe('minibatch progress inside an epoch', () => {
     await oneEpoch((clock) => new ProgressReporter({ method: 'adam', unit: 'epochs', total: 1 }, { stream: out.stream, now: () => clock.now }));
     const frames = out.text().split('\r\x1b[2K').filter(Boolean);
     const half = frames.find((f) => / 50% epoch 1\/1 step 50\/100 /.test(f));
-    expect(half, frames.join('\n')).toMatch(/^\[█{8}░{8}\]  50% .* ETA /);
+    expect(half, frames.join('\n')).toMatch(/^\[█{8}░{8}\] {2}50% .* ETA /);
     expect(out.text().endsWith('\n')).toBe(true);
   });
 });

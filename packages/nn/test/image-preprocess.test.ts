@@ -21,7 +21,6 @@ function expectedFrame([r0, r1, c0, c1]: number[]): (r: number, c: number) => nu
 }
 
 const col20 = { width: 20, height: 20, order: 'column-major' as const };
-const row20 = { width: 20, height: 20, order: 'row-major' as const };
 
 const row28 = { width: 28, height: 28, order: 'row-major' as const };
 

@@ -51,7 +51,10 @@ describe('hidden.png of wide layers', () => {
       expect(first.headers['x-hidden-units']).toBe(String(units));
       const drawn = Number(first.headers['x-hidden-units-drawn']);
       if (units === 1_000) expect(drawn).toBe(1_000);
-      else expect(drawn).toBeGreaterThan(1_000), expect(drawn).toBeLessThan(units);
+      else {
+        expect(drawn).toBeGreaterThan(1_000);
+        expect(drawn).toBeLessThan(units);
+      }
       const again = await rawGet(`${srv.url}/v1/models/${name}/hidden.png`);
       expect(again.body.equals(first.body)).toBe(true);
     });

@@ -18,7 +18,7 @@ import type { ColdEpochOptions } from '../cold-epoch.js';
 import type { BenchContext } from '../context.js';
 import { costGradientFlops, floorMs, nonzeros } from '../flops.js';
 import { findPython, PeerSession } from '../python.js';
-import { errorMessage, unavailableBackends, makeRow, measured, skipped, speedup } from '../report.js';
+import { unavailableBackends, makeRow, measured, skipped, speedup } from '../report.js';
 import { interleave, type Job } from '../timing.js';
 import type { BenchEntry, BenchRow } from '../types.js';
 

@@ -10,7 +10,7 @@ import { getBackend, loadDigits5000, randomInit, train, writeMatFile, type Backe
 import type { BenchContext } from '../context.js';
 import { costGradientFlops, floorMs, nonzeros } from '../flops.js';
 import { PeerSession } from '../python.js';
-import { errorMessage, unavailableBackends, makeRow, measured, skipped, speedup } from '../report.js';
+import { unavailableBackends, makeRow, measured, skipped, speedup } from '../report.js';
 import { formatMs } from '../table.js';
 import { interleave, median, timeOnce, type Job } from '../timing.js';
 import type { BenchCheck, BenchEntry, BenchRow, BlasLibrary } from '../types.js';
