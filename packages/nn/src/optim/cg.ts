@@ -12,13 +12,8 @@ import { axpy, dot, maxAbs, norm2 } from './vector.js';
  *     f(x + z s) ≤ f(x) + RHO·z·f'(x)·s      and      |f'(x + z s)·s| ≤ −SIG·f'(x)·s
  * At most MAX evaluations per line search; the next initial step is the last one times the ratio of slopes
  * (at most RATIO). A failed line search restarts along −∇f; two failures in a row end the run.
- *
- * Options:
- *   maxIter  100   > 0: the number of line searches (the course's MaxIter; nit counts them);
- *                  < 0: −maxIter is the budget of function evaluations (like minimize.m's negative length)
- *   red      1     the expected reduction of f in the first line search (sets the first step 1·red/(1 + |g|²))
- *   gtol     0     not in fmincg.m: stop with 'converged' when max|∇f| ≤ gtol before a line search (the default 0
- *                  only catches an exactly zero gradient, where fmincg.m would fail its line searches)
+ * Options: see `help` below. cg's gtol is not in fmincg.m: its default 0 only catches an exactly zero gradient,
+ * where fmincg.m would fail its line searches.
  *
  * One departure from fmincg.m: after a failed line search it restarts from the saved point with the gradient
  * AT that point (fmincg.m swaps in the gradient of the last trial point). Resuming: call again with x0 = result.x
@@ -31,6 +26,12 @@ export interface CgOptions {
 }
 
 const defaults: CgOptions = { maxIter: 100, red: 1, gtol: 0 };
+
+const help: Record<keyof CgOptions, string> = {
+  maxIter: "> 0: line searches (the course's MaxIter; nit counts them); < 0: −maxIter is the budget of evaluations",
+  red: 'expected reduction of f in the first line search (first step red/(1 + |g|²)); > 0',
+  gtol: "stop with 'converged' when max|∇f| ≤ gtol before a line search; ≥ 0",
+};
 
 const RHO = 0.01;
 const SIG = 0.5;
@@ -203,4 +204,11 @@ function* run(x0: Float64Array, o: CgOptions): Generator<MethodEvent, MethodOutc
   return { x: X, fun: f1, jac: df1, nit: searches, status, message };
 }
 
-export const cg: OptimizerMethod<CgOptions> = { name: 'cg', defaults, validate, run };
+export const cg: OptimizerMethod<CgOptions, 'cg'> = {
+  name: 'cg',
+  summary: "nonlinear conjugate gradients (the course's fmincg)",
+  defaults,
+  help,
+  validate,
+  run,
+};

@@ -11,14 +11,7 @@ import { strongWolfe } from './wolfe.js';
  * skipped (it would break positive definiteness); a failed line search or a non-descent direction clears the
  * memory and retries along −∇f once.
  *
- * Options (scipy's L-BFGS-B defaults where it has them):
- *   m        10        pairs kept
- *   gtol     1e-5      stop when max|∇f| ≤ gtol
- *   ftol     2.22e-9   stop when (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ ftol  (scipy: factr·ε, factr = 1e7)
- *   maxIter  15000     iterations (accepted steps)
- *   maxfun   15000     evaluations; never exceeded (nfev ≤ maxfun)
- *   maxls    20        evaluations per line search
- *   c1, c2   1e-4, 0.9 the Wolfe constants
+ * Options: scipy's L-BFGS-B defaults where it has them (ftol = factr·ε with factr = 1e7); see `help` below.
  * Resuming: call again with x0 = result.x; the (s, y) memory starts empty.
  */
 export interface LbfgsOptions {
@@ -41,6 +34,17 @@ const defaults: LbfgsOptions = {
   maxls: 20,
   c1: 1e-4,
   c2: 0.9,
+};
+
+const help: Record<keyof LbfgsOptions, string> = {
+  m: '(s, y) pairs kept; integer ≥ 1',
+  gtol: 'stop when max|∇f| ≤ gtol; ≥ 0',
+  ftol: 'stop when (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ ftol; ≥ 0',
+  maxIter: 'budget of iterations (accepted steps); integer ≥ 0',
+  maxfun: 'budget of evaluations, never exceeded (nfev ≤ maxfun); integer ≥ 1',
+  maxls: 'evaluations per line search; integer ≥ 1',
+  c1: 'Wolfe sufficient-decrease constant; in (0, 1)',
+  c2: 'Wolfe curvature constant; in (c1, 1)',
 };
 
 function validate(o: LbfgsOptions): void {
@@ -195,4 +199,11 @@ function* run(x0: Float64Array, o: LbfgsOptions): Generator<MethodEvent, MethodO
   }
 }
 
-export const lbfgs: OptimizerMethod<LbfgsOptions> = { name: 'lbfgs', defaults, validate, run };
+export const lbfgs: OptimizerMethod<LbfgsOptions, 'lbfgs'> = {
+  name: 'lbfgs',
+  summary: 'limited-memory BFGS',
+  defaults,
+  help,
+  validate,
+  run,
+};

@@ -55,6 +55,22 @@ export const minibatchDefaults: Omit<MinibatchOptions, 'learningRate'> = {
   state: null,
 };
 
+/** Help for the options adam and sgd share (each adds its learningRate's). */
+export const minibatchHelp: Record<keyof Omit<MinibatchOptions, 'learningRate'>, string> = {
+  m: 'examples to draw minibatch rows from (required; train passes its data set size)',
+  epochs: 'passes over the data (the total, when resuming); integer ≥ 0',
+  batchSize: 'minibatch size; integer ≥ 1',
+  schedule: `learning-rate schedule: ${SCHEDULES.join(', ')}`,
+  decay: 'decay factor of the step and exponential schedules; > 0',
+  stepSize: 'epochs between decays of the step schedule; integer ≥ 1',
+  minLearningRate: 'the cosine schedule ends here; ≥ 0',
+  seed: 'seed of the shuffles; integer',
+  shuffle: 'draw a new order of the examples every epoch',
+  dropLast: 'drop the last, smaller batch of an epoch',
+  callbackEvery: 'also report every k steps (0: after every epoch only); integer ≥ 0',
+  state: 'the state of a previous result, to resume it bit for bit',
+};
+
 /** Resumable state of a minibatch run. Vectors are Float64Arrays (number[] are accepted back, e.g. from JSON). */
 export interface MinibatchState {
   method: string;

@@ -1,13 +1,12 @@
 import { checkBoolean, checkNumber } from './options.js';
-import { minibatchDefaults, type MinibatchOptions, runMinibatch, type UpdateRule, validateMinibatch } from './minibatch.js';
+import { minibatchDefaults, minibatchHelp, type MinibatchOptions, runMinibatch, type UpdateRule, validateMinibatch } from './minibatch.js';
 import type { OptimizerMethod } from './types.js';
 
 /**
  * Stochastic gradient descent with (heavy-ball or Nesterov) momentum over shuffled minibatches (see minibatch.ts
  * for batches, epochs, callback and state):
  *   v ← μ·v + g,   x ← x − η·v            (nesterov: x ← x − η·(g + μ·v))
- * momentum 0 is plain SGD. Options: those of minibatch.ts (m is required) plus learningRate 0.1, momentum 0.9,
- * nesterov false.
+ * momentum 0 is plain SGD. Options: those of minibatch.ts (m is required) plus the ones in `help` below.
  */
 export interface SgdOptions extends MinibatchOptions {
   momentum: number;
@@ -15,6 +14,13 @@ export interface SgdOptions extends MinibatchOptions {
 }
 
 const defaults: SgdOptions = { ...minibatchDefaults, learningRate: 0.1, momentum: 0.9, nesterov: false };
+
+const help: Record<keyof SgdOptions, string> = {
+  ...minibatchHelp,
+  learningRate: 'step size η; > 0',
+  momentum: 'momentum μ (0: plain SGD); in [0, 1)',
+  nesterov: 'Nesterov momentum',
+};
 
 const rule: UpdateRule<SgdOptions> = {
   name: 'sgd',
@@ -48,9 +54,11 @@ function validate(o: SgdOptions, n: number): void {
   checkBoolean('sgd', 'nesterov', o.nesterov);
 }
 
-export const sgd: OptimizerMethod<SgdOptions> = {
+export const sgd: OptimizerMethod<SgdOptions, 'sgd'> = {
   name: 'sgd',
+  summary: 'stochastic gradient descent with momentum, over shuffled minibatches',
   defaults,
+  help,
   validate,
   run: (x0, o) => runMinibatch(x0, o, rule),
 };

@@ -162,10 +162,14 @@ export interface MethodOutcome {
 /** The driver answers an evaluate request with f, and an iterate report with NaN (ignored). */
 export type MethodRun = Generator<MethodEvent, MethodOutcome, number>;
 
-/** One optimisation method: its name, its option defaults, a validator and the algorithm. */
-export interface OptimizerMethod<O extends object = Record<string, unknown>> {
-  readonly name: string;
+/** One optimisation method: its name, its options (defaults and help), a validator and the algorithm. */
+export interface OptimizerMethod<O extends object = Record<string, unknown>, N extends string = string> {
+  readonly name: N;
+  /** What the method is, in a few words. */
+  readonly summary: string;
   readonly defaults: Readonly<O>;
+  /** Per option, one line: what it means and which values it takes (shown by the CLI's help and the docs). */
+  readonly help: Readonly<Record<keyof O & string, string>>;
   /** Checks the merged options (defaults + user's) for this problem size; throws InvalidArgumentError. */
   validate(options: O, n: number): void;
   run(x0: Float64Array, options: O): MethodRun;

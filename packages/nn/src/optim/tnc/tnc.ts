@@ -37,20 +37,7 @@ import {
  * (1 + |x0| and offset x0 when unbounded; (up − low) and the midpoint when boxed), f is rescaled by 1/‖g‖ when
  * |log10 ‖g‖| > `rescale`, and optional bounds are handled by an active set.
  *
- * Options and their defaults are scipy's (a negative value means "choose automatically"):
- *   maxfun    null → max(100, 10·n)   budget of evaluations (line searches AND Hessian-vector products):
- *                                      nfev ≤ maxfun always holds
- *   maxCGit   −1   → max(1, min(50, ⌊n/2⌋))  CG steps (= Hessian-vector products) per iteration; 0 → p = −g
- *   eta       −1   → 0.25           line-search curvature parameter (|φ'(α)| ≤ η|φ'(0)|)
- *   stepmx    0    → 10             largest step in scaled variables (grows ×100 when reached)
- *   accuracy  0    → √ε             relative precision of the finite differences
- *   fmin      0                     an estimate of min f, used for the first trial step
- *   ftol      −1   → accuracy       stop when |f_k − f_{k−1}| ≤ ftol (scaled f)
- *   xtol      −1   → √ε             stop when ‖x_k − x_{k−1}‖ ≤ xtol (scaled x)
- *   gtol      −1   → 0.01·√accuracy stop when the projected scaled gradient norm ≤ gtol (scipy's pgtol)
- *   rescale   −1   → 1.3
- *   lower, upper   null, a number, or n numbers (±Infinity allowed): bounds
- *   scale, offset  null or n numbers: override the variable scaling
+ * Options and their defaults are scipy's (a negative value means "choose automatically"; see `help` below).
  *
  * Departures from scipy's C code, all in edge cases: a variable that starts on its upper bound is held there from
  * the start (as one on its lower bound is); a direction component is checked only against the bound it moves
@@ -89,6 +76,23 @@ const defaults: TncOptions = {
   upper: null,
   scale: null,
   offset: null,
+};
+
+const help: Record<keyof TncOptions, string> = {
+  maxfun: 'budget of evaluations (line searches and Hessian-vector products), nfev ≤ maxfun; null: max(100, 10·n)',
+  maxCGit: 'CG steps (Hessian-vector products) per iteration; −1: max(1, min(50, ⌊n/2⌋)); 0: p = −g',
+  eta: "line-search curvature parameter (|φ'(α)| ≤ η|φ'(0)|); −1: 0.25",
+  stepmx: 'largest step in scaled variables (grows ×100 when reached); 0: 10',
+  accuracy: 'relative precision of the finite differences; 0: √ε',
+  fmin: 'an estimate of min f, used for the first trial step',
+  ftol: 'stop when |f_k − f_{k−1}| ≤ ftol (scaled f); −1: accuracy',
+  xtol: 'stop when ‖x_k − x_{k−1}‖ ≤ xtol (scaled x); −1: √ε',
+  gtol: "stop when the projected scaled gradient norm ≤ gtol (scipy's pgtol); −1: 0.01·√accuracy",
+  rescale: 'rescale f by 1/‖g‖ when |log10 ‖g‖| > rescale; −1: 1.3',
+  lower: 'lower bounds: null, a number, or n numbers (−Infinity allowed)',
+  upper: 'upper bounds: null, a number, or n numbers (Infinity allowed)',
+  scale: 'null or n numbers: override the variable scaling',
+  offset: 'null or n numbers: override the variable offsets',
 };
 
 const EPS = Number.EPSILON;
@@ -460,4 +464,11 @@ function initialStep(f: number, fmin: number, slope: number, smax: number): numb
   return alpha >= smax ? smax : alpha;
 }
 
-export const tnc: OptimizerMethod<TncOptions> = { name: 'tnc', defaults, validate, run };
+export const tnc: OptimizerMethod<TncOptions, 'tnc'> = {
+  name: 'tnc',
+  summary: 'truncated Newton (scipy TNC)',
+  defaults,
+  help,
+  validate,
+  run,
+};
