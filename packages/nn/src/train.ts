@@ -10,7 +10,7 @@ import type { HistoryEntry, Model, TrainingSummary } from './model/model.js';
 import { randomInit } from './network/init.js';
 import { checkLayers, type LayerSizes } from './network/layers.js';
 import { objectiveOf } from './objective.js';
-import { minibatchDefaults } from './optim/minibatch.js';
+import { minibatchOptions } from './optim/minibatch.js';
 import { minimizeAsync } from './optim/minimize.js';
 import { type MethodName, optimizerMethod } from './optim/registry.js';
 import type { IterationInfo, Objective, OptimizeResult } from './optim/types.js';
@@ -216,7 +216,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   let stepsPerEpoch: number | undefined;
   let addedCallbackEvery = false;
   if (setup.minibatch) {
-    const B = Math.min(Number(optimizer.batchSize ?? minibatchDefaults.batchSize), m);
+    const B = Math.min(Number(optimizer.batchSize ?? minibatchOptions.batchSize.default), m);
     stepsPerEpoch = optimizer.dropLast === true ? Math.floor(m / B) : Math.ceil(m / B);
     const wanted = options.onProgress !== undefined && options.stepProgress === true;
     if (wanted && optimizer.callbackEvery === undefined && Number.isSafeInteger(stepsPerEpoch) && stepsPerEpoch > 1) {

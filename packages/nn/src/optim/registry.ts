@@ -3,6 +3,7 @@ import { cg } from './cg.js';
 import { lbfgs } from './lbfgs.js';
 import { sgd } from './sgd.js';
 import { tnc } from './tnc/tnc.js';
+import { acceptsText, type OptionSpec } from './options.js';
 import type { OptimizerMethod } from './types.js';
 
 /** Every method `minimize` knows, in the order help texts list them. Adding a method = one module + one entry here. */
@@ -11,10 +12,11 @@ const METHODS = [tnc, cg, lbfgs, adam, sgd] as const;
 /** The name of a registered method: 'tnc' | 'cg' | 'lbfgs' | 'adam' | 'sgd'. */
 export type MethodName = (typeof METHODS)[number]['name'];
 
-/** One option of a method: its name, its default and one line of help (meaning and accepted values). */
+/** One option of a method: its name, its default, the values it accepts and one line of help, all in words. */
 export interface OptionInfo {
   readonly name: string;
   readonly default: unknown;
+  readonly accepts: string;
   readonly help: string;
 }
 
@@ -41,11 +43,12 @@ export function optimizerMethods(): MethodInfo[] {
   return METHODS.map((m) => ({
     name: m.name,
     summary: m.summary,
-    minibatch: 'batchSize' in m.defaults,
-    options: Object.entries(m.defaults).map(([name, value]) => ({
+    minibatch: 'batchSize' in m.options,
+    options: Object.entries<OptionSpec>(m.options).map(([name, spec]) => ({
       name,
-      default: value,
-      help: (m.help as Record<string, string>)[name],
+      default: spec.default,
+      accepts: acceptsText(spec),
+      help: spec.help,
     })),
   }));
 }
