@@ -241,10 +241,10 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     });
   // One warning per distinct cause: a checkpoint every iteration onto a full disk should not flood the output.
   const warned = new Set<string>();
-  const writeCheckpoint = (cp: Parameters<typeof saveCheckpoint>[1]): void => {
+  const writeCheckpoint = (x: Float64Array, iteration: number, nfev: number, state: unknown): void => {
     const path = options.checkpoint!.path;
     try {
-      saveCheckpoint(path, cp);
+      saveCheckpoint(path, { layers, method, lambda, dataChecksum: checksum, iteration, nfev, x: Array.from(x), state, history });
     } catch (err) {
       const cause = err instanceof Error ? err.message : String(err);
       if (warned.has(cause)) return;
@@ -318,17 +318,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
       ...(info.event === 'epoch' ? { event: 'epoch' as const, step: info.step, stepsPerEpoch } : {}),
     });
     if (options.checkpoint && info.iteration > 0 && info.iteration % every === 0) {
-      writeCheckpoint({
-        layers,
-        method,
-        lambda,
-        dataChecksum: checksum,
-        iteration: entry.iteration,
-        nfev: entry.nfev,
-        x: Array.from(info.x),
-        state: info.state?.(),
-        history,
-      });
+      writeCheckpoint(info.x, entry.iteration, entry.nfev, info.state?.());
     }
     return stop;
   };
@@ -347,17 +337,8 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
 
   const theta = options.earlyStopping && bestValX ? bestValX : result.x;
   if (options.checkpoint) {
-    writeCheckpoint({
-      layers,
-      method,
-      lambda,
-      dataChecksum: checksum,
-      iteration: history.length ? history[history.length - 1].iteration : iterBase + result.nit,
-      nfev: nfevBase + result.nfev,
-      x: Array.from(theta),
-      state: result.state,
-      history,
-    });
+    const iteration = history.length ? history[history.length - 1].iteration : iterBase + result.nit;
+    writeCheckpoint(theta, iteration, nfevBase + result.nfev, result.state);
   }
   const model = modelOf(setup, data, result, {
     theta,

@@ -79,20 +79,6 @@ export function checkNumber(method: string, name: string, value: unknown, rule: 
   }
 }
 
-export function checkBoolean(method: string, name: string, value: unknown): void {
-  if (typeof value !== 'boolean') {
-    throw new InvalidArgumentError(`${method} option '${name}' must be true or false; received ${describe(value)}`);
-  }
-}
-
-export function checkOneOf(method: string, name: string, value: unknown, choices: readonly string[]): void {
-  if (typeof value !== 'string' || !choices.includes(value)) {
-    throw new InvalidArgumentError(
-      `${method} option '${name}' must be one of ${choices.map((c) => `'${c}'`).join(', ')}; received ${describe(value)}`,
-    );
-  }
-}
-
 /**
  * A per-variable vector option (bounds, scale, offset): `null` (absent), one number for every variable, or an
  * array / Float64Array of n numbers. Returns a Float64Array of length n or null.
@@ -146,7 +132,7 @@ export function defaultsOf<O extends object>(specs: OptionSpecs<O>): O {
 export function acceptsText(spec: OptionSpec): string {
   const a = spec.accepts;
   if (typeof a === 'string') return a === 'boolean' ? 'true or false' : a;
-  if ('oneOf' in a) return `one of ${a.oneOf.join(', ')}`;
+  if ('oneOf' in a) return `one of ${a.oneOf.map((c) => `'${c}'`).join(', ')}`;
   return `${a.nullable ? 'null or ' : ''}${numberText(a)}`;
 }
 
@@ -155,9 +141,11 @@ export function checkOptions<O extends object>(method: string, specs: OptionSpec
   for (const [name, spec] of Object.entries<OptionSpec>(specs)) {
     const value = (o as Record<string, unknown>)[name];
     const a = spec.accepts;
-    if (a === 'boolean') checkBoolean(method, name, value);
+    let ok = true;
+    if (a === 'boolean') ok = typeof value === 'boolean';
     else if (typeof a === 'string') continue;
-    else if ('oneOf' in a) checkOneOf(method, name, value, a.oneOf);
+    else if ('oneOf' in a) ok = typeof value === 'string' && a.oneOf.includes(value);
     else if (!(a.nullable && value === null)) checkNumber(method, name, value, a);
+    if (!ok) throw new InvalidArgumentError(`${method} option '${name}' must be ${acceptsText(spec)}; received ${describe(value)}`);
   }
 }
