@@ -243,7 +243,8 @@ export class Classifier {
     }
     const { nit, nfev } = result;
     const options = stripState(setup.optimizer, false);
-    return modelOf(setup, data, result, { theta: result.x, history, options, scheme: 'uniform', nit, nfev, seconds: result.elapsed / 1000 });
+    const seconds = result.elapsed / 1000;
+    return modelOf(setup, data, result, { theta: result.x, history, options, scheme: 'uniform', nit, nfev, seconds });
   }
 }
 

@@ -156,7 +156,8 @@ export interface TrainingSetup {
 export function setUpTraining(network: NetworkSpec, data: TrainingData, options: TrainOptions, resume?: Checkpoint): TrainingSetup {
   const method = options.method ?? SEED.method;
   // An unknown method is minimize's to refuse, with the list of the registered ones.
-  const minibatch = optimizerMethod(method)?.minibatch ?? false;
+  const info = optimizerMethod(method);
+  const minibatch = info?.minibatch ?? false;
   const lambda = options.lambda ?? SEED.lambda;
   checkLambda(lambda);
   const seed = options.seed ?? SEED.seed;
@@ -184,6 +185,9 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
     if (resume?.state !== undefined) optimizer.state = resume.state;
   }
   const backend = resolveBackend(options.backend, options.threads);
+  // A method that declares a `backend` option (adam: where its update loop runs) follows the training's backend,
+  // so `backend: 'ts'` (or BACKPROP_BACKEND=ts) keeps every loop in TypeScript. The bits are the same either way.
+  if (info?.options.some((o) => o.name === 'backend')) optimizer.backend ??= backend.name;
   const net = bindNetwork(data.X, data.y, { layers, backend: backend.name });
   const objective = objectiveOf(net, lambda);
   return { method, lambda, seed, initRange, layers, K, backend, net, x0, optimizer, minibatch, objective, checksum };
@@ -355,12 +359,23 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   return { model, result };
 }
 
+/** What a run adds to its setup in the model's training summary. */
+interface RunRecord {
+  theta: Float64Array;
+  history: HistoryEntry[];
+  options: Record<string, unknown>;
+  scheme: string;
+  nit: number;
+  nfev: number;
+  seconds: number;
+}
+
 /** The Model a finished (or stopped) run makes: θ, the class names and how it was trained. */
 export function modelOf(
   setup: TrainingSetup,
   data: TrainingData,
   result: OptimizeResult,
-  run: { theta: Float64Array; history: HistoryEntry[]; options: Record<string, unknown>; scheme: string; nit: number; nfev: number; seconds: number },
+  run: RunRecord,
 ): Model {
   const { theta } = run;
   const training: TrainingSummary = {

@@ -112,8 +112,8 @@ describe('adam option backend', () => {
     );
   });
 
-  it("is the optimiser's own: 'auto' by default, the addon's loop when it loads, else the ts one", () => {
-    expect(optimizerMethod('adam')?.options.find((o) => o.name === 'backend')?.default).toBe('auto');
+  it("is the optimiser's own: 'ts' by default for minimize, the addon's loop for 'auto' when it loads", () => {
+    expect(optimizerMethod('adam')?.options.find((o) => o.name === 'backend')?.default).toBe('ts');
     expect(adamStepFor('ts')).toBe(adamStepTs);
     expect(adamStepFor('auto')).toBe(info.nativeAvailable ? core.adamUpdate : adamStepTs);
     if (info.nativeAvailable) expect(adamStepFor('native')).toBe(core.adamUpdate);

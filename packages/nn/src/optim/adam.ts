@@ -23,7 +23,11 @@ const options: OptionSpecs<AdamOptions> = {
   beta1: { default: 0.9, accepts: { atLeast: 0, below: 1 }, help: 'decay of the first moment' },
   beta2: { default: 0.999, accepts: { atLeast: 0, below: 1 }, help: 'decay of the second moment' },
   epsilon: { default: 1e-8, accepts: { above: 0 }, help: 'added to √v̂' },
-  backend: { default: 'auto', accepts: { oneOf: ['auto', 'native', 'ts'] }, help: 'where the update loop runs (auto: the addon when it loads); the same bits either way' },
+  backend: {
+    default: 'ts',
+    accepts: { oneOf: ['auto', 'native', 'ts'] },
+    help: "where the update loop runs (auto: the addon's when it loads; train passes its own backend); the same bits",
+  },
 };
 
 // The bias corrections folded into the step (the paper's "more efficient" ordering, the same value up to
