@@ -1,63 +1,12 @@
-import { SEED, type TrainMethod } from '@backprop/nn';
+import { optimizerMethod, optimizerMethods, SEED, type MethodInfo, type TrainMethod } from '@backprop/nn';
 import type { Command } from 'commander';
 import * as parse from './parse.js';
 import type { ProgressPlan } from './progress.js';
 import { UsageError } from './usage.js';
 
-export const METHODS: readonly TrainMethod[] = ['tnc', 'cg', 'lbfgs', 'adam', 'sgd'];
-
-/** The optimiser knobs the command line offers (already parsed to numbers). */
-export interface OptimizerFlags {
-  maxfun?: number;
-  maxiter?: number;
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-}
-
-/** Which flags each method understands, and the option names `minimize` knows them by. */
-const FLAGS: Record<TrainMethod, Partial<Record<keyof OptimizerFlags, string>>> = {
-  tnc: { maxfun: 'maxfun' },
-  cg: { maxiter: 'maxIter', maxfun: 'maxIter' },
-  lbfgs: { maxiter: 'maxIter', maxfun: 'maxfun' },
-  adam: { epochs: 'epochs', batchSize: 'batchSize', lr: 'learningRate' },
-  sgd: { epochs: 'epochs', batchSize: 'batchSize', lr: 'learningRate' },
-};
-
-const FLAG_NAMES: Record<keyof OptimizerFlags, string> = {
-  maxfun: '--maxfun',
-  maxiter: '--maxiter',
-  epochs: '--epochs',
-  batchSize: '--batch-size',
-  lr: '--lr',
-};
-
-/**
- * Command-line flags → `train`'s `optimizer` options for the method. A flag the method does not use is an error
- * (rather than silently ignored). tnc defaults to the seed's budget (SEED.optimizer.maxfun: 300 evaluations);
- * cg's --maxfun N is the course's * fmincg length −N (a budget of N evaluations).
- */
-export function optimizerOptions(method: TrainMethod, flags: OptimizerFlags): Record<string, unknown> {
-  const accepted = FLAGS[method];
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(FLAG_NAMES) as (keyof OptimizerFlags)[]) {
-    const value = flags[key];
-    if (value === undefined) continue;
-    const name = accepted[key];
-    if (!name) {
-      const usable = Object.keys(accepted).map((k) => FLAG_NAMES[k as keyof OptimizerFlags]);
-      throw new UsageError(`${FLAG_NAMES[key]} does not apply to --method ${method} (it takes ${usable.join(', ')})`);
-    }
-    if (method === 'cg' && key === 'maxfun') {
-      if (flags.maxiter !== undefined) throw new UsageError('--method cg: give --maxiter (line searches) or --maxfun (evaluations), not both');
-      out.maxIter = -value;
-    } else {
-      out[name] = value;
-    }
-  }
-  if (method === SEED.method && out.maxfun === undefined) out.maxfun = SEED.optimizer.maxfun;
-  return out;
-}
+/** The methods, their options and defaults: read from @backprop/nn's optimiser registry, never restated here. */
+const METHODS = optimizerMethods();
+export const METHOD_NAMES: readonly TrainMethod[] = METHODS.map((m) => m.name);
 
 /** --method and the optimiser's budget flags as commander leaves them (train and sweep take the same ones). */
 export interface MethodFlags {
@@ -69,48 +18,107 @@ export interface MethodFlags {
   lr?: string;
 }
 
+type BudgetKey = Exclude<keyof MethodFlags, 'method'>;
+
+/**
+ * A budget flag sets the method option of the same meaning; it applies to the methods whose registry entry has
+ * that option. One addition: cg's --maxfun N is the course's fmincg length −N (maxIter = −N, N evaluations).
+ */
+interface BudgetFlag {
+  key: BudgetKey;
+  flag: string;
+  option: string;
+  what: string;
+  /** qualified by `each` ("per training") in a sweep */
+  perRun?: boolean;
+  parse: (name: string, raw: string) => number;
+}
+
+const count = (name: string, raw: string): number => parse.integer(name, raw, { min: 1 });
+const BUDGET_FLAGS: readonly BudgetFlag[] = [
+  { key: 'maxfun', flag: '--maxfun <n>', option: 'maxfun', what: 'budget of cost/gradient evaluations', perRun: true, parse: count },
+  { key: 'maxiter', flag: '--maxiter <n>', option: 'maxIter', what: 'budget of iterations', perRun: true, parse: count },
+  { key: 'epochs', flag: '--epochs <n>', option: 'epochs', what: 'passes over the data', parse: count },
+  { key: 'batchSize', flag: '--batch-size <n>', option: 'batchSize', what: 'minibatch size', parse: count },
+  { key: 'lr', flag: '--lr <x>', option: 'learningRate', what: 'learning rate', parse: (n, raw) => parse.number(n, raw, { above: 0 }) },
+];
+
+const flagName = (f: BudgetFlag): string => f.flag.split(' ')[0];
+const optionOf = (m: MethodInfo, name: string) => m.options.find((o) => o.name === name);
+const cgLength = (m: MethodInfo, f: BudgetFlag): boolean => m.name === 'cg' && f.key === 'maxfun';
+const takes = (m: MethodInfo, f: BudgetFlag): boolean => optionOf(m, f.option) !== undefined || cgLength(m, f);
+
+/** The default a bare command runs with: the seed's budget for the seed's method, else the registry's default. */
+function defaultOf(m: MethodInfo, option: string): unknown {
+  const seed = m.name === SEED.method ? (SEED.optimizer as Record<string, unknown>)[option] : undefined;
+  return seed ?? optionOf(m, option)?.default;
+}
+
+/** "(adam, sgd; default 10)" or "(tnc default 300, lbfgs default 15000, cg: fmincg length −n)". */
+function appliesTo(f: BudgetFlag): string {
+  const users = METHODS.filter((m) => optionOf(m, f.option) !== undefined);
+  const defaults = users.map((m) => defaultOf(m, f.option));
+  const parts =
+    users.length > 1 && defaults.every((d) => d === defaults[0])
+      ? [`${users.map((m) => m.name).join(', ')}; default ${String(defaults[0])}`]
+      : users.map((m, i) => (defaults[i] === null ? m.name : `${m.name} default ${String(defaults[i])}`));
+  if (METHODS.some((m) => cgLength(m, f))) parts.push('cg: fmincg length −n');
+  return `(${parts.join(', ')})`;
+}
+
 /** Declares --method and the budget flags on a command (`each`, e.g. "per training", qualifies the budgets). */
 export function methodOptions(cmd: Command, each = ''): Command {
-  const budget = each === '' ? '' : ` ${each}`;
-  return cmd
-    .option('--method <name>', `optimiser: ${METHODS.join(', ')}`, SEED.method)
-    .option('--maxfun <n>', `budget of cost/gradient evaluations${budget} (tnc: default ${String(SEED.optimizer.maxfun)}; lbfgs; cg: fmincg length −n)`)
-    .option('--maxiter <n>', `budget of iterations${budget} (cg line searches, lbfgs iterations)`)
-    .option('--epochs <n>', 'passes over the data (adam, sgd; default 10)')
-    .option('--batch-size <n>', 'minibatch size (adam, sgd; default 128)')
-    .option('--lr <x>', 'learning rate (adam default 0.001, sgd default 0.1)');
+  cmd.option('--method <name>', `optimiser: ${METHOD_NAMES.join(', ')}`, SEED.method);
+  for (const f of BUDGET_FLAGS) cmd.option(f.flag, `${f.what}${f.perRun && each !== '' ? ` ${each}` : ''} ${appliesTo(f)}`);
+  return cmd;
+}
+
+/**
+ * Command-line flags → `train`'s `optimizer` options for the method. A flag the method does not use is an error
+ * (rather than silently ignored). The seed's method gets the seed's budget (SEED.optimizer) unless a flag sets it.
+ */
+export function optimizerOptions(method: TrainMethod, values: Partial<Record<BudgetKey, number>>): Record<string, unknown> {
+  const info = optimizerMethod(method)!;
+  const out: Record<string, unknown> = {};
+  for (const f of BUDGET_FLAGS) {
+    const value = values[f.key];
+    if (value === undefined) continue;
+    if (!takes(info, f)) {
+      const usable = BUDGET_FLAGS.filter((g) => takes(info, g)).map(flagName);
+      throw new UsageError(`${flagName(f)} does not apply to --method ${method} (it takes ${usable.join(', ')})`);
+    }
+    if (cgLength(info, f)) {
+      if (values.maxiter !== undefined) throw new UsageError('--method cg: give --maxiter (line searches) or --maxfun (evaluations), not both');
+      out.maxIter = -value;
+    } else {
+      out[f.option] = value;
+    }
+  }
+  if (method === SEED.method) for (const [k, v] of Object.entries(SEED.optimizer)) out[k] ??= v;
+  return out;
 }
 
 /** The method and `train`'s optimizer options from --method and the budget flags (checked, see optimizerOptions). */
 export function parseMethodFlags(f: MethodFlags): { method: TrainMethod; optimizer: Record<string, unknown> } {
-  const method = parse.choice('--method', f.method, METHODS);
-  const int = (name: string, v: string | undefined): number | undefined =>
-    v === undefined ? undefined : parse.integer(name, v, { min: 1 });
-  const optimizer = optimizerOptions(method, {
-    maxfun: int('--maxfun', f.maxfun),
-    maxiter: int('--maxiter', f.maxiter),
-    epochs: int('--epochs', f.epochs),
-    batchSize: int('--batch-size', f.batchSize),
-    lr: f.lr === undefined ? undefined : parse.number('--lr', f.lr, { above: 0 }),
-  });
-  return { method, optimizer };
+  const method = parse.choice('--method', f.method, METHOD_NAMES);
+  const values: Partial<Record<BudgetKey, number>> = {};
+  for (const b of BUDGET_FLAGS) {
+    const raw = f[b.key];
+    if (raw !== undefined) values[b.key] = b.parse(flagName(b), raw);
+  }
+  return { method, optimizer: optimizerOptions(method, values) };
 }
 
-/** What the progress bar counts towards for a method with these options. */
+/**
+ * What the progress bar counts towards: epochs for a minibatch method; else iterations when maxIter is set (or is
+ * the method's only budget), evaluations when it is negative (cg) or when maxfun is the budget.
+ */
 export function progressPlan(method: TrainMethod, options: Record<string, unknown>): ProgressPlan {
-  const n = (k: string): number | undefined => (typeof options[k] === 'number' ? (options[k] as number) : undefined);
-  switch (method) {
-    case 'tnc':
-      return { method, unit: 'evaluations', total: n('maxfun') };
-    case 'cg': {
-      const length = n('maxIter') ?? 100;
-      return length < 0 ? { method, unit: 'evaluations', total: -length } : { method, unit: 'iterations', total: length };
-    }
-    case 'lbfgs':
-      return n('maxIter') !== undefined
-        ? { method, unit: 'iterations', total: n('maxIter') }
-        : { method, unit: 'evaluations', total: n('maxfun') };
-    default:
-      return { method, unit: 'epochs', total: n('epochs') ?? 10 };
-  }
+  const info = optimizerMethod(method)!;
+  const given = (k: string): number | undefined => (typeof options[k] === 'number' ? (options[k] as number) : undefined);
+  const fallback = (k: string): number | undefined => (optionOf(info, k)?.default as number | undefined) ?? undefined;
+  if (info.minibatch) return { method, unit: 'epochs', total: given('epochs') ?? fallback('epochs') };
+  const iterations = given('maxIter') ?? (optionOf(info, 'maxfun') ? undefined : fallback('maxIter'));
+  if (iterations === undefined) return { method, unit: 'evaluations', total: given('maxfun') };
+  return iterations < 0 ? { method, unit: 'evaluations', total: -iterations } : { method, unit: 'iterations', total: iterations };
 }

@@ -1,18 +1,15 @@
-import { getBackend } from './backend/select.js';
 import type { BackendChoice } from './backend/types.js';
-import { bindNetwork } from './cost.js';
 import { MAX_LABEL } from './data/label-mapping.js';
 import { BackpropError, InvalidArgumentError, ShapeError } from './errors.js';
 import { argmaxLabels } from './labels.js';
 import { fromRows, type Matrix } from './matrix.js';
 import { loadModel, saveModel, type HistoryEntry, type Model, type TrainingSummary } from './model/model.js';
-import { randomInit } from './network/init.js';
 import { checkLayers } from './network/layers.js';
 import { minimize } from './optim/minimize.js';
 import type { IterationInfo, OptimizeResult } from './optim/types.js';
 import { normalizeScores, predictionsOf, scores, type Prediction } from './predict.js';
 import { SEED } from './presets.js';
-import { dataChecksum, train, type TrainingData, type TrainMethod, type TrainProgress } from './train.js';
+import { modelOf, setUpTraining, stripState, train, type TrainingData, type TrainMethod, type TrainOptions, type TrainProgress } from './train.js';
 import { checkLambda } from './validate.js';
 
 /** How a Classifier is built and trained. Every field defaults to the seed's setting ({@link SEED}). */
@@ -69,7 +66,6 @@ export class NotFittedError extends BackpropError {
 }
 
 const OPTION_KEYS = ['hidden', 'lambda', 'method', 'optimizer', 'initRange', 'seed', 'backend', 'threads', 'dataset'];
-const MINIBATCH = new Set(['adam', 'sgd']);
 
 /**
  * A network classifier in the shape of scikit-learn's estimators: `new Classifier(options)`, `fit(X, y)`,
@@ -159,8 +155,19 @@ export class Classifier {
   fitAsync(data: LabelledData, options?: FitOptions): Promise<this>;
   async fitAsync(a: Examples | LabelledData, b?: Labels | FitOptions, c?: FitOptions): Promise<this> {
     const { data, options } = trainingArgs(a, b, c);
+    const { model } = await train({ hidden: this.options.hidden! }, data, {
+      ...this.#trainOptions(),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    this.#model = model;
+    return this;
+  }
+
+  /** The options `train` gets from this classifier's (`fit` and `fitAsync` share them). */
+  #trainOptions(): TrainOptions {
     const o = this.options;
-    const { model } = await train({ hidden: o.hidden! }, data, {
+    return {
       method: o.method,
       lambda: o.lambda,
       optimizer: { ...o.optimizer },
@@ -169,11 +176,7 @@ export class Classifier {
       trackAccuracy: false,
       ...(o.backend !== undefined ? { backend: o.backend } : {}),
       ...(o.threads !== undefined ? { threads: o.threads } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    this.#model = model;
-    return this;
+    };
   }
 
   /** The predicted class name of each row. */
@@ -218,30 +221,11 @@ export class Classifier {
   }
 
   /**
-   * `train` without the event loop: the same network, initialisation, objective and method options, driven by the
-   * synchronous `minimize`. Parameters agree bit for bit with `fitAsync` (a test holds them to it).
+   * `train` without the event loop: the same setup (network, initialisation, objective, method options), driven by
+   * the synchronous `minimize`. Parameters agree bit for bit with `fitAsync` (a test holds them to it).
    */
   #trainSync(data: TrainingData & { K: number; labelNames: string[] }, fit: FitOptions): Model {
-    const o = this.options;
-    const method = o.method!;
-    const lambda = o.lambda!;
-    const seed = o.seed!;
-    const layers = [data.X.cols, ...o.hidden!, data.K];
-    checkLayers(layers);
-    const backend = getBackend(o.backend);
-    if (o.threads !== undefined) backend.setThreads(o.threads);
-    const net = bindNetwork(data.X, data.y, { layers, backend: backend.name });
-    const m = data.X.rows;
-    const x0 = randomInit(layers, { range: o.initRange, seed });
-    const optimizer: Record<string, unknown> = { ...o.optimizer };
-    if (MINIBATCH.has(method)) {
-      optimizer.m ??= m;
-      optimizer.seed ??= seed;
-    }
-    if (method === 'adam') optimizer.backend ??= backend.name;
-    // A minibatch's penalty is λ'/(2B) on the backends; λ' = λ·B/m makes it the full objective's λ/(2m) (as train does).
-    const objective = (x: Float64Array, grad: Float64Array, rows?: Uint32Array): number =>
-      net.costGradient(x, rows ? (lambda * rows.length) / m : lambda, grad, rows);
+    const setup = setUpTraining({ hidden: this.options.hidden! }, data, this.#trainOptions());
     const history: HistoryEntry[] = [];
     const callback = (info: IterationInfo): void => {
       if (info.event === 'step') return;
@@ -252,33 +236,15 @@ export class Classifier {
     };
     let result: OptimizeResult;
     try {
-      result = minimize(objective, x0, { method, options: optimizer, callback, ...(fit.signal ? { signal: fit.signal } : {}) });
+      const signal = fit.signal ? { signal: fit.signal } : {};
+      result = minimize(setup.objective, setup.x0, { method: setup.method, options: setup.optimizer, callback, ...signal });
     } finally {
-      net.dispose();
+      setup.net.dispose();
     }
-    const predicted = argmaxLabels(backend.predict(layers, result.x, data.X));
-    let hits = 0;
-    for (let i = 0; i < m; i++) if (predicted[i] === data.y[i]) hits++;
-    const { state: _state, ...options } = optimizer;
-    const summary: TrainingSummary = {
-      method,
-      options,
-      lambda,
-      init: { range: o.initRange, scheme: 'uniform', seed },
-      backend: backend.name,
-      dataset: { name: data.name ?? 'custom', m, checksum: dataChecksum(data) },
-      nit: result.nit,
-      nfev: result.nfev,
-      status: result.status,
-      message: result.message,
-      cost: result.fun,
-      seconds: result.elapsed / 1000,
-      trainAccuracy: hits / m,
-      history,
-    };
-    const model: Model = { layers, theta: result.x, labelNames: data.labelNames, training: summary, createdAt: new Date().toISOString() };
-    if (data.imageShape) model.inputShape = data.imageShape;
-    return model;
+    const { nit, nfev } = result;
+    const options = stripState(setup.optimizer, false);
+    const seconds = result.elapsed / 1000;
+    return modelOf(setup, data, result, { theta: result.x, history, options, scheme: 'uniform', nit, nfev, seconds });
   }
 }
 

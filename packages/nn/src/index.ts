@@ -40,7 +40,7 @@ export {
 } from './classifier.js';
 export { SEED, type Preset } from './presets.js';
 export { gradientCheck, debugInitializeWeights, type GradientCheckResult } from './gradcheck.js';
-export { getBackend, backendInfo, type BackendInfo } from './backend/select.js';
+export { getBackend, resolveBackend, backendInfo, type BackendInfo } from './backend/select.js';
 export type { Backend, BackendChoice, BackendName, ResidentNetwork } from './backend/types.js';
 export {
   saveModel,

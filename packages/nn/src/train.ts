@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { getBackend } from './backend/select.js';
-import type { BackendChoice } from './backend/types.js';
+import { resolveBackend } from './backend/select.js';
+import type { Backend, BackendChoice, ResidentNetwork } from './backend/types.js';
 import { bindNetwork } from './cost.js';
 import { InvalidArgumentError, ShapeError } from './errors.js';
 import { accuracyOf, argmaxLabels } from './labels.js';
@@ -9,12 +9,16 @@ import { loadCheckpoint, saveCheckpoint, CheckpointError, type Checkpoint } from
 import type { HistoryEntry, Model, TrainingSummary } from './model/model.js';
 import { randomInit } from './network/init.js';
 import { checkLayers, type LayerSizes } from './network/layers.js';
-import { minibatchDefaults } from './optim/minibatch.js';
+import { objectiveOf } from './objective.js';
+import { minibatchOptions } from './optim/minibatch.js';
 import { minimizeAsync } from './optim/minimize.js';
-import type { IterationInfo, OptimizeResult } from './optim/types.js';
+import { type MethodName, optimizerMethod } from './optim/registry.js';
+import type { IterationInfo, Objective, OptimizeResult } from './optim/types.js';
+import { SEED } from './presets.js';
 import { checkClassCount, checkLambda } from './validate.js';
 
-export type TrainMethod = 'tnc' | 'cg' | 'lbfgs' | 'adam' | 'sgd';
+/** A method `train` can run: a name in the optimiser registry. */
+export type TrainMethod = MethodName;
 
 /** Examples and labels 1..K. A `Dataset` from the data module fits this shape. */
 export interface TrainingData {
@@ -48,15 +52,20 @@ export interface TrainProgress {
   validationAccuracy?: number;
 }
 
+/** Every setting a caller leaves out is the seed's ({@link SEED}): TNC with 300 evaluations, λ = 10, range 0.5, seed 0. */
 export interface TrainOptions {
+  /** Default SEED.method ('tnc'). */
   method?: TrainMethod;
-  /** λ ≥ 0; default 1. */
+  /** λ ≥ 0; default SEED.lambda (10). */
   lambda?: number;
-  /** Method options passed to `minimize` (maxfun, maxIter, epochs, batchSize, learningRate, …). */
-  optimizer?: Record<string, unknown>;
-  /** Initialisation: uniform(−range, range), default range 0.12 (the seed uses 0.5). */
+  /**
+   * Method options passed to `minimize` (maxfun, maxIter, epochs, batchSize, learningRate, …). Default: the seed's
+   * budget ({ maxfun: 300 }) for the seed's method, the method's own defaults for another.
+   */
+  optimizer?: Readonly<Record<string, unknown>>;
+  /** Initialisation: uniform(−range, range), default range SEED.initRange (0.5). */
   init?: { range?: number; scheme?: 'uniform' | 'glorot' };
-  /** Seed for initialisation and minibatch shuffling. Default 0. */
+  /** Seed for initialisation and minibatch shuffling. Default SEED.seed (0). */
   seed?: number;
   validation?: TrainingData;
   test?: TrainingData;
@@ -65,7 +74,7 @@ export interface TrainOptions {
   /** Compute training accuracy at every reported iteration (a forward pass each). Default true. */
   trackAccuracy?: boolean;
   backend?: BackendChoice;
-  /** BLAS threads for the native backend. */
+  /** Threads of an evaluation (native: BLAS threads; ts: the calling thread plus workers). */
   threads?: number;
   /** Progress after every iteration (adam/sgd: every epoch; see `stepProgress`). */
   onProgress?: (p: TrainProgress) => void;
@@ -122,18 +131,36 @@ export function dataChecksum(data: TrainingData): string {
   return h.digest('hex');
 }
 
-const MINIBATCH = new Set(['adam', 'sgd']);
+/** What `train` and `Classifier.fit` share: the settings with their defaults filled in, and what they build. */
+export interface TrainingSetup {
+  method: TrainMethod;
+  lambda: number;
+  seed: number;
+  initRange: number;
+  layers: number[];
+  K: number;
+  backend: Backend;
+  net: ResidentNetwork;
+  x0: Float64Array;
+  /** The method options `minimize` gets: the caller's, with m and seed filled in for a minibatch method. */
+  optimizer: Record<string, unknown>;
+  minibatch: boolean;
+  objective: Objective;
+  checksum: string;
+}
 
 /**
- * Builds the network, initialises it (seeded), runs the chosen optimiser on the regularised cost with the fused
- * cost+gradient of the chosen backend, tracks accuracy, and returns a Model. Aborting through `signal` returns the
- * best parameters so far (nothing is lost).
+ * Checks the settings, fills in the seed's defaults, picks the backend (the one place a training does), binds the
+ * network to the data and draws x0 (or takes a checkpoint's). The caller disposes `net`.
  */
-export async function train(network: NetworkSpec, data: TrainingData, options: TrainOptions = {}): Promise<TrainResult> {
-  const method = options.method ?? 'tnc';
-  const lambda = options.lambda ?? 1;
+export function setUpTraining(network: NetworkSpec, data: TrainingData, options: TrainOptions, resume?: Checkpoint): TrainingSetup {
+  const method = options.method ?? SEED.method;
+  // An unknown method is minimize's to refuse, with the list of the registered ones.
+  const info = optimizerMethod(method);
+  const minibatch = info?.minibatch ?? false;
+  const lambda = options.lambda ?? SEED.lambda;
   checkLambda(lambda);
-  const seed = options.seed ?? 0;
+  const seed = options.seed ?? SEED.seed;
   const K = labelCount(data);
   const layers = Array.isArray(network)
     ? [...(network as LayerSizes)]
@@ -146,42 +173,54 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   if (options.earlyStopping && !options.validation) {
     throw new InvalidArgumentError('earlyStopping needs a validation set');
   }
-  const backend = getBackend(options.backend);
-  if (options.threads !== undefined) backend.setThreads(options.threads);
-  const net = bindNetwork(data.X, data.y, { layers, backend: backend.name });
   const checksum = dataChecksum(data);
-  const m = data.X.rows;
-
-  let resume: Checkpoint | undefined;
-  if (options.resume !== undefined) {
-    resume = typeof options.resume === 'string' ? loadCheckpoint(options.resume) : options.resume;
-    if (resume.layers.join(',') !== layers.join(',')) {
-      throw new CheckpointError(`checkpoint is for layers [${resume.layers}], not [${layers}]`);
-    }
-    if (resume.method !== method) throw new CheckpointError(`checkpoint is for method ${resume.method}, not ${method}`);
-    if (resume.lambda !== lambda) {
-      throw new CheckpointError(`checkpoint was made with λ = ${resume.lambda}, not λ = ${lambda}: resume with the same λ`);
-    }
-    if (resume.dataChecksum && resume.dataChecksum !== checksum) {
-      throw new CheckpointError('checkpoint was made on different training data (checksum differs)');
-    }
-  }
-
-  const initRange = options.init?.range ?? 0.12;
+  if (resume !== undefined) checkResume(resume, layers, method, lambda, checksum);
+  const initRange = options.init?.range ?? SEED.initRange;
   const x0 = resume ? Float64Array.from(resume.x) : randomInit(layers, { range: initRange, scheme: options.init?.scheme, seed });
-  const optimizer: Record<string, unknown> = { ...(options.optimizer ?? {}) };
-  if (MINIBATCH.has(method)) {
+  // The seed's budget belongs to the seed's method; another method starts from its own defaults.
+  const optimizer: Record<string, unknown> = { ...(options.optimizer ?? (method === SEED.method ? SEED.optimizer : {})) };
+  if (minibatch) {
     optimizer.m ??= data.X.rows;
     optimizer.seed ??= seed;
     if (resume?.state !== undefined) optimizer.state = resume.state;
   }
-  // Adam's update loop runs on the training's backend too (same bits on either; native is faster).
-  if (method === 'adam') optimizer.backend ??= backend.name;
+  const backend = resolveBackend(options.backend, options.threads);
+  // A method that declares a `backend` option (adam: where its update loop runs) follows the training's backend,
+  // so `backend: 'ts'` (or BACKPROP_BACKEND=ts) keeps every loop in TypeScript. The bits are the same either way.
+  if (info?.options.some((o) => o.name === 'backend')) optimizer.backend ??= backend.name;
+  const net = bindNetwork(data.X, data.y, { layers, backend: backend.name });
+  const objective = objectiveOf(net, lambda);
+  return { method, lambda, seed, initRange, layers, K, backend, net, x0, optimizer, minibatch, objective, checksum };
+}
+
+function checkResume(resume: Checkpoint, layers: number[], method: string, lambda: number, checksum: string): void {
+  if (resume.layers.join(',') !== layers.join(',')) {
+    throw new CheckpointError(`checkpoint is for layers [${resume.layers}], not [${layers}]`);
+  }
+  if (resume.method !== method) throw new CheckpointError(`checkpoint is for method ${resume.method}, not ${method}`);
+  if (resume.lambda !== lambda) {
+    throw new CheckpointError(`checkpoint was made with λ = ${resume.lambda}, not λ = ${lambda}: resume with the same λ`);
+  }
+  if (resume.dataChecksum && resume.dataChecksum !== checksum) {
+    throw new CheckpointError('checkpoint was made on different training data (checksum differs)');
+  }
+}
+
+/**
+ * Builds the network, initialises it (seeded), runs the chosen optimiser on the regularised cost with the fused
+ * cost+gradient of the chosen backend, tracks accuracy, and returns a Model. Aborting through `signal` returns the
+ * best parameters so far (nothing is lost).
+ */
+export async function train(network: NetworkSpec, data: TrainingData, options: TrainOptions = {}): Promise<TrainResult> {
+  const resume = typeof options.resume === 'string' ? loadCheckpoint(options.resume) : options.resume;
+  const setup = setUpTraining(network, data, options, resume);
+  const { method, lambda, layers, backend, net, optimizer, checksum } = setup;
+  const m = data.X.rows;
   // Progress inside an epoch: an epoch of MNIST can take minutes, so report about 100 times per epoch.
   let stepsPerEpoch: number | undefined;
   let addedCallbackEvery = false;
-  if (MINIBATCH.has(method)) {
-    const B = Math.min(Number(optimizer.batchSize ?? minibatchDefaults.batchSize), m);
+  if (setup.minibatch) {
+    const B = Math.min(Number(optimizer.batchSize ?? minibatchOptions.batchSize.default), m);
     stepsPerEpoch = optimizer.dropLast === true ? Math.floor(m / B) : Math.ceil(m / B);
     const wanted = options.onProgress !== undefined && options.stepProgress === true;
     if (wanted && optimizer.callbackEvery === undefined && Number.isSafeInteger(stepsPerEpoch) && stepsPerEpoch > 1) {
@@ -192,11 +231,10 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
 
   const history: HistoryEntry[] = resume ? [...resume.history] : [];
   // Minibatch methods carry their epoch/step counters in the resumed state; full-batch methods restart counting.
-  const iterBase = MINIBATCH.has(method) ? 0 : (resume?.iteration ?? 0);
+  const iterBase = setup.minibatch ? 0 : (resume?.iteration ?? 0);
   const nfevBase = resume?.nfev ?? 0;
   const elapsedBase = history.length ? history[history.length - 1].elapsed : 0;
   const track = options.trackAccuracy ?? true;
-  const yTrain = data.y;
   const accuracyAt = (x: Float64Array, d: TrainingData): number =>
     accuracyOf(argmaxLabels(backend.predict(layers, x, d.X)), d.y);
 
@@ -207,10 +245,10 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     });
   // One warning per distinct cause: a checkpoint every iteration onto a full disk should not flood the output.
   const warned = new Set<string>();
-  const writeCheckpoint = (cp: Parameters<typeof saveCheckpoint>[1]): void => {
+  const writeCheckpoint = (x: Float64Array, iteration: number, nfev: number, state: unknown): void => {
     const path = options.checkpoint!.path;
     try {
-      saveCheckpoint(path, cp);
+      saveCheckpoint(path, { layers, method, lambda, dataChecksum: checksum, iteration, nfev, x: Array.from(x), state, history });
     } catch (err) {
       const cause = err instanceof Error ? err.message : String(err);
       if (warned.has(cause)) return;
@@ -237,9 +275,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
       await new Promise<void>((r) => setImmediate(r));
       lastYield = Date.now();
     }
-    // A minibatch estimates the full objective: (1/B)·Σ_batch loss + λ/(2m)·‖Θ‖². The backends treat `rows` as
-    // the whole data set (penalty λ'/(2B)), so pass λ' = λ·B/m.
-    return net.costGradient(x, rows ? (lambda * rows.length) / m : lambda, grad, rows);
+    return setup.objective(x, grad, rows);
   };
 
   const callback = (info: IterationInfo): boolean | void => {
@@ -266,7 +302,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
       elapsed: elapsedBase + info.elapsed,
     };
     if (info.epoch !== undefined) entry.epoch = info.epoch;
-    if (track) entry.trainAccuracy = accuracyAt(info.x, { X: data.X, y: yTrain });
+    if (track) entry.trainAccuracy = accuracyAt(info.x, data);
     let stop = false;
     if (options.validation) {
       const v = accuracyAt(info.x, options.validation);
@@ -286,24 +322,14 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
       ...(info.event === 'epoch' ? { event: 'epoch' as const, step: info.step, stepsPerEpoch } : {}),
     });
     if (options.checkpoint && info.iteration > 0 && info.iteration % every === 0) {
-      writeCheckpoint({
-        layers,
-        method,
-        lambda,
-        dataChecksum: checksum,
-        iteration: entry.iteration,
-        nfev: entry.nfev,
-        x: Array.from(info.x),
-        state: info.state?.(),
-        history,
-      });
+      writeCheckpoint(info.x, entry.iteration, entry.nfev, info.state?.());
     }
     return stop;
   };
 
   let result: OptimizeResult;
   try {
-    result = await minimizeAsync(objective, x0, {
+    result = await minimizeAsync(objective, setup.x0, {
       method,
       options: optimizer,
       callback,
@@ -315,49 +341,72 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
 
   const theta = options.earlyStopping && bestValX ? bestValX : result.x;
   if (options.checkpoint) {
-    writeCheckpoint({
-      layers,
-      method,
-      lambda,
-      dataChecksum: checksum,
-      iteration: history.length ? history[history.length - 1].iteration : iterBase + result.nit,
-      nfev: nfevBase + result.nfev,
-      x: Array.from(theta),
-      state: result.state,
-      history,
-    });
+    const iteration = history.length ? history[history.length - 1].iteration : iterBase + result.nit;
+    writeCheckpoint(theta, iteration, nfevBase + result.nfev, result.state);
   }
-  const summary: TrainingSummary = {
-    method,
+  const model = modelOf(setup, data, result, {
+    theta,
+    history,
     options: stripState(optimizer, addedCallbackEvery),
-    lambda,
-    init: { range: initRange, scheme: options.init?.scheme ?? 'uniform', seed },
-    backend: backend.name,
-    dataset: { name: data.name ?? 'custom', m: data.X.rows, checksum },
+    scheme: options.init?.scheme ?? 'uniform',
     nit: iterBase + result.nit,
     nfev: nfevBase + result.nfev,
-    status: result.status,
-    message: result.message,
-    cost: result.fun,
     seconds: (elapsedBase + result.elapsed) / 1000,
-    trainAccuracy: accuracyAt(theta, data),
-    history,
-  };
+  });
+  const summary = model.training!;
   if (options.validation) summary.validationAccuracy = accuracyAt(theta, options.validation);
   if (options.test) summary.testAccuracy = accuracyAt(theta, options.test);
-  const model: Model = {
-    layers,
-    theta,
-    labelNames: data.labelNames ?? Array.from({ length: K }, (_, k) => String(k + 1)),
-    training: summary,
-    createdAt: new Date().toISOString(),
-  };
-  if (data.imageShape) model.inputShape = data.imageShape;
   return { model, result };
 }
 
+/** What a run adds to its setup in the model's training summary. */
+interface RunRecord {
+  theta: Float64Array;
+  history: HistoryEntry[];
+  options: Record<string, unknown>;
+  scheme: string;
+  nit: number;
+  nfev: number;
+  seconds: number;
+}
+
+/** The Model a finished (or stopped) run makes: θ, the class names and how it was trained. */
+export function modelOf(
+  setup: TrainingSetup,
+  data: TrainingData,
+  result: OptimizeResult,
+  run: RunRecord,
+): Model {
+  const { theta } = run;
+  const training: TrainingSummary = {
+    method: setup.method,
+    options: run.options,
+    lambda: setup.lambda,
+    init: { range: setup.initRange, scheme: run.scheme, seed: setup.seed },
+    backend: setup.backend.name,
+    dataset: { name: data.name ?? 'custom', m: data.X.rows, checksum: setup.checksum },
+    nit: run.nit,
+    nfev: run.nfev,
+    status: result.status,
+    message: result.message,
+    cost: result.fun,
+    seconds: run.seconds,
+    trainAccuracy: accuracyOf(argmaxLabels(setup.backend.predict(setup.layers, theta, data.X)), data.y),
+    history: run.history,
+  };
+  const model: Model = {
+    layers: setup.layers,
+    theta,
+    labelNames: data.labelNames ?? Array.from({ length: setup.K }, (_, k) => String(k + 1)),
+    training,
+    createdAt: new Date().toISOString(),
+  };
+  if (data.imageShape) model.inputShape = data.imageShape;
+  return model;
+}
+
 /** The options a model records: without the resume state, nor the progress cadence train() chose itself. */
-function stripState(o: Record<string, unknown>, dropCallbackEvery: boolean): Record<string, unknown> {
+export function stripState(o: Record<string, unknown>, dropCallbackEvery: boolean): Record<string, unknown> {
   const { state: _state, ...rest } = o;
   if (dropCallbackEvery) delete rest.callbackEvery;
   return rest;

@@ -2,8 +2,8 @@
 // the ts loop and the native (C++) one, the same trained weights whichever runs the update, and bad input.
 import * as core from '@backprop/core-native';
 import { describe, expect, it } from 'vitest';
-import { backendInfo, getBackend, minimize, Rng, train, type Matrix } from '../src/index.js';
-import { adamStepTs, type AdamCoefficients } from '../src/optim/adam-step.js';
+import { backendInfo, minimize, optimizerMethod, Rng, train, type Matrix } from '../src/index.js';
+import { adamStepFor, adamStepTs, type AdamCoefficients } from '../src/optim/adam-step.js';
 
 const info = backendInfo();
 if (!info.nativeAvailable) console.warn(`[notice] native Adam step skipped: ${info.reason}`);
@@ -112,7 +112,11 @@ describe('adam option backend', () => {
     );
   });
 
-  it('defaults to the ts loop for minimize, and train passes its own backend', () => {
-    expect(getBackend('ts').adamStep).toBe(adamStepTs);
+  it("is the optimiser's own: 'ts' by default for minimize, the addon's loop for 'auto' when it loads", () => {
+    expect(optimizerMethod('adam')?.options.find((o) => o.name === 'backend')?.default).toBe('ts');
+    expect(adamStepFor('ts')).toBe(adamStepTs);
+    expect(adamStepFor('auto')).toBe(info.nativeAvailable ? core.adamUpdate : adamStepTs);
+    if (info.nativeAvailable) expect(adamStepFor('native')).toBe(core.adamUpdate);
+    else expect(() => adamStepFor('native')).toThrow(/adam option 'backend' is 'native' but the native addon is unavailable/);
   });
 });

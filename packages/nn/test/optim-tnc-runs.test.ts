@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Rng } from '../src/random.js';
 import { driveSync, RunTracker } from '../src/optim/driver.js';
-import { mergeOptions } from '../src/optim/options.js';
+import { checkOptions, defaultsOf, mergeOptions } from '../src/optim/options.js';
 import { tnc } from '../src/optim/tnc/tnc.js';
 import type { Objective, OptimizeResult, MethodRun } from '../src/optim/types.js';
 import { golden, rosen, rosenStart } from './fixtures/optim/problems.js';
@@ -28,8 +28,9 @@ function fBits(f: number): string {
 }
 
 function start(method: typeof tnc, fun: Objective, x0: Float64Array, given: Record<string, unknown>, trace: Trace) {
-  const options = mergeOptions('tnc', method.defaults, given);
-  method.validate(options, x0.length);
+  const options = mergeOptions('tnc', defaultsOf(method.options), given);
+  checkOptions('tnc', method.options, options);
+  method.validate?.(options, x0.length);
   const tracker = new RunTracker('tnc', x0, (info) => {
     trace.iterates.push(`${fBits(info.fun)}:${bits(info.x)}`);
     trace.fs.push(info.fun);

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { getBackend, saveModel } from '@backprop/nn';
+import { resolveBackend, saveModel, SEED } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { methodOptions, parseMethodFlags, type MethodFlags } from '../optimizer.js';
@@ -47,14 +47,14 @@ export function sweepCommand() {
       methodOptions(
         cmd
           .option('--lambda <list>', 'λ values, comma-separated', '0.1,1,3,10')
-          .option('--hidden <list>', 'hidden layer choices, comma-separated; layers of one network joined by x (25,50,256x128)', '25')
+          .option('--hidden <list>', 'hidden layer choices, comma-separated; layers of one network joined by x (25,50,256x128)', SEED.hidden.join('x'))
           .option('--workers <n>', 'worker threads (default: one per core, at most one per configuration)')
           .option('--threads-per-worker <n>', 'BLAS threads in each worker', '1')
-          .option('--data <spec>', DATA_HELP, 'builtin:digits5000'),
+          .option('--data <spec>', DATA_HELP, `builtin:${SEED.dataset}`),
         'per training',
       )
-        .option('--init-range <r>', 'initial weights uniform in [−r, r]', '0.5')
-        .option('--seed <n>', 'seed for initialisation and the validation split', '0')
+        .option('--init-range <r>', 'initial weights uniform in [−r, r]', String(SEED.initRange))
+        .option('--seed <n>', 'seed for initialisation and the validation split', String(SEED.seed))
         .option('--validation <fraction>', 'fraction held out to rank the settings', '0.2')
         .option('--backend <name>', 'auto, native or ts', 'auto')
         .option('--out <file>', 'where to save the best model (folders are created)', 'reports/sweep/best.json')
@@ -76,7 +76,7 @@ export function sweepCommand() {
       const seed = parse.integer('--seed', flags.seed, { min: 0 });
       const initRange = parse.number('--init-range', flags.initRange, { above: 0 });
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
-      const resolved = getBackend(backend).name; // fail fast here rather than in every worker
+      const resolved = resolveBackend(backend).name; // fail fast here rather than in every worker
       checkOutputs({ out: flags.out });
       const ds = loadData(flags.data, '--data', flags);
       const parts = split(ds, validation, 0, seed);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { getBackend, saveModel, SEED, train, type BackendChoice, type TrainMethod } from '@backprop/nn';
+import { resolveBackend, saveModel, SEED, train, type BackendChoice, type TrainMethod } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { evaluate, type Evaluation } from '../evaluation.js';
@@ -110,12 +110,12 @@ export function trainCommand() {
       const checkpointEvery = parse.integer('--checkpoint-every', flags.checkpointEvery, { min: 1 });
       const reportDir = flags.report ?? (flags.out === undefined ? DEFAULT_REPORT_DIR : undefined);
       checkOutputs({ out: flags.out, report: reportDir, checkpoint: flags.checkpoint });
-      const backend = getBackend(s.backend); // fail fast when --backend native cannot load
-      if (s.threads !== undefined) backend.setThreads(s.threads);
+      // The one backend choice of the run: made here to fail fast when native cannot load, then passed to train.
+      const backend = resolveBackend(s.backend, s.threads);
       const ds = loadData(s.data, '--data', flags);
       const parts = split(ds, s.validation, s.test, s.seed);
       const layers = [ds.X.cols, ...s.hidden, ds.K];
-      const threads = `${backend.getThreads()} thread${backend.getThreads() === 1 ? '' : 's'}`;
+      const threads = count(backend.getThreads(), 'thread');
       out.note(
         `training ${layers.join('-')} on ${ds.name} (${count(parts.train.X.rows, 'example')}` +
           `${parts.validation ? `, ${parts.validation.X.rows} validation` : ''}${parts.test ? `, ${parts.test.X.rows} test` : ''}) ` +
@@ -136,7 +136,6 @@ export function trainCommand() {
           validation: parts.validation,
           test: parts.test,
           backend: backend.name,
-          threads: s.threads,
           onProgress: (p) => progress.update(p),
           stepProgress: true,
           onWarning: (w) => progress.interrupt(`backprop: warning: ${w.message}`),

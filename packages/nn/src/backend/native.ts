@@ -34,7 +34,6 @@ export function createNativeBackend(core: typeof CoreNative): Backend {
       await core.predictAsync([...layers], theta, X.data, X.rows, out);
       return { rows: X.rows, cols: K, data: out };
     },
-    adamStep: (x, g, m1, m2, sum, c) => core.adamUpdate(x, g, m1, m2, sum, c),
     setThreads: (n) => core.setThreads(n),
     getThreads: () => core.getThreads(),
   };

@@ -109,6 +109,16 @@ export function getBackend(choice?: BackendChoice): Backend {
   return tsBackend;
 }
 
+/**
+ * The one place a training picks its backend: {@link getBackend}, then the thread count when one is given. The CLI
+ * calls it before loading data (to fail fast when native cannot load) and passes the resolved name on to `train`.
+ */
+export function resolveBackend(choice?: BackendChoice, threads?: number): Backend {
+  const backend = getBackend(choice);
+  if (threads !== undefined) backend.setThreads(threads);
+  return backend;
+}
+
 /** Which backend runs and why. Throws InvalidArgumentError when BACKPROP_BACKEND is misspelt. */
 export function backendInfo(): BackendInfo {
   const fromEnv = envChoice();

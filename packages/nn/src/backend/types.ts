@@ -1,6 +1,5 @@
 import type { Matrix } from '../matrix.js';
 import type { LayerSizes } from '../network/layers.js';
-import type { AdamStep } from '../optim/adam-step.js';
 
 export type BackendName = 'native' | 'ts';
 export type BackendChoice = BackendName | 'auto';
@@ -33,9 +32,7 @@ export interface Backend {
   /** Output activations h (m×K) for any X. */
   predict(layers: LayerSizes, theta: Float64Array, X: Matrix): Matrix;
   predictAsync(layers: LayerSizes, theta: Float64Array, X: Matrix): Promise<Matrix>;
-  /** One Adam step in place (optim/adam-step.ts); every backend gives the same bits. */
-  adamStep: AdamStep;
-  /** BLAS threads (native) — the TS backend reports 1. */
+  /** Threads one evaluation may use (native: BLAS threads; ts: the calling thread plus workers). */
   setThreads(n: number): void;
   getThreads(): number;
 }

@@ -1,32 +1,33 @@
-import { getBackend } from '../backend/select.js';
-import type { BackendChoice } from '../backend/types.js';
-import type { AdamStep } from './adam-step.js';
-import { checkNumber, checkOneOf } from './options.js';
-import { minibatchDefaults, type MinibatchOptions, runMinibatch, type UpdateRule, validateMinibatch } from './minibatch.js';
+import { type AdamKernel, type AdamStep, adamStepFor } from './adam-step.js';
+import type { OptionSpecs } from './options.js';
+import { minibatchOptions, type MinibatchOptions, runMinibatch, type UpdateRule, validateMinibatch } from './minibatch.js';
 import type { OptimizerMethod } from './types.js';
 
 /**
  * Adam (Kingma & Ba 2015) over shuffled minibatches (see minibatch.ts for batches, epochs, callback and state):
  *   m ← β1·m + (1 − β1)·g,   v ← β2·v + (1 − β2)·g²,
  *   x ← x − η · m̂ / (√v̂ + ε)   with m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ), t = the step number.
- * Options: those of minibatch.ts (m is required) plus learningRate 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-8,
- * and `backend` ('ts' by default; `train` passes its own): which backend runs the update loop (adam-step.ts).
- * The backends give the same bits, so the choice changes the speed only (native: ~4x faster per step).
+ * Options: those of minibatch.ts (m is required) plus the ones in `options` below. The update loop runs in the addon
+ * or in TypeScript (adam-step.ts); both give the same bits, so the choice changes the speed only.
  */
 export interface AdamOptions extends MinibatchOptions {
   beta1: number;
   beta2: number;
   epsilon: number;
-  backend: BackendChoice;
+  backend: AdamKernel;
 }
 
-const defaults: AdamOptions = {
-  ...minibatchDefaults,
-  learningRate: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
-  epsilon: 1e-8,
-  backend: 'ts',
+const options: OptionSpecs<AdamOptions> = {
+  ...minibatchOptions,
+  learningRate: { default: 1e-3, accepts: { above: 0 }, help: 'step size η' },
+  beta1: { default: 0.9, accepts: { atLeast: 0, below: 1 }, help: 'decay of the first moment' },
+  beta2: { default: 0.999, accepts: { atLeast: 0, below: 1 }, help: 'decay of the second moment' },
+  epsilon: { default: 1e-8, accepts: { above: 0 }, help: 'added to √v̂' },
+  backend: {
+    default: 'ts',
+    accepts: { oneOf: ['auto', 'native', 'ts'] },
+    help: "where the update loop runs (auto: the addon's when it loads; train passes its own backend); the same bits",
+  },
 };
 
 // The bias corrections folded into the step (the paper's "more efficient" ordering, the same value up to
@@ -47,16 +48,13 @@ function rule(adamStep: AdamStep): UpdateRule<AdamOptions> {
 
 function validate(o: AdamOptions, n: number): void {
   validateMinibatch('adam', o, n);
-  checkNumber('adam', 'beta1', o.beta1, { atLeast: 0, below: 1 });
-  checkNumber('adam', 'beta2', o.beta2, { atLeast: 0, below: 1 });
-  checkNumber('adam', 'epsilon', o.epsilon, { above: 0 });
-  checkOneOf('adam', 'backend', o.backend, ['auto', 'native', 'ts']);
-  getBackend(o.backend); // BackendUnavailableError now, not at the first step, when native cannot load
+  adamStepFor(o.backend); // BackendUnavailableError now, not at the first step, when native cannot load
 }
 
-export const adam: OptimizerMethod<AdamOptions> = {
+export const adam: OptimizerMethod<AdamOptions, 'adam'> = {
   name: 'adam',
-  defaults,
+  summary: 'Adam over shuffled minibatches',
+  options,
   validate,
-  run: (x0, o) => runMinibatch(x0, o, rule(getBackend(o.backend).adamStep)),
+  run: (x0, o) => runMinibatch(x0, o, rule(adamStepFor(o.backend))),
 };

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { evaluate, report } from './driver.js';
-import { checkNumber } from './options.js';
+import type { OptionSpecs } from './options.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from './types.js';
 import { axpy, dot, maxAbs, norm2 } from './vector.js';
 
@@ -12,13 +12,8 @@ import { axpy, dot, maxAbs, norm2 } from './vector.js';
  *     f(x + z s) ≤ f(x) + RHO·z·f'(x)·s      and      |f'(x + z s)·s| ≤ −SIG·f'(x)·s
  * At most MAX evaluations per line search; the next initial step is the last one times the ratio of slopes
  * (at most RATIO). A failed line search restarts along −∇f; two failures in a row end the run.
- *
- * Options:
- *   maxIter  100   > 0: the number of line searches (the course's MaxIter; nit counts them);
- *                  < 0: −maxIter is the budget of function evaluations (like minimize.m's negative length)
- *   red      1     the expected reduction of f in the first line search (sets the first step 1·red/(1 + |g|²))
- *   gtol     0     not in fmincg.m: stop with 'converged' when max|∇f| ≤ gtol before a line search (the default 0
- *                  only catches an exactly zero gradient, where fmincg.m would fail its line searches)
+ * Options: see `options` below. cg's gtol is not in fmincg.m: its default 0 only catches an exactly zero gradient,
+ * where fmincg.m would fail its line searches.
  *
  * One departure from fmincg.m: after a failed line search it restarts from the saved point with the gradient
  * AT that point (fmincg.m swaps in the gradient of the last trial point). Resuming: call again with x0 = result.x
@@ -30,7 +25,15 @@ export interface CgOptions {
   gtol: number;
 }
 
-const defaults: CgOptions = { maxIter: 100, red: 1, gtol: 0 };
+const options: OptionSpecs<CgOptions> = {
+  maxIter: {
+    default: 100,
+    accepts: { integer: true },
+    help: "> 0: line searches (the course's MaxIter; nit counts them); < 0: −maxIter is the budget of evaluations",
+  },
+  red: { default: 1, accepts: { above: 0 }, help: 'expected reduction of f in the first line search (first step red/(1 + |g|²))' },
+  gtol: { default: 0, accepts: { atLeast: 0 }, help: "stop with 'converged' when max|∇f| ≤ gtol before a line search" },
+};
 
 const RHO = 0.01;
 const SIG = 0.5;
@@ -41,14 +44,11 @@ const RATIO = 100;
 const REALMIN = 2.2250738585072014e-308;
 
 function validate(o: CgOptions): void {
-  checkNumber('cg', 'maxIter', o.maxIter, { integer: true });
   if (o.maxIter === 0) {
     throw new InvalidArgumentError(
       "cg option 'maxIter' must be a non-zero integer (> 0: line searches, < 0: minus the evaluations); received 0",
     );
   }
-  checkNumber('cg', 'red', o.red, { above: 0 });
-  checkNumber('cg', 'gtol', o.gtol, { atLeast: 0 });
 }
 
 function* run(x0: Float64Array, o: CgOptions): Generator<MethodEvent, MethodOutcome, number> {
@@ -203,4 +203,10 @@ function* run(x0: Float64Array, o: CgOptions): Generator<MethodEvent, MethodOutc
   return { x: X, fun: f1, jac: df1, nit: searches, status, message };
 }
 
-export const cg: OptimizerMethod<CgOptions> = { name: 'cg', defaults, validate, run };
+export const cg: OptimizerMethod<CgOptions, 'cg'> = {
+  name: 'cg',
+  summary: "nonlinear conjugate gradients (the course's fmincg)",
+  options,
+  validate,
+  run,
+};

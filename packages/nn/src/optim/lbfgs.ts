@@ -1,5 +1,5 @@
 import { evaluate, report } from './driver.js';
-import { checkNumber } from './options.js';
+import { checkNumber, type OptionSpecs } from './options.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from './types.js';
 import { dot, maxAbs, norm2 } from './vector.js';
 import { strongWolfe } from './wolfe.js';
@@ -11,14 +11,7 @@ import { strongWolfe } from './wolfe.js';
  * skipped (it would break positive definiteness); a failed line search or a non-descent direction clears the
  * memory and retries along −∇f once.
  *
- * Options (scipy's L-BFGS-B defaults where it has them):
- *   m        10        pairs kept
- *   gtol     1e-5      stop when max|∇f| ≤ gtol
- *   ftol     2.22e-9   stop when (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ ftol  (scipy: factr·ε, factr = 1e7)
- *   maxIter  15000     iterations (accepted steps)
- *   maxfun   15000     evaluations; never exceeded (nfev ≤ maxfun)
- *   maxls    20        evaluations per line search
- *   c1, c2   1e-4, 0.9 the Wolfe constants
+ * Options: scipy's L-BFGS-B defaults where it has them (ftol = factr·ε with factr = 1e7); see `options` below.
  * Resuming: call again with x0 = result.x; the (s, y) memory starts empty.
  */
 export interface LbfgsOptions {
@@ -32,25 +25,18 @@ export interface LbfgsOptions {
   c2: number;
 }
 
-const defaults: LbfgsOptions = {
-  m: 10,
-  gtol: 1e-5,
-  ftol: 1e7 * Number.EPSILON,
-  maxIter: 15000,
-  maxfun: 15000,
-  maxls: 20,
-  c1: 1e-4,
-  c2: 0.9,
+const options: OptionSpecs<LbfgsOptions> = {
+  m: { default: 10, accepts: { integer: true, atLeast: 1 }, help: '(s, y) pairs kept' },
+  gtol: { default: 1e-5, accepts: { atLeast: 0 }, help: 'stop when max|∇f| ≤ gtol' },
+  ftol: { default: 1e7 * Number.EPSILON, accepts: { atLeast: 0 }, help: 'stop when (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ ftol' },
+  maxIter: { default: 15000, accepts: { integer: true, atLeast: 0 }, help: 'budget of iterations (accepted steps)' },
+  maxfun: { default: 15000, accepts: { integer: true, atLeast: 1 }, help: 'budget of evaluations, never exceeded' },
+  maxls: { default: 20, accepts: { integer: true, atLeast: 1 }, help: 'evaluations per line search' },
+  c1: { default: 1e-4, accepts: { above: 0, below: 1 }, help: 'Wolfe sufficient-decrease constant' },
+  c2: { default: 0.9, accepts: 'a finite number > c1 < 1', help: 'Wolfe curvature constant' },
 };
 
 function validate(o: LbfgsOptions): void {
-  checkNumber('lbfgs', 'm', o.m, { integer: true, atLeast: 1 });
-  checkNumber('lbfgs', 'gtol', o.gtol, { atLeast: 0 });
-  checkNumber('lbfgs', 'ftol', o.ftol, { atLeast: 0 });
-  checkNumber('lbfgs', 'maxIter', o.maxIter, { integer: true, atLeast: 0 });
-  checkNumber('lbfgs', 'maxfun', o.maxfun, { integer: true, atLeast: 1 });
-  checkNumber('lbfgs', 'maxls', o.maxls, { integer: true, atLeast: 1 });
-  checkNumber('lbfgs', 'c1', o.c1, { above: 0, below: 1 });
   checkNumber('lbfgs', 'c2', o.c2, { above: o.c1, below: 1 });
 }
 
@@ -195,4 +181,10 @@ function* run(x0: Float64Array, o: LbfgsOptions): Generator<MethodEvent, MethodO
   }
 }
 
-export const lbfgs: OptimizerMethod<LbfgsOptions> = { name: 'lbfgs', defaults, validate, run };
+export const lbfgs: OptimizerMethod<LbfgsOptions, 'lbfgs'> = {
+  name: 'lbfgs',
+  summary: 'limited-memory BFGS',
+  options,
+  validate,
+  run,
+};

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { Rng } from '../random.js';
 import { evaluate, report } from './driver.js';
-import { checkBoolean, checkNumber, checkOneOf, describe } from './options.js';
+import { checkNumber, describe, type OptionSpecs } from './options.js';
 import { learningRateAt, type Schedule, SCHEDULES } from './schedule.js';
 import type { MethodEvent, MethodOutcome } from './types.js';
 import { norm2 } from './vector.js';
@@ -40,19 +40,20 @@ export interface MinibatchOptions {
   state: MinibatchState | null;
 }
 
-export const minibatchDefaults: Omit<MinibatchOptions, 'learningRate'> = {
-  m: null,
-  epochs: 10,
-  batchSize: 128,
-  schedule: 'constant',
-  decay: 0.1,
-  stepSize: 10,
-  minLearningRate: 0,
-  seed: 0,
-  shuffle: true,
-  dropLast: false,
-  callbackEvery: 0,
-  state: null,
+/** The options adam and sgd share (each adds its own learningRate). */
+export const minibatchOptions: OptionSpecs<Omit<MinibatchOptions, 'learningRate'>> = {
+  m: { default: null, accepts: 'an integer ≥ 1 (required)', help: 'examples to draw minibatch rows from (train passes its data set size)' },
+  epochs: { default: 10, accepts: { integer: true, atLeast: 0 }, help: 'passes over the data (the total, when resuming)' },
+  batchSize: { default: 128, accepts: { integer: true, atLeast: 1 }, help: 'minibatch size' },
+  schedule: { default: 'constant', accepts: { oneOf: SCHEDULES }, help: 'learning-rate schedule (schedule.ts)' },
+  decay: { default: 0.1, accepts: { above: 0 }, help: 'decay factor of the step and exponential schedules' },
+  stepSize: { default: 10, accepts: { integer: true, atLeast: 1 }, help: 'epochs between decays of the step schedule' },
+  minLearningRate: { default: 0, accepts: { atLeast: 0 }, help: 'where the cosine schedule ends' },
+  seed: { default: 0, accepts: { integer: true }, help: 'seed of the shuffles' },
+  shuffle: { default: true, accepts: 'boolean', help: 'draw a new order of the examples every epoch' },
+  dropLast: { default: false, accepts: 'boolean', help: 'drop the last, smaller batch of an epoch' },
+  callbackEvery: { default: 0, accepts: { integer: true, atLeast: 0 }, help: 'also report every k steps (0: after every epoch only)' },
+  state: { default: null, accepts: 'null or the state of a previous result', help: 'resume that run bit for bit' },
 };
 
 /** Resumable state of a minibatch run. Vectors are Float64Arrays (number[] are accepted back, e.g. from JSON). */
@@ -92,6 +93,7 @@ export interface UpdateRule<O> {
     sum: Float64Array, weight: number): void;
 }
 
+/** The checks of adam's and sgd's options that their specs cannot make: m is required, dropLast, the state. */
 export function validateMinibatch(method: string, o: MinibatchOptions, n: number): void {
   if (o.m === null || o.m === undefined) {
     throw new InvalidArgumentError(
@@ -99,17 +101,6 @@ export function validateMinibatch(method: string, o: MinibatchOptions, n: number
     );
   }
   checkNumber(method, 'm', o.m, { integer: true, atLeast: 1 });
-  checkNumber(method, 'epochs', o.epochs, { integer: true, atLeast: 0 });
-  checkNumber(method, 'batchSize', o.batchSize, { integer: true, atLeast: 1 });
-  checkNumber(method, 'learningRate', o.learningRate, { above: 0 });
-  checkOneOf(method, 'schedule', o.schedule, SCHEDULES);
-  checkNumber(method, 'decay', o.decay, { above: 0 });
-  checkNumber(method, 'stepSize', o.stepSize, { integer: true, atLeast: 1 });
-  checkNumber(method, 'minLearningRate', o.minLearningRate, { atLeast: 0 });
-  checkNumber(method, 'seed', o.seed, { integer: true });
-  checkBoolean(method, 'shuffle', o.shuffle);
-  checkBoolean(method, 'dropLast', o.dropLast);
-  checkNumber(method, 'callbackEvery', o.callbackEvery, { integer: true, atLeast: 0 });
   if (o.dropLast && o.batchSize > o.m) {
     throw new InvalidArgumentError(
       `${method}: with dropLast, batchSize (${o.batchSize}) must be ≤ m (${o.m}), or no batch would remain`,

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { driveAsync, driveSync, RunTracker } from './driver.js';
-import { describe, mergeOptions } from './options.js';
+import { checkOptions, defaultsOf, describe, mergeOptions } from './options.js';
 import { methodNames, optimizerFor } from './registry.js';
 import type { AsyncObjective, MethodRun, MinimizeOptions, Objective, OptimizeResult } from './types.js';
 
@@ -66,8 +66,9 @@ function prepare(
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new InvalidArgumentError(`options.signal must be an AbortSignal; received ${describe(options.signal)}`);
   }
-  const merged = mergeOptions(optimizer.name, optimizer.defaults, options.options);
-  optimizer.validate(merged, x0.length);
+  const merged = mergeOptions(optimizer.name, defaultsOf(optimizer.options), options.options);
+  checkOptions(optimizer.name, optimizer.options, merged);
+  optimizer.validate?.(merged, x0.length);
   const tracker = new RunTracker(optimizer.name, x0, options.callback, options.signal);
   return { run: optimizer.run(Float64Array.from(x0), merged), tracker };
 }

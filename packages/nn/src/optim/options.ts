@@ -39,7 +39,7 @@ export function mergeOptions<O extends object>(
   return merged as O;
 }
 
-interface NumberRule {
+export interface NumberRule {
   integer?: boolean;
   /** value > min */
   above?: number;
@@ -53,13 +53,18 @@ interface NumberRule {
   infinite?: boolean;
 }
 
-/** Throws unless `value` is a number obeying `rule`; the message names `options.<name>`, what and what not. */
-export function checkNumber(method: string, name: string, value: unknown, rule: NumberRule = {}): void {
+/** "an integer ≥ 1", "a finite number > 0 < 1": what a number obeying `rule` is. */
+function numberText(rule: NumberRule): string {
   const parts: string[] = [rule.integer ? 'an integer' : rule.infinite ? 'a number' : 'a finite number'];
   if (rule.above !== undefined) parts.push(`> ${rule.above}`);
   if (rule.atLeast !== undefined) parts.push(`≥ ${rule.atLeast}`);
   if (rule.below !== undefined) parts.push(`< ${rule.below}`);
   if (rule.atMost !== undefined) parts.push(`≤ ${rule.atMost}`);
+  return parts.join(' ');
+}
+
+/** Throws unless `value` is a number obeying `rule`; the message names `options.<name>`, what and what not. */
+export function checkNumber(method: string, name: string, value: unknown, rule: NumberRule = {}): void {
   const ok =
     typeof value === 'number' &&
     !Number.isNaN(value) &&
@@ -70,21 +75,7 @@ export function checkNumber(method: string, name: string, value: unknown, rule: 
     (rule.below === undefined || value < rule.below) &&
     (rule.atMost === undefined || value <= rule.atMost);
   if (!ok) {
-    throw new InvalidArgumentError(`${method} option '${name}' must be ${parts.join(' ')}; received ${describe(value)}`);
-  }
-}
-
-export function checkBoolean(method: string, name: string, value: unknown): void {
-  if (typeof value !== 'boolean') {
-    throw new InvalidArgumentError(`${method} option '${name}' must be true or false; received ${describe(value)}`);
-  }
-}
-
-export function checkOneOf(method: string, name: string, value: unknown, choices: readonly string[]): void {
-  if (typeof value !== 'string' || !choices.includes(value)) {
-    throw new InvalidArgumentError(
-      `${method} option '${name}' must be one of ${choices.map((c) => `'${c}'`).join(', ')}; received ${describe(value)}`,
-    );
+    throw new InvalidArgumentError(`${method} option '${name}' must be ${numberText(rule)}; received ${describe(value)}`);
   }
 }
 
@@ -117,4 +108,44 @@ export function vectorOption(
     if (typeof v !== 'number' || Number.isNaN(v) || (!rule.allowInfinite && !Number.isFinite(v))) bad();
   }
   return out;
+}
+
+/**
+ * One option of a method: its default, the values it takes and one line of help. `accepts` is a number rule
+ * (`null` allowed too with `nullable`), 'boolean', a list of choices, or the text of what the method's own
+ * `validate` checks (vectors, options that depend on each other).
+ */
+export interface OptionSpec {
+  readonly default: unknown;
+  readonly accepts: (NumberRule & { nullable?: boolean }) | 'boolean' | { oneOf: readonly string[] } | string;
+  readonly help: string;
+}
+
+export type OptionSpecs<O> = { readonly [K in keyof O]: OptionSpec };
+
+/** The method's defaults, read from its specs. */
+export function defaultsOf<O extends object>(specs: OptionSpecs<O>): O {
+  return Object.fromEntries(Object.entries<OptionSpec>(specs).map(([k, spec]) => [k, spec.default])) as O;
+}
+
+/** What an option accepts, in words (the registry's `accepts`, the CLI's and the docs' help). */
+export function acceptsText(spec: OptionSpec): string {
+  const a = spec.accepts;
+  if (typeof a === 'string') return a === 'boolean' ? 'true or false' : a;
+  if ('oneOf' in a) return `one of ${a.oneOf.map((c) => `'${c}'`).join(', ')}`;
+  return `${a.nullable ? 'null or ' : ''}${numberText(a)}`;
+}
+
+/** Checks every option with a rule (in the specs' order); options described in words are the method's to check. */
+export function checkOptions<O extends object>(method: string, specs: OptionSpecs<O>, o: O): void {
+  for (const [name, spec] of Object.entries<OptionSpec>(specs)) {
+    const value = (o as Record<string, unknown>)[name];
+    const a = spec.accepts;
+    let ok = true;
+    if (a === 'boolean') ok = typeof value === 'boolean';
+    else if (typeof a === 'string') continue;
+    else if ('oneOf' in a) ok = typeof value === 'string' && a.oneOf.includes(value);
+    else if (!(a.nullable && value === null)) checkNumber(method, name, value, a);
+    if (!ok) throw new InvalidArgumentError(`${method} option '${name}' must be ${acceptsText(spec)}; received ${describe(value)}`);
+  }
 }

@@ -1,20 +1,24 @@
-import { checkBoolean, checkNumber } from './options.js';
-import { minibatchDefaults, type MinibatchOptions, runMinibatch, type UpdateRule, validateMinibatch } from './minibatch.js';
+import type { OptionSpecs } from './options.js';
+import { minibatchOptions, type MinibatchOptions, runMinibatch, type UpdateRule, validateMinibatch } from './minibatch.js';
 import type { OptimizerMethod } from './types.js';
 
 /**
  * Stochastic gradient descent with (heavy-ball or Nesterov) momentum over shuffled minibatches (see minibatch.ts
  * for batches, epochs, callback and state):
  *   v ← μ·v + g,   x ← x − η·v            (nesterov: x ← x − η·(g + μ·v))
- * momentum 0 is plain SGD. Options: those of minibatch.ts (m is required) plus learningRate 0.1, momentum 0.9,
- * nesterov false.
+ * momentum 0 is plain SGD. Options: those of minibatch.ts (m is required) plus the ones in `options` below.
  */
 export interface SgdOptions extends MinibatchOptions {
   momentum: number;
   nesterov: boolean;
 }
 
-const defaults: SgdOptions = { ...minibatchDefaults, learningRate: 0.1, momentum: 0.9, nesterov: false };
+const options: OptionSpecs<SgdOptions> = {
+  ...minibatchOptions,
+  learningRate: { default: 0.1, accepts: { above: 0 }, help: 'step size η' },
+  momentum: { default: 0.9, accepts: { atLeast: 0, below: 1 }, help: 'momentum μ (0: plain SGD)' },
+  nesterov: { default: false, accepts: 'boolean', help: 'Nesterov momentum' },
+};
 
 const rule: UpdateRule<SgdOptions> = {
   name: 'sgd',
@@ -44,13 +48,12 @@ const rule: UpdateRule<SgdOptions> = {
 
 function validate(o: SgdOptions, n: number): void {
   validateMinibatch('sgd', o, n);
-  checkNumber('sgd', 'momentum', o.momentum, { atLeast: 0, below: 1 });
-  checkBoolean('sgd', 'nesterov', o.nesterov);
 }
 
-export const sgd: OptimizerMethod<SgdOptions> = {
+export const sgd: OptimizerMethod<SgdOptions, 'sgd'> = {
   name: 'sgd',
-  defaults,
+  summary: 'stochastic gradient descent with momentum, over shuffled minibatches',
+  options,
   validate,
   run: (x0, o) => runMinibatch(x0, o, rule),
 };

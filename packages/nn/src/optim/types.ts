@@ -1,3 +1,5 @@
+import type { OptionSpecs } from './options.js';
+
 /**
  * The vocabulary shared by the front door (`minimize`), the drivers and every method.
  *
@@ -162,11 +164,16 @@ export interface MethodOutcome {
 /** The driver answers an evaluate request with f, and an iterate report with NaN (ignored). */
 export type MethodRun = Generator<MethodEvent, MethodOutcome, number>;
 
-/** One optimisation method: its name, its option defaults, a validator and the algorithm. */
-export interface OptimizerMethod<O extends object = Record<string, unknown>> {
-  readonly name: string;
-  readonly defaults: Readonly<O>;
-  /** Checks the merged options (defaults + user's) for this problem size; throws InvalidArgumentError. */
-  validate(options: O, n: number): void;
+/** One optimisation method: its name, its options (default, accepted values, help), checks and the algorithm. */
+export interface OptimizerMethod<O extends object = Record<string, unknown>, N extends string = string> {
+  readonly name: N;
+  /** What the method is, in a few words. */
+  readonly summary: string;
+  readonly options: OptionSpecs<O>;
+  /**
+   * What the option specs cannot check, on the merged options (defaults + user's) for this problem size: vectors,
+   * options that depend on each other. Throws InvalidArgumentError.
+   */
+  validate?(options: O, n: number): void;
   run(x0: Float64Array, options: O): MethodRun;
 }

@@ -51,12 +51,6 @@ export function addScaled(x: Float64Array, alpha: number, d: Float64Array, out: 
   return out;
 }
 
-/** out = −a */
-export function negate(a: Float64Array, out: Float64Array): Float64Array {
-  for (let i = 0; i < out.length; i++) out[i] = -a[i];
-  return out;
-}
-
 /** x = alpha·x */
 export function scal(alpha: number, x: Float64Array): void {
   for (let i = 0; i < x.length; i++) x[i] *= alpha;

@@ -1,6 +1,5 @@
 import type { Matrix } from '../../matrix.js';
 import type { LayerSizes } from '../../network/layers.js';
-import { adamStepTs } from '../../optim/adam-step.js';
 import type { Backend } from '../types.js';
 import { TsNetwork } from './network.js';
 import { tsPredict } from './predict.js';
@@ -16,7 +15,6 @@ export const tsBackend: Backend = {
   createNetwork: (layers: LayerSizes, X: Matrix, Y: Matrix) => new TsNetwork(layers, X, Y),
   predict: tsPredict,
   predictAsync: async (layers, theta, X) => tsPredict(layers, theta, X),
-  adamStep: adamStepTs,
   setThreads: setTsThreads,
   getThreads: getTsThreads,
 };

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { evaluate, report } from '../driver.js';
-import { checkNumber, vectorOption } from '../options.js';
+import { type OptionSpec, type OptionSpecs, vectorOption } from '../options.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from '../types.js';
 import { axpy, copyAndDot, dot, norm2, scal } from '../vector.js';
 import { freeGradientNorm, freePointingInside, project, releaseOneBound, ScaledBox } from './bounds.js';
@@ -37,20 +37,7 @@ import {
  * (1 + |x0| and offset x0 when unbounded; (up − low) and the midpoint when boxed), f is rescaled by 1/‖g‖ when
  * |log10 ‖g‖| > `rescale`, and optional bounds are handled by an active set.
  *
- * Options and their defaults are scipy's (a negative value means "choose automatically"):
- *   maxfun    null → max(100, 10·n)   budget of evaluations (line searches AND Hessian-vector products):
- *                                      nfev ≤ maxfun always holds
- *   maxCGit   −1   → max(1, min(50, ⌊n/2⌋))  CG steps (= Hessian-vector products) per iteration; 0 → p = −g
- *   eta       −1   → 0.25           line-search curvature parameter (|φ'(α)| ≤ η|φ'(0)|)
- *   stepmx    0    → 10             largest step in scaled variables (grows ×100 when reached)
- *   accuracy  0    → √ε             relative precision of the finite differences
- *   fmin      0                     an estimate of min f, used for the first trial step
- *   ftol      −1   → accuracy       stop when |f_k − f_{k−1}| ≤ ftol (scaled f)
- *   xtol      −1   → √ε             stop when ‖x_k − x_{k−1}‖ ≤ xtol (scaled x)
- *   gtol      −1   → 0.01·√accuracy stop when the projected scaled gradient norm ≤ gtol (scipy's pgtol)
- *   rescale   −1   → 1.3
- *   lower, upper   null, a number, or n numbers (±Infinity allowed): bounds
- *   scale, offset  null or n numbers: override the variable scaling
+ * Options and their defaults are scipy's (a negative value means "choose automatically"; see `options` below).
  *
  * Departures from scipy's C code, all in edge cases: a variable that starts on its upper bound is held there from
  * the start (as one on its lower bound is); a direction component is checked only against the bound it moves
@@ -74,21 +61,34 @@ export interface TncOptions {
   offset: ArrayLike<number> | null;
 }
 
-const defaults: TncOptions = {
-  maxfun: null,
-  maxCGit: -1,
-  eta: -1,
-  stepmx: 0,
-  accuracy: 0,
-  fmin: 0,
-  ftol: -1,
-  xtol: -1,
-  gtol: -1,
-  rescale: -1,
-  lower: null,
-  upper: null,
-  scale: null,
-  offset: null,
+const vector = (what: string): OptionSpec['accepts'] => `null or n numbers${what}`;
+const options: OptionSpecs<TncOptions> = {
+  maxfun: {
+    default: null,
+    accepts: { integer: true, atLeast: 1, nullable: true },
+    help: 'budget of evaluations (line searches and Hessian-vector products), nfev ≤ maxfun; null: max(100, 10·n)',
+  },
+  maxCGit: {
+    default: -1,
+    accepts: { integer: true },
+    help: 'CG steps (Hessian-vector products) per iteration; −1: max(1, min(50, ⌊n/2⌋)); 0: p = −g',
+  },
+  eta: { default: -1, accepts: {}, help: "line-search curvature parameter (|φ'(α)| ≤ η|φ'(0)|); −1: 0.25" },
+  stepmx: { default: 0, accepts: {}, help: 'largest step in scaled variables (grows ×100 when reached); 0: 10' },
+  accuracy: { default: 0, accepts: {}, help: 'relative precision of the finite differences; 0: √ε' },
+  fmin: { default: 0, accepts: {}, help: 'an estimate of min f, used for the first trial step' },
+  ftol: { default: -1, accepts: {}, help: 'stop when |f_k − f_{k−1}| ≤ ftol (scaled f); −1: accuracy' },
+  xtol: { default: -1, accepts: {}, help: 'stop when ‖x_k − x_{k−1}‖ ≤ xtol (scaled x); −1: √ε' },
+  gtol: {
+    default: -1,
+    accepts: {},
+    help: "stop when the projected scaled gradient norm ≤ gtol (scipy's pgtol); −1: 0.01·√accuracy",
+  },
+  rescale: { default: -1, accepts: {}, help: 'rescale f by 1/‖g‖ when |log10 ‖g‖| > rescale; −1: 1.3' },
+  lower: { default: null, accepts: vector(', or one number (±Infinity allowed)'), help: 'lower bounds' },
+  upper: { default: null, accepts: vector(', or one number (±Infinity allowed)'), help: 'upper bounds' },
+  scale: { default: null, accepts: vector(''), help: 'override the variable scaling' },
+  offset: { default: null, accepts: vector(''), help: 'override the variable offsets' },
 };
 
 const EPS = Number.EPSILON;
@@ -104,12 +104,8 @@ const MESSAGES = {
   noProgress: 'Unable to progress',
 } as const;
 
+/** The bounds and scaling vectors (the numbers are checked by their specs). */
 function validate(o: TncOptions, n: number): void {
-  if (o.maxfun !== null) checkNumber('tnc', 'maxfun', o.maxfun, { integer: true, atLeast: 1 });
-  checkNumber('tnc', 'maxCGit', o.maxCGit, { integer: true });
-  for (const name of ['eta', 'stepmx', 'accuracy', 'fmin', 'ftol', 'xtol', 'gtol', 'rescale'] as const) {
-    checkNumber('tnc', name, o[name]);
-  }
   const lower = vectorOption('tnc', 'lower', o.lower, n, { allowInfinite: true });
   const upper = vectorOption('tnc', 'upper', o.upper, n, { allowInfinite: true });
   if (lower && upper) {
@@ -460,4 +456,10 @@ function initialStep(f: number, fmin: number, slope: number, smax: number): numb
   return alpha >= smax ? smax : alpha;
 }
 
-export const tnc: OptimizerMethod<TncOptions> = { name: 'tnc', defaults, validate, run };
+export const tnc: OptimizerMethod<TncOptions, 'tnc'> = {
+  name: 'tnc',
+  summary: 'truncated Newton (scipy TNC)',
+  options,
+  validate,
+  run,
+};
