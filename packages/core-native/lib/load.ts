@@ -103,34 +103,28 @@ function applyThreadsFromEnv(binding: NativeBinding): void {
   }
 }
 
+/** Why the addon file is missing, and what to do: a wrong BACKPROP_NATIVE_PATH, a failed build, or no build yet. */
+function whyMissing(path: string, override: string | undefined): { reason: string; hint: string } {
+  if (override) {
+    return {
+      reason: `BACKPROP_NATIVE_PATH points at ${path}, which does not exist`,
+      hint: 'unset BACKPROP_NATIVE_PATH, or build that addon (node scripts/build-addon.mjs --sanitize for build/Sanitize)',
+    };
+  }
+  const status = readBuildStatus();
+  if (status?.ok === false) {
+    return { reason: `native build failed: ${status.reason ?? 'unknown reason'}`, hint: status.hint ?? INSTALL_HINT };
+  }
+  return {
+    reason: 'addon not built: run `npm rebuild @backprop/core-native` (needs libopenblas-dev, cmake, g++)',
+    hint: INSTALL_HINT,
+  };
+}
+
 function attempt(): Outcome {
   const override = process.env.BACKPROP_NATIVE_PATH;
   const path = override ? override : join(packageDir(), 'build', 'Release', 'backprop_native.node');
-  if (!existsSync(path)) {
-    if (override) {
-      return {
-        ok: false,
-        path,
-        reason: `BACKPROP_NATIVE_PATH points at ${path}, which does not exist`,
-        hint: 'unset BACKPROP_NATIVE_PATH, or build that addon (node scripts/build-addon.mjs --sanitize for build/Sanitize)',
-      };
-    }
-    const status = readBuildStatus();
-    if (status && status.ok === false) {
-      return {
-        ok: false,
-        path,
-        reason: `native build failed: ${status.reason ?? 'unknown reason'}`,
-        hint: status.hint ?? INSTALL_HINT,
-      };
-    }
-    return {
-      ok: false,
-      path,
-      reason: 'addon not built: run `npm rebuild @backprop/core-native` (needs libopenblas-dev, cmake, g++)',
-      hint: INSTALL_HINT,
-    };
-  }
+  if (!existsSync(path)) return { ok: false, path, ...whyMissing(path, override) };
   let binding: NativeBinding;
   try {
     binding = createRequire(import.meta.url)(path) as NativeBinding;
