@@ -37,22 +37,15 @@ export function describe(value: unknown): string {
   }
 }
 
-function isDetached(view: ArrayBufferView): boolean {
+/** TypeError when the view's ArrayBuffer was detached (a zero-length buffer that no view can be made over). */
+function attached(view: ArrayBufferView, name: string, kind: string): void {
   const buffer = view.buffer;
-  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength !== 0) return false;
+  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength !== 0) return;
   try {
     new Uint8Array(buffer, 0, 0);
-    return false;
   } catch {
-    return true;
-  }
-}
-
-function attached<T extends ArrayBufferView>(value: T, name: string, kind: string): T {
-  if (isDetached(value)) {
     throw typeError(`${name}: expected ${kind} over an attached ArrayBuffer, got ${kind} over a detached ArrayBuffer`);
   }
-  return value;
 }
 
 /**

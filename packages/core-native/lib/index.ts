@@ -89,10 +89,6 @@ export function adamUpdate(
   loadNative().adamUpdate(x, g, m1, m2, sum, c.step, c.epsilon, c.beta1, c.beta2, c.weight);
 }
 
-function disposedError(method: string): Error {
-  return Object.assign(new Error(`NativeNetwork.${method}: the network was disposed`), { code: 'ERR_DISPOSED' });
-}
-
 /**
  * A sigmoid network whose training set lives in native memory. X (m x layers[0], no bias column) and Y
  * (m x K one-hot, K = last layer) are copied in once, so later changes to the caller's arrays do not affect it,
@@ -131,7 +127,7 @@ export class NativeNetwork {
   costGradient(theta: Float64Array, lambda: number, grad: Float64Array, rows?: Uint32Array): number {
     const handle = this.#live('costGradient');
     this.#checkCostGradient(theta, lambda, grad, rows);
-    return rows === undefined ? handle.costGradient(theta, lambda, grad) : handle.costGradient(theta, lambda, grad, rows);
+    return handle.costGradient(theta, lambda, grad, rows);
   }
 
   /**
@@ -143,9 +139,7 @@ export class NativeNetwork {
     try {
       const handle = this.#live('costGradientAsync');
       this.#checkCostGradient(theta, lambda, grad, rows);
-      return rows === undefined
-        ? handle.costGradientAsync(theta, lambda, grad)
-        : handle.costGradientAsync(theta, lambda, grad, rows);
+      return handle.costGradientAsync(theta, lambda, grad, rows);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -167,7 +161,9 @@ export class NativeNetwork {
   }
 
   #live(method: string): NativeNetworkBinding {
-    if (this.#handle === undefined) throw disposedError(method);
+    if (this.#handle === undefined) {
+      throw Object.assign(new Error(`NativeNetwork.${method}: the network was disposed`), { code: 'ERR_DISPOSED' });
+    }
     return this.#handle;
   }
 

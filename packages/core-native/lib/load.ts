@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as api from './index.js';
 
 /** What blasInfo() reports about the BLAS library the addon is linked against. */
 export interface BlasInfo {
@@ -23,27 +24,13 @@ export interface NativeStatus {
 }
 
 /** The raw NativeNetwork class of the addon (validates its arguments again in C++). */
-export interface NativeNetworkBinding {
-  readonly layers: number[];
-  readonly m: number;
-  readonly parameterCount: number;
-  costGradient(theta: Float64Array, lambda: number, grad: Float64Array, rows?: Uint32Array): number;
-  costGradientAsync(theta: Float64Array, lambda: number, grad: Float64Array, rows?: Uint32Array): Promise<number>;
-  feedForward(theta: Float64Array, out: Float64Array): void;
-  dispose(): void;
-}
+export type NativeNetworkBinding = Pick<
+  api.NativeNetwork, 'layers' | 'm' | 'parameterCount' | 'costGradient' | 'costGradientAsync' | 'feedForward' | 'dispose'
+>;
 
-/** The raw exports of backprop_native.node. */
-export interface NativeBinding {
-  setThreads(n: number): void;
-  getThreads(): number;
-  blasInfo(): BlasInfo;
-  gemm(
-    transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
-    A: Float64Array, B: Float64Array, beta: number, C: Float64Array,
-  ): void;
-  predict(layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array): void;
-  predictAsync(layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array): Promise<void>;
+/** The raw exports of backprop_native.node: the typed surface's functions, Adam's coefficients passed one by one. */
+export interface NativeBinding
+  extends Pick<typeof api, 'setThreads' | 'getThreads' | 'blasInfo' | 'gemm' | 'predict' | 'predictAsync'> {
   adamUpdate(
     x: Float64Array, g: Float64Array, m1: Float64Array, m2: Float64Array, sum: Float64Array,
     step: number, epsilon: number, beta1: number, beta2: number, weight: number,
@@ -116,34 +103,28 @@ function applyThreadsFromEnv(binding: NativeBinding): void {
   }
 }
 
+/** Why the addon file is missing, and what to do: a wrong BACKPROP_NATIVE_PATH, a failed build, or no build yet. */
+function whyMissing(path: string, override: string | undefined): { reason: string; hint: string } {
+  if (override) {
+    return {
+      reason: `BACKPROP_NATIVE_PATH points at ${path}, which does not exist`,
+      hint: 'unset BACKPROP_NATIVE_PATH, or build that addon (node scripts/build-addon.mjs --sanitize for build/Sanitize)',
+    };
+  }
+  const status = readBuildStatus();
+  if (status?.ok === false) {
+    return { reason: `native build failed: ${status.reason ?? 'unknown reason'}`, hint: status.hint ?? INSTALL_HINT };
+  }
+  return {
+    reason: 'addon not built: run `npm rebuild @backprop/core-native` (needs libopenblas-dev, cmake, g++)',
+    hint: INSTALL_HINT,
+  };
+}
+
 function attempt(): Outcome {
   const override = process.env.BACKPROP_NATIVE_PATH;
   const path = override ? override : join(packageDir(), 'build', 'Release', 'backprop_native.node');
-  if (!existsSync(path)) {
-    if (override) {
-      return {
-        ok: false,
-        path,
-        reason: `BACKPROP_NATIVE_PATH points at ${path}, which does not exist`,
-        hint: 'unset BACKPROP_NATIVE_PATH, or build that addon (node scripts/build-addon.mjs --sanitize for build/Sanitize)',
-      };
-    }
-    const status = readBuildStatus();
-    if (status && status.ok === false) {
-      return {
-        ok: false,
-        path,
-        reason: `native build failed: ${status.reason ?? 'unknown reason'}`,
-        hint: status.hint ?? INSTALL_HINT,
-      };
-    }
-    return {
-      ok: false,
-      path,
-      reason: 'addon not built: run `npm rebuild @backprop/core-native` (needs libopenblas-dev, cmake, g++)',
-      hint: INSTALL_HINT,
-    };
-  }
+  if (!existsSync(path)) return { ok: false, path, ...whyMissing(path, override) };
   let binding: NativeBinding;
   try {
     binding = createRequire(import.meta.url)(path) as NativeBinding;

@@ -28,8 +28,6 @@ const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'native', 'ts'];
 /** Printed once per thread (normally once per process) when `auto` falls back to ts. */
 const TS_FALLBACK_CODE = 'BACKPROP_TS_FALLBACK';
 
-const REBUILD_HINT = 'apt-get install -y libopenblas-dev cmake g++ pkg-config, then `npm rebuild @backprop/core-native`';
-
 type Loaded =
   | { ok: true; backend: Backend; blas?: string; path?: string }
   | { ok: false; reason: string; hint?: string; path?: string };
@@ -37,22 +35,15 @@ let loaded: Loaded | undefined;
 let warned = false;
 
 /**
- * Asks @backprop/core-native's loader (the one place the .node file is found) once and caches the outcome,
- * keeping the real error. Importing core-native never loads the binary; this call does.
+ * Asks @backprop/core-native's loader (the one place the .node file is found; nativeStatus never throws) once and
+ * caches the outcome, keeping the real error. Importing core-native never loads the binary; this call does.
  */
 function loadNativeOnce(): Loaded {
   if (loaded) return loaded;
-  try {
-    const status = core.nativeStatus();
-    if (!status.available) {
-      loaded = { ok: false, reason: status.reason ?? 'native addon unavailable', hint: status.hint, path: status.path };
-    } else {
-      core.loadNative();
-      loaded = { ok: true, backend: createNativeBackend(core), blas: status.blas, path: status.path };
-    }
-  } catch (err) {
-    loaded = { ok: false, reason: err instanceof Error ? err.message : String(err), hint: REBUILD_HINT };
-  }
+  const status = core.nativeStatus();
+  loaded = status.available
+    ? { ok: true, backend: createNativeBackend(core), blas: status.blas, path: status.path }
+    : { ok: false, reason: status.reason ?? 'native addon unavailable', hint: status.hint, path: status.path };
   return loaded;
 }
 
