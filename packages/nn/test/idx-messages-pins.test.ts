@@ -143,6 +143,10 @@ describe('IDX arguments and gzip', () => {
     expect([e.code, e.message, e.offset]).toEqual(['ERR_IDX_TOO_LARGE', 'gzip content inflates to more than maxBytes = 11', 0]);
   });
 
+  it('gzip is recognised from its two magic bytes alone', () => {
+    expect(refusal(() => readIdx(idx(0x1f, 0x8b))).code).toBe('ERR_IDX_GZIP');
+  });
+
   it('gzip: a corrupt stream says so, with zlib\'s reason', () => {
     const z = new Uint8Array(gzipSync(idx(0, 0, 8, 1, 0, 0, 0, 4, 1, 2, 3, 4)));
     const e = refusal(() => readIdx(z.subarray(0, z.length - 6)));
