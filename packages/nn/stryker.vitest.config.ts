@@ -20,6 +20,7 @@ export default defineConfig({
       'test/data-mat-write.test.ts',
       'test/mat-small-element-pins.test.ts',
       'test/mat-bounds-messages-pins.test.ts',
+      'test/mat-detect-pins.test.ts',
       'test/data-idx.test.ts',
       'test/idx-messages-pins.test.ts',
       'test/data-csv.test.ts',
