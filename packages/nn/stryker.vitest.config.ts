@@ -21,6 +21,7 @@ export default defineConfig({
       'test/mat-small-element-pins.test.ts',
       'test/mat-bounds-messages-pins.test.ts',
       'test/mat-detect-pins.test.ts',
+      'test/mat-level4-pins.test.ts',
       'test/data-idx.test.ts',
       'test/idx-messages-pins.test.ts',
       'test/data-csv.test.ts',
