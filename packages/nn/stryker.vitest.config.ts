@@ -28,6 +28,7 @@ export default defineConfig({
       'test/data-csv.test.ts',
       'test/data-csv-any.test.ts',
       'test/image-png.test.ts',
+      'test/png-bounds-pins.test.ts',
       'test/bad-input.test.ts',
       // cost and gradient
       'test/cost-golden.test.ts',
