@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { choice, integer, layerSizes, number, numberList, rowSelection } from '../src/parse.js';
-import { checkOutputs, userDirectory } from '../src/paths.js';
+import { checkOutputs, DEFAULT_REPORT_DIR, userDirectory } from '../src/paths.js';
 import { grid, hiddenChoices, lambdaChoices } from '../src/sweep/grid.js';
 import { EXIT_FAILURE, EXIT_USAGE, exitCodeOf, UsageError } from '../src/usage.js';
 
@@ -242,6 +242,8 @@ describe('exit codes', () => {
     expect(exitCodeOf({ code: 'ERR_DATA_FILE', message: 'cannot write data.csv: EACCES' })).toBe(1);
     expect(exitCodeOf({ code: 'ERR_DATA_FILE', message: 'data.csv: cannot read' })).toBe(1);
     expect(exitCodeOf({ code: 'ERR_DATA_FILE' })).toBe(1);
+    // only ERR_DATA_FILE looks at the message
+    expect(exitCodeOf({ code: 'ERR_WRITE', message: 'cannot read x' })).toBe(1);
   });
 });
 
@@ -269,6 +271,21 @@ describe('output paths', () => {
     // each flag is checked even when another is fine
     expect(message(() => checkOutputs({ out: join(dir, 'ok.json'), checkpoint: join(aFile, 'ck.json') }))).toMatch(/^--checkpoint: /);
     expect(message(() => checkOutputs({ out: join(dir, 'ok.json'), report: aFile }))).toMatch(/^--report: /);
+  });
+
+  it('an error that is not about the file system passes through unchanged (a bug is not the user\'s flag)', () => {
+    let err: unknown;
+    try {
+      checkOutputs({ out: 5 as unknown as string });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TypeError);
+    expect(err).not.toBeInstanceOf(UsageError);
+  });
+
+  it('with no --out and no --report a training writes to reports/latest', () => {
+    expect(DEFAULT_REPORT_DIR).toBe(join('reports', 'latest'));
   });
 
   it('relative paths are relative to INIT_CWD only when running in the package folder', () => {
