@@ -23,6 +23,7 @@ export default defineConfig({
       'test/mat-bounds-messages-pins.test.ts',
       'test/mat-detect-pins.test.ts',
       'test/mat-level4-pins.test.ts',
+      'test/mat-level4-file-pins.test.ts',
       'test/mat-level5-file-pins.test.ts',
       'test/data-idx.test.ts',
       'test/idx-messages-pins.test.ts',
