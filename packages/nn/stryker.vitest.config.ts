@@ -13,6 +13,7 @@ export default defineConfig({
       'test/model-file.test.ts',
       'test/model-file-raw-bytes.test.ts',
       'test/model-document-pins.test.ts',
+      'test/model-document-edges-pins.test.ts',
       'test/atomic-write-pins.test.ts',
       'test/checkpoint-file-pins.test.ts',
       // readers and their bounds
