@@ -1,14 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
 // The tests StrykerJS runs against each mutant (stryker.config.mjs): the quick files that pin the scoped modules
-// (a full-suite run per mutant would take hours on 2 cores). Trainings, benchmarks, fuzzers, the generated
-// kernels' sweep and the tests that spawn processes are left out: a mutant only they would catch counts as
-// survived here. Stryker's vitest runner picks the pool itself (one worker thread per test process).
+// (a full-suite run per mutant would take hours on 2 cores). Trainings, benchmarks, fuzzers, the tests that
+// spawn processes and the tests that time a read against a CPU or memory budget (data-mat-declared-sizes,
+// png-pixel-cap: instrumented code under load would fail the budget in the dry run) are left out: a mutant only
+// they would catch counts as survived here. Stryker's vitest runner picks the pool itself (one worker thread per
+// test process).
 export default defineConfig({
   test: {
     include: [
       // model files and atomic writes
       'test/model-file.test.ts',
+      'test/model-file-raw-bytes.test.ts',
+      'test/model-document-pins.test.ts',
+      'test/model-document-edges-pins.test.ts',
       'test/atomic-write-pins.test.ts',
       'test/checkpoint-file-pins.test.ts',
       // readers and their bounds
@@ -17,9 +22,16 @@ export default defineConfig({
       'test/data-mat-write.test.ts',
       'test/mat-small-element-pins.test.ts',
       'test/mat-bounds-messages-pins.test.ts',
+      'test/mat-detect-pins.test.ts',
+      'test/mat-level4-pins.test.ts',
+      'test/mat-level4-file-pins.test.ts',
+      'test/mat-level5-file-pins.test.ts',
       'test/data-idx.test.ts',
+      'test/idx-messages-pins.test.ts',
       'test/data-csv.test.ts',
+      'test/data-csv-any.test.ts',
       'test/image-png.test.ts',
+      'test/png-bounds-pins.test.ts',
       'test/bad-input.test.ts',
       // cost and gradient
       'test/cost-golden.test.ts',
