@@ -123,6 +123,9 @@ export interface OptionSpec {
 
 export type OptionSpecs<O> = { readonly [K in keyof O]: OptionSpec };
 
+/** The options a table of specs describes, each of its default's type (for tables whose defaults say it all). */
+export type OptionsOf<S> = { -readonly [K in keyof S]: S[K] extends { readonly default: infer D } ? D : never };
+
 /** The method's defaults, read from its specs. */
 export function defaultsOf<O extends object>(specs: OptionSpecs<O>): O {
   return Object.fromEntries(Object.entries<OptionSpec>(specs).map(([k, spec]) => [k, spec.default])) as O;
