@@ -49,7 +49,9 @@ export interface IterationRecord {
   fun: number;
   gradNorm: number;
   nfev: number;
+  /** Milliseconds since the run started. */
   elapsed: number;
+  /** adam/sgd: epochs completed (an `'epoch'` event) or the epoch in progress (a `'step'` event). */
   epoch?: number;
 }
 
@@ -81,17 +83,9 @@ export interface OptimizeResult {
 }
 
 /** What the callback receives after every iteration (adam/sgd: after every epoch, and every `callbackEvery` steps). */
-export interface IterationInfo {
-  iteration: number;
-  fun: number;
-  gradNorm: number;
-  nfev: number;
-  /** Milliseconds since the run started. */
-  elapsed: number;
+export interface IterationInfo extends IterationRecord {
   /** The current point. Do not mutate; copy it if you keep it. */
   x: Float64Array;
-  /** adam/sgd: epochs completed (an `'epoch'` event) or the epoch in progress (a `'step'` event). */
-  epoch?: number;
   /** adam/sgd: parameter updates so far. */
   step?: number;
   /** adam/sgd: whether this call ends an epoch or is one of the `callbackEvery` step reports. */
