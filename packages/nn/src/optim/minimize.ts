@@ -38,11 +38,8 @@ function prepare(
   if (!(x0 instanceof Float64Array) || x0.length === 0) {
     throw new InvalidArgumentError(`x0 must be a non-empty Float64Array; received ${describe(x0)}`);
   }
-  for (let i = 0; i < x0.length; i++) {
-    if (!Number.isFinite(x0[i])) {
-      throw new InvalidArgumentError(`x0 must be finite; received x0[${i}] = ${x0[i]}`);
-    }
-  }
+  const i = x0.findIndex((v) => !Number.isFinite(v));
+  if (i >= 0) throw new InvalidArgumentError(`x0 must be finite; received x0[${i}] = ${x0[i]}`);
   if (options === null || typeof options !== 'object') {
     throw new InvalidArgumentError(`options must be an object { method, options?, callback?, signal? }; received ${describe(options)}`);
   }

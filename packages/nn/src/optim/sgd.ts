@@ -38,14 +38,10 @@ const rule: UpdateRule<SgdOptions> = {
   },
 };
 
-function validate(o: SgdOptions, n: number): void {
-  validateMinibatch('sgd', o, n);
-}
-
 export const sgd: OptimizerMethod<SgdOptions, 'sgd'> = {
   name: 'sgd',
   summary: 'stochastic gradient descent with momentum, over shuffled minibatches',
   options,
-  validate,
+  validate: (o, n) => validateMinibatch('sgd', o, n),
   run: (x0, o) => runMinibatch(x0, o, rule),
 };
