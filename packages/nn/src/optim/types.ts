@@ -118,13 +118,9 @@ export interface EvaluateRequest {
 }
 
 /** "This is an accepted iterate." The driver copies what it keeps; the method may reuse the arrays afterwards. */
-export interface IterateReport {
+export interface IterateReport extends Pick<IterationInfo, 'iteration' | 'x' | 'fun' | 'gradNorm' | 'epoch' | 'step' | 'event'> {
   kind: 'iterate';
-  iteration: number;
-  x: Float64Array;
-  fun: number;
   jac: Float64Array;
-  gradNorm: number;
   /**
    * Whether `fun` values of different reports can be compared to choose the best point (true for full-batch
    * methods; false for minibatch methods, whose reported point is simply the latest one).
@@ -132,9 +128,6 @@ export interface IterateReport {
   comparable: boolean;
   /** Whether to call the user's callback and write a history row (false: only track the latest point). */
   notify: boolean;
-  epoch?: number;
-  step?: number;
-  event?: 'epoch' | 'step';
   /**
    * Minibatch methods: what a result stopped at this point must hold (fun, jac, resumable state), computed only
    * if the run is stopped here (abort, callback, NaN) — reports that are not `comparable` must provide it.
@@ -145,15 +138,7 @@ export interface IterateReport {
 export type MethodEvent = EvaluateRequest | IterateReport;
 
 /** What a method returns when it ends by itself; the driver adds the counts, timing and `success`. */
-export interface MethodOutcome {
-  x: Float64Array;
-  fun: number;
-  jac: Float64Array;
-  nit: number;
-  status: Status;
-  message: string;
-  state?: unknown;
-}
+export type MethodOutcome = Pick<OptimizeResult, 'x' | 'fun' | 'jac' | 'nit' | 'status' | 'message' | 'state'>;
 
 /** The driver answers an evaluate request with f, and an iterate report with NaN (ignored). */
 export type MethodRun = Generator<MethodEvent, MethodOutcome, number>;
