@@ -6,6 +6,7 @@ import { fromRows, type Matrix } from './matrix.js';
 import { loadModel, saveModel, type HistoryEntry, type Model, type TrainingSummary } from './model/model.js';
 import { checkLayers } from './network/layers.js';
 import { minimize } from './optim/minimize.js';
+import { rejectUnknown } from './optim/options.js';
 import type { IterationInfo, OptimizeResult } from './optim/types.js';
 import { normalizeScores, predictionsOf, scores, type Prediction } from './predict.js';
 import { SEED } from './presets.js';
@@ -84,10 +85,7 @@ export class Classifier {
     if (options === null || typeof options !== 'object') {
       throw new InvalidArgumentError(`options: expected an object, got ${String(options)}`);
     }
-    const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.includes(k));
-    if (unknown.length > 0) {
-      throw new InvalidArgumentError(`unknown Classifier option ${unknown.map((k) => `'${k}'`).join(', ')}; valid: ${OPTION_KEYS.join(', ')}`);
-    }
+    rejectUnknown('Classifier', options, OPTION_KEYS);
     const hidden = [...(options.hidden ?? SEED.hidden)];
     checkLayers([1, ...hidden, 1]);
     const lambda = options.lambda ?? SEED.lambda;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { resolveBackend } from './backend/select.js';
-import type { Backend, BackendChoice, ResidentNetwork } from './backend/types.js';
+import type { BackendChoice } from './backend/types.js';
 import { bindNetwork } from './cost.js';
 import { InvalidArgumentError, ShapeError } from './errors.js';
 import { accuracyOf, argmaxLabels } from './labels.js';
@@ -13,7 +13,7 @@ import { objectiveOf } from './objective.js';
 import { minibatchOptions } from './optim/minibatch.js';
 import { minimizeAsync } from './optim/minimize.js';
 import { type MethodName, optimizerMethod } from './optim/registry.js';
-import type { IterationInfo, Objective, OptimizeResult } from './optim/types.js';
+import type { IterationInfo, OptimizeResult } from './optim/types.js';
 import { SEED } from './presets.js';
 import { checkClassCount, checkLambda } from './validate.js';
 
@@ -132,28 +132,13 @@ export function dataChecksum(data: TrainingData): string {
 }
 
 /** What `train` and `Classifier.fit` share: the settings with their defaults filled in, and what they build. */
-export interface TrainingSetup {
-  method: TrainMethod;
-  lambda: number;
-  seed: number;
-  initRange: number;
-  layers: number[];
-  K: number;
-  backend: Backend;
-  net: ResidentNetwork;
-  x0: Float64Array;
-  /** The method options `minimize` gets: the caller's, with m and seed filled in for a minibatch method. */
-  optimizer: Record<string, unknown>;
-  minibatch: boolean;
-  objective: Objective;
-  checksum: string;
-}
+export type TrainingSetup = ReturnType<typeof setUpTraining>;
 
 /**
  * Checks the settings, fills in the seed's defaults, picks the backend (the one place a training does), binds the
  * network to the data and draws x0 (or takes a checkpoint's). The caller disposes `net`.
  */
-export function setUpTraining(network: NetworkSpec, data: TrainingData, options: TrainOptions, resume?: Checkpoint): TrainingSetup {
+export function setUpTraining(network: NetworkSpec, data: TrainingData, options: TrainOptions, resume?: Checkpoint) {
   const method = options.method ?? SEED.method;
   // An unknown method is minimize's to refuse, with the list of the registered ones.
   const info = optimizerMethod(method);
@@ -177,7 +162,8 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
   if (resume !== undefined) checkResume(resume, layers, method, lambda, checksum);
   const initRange = options.init?.range ?? SEED.initRange;
   const x0 = resume ? Float64Array.from(resume.x) : randomInit(layers, { range: initRange, scheme: options.init?.scheme, seed });
-  // The seed's budget belongs to the seed's method; another method starts from its own defaults.
+  // The method options `minimize` gets: the caller's, else the seed's budget for the seed's method (another method
+  // starts from its own defaults), with m and seed filled in below for a minibatch method.
   const optimizer: Record<string, unknown> = { ...(options.optimizer ?? (method === SEED.method ? SEED.optimizer : {})) };
   if (minibatch) {
     optimizer.m ??= data.X.rows;

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { evaluate, report } from './driver.js';
-import type { OptionSpecs } from './options.js';
+import type { OptionSpec, OptionsOf } from './options.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from './types.js';
 import { axpy, dot, maxAbs, norm2 } from './vector.js';
 
@@ -19,13 +19,7 @@ import { axpy, dot, maxAbs, norm2 } from './vector.js';
  * AT that point (fmincg.m swaps in the gradient of the last trial point). Resuming: call again with x0 = result.x
  * (the direction restarts along −∇f).
  */
-export interface CgOptions {
-  maxIter: number;
-  red: number;
-  gtol: number;
-}
-
-const options: OptionSpecs<CgOptions> = {
+const options = {
   maxIter: {
     default: 100,
     accepts: { integer: true },
@@ -33,7 +27,8 @@ const options: OptionSpecs<CgOptions> = {
   },
   red: { default: 1, accepts: { above: 0 }, help: 'expected reduction of f in the first line search (first step red/(1 + |g|²))' },
   gtol: { default: 0, accepts: { atLeast: 0 }, help: "stop with 'converged' when max|∇f| ≤ gtol before a line search" },
-};
+} satisfies Record<string, OptionSpec>;
+export type CgOptions = OptionsOf<typeof options>;
 
 const RHO = 0.01;
 const SIG = 0.5;

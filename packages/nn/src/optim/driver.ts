@@ -68,12 +68,21 @@ export class RunTracker {
     return `iteration ${this.inProgress()}`;
   }
 
-  aborted(): boolean {
-    return this.signal?.aborted === true;
+  /**
+   * Resume the method with `answer` (f of the last evaluation) through its iterate reports: returns its next
+   * evaluate request, or the result when it ends, is aborted (checked before every evaluation) or the callback stops it.
+   */
+  advance(run: MethodRun, answer: number): EvaluateRequest | OptimizeResult {
+    for (let next = run.next(answer); ; next = run.next(NaN)) {
+      if (next.done) return this.finish(next.value);
+      if (next.value.kind === 'evaluate') return this.signal?.aborted ? this.stopped('aborted', this.abortMessage()) : next.value;
+      if (this.iterate(next.value)) return this.stopped('callback_stop', this.callbackMessage());
+    }
   }
 
-  /** Count the evaluation and refuse anything but a finite f with a finite gradient. */
-  evaluated(f: unknown, request: EvaluateRequest): number {
+  /** Count the evaluation (called at `called`) and refuse anything but a finite f with a finite gradient. */
+  evaluated(f: unknown, request: EvaluateRequest, called = performance.now()): number {
+    this.objectiveElapsed += performance.now() - called;
     this.nfev++;
     if (typeof f !== 'number') {
       const hint =
@@ -205,22 +214,12 @@ export class RunTracker {
 
 /** Run a method to the end, evaluating synchronously. */
 export function driveSync(run: MethodRun, fun: Objective, tracker: RunTracker): OptimizeResult {
-  let answer = NaN;
-  for (;;) {
-    const next = run.next(answer);
-    if (next.done) return tracker.finish(next.value);
-    const event = next.value;
-    if (event.kind === 'evaluate') {
-      if (tracker.aborted()) return tracker.stopped('aborted', tracker.abortMessage());
-      const called = performance.now();
-      const f = fun(event.x, event.grad, event.rows);
-      tracker.objectiveElapsed += performance.now() - called;
-      answer = tracker.evaluated(f, event);
-    } else {
-      answer = NaN;
-      if (tracker.iterate(event)) return tracker.stopped('callback_stop', tracker.callbackMessage());
-    }
+  let next = tracker.advance(run, NaN);
+  while ('kind' in next) {
+    const called = performance.now();
+    next = tracker.advance(run, tracker.evaluated(fun(next.x, next.grad, next.rows), next, called));
   }
+  return next;
 }
 
 /**
@@ -232,22 +231,12 @@ export async function driveAsync(
   fun: Objective | AsyncObjective,
   tracker: RunTracker,
 ): Promise<OptimizeResult> {
-  let answer = NaN;
-  for (;;) {
-    const next = run.next(answer);
-    if (next.done) return tracker.finish(next.value);
-    const event = next.value;
-    if (event.kind === 'evaluate') {
-      if (tracker.aborted()) return tracker.stopped('aborted', tracker.abortMessage());
-      const called = performance.now();
-      const f = await fun(event.x, event.grad, event.rows);
-      tracker.objectiveElapsed += performance.now() - called;
-      answer = tracker.evaluated(f, event);
-    } else {
-      answer = NaN;
-      if (tracker.iterate(event)) return tracker.stopped('callback_stop', tracker.callbackMessage());
-    }
+  let next = tracker.advance(run, NaN);
+  while ('kind' in next) {
+    const called = performance.now();
+    next = tracker.advance(run, tracker.evaluated(await fun(next.x, next.grad, next.rows), next, called));
   }
+  return next;
 }
 
 // ---------------------------------------------------------------- what methods use to talk to the driver

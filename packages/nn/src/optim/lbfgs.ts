@@ -1,5 +1,5 @@
 import { evaluate, report } from './driver.js';
-import { checkNumber, type OptionSpecs } from './options.js';
+import { checkNumber, type OptionSpec, type OptionsOf } from './options.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from './types.js';
 import { dot, maxAbs, norm2 } from './vector.js';
 import { strongWolfe } from './wolfe.js';
@@ -14,18 +14,7 @@ import { strongWolfe } from './wolfe.js';
  * Options: scipy's L-BFGS-B defaults where it has them (ftol = factr·ε with factr = 1e7); see `options` below.
  * Resuming: call again with x0 = result.x; the (s, y) memory starts empty.
  */
-export interface LbfgsOptions {
-  m: number;
-  gtol: number;
-  ftol: number;
-  maxIter: number;
-  maxfun: number;
-  maxls: number;
-  c1: number;
-  c2: number;
-}
-
-const options: OptionSpecs<LbfgsOptions> = {
+const options = {
   m: { default: 10, accepts: { integer: true, atLeast: 1 }, help: '(s, y) pairs kept' },
   gtol: { default: 1e-5, accepts: { atLeast: 0 }, help: 'stop when max|∇f| ≤ gtol' },
   ftol: { default: 1e7 * Number.EPSILON, accepts: { atLeast: 0 }, help: 'stop when (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ ftol' },
@@ -34,7 +23,8 @@ const options: OptionSpecs<LbfgsOptions> = {
   maxls: { default: 20, accepts: { integer: true, atLeast: 1 }, help: 'evaluations per line search' },
   c1: { default: 1e-4, accepts: { above: 0, below: 1 }, help: 'Wolfe sufficient-decrease constant' },
   c2: { default: 0.9, accepts: 'a finite number > c1 < 1', help: 'Wolfe curvature constant' },
-};
+} satisfies Record<string, OptionSpec>;
+export type LbfgsOptions = OptionsOf<typeof options>;
 
 function validate(o: LbfgsOptions): void {
   checkNumber('lbfgs', 'c2', o.c2, { above: o.c1, below: 1 });

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { driveAsync, driveSync, RunTracker } from './driver.js';
-import { checkOptions, defaultsOf, describe, mergeOptions } from './options.js';
+import { checkOptions, defaultsOf, describe, mergeOptions, rejectUnknown } from './options.js';
 import { methodNames, optimizerFor } from './registry.js';
 import type { AsyncObjective, MethodRun, MinimizeOptions, Objective, OptimizeResult } from './types.js';
 
@@ -38,22 +38,13 @@ function prepare(
   if (!(x0 instanceof Float64Array) || x0.length === 0) {
     throw new InvalidArgumentError(`x0 must be a non-empty Float64Array; received ${describe(x0)}`);
   }
-  for (let i = 0; i < x0.length; i++) {
-    if (!Number.isFinite(x0[i])) {
-      throw new InvalidArgumentError(`x0 must be finite; received x0[${i}] = ${x0[i]}`);
-    }
-  }
+  const i = x0.findIndex((v) => !Number.isFinite(v));
+  if (i >= 0) throw new InvalidArgumentError(`x0 must be finite; received x0[${i}] = ${x0[i]}`);
   if (options === null || typeof options !== 'object') {
     throw new InvalidArgumentError(`options must be an object { method, options?, callback?, signal? }; received ${describe(options)}`);
   }
   const known = ['method', 'options', 'callback', 'signal'];
-  const unknown = Object.keys(options).filter((k) => !known.includes(k));
-  if (unknown.length > 0) {
-    throw new InvalidArgumentError(
-      `unknown minimize option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; ` +
-        `valid options are: ${known.join(', ')} (method-specific settings go in options.options)`,
-    );
-  }
+  rejectUnknown('minimize', options, known, ' (method-specific settings go in options.options)');
   const optimizer = optimizerFor(options.method);
   if (optimizer === undefined) {
     throw new InvalidArgumentError(

@@ -26,17 +26,20 @@ export function mergeOptions<O extends object>(
   if (given === null || typeof given !== 'object' || Array.isArray(given)) {
     throw new InvalidArgumentError(`options.options must be an object of ${method} options; received ${describe(given)}`);
   }
-  const valid = Object.keys(defaults);
-  const unknown = Object.keys(given).filter((k) => !valid.includes(k));
-  if (unknown.length > 0) {
-    throw new InvalidArgumentError(
-      `unknown ${method} option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; ` +
-        `valid options are: ${valid.join(', ')}`,
-    );
-  }
+  rejectUnknown(method, given, Object.keys(defaults));
   const merged: Record<string, unknown> = { ...defaults };
   for (const [k, v] of Object.entries(given)) if (v !== undefined) merged[k] = v;
   return merged as O;
+}
+
+/** Throws naming the keys of `given` that are not `valid` options of `what`, and the valid ones (then `hint`). */
+export function rejectUnknown(what: string, given: object, valid: readonly string[], hint = ''): void {
+  const unknown = Object.keys(given).filter((k) => !valid.includes(k));
+  if (unknown.length === 0) return;
+  throw new InvalidArgumentError(
+    `unknown ${what} option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; ` +
+      `valid options are: ${valid.join(', ')}${hint}`,
+  );
 }
 
 export interface NumberRule {
@@ -122,6 +125,9 @@ export interface OptionSpec {
 }
 
 export type OptionSpecs<O> = { readonly [K in keyof O]: OptionSpec };
+
+/** The options a table of specs describes, each of its default's type (for tables whose defaults say it all). */
+export type OptionsOf<S> = { -readonly [K in keyof S]: S[K] extends { readonly default: infer D } ? D : never };
 
 /** The method's defaults, read from its specs. */
 export function defaultsOf<O extends object>(specs: OptionSpecs<O>): O {

@@ -25,35 +25,23 @@ const rule: UpdateRule<SgdOptions> = {
   momentCount: 1,
   update(x, g, lr, _t, [v], o, sum, weight) {
     const mu = o.momentum;
-    const n = x.length;
-    if (o.nesterov) {
-      for (let i = 0; i < n; i++) {
-        const gi = g[i];
-        sum[i] += gi * weight;
-        const vi = mu * v[i] + gi;
-        v[i] = vi;
-        x[i] -= lr * (gi + mu * vi);
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const gi = g[i];
-        sum[i] += gi * weight;
-        const vi = mu * v[i] + gi;
-        v[i] = vi;
-        x[i] -= lr * vi;
-      }
+    // x ← x − η·(a·g + b·v): (a, b) = (1, μ) is Nesterov's step, (0, 1) the heavy ball's, exactly (g is finite).
+    const a = o.nesterov ? 1 : 0;
+    const b = o.nesterov ? mu : 1;
+    for (let i = 0; i < x.length; i++) {
+      const gi = g[i];
+      sum[i] += gi * weight;
+      const vi = mu * v[i] + gi;
+      v[i] = vi;
+      x[i] -= lr * (a * gi + b * vi);
     }
   },
 };
-
-function validate(o: SgdOptions, n: number): void {
-  validateMinibatch('sgd', o, n);
-}
 
 export const sgd: OptimizerMethod<SgdOptions, 'sgd'> = {
   name: 'sgd',
   summary: 'stochastic gradient descent with momentum, over shuffled minibatches',
   options,
-  validate,
+  validate: (o, n) => validateMinibatch('sgd', o, n),
   run: (x0, o) => runMinibatch(x0, o, rule),
 };

@@ -49,7 +49,9 @@ export interface IterationRecord {
   fun: number;
   gradNorm: number;
   nfev: number;
+  /** Milliseconds since the run started. */
   elapsed: number;
+  /** adam/sgd: epochs completed (an `'epoch'` event) or the epoch in progress (a `'step'` event). */
   epoch?: number;
 }
 
@@ -81,17 +83,9 @@ export interface OptimizeResult {
 }
 
 /** What the callback receives after every iteration (adam/sgd: after every epoch, and every `callbackEvery` steps). */
-export interface IterationInfo {
-  iteration: number;
-  fun: number;
-  gradNorm: number;
-  nfev: number;
-  /** Milliseconds since the run started. */
-  elapsed: number;
+export interface IterationInfo extends IterationRecord {
   /** The current point. Do not mutate; copy it if you keep it. */
   x: Float64Array;
-  /** adam/sgd: epochs completed (an `'epoch'` event) or the epoch in progress (a `'step'` event). */
-  epoch?: number;
   /** adam/sgd: parameter updates so far. */
   step?: number;
   /** adam/sgd: whether this call ends an epoch or is one of the `callbackEvery` step reports. */
@@ -124,13 +118,9 @@ export interface EvaluateRequest {
 }
 
 /** "This is an accepted iterate." The driver copies what it keeps; the method may reuse the arrays afterwards. */
-export interface IterateReport {
+export interface IterateReport extends Pick<IterationInfo, 'iteration' | 'x' | 'fun' | 'gradNorm' | 'epoch' | 'step' | 'event'> {
   kind: 'iterate';
-  iteration: number;
-  x: Float64Array;
-  fun: number;
   jac: Float64Array;
-  gradNorm: number;
   /**
    * Whether `fun` values of different reports can be compared to choose the best point (true for full-batch
    * methods; false for minibatch methods, whose reported point is simply the latest one).
@@ -138,9 +128,6 @@ export interface IterateReport {
   comparable: boolean;
   /** Whether to call the user's callback and write a history row (false: only track the latest point). */
   notify: boolean;
-  epoch?: number;
-  step?: number;
-  event?: 'epoch' | 'step';
   /**
    * Minibatch methods: what a result stopped at this point must hold (fun, jac, resumable state), computed only
    * if the run is stopped here (abort, callback, NaN) — reports that are not `comparable` must provide it.
@@ -151,15 +138,7 @@ export interface IterateReport {
 export type MethodEvent = EvaluateRequest | IterateReport;
 
 /** What a method returns when it ends by itself; the driver adds the counts, timing and `success`. */
-export interface MethodOutcome {
-  x: Float64Array;
-  fun: number;
-  jac: Float64Array;
-  nit: number;
-  status: Status;
-  message: string;
-  state?: unknown;
-}
+export type MethodOutcome = Pick<OptimizeResult, 'x' | 'fun' | 'jac' | 'nit' | 'status' | 'message' | 'state'>;
 
 /** The driver answers an evaluate request with f, and an iterate report with NaN (ignored). */
 export type MethodRun = Generator<MethodEvent, MethodOutcome, number>;

@@ -144,16 +144,10 @@ function resolve(o: TncOptions, n: number) {
 /** Bounds and the scaled coordinates (scipy's choice unless `scale`/`offset` are given). Clamps x0 into the bounds. */
 function scaledBox(o: TncOptions, x0: Float64Array): ScaledBox {
   const n = x0.length;
-  const lower = new Float64Array(n);
-  const upper = new Float64Array(n);
+  const lower = vectorOption('tnc', 'lower', o.lower, n, { allowInfinite: true }) ?? new Float64Array(n).fill(-Infinity);
+  const upper = vectorOption('tnc', 'upper', o.upper, n, { allowInfinite: true }) ?? new Float64Array(n).fill(Infinity);
   const xscale = new Float64Array(n);
   const xoffset = new Float64Array(n);
-  const lowerOption = vectorOption('tnc', 'lower', o.lower, n, { allowInfinite: true });
-  const upperOption = vectorOption('tnc', 'upper', o.upper, n, { allowInfinite: true });
-  if (lowerOption !== null) lower.set(lowerOption);
-  else lower.fill(-Infinity);
-  if (upperOption !== null) upper.set(upperOption);
-  else upper.fill(Infinity);
   const scale = vectorOption('tnc', 'scale', o.scale, n);
   const offset = vectorOption('tnc', 'offset', o.offset, n);
   for (let i = 0; i < n; i++) {
