@@ -26,9 +26,9 @@ const admin = (summary: string, operationId: string, responses: Record<string, u
   },
 });
 
-/** A GET operation: what it is, its id, its tag and its responses. */
-const get = (summary: string, operationId: string, tag: string, responses: Record<string, unknown>) => ({
-  get: { summary, operationId, tags: [tag], responses },
+/** A GET operation: what it is, its id, its tag, its responses and any other fields (parameters). */
+const get = (summary: string, operationId: string, tag: string, responses: Record<string, unknown>, more = {}) => ({
+  get: { summary, operationId, tags: [tag], ...more, responses },
 });
 
 const nameParameter = {
@@ -82,15 +82,13 @@ export const openapiDocument = {
     '/assets/preprocess.js': get("The browser build of @backprop/nn's image preprocessing (ES module)", 'preprocessModule', 'page', {
       '200': typed('JavaScript module', 'text/javascript'),
     }),
-    '/static/{file}': {
-      get: {
-        summary: "The page's script and stylesheet",
-        operationId: 'staticFile',
-        tags: ['page'],
-        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '200': { description: 'File' }, '404': problem('No such file') },
-      },
-    },
+    '/static/{file}': get(
+      "The page's script and stylesheet",
+      'staticFile',
+      'page',
+      { '200': { description: 'File' }, '404': problem('No such file') },
+      { parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }] },
+    ),
     '/openapi.json': get('This document', 'openapi', 'operations', { '200': typed('OpenAPI 3.1 document', 'application/json') }),
     '/healthz': get('Liveness: the process is up', 'healthz', 'operations', { '200': json('Up', 'Health') }),
     '/readyz': get('Readiness: at least one model is loaded', 'readyz', 'operations', {
@@ -104,17 +102,12 @@ export const openapiDocument = {
     }),
     '/v1/models/{name}': {
       parameters: [nameParameter],
-      get: {
-        summary: 'Describe a model: layer sizes, accuracy, checksum, training summary (no history)',
-        operationId: 'getModel',
-        tags: ['models'],
-        responses: {
-          '200': json('The model', 'ModelDescription'),
-          '400': problem('Invalid model name'),
-          '404': problem('No such model'),
-          '503': problem('The model is still being prepared'),
-        },
-      },
+      ...get('Describe a model: layer sizes, accuracy, checksum, training summary (no history)', 'getModel', 'models', {
+        '200': json('The model', 'ModelDescription'),
+        '400': problem('Invalid model name'),
+        '404': problem('No such model'),
+        '503': problem('The model is still being prepared'),
+      }),
       put: {
         ...admin('Upload (create or replace) a model; validated and persisted before it is swapped in', 'putModel', {
           '200': json('Replaced', 'ModelDescription'),
