@@ -23,13 +23,6 @@ export interface DefaultModelOptions {
   backend?: BackendChoice;
 }
 
-export interface DefaultModel {
-  model: Model;
-  path: string;
-  /** True when it was trained now, false when read from the cache. */
-  trained: boolean;
-}
-
 /** Trains the seed's network on digits5000 (a few seconds on the native backend). */
 export async function trainDefaultModel(options: { signal?: AbortSignal; backend?: BackendChoice } = {}): Promise<Model> {
   const data = loadDataset(SEED.dataset);
@@ -41,8 +34,9 @@ export async function trainDefaultModel(options: { signal?: AbortSignal; backend
 /**
  * The model served when none is given: read from `<cacheDir>/default-model.json`, or — on first start, or when
  * the cached file is corrupt — trained with the seed's settings and cached (atomically) for the next start.
+ * `trained` says which.
  */
-export async function ensureDefaultModel(options: DefaultModelOptions): Promise<DefaultModel> {
+export async function ensureDefaultModel(options: DefaultModelOptions): Promise<{ model: Model; path: string; trained: boolean }> {
   const { logger, cacheDir } = options;
   const path = join(cacheDir, DEFAULT_MODEL_FILE);
   if (existsSync(path)) {

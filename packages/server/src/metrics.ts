@@ -2,15 +2,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { ModelRegistry } from './registry.js';
 
 /** The app's Prometheus metrics, in a Registry of its own (no global default registry). */
-export interface ServerMetrics {
-  registry: Registry;
-  requests: Counter<'method' | 'route' | 'status'>;
-  requestSeconds: Histogram<'method' | 'route' | 'status'>;
-  predictions: Counter<'model'>;
-  modelLoadErrors: Counter<'model'>;
-}
+export type ServerMetrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(models: ModelRegistry, options: { processMetrics?: boolean } = {}): ServerMetrics {
+export function createMetrics(models: ModelRegistry, options: { processMetrics?: boolean } = {}) {
   const registry = new Registry();
   // Process metrics start an event-loop-delay monitor and a GC observer, so they are opt-in (startServer turns
   // them on; in-process test apps leave them off).

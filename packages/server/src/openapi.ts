@@ -11,10 +11,24 @@ const json = (description: string, ref: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
 });
+/** A response of the given media type with no schema. */
+const typed = (description: string, type: string) => ({ description, content: { [type]: {} } });
+/** An admin operation: bearer token, the admin tag, and the token problems among its responses. */
+const admin = (summary: string, operationId: string, responses: Record<string, unknown>) => ({
+  summary,
+  operationId,
+  tags: ['admin'],
+  security: [{ bearer: [] }],
+  responses: {
+    ...responses,
+    '401': problem('No bearer token'),
+    '403': problem('Wrong bearer token, or admin routes disabled (no BACKPROP_ADMIN_TOKEN)'),
+  },
+});
 
-/** A GET operation: what it is, its id, its tag and its responses. */
-const get = (summary: string, operationId: string, tag: string, responses: Record<string, unknown>) => ({
-  get: { summary, operationId, tags: [tag], responses },
+/** A GET operation: what it is, its id, its tag, its responses and any other fields (parameters). */
+const get = (summary: string, operationId: string, tag: string, responses: Record<string, unknown>, more = {}) => ({
+  get: { summary, operationId, tags: [tag], ...more, responses },
 });
 
 const nameParameter = {
@@ -44,11 +58,6 @@ const predictOperation = (summary: string, operationId: string) => ({
   },
 });
 
-const adminResponses = {
-  '401': problem('No bearer token'),
-  '403': problem('Wrong bearer token, or admin routes disabled (no BACKPROP_ADMIN_TOKEN)'),
-};
-
 export const openapiDocument = {
   openapi: '3.1.0',
   info: {
@@ -69,84 +78,56 @@ export const openapiDocument = {
     { name: 'page', description: 'The draw-a-digit page' },
   ],
   paths: {
-    '/': get('The draw-a-digit page', 'page', 'page', {
-      '200': { description: 'HTML page', content: { 'text/html': {} } },
+    '/': get('The draw-a-digit page', 'page', 'page', { '200': typed('HTML page', 'text/html') }),
+    '/assets/preprocess.js': get("The browser build of @backprop/nn's image preprocessing (ES module)", 'preprocessModule', 'page', {
+      '200': typed('JavaScript module', 'text/javascript'),
     }),
-    '/assets/preprocess.js': get(
-      "The browser build of @backprop/nn's image preprocessing (ES module)",
-      'preprocessModule',
+    '/static/{file}': get(
+      "The page's script and stylesheet",
+      'staticFile',
       'page',
-      { '200': { description: 'JavaScript module', content: { 'text/javascript': {} } } },
+      { '200': { description: 'File' }, '404': problem('No such file') },
+      { parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }] },
     ),
-    '/static/{file}': {
-      get: {
-        summary: "The page's script and stylesheet",
-        operationId: 'staticFile',
-        tags: ['page'],
-        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '200': { description: 'File' }, '404': problem('No such file') },
-      },
-    },
-    '/openapi.json': get('This document', 'openapi', 'operations', {
-      '200': { description: 'OpenAPI 3.1 document', content: { 'application/json': {} } },
-    }),
+    '/openapi.json': get('This document', 'openapi', 'operations', { '200': typed('OpenAPI 3.1 document', 'application/json') }),
     '/healthz': get('Liveness: the process is up', 'healthz', 'operations', { '200': json('Up', 'Health') }),
     '/readyz': get('Readiness: at least one model is loaded', 'readyz', 'operations', {
       '200': json('Ready', 'Ready'),
       '503': problem('No model loaded yet'),
     }),
-    '/metrics': get('Prometheus metrics', 'metrics', 'operations', {
-      '200': { description: 'Prometheus text format', content: { 'text/plain': {} } },
-    }),
+    '/metrics': get('Prometheus metrics', 'metrics', 'operations', { '200': typed('Prometheus text format', 'text/plain') }),
     '/v1/predict': { post: predictOperation('Predict with the default model', 'predictDefault') },
     '/v1/models': get('List loaded models', 'listModels', 'models', {
       '200': json('Loaded models and the default', 'ModelList'),
     }),
     '/v1/models/{name}': {
       parameters: [nameParameter],
-      get: {
-        summary: 'Describe a model: layer sizes, accuracy, checksum, training summary (no history)',
-        operationId: 'getModel',
-        tags: ['models'],
-        responses: {
-          '200': json('The model', 'ModelDescription'),
-          '400': problem('Invalid model name'),
-          '404': problem('No such model'),
-          '503': problem('The model is still being prepared'),
-        },
-      },
+      ...get('Describe a model: layer sizes, accuracy, checksum, training summary (no history)', 'getModel', 'models', {
+        '200': json('The model', 'ModelDescription'),
+        '400': problem('Invalid model name'),
+        '404': problem('No such model'),
+        '503': problem('The model is still being prepared'),
+      }),
       put: {
-        summary: 'Upload (create or replace) a model; validated and persisted before it is swapped in',
-        operationId: 'putModel',
-        tags: ['admin'],
-        security: [{ bearer: [] }],
+        ...admin('Upload (create or replace) a model; validated and persisted before it is swapped in', 'putModel', {
+          '200': json('Replaced', 'ModelDescription'),
+          '201': json('Created', 'ModelDescription'),
+          '400': problem('Invalid JSON or model name'),
+          '413': problem('Body larger than the body limit'),
+          '415': problem('Body is not application/json'),
+          '422': problem('Not a valid model document; the old model keeps serving'),
+        }),
         requestBody: {
           required: true,
           description: 'A model document as written by saveModel / `backprop train --out`',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/ModelDocument' } } },
         },
-        responses: {
-          '200': json('Replaced', 'ModelDescription'),
-          '201': json('Created', 'ModelDescription'),
-          '400': problem('Invalid JSON or model name'),
-          ...adminResponses,
-          '413': problem('Body larger than the body limit'),
-          '415': problem('Body is not application/json'),
-          '422': problem('Not a valid model document; the old model keeps serving'),
-        },
       },
-      delete: {
-        summary: 'Unload a model (and delete its file in the model directory)',
-        operationId: 'deleteModel',
-        tags: ['admin'],
-        security: [{ bearer: [] }],
-        responses: {
-          '204': { description: 'Deleted' },
-          '400': problem('Invalid model name'),
-          ...adminResponses,
-          '404': problem('No such model'),
-        },
-      },
+      delete: admin('Unload a model (and delete its file in the model directory)', 'deleteModel', {
+        '204': { description: 'Deleted' },
+        '400': problem('Invalid model name'),
+        '404': problem('No such model'),
+      }),
     },
     '/v1/models/{name}/predict': {
       parameters: [nameParameter],
@@ -155,27 +136,20 @@ export const openapiDocument = {
     '/v1/models/{name}/hidden.png': {
       parameters: [nameParameter],
       ...get("Picture of the first hidden layer's input weights, one tile per unit", 'hiddenPng', 'models', {
-        '200': { description: 'PNG image', content: { 'image/png': {} } },
+        '200': typed('PNG image', 'image/png'),
         '304': { description: 'Not modified (ETag is the weights checksum)' },
         '404': problem('No such model, or no picture for it (no hidden layer, or no inputShape)'),
       }),
     },
     '/v1/models/{name}/reload': {
       parameters: [nameParameter],
-      post: {
-        summary: "Re-read a model from its file; a bad file leaves the old model serving",
-        operationId: 'reloadModel',
-        tags: ['admin'],
-        security: [{ bearer: [] }],
-        responses: {
-          '200': json('Reloaded', 'ModelDescription'),
-          '400': problem('Invalid model name'),
-          ...adminResponses,
-          '404': problem('No such model'),
-          '409': problem('The model has no file (uploaded without a model directory)'),
-          '422': problem('The file is not a valid model; the old model keeps serving'),
-        },
-      },
+      post: admin('Re-read a model from its file; a bad file leaves the old model serving', 'reloadModel', {
+        '200': json('Reloaded', 'ModelDescription'),
+        '400': problem('Invalid model name'),
+        '404': problem('No such model'),
+        '409': problem('The model has no file (uploaded without a model directory)'),
+        '422': problem('The file is not a valid model; the old model keeps serving'),
+      }),
     },
   },
   components: {

@@ -200,9 +200,7 @@ function infoCommand(): Command {
 }
 
 /** Text from a file (or its name), escaped for the terminal and kept to one line. */
-function safe(text: string): string {
-  return terminalSafe(text, 200);
-}
+const safe = (text: string): string => terminalSafe(text, 200);
 
 export function dataCommand(): Command {
   return new Command('data')

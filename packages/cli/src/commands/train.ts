@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { resolveBackend, saveModel, SEED, train, type BackendChoice, type TrainMethod } from '@backprop/nn';
+import { resolveBackend, saveModel, SEED, train } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { evaluate, type Evaluation } from '../evaluation.js';
@@ -32,22 +32,8 @@ interface TrainFlags extends CommonOptions, MethodFlags {
 }
 
 /** The parsed, checked settings of a training run. */
-export interface TrainSettings {
-  data: string;
-  hidden: number[];
-  lambda: number;
-  method: TrainMethod;
-  optimizer: Record<string, unknown>;
-  initRange: number;
-  seed: number;
-  validation: number;
-  test: number;
-  backend: BackendChoice;
-  threads?: number;
-}
-
-export function parseTrainSettings(f: TrainFlags): TrainSettings {
-  const settings: TrainSettings = {
+export function parseTrainSettings(f: TrainFlags) {
+  return {
     data: f.data,
     hidden: parse.layerSizes('--hidden', f.hidden, ',', 1),
     lambda: parse.number('--lambda', f.lambda, { min: 0 }),
@@ -57,9 +43,8 @@ export function parseTrainSettings(f: TrainFlags): TrainSettings {
     validation: parse.number('--validation', f.validation, { min: 0, max: 0.9 }),
     test: parse.number('--test', f.test, { min: 0, max: 0.9 }),
     backend: parse.choice('--backend', f.backend, ['auto', 'native', 'ts'] as const),
+    threads: f.threads === undefined ? undefined : parse.integer('--threads', f.threads, { min: 1, max: 256 }),
   };
-  if (f.threads !== undefined) settings.threads = parse.integer('--threads', f.threads, { min: 1, max: 256 });
-  return settings;
 }
 
 export function trainCommand() {

@@ -1,4 +1,4 @@
-import type { BackendChoice, Dataset, Model, TrainMethod } from '@backprop/nn';
+import type { BackendChoice, Dataset, Model, TrainingSummary, TrainMethod } from '@backprop/nn';
 
 /** One point of the grid. */
 export interface SweepConfig {
@@ -21,17 +21,9 @@ export interface WorkerSetup {
 
 export type ToWorker = { type: 'train'; config: SweepConfig } | { type: 'abort' };
 
-export interface TrainedSummary {
-  status: string;
-  message: string;
-  trainAccuracy?: number;
-  validationAccuracy?: number;
-  cost: number;
-  nit: number;
-  nfev: number;
-  seconds: number;
-  backend: string;
-}
+/** What a sweep reports of each training (its summary without the history, which can be long). */
+export const SUMMARY_FIELDS = ['status', 'message', 'trainAccuracy', 'validationAccuracy', 'cost', 'nit', 'nfev', 'seconds', 'backend'] as const;
+export type TrainedSummary = Pick<TrainingSummary, (typeof SUMMARY_FIELDS)[number]>;
 
 export type FromWorker =
   | { type: 'ready' }

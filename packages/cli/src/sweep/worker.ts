@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 // Only the training module (not all of @backprop/nn: data loaders, images, bench): a worker starts ~45 ms sooner.
 import { train } from '@backprop/nn/train';
-import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
+import { SUMMARY_FIELDS, type FromWorker, type ToWorker, type TrainedSummary, type WorkerSetup } from './protocol.js';
 
 if (!parentPort) throw new Error('sweep/worker.js must run as a worker thread');
 const port = parentPort;
@@ -39,23 +39,8 @@ port.on('message', (message: ToWorker) => {
   // No catch: a rejection is an uncaught error in this worker, which ends it and reaches the pool as 'error'.
   void run.then(({ model }) => {
     const t = model.training!;
-    const { history: _history, ...rest } = t;
-    send({
-      type: 'done',
-      index: config.index,
-      summary: {
-        status: rest.status,
-        message: rest.message,
-        trainAccuracy: rest.trainAccuracy,
-        validationAccuracy: rest.validationAccuracy,
-        cost: rest.cost,
-        nit: rest.nit,
-        nfev: rest.nfev,
-        seconds: rest.seconds,
-        backend: rest.backend,
-      },
-      model,
-    });
+    const summary = Object.fromEntries(SUMMARY_FIELDS.map((k) => [k, t[k]])) as TrainedSummary;
+    send({ type: 'done', index: config.index, summary, model });
   });
 });
 

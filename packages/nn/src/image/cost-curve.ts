@@ -70,16 +70,14 @@ export function costCurveSvg(history: readonly CurvePoint[], options: CostCurveO
 
   const accs = points.flatMap((p) => [p.trainAccuracy, p.validationAccuracy]).filter((v): v is number => Number.isFinite(v));
   const aLo = accs.length ? Math.max(0, Math.floor(Math.min(...accs) * 10) / 10) : 0;
-  const aHi = 1;
-  const aTicks = niceTicks(aLo, aHi, 6).filter((t) => t >= aLo - 1e-12 && t <= aHi + 1e-12);
-  const A = (v: number): number => m.top + (1 - (v - aLo) / (aHi - aLo || 1)) * plotH;
+  const aTicks = niceTicks(aLo, 1, 6).filter((t) => t >= aLo - 1e-12 && t <= 1 + 1e-12);
+  const A = (v: number): number => m.top + (1 - (v - aLo) / (1 - aLo || 1)) * plotH;
 
-  const out: string[] = [];
-  out.push(
+  const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="${width / 2}" y="24" text-anchor="middle" ${FONT} font-size="17" font-weight="bold" fill="#222">${escapeXml(title)}</text>`,
-  );
+  ];
   // grid and x ticks
   for (const t of xTicks) {
     const x = fmt(X(t));

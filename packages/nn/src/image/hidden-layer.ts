@@ -71,9 +71,7 @@ export function hiddenLayerGrid(source: HiddenLayerSource, options: HiddenLayerO
     throw new ImageError(`maxPixels: expected an integer in 1..${MAX_PNG_PIXELS}, got ${maxPixels}`);
   }
   const layout = fitTileLayout(Theta1.rows, shape.width, shape.height, { cell, pad, maxPixels });
-  const { width, height, cols } = layout;
-  const c = layout.cell;
-  const p = layout.pad;
+  const { width, height, cols, cell: c, pad: p } = layout;
   const gray = new Float64Array(width * height).fill(1);
   const line = new Float64Array(shape.width * c); // one row of a unit, each weight repeated c times
   for (let j = 0; j < layout.tiles; j++) {

@@ -216,13 +216,16 @@ function boundingBox(ink: Float64Array, width: number, height: number): Bounds {
   return { top, left, rows: bottom - top + 1, cols: right - left + 1 };
 }
 
+/** For each output pixel, the source pixels it reads and their weights. */
+type Taps = { index: number; weight: number }[][];
+
 /**
  * For n source pixels resampled to m: output pixel j covers source interval [j·n/m, (j+1)·n/m) and takes the
  * overlap-weighted mean of the source pixels it touches (weights sum to 1).
  */
-function areaWeights(n: number, m: number): { index: number; weight: number }[][] {
+function areaWeights(n: number, m: number): Taps {
   const step = n / m;
-  const out: { index: number; weight: number }[][] = [];
+  const out: Taps = [];
   for (let j = 0; j < m; j++) {
     const a = j * step;
     const b = (j + 1) * step;
@@ -242,31 +245,18 @@ interface Patch {
   data: Float64Array;
 }
 
-/** Step 4: crop `bounds` and resize so the longer side is `box`, by area averaging (separable: rows, then columns). */
+/** Step 4: crop `bounds` and resize so the longer side is `box`, by area averaging. */
 function resizeArea(ink: Float64Array, width: number, bounds: Bounds, box: number): Patch {
   const scale = box / Math.max(bounds.rows, bounds.cols);
   const outW = Math.max(1, Math.round(bounds.cols * scale));
   const outH = Math.max(1, Math.round(bounds.rows * scale));
-  const wx = areaWeights(bounds.cols, outW);
-  const wy = areaWeights(bounds.rows, outH);
-  const across = new Float64Array(bounds.rows * outW);
+  const crop = new Float64Array(bounds.rows * bounds.cols);
   for (let r = 0; r < bounds.rows; r++) {
-    const row = (bounds.top + r) * width + bounds.left;
-    for (let j = 0; j < outW; j++) {
-      let s = 0;
-      for (const { index, weight } of wx[j]) s += weight * ink[row + index];
-      across[r * outW + j] = s;
-    }
+    const from = (bounds.top + r) * width + bounds.left;
+    crop.set(ink.subarray(from, from + bounds.cols), r * bounds.cols);
   }
-  const data = new Float64Array(outH * outW);
-  for (let i = 0; i < outH; i++) {
-    for (let j = 0; j < outW; j++) {
-      let s = 0;
-      for (const { index, weight } of wy[i]) s += weight * across[index * outW + j];
-      data[i * outW + j] = Math.min(1, Math.max(0, s));
-    }
-  }
-  return { width: outW, height: outH, data };
+  const data = separable(crop, bounds.cols, areaWeights(bounds.rows, outH), areaWeights(bounds.cols, outW));
+  return { width: outW, height: outH, data: data.map((v) => Math.min(1, Math.max(0, v))) };
 }
 
 /**
@@ -309,12 +299,12 @@ function cubic(x: number): number {
  * u = x / s + (1 − 1/s) / 2 with s = outLen / inLen; when shrinking, the kernel is widened by 1/s (antialiasing).
  * Weights are normalised to sum 1; indices outside the image are mirrored (symmetric padding).
  */
-function cubicWeights(inLen: number, outLen: number): { index: number; weight: number }[][] {
+function cubicWeights(inLen: number, outLen: number): Taps {
   const s = outLen / inLen;
   const k = s < 1 ? s : 1;
   const support = 4 / k;
   const taps = Math.ceil(support) + 2;
-  const out: { index: number; weight: number }[][] = [];
+  const out: Taps = [];
   for (let j = 0; j < outLen; j++) {
     const u = (j + 1) / s + 0.5 * (1 - 1 / s);
     const first = Math.floor(u - support / 2);
@@ -341,8 +331,13 @@ function cubicWeights(inLen: number, outLen: number): { index: number; weight: n
  * model was trained on those values. digits5000 itself is built with this function (../data/digits5000-build.ts).
  */
 export function resizeCubic(image: Float64Array, inW: number, inH: number, outW: number, outH: number): Float64Array {
-  const wr = cubicWeights(inH, outH);
-  const wc = cubicWeights(inW, outW);
+  return separable(image, inW, cubicWeights(inH, outH), cubicWeights(inW, outW));
+}
+
+/** A row-major picture `inW` wide resampled by taps: output row r from `wr[r]`, then output column c from `wc[c]`. */
+function separable(image: Float64Array, inW: number, wr: Taps, wc: Taps): Float64Array {
+  const outH = wr.length;
+  const outW = wc.length;
   const rows = new Float64Array(outH * inW);
   for (let r = 0; r < outH; r++) {
     for (const { index, weight } of wr[r]) {

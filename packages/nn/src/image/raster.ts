@@ -39,30 +39,17 @@ export function gridSize(n: number): { rows: number; cols: number } {
   return { rows: Math.max(1, Math.ceil(n / cols)), cols };
 }
 
-/** Where `tiles` equal tiles go: `cell` output pixels per tile pixel, `pad` pixels around and between them. */
-export interface TileLayout {
-  tiles: number;
-  cols: number;
-  rows: number;
-  cell: number;
-  pad: number;
-  width: number;
-  height: number;
+/**
+ * The near-square layout of n tiles of tileWidth×tileHeight pixels: `cell` output pixels per tile pixel, `pad`
+ * pixels around and between them, and the picture's width and height.
+ */
+export function tileLayout(n: number, tileWidth: number, tileHeight: number, cell: number, pad: number) {
+  const { rows, cols } = gridSize(n);
+  const width = pad + cols * (tileWidth * cell + pad);
+  return { tiles: n, cols, rows, cell, pad, width, height: pad + rows * (tileHeight * cell + pad) };
 }
 
-/** The near-square layout of n tiles of tileWidth×tileHeight pixels, each scaled by `cell`. */
-export function tileLayout(n: number, tileWidth: number, tileHeight: number, cell: number, pad: number): TileLayout {
-  const { rows, cols } = gridSize(n);
-  return {
-    tiles: n,
-    cols,
-    rows,
-    cell,
-    pad,
-    width: pad + cols * (tileWidth * cell + pad),
-    height: pad + rows * (tileHeight * cell + pad),
-  };
-}
+export type TileLayout = ReturnType<typeof tileLayout>;
 
 /**
  * The layout of up to n tiles that fits in `maxPixels`, decided before anything is drawn: all n at the largest

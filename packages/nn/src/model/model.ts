@@ -149,8 +149,7 @@ export function modelFromJson(text: string): Model {
     fail('checksum does not match the parameters: the file is corrupt or was edited');
   }
   const K = (layers as number[])[(layers as number[]).length - 1];
-  let labelNames = doc.labelNames;
-  if (labelNames === undefined) labelNames = Array.from({ length: K }, (_, k) => String(k + 1));
+  const labelNames = doc.labelNames === undefined ? Array.from({ length: K }, (_, k) => String(k + 1)) : doc.labelNames;
   if (!Array.isArray(labelNames) || labelNames.length !== K || labelNames.some((s) => typeof s !== 'string')) {
     fail(`labelNames: expected ${K} strings (one per output unit)`);
   }
@@ -162,13 +161,11 @@ export function modelFromJson(text: string): Model {
     }
     model.inputShape = { width: shape.width, height: shape.height, order: shape.order };
   }
-  if (doc.training !== undefined && (typeof doc.training !== 'object' || doc.training === null)) {
-    fail('training: expected an object');
+  if (doc.training !== undefined) {
+    if (typeof doc.training !== 'object' || doc.training === null) fail('training: expected an object');
+    if (depthOf(doc.training) > MAX_TRAINING_DEPTH) fail(`training: nested deeper than ${MAX_TRAINING_DEPTH} levels (it could not be written back)`);
+    model.training = doc.training as TrainingSummary;
   }
-  if (doc.training !== undefined && depthOf(doc.training) > MAX_TRAINING_DEPTH) {
-    fail(`training: nested deeper than ${MAX_TRAINING_DEPTH} levels (it could not be written back)`);
-  }
-  if (doc.training) model.training = doc.training as TrainingSummary;
   if (typeof doc.createdAt === 'string') model.createdAt = doc.createdAt;
   return model;
 }
