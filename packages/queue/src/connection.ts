@@ -1,0 +1,36 @@
+import { Redis } from 'ioredis';
+import { QueueUnreachableError } from './errors.js';
+import { parseRedisUrl, type RedisLocation } from './redis-url.js';
+
+/** How long the first connection may take before the URL is reported unreachable. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** A connected Redis client and the URL it may be called by in messages. */
+export interface Connection {
+  redis: Redis;
+  location: RedisLocation;
+}
+
+/**
+ * Connects to the queue URL and checks it answers PING. Fails fast with QueueUnreachableError naming the URL (never
+ * the password) instead of retrying forever; once connected, ioredis reconnects on its own after a drop. The
+ * options suit BullMQ's blocking connections (`maxRetriesPerRequest: null`).
+ */
+export async function connect(url: string): Promise<Connection> {
+  const location = parseRedisUrl(url);
+  const redis = new Redis({ ...location.options, lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS });
+  redis.on('error', () => undefined); // reported by connect() below, or retried by ioredis after a drop
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    redis.disconnect();
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new QueueUnreachableError(`cannot reach Redis at ${location.shown}: ${oneLine(why)}`, { cause: err });
+  }
+  return { redis, location };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
