@@ -19,13 +19,17 @@ export interface Connection {
 export async function connect(url: string): Promise<Connection> {
   const location = parseRedisUrl(url);
   const redis = new Redis({ ...location.options, lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS });
-  redis.on('error', () => undefined); // reported by connect() below, or retried by ioredis after a drop
+  // The socket's error (ECONNREFUSED, ENOTFOUND…) says more than connect()'s "Connection is closed"; after the
+  // first connection, errors are ioredis's to retry.
+  let socketError: NodeJS.ErrnoException | undefined;
+  redis.on('error', (err: NodeJS.ErrnoException) => (socketError ??= err));
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
     redis.disconnect();
-    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const cause = socketError ?? (err as NodeJS.ErrnoException);
+    const why = cause.code ?? cause.message;
     throw new QueueUnreachableError(`cannot reach Redis at ${location.shown}: ${oneLine(why)}`, { cause: err });
   }
   return { redis, location };
