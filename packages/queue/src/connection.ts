@@ -18,7 +18,15 @@ export interface Connection {
  */
 export async function connect(url: string): Promise<Connection> {
   const location = parseRedisUrl(url);
-  const redis = new Redis({ ...location.options, lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS });
+  let connected = false;
+  const redis = new Redis({
+    ...location.options,
+    lazyConnect: true,
+    maxRetriesPerRequest: null,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    // no retries before the first connection (the URL is wrong or Redis is down: say so now); then ioredis's own
+    retryStrategy: (times) => (connected ? Math.min(times * 100, 2_000) : null),
+  });
   // The socket's error (ECONNREFUSED, ENOTFOUND…) says more than connect()'s "Connection is closed"; after the
   // first connection, errors are ioredis's to retry.
   let socketError: NodeJS.ErrnoException | undefined;
@@ -26,6 +34,7 @@ export async function connect(url: string): Promise<Connection> {
   try {
     await redis.connect();
     await redis.ping();
+    connected = true;
   } catch (err) {
     redis.disconnect();
     const cause = socketError ?? (err as NodeJS.ErrnoException);

@@ -6,6 +6,7 @@ import { createApp, DEFAULT_MAX_BATCH_ROWS } from './app.js';
 import { defaultCacheDir } from './default-model.js';
 import type { ModelRegistry } from './registry.js';
 import { installRequestClasses } from './request-classes.js';
+import { followSharedModels, openSharedModels } from './shared-models.js';
 import { loadGivenModels, locateModels, prepareDefaultModel, registryFor } from './startup-models.js';
 
 export interface ServerTimeouts {
@@ -22,6 +23,8 @@ export interface ServerTimeouts {
 export interface StartServerOptions {
   /** A model file, or a directory of `<name>.json` models. Without it the default digits model is served. */
   modelPath?: string;
+  /** `redis://…`: models shared by every replica given the same URL (instead of modelPath). */
+  modelsUrl?: string;
   /** Default 8080; 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -81,7 +84,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const location = options.modelPath !== undefined ? locateModels(options.modelPath) : undefined;
-  const registry = registryFor(location, cacheDir);
+  if (location && options.modelsUrl !== undefined) throw new InvalidArgumentError('--model and --models: give one (a file or directory, or a shared redis:// store)');
+  const shared = options.modelsUrl !== undefined ? await openSharedModels(options.modelsUrl) : undefined;
+  const registry = registryFor(location, cacheDir, shared);
   const app = createApp({
     models: registry,
     logger,
@@ -96,7 +101,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // listening; the default model may need training, so the server listens meanwhile (healthz 200, readyz 503).
   const training = new AbortController();
   let ready: Promise<void>;
-  if (location) {
+  if (shared) {
+    await followSharedModels(registry, shared, logger);
+    ready = Promise.resolve();
+  } else if (location) {
     loadGivenModels(registry, location, logger);
     ready = Promise.resolve();
   } else {
@@ -159,6 +167,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       timer.unref();
       server.close((err) => {
         clearTimeout(timer);
+        void shared?.close();
         if (err) reject(err);
         else resolve();
       });
