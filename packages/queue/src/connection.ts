@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { QueueUnreachableError } from './errors.js';
 import { parseRedisUrl, type RedisLocation } from './redis-url.js';
 
@@ -14,9 +14,9 @@ export interface Connection {
 /**
  * Connects to the queue URL and checks it answers PING. Fails fast with QueueUnreachableError naming the URL (never
  * the password) instead of retrying forever; once connected, ioredis reconnects on its own after a drop. The
- * options suit BullMQ's blocking connections (`maxRetriesPerRequest: null`).
+ * default options suit BullMQ's blocking connections (`maxRetriesPerRequest: null`); `extra` overrides them.
  */
-export async function connect(url: string): Promise<Connection> {
+export async function connect(url: string, extra: RedisOptions = {}): Promise<Connection> {
   const location = parseRedisUrl(url);
   let connected = false;
   const redis = new Redis({
@@ -26,6 +26,7 @@ export async function connect(url: string): Promise<Connection> {
     connectTimeout: CONNECT_TIMEOUT_MS,
     // no retries before the first connection (the URL is wrong or Redis is down: say so now); then ioredis's own
     retryStrategy: (times) => (connected ? Math.min(times * 100, 2_000) : null),
+    ...extra,
   });
   // The socket's error (ECONNREFUSED, ENOTFOUND…) says more than connect()'s "Connection is closed"; after the
   // first connection, errors are ioredis's to retry.

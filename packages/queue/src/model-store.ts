@@ -19,9 +19,13 @@ export class RedisModelStore {
     readonly where: string,
   ) {}
 
-  /** Connects (QueueUnreachableError naming the URL when Redis does not answer). */
+  /**
+   * Connects (QueueUnreachableError naming the URL when Redis does not answer). While Redis is away, reads and
+   * writes fail at once instead of waiting for it (an upload is answered 503, never left hanging); the
+   * subscription is renewed by ioredis when Redis is back.
+   */
   static async open(url: string): Promise<RedisModelStore> {
-    const { redis, location } = await connect(url);
+    const { redis, location } = await connect(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 5_000 });
     return new RedisModelStore(redis, location.shown);
   }
 
@@ -48,7 +52,7 @@ export class RedisModelStore {
 
   /** Calls `listener(name)` for every put or delete by any replica (this one included) from now on. */
   async watch(listener: (name: string) => void): Promise<void> {
-    const sub = this.subscriber ?? this.redis.duplicate();
+    const sub = this.subscriber ?? this.redis.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
     this.subscriber = sub;
     sub.on('error', () => undefined); // ioredis reconnects and resubscribes on its own
     sub.on('message', (channel: string, name: string) => {

@@ -40,11 +40,14 @@ export async function startRedis(): Promise<TestRedis> {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`redis-server on port ${port} did not answer PING`);
     await sleep(50);
   }
+  let stopped = false;
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     stop() {
-      if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+      if (stopped) return;
+      stopped = true;
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };

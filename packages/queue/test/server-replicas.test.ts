@@ -86,6 +86,23 @@ describe('serve --models redis://: replicas share their models', () => {
     expect(await Promise.all([a, b, c].map((r) => r.p.exited))).toEqual([0, 0, 0]);
   });
 
+  it('Redis gone while serving: an upload is a 503 naming the store at once, the loaded models keep serving', async () => {
+    const a = await replica();
+    const body = modelToJson(tinyModel(2));
+    const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+    expect((await fetch(`${a.url}/v1/models/kept`, { method: 'PUT', headers, body })).status).toBe(201);
+    redis.stop();
+    const started = Date.now();
+    const res = await fetch(`${a.url}/v1/models/other`, { method: 'PUT', headers, body, signal: AbortSignal.timeout(10_000) });
+    expect(res.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(new RegExp(`^cannot store model "other" in ${redis.url.replace(/[/.]/g, '\\$&')} \\(nothing was loaded\\)`));
+    expect((await fetch(`${a.url}/v1/models/kept`)).status).toBe(200);
+    expect((await fetch(`${a.url}/readyz`)).status).toBe(200);
+    a.p.child.kill('SIGTERM');
+    expect(await a.p.exited).toBe(0);
+  });
+
   it('Redis unreachable at start: serve exits with one line naming the URL without its password', async () => {
     const p = cli(['serve', '--models', 'redis://:hunter2@127.0.0.1:1', '--port', '0']);
     expect(await p.exited).toBe(1);
