@@ -2,7 +2,7 @@ import { Job, Queue } from 'bullmq';
 import { connect } from './connection.js';
 import { SweepStateError } from './errors.js';
 import type { TrainJob } from './job.js';
-import { cancelledKey, jobId, KEEP_SECONDS, sweepKey, TRAIN_QUEUE } from './names.js';
+import { cancelledKey, jobId, KEEP_SECONDS, QUEUE_OPTIONS, sweepKey, TRAIN_QUEUE } from './names.js';
 
 export interface CancelReport {
   /** Jobs taken out of the queue before any worker started them. */
@@ -19,7 +19,7 @@ export interface CancelReport {
  */
 export async function cancelSweep(url: string, sweep: string): Promise<CancelReport> {
   const { redis } = await connect(url);
-  const queue = new Queue(TRAIN_QUEUE, { connection: redis });
+  const queue = new Queue(TRAIN_QUEUE, { connection: redis, ...QUEUE_OPTIONS });
   try {
     const text = await redis.get(sweepKey(sweep));
     if (text === null) throw new SweepStateError(`the queue at ${url.replace(/\/\/[^@/]*@/, '//')} knows no sweep ${sweep} (finished more than 7 days ago, cancelled, or never submitted there)`);

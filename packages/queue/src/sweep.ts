@@ -2,7 +2,7 @@ import { Job, Queue, QueueEvents } from 'bullmq';
 import { connect } from './connection.js';
 import { SweepStateError } from './errors.js';
 import { checkTrainJob, type JobResult, type TrainJob } from './job.js';
-import { cancelledKey, jobId, KEEP_SECONDS, sweepKey, TRAIN_QUEUE } from './names.js';
+import { cancelledKey, jobId, KEEP_SECONDS, QUEUE_OPTIONS, sweepKey, TRAIN_QUEUE } from './names.js';
 
 /** One configuration's end: its result, or why it failed. */
 export type JobOutcome = { index: number; ok: true; result: JobResult } | { index: number; ok: false; error: string; worker?: string };
@@ -32,7 +32,7 @@ export async function runSweep(options: SweepOptions): Promise<JobOutcome[]> {
   if (sweep === undefined) return [];
   if (jobs.some((j) => j.sweep !== sweep)) throw new SweepStateError('every job of a sweep must carry the same sweep id');
   const { redis } = await connect(options.url);
-  const queue = new Queue(TRAIN_QUEUE, { connection: redis });
+  const queue = new Queue(TRAIN_QUEUE, { connection: redis, ...QUEUE_OPTIONS });
   const events = new QueueEvents(TRAIN_QUEUE, { connection: redis });
   const outcomes = new Map<number, JobOutcome>();
   try {

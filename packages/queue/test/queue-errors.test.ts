@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkTrainJob, JobPayloadError, parseRedisUrl, TRAIN_QUEUE, type TrainJob } from '@backprop/queue';
+import { checkTrainJob, JobPayloadError, parseRedisUrl, QUEUE_OPTIONS, TRAIN_QUEUE, type TrainJob } from '@backprop/queue';
 import { cli, killAll, sleep, startRedis, type Proc, type TestRedis } from './helpers.js';
 
 const GOOD: TrainJob = {
@@ -76,7 +76,7 @@ describe('queue faults', () => {
     procs.push(worker);
     await worker.waitFor(/taking jobs/);
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    const queue = new Queue(TRAIN_QUEUE, { connection });
+    const queue = new Queue(TRAIN_QUEUE, { connection, ...QUEUE_OPTIONS });
     try {
       const job = await queue.add('train', { ...GOOD, hidden: [1_000_000_000] }, { jobId: 'bad.0' });
       let state = await job.getState();

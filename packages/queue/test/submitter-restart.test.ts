@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cli, digitsCsv, killAll, startedJobs, startRedis, tmp, type Proc, type TestRedis } from './helpers.js';
 
 let redis: TestRedis;
@@ -9,16 +9,15 @@ beforeAll(async () => {
   redis = await startRedis();
   data = await digitsCsv(tmp());
 });
-afterAll(() => {
-  killAll(procs);
-  redis?.stop();
-});
+afterEach(() => killAll(procs)); // a failed test leaves no worker to take the next test's jobs
+afterAll(() => redis?.stop());
 
 const grid = ['--lambda', '0,1,3,10', '--hidden', '5,7', '--maxfun', '10', '--json'];
 
 describe('sweep --queue: the submitting side stops and comes back', () => {
   it('a submitter killed mid-sweep and restarted with --resume ID picks up the finished results, retraining nothing', async () => {
-    const workers = [0, 1].map(() => cli(['worker', '--queue', redis.url, '--stall-seconds', '2']));
+    // No stall here to recover from: a long --stall-seconds, so that a loaded machine cannot make one up.
+    const workers = [0, 1].map(() => cli(['worker', '--queue', redis.url, '--stall-seconds', '30']));
     procs.push(...workers);
     await Promise.all(workers.map((w) => w.waitFor(/taking jobs/)));
     const dir = tmp();

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { SEED } from '@backprop/nn';
-import { runSweep, type TrainJob } from '@backprop/queue';
+import { QUEUE_OPTIONS, runSweep, TRAIN_QUEUE, type TrainJob } from '@backprop/queue';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { BenchContext } from '../context.js';
@@ -160,7 +160,7 @@ export async function benchQueue(ctx: BenchContext): Promise<BenchRow> {
 /** Sends `n` one-job sweeps one after another and reads each job's BullMQ timestamps. */
 async function measureLatency(url: string, n: number) {
   const connection = new Redis(url, { maxRetriesPerRequest: null });
-  const queue = new Queue('backprop-train', { connection });
+  const queue = new Queue(TRAIN_QUEUE, { connection, ...QUEUE_OPTIONS });
   const out = { toStart: [] as number[], toSeen: [] as number[], total: [] as number[], inWorker: [] as number[], resultBytes: 0 };
   try {
     for (let i = 0; i < n; i++) {

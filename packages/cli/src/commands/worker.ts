@@ -26,7 +26,7 @@ export function workerCommand() {
         .requiredOption('--queue <url>', 'the Redis server: redis://[:password@]host:port[/db]')
         .option('--concurrency <n>', 'trainings at once', '1')
         .option('--threads <n>', 'BLAS threads of each training', '1')
-        .option('--stall-seconds <s>', 'a job whose worker stops answering for this long is retried by another', '30')
+        .option('--stall-seconds <s>', 'a job whose worker stops answering for this long is retried by another (more than loading the data takes)', '30')
         .addHelpText('after', examples(['backprop worker --queue redis://127.0.0.1:6379', 'backprop worker --queue redis://:secret@queue.lan:6379/1 --concurrency 2'])),
     async (flags, out) => {
       const concurrency = parse.integer('--concurrency', flags.concurrency, { min: 1, max: 256 });
