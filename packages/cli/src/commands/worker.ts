@@ -1,7 +1,7 @@
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import * as parse from '../parse.js';
 import { loadQueue } from '../queue/load.js';
-import { runJob } from '../queue/run-job.js';
+import { runJob, stopTrainers } from '../queue/run-job.js';
 
 interface WorkerFlags extends CommonOptions {
   queue: string;
@@ -39,7 +39,7 @@ export function workerCommand() {
         url: flags.queue,
         concurrency,
         stallSeconds,
-        run: (job) => runJob(job, threads),
+        run: (job) => runJob(job, threads, concurrency),
         onEvent: (e) => {
           if (e.type === 'started') out.note(`worker: job ${e.id} started: λ = ${e.job.lambda}, hidden ${e.job.hidden.join('x')}`);
           else if (e.type === 'completed') {
@@ -61,6 +61,7 @@ export function workerCommand() {
       process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));
       await worker.close();
+      await stopTrainers();
       out.result({ status: 'stopped', worker: worker.name, completed: done, failed });
       return 0;
     },
