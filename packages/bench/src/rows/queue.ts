@@ -147,7 +147,7 @@ export async function benchQueue(ctx: BenchContext): Promise<BenchRow> {
       }),
     ];
     return row(entries, [
-      'latency = enqueue → start + finish → result seen; workerOverhead = job time − training time (a thread per job, the model document)',
+      'latency = enqueue → start + finish → result seen; workerOverhead = job time − training time (the result document; a thread start when the setup changes)',
     ]);
   } catch (err) {
     return row(NAMES.map((n) => skipped(n, errorMessage(err), 'failed')), []);
