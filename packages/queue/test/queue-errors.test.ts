@@ -96,6 +96,33 @@ describe('queue faults', () => {
     }
   });
 
+  it('a training that throws fails only its job (with the reason) and the worker goes on to the next', async () => {
+    const worker = cli(['worker', '--queue', redis.url]);
+    procs.push(worker);
+    await worker.waitFor(/taking jobs/);
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue(TRAIN_QUEUE, { connection, ...QUEUE_OPTIONS });
+    const settled = async (id: string): Promise<string> => {
+      for (let i = 0; i < 1200; i++) {
+        const state = await (await queue.getJob(id))!.getState();
+        if (state === 'completed' || state === 'failed') return state;
+        await sleep(50);
+      }
+      throw new Error(`${id} did not finish`);
+    };
+    try {
+      await queue.add('train', { ...GOOD, sweep: 'crash', optimizer: { maxfun: 5, nosuch: 1 } }, { jobId: 'crash.0' });
+      expect(await settled('crash.0')).toBe('failed');
+      expect((await queue.getJob('crash.0'))!.failedReason).toMatch(/nosuch/);
+      await queue.add('train', { ...GOOD, sweep: 'crash', index: 1, hidden: [3], optimizer: { maxfun: 3 } }, { jobId: 'crash.1' });
+      expect(await settled('crash.1')).toBe('completed');
+      expect(worker.child.exitCode).toBeNull();
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+
   it('--resume and --cancel without --queue are usage errors', async () => {
     const p = cli(['sweep', '--resume', 'abc']);
     expect(await p.exited).toBe(2);
