@@ -37,7 +37,8 @@ export async function connect(url: string, extra: RedisOptions = {}): Promise<Co
     await redis.ping();
     connected = true;
   } catch (err) {
-    redis.disconnect();
+    // a refused connection has ended already: disconnecting it again would leave ioredis's 2 s close timer running
+    if (redis.status !== 'end') redis.disconnect();
     const cause = socketError ?? (err as NodeJS.ErrnoException);
     const why = cause.code ?? cause.message;
     throw new QueueUnreachableError(`cannot reach Redis at ${location.shown}: ${oneLine(why)}`, { cause: err });
