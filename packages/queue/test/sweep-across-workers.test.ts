@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '@backprop/nn';
 import { cli, digitsCsv, killAll, startedJobs, startRedis, tmp, type Proc, type TestRedis } from './helpers.js';
 
-// A 16-configuration grid of small trainings (1000 digits, 15 evaluations each); the last four, with 300 hidden
+// A 16-configuration grid of small trainings (1000 digits, 10 evaluations each); the last four, with 300 hidden
 // units, run long enough to kill a worker in the middle of one.
-const grid = (data: string): string[] => ['--data', data, '--lambda', '0,0.3,1,3', '--hidden', '4,6,8,300', '--maxfun', '15', '--seed', '3', '--json'];
+const grid = (data: string): string[] => ['--data', data, '--lambda', '0,0.3,1,3', '--hidden', '4,6,8,300', '--maxfun', '10', '--seed', '3', '--json'];
 
 let redis: TestRedis;
 const procs: Proc[] = [];
