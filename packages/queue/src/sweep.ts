@@ -64,12 +64,16 @@ export async function runSweep(options: SweepOptions): Promise<JobOutcome[]> {
     while (outcomes.size < jobs.length && !options.signal?.aborted) {
       for (const id of byId.keys()) await settle(id);
       if (outcomes.size === jobs.length) break;
+      // Until the next poll, the last result, or an abort; the abort listener goes with each wait (a long sweep
+      // would otherwise pile them up on the signal).
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
         const stop = (): void => {
           clearTimeout(timer);
+          options.signal?.removeEventListener('abort', stop);
+          wake = () => undefined;
           resolve();
         };
+        const timer = setTimeout(stop, pollMs);
         wake = () => (outcomes.size === jobs.length ? stop() : undefined);
         options.signal?.addEventListener('abort', stop, { once: true });
       });
