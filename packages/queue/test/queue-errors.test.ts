@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTrainJob, JobPayloadError, parseRedisUrl, QUEUE_OPTIONS, TRAIN_QUEUE, type TrainJob } from '@backprop/queue';
-import { cli, killAll, sleep, startRedis, type Proc, type TestRedis } from './helpers.js';
+import { cli, killAll, sleep, startRedis, tmp, type Proc, type TestRedis } from './helpers.js';
 
 const GOOD: TrainJob = {
   version: 1,
@@ -117,6 +120,35 @@ describe('queue faults', () => {
       await queue.add('train', { ...GOOD, sweep: 'crash', index: 1, hidden: [3], optimizer: { maxfun: 3 } }, { jobId: 'crash.1' });
       expect(await settled('crash.1')).toBe('completed');
       expect(worker.child.exitCode).toBeNull();
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+
+  it('a data file that differs from the submitter\'s (SHA-256), or is missing, fails the job before training', async () => {
+    const worker = cli(['worker', '--queue', redis.url]);
+    procs.push(worker);
+    await worker.waitFor(/taking jobs/);
+    const dir = tmp();
+    const csv = join(dir, 'data.csv');
+    writeFileSync(csv, '0,1,1\n1,0,2\n1,1,1\n0,0,2\n');
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue(TRAIN_QUEUE, { connection, ...QUEUE_OPTIONS });
+    const reason = async (id: string): Promise<string> => {
+      for (let i = 0; i < 600; i++) {
+        const job = (await queue.getJob(id))!;
+        if ((await job.getState()) === 'failed') return job.failedReason;
+        await sleep(50);
+      }
+      throw new Error(`${id} did not fail`);
+    };
+    try {
+      const other = createHash('sha256').update('something else').digest('hex');
+      await queue.add('train', { ...GOOD, sweep: 'data', data: { spec: csv, sha256: other, validation: 0 } }, { jobId: 'data.0' });
+      expect(await reason('data.0')).toMatch(new RegExp(`^data ${csv.replace(/[.]/g, '\\.')} on this worker differs from the submitter's \\(SHA-256 [0-9a-f]{12}…, expected ${other.slice(0, 12)}…\\)$`));
+      await queue.add('train', { ...GOOD, sweep: 'data', index: 1, data: { spec: join(dir, 'gone.csv'), sha256: other, validation: 0 } }, { jobId: 'data.1' });
+      expect(await reason('data.1')).toMatch(/is not on this worker \(ENOENT\)$/);
     } finally {
       await queue.close();
       connection.disconnect();
