@@ -43,8 +43,11 @@ export async function runSweep(options: SweepOptions): Promise<JobOutcome[]> {
     const settle = async (id: string): Promise<void> => {
       const index = byId.get(id);
       if (index === undefined || outcomes.has(index)) return;
+      // The state first, then the job: a job read before its state could predate the result the state reports.
+      const state = await queue.getJobState(id);
+      if (state !== 'completed' && state !== 'failed') return;
       const job = await Job.fromId(queue, id);
-      const outcome = job && (await outcomeOf(job, index));
+      const outcome = job && outcomeOf(job, state, index);
       if (!outcome || outcomes.has(index)) return;
       outcomes.set(index, outcome);
       options.onOutcome?.(outcome);
@@ -86,12 +89,11 @@ export async function runSweep(options: SweepOptions): Promise<JobOutcome[]> {
   return [...outcomes.values()].sort((a, b) => a.index - b.index);
 }
 
-/** The outcome of a finished job, or undefined while it waits or runs. */
-async function outcomeOf(job: Job, index: number): Promise<JobOutcome | undefined> {
-  const state = await job.getState();
-  if (state === 'completed') return { index, ok: true, result: job.returnvalue as JobResult };
+/** The outcome of a finished job (undefined if its result is not there after all). */
+function outcomeOf(job: Job, state: 'completed' | 'failed', index: number): JobOutcome | undefined {
   if (state === 'failed') return { index, ok: false, error: job.failedReason || 'failed', ...(job.processedBy ? { worker: job.processedBy } : {}) };
-  return undefined;
+  const result = job.returnvalue as JobResult | null;
+  return result && typeof result.model === 'string' ? { index, ok: true, result } : undefined;
 }
 
 /** Stores the sweep's payloads; a sweep id seen before must come with the same payloads and not be cancelled. */

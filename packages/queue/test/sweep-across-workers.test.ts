@@ -32,7 +32,7 @@ describe('sweep --queue across worker processes', () => {
     const killed = await Promise.any(workers.map(async (w) => ({ w, m: await w.waitFor(/job (\S+) started: λ = \S+, hidden 300/) })));
     killed.w.child.kill('SIGKILL');
     const killedJob = killed.m[1];
-    expect(await submitter.exited).toBe(0);
+    expect(await submitter.exited, submitter.stderr()).toBe(0);
     const queued = JSON.parse(submitter.stdout());
 
     expect(queued.status).toBe('ok');
