@@ -16,6 +16,7 @@ import { errorMessage } from './report.js';
 import { SETTLE_MS } from './timing.js';
 import { benchCostGradient } from './rows/cost-gradient.js';
 import { benchMnist } from './rows/mnist.js';
+import { benchQueue } from './rows/queue.js';
 import { benchServer } from './rows/server.js';
 import { benchSweep } from './rows/sweep.js';
 import { benchTnc } from './rows/tnc.js';
@@ -27,6 +28,7 @@ const ROWS: Record<BenchRowId, { title: string; run: (ctx: BenchContext) => Prom
   3: { title: 'MNIST epoch, Adam', run: benchMnist },
   4: { title: 'sweep throughput, 1 vs 2 workers', run: benchSweep },
   5: { title: 'server single predictions', run: benchServer },
+  6: { title: 'sweep through the Redis queue', run: benchQueue },
 };
 
 const PEAK_N = 1000;

@@ -12,6 +12,7 @@ import { showDataCommand } from './commands/show-data.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 import { visualizeCommand } from './commands/visualize.js';
+import { workerCommand } from './commands/worker.js';
 import { lastExitCode } from './command.js';
 import { errorMessage, MAX_ERROR_CHARS, oneLine } from './error-message.js';
 import { terminalSafe } from './terminal.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
     benchCommand,
     serveCommand,
     doctorCommand,
+    workerCommand,
   ]) {
     const cmd = make();
     inherit(cmd, program);

@@ -11,6 +11,9 @@ Serves back-propagation models over HTTP (REST API under /v1, a draw-a-digit pag
 Options (environment variable in brackets):
   --model PATH            model file or directory of <name>.json models [BACKPROP_MODEL]
                           (default: a digits model trained once with the seed settings and cached)
+  --models URL            redis://[:password@]host:port[/db]: models shared by every replica given the
+                          same URL; an upload or delete through one reaches all within a second
+                          [BACKPROP_MODELS]
   --port N                port, 0 for any free port (default 8080) [BACKPROP_PORT, PORT]
   --host ADDR             address to listen on (default 127.0.0.1) [BACKPROP_HOST]
   --cache-dir DIR         cache for the default model (default ~/.cache/backprop) [BACKPROP_CACHE_DIR]
@@ -54,6 +57,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
       allowPositionals: false,
       options: {
         model: { type: 'string' },
+        models: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         'cache-dir': { type: 'string' },
@@ -85,6 +89,11 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   const options: StartServerOptions = {};
   const model = pick('model', 'BACKPROP_MODEL');
   if (model) options.modelPath = model;
+  const models = pick('models', 'BACKPROP_MODELS');
+  if (models) {
+    if (!/^rediss?:\/\//.test(models)) throw new InvalidArgumentError('--models: expected a redis:// URL (a directory or file is --model)');
+    options.modelsUrl = models;
+  }
   const port = pick('port', 'BACKPROP_PORT', 'PORT');
   options.port = port === undefined ? 8080 : integer('--port', port, 0, 65535);
   options.host = pick('host', 'BACKPROP_HOST') ?? '127.0.0.1';

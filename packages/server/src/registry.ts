@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BackpropError, checkLayers, FileWriteError, checkTheta, loadModel, modelFromJson, modelToJson, thetaChecksum, writeFileAtomic, type Model } from '@backprop/nn';
 import { checkModelName, isModelName } from './model-name.js';
+import type { SharedModelStore } from './shared-models.js';
 
 /** No model of that name is loaded. */
 export class ModelNotFoundError extends BackpropError {
@@ -80,6 +81,8 @@ export interface RegistryOptions {
   dir?: string;
   /** The model `POST /v1/predict` and the name `default` resolve to when no model is literally named `default`. */
   defaultName?: string;
+  /** Where uploads go instead of `dir` when replicas share their models (`--models redis://…`). */
+  shared?: SharedModelStore;
 }
 
 /**
@@ -89,6 +92,7 @@ export interface RegistryOptions {
  */
 export class ModelRegistry {
   readonly dir?: string;
+  readonly shared?: SharedModelStore;
   defaultName?: string;
   private readonly entries = new Map<string, ModelEntry>();
   private readonly pending = new Map<string, string>();
@@ -97,6 +101,7 @@ export class ModelRegistry {
   constructor(options: RegistryOptions = {}) {
     if (options.dir !== undefined) this.dir = resolve(options.dir);
     if (options.defaultName !== undefined) this.defaultName = checkModelName(options.defaultName);
+    if (options.shared !== undefined) this.shared = options.shared;
   }
 
   get size(): number {
@@ -210,9 +215,10 @@ export class ModelRegistry {
 
   /**
    * Validates a model document, persists it atomically to `<dir>/<name>.json` (when the registry has a directory)
-   * and only then swaps it in. Throws ModelFormatError for a bad document; nothing changes in that case.
+   * or to the shared store (which tells the other replicas), and only then swaps it in. Throws ModelFormatError
+   * for a bad document; nothing changes in that case.
    */
-  upload(name: string, text: string): { entry: ModelEntry; created: boolean } {
+  async upload(name: string, text: string): Promise<{ entry: ModelEntry; created: boolean }> {
     checkModelName(name);
     let model: Model;
     try {
@@ -221,8 +227,17 @@ export class ModelRegistry {
       this.reportLoadError({ name, error: err as Error });
       throw err;
     }
+    // before the store is written: a shared store's own notice may swap the model in while it is written
+    const created = !this.entries.has(name);
     let path: string | undefined;
-    if (this.dir !== undefined) {
+    if (this.shared !== undefined) {
+      try {
+        await this.shared.put(name, modelToJson(model));
+      } catch (err) {
+        const kept = this.entries.has(name) ? 'the loaded model keeps serving' : 'nothing was loaded';
+        throw new ModelStorageError(`cannot store model ${JSON.stringify(name)} in ${this.shared.where} (${kept}): ${(err as Error).message}`, 'ESHARED', { cause: err });
+      }
+    } else if (this.dir !== undefined) {
       path = join(this.dir, `${name}.json`);
       try {
         mkdirSync(this.dir, { recursive: true });
@@ -232,7 +247,6 @@ export class ModelRegistry {
         throw storageError(`cannot save model ${JSON.stringify(name)} to ${path} (${kept})`, err);
       }
     }
-    const created = !this.entries.has(name);
     const entry = this.set(name, model, { source: 'upload', ...(path !== undefined ? { path } : {}) });
     return { entry, created };
   }
@@ -257,14 +271,20 @@ export class ModelRegistry {
    * Unloads a model (exact name, no `default` alias). Its file is deleted when it lives in the registry's
    * directory, so it does not come back on the next start; files elsewhere are left alone.
    */
-  remove(name: string): ModelEntry {
+  async remove(name: string): Promise<ModelEntry> {
     checkModelName(name);
     const entry = this.entries.get(name);
     if (!entry) {
       const hint = name === 'default' && this.defaultName ? ` ("default" is an alias of "${this.defaultName}")` : '';
       throw new ModelNotFoundError(`no model named ${JSON.stringify(name)} is loaded${hint}`);
     }
-    if (this.dir !== undefined && entry.path !== undefined && dirname(entry.path) === this.dir && basename(entry.path) === `${name}.json`) {
+    if (this.shared !== undefined) {
+      try {
+        await this.shared.delete(name);
+      } catch (err) {
+        throw new ModelStorageError(`cannot delete model ${JSON.stringify(name)} from ${this.shared.where} (it keeps serving): ${(err as Error).message}`, 'ESHARED', { cause: err });
+      }
+    } else if (this.dir !== undefined && entry.path !== undefined && dirname(entry.path) === this.dir && basename(entry.path) === `${name}.json`) {
       try {
         unlinkSync(entry.path);
       } catch (err) {
@@ -275,6 +295,26 @@ export class ModelRegistry {
     }
     this.entries.delete(name);
     return entry;
+  }
+
+  /**
+   * A shared store's current document for `name` (null: deleted), as another replica left it: validated before it
+   * replaces the served model; a bad document is reported and the served model stays.
+   */
+  applyShared(name: string, text: string | null): ModelEntry | undefined {
+    if (!isModelName(name)) return undefined;
+    if (text === null) {
+      this.entries.delete(name);
+      return undefined;
+    }
+    let model: Model;
+    try {
+      model = modelFromJson(text);
+      return this.set(name, model, { source: 'upload' });
+    } catch (err) {
+      this.reportLoadError({ name, error: err as Error });
+      throw err;
+    }
   }
 
   private reportLoadError(failure: LoadFailure): void {

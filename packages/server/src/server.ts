@@ -7,6 +7,7 @@ import { createApp, type AppOptions } from './app.js';
 import { defaultCacheDir } from './default-model.js';
 import type { ModelRegistry } from './registry.js';
 import { installRequestClasses } from './request-classes.js';
+import { followSharedModels, openSharedModels } from './shared-models.js';
 import { loadGivenModels, locateModels, prepareDefaultModel, registryFor } from './startup-models.js';
 
 export interface ServerTimeouts {
@@ -25,6 +26,8 @@ export interface StartServerOptions
   extends Pick<AppOptions, 'adminToken' | 'logger' | 'bodyLimit' | 'maxBatchRows' | 'backend'> {
   /** A model file, or a directory of `<name>.json` models. Without it the default digits model is served. */
   modelPath?: string;
+  /** `redis://…`: models shared by every replica given the same URL (instead of modelPath). */
+  modelsUrl?: string;
   /** Default 8080; 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -78,7 +81,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const location = options.modelPath !== undefined ? locateModels(options.modelPath) : undefined;
-  const registry = registryFor(location, cacheDir);
+  if (location && options.modelsUrl !== undefined) throw new InvalidArgumentError('--model and --models: give one (a file or directory, or a shared redis:// store)');
+  const shared = options.modelsUrl !== undefined ? await openSharedModels(options.modelsUrl) : undefined;
+  const registry = registryFor(location, cacheDir, shared);
   const app = createApp({
     models: registry,
     logger,
@@ -93,7 +98,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // listening; the default model may need training, so the server listens meanwhile (healthz 200, readyz 503).
   const training = new AbortController();
   let ready: Promise<void>;
-  if (location) {
+  if (shared) {
+    await followSharedModels(registry, shared, logger);
+    ready = Promise.resolve();
+  } else if (location) {
     loadGivenModels(registry, location, logger);
     ready = Promise.resolve();
   } else {
@@ -147,6 +155,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       timer.unref();
       server.close((err) => {
         clearTimeout(timer);
+        void shared?.close();
         if (err) reject(err);
         else resolve();
       });

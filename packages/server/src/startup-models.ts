@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { ensureDefaultModel } from './default-model.js';
 import { isModelName } from './model-name.js';
 import { ModelRegistry, type LoadFailure, type ModelEntry } from './registry.js';
+import type { SharedModelStore } from './shared-models.js';
 
 /** What `--model` points at. */
 export interface ModelLocation {
@@ -21,10 +22,11 @@ export function locateModels(modelPath: string): ModelLocation {
 }
 
 /**
- * The registry a server starts with: uploads go to the `--model` directory (or the model file's directory), or
- * without `--model` to `<cacheDir>/models`.
+ * The registry a server starts with: uploads go to the shared store (`--models redis://…`), the `--model`
+ * directory (or the model file's directory), or without either to `<cacheDir>/models`.
  */
-export function registryFor(location: ModelLocation | undefined, cacheDir: string): ModelRegistry {
+export function registryFor(location: ModelLocation | undefined, cacheDir: string, shared?: SharedModelStore): ModelRegistry {
+  if (shared) return new ModelRegistry({ shared });
   if (!location) return new ModelRegistry({ dir: join(cacheDir, 'models'), defaultName: 'default' });
   return new ModelRegistry({ dir: location.kind === 'directory' ? location.path : dirname(location.path) });
 }

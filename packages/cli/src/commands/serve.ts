@@ -4,6 +4,7 @@ import { UsageError } from '../usage.js';
 
 interface ServeFlags extends CommonOptions {
   model?: string;
+  models?: string;
   port: string;
   host: string;
   logFormat?: string;
@@ -27,17 +28,18 @@ export function serveCommand() {
     (cmd) =>
       cmd
         .option('--model <dir-or-file>', 'a model .json, or a directory of them')
+        .option('--models <redis-url>', 'share the models with every replica given the same redis://[:password@]host:port[/db]')
         .option('--port <n>', 'TCP port (0 = any free port)', '8080')
         .option('--host <address>', 'interface to listen on', '127.0.0.1')
         .option('--log-format <json|pretty>', 'log lines as JSON or readable (default: readable on a terminal)')
-        .addHelpText('after', examples(['backprop serve', 'backprop serve --model reports/latest/model.json --port 3000'])),
+        .addHelpText('after', examples(['backprop serve', 'backprop serve --model reports/latest/model.json --port 3000', 'backprop serve --models redis://127.0.0.1:6379 --port 0'])),
     async (flags, out) => {
       const port = parse.integer('--port', flags.port, { min: 0, max: 65535 });
       // Loaded lazily: the server (Express, pino, prom-client) is only needed by this command.
       const { exitCodeOnSignal, readConfig, serverLogger, startServer, warnAboutAdminToken } = await import('@backprop/server');
       let config;
       try {
-        config = readConfig(flags.logFormat !== undefined ? ['--log-format', flags.logFormat] : [], process.env);
+        config = readConfig([...(flags.logFormat !== undefined ? ['--log-format', flags.logFormat] : []), ...(flags.models !== undefined ? ['--models', flags.models] : [])], process.env);
       } catch (err) {
         throw new UsageError((err as Error).message);
       }

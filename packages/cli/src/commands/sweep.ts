@@ -24,6 +24,9 @@ interface SweepFlags extends CommonOptions, MethodFlags {
   validation: string;
   backend: string;
   out: string;
+  queue?: string;
+  resume?: string;
+  cancel?: string;
 }
 
 type Done = Extract<Outcome, { ok: true }>;
@@ -58,6 +61,9 @@ export function sweepCommand() {
         .option('--validation <fraction>', 'fraction held out to rank the settings', '0.2')
         .option('--backend <name>', 'auto, native or ts', 'auto')
         .option('--out <file>', 'where to save the best model (folders are created)', 'reports/sweep/best.json')
+        .option('--queue <url>', 'train on `backprop worker`s through Redis: redis://[:password@]host:port[/db]')
+        .option('--resume <id>', 'with --queue: wait again for sweep ID (same flags); nothing finished is retrained')
+        .option('--cancel <id>', 'with --queue: cancel sweep ID (its waiting jobs are removed) and exit')
         .addHelpText(
           'after',
           examples([
@@ -66,6 +72,8 @@ export function sweepCommand() {
           ]),
         ),
     async (flags, out) => {
+      const queued = flags.queue !== undefined || flags.resume !== undefined || flags.cancel !== undefined ? await import('../queue/submit.js') : undefined;
+      if (queued && flags.cancel !== undefined) return queued.cancelQueued(flags, out);
       const lambdas = lambdaChoices(flags.lambda);
       const hiddens = hiddenChoices(flags.hidden);
       const { method, optimizer } = parseMethodFlags(flags);
@@ -91,7 +99,7 @@ export function sweepCommand() {
       let finished = 0;
       let outcomes: Outcome[];
       try {
-        outcomes = await runPool(configs, {
+        outcomes = await (queued ? queued.queuedPool(flags, out) : runPool)(configs, {
           workers,
           signal: interrupt.signal,
           setup: { train: parts.train, validation: parts.validation, method, optimizer, initRange, seed, backend: resolved, threads },

@@ -21,11 +21,11 @@ export function modelBody(ctx: AppContext): RequestHandler {
  * before it replaces the served model; a bad document is a 422 and the old model keeps serving.
  */
 export function putModel(ctx: AppContext): RequestHandler {
-  return (req, res) => {
+  return async (req, res) => {
     const name = checkModelName(req.params.name);
     // modelBody refused anything nested deeper than a model document, so this cannot overflow the stack.
     const text = JSON.stringify(req.body);
-    const { entry, created } = ctx.models.upload(name, text);
+    const { entry, created } = await ctx.models.upload(name, text);
     ctx.logger.info({ model: name, checksum: entry.checksum, path: entry.path, created }, 'model uploaded');
     res
       .status(created ? 201 : 200)
@@ -36,9 +36,9 @@ export function putModel(ctx: AppContext): RequestHandler {
 
 /** DELETE /v1/models/{name} */
 export function deleteModel(ctx: AppContext): RequestHandler {
-  return (req, res) => {
+  return async (req, res) => {
     const name = checkModelName(req.params.name);
-    const entry = ctx.models.remove(name);
+    const entry = await ctx.models.remove(name);
     ctx.logger.info({ model: name, checksum: entry.checksum }, 'model deleted');
     res.status(204).end();
   };

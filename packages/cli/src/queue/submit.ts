@@ -1,0 +1,102 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { modelFromJson } from '@backprop/nn';
+import type { JobOutcome, TrainJob } from '@backprop/queue';
+import type { DataFlags } from '../dataset.js';
+import type { Output } from '../output.js';
+import type { Outcome, PoolOptions } from '../sweep/pool.js';
+import type { SweepConfig } from '../sweep/protocol.js';
+import { UsageError } from '../usage.js';
+import { loadQueue } from './load.js';
+
+/** The sweep flags the queue reads. */
+export interface QueueFlags extends DataFlags {
+  queue?: string;
+  resume?: string;
+  cancel?: string;
+  data: string;
+  validation: string;
+}
+
+function queueUrl(flags: QueueFlags): string {
+  if (flags.queue === undefined) throw new UsageError('--resume and --cancel need --queue URL (the Redis the sweep went through)');
+  return flags.queue;
+}
+
+function checkSweepId(id: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new UsageError(`--resume/--cancel: expected a sweep id (letters, digits, _ and -), got ${JSON.stringify(id)}`);
+  return id;
+}
+
+/** Where the workers find the data: a built-in name, or the file's absolute path and its SHA-256. */
+function dataRef(spec: string, validation: number, flags: DataFlags): TrainJob['data'] {
+  if (spec.startsWith('builtin:') || !/[./\\]/.test(spec)) return { spec: spec.startsWith('builtin:') ? spec : `builtin:${spec}`, validation };
+  const path = resolve(spec);
+  const ref: TrainJob['data'] = { spec: path, sha256: createHash('sha256').update(readFileSync(path)).digest('hex'), validation };
+  if (/\.csv$/i.test(spec)) {
+    ref.csv = {};
+    if (flags.labelColumn !== undefined) ref.csv.labelColumn = flags.labelColumn;
+    if (flags.labels !== undefined) ref.csv.labels = flags.labels;
+    if (flags.header !== undefined) ref.csv.header = flags.header;
+  }
+  return ref;
+}
+
+/**
+ * `sweep --queue URL`: a drop-in for the local pool (same arguments, same outcomes), with one job per configuration
+ * through Redis. The model comes back as its document, so the command ranks, prints and saves the results as it
+ * does a local sweep's. The pool's worker and thread counts are the workers' business here (`backprop worker`).
+ */
+export function queuedPool(flags: QueueFlags, out: Output): (configs: SweepConfig[], options: PoolOptions) => Promise<Outcome[]> {
+  const url = queueUrl(flags);
+  return async (configs, options) => {
+    const { runSweep, parseRedisUrl } = await loadQueue();
+    const sweep = flags.resume !== undefined ? checkSweepId(flags.resume) : `s${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+    const data = dataRef(flags.data, Number(flags.validation), flags);
+    const { setup } = options;
+    const jobs: TrainJob[] = configs.map((c) => ({
+      version: 1,
+      sweep,
+      index: c.index,
+      lambda: c.lambda,
+      hidden: c.hidden,
+      data,
+      method: setup.method,
+      optimizer: setup.optimizer as TrainJob['optimizer'],
+      initRange: setup.initRange,
+      seed: setup.seed,
+      backend: setup.backend,
+    }));
+    out.note(`sweep ${sweep}: ${jobs.length} jobs queued on ${parseRedisUrl(url).shown} for \`backprop worker\`s; after Ctrl-C, --resume ${sweep} or --cancel ${sweep}`);
+    const workers = new Map<string, number>();
+    const workerNumber = (name: string | undefined): number => {
+      if (name === undefined) return 0;
+      if (!workers.has(name)) workers.set(name, workers.size + 1);
+      return workers.get(name)!;
+    };
+    const seen = new Map<number, Outcome>();
+    const toOutcome = (o: JobOutcome): Outcome => {
+      const config = configs[o.index]!;
+      const outcome: Outcome =
+        seen.get(o.index) ??
+        (o.ok
+          ? { config, ok: true, summary: o.result.summary, model: modelFromJson(o.result.model), worker: workerNumber(o.result.worker) }
+          : { config, ok: false, error: o.error, worker: workerNumber(o.worker) });
+      seen.set(o.index, outcome);
+      return outcome;
+    };
+    const outcomes = await runSweep({ url, jobs, signal: options.signal, onOutcome: (o) => options.onOutcome?.(toOutcome(o)) });
+    return outcomes.map(toOutcome);
+  };
+}
+
+/** `sweep --queue URL --cancel ID`. */
+export async function cancelQueued(flags: QueueFlags, out: Output): Promise<number> {
+  const { cancelSweep } = await loadQueue();
+  const id = checkSweepId(flags.cancel!);
+  const report = await cancelSweep(queueUrl(flags), id);
+  out.say(`sweep ${id} cancelled: ${report.removed} waiting jobs removed, ${report.finished} finished results dropped, ${report.running} running (they finish unheeded)`);
+  out.result({ status: 'cancelled', sweep: id, ...report });
+  return 0;
+}
