@@ -1,11 +1,12 @@
 // The project's linter: a small rule set that keeps the style without anyone remembering it, and the package
-// layering (core-native < nn < server < cli < bench: no package imports one above it).
+// layering (core-native < nn < queue < server < cli < bench: no package imports one above it).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const above = {
   'core-native': ['@backprop/nn', '@backprop/server', '@backprop/cli', '@backprop/bench', '@backprop/queue'],
   nn: ['@backprop/server', '@backprop/cli', '@backprop/bench', '@backprop/queue'],
+  queue: ['@backprop/server', '@backprop/cli', '@backprop/bench'],
   server: ['@backprop/cli', '@backprop/bench'],
   cli: ['@backprop/bench'],
 };
