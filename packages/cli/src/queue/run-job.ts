@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { BackpropError, modelToJson, type BackendChoice, type Model, type TrainMethod } from '@backprop/nn';
+import { BackpropError, modelToJson, type BackendChoice, type DatasetSplit, type Model, type TrainMethod } from '@backprop/nn';
 import type { JobResult, TrainJob } from '@backprop/queue';
-import { loadData, split, type Splits } from '../dataset.js';
+import { loadData, split } from '../dataset.js';
 import type { FromWorker, SweepConfig, ToWorker, TrainedSummary, WorkerSetup } from '../sweep/protocol.js';
 import { shareDataset } from '../sweep/shared.js';
 
@@ -15,9 +15,9 @@ export class JobDataError extends BackpropError {
 }
 
 /** The splits of the last data sets used (a sweep's jobs share one): at most two kept. */
-const cache = new Map<string, Splits>();
+const cache = new Map<string, DatasetSplit>();
 
-function splitsFor(job: TrainJob): Splits {
+function splitsFor(job: TrainJob): DatasetSplit {
   const key = JSON.stringify([job.data, job.seed]);
   const hit = cache.get(key);
   if (hit) return hit;
@@ -33,7 +33,7 @@ function splitsFor(job: TrainJob): Splits {
     if (actual !== sha256) throw new JobDataError(`data ${spec} on this worker differs from the submitter's (SHA-256 ${actual.slice(0, 12)}…, expected ${sha256.slice(0, 12)}…)`);
   }
   const parts = split(loadData(spec, 'data', csv ?? {}), validation, 0, job.seed);
-  const shared: Splits = { train: shareDataset(parts.train), ...(parts.validation ? { validation: shareDataset(parts.validation) } : {}) };
+  const shared: DatasetSplit = { train: shareDataset(parts.train), ...(parts.validation ? { validation: shareDataset(parts.validation) } : {}) };
   if (cache.size >= 2) cache.delete(cache.keys().next().value!);
   cache.set(key, shared);
   return shared;
