@@ -2,40 +2,9 @@
 // that Stryker's incremental run, which tracks tests per file, keeps that file's results): the file's byte order
 // is the first matrix's, and a text matrix is charged what its characters and text cost, not 16 bytes a value.
 import { describe, expect, it } from 'vitest';
-import { MatFileError, readMat } from '../src/data/mat/index.js';
+import { readMat } from '../src/data/mat/index.js';
+import { concat, doubles, refusal, v4 } from './mat-pins-helpers.js';
 
-/** One Level 4 matrix: the 20-byte header (type code, mrows, ncols, imagf, namlen), the name, then `data`. */
-function v4(code: number, mrows: number, ncols: number, imagf: number, name: string, data: number[] | Uint8Array, le = true): Uint8Array {
-  const nameBytes = Uint8Array.from(name, (c) => c.charCodeAt(0));
-  const head = new DataView(new ArrayBuffer(20));
-  [code, mrows, ncols, imagf, nameBytes.length].forEach((v, i) => head.setInt32(4 * i, v, le));
-  return concat(new Uint8Array(head.buffer), nameBytes, Uint8Array.from(data));
-}
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-/** `values` as little- or big-endian doubles. */
-function doubles(values: number[], le = true): Uint8Array {
-  const v = new DataView(new ArrayBuffer(8 * values.length));
-  values.forEach((x, i) => v.setFloat64(8 * i, x, le));
-  return new Uint8Array(v.buffer);
-}
-
-function refusal(bytes: Uint8Array, maxBytes?: number): MatFileError {
-  try {
-    readMat(bytes, maxBytes === undefined ? {} : { maxBytes });
-  } catch (e) {
-    expect(e).toBeInstanceOf(MatFileError);
-    return e as MatFileError;
-  }
-  throw new Error('expected a MatFileError');
-}
 describe('Level 4 files', () => {
   it('matrices may each have their own byte order; the file\'s is the first one\'s', () => {
     const a = v4(0, 1, 1, 0, 'a\0', doubles([1]));

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MatFileError, readMat, writeMat } from '../src/data/mat/index.js';
 import { matrix } from '../src/matrix.js';
 import { concat, matBuilder, mi, mx } from './mat-build.js';
+import { refusal } from './mat-pins-helpers.js';
 
 const le = matBuilder(false);
 const be = matBuilder(true);
@@ -18,15 +19,6 @@ const scalar = (b: typeof le, name: string, v: number): Uint8Array => {
   return b.matrix({ cls: mx.DOUBLE, dims: [1, 1], name }, [b.element(mi.DOUBLE, d)]);
 };
 
-function refusal(bytes: Uint8Array, maxBytes?: number): MatFileError {
-  try {
-    readMat(bytes, maxBytes === undefined ? {} : { maxBytes });
-  } catch (e) {
-    expect(e).toBeInstanceOf(MatFileError);
-    return e as MatFileError;
-  }
-  throw new Error('expected a MatFileError');
-}
 const summary = (e: MatFileError): [string, string, number | undefined] => [e.code, e.message, e.offset];
 
 describe('the Level 5 file', () => {

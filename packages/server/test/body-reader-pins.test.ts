@@ -4,55 +4,14 @@
  * depth refusal, empty and malformed bodies, and when a refusal closes the connection. Every answer is checked for
  * its status, problem type and whole detail. A 2x2-pixel model with at most 3 rows: the route's limit is 373 bytes.
  */
-import { request } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelRegistry } from '../src/registry.js';
-import { fixtureModel, listen, tempDir, type TestServer } from './helpers.js';
-
-const LIMIT = 373;
-const TOO_LARGE = `the limit is ${LIMIT} bytes (3 inputs of 4 numbers)`;
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  doc: Record<string, unknown>;
-}
-
-/** POST `body` to /v1/predict with these headers (node:http adds a Content-Length unless the request is chunked). */
-function post(url: string, headers: Record<string, string>, body: Buffer | string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/v1/predict`, { method: 'POST', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, doc: JSON.parse(text) as Record<string, unknown> });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-const json = (headers: Record<string, string> = {}): Record<string, string> => ({ 'content-type': 'application/json', ...headers });
-const sized = (body: Buffer | string, headers: Record<string, string> = {}): Record<string, string> =>
-  json({ 'content-length': String(Buffer.byteLength(body)), ...headers });
-const VALID = JSON.stringify({ pixels: [0, 0.5, 1, 0] });
-
-function expectProblem(a: Answer, status: number, type: string, detail: string | RegExp): void {
-  expect(a.status).toBe(status);
-  expect(a.doc.type).toBe(`urn:backprop:problem:${type}`);
-  if (typeof detail === 'string') expect(a.doc.detail).toBe(detail);
-  else expect(String(a.doc.detail)).toMatch(detail);
-}
+import { bodyPinsServer, expectProblem, json, LIMIT, post, sized, TOO_LARGE, VALID } from './body-reader-helpers.js';
+import type { TestServer } from './helpers.js';
 
 let srv: TestServer;
 beforeAll(async () => {
-  const models = new ModelRegistry({ dir: tempDir('bp-body-pins-') });
-  models.set('default', fixtureModel({ layers: [4, 3, 2], seed: 41 }), { source: 'upload' });
-  srv = await listen({ models, maxBatchRows: 3 });
+  srv = await bodyPinsServer();
 });
 afterAll(() => srv.close());
 
