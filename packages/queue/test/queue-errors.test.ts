@@ -137,8 +137,8 @@ describe('queue faults', () => {
     const queue = new Queue(TRAIN_QUEUE, { connection, ...QUEUE_OPTIONS });
     const reason = async (id: string): Promise<string> => {
       for (let i = 0; i < 600; i++) {
-        const job = (await queue.getJob(id))!;
-        if ((await job.getState()) === 'failed') return job.failedReason;
+        // Read the reason after seeing the state: a job fetched before it failed carries no failedReason.
+        if ((await queue.getJobState(id)) === 'failed') return (await queue.getJob(id))!.failedReason;
         await sleep(50);
       }
       throw new Error(`${id} did not fail`);
