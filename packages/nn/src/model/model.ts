@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { BackpropError } from '../errors.js';
 import { isInputShape, type InputShape } from '../image/preprocess.js';
 import type { Matrix } from '../matrix.js';
+import type { Activations } from '../network/activations.js';
 import { checkLayers, describe, parameterCount, type LayerSizes } from '../network/layers.js';
 import { deserialize } from '../network/serialize.js';
 import { writeFileAtomic } from './atomic.js';
@@ -58,6 +59,8 @@ export interface Model {
   labelNames: string[];
   /** How an input row is laid out as an image, when it is one (digits: 20×20 column-major). */
   inputShape?: InputShape;
+  /** Hidden and output activations; absent means the seed's network (sigmoid everywhere). */
+  activations?: Activations;
   training?: TrainingSummary;
   createdAt?: string;
 }
