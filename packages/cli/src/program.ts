@@ -82,9 +82,8 @@ export async function run(argv: string[]): Promise<number> {
     return lastExitCode();
   } catch (err) {
     if (err instanceof CommanderError) {
-      // commander has already printed its message (one line, through outputError)
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
-      if (err.code === 'commander.help') return 0;
+      // commander has already printed its message (one line, through outputError); help and the version exit 0
+      if (['commander.help', 'commander.helpDisplayed', 'commander.version'].includes(err.code) || err.exitCode === 0) return 0;
       if (json) printJsonError('ERR_USAGE', terminalSafe(oneLine(err.message.replace(/^error: /, '')), MAX_ERROR_CHARS));
       return EXIT_USAGE;
     }
