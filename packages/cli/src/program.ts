@@ -66,12 +66,6 @@ function inherit(cmd: Command, parent: Command): void {
   for (const sub of cmd.commands) inherit(sub, cmd);
 }
 
-interface ErrorLike {
-  message?: string;
-  code?: string;
-  stack?: string;
-}
-
 /** Parses argv, runs the command and returns the exit code. Errors become one line on stderr. */
 export async function run(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
@@ -82,13 +76,12 @@ export async function run(argv: string[]): Promise<number> {
     return lastExitCode();
   } catch (err) {
     if (err instanceof CommanderError) {
-      // commander has already printed its message (one line, through outputError)
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
-      if (err.code === 'commander.help') return 0;
+      // commander has already printed its message (one line, through outputError); help and the version exit 0
+      if (['commander.help', 'commander.helpDisplayed', 'commander.version'].includes(err.code) || err.exitCode === 0) return 0;
       if (json) printJsonError('ERR_USAGE', terminalSafe(oneLine(err.message.replace(/^error: /, '')), MAX_ERROR_CHARS));
       return EXIT_USAGE;
     }
-    const e = (err ?? {}) as ErrorLike;
+    const e = (err ?? {}) as { code?: unknown; stack?: string };
     const message = errorMessage(err);
     process.stderr.write(`backprop: error: ${message}\n`);
     if (verbose && e.stack) process.stderr.write(`${e.stack.split('\n').map((l) => terminalSafe(l)).join('\n')}\n`);

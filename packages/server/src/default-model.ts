@@ -4,9 +4,6 @@ import { join } from 'node:path';
 import { Classifier, loadDataset, loadModel, saveModel, SEED, type BackendChoice, type Model } from '@backprop/nn';
 import type { Logger } from 'pino';
 
-/** The seed's settings, from @backprop/nn's SEED preset (the one source the CLI's train defaults read too). */
-export const SEED_SETTINGS = SEED;
-
 export const DEFAULT_MODEL_FILE = 'default-model.json';
 
 /** `$BACKPROP_CACHE_DIR`, else `$XDG_CACHE_HOME/backprop`, else `~/.cache/backprop`. */
@@ -49,7 +46,7 @@ export async function ensureDefaultModel(options: DefaultModelOptions): Promise<
     }
   } else {
     logger.info(
-      { path, settings: SEED_SETTINGS },
+      { path, settings: SEED },
       'no cached default model: training one on digits5000 with the seed settings (first start only; a few seconds with the native backend)',
     );
   }

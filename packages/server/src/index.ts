@@ -17,7 +17,7 @@ export {
   type LoadFailure,
 } from './registry.js';
 export { InvalidModelNameError, checkModelName } from './model-name.js';
-export { ensureDefaultModel, trainDefaultModel, defaultCacheDir, SEED_SETTINGS, DEFAULT_MODEL_FILE } from './default-model.js';
+export { ensureDefaultModel, trainDefaultModel, defaultCacheDir, DEFAULT_MODEL_FILE } from './default-model.js';
 export { HttpProblem, PROBLEMS, PROBLEM_TYPE_PREFIX, type ProblemDetails, type ProblemSlug } from './problem.js';
 export { openapiDocument } from './openapi.js';
 export { readConfig, USAGE, type ServerConfig } from './config.js';

@@ -3,14 +3,10 @@ import { PROBLEM_TYPE_PREFIX, PROBLEMS } from './problem.js';
 // The OpenAPI 3.1 description of the server, written by hand next to the route table (routes/index.ts); a test
 // checks that every route the app registers appears here with the same methods.
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
-const json = (description: string, ref: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
-});
+const schema = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+/** A response whose body is the named schema, as `type` (default application/json). */
+const json = (description: string, ref: string, type = 'application/json') => ({ description, content: { [type]: { schema: schema(ref) } } });
+const problem = (description: string) => json(description, 'Problem', 'application/problem+json');
 /** A response of the given media type with no schema. */
 const typed = (description: string, type: string) => ({ description, content: { [type]: {} } });
 /** An admin operation: bearer token, the admin tag, and the token problems among its responses. */
@@ -46,7 +42,7 @@ const predictOperation = (summary: string, operationId: string) => ({
   tags: ['predict'],
   requestBody: {
     required: true,
-    content: { 'application/json': { schema: { $ref: '#/components/schemas/PredictRequest' } } },
+    content: { 'application/json': { schema: schema('PredictRequest') } },
   },
   responses: {
     '200': json('One prediction per input, in order', 'PredictResponse'),
@@ -120,7 +116,7 @@ export const openapiDocument = {
         requestBody: {
           required: true,
           description: 'A model document as written by saveModel / `backprop train --out`',
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/ModelDocument' } } },
+          content: { 'application/json': { schema: schema('ModelDocument') } },
         },
       },
       delete: admin('Unload a model (and delete its file in the model directory)', 'deleteModel', {
@@ -230,7 +226,7 @@ export const openapiDocument = {
             items: { type: 'string' },
             description: "The model's class names (its labelNames, label 1 first; digits: \"1\"..\"9\", \"0\"): the order of every prediction's arrays",
           },
-          predictions: { type: 'array', items: { $ref: '#/components/schemas/Prediction' } },
+          predictions: { type: 'array', items: schema('Prediction') },
         },
       },
       ModelDescription: {
@@ -273,7 +269,7 @@ export const openapiDocument = {
         required: ['default', 'models'],
         properties: {
           default: { type: ['string', 'null'] },
-          models: { type: 'array', items: { $ref: '#/components/schemas/ModelDescription' } },
+          models: { type: 'array', items: schema('ModelDescription') },
         },
       },
       ModelDocument: {

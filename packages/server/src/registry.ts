@@ -176,13 +176,7 @@ export class ModelRegistry {
   /** Reads and validates a model file, then swaps it in. On failure the old model (if any) keeps serving. */
   loadFile(name: string, path: string): ModelEntry {
     checkModelName(name);
-    let model: Model;
-    try {
-      model = loadModel(path);
-    } catch (err) {
-      this.reportLoadError({ name, path, error: err as Error });
-      throw err;
-    }
+    const model = this.read({ name, path }, () => loadModel(path));
     return this.set(name, model, { source: 'file', path });
   }
 
@@ -220,13 +214,7 @@ export class ModelRegistry {
    */
   async upload(name: string, text: string): Promise<{ entry: ModelEntry; created: boolean }> {
     checkModelName(name);
-    let model: Model;
-    try {
-      model = modelFromJson(text);
-    } catch (err) {
-      this.reportLoadError({ name, error: err as Error });
-      throw err;
-    }
+    const model = this.read({ name }, () => modelFromJson(text));
     // before the store is written: a shared store's own notice may swap the model in while it is written
     const created = !this.entries.has(name);
     let path: string | undefined;
@@ -257,14 +245,9 @@ export class ModelRegistry {
     if (entry.path === undefined) {
       throw new ModelNotReloadableError(`model ${JSON.stringify(entry.name)} was uploaded without a model directory and has no file to re-read`);
     }
-    let model: Model;
-    try {
-      model = loadModel(entry.path);
-    } catch (err) {
-      this.reportLoadError({ name: entry.name, path: entry.path, error: err as Error });
-      throw err;
-    }
-    return this.set(entry.name, model, { source: entry.source, path: entry.path });
+    const { path } = entry;
+    const model = this.read({ name: entry.name, path }, () => loadModel(path));
+    return this.set(entry.name, model, { source: entry.source, path });
   }
 
   /**
@@ -307,17 +290,16 @@ export class ModelRegistry {
       this.entries.delete(name);
       return undefined;
     }
-    let model: Model;
-    try {
-      model = modelFromJson(text);
-      return this.set(name, model, { source: 'upload' });
-    } catch (err) {
-      this.reportLoadError({ name, error: err as Error });
-      throw err;
-    }
+    return this.read({ name }, () => this.set(name, modelFromJson(text), { source: 'upload' }));
   }
 
-  private reportLoadError(failure: LoadFailure): void {
-    for (const listener of this.loadErrorListeners) listener(failure);
+  /** `load()`'s result; a failure is reported to the onLoadError listeners, then rethrown. */
+  private read<T>(failure: Omit<LoadFailure, 'error'>, load: () => T): T {
+    try {
+      return load();
+    } catch (err) {
+      for (const listener of this.loadErrorListeners) listener({ ...failure, error: err as Error });
+      throw err;
+    }
   }
 }

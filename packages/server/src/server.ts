@@ -97,14 +97,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // Models load after the app exists so that load errors are counted by its metrics. Given models load before
   // listening; the default model may need training, so the server listens meanwhile (healthz 200, readyz 503).
   const training = new AbortController();
-  let ready: Promise<void>;
-  if (shared) {
-    await followSharedModels(registry, shared, logger);
-    ready = Promise.resolve();
-  } else if (location) {
-    loadGivenModels(registry, location, logger);
-    ready = Promise.resolve();
-  } else {
+  let ready = Promise.resolve();
+  if (shared) await followSharedModels(registry, shared, logger);
+  else if (location) loadGivenModels(registry, location, logger);
+  else {
     ready = prepareDefaultModel(registry, { cacheDir, logger, signal: training.signal, backend: options.backend });
     // Failures are logged there; callers that care await `ready`.
     ready.catch(() => undefined);

@@ -4,7 +4,7 @@
  * crashes the worker, and the pool reports that configuration as failed and starts a fresh worker for the rest.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-// Only the training module (not all of @backprop/nn: data loaders, images, bench): a worker starts ~45 ms sooner.
+// Only the training module (not all of @backprop/nn: data loaders, images, model files), so a worker starts sooner.
 import { train } from '@backprop/nn/train';
 import { SUMMARY_FIELDS, type FromWorker, type ToWorker, type TrainedSummary, type WorkerSetup } from './protocol.js';
 

@@ -3,8 +3,6 @@ import type { AppContext } from '../context.js';
 import { openapiDocument } from '../openapi.js';
 import { HttpProblem } from '../problem.js';
 
-// The operations routes (the OpenAPI tag of the same name): liveness, readiness, metrics and the API description.
-
 /** GET /healthz: the process is up and serving HTTP. */
 export const healthz: RequestHandler = (_req, res) => {
   res.json({ status: 'ok' });
