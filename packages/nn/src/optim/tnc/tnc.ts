@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import { evaluate, report } from '../driver.js';
 import { type OptionSpec, type OptionSpecs, vectorOption } from '../options.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from '../types.js';
-import { axpy, copyAndDot, dot, norm2, scal } from '../vector.js';
+import { axpy, dot, norm2, scal } from '../vector.js';
 import { freeGradientNorm, freePointingInside, project, releaseOneBound, ScaledBox } from './bounds.js';
 import {
   cgStep,
@@ -12,7 +12,6 @@ import {
   nextDirection,
   startSolve,
   steepestDescent,
-  undoStep,
 } from './cg.js';
 import { StepSearch } from './linesearch.js';
 import {
@@ -260,7 +259,8 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
       }
     }
 
-    const oldSlope = copyAndDot(g, gOld, pk); // gOld = g; pkᵀg
+    gOld.set(g);
+    const oldSlope = dot(g, pk);
     const oldf = f;
     const pnorm = norm2(pk); // pk stays as it is until the next direction
     const unconstrainedMax = stepmx / (pnorm + EPS);
@@ -382,7 +382,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
       if ((k + 1) * (1 - qold / qnew) <= 0.5) break; // the quadratic model has stopped improving
       if (gtp > 0) {
         // Not a descent direction any more: undo the last step.
-        undoStep(step, v, pk);
+        axpy(-step, v, pk);
         break;
       }
       qold = qnew;
