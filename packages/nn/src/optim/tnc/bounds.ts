@@ -15,7 +15,7 @@ function boundTolerance(bound: number): number {
 }
 
 export class ScaledBox {
-  /** Some bound is finite (otherwise unscaling never clamps, and the trial points skip reading the bounds). */
+  /** Some bound is finite (otherwise no step can reach a bound). */
   readonly bounded: boolean;
 
   constructor(
@@ -40,8 +40,12 @@ export class ScaledBox {
 
   /** x = (xs + step·dir)·scale + offset, clamped into the bounds: a trial point along `dir`, unscaled. */
   unscaleStep(xs: Float64Array, step: number, dir: Float64Array, out: Float64Array): void {
-    if (this.bounded) trialPointClamped(xs, step, dir, this.xscale, this.xoffset, this.lower, this.upper, out);
-    else trialPoint(xs, step, dir, this.xscale, this.xoffset, out);
+    for (let i = 0; i < out.length; i++) {
+      const v = (xs[i] + step * dir[i]) * this.xscale[i] + this.xoffset[i];
+      const lo = this.lower[i];
+      const up = this.upper[i];
+      out[i] = v < lo ? lo : v > up ? up : v;
+    }
   }
 
   /** xs = (x − offset) / scale (constant variables keep their raw value; they never move). */
@@ -137,37 +141,6 @@ function hasFiniteBound(lower: Float64Array, upper: Float64Array): boolean {
   let finite = false;
   for (let i = 0; i < lower.length; i++) finite = finite || lower[i] !== -Infinity || upper[i] !== Infinity;
   return finite;
-}
-
-/** x = (xs + step·dir)·scale + offset (no finite bound: clamping to ±∞ would change nothing). */
-function trialPoint(
-  xs: Float64Array,
-  step: number,
-  dir: Float64Array,
-  xscale: Float64Array,
-  xoffset: Float64Array,
-  out: Float64Array,
-): void {
-  for (let i = 0; i < out.length; i++) out[i] = (xs[i] + step * dir[i]) * xscale[i] + xoffset[i];
-}
-
-/** x = (xs + step·dir)·scale + offset, clamped into [lower, upper]. */
-function trialPointClamped(
-  xs: Float64Array,
-  step: number,
-  dir: Float64Array,
-  xscale: Float64Array,
-  xoffset: Float64Array,
-  lower: Float64Array,
-  upper: Float64Array,
-  out: Float64Array,
-): void {
-  for (let i = 0; i < out.length; i++) {
-    const v = (xs[i] + step * dir[i]) * xscale[i] + xoffset[i];
-    const lo = lower[i];
-    const up = upper[i];
-    out[i] = v < lo ? lo : v > up ? up : v;
-  }
 }
 
 /** Zero the held components of v. */

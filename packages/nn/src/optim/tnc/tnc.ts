@@ -218,9 +218,6 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
   const xTrial = new Float64Array(n); // a trial point (unscaled) and the raw gradient there
   const gTrial = new Float64Array(n);
   const bestGrad = new Float64Array(n);
-  // With no finite bound nothing is ever held (no pivot is set by initialPivots or holdReachedBounds; a scale of 0
-  // makes its bounds finite): releasing a bound and projecting g then change nothing, and are skipped.
-  const everyVariableFree = !box.bounded;
 
   for (;;) {
     const gn = gnorm; // = norm2(g): g is projected, and norm2 skips zeros exactly as it skips held variables
@@ -310,8 +307,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
 
     box.scaleGradient(gfull, fscale, g);
     gnorm = norm2(g, pivot);
-    const released =
-      !everyVariableFree && releaseOneBound(oldSlope, gnorm, o.gtol * fscale, f, fAtLastConstraintChange, g, pivot);
+    const released = releaseOneBound(oldSlope, gnorm, o.gtol * fscale, f, fAtLastConstraintChange, g, pivot);
     if (released) {
       gnorm = norm2(g, pivot);
       fAtLastConstraintChange = f;
@@ -322,7 +318,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
       if (alpha * pnorm <= o.xtol) return outcome('converged', MESSAGES.xConverged, niter);
     }
 
-    if (!everyVariableFree) project(g, pivot);
+    project(g, pivot);
 
     if (!newcon) {
       // Remember the step and the gradient change for the preconditioner.
