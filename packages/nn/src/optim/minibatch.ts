@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { Rng } from '../random.js';
 import { evaluate, report } from './driver.js';
-import { checkNumber, describe, type OptionSpecs } from './options.js';
+import { checkNumber, describe, type OptionSpec, type OptionsOf } from './options.js';
 import { learningRateAt, type Schedule, SCHEDULES } from './schedule.js';
 import type { MethodEvent, MethodOutcome } from './types.js';
 import { norm2 } from './vector.js';
@@ -24,28 +24,12 @@ import { norm2 } from './vector.js';
  * Stopped runs return the latest point: minibatch costs of different batches are not comparable, so there is
  * no "best" point to pick.
  */
-export interface MinibatchOptions {
-  m: number | null;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  schedule: Schedule;
-  decay: number;
-  stepSize: number;
-  minLearningRate: number;
-  seed: number;
-  shuffle: boolean;
-  dropLast: boolean;
-  callbackEvery: number;
-  state: MinibatchState | null;
-}
-
 /** The options adam and sgd share (each adds its own learningRate). */
-export const minibatchOptions: OptionSpecs<Omit<MinibatchOptions, 'learningRate'>> = {
-  m: { default: null, accepts: 'an integer ≥ 1 (required)', help: 'examples to draw minibatch rows from (train passes its data set size)' },
+export const minibatchOptions = {
+  m: { default: null as number | null, accepts: 'an integer ≥ 1 (required)', help: 'examples to draw minibatch rows from (train passes its data set size)' },
   epochs: { default: 10, accepts: { integer: true, atLeast: 0 }, help: 'passes over the data (the total, when resuming)' },
   batchSize: { default: 128, accepts: { integer: true, atLeast: 1 }, help: 'minibatch size' },
-  schedule: { default: 'constant', accepts: { oneOf: SCHEDULES }, help: 'learning-rate schedule (schedule.ts)' },
+  schedule: { default: 'constant' as Schedule, accepts: { oneOf: SCHEDULES }, help: 'learning-rate schedule (schedule.ts)' },
   decay: { default: 0.1, accepts: { above: 0 }, help: 'decay factor of the step and exponential schedules' },
   stepSize: { default: 10, accepts: { integer: true, atLeast: 1 }, help: 'epochs between decays of the step schedule' },
   minLearningRate: { default: 0, accepts: { atLeast: 0 }, help: 'where the cosine schedule ends' },
@@ -53,8 +37,10 @@ export const minibatchOptions: OptionSpecs<Omit<MinibatchOptions, 'learningRate'
   shuffle: { default: true, accepts: 'boolean', help: 'draw a new order of the examples every epoch' },
   dropLast: { default: false, accepts: 'boolean', help: 'drop the last, smaller batch of an epoch' },
   callbackEvery: { default: 0, accepts: { integer: true, atLeast: 0 }, help: 'also report every k steps (0: after every epoch only)' },
-  state: { default: null, accepts: 'null or the state of a previous result', help: 'resume that run bit for bit' },
-};
+  state: { default: null as MinibatchState | null, accepts: 'null or the state of a previous result', help: 'resume that run bit for bit' },
+} satisfies Record<string, OptionSpec>;
+
+export type MinibatchOptions = OptionsOf<typeof minibatchOptions> & { learningRate: number };
 
 /** Resumable state of a minibatch run. Vectors are Float64Arrays (number[] are accepted back, e.g. from JSON). */
 export interface MinibatchState {

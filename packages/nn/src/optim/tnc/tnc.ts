@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { evaluate, report } from '../driver.js';
-import { type OptionSpec, type OptionSpecs, vectorOption } from '../options.js';
+import { type OptionSpec, type OptionsOf, vectorOption } from '../options.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from '../types.js';
 import { axpy, dot, norm2, scal } from '../vector.js';
 import { freeGradientNorm, freePointingInside, project, releaseOneBound, ScaledBox } from './bounds.js';
@@ -43,27 +43,11 @@ import {
  * toward; the first trial step uses fmin·fscale (scipy divides). Resuming: call again with x0 = result.x — the
  * quasi-Newton memory and the f scaling start afresh.
  */
-export interface TncOptions {
-  maxfun: number | null;
-  maxCGit: number;
-  eta: number;
-  stepmx: number;
-  accuracy: number;
-  fmin: number;
-  ftol: number;
-  xtol: number;
-  gtol: number;
-  rescale: number;
-  lower: number | ArrayLike<number> | null;
-  upper: number | ArrayLike<number> | null;
-  scale: ArrayLike<number> | null;
-  offset: ArrayLike<number> | null;
-}
-
+type Bound = number | ArrayLike<number> | null;
 const vector = (what: string): OptionSpec['accepts'] => `null or n numbers${what}`;
-const options: OptionSpecs<TncOptions> = {
+const options = {
   maxfun: {
-    default: null,
+    default: null as number | null,
     accepts: { integer: true, atLeast: 1, nullable: true },
     help: 'budget of evaluations (line searches and Hessian-vector products), nfev ≤ maxfun; null: max(100, 10·n)',
   },
@@ -84,11 +68,12 @@ const options: OptionSpecs<TncOptions> = {
     help: "stop when the projected scaled gradient norm ≤ gtol (scipy's pgtol); −1: 0.01·√accuracy",
   },
   rescale: { default: -1, accepts: {}, help: 'rescale f by 1/‖g‖ when |log10 ‖g‖| > rescale; −1: 1.3' },
-  lower: { default: null, accepts: vector(', or one number (±Infinity allowed)'), help: 'lower bounds' },
-  upper: { default: null, accepts: vector(', or one number (±Infinity allowed)'), help: 'upper bounds' },
-  scale: { default: null, accepts: vector(''), help: 'override the variable scaling' },
-  offset: { default: null, accepts: vector(''), help: 'override the variable offsets' },
-};
+  lower: { default: null as Bound, accepts: vector(', or one number (±Infinity allowed)'), help: 'lower bounds' },
+  upper: { default: null as Bound, accepts: vector(', or one number (±Infinity allowed)'), help: 'upper bounds' },
+  scale: { default: null as ArrayLike<number> | null, accepts: vector(''), help: 'override the variable scaling' },
+  offset: { default: null as ArrayLike<number> | null, accepts: vector(''), help: 'override the variable offsets' },
+} satisfies Record<string, OptionSpec>;
+export type TncOptions = OptionsOf<typeof options>;
 
 const EPS = Number.EPSILON;
 const RTEPS = Math.sqrt(EPS);
