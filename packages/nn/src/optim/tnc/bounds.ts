@@ -15,17 +15,12 @@ function boundTolerance(bound: number): number {
 }
 
 export class ScaledBox {
-  /** Some bound is finite (otherwise no step can reach a bound). */
-  readonly bounded: boolean;
-
   constructor(
     readonly lower: Float64Array,
     readonly upper: Float64Array,
     readonly xscale: Float64Array,
     readonly xoffset: Float64Array,
-  ) {
-    this.bounded = hasFiniteBound(lower, upper);
-  }
+  ) {}
 
   /** x = xs·scale + offset, clamped into the bounds. */
   unscale(xs: Float64Array, out: Float64Array): Float64Array {
@@ -94,8 +89,6 @@ export class ScaledBox {
 
   /** The largest step ≤ `step` along `dir` that keeps every free variable inside its bounds. */
   maxStep(step: number, xs: Float64Array, dir: Float64Array, pivot: Int8Array): number {
-    // With no finite bound every room below is ±∞ (or NaN), which never passes its test: nothing to look at.
-    if (!this.bounded) return step;
     for (let i = 0; i < xs.length; i++) {
       if (pivot[i] !== FREE || dir[i] === 0) continue;
       if (dir[i] < 0) {
@@ -111,7 +104,6 @@ export class ScaledBox {
 
   /** Hold every free variable that the step `dir` has pushed onto a bound; true if any was added. */
   holdReachedBounds(xs: Float64Array, dir: Float64Array, pivot: Int8Array): boolean {
-    if (!this.bounded) return false; // no finite bound to reach
     let added = false;
     for (let i = 0; i < xs.length; i++) {
       if (pivot[i] !== FREE || dir[i] === 0) continue;
@@ -134,13 +126,6 @@ export class ScaledBox {
     }
     return added;
   }
-}
-
-/** Whether any lower bound is above −∞ or any upper bound below +∞. */
-function hasFiniteBound(lower: Float64Array, upper: Float64Array): boolean {
-  let finite = false;
-  for (let i = 0; i < lower.length; i++) finite = finite || lower[i] !== -Infinity || upper[i] !== Infinity;
-  return finite;
 }
 
 /** Zero the held components of v. */
