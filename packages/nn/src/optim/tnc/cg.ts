@@ -2,32 +2,10 @@ import { axpy, dot } from '../vector.js';
 import { FREE, project } from './bounds.js';
 
 /**
- * The vectors of TNC's inner solve (preconditioned CG on H·p = −g, see newtonDirection in tnc.ts) and the phases
- * of a CG step over them. Every sum adds its terms in index order and every element is produced by the same
- * operations as scipy's tnc.c (project, update, then dot), so the iterates stay bit-identical to scipy's.
- * Allocated once per run.
+ * The phases of a CG step of TNC's inner solve (preconditioned CG on H·p = −g, see newtonDirection in tnc.ts).
+ * Every sum adds its terms in index order and every element is produced by the same operations as scipy's tnc.c
+ * (project, update, then dot), so the iterates stay bit-identical to scipy's.
  */
-export class InnerSolve {
-  /** Residual r = −g − H·p of the Newton equations. */
-  readonly r: Float64Array;
-  /** Conjugate direction. */
-  readonly v: Float64Array;
-  /** Preconditioned residual M⁻¹r. */
-  readonly zk: Float64Array;
-  /** The diagonal preconditioner refined during the solve (becomes the next D). */
-  readonly emat: Float64Array;
-  /** H·v by a forward difference of gradients. */
-  readonly Hv: Float64Array;
-
-  constructor(n: number) {
-    this.r = new Float64Array(n);
-    this.v = new Float64Array(n);
-    this.zk = new Float64Array(n);
-    this.emat = new Float64Array(n);
-    this.Hv = new Float64Array(n);
-  }
-}
-
 /**
  * p = 0, r = −g projected onto the free variables, v = 0 (the first step's v = zk + 0·v must see zeros). r stays
  * projected: cgStep keeps it so.

@@ -7,7 +7,6 @@ import { freeGradientNorm, freePointingInside, project, releaseOneBound, ScaledB
 import {
   cgStep,
   hessianProduct,
-  InnerSolve,
   negateProjected,
   nextDirection,
   startSolve,
@@ -166,7 +165,6 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
 
   const pivot = new Int8Array(n); // FREE, or held (bounds.ts)
   const mem = newMemory(n);
-  const cg = new InnerSolve(n);
   const outcome = (status: Status, message: string, nit: number): MethodOutcome => ({
     x: Float64Array.from(x),
     fun: fRaw,
@@ -203,6 +201,9 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
   const xTrial = new Float64Array(n); // a trial point (unscaled) and the raw gradient there
   const gTrial = new Float64Array(n);
   const bestGrad = new Float64Array(n);
+  // The inner solve's vectors: the residual r = −g − H·p, the conjugate direction v, the preconditioned residual
+  // zk = M⁻¹r, the diagonal preconditioner emat refined during the solve (the next D), and H·v.
+  const [r, v, zk, emat, Hv] = Array.from({ length: 5 }, () => new Float64Array(n));
 
   for (;;) {
     const gn = gnorm; // = norm2(g): g is projected, and norm2 skips zeros exactly as it skips held variables
@@ -330,7 +331,6 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
     const tol = 1e-12;
     let qold = 0;
     let rzold = 0;
-    const { r, v, zk, emat, Hv } = cg;
     initialDiagonal(mem, emat);
     prepareInverse(mem);
     startSolve(g, pk, r, v, pivot);
