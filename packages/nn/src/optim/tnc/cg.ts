@@ -6,17 +6,6 @@ import { FREE, project } from './bounds.js';
  * Every sum adds its terms in index order and every element is produced by the same operations as scipy's tnc.c
  * (project, update, then dot), so the iterates stay bit-identical to scipy's.
  */
-/**
- * p = 0, r = −g projected onto the free variables, v = 0 (the first step's v = zk + 0·v must see zeros). r stays
- * projected: cgStep keeps it so.
- */
-export function startSolve(g: Float64Array, p: Float64Array, r: Float64Array, v: Float64Array, pivot: Int8Array): void {
-  for (let i = 0; i < r.length; i++) {
-    r[i] = pivot[i] !== FREE ? 0 : -g[i];
-    p[i] = 0;
-    v[i] = 0;
-  }
-}
 
 /** v = z + β·v, projected onto the free variables; returns vᵀr. */
 export function nextDirection(z: Float64Array, beta: number, v: Float64Array, r: Float64Array, pivot: Int8Array): number {

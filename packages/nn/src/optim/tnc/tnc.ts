@@ -9,7 +9,6 @@ import {
   hessianProduct,
   negateProjected,
   nextDirection,
-  startSolve,
   steepestDescent,
 } from './cg.js';
 import { StepSearch } from './linesearch.js';
@@ -333,7 +332,10 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
     let rzold = 0;
     initialDiagonal(mem, emat);
     prepareInverse(mem);
-    startSolve(g, pk, r, v, pivot);
+    // p = 0, r = −g projected (cgStep keeps it so), v = 0 (the first step's v = zk + 0·v must see zeros).
+    pk.fill(0);
+    steepestDescent(g, pivot, r);
+    v.fill(0);
     const delta = o.accuracy * (xnorm + 1);
 
     for (let k = 0; k < o.maxCGit; k++) {
