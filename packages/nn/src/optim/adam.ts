@@ -26,7 +26,6 @@ export type AdamOptions = OptionsOf<typeof options>;
 
 // The bias corrections folded into the step (the paper's "more efficient" ordering, the same value up to
 // rounding):  η·m̂/(√v̂ + ε) = αₜ·m/(√v + ε̂)  with αₜ = η·√(1 − β2ᵗ)/(1 − β1ᵗ), ε̂ = ε·√(1 − β2ᵗ).
-// One sqrt and one division per parameter, one pass (with the epoch's gradient sum), no allocation.
 function rule(adamStep: AdamStep): UpdateRule<AdamOptions> {
   return {
     name: 'adam',
