@@ -4,13 +4,7 @@ import { type OptionSpec, type OptionsOf, vectorOption } from '../options.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from '../types.js';
 import { axpy, dot, norm2, scal } from '../vector.js';
 import { freeGradientNorm, freePointingInside, project, releaseOneBound, ScaledBox } from './bounds.js';
-import {
-  cgStep,
-  hessianProduct,
-  negateProjected,
-  nextDirection,
-  steepestDescent,
-} from './cg.js';
+import { cgStep, hessianProduct, negateProjected, nextDirection, steepestDescent } from './cg.js';
 import { StepSearch } from './linesearch.js';
 import {
   accumulatePair,
