@@ -96,12 +96,11 @@ export function validateMinibatch(method: string, o: MinibatchOptions, n: number
 }
 
 function validateState(method: string, o: MinibatchOptions, n: number): void {
-  const s = o.state as Partial<MinibatchState> | null;
+  const st = o.state as Partial<MinibatchState> | null;
   const bad = (what: string): never => {
     throw new InvalidArgumentError(`${method} option 'state' cannot be resumed: ${what}`);
   };
-  if (typeof s !== 'object' || s === null) bad(`expected the state object of a previous result; received ${describe(s)}`);
-  const st = s as Partial<MinibatchState>;
+  if (typeof st !== 'object' || st === null) return bad(`expected the state object of a previous result; received ${describe(st)}`);
   if (st.method !== method) bad(`it was produced by method ${describe(st.method)}, not '${method}'`);
   if (st.version !== 1) bad(`unknown version ${describe(st.version)} (expected 1)`);
   if (st.n !== n) bad(`it is for ${describe(st.n)} parameters; x0 has ${n}`);
@@ -173,9 +172,7 @@ export function* runMinibatch<O extends MinibatchOptions>(
   /** What a result stopped now reports: the epoch in progress if it has batches, else the last full epoch. */
   const summary = (): { fun: number; jac: Float64Array; state: MinibatchState } => {
     if (epochRows === 0) return { fun: lastEpochCost, jac: Float64Array.from(lastEpochGrad), state: state() };
-    const jac = new Float64Array(n);
-    for (let i = 0; i < n; i++) jac[i] = epochGrad[i] / epochRows;
-    return { fun: epochCost / epochRows, jac, state: state() };
+    return { fun: epochCost / epochRows, jac: epochGrad.map((v) => v / epochRows), state: state() };
   };
 
   let order: Uint32Array = new Uint32Array(m);
