@@ -64,12 +64,7 @@ export function cgStep(
   return { gp: dot(p, g), rp };
 }
 
-/** p = −g projected onto the free variables (steepest descent). */
-export function steepestDescent(g: Float64Array, pivot: Int8Array, p: Float64Array): void {
-  for (let i = 0; i < p.length; i++) p[i] = pivot[i] !== FREE ? 0 : -g[i];
-}
-
-/** p = −p projected onto the free variables (−M⁻¹g from M⁻¹g). */
-export function negateProjected(p: Float64Array, pivot: Int8Array): void {
-  for (let i = 0; i < p.length; i++) p[i] = pivot[i] !== FREE ? 0 : -p[i];
+/** out = −v projected onto the free variables (out may be v): −g is the steepest descent, −(M⁻¹g) its fallback. */
+export function negateProjected(v: Float64Array, pivot: Int8Array, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = pivot[i] !== FREE ? 0 : -v[i];
 }

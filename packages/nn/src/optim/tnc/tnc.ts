@@ -4,7 +4,7 @@ import { type OptionSpec, type OptionsOf, vectorOption } from '../options.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from '../types.js';
 import { axpy, dot, norm2, scal } from '../vector.js';
 import { freeGradientNorm, freePointingInside, project, releaseOneBound, ScaledBox } from './bounds.js';
-import { cgStep, hessianProduct, negateProjected, nextDirection, steepestDescent } from './cg.js';
+import { cgStep, hessianProduct, negateProjected, nextDirection } from './cg.js';
 import { StepSearch } from './linesearch.js';
 import {
   accumulatePair,
@@ -318,7 +318,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
    */
   function* newtonDirection(rhsnrm: number, xnorm: number): Generator<MethodEvent, void, number> {
     if (o.maxCGit === 0) {
-      steepestDescent(g, pivot, pk);
+      negateProjected(g, pivot, pk);
       return;
     }
     const tol = 1e-12;
@@ -328,14 +328,14 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
     prepareInverse(mem);
     // p = 0, r = −g projected (cgStep keeps it so), v = 0 (the first step's v = zk + 0·v must see zeros).
     pk.fill(0);
-    steepestDescent(g, pivot, r);
+    negateProjected(g, pivot, r);
     v.fill(0);
     const delta = o.accuracy * (xnorm + 1);
 
     for (let k = 0; k < o.maxCGit; k++) {
       const rz = applyInverse(mem, r, zk, pivot); // zk = M⁻¹r, projected
       if (rz / rhsnrm < tol || nfev >= o.maxfun - 1) {
-        if (k === 0) steepestDescent(g, pivot, pk);
+        if (k === 0) negateProjected(g, pivot, pk);
         break;
       }
       const vr = nextDirection(zk, k === 0 ? 0 : rz / rzold, v, r, pivot); // v = zk + β·v
@@ -349,7 +349,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
         // Negative or vanishing curvature: on the first step fall back to −M⁻¹g.
         if (k === 0) {
           applyInverse(mem, g, pk, pivot);
-          negateProjected(pk, pivot);
+          negateProjected(pk, pivot, pk);
         }
         break;
       }
