@@ -14,32 +14,11 @@ import { project } from './bounds.js';
  * Every value is produced by the same floating-point operations in the same order as scipy's tnc.c (each sum
  * adds its terms in index order), so the iterates stay bit-identical to scipy's.
  */
-export interface QuasiNewtonMemory {
-  /** The diagonal D (approximate Hessian diagonal) — scaled variables. */
-  diagb: Float64Array;
-  sk: Float64Array;
-  yk: Float64Array;
-  sr: Float64Array;
-  yr: Float64Array;
-  yksk: number;
-  yrsr: number;
-  /** No (s, y) pair yet (first iteration, after a rescale or a new constraint): M = D. */
-  upd1: boolean;
-  /** The cycle was just reset: only (s_k, y_k) is used. */
-  lreset: boolean;
-  /** D⁻¹, elementwise (1/D_i). Set by prepareInverse. */
-  invDiagb: Float64Array;
-  /** D⁻¹y_r. Set by prepareInverse (two-pair memory only). */
-  Hyr: Float64Array;
-  /** H·y_k, where H is D⁻¹ updated with (s_r, y_r) unless the cycle was reset. Set by prepareInverse. */
-  Hyk: Float64Array;
-  /** y_rᵀD⁻¹y_r and y_kᵀH·y_k. Set by prepareInverse. */
-  yrHyr: number;
-  ykHyk: number;
-}
+export type QuasiNewtonMemory = ReturnType<typeof newMemory>;
 
-export function newMemory(n: number): QuasiNewtonMemory {
+export function newMemory(n: number) {
   return {
+    /** The diagonal D (approximate Hessian diagonal) — scaled variables. */
     diagb: new Float64Array(n).fill(1),
     sk: new Float64Array(n),
     yk: new Float64Array(n),
@@ -47,11 +26,17 @@ export function newMemory(n: number): QuasiNewtonMemory {
     yr: new Float64Array(n),
     yksk: 0,
     yrsr: 0,
+    /** No (s, y) pair yet (first iteration, after a rescale or a new constraint): M = D. */
     upd1: true,
+    /** The cycle was just reset: only (s_k, y_k) is used. */
     lreset: false,
+    /** D⁻¹, elementwise (1/D_i). Set by prepareInverse. */
     invDiagb: new Float64Array(n),
+    /** D⁻¹y_r. Set by prepareInverse (two-pair memory only). */
     Hyr: new Float64Array(n),
+    /** H·y_k, where H is D⁻¹ updated with (s_r, y_r) unless the cycle was reset. Set by prepareInverse. */
     Hyk: new Float64Array(n),
+    /** y_rᵀD⁻¹y_r and y_kᵀH·y_k. Set by prepareInverse. */
     yrHyr: 0,
     ykHyk: 0,
   };
