@@ -80,21 +80,18 @@ const MESSAGES = {
   noProgress: 'Unable to progress',
 } as const;
 
-/** The bounds and scaling vectors (the numbers are checked by their specs). */
-function validate(o: TncOptions, n: number): void {
+/** The bounds and scaling vectors (null when not given), checked: infeasible bounds throw. */
+function validate(o: TncOptions, n: number) {
   const lower = vectorOption('tnc', 'lower', o.lower, n, { allowInfinite: true });
   const upper = vectorOption('tnc', 'upper', o.upper, n, { allowInfinite: true });
-  if (lower && upper) {
-    for (let i = 0; i < n; i++) {
-      if (lower[i] > upper[i]) {
-        throw new InvalidArgumentError(
-          `tnc options 'lower'/'upper' are infeasible: lower[${i}] = ${lower[i]} > upper[${i}] = ${upper[i]}`,
-        );
-      }
-    }
+  const i = lower && upper ? lower.findIndex((lo, k) => lo > upper[k]) : -1;
+  if (lower && upper && i >= 0) {
+    throw new InvalidArgumentError(
+      `tnc options 'lower'/'upper' are infeasible: lower[${i}] = ${lower[i]} > upper[${i}] = ${upper[i]}`,
+    );
   }
-  vectorOption('tnc', 'scale', o.scale, n);
-  vectorOption('tnc', 'offset', o.offset, n);
+  const scale = vectorOption('tnc', 'scale', o.scale, n);
+  return { lower, upper, scale, offset: vectorOption('tnc', 'offset', o.offset, n) };
 }
 
 /** scipy's rules for the automatic values. */
@@ -120,12 +117,11 @@ function resolve(o: TncOptions, n: number) {
 /** Bounds and the scaled coordinates (scipy's choice unless `scale`/`offset` are given). Clamps x0 into the bounds. */
 function scaledBox(o: TncOptions, x0: Float64Array): ScaledBox {
   const n = x0.length;
-  const lower = vectorOption('tnc', 'lower', o.lower, n, { allowInfinite: true }) ?? new Float64Array(n).fill(-Infinity);
-  const upper = vectorOption('tnc', 'upper', o.upper, n, { allowInfinite: true }) ?? new Float64Array(n).fill(Infinity);
+  const { scale, offset, ...bounds } = validate(o, n);
+  const lower = bounds.lower ?? new Float64Array(n).fill(-Infinity);
+  const upper = bounds.upper ?? new Float64Array(n).fill(Infinity);
   const xscale = new Float64Array(n);
   const xoffset = new Float64Array(n);
-  const scale = vectorOption('tnc', 'scale', o.scale, n);
-  const offset = vectorOption('tnc', 'offset', o.offset, n);
   for (let i = 0; i < n; i++) {
     if (x0[i] < lower[i]) x0[i] = lower[i];
     else if (x0[i] > upper[i]) x0[i] = upper[i];
