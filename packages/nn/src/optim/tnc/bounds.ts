@@ -9,9 +9,10 @@ export const AT_LOWER = -1;
 export const AT_UPPER = 1;
 export const CONSTANT = 2;
 
-/** How close (relative) to a bound counts as on it. */
-function boundTolerance(bound: number): number {
-  return Number.EPSILON * 10 * (Math.abs(bound) + 1);
+/** Whether x is on the lower (side AT_LOWER) or upper (AT_UPPER) bound b, within a tolerance relative to b. */
+function onBound(x: number, b: number, side: number): boolean {
+  const tolerance = Number.EPSILON * 10 * (Math.abs(b) + 1);
+  return side === AT_LOWER ? b !== -Infinity && x - b <= tolerance : b !== Infinity && b - x <= tolerance;
 }
 
 export class ScaledBox {
@@ -79,10 +80,8 @@ export class ScaledBox {
         continue;
       }
       const x = xs[i] * this.xscale[i] + this.xoffset[i];
-      const lo = this.lower[i];
-      const up = this.upper[i];
-      if (lo !== -Infinity && x - lo <= boundTolerance(lo)) pivot[i] = AT_LOWER;
-      else if (up !== Infinity && up - x <= boundTolerance(up)) pivot[i] = AT_UPPER;
+      if (onBound(x, this.lower[i], AT_LOWER)) pivot[i] = AT_LOWER;
+      else if (onBound(x, this.upper[i], AT_UPPER)) pivot[i] = AT_UPPER;
       else pivot[i] = FREE;
     }
   }
@@ -108,20 +107,12 @@ export class ScaledBox {
     for (let i = 0; i < xs.length; i++) {
       if (pivot[i] !== FREE || dir[i] === 0) continue;
       const x = xs[i] * this.xscale[i] + this.xoffset[i];
-      if (dir[i] < 0) {
-        const lo = this.lower[i];
-        if (lo !== -Infinity && x - lo <= boundTolerance(lo)) {
-          pivot[i] = AT_LOWER;
-          xs[i] = (lo - this.xoffset[i]) / this.xscale[i];
-          added = true;
-        }
-      } else {
-        const up = this.upper[i];
-        if (up !== Infinity && up - x <= boundTolerance(up)) {
-          pivot[i] = AT_UPPER;
-          xs[i] = (up - this.xoffset[i]) / this.xscale[i];
-          added = true;
-        }
+      const side = dir[i] < 0 ? AT_LOWER : AT_UPPER;
+      const bound = side === AT_LOWER ? this.lower[i] : this.upper[i];
+      if (onBound(x, bound, side)) {
+        pivot[i] = side;
+        xs[i] = (bound - this.xoffset[i]) / this.xscale[i];
+        added = true;
       }
     }
     return added;
