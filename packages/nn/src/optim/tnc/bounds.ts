@@ -90,13 +90,9 @@ export class ScaledBox {
   maxStep(step: number, xs: Float64Array, dir: Float64Array, pivot: Int8Array): number {
     for (let i = 0; i < xs.length; i++) {
       if (pivot[i] !== FREE || dir[i] === 0) continue;
-      if (dir[i] < 0) {
-        const room = (this.lower[i] - this.xoffset[i]) / this.xscale[i] - xs[i];
-        if (room > step * dir[i]) step = room / dir[i];
-      } else {
-        const room = (this.upper[i] - this.xoffset[i]) / this.xscale[i] - xs[i];
-        if (room < step * dir[i]) step = room / dir[i];
-      }
+      // The room left to the bound that dir moves toward (negative for a lower bound), in scaled units.
+      const room = ((dir[i] < 0 ? this.lower[i] : this.upper[i]) - this.xoffset[i]) / this.xscale[i] - xs[i];
+      if (dir[i] < 0 ? room > step * dir[i] : room < step * dir[i]) step = room / dir[i];
     }
     return step;
   }
