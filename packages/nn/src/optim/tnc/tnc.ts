@@ -174,7 +174,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
   box.initialPivots(xs, pivot);
   freePointingInside(g, pivot);
   project(g, pivot);
-  let gnorm = norm2(g);
+  let gnorm = norm2(g); // = norm2(g, pivot): g is projected, and norm2 skips zeros as it skips held variables
   let fAtLastConstraintChange = f;
   let fAtLastReset = f;
 
@@ -195,13 +195,12 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
   const [r, v, zk, emat, Hv] = Array.from({ length: 5 }, () => new Float64Array(n));
 
   for (;;) {
-    const gn = gnorm; // = norm2(g): g is projected, and norm2 skips zeros exactly as it skips held variables
-    if (gn <= o.gtol * fscale) return outcome('converged', MESSAGES.localMinimum, niter);
+    if (gnorm <= o.gtol * fscale) return outcome('converged', MESSAGES.localMinimum, niter);
     if (nfev >= o.maxfun) return outcome('max_evaluations', MESSAGES.maxfun, niter);
 
     // Keep f on a scale where ‖g‖ ≈ 1, forgetting the preconditioner when it changes.
-    if (gn > EPS && Math.abs(Math.log10(gn)) > o.rescale) {
-      const factor = 1 / gn;
+    if (gnorm > EPS && Math.abs(Math.log10(gnorm)) > o.rescale) {
+      const factor = 1 / gnorm;
       f *= factor;
       fscale *= factor;
       gnorm *= factor;
