@@ -71,10 +71,7 @@ export interface MinibatchState {
 export interface UpdateRule<O> {
   name: string;
   momentCount: number;
-  /**
-   * x ← x − update(grad); `t` is the 1-based step number. In the same pass over the parameters (one sweep of
-   * memory instead of two) it adds weight·grad into `sum`, the epoch's running gradient sum.
-   */
+  /** x ← x − update(grad), `t` the 1-based step number; also sum += weight·grad (the epoch's gradient sum). */
   update(x: Float64Array, grad: Float64Array, lr: number, t: number, moments: Float64Array[], o: O,
     sum: Float64Array, weight: number): void;
 }
