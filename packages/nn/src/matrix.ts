@@ -22,11 +22,6 @@ export function matrix(rows: number, cols: number, data?: Float64Array | ArrayLi
   return { rows, cols, data: data instanceof Float64Array ? data : Float64Array.from(data) };
 }
 
-/** Element (i, j). */
-export function at(m: Matrix, i: number, j: number): number {
-  return m.data[i * m.cols + j];
-}
-
 /** Nested row arrays, e.g. for JSON or test comparison. */
 export function toRows(m: Matrix): number[][] {
   const out: number[][] = [];

@@ -1,7 +1,7 @@
 // Dataset sealing, the course label mapping, checksums and seeded splits.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { datasetChecksum, digitOf, labelOfDigit, makeDataset, type Dataset } from '../src/data/dataset.js';
+import { datasetChecksum, labelOfDigit, makeDataset, type Dataset } from '../src/data/dataset.js';
 import { DatasetError } from '../src/data/errors.js';
 import { splitDataset, subsetDataset } from '../src/data/split.js';
 import { InvalidArgumentError } from '../src/errors.js';
@@ -19,11 +19,8 @@ function traced(m: number, labelOf: (i: number) => number, K: number): Dataset {
 const rowsOf = (ds: Dataset) => Array.from({ length: ds.X.rows }, (_, i) => ds.X.data[2 * i]);
 
 describe('course labels', () => {
-  it('digitOf / labelOfDigit: 10 ↔ 0, 1..9 unchanged', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(digitOf)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 0]);
-    for (let d = 0; d <= 9; d++) expect(digitOf(labelOfDigit(d))).toBe(d);
-    expect(() => digitOf(0)).toThrow(InvalidArgumentError);
-    expect(() => digitOf(11)).toThrow(/label/);
+  it('labelOfDigit: 0 → 10, 1..9 unchanged', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(labelOfDigit)).toEqual([10, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(() => labelOfDigit(10)).toThrow(/digit/);
   });
 });

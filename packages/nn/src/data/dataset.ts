@@ -27,14 +27,6 @@ export interface Dataset {
 /** Label names of the course's digit sets: label k is digit k for 1..9, label 10 is digit 0. */
 export const DIGIT_LABEL_NAMES: readonly string[] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
 
-/** The digit a course label stands for: 10 → 0, 1..9 → themselves. */
-export function digitOf(label: number): number {
-  if (!Number.isInteger(label) || label < 1 || label > 10) {
-    throw new InvalidArgumentError(`label: expected an integer in 1..10, got ${label}`);
-  }
-  return label % 10;
-}
-
 /** The course label of a digit: 0 → 10, 1..9 → themselves. */
 export function labelOfDigit(digit: number): number {
   if (!Number.isInteger(digit) || digit < 0 || digit > 9) {

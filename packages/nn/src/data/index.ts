@@ -18,7 +18,6 @@ export { DataFormatError, DatasetError, DataFileError } from './errors.js';
 export {
   DIGIT_LABEL_NAMES,
   datasetChecksum,
-  digitOf,
   labelOfDigit,
   makeDataset,
   type Dataset,

@@ -15,9 +15,8 @@
  *  4. resize with area averaging (each output pixel is the mean of the source area it covers) so the longer side
  *     is `box` pixels (MNIST: 20), keeping the aspect ratio;
  *  5. place it in the MNIST frame (28×28) with its centre of mass at pixel (14, 14), as MNIST does (whole-pixel shift);
- *  6. when the input is smaller than 28×28 (digits5000: 20×20), resize the frame to it with imresize's bicubic
- *     antialiasing filter (resizeCubic, which digits5000 was built with); like digits5000's, those values
- *     overshoot [0, 1] slightly at sharp edges. Inputs of 28×28 or more
+ *  6. when the input is smaller than 28×28 (digits5000: 20×20), resize the frame to it (resizeCubic, which built
+ *     digits5000: the values overshoot [0, 1] slightly at sharp edges, as the data's do); inputs of 28×28 or more
  *     use a frame of their own size and a box of 20/28 of it;
  *  7. write the pixels in the input layout: column-major (ex4: index c·height + r) or row-major (r·width + c).
  */

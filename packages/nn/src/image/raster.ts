@@ -1,7 +1,6 @@
 import { ImageError } from './errors.js';
 import { checkShape, type InputShape } from './preprocess.js';
 
-/** How one example (a row of X) is laid out as a picture. ex4's digits are 20×20 column-major. */
 export type { InputShape };
 
 /**

@@ -15,14 +15,8 @@ import { BackendUnavailableError } from '../errors.js';
 
 export type { AdamCoefficients };
 
-export type AdamStep = (
-  x: Float64Array,
-  g: Float64Array,
-  m1: Float64Array,
-  m2: Float64Array,
-  sum: Float64Array,
-  c: AdamCoefficients,
-) => void;
+/** The addon's signature (its adamUpdate), which the loop below shares. */
+export type AdamStep = typeof core.adamUpdate;
 
 export const adamStepTs: AdamStep = (x, g, m1, m2, sum, c) => {
   const { step, epsilon, beta1, beta2, weight } = c;

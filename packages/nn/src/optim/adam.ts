@@ -1,6 +1,6 @@
 import { type AdamKernel, type AdamStep, adamStepFor } from './adam-step.js';
-import type { OptionSpecs } from './options.js';
-import { minibatchOptions, type MinibatchOptions, runMinibatch, type UpdateRule, validateMinibatch } from './minibatch.js';
+import type { OptionSpec, OptionsOf } from './options.js';
+import { minibatchOptions, runMinibatch, type UpdateRule, validateMinibatch } from './minibatch.js';
 import type { OptimizerMethod } from './types.js';
 
 /**
@@ -10,29 +10,22 @@ import type { OptimizerMethod } from './types.js';
  * Options: those of minibatch.ts (m is required) plus the ones in `options` below. The update loop runs in the addon
  * or in TypeScript (adam-step.ts); both give the same bits, so the choice changes the speed only.
  */
-export interface AdamOptions extends MinibatchOptions {
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  backend: AdamKernel;
-}
-
-const options: OptionSpecs<AdamOptions> = {
+const options = {
   ...minibatchOptions,
   learningRate: { default: 1e-3, accepts: { above: 0 }, help: 'step size η' },
   beta1: { default: 0.9, accepts: { atLeast: 0, below: 1 }, help: 'decay of the first moment' },
   beta2: { default: 0.999, accepts: { atLeast: 0, below: 1 }, help: 'decay of the second moment' },
   epsilon: { default: 1e-8, accepts: { above: 0 }, help: 'added to √v̂' },
   backend: {
-    default: 'ts',
+    default: 'ts' as AdamKernel,
     accepts: { oneOf: ['auto', 'native', 'ts'] },
     help: "where the update loop runs (auto: the addon's when it loads; train passes its own backend); the same bits",
   },
-};
+} satisfies Record<string, OptionSpec>;
+export type AdamOptions = OptionsOf<typeof options>;
 
 // The bias corrections folded into the step (the paper's "more efficient" ordering, the same value up to
 // rounding):  η·m̂/(√v̂ + ε) = αₜ·m/(√v + ε̂)  with αₜ = η·√(1 − β2ᵗ)/(1 − β1ᵗ), ε̂ = ε·√(1 − β2ᵗ).
-// One sqrt and one division per parameter, one pass (with the epoch's gradient sum), no allocation.
 function rule(adamStep: AdamStep): UpdateRule<AdamOptions> {
   return {
     name: 'adam',

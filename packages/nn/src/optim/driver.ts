@@ -15,13 +15,7 @@ import type {
 } from './types.js';
 
 /** A point the run may have to return if it is stopped from outside. */
-interface Keep {
-  iteration: number;
-  x: Float64Array;
-  fun: number;
-  jac: Float64Array;
-  state?: unknown;
-}
+type Keep = Pick<OptimizeResult, 'x' | 'fun' | 'jac' | 'state'> & { iteration: number };
 
 /**
  * Everything that is the same for every method and for both drivers: counting evaluations, the NaN/Infinity
@@ -190,7 +184,7 @@ export class RunTracker {
   private build(
     status: Status,
     message: string,
-    at: { x: Float64Array; fun: number; jac: Float64Array; state?: unknown },
+    at: Pick<OptimizeResult, 'x' | 'fun' | 'jac' | 'state'>,
     nit: number,
   ): OptimizeResult {
     const result: OptimizeResult = {

@@ -30,59 +30,44 @@ function validate(o: LbfgsOptions): void {
   checkNumber('lbfgs', 'c2', o.c2, { above: o.c1, below: 1 });
 }
 
-/** The last m (s, y) pairs, oldest first, in a ring. */
+/** The last m (s, y) pairs, oldest first, with ρ = 1/sᵀy. */
 class PairMemory {
-  private readonly S: Float64Array[] = [];
-  private readonly Y: Float64Array[] = [];
-  private readonly rho: number[] = [];
-  private start = 0;
-  count = 0;
+  private readonly pairs: { s: Float64Array; y: Float64Array; rho: number }[] = [];
 
   constructor(private readonly m: number) {}
 
+  get count(): number {
+    return this.pairs.length;
+  }
+
   clear(): void {
-    this.count = 0;
-    this.start = 0;
+    this.pairs.length = 0;
   }
 
   push(s: Float64Array, y: Float64Array, sy: number): void {
-    let slot: number;
-    if (this.count < this.m) {
-      slot = (this.start + this.count) % this.m;
-      this.count++;
-    } else {
-      slot = this.start;
-      this.start = (this.start + 1) % this.m;
-    }
-    if (this.S[slot] === undefined) {
-      this.S[slot] = new Float64Array(s.length);
-      this.Y[slot] = new Float64Array(s.length);
-    }
-    this.S[slot].set(s);
-    this.Y[slot].set(y);
-    this.rho[slot] = 1 / sy;
+    if (this.pairs.length === this.m) this.pairs.shift();
+    this.pairs.push({ s: Float64Array.from(s), y: Float64Array.from(y), rho: 1 / sy });
   }
 
   /** d = −H·g by the two-loop recursion. */
   direction(g: Float64Array, d: Float64Array): void {
     const n = g.length;
-    const alpha = new Float64Array(this.count);
+    const pairs = this.pairs;
+    const alpha = new Float64Array(pairs.length);
     for (let i = 0; i < n; i++) d[i] = -g[i];
-    for (let k = this.count - 1; k >= 0; k--) {
-      const j = (this.start + k) % this.m;
-      alpha[k] = this.rho[j] * dot(this.S[j], d);
-      const y = this.Y[j];
+    for (let k = pairs.length - 1; k >= 0; k--) {
+      const { s, y, rho } = pairs[k];
+      alpha[k] = rho * dot(s, d);
       for (let i = 0; i < n; i++) d[i] -= alpha[k] * y[i];
     }
-    if (this.count > 0) {
-      const j = (this.start + this.count - 1) % this.m;
-      const gamma = 1 / (this.rho[j] * dot(this.Y[j], this.Y[j])); // sᵀy / yᵀy
+    if (pairs.length > 0) {
+      const { y, rho } = pairs[pairs.length - 1];
+      const gamma = 1 / (rho * dot(y, y)); // sᵀy / yᵀy
       for (let i = 0; i < n; i++) d[i] *= gamma;
     }
-    for (let k = 0; k < this.count; k++) {
-      const j = (this.start + k) % this.m;
-      const beta = this.rho[j] * dot(this.Y[j], d);
-      const s = this.S[j];
+    for (let k = 0; k < pairs.length; k++) {
+      const { s, y, rho } = pairs[k];
+      const beta = rho * dot(y, d);
       for (let i = 0; i < n; i++) d[i] += (alpha[k] - beta) * s[i];
     }
   }

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { Rng } from '../random.js';
 import { evaluate, report } from './driver.js';
-import { checkNumber, describe, type OptionSpecs } from './options.js';
+import { checkNumber, describe, type OptionSpec, type OptionsOf } from './options.js';
 import { learningRateAt, type Schedule, SCHEDULES } from './schedule.js';
 import type { MethodEvent, MethodOutcome } from './types.js';
 import { norm2 } from './vector.js';
@@ -24,28 +24,12 @@ import { norm2 } from './vector.js';
  * Stopped runs return the latest point: minibatch costs of different batches are not comparable, so there is
  * no "best" point to pick.
  */
-export interface MinibatchOptions {
-  m: number | null;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  schedule: Schedule;
-  decay: number;
-  stepSize: number;
-  minLearningRate: number;
-  seed: number;
-  shuffle: boolean;
-  dropLast: boolean;
-  callbackEvery: number;
-  state: MinibatchState | null;
-}
-
 /** The options adam and sgd share (each adds its own learningRate). */
-export const minibatchOptions: OptionSpecs<Omit<MinibatchOptions, 'learningRate'>> = {
-  m: { default: null, accepts: 'an integer ≥ 1 (required)', help: 'examples to draw minibatch rows from (train passes its data set size)' },
+export const minibatchOptions = {
+  m: { default: null as number | null, accepts: 'an integer ≥ 1 (required)', help: 'examples to draw minibatch rows from (train passes its data set size)' },
   epochs: { default: 10, accepts: { integer: true, atLeast: 0 }, help: 'passes over the data (the total, when resuming)' },
   batchSize: { default: 128, accepts: { integer: true, atLeast: 1 }, help: 'minibatch size' },
-  schedule: { default: 'constant', accepts: { oneOf: SCHEDULES }, help: 'learning-rate schedule (schedule.ts)' },
+  schedule: { default: 'constant' as Schedule, accepts: { oneOf: SCHEDULES }, help: 'learning-rate schedule (schedule.ts)' },
   decay: { default: 0.1, accepts: { above: 0 }, help: 'decay factor of the step and exponential schedules' },
   stepSize: { default: 10, accepts: { integer: true, atLeast: 1 }, help: 'epochs between decays of the step schedule' },
   minLearningRate: { default: 0, accepts: { atLeast: 0 }, help: 'where the cosine schedule ends' },
@@ -53,8 +37,10 @@ export const minibatchOptions: OptionSpecs<Omit<MinibatchOptions, 'learningRate'
   shuffle: { default: true, accepts: 'boolean', help: 'draw a new order of the examples every epoch' },
   dropLast: { default: false, accepts: 'boolean', help: 'drop the last, smaller batch of an epoch' },
   callbackEvery: { default: 0, accepts: { integer: true, atLeast: 0 }, help: 'also report every k steps (0: after every epoch only)' },
-  state: { default: null, accepts: 'null or the state of a previous result', help: 'resume that run bit for bit' },
-};
+  state: { default: null as MinibatchState | null, accepts: 'null or the state of a previous result', help: 'resume that run bit for bit' },
+} satisfies Record<string, OptionSpec>;
+
+export type MinibatchOptions = OptionsOf<typeof minibatchOptions> & { learningRate: number };
 
 /** Resumable state of a minibatch run. Vectors are Float64Arrays (number[] are accepted back, e.g. from JSON). */
 export interface MinibatchState {
@@ -85,10 +71,7 @@ export interface MinibatchState {
 export interface UpdateRule<O> {
   name: string;
   momentCount: number;
-  /**
-   * x ← x − update(grad); `t` is the 1-based step number. In the same pass over the parameters (one sweep of
-   * memory instead of two) it adds weight·grad into `sum`, the epoch's running gradient sum.
-   */
+  /** x ← x − update(grad), `t` the 1-based step number; also sum += weight·grad (the epoch's gradient sum). */
   update(x: Float64Array, grad: Float64Array, lr: number, t: number, moments: Float64Array[], o: O,
     sum: Float64Array, weight: number): void;
 }
@@ -110,12 +93,11 @@ export function validateMinibatch(method: string, o: MinibatchOptions, n: number
 }
 
 function validateState(method: string, o: MinibatchOptions, n: number): void {
-  const s = o.state as Partial<MinibatchState> | null;
+  const st = o.state as Partial<MinibatchState> | null;
   const bad = (what: string): never => {
     throw new InvalidArgumentError(`${method} option 'state' cannot be resumed: ${what}`);
   };
-  if (typeof s !== 'object' || s === null) bad(`expected the state object of a previous result; received ${describe(s)}`);
-  const st = s as Partial<MinibatchState>;
+  if (typeof st !== 'object' || st === null) return bad(`expected the state object of a previous result; received ${describe(st)}`);
   if (st.method !== method) bad(`it was produced by method ${describe(st.method)}, not '${method}'`);
   if (st.version !== 1) bad(`unknown version ${describe(st.version)} (expected 1)`);
   if (st.n !== n) bad(`it is for ${describe(st.n)} parameters; x0 has ${n}`);
@@ -187,9 +169,7 @@ export function* runMinibatch<O extends MinibatchOptions>(
   /** What a result stopped now reports: the epoch in progress if it has batches, else the last full epoch. */
   const summary = (): { fun: number; jac: Float64Array; state: MinibatchState } => {
     if (epochRows === 0) return { fun: lastEpochCost, jac: Float64Array.from(lastEpochGrad), state: state() };
-    const jac = new Float64Array(n);
-    for (let i = 0; i < n; i++) jac[i] = epochGrad[i] / epochRows;
-    return { fun: epochCost / epochRows, jac, state: state() };
+    return { fun: epochCost / epochRows, jac: epochGrad.map((v) => v / epochRows), state: state() };
   };
 
   let order: Uint32Array = new Uint32Array(m);

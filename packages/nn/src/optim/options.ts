@@ -42,17 +42,13 @@ export function rejectUnknown(what: string, given: object, valid: readonly strin
   );
 }
 
+/** What a number must be: integer; above (>), atLeast (≥), below (<), atMost (≤) a bound; infinite: ±Infinity too. */
 export interface NumberRule {
   integer?: boolean;
-  /** value > min */
   above?: number;
-  /** value ≥ min */
   atLeast?: number;
-  /** value < max */
   below?: number;
-  /** value ≤ max */
   atMost?: number;
-  /** also accept ±Infinity */
   infinite?: boolean;
 }
 

@@ -13,12 +13,7 @@ const METHODS = [tnc, cg, lbfgs, adam, sgd] as const;
 export type MethodName = (typeof METHODS)[number]['name'];
 
 /** One option of a method: its name, its default, the values it accepts and one line of help, all in words. */
-export interface OptionInfo {
-  readonly name: string;
-  readonly default: unknown;
-  readonly accepts: string;
-  readonly help: string;
-}
+export type OptionInfo = Omit<OptionSpec, 'accepts'> & { readonly name: string; readonly accepts: string };
 
 /** A method as help texts and front ends see it; `minibatch`: it takes `rows` and counts epochs (adam, sgd). */
 export interface MethodInfo {

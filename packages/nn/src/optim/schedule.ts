@@ -1,3 +1,5 @@
+import type { MinibatchOptions } from './minibatch.js';
+
 /**
  * Learning-rate schedules, applied per epoch (epoch = 0-based index of the epoch in progress):
  *   constant     η
@@ -8,16 +10,7 @@
 export const SCHEDULES = ['constant', 'step', 'exponential', 'cosine'] as const;
 export type Schedule = (typeof SCHEDULES)[number];
 
-export interface ScheduleSettings {
-  schedule: Schedule;
-  learningRate: number;
-  decay: number;
-  stepSize: number;
-  minLearningRate: number;
-  epochs: number;
-}
-
-export function learningRateAt(epoch: number, s: ScheduleSettings): number {
+export function learningRateAt(epoch: number, s: MinibatchOptions): number {
   switch (s.schedule) {
     case 'constant':
       return s.learningRate;

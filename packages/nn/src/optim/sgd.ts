@@ -1,5 +1,5 @@
-import type { OptionSpecs } from './options.js';
-import { minibatchOptions, type MinibatchOptions, runMinibatch, type UpdateRule, validateMinibatch } from './minibatch.js';
+import type { OptionSpec, OptionsOf } from './options.js';
+import { minibatchOptions, runMinibatch, type UpdateRule, validateMinibatch } from './minibatch.js';
 import type { OptimizerMethod } from './types.js';
 
 /**
@@ -8,17 +8,13 @@ import type { OptimizerMethod } from './types.js';
  *   v ← μ·v + g,   x ← x − η·v            (nesterov: x ← x − η·(g + μ·v))
  * momentum 0 is plain SGD. Options: those of minibatch.ts (m is required) plus the ones in `options` below.
  */
-export interface SgdOptions extends MinibatchOptions {
-  momentum: number;
-  nesterov: boolean;
-}
-
-const options: OptionSpecs<SgdOptions> = {
+const options = {
   ...minibatchOptions,
   learningRate: { default: 0.1, accepts: { above: 0 }, help: 'step size η' },
   momentum: { default: 0.9, accepts: { atLeast: 0, below: 1 }, help: 'momentum μ (0: plain SGD)' },
   nesterov: { default: false, accepts: 'boolean', help: 'Nesterov momentum' },
-};
+} satisfies Record<string, OptionSpec>;
+export type SgdOptions = OptionsOf<typeof options>;
 
 const rule: UpdateRule<SgdOptions> = {
   name: 'sgd',

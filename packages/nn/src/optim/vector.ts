@@ -55,14 +55,3 @@ export function addScaled(x: Float64Array, alpha: number, d: Float64Array, out: 
 export function scal(alpha: number, x: Float64Array): void {
   for (let i = 0; i < x.length; i++) x[i] *= alpha;
 }
-
-/** copy = a, returning aᵀb (the same sum as dot(a, b)) from the same pass. */
-export function copyAndDot(a: Float64Array, copy: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const ai = a[i];
-    copy[i] = ai;
-    s += ai * b[i];
-  }
-  return s;
-}

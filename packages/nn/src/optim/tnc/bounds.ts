@@ -9,23 +9,19 @@ export const AT_LOWER = -1;
 export const AT_UPPER = 1;
 export const CONSTANT = 2;
 
-/** How close (relative) to a bound counts as on it. */
-function boundTolerance(bound: number): number {
-  return Number.EPSILON * 10 * (Math.abs(bound) + 1);
+/** Whether x is on the lower (side AT_LOWER) or upper (AT_UPPER) bound b, within a tolerance relative to b. */
+function onBound(x: number, b: number, side: number): boolean {
+  const tolerance = Number.EPSILON * 10 * (Math.abs(b) + 1);
+  return side === AT_LOWER ? b !== -Infinity && x - b <= tolerance : b !== Infinity && b - x <= tolerance;
 }
 
 export class ScaledBox {
-  /** Some bound is finite (otherwise unscaling never clamps, and the trial points skip reading the bounds). */
-  readonly bounded: boolean;
-
   constructor(
     readonly lower: Float64Array,
     readonly upper: Float64Array,
     readonly xscale: Float64Array,
     readonly xoffset: Float64Array,
-  ) {
-    this.bounded = hasFiniteBound(lower, upper);
-  }
+  ) {}
 
   /** x = xs·scale + offset, clamped into the bounds. */
   unscale(xs: Float64Array, out: Float64Array): Float64Array {
@@ -40,8 +36,12 @@ export class ScaledBox {
 
   /** x = (xs + step·dir)·scale + offset, clamped into the bounds: a trial point along `dir`, unscaled. */
   unscaleStep(xs: Float64Array, step: number, dir: Float64Array, out: Float64Array): void {
-    if (this.bounded) trialPointClamped(xs, step, dir, this.xscale, this.xoffset, this.lower, this.upper, out);
-    else trialPoint(xs, step, dir, this.xscale, this.xoffset, out);
+    for (let i = 0; i < out.length; i++) {
+      const v = (xs[i] + step * dir[i]) * this.xscale[i] + this.xoffset[i];
+      const lo = this.lower[i];
+      const up = this.upper[i];
+      out[i] = v < lo ? lo : v > up ? up : v;
+    }
   }
 
   /** xs = (x − offset) / scale (constant variables keep their raw value; they never move). */
@@ -80,93 +80,38 @@ export class ScaledBox {
         continue;
       }
       const x = xs[i] * this.xscale[i] + this.xoffset[i];
-      const lo = this.lower[i];
-      const up = this.upper[i];
-      if (lo !== -Infinity && x - lo <= boundTolerance(lo)) pivot[i] = AT_LOWER;
-      else if (up !== Infinity && up - x <= boundTolerance(up)) pivot[i] = AT_UPPER;
+      if (onBound(x, this.lower[i], AT_LOWER)) pivot[i] = AT_LOWER;
+      else if (onBound(x, this.upper[i], AT_UPPER)) pivot[i] = AT_UPPER;
       else pivot[i] = FREE;
     }
   }
 
   /** The largest step ≤ `step` along `dir` that keeps every free variable inside its bounds. */
   maxStep(step: number, xs: Float64Array, dir: Float64Array, pivot: Int8Array): number {
-    // With no finite bound every room below is ±∞ (or NaN), which never passes its test: nothing to look at.
-    if (!this.bounded) return step;
     for (let i = 0; i < xs.length; i++) {
       if (pivot[i] !== FREE || dir[i] === 0) continue;
-      if (dir[i] < 0) {
-        const room = (this.lower[i] - this.xoffset[i]) / this.xscale[i] - xs[i];
-        if (room > step * dir[i]) step = room / dir[i];
-      } else {
-        const room = (this.upper[i] - this.xoffset[i]) / this.xscale[i] - xs[i];
-        if (room < step * dir[i]) step = room / dir[i];
-      }
+      // The room left to the bound that dir moves toward (negative for a lower bound), in scaled units.
+      const room = ((dir[i] < 0 ? this.lower[i] : this.upper[i]) - this.xoffset[i]) / this.xscale[i] - xs[i];
+      if (dir[i] < 0 ? room > step * dir[i] : room < step * dir[i]) step = room / dir[i];
     }
     return step;
   }
 
   /** Hold every free variable that the step `dir` has pushed onto a bound; true if any was added. */
   holdReachedBounds(xs: Float64Array, dir: Float64Array, pivot: Int8Array): boolean {
-    if (!this.bounded) return false; // no finite bound to reach
     let added = false;
     for (let i = 0; i < xs.length; i++) {
       if (pivot[i] !== FREE || dir[i] === 0) continue;
       const x = xs[i] * this.xscale[i] + this.xoffset[i];
-      if (dir[i] < 0) {
-        const lo = this.lower[i];
-        if (lo !== -Infinity && x - lo <= boundTolerance(lo)) {
-          pivot[i] = AT_LOWER;
-          xs[i] = (lo - this.xoffset[i]) / this.xscale[i];
-          added = true;
-        }
-      } else {
-        const up = this.upper[i];
-        if (up !== Infinity && up - x <= boundTolerance(up)) {
-          pivot[i] = AT_UPPER;
-          xs[i] = (up - this.xoffset[i]) / this.xscale[i];
-          added = true;
-        }
+      const side = dir[i] < 0 ? AT_LOWER : AT_UPPER;
+      const bound = side === AT_LOWER ? this.lower[i] : this.upper[i];
+      if (onBound(x, bound, side)) {
+        pivot[i] = side;
+        xs[i] = (bound - this.xoffset[i]) / this.xscale[i];
+        added = true;
       }
     }
     return added;
-  }
-}
-
-/** Whether any lower bound is above −∞ or any upper bound below +∞. */
-function hasFiniteBound(lower: Float64Array, upper: Float64Array): boolean {
-  let finite = false;
-  for (let i = 0; i < lower.length; i++) finite = finite || lower[i] !== -Infinity || upper[i] !== Infinity;
-  return finite;
-}
-
-/** x = (xs + step·dir)·scale + offset (no finite bound: clamping to ±∞ would change nothing). */
-function trialPoint(
-  xs: Float64Array,
-  step: number,
-  dir: Float64Array,
-  xscale: Float64Array,
-  xoffset: Float64Array,
-  out: Float64Array,
-): void {
-  for (let i = 0; i < out.length; i++) out[i] = (xs[i] + step * dir[i]) * xscale[i] + xoffset[i];
-}
-
-/** x = (xs + step·dir)·scale + offset, clamped into [lower, upper]. */
-function trialPointClamped(
-  xs: Float64Array,
-  step: number,
-  dir: Float64Array,
-  xscale: Float64Array,
-  xoffset: Float64Array,
-  lower: Float64Array,
-  upper: Float64Array,
-  out: Float64Array,
-): void {
-  for (let i = 0; i < out.length; i++) {
-    const v = (xs[i] + step * dir[i]) * xscale[i] + xoffset[i];
-    const lo = lower[i];
-    const up = upper[i];
-    out[i] = v < lo ? lo : v > up ? up : v;
   }
 }
 

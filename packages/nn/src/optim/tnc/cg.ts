@@ -1,55 +1,16 @@
-import { FREE } from './bounds.js';
+import { axpy, dot } from '../vector.js';
+import { FREE, project } from './bounds.js';
 
 /**
- * The vectors of TNC's inner solve (preconditioned CG on H·p = −g, see newtonDirection in tnc.ts) and its passes
- * over them. Each pass does one phase of a CG step and computes the inner products that phase needs as
- * independent sums in the same loop: an inner product is a chain of dependent additions, so two in one loop
- * cost about what one costs alone. Every sum still adds its terms in index order and
- * every element is produced by the same operations as the step-by-step formulation (project, update, then dot),
- * so the iterates stay bit-identical to scipy's. Allocated once per run.
+ * The phases of a CG step of TNC's inner solve (preconditioned CG on H·p = −g, see newtonDirection in tnc.ts).
+ * Every sum adds its terms in index order and every element is produced by the same operations as scipy's tnc.c
+ * (project, update, then dot), so the iterates stay bit-identical to scipy's.
  */
-export class InnerSolve {
-  /** Residual r = −g − H·p of the Newton equations. */
-  readonly r: Float64Array;
-  /** Conjugate direction. */
-  readonly v: Float64Array;
-  /** Preconditioned residual M⁻¹r. */
-  readonly zk: Float64Array;
-  /** The diagonal preconditioner refined during the solve (becomes the next D). */
-  readonly emat: Float64Array;
-  /** H·v by a forward difference of gradients. */
-  readonly Hv: Float64Array;
-
-  constructor(n: number) {
-    this.r = new Float64Array(n);
-    this.v = new Float64Array(n);
-    this.zk = new Float64Array(n);
-    this.emat = new Float64Array(n);
-    this.Hv = new Float64Array(n);
-  }
-}
-
-/**
- * p = 0, r = −g projected onto the free variables, v = 0 (the first step's v = zk + 0·v must see zeros). r stays
- * projected: cgStep keeps it so.
- */
-export function startSolve(g: Float64Array, p: Float64Array, r: Float64Array, v: Float64Array, pivot: Int8Array): void {
-  for (let i = 0; i < r.length; i++) {
-    r[i] = pivot[i] !== FREE ? 0 : -g[i];
-    p[i] = 0;
-    v[i] = 0;
-  }
-}
 
 /** v = z + β·v, projected onto the free variables; returns vᵀr. */
 export function nextDirection(z: Float64Array, beta: number, v: Float64Array, r: Float64Array, pivot: Int8Array): number {
-  let vr = 0;
-  for (let i = 0; i < v.length; i++) {
-    const vi = pivot[i] !== FREE ? 0 : z[i] + beta * v[i];
-    v[i] = vi;
-    vr += vi * r[i];
-  }
-  return vr;
+  for (let i = 0; i < v.length; i++) v[i] = z[i] + beta * v[i];
+  return dot(project(v, pivot), r);
 }
 
 /**
@@ -66,17 +27,14 @@ export function hessianProduct(
   pivot: Int8Array,
 ): number {
   const invDelta = 1 / delta;
-  let vHv = 0;
   for (let i = 0; i < Hv.length; i++) {
-    const h = xscale[i] === 0 || pivot[i] !== FREE ? 0 : (Hv[i] * (xscale[i] * fscale) - g[i]) * invDelta;
-    Hv[i] = h;
-    vHv += v[i] * h;
+    Hv[i] = xscale[i] === 0 || pivot[i] !== FREE ? 0 : (Hv[i] * (xscale[i] * fscale) - g[i]) * invDelta;
   }
-  return vHv;
+  return dot(v, Hv);
 }
 
 /**
- * One CG step, p += α·v and r −= α·Hv (r then projected), fused with the diagonal BFGS update of the inner
+ * One CG step, p += α·v and r −= α·Hv (r then projected), after the diagonal BFGS update of the inner
  * preconditioner from the same step: e += −r²/(vᵀr) + (Hv)²/(vᵀHv) with the residual before the step, entries
  * that fall to ≤ 1e-6 restarting at 1. Returns gᵀp and rᵀp (r before its projection): the quadratic model's
  * value is their half-sum.
@@ -95,34 +53,18 @@ export function cgStep(
 ): { gp: number; rp: number } {
   const invVr = 1 / vr;
   const invVHv = 1 / vHv;
-  let gp = 0;
-  let rp = 0;
-  for (let i = 0; i < p.length; i++) {
-    const ri = r[i];
-    const hi = Hv[i];
-    const ei = e[i] + (-ri * ri * invVr + hi * hi * invVHv);
+  for (let i = 0; i < e.length; i++) {
+    const ei = e[i] + (-r[i] * r[i] * invVr + Hv[i] * Hv[i] * invVHv);
     e[i] = ei <= 1e-6 ? 1 : ei;
-    const pNext = p[i] + alpha * v[i];
-    const rNext = ri - alpha * hi;
-    p[i] = pNext;
-    r[i] = pivot[i] !== FREE ? 0 : rNext;
-    gp += pNext * g[i];
-    rp += rNext * pNext;
   }
-  return { gp, rp };
+  axpy(alpha, v, p);
+  axpy(-alpha, Hv, r);
+  const rp = dot(r, p);
+  project(r, pivot);
+  return { gp: dot(p, g), rp };
 }
 
-/** Undo the last step's change of p (p −= α·v). */
-export function undoStep(alpha: number, v: Float64Array, p: Float64Array): void {
-  for (let i = 0; i < p.length; i++) p[i] -= alpha * v[i];
-}
-
-/** p = −g projected onto the free variables (steepest descent). */
-export function steepestDescent(g: Float64Array, pivot: Int8Array, p: Float64Array): void {
-  for (let i = 0; i < p.length; i++) p[i] = pivot[i] !== FREE ? 0 : -g[i];
-}
-
-/** p = −p projected onto the free variables (−M⁻¹g from M⁻¹g). */
-export function negateProjected(p: Float64Array, pivot: Int8Array): void {
-  for (let i = 0; i < p.length; i++) p[i] = pivot[i] !== FREE ? 0 : -p[i];
+/** out = −v projected onto the free variables (out may be v): −g is the steepest descent, −(M⁻¹g) its fallback. */
+export function negateProjected(v: Float64Array, pivot: Int8Array, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = pivot[i] !== FREE ? 0 : -v[i];
 }

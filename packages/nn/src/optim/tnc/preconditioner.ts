@@ -1,4 +1,5 @@
-import { FREE } from './bounds.js';
+import { dot } from '../vector.js';
+import { project } from './bounds.js';
 
 /**
  * TNC's preconditioner (Nash 1984/1985): the inverse of a limited-memory quasi-Newton approximation M of the
@@ -9,42 +10,15 @@ import { FREE } from './bounds.js';
  * (cgStep in cg.ts, fused with the CG step).
  *
  * M⁻¹v is applied once per CG step, while everything in it that does not involve v (D⁻¹, D⁻¹y_r, the updated
- * H·y_k and their inner products) stays fixed for a whole inner solve: {@link prepareInverse} computes those once,
- * and {@link applyInverse} is then one pass for v's inner products (independent sums in one loop) and one for
- * the result, which also zeroes the held variables and returns vᵀM⁻¹v. prepareInverse and
- * {@link initialDiagonal} likewise take each inner product in the pass that produces its vector, or in one that
- * reads its operands anyway. Every value is produced by the same floating-point operations in the same order as
- * the textbook sequence of updates (each sum still adds its terms in index order), so the iterates stay
- * bit-identical to scipy's. A pass that takes several inner products returns them together.
+ * H·y_k and their inner products) stays fixed for a whole inner solve: {@link prepareInverse} computes those once.
+ * Every value is produced by the same floating-point operations in the same order as scipy's tnc.c (each sum
+ * adds its terms in index order), so the iterates stay bit-identical to scipy's.
  */
-export interface QuasiNewtonMemory {
-  /** The diagonal D (approximate Hessian diagonal) — scaled variables. */
-  diagb: Float64Array;
-  sk: Float64Array;
-  yk: Float64Array;
-  sr: Float64Array;
-  yr: Float64Array;
-  yksk: number;
-  yrsr: number;
-  /** No (s, y) pair yet (first iteration, after a rescale or a new constraint): M = D. */
-  upd1: boolean;
-  /** The cycle was just reset: only (s_k, y_k) is used. */
-  lreset: boolean;
-  /** D⁻¹, elementwise (1/D_i). Set by prepareInverse. */
-  invDiagb: Float64Array;
-  /** D⁻¹y_r. Set by prepareInverse (two-pair memory only). */
-  Hyr: Float64Array;
-  /** H·y_k, where H is D⁻¹ updated with (s_r, y_r) unless the cycle was reset. Set by prepareInverse. */
-  Hyk: Float64Array;
-  /** y_rᵀD⁻¹y_r and y_kᵀH·y_k. Set by prepareInverse. */
-  yrHyr: number;
-  ykHyk: number;
-  /** Scratch for initialDiagonal (D·s, then B·s_k). */
-  Bs: Float64Array;
-}
+export type QuasiNewtonMemory = ReturnType<typeof newMemory>;
 
-export function newMemory(n: number): QuasiNewtonMemory {
+export function newMemory(n: number) {
   return {
+    /** The diagonal D (approximate Hessian diagonal) — scaled variables. */
     diagb: new Float64Array(n).fill(1),
     sk: new Float64Array(n),
     yk: new Float64Array(n),
@@ -52,14 +26,19 @@ export function newMemory(n: number): QuasiNewtonMemory {
     yr: new Float64Array(n),
     yksk: 0,
     yrsr: 0,
+    /** No (s, y) pair yet (first iteration, after a rescale or a new constraint): M = D. */
     upd1: true,
+    /** The cycle was just reset: only (s_k, y_k) is used. */
     lreset: false,
+    /** D⁻¹, elementwise (1/D_i). Set by prepareInverse. */
     invDiagb: new Float64Array(n),
+    /** D⁻¹y_r. Set by prepareInverse (two-pair memory only). */
     Hyr: new Float64Array(n),
+    /** H·y_k, where H is D⁻¹ updated with (s_r, y_r) unless the cycle was reset. Set by prepareInverse. */
     Hyk: new Float64Array(n),
+    /** y_rᵀD⁻¹y_r and y_kᵀH·y_k. Set by prepareInverse. */
     yrHyr: 0,
     ykHyk: 0,
-    Bs: new Float64Array(n),
   };
 }
 
@@ -77,25 +56,12 @@ export function rememberStep(
   g: Float64Array,
   gOld: Float64Array,
 ): void {
-  mem.yksk = stepAndChange(alpha, p, g, gOld, mem.sk, mem.yk);
-}
-
-/** s = α·p, y = g − g_old; returns yᵀs. */
-function stepAndChange(
-  alpha: number,
-  p: Float64Array,
-  g: Float64Array,
-  gOld: Float64Array,
-  s: Float64Array,
-  y: Float64Array,
-): number {
-  let ys = 0;
-  for (let i = 0; i < s.length; i++) {
-    y[i] = g[i] - gOld[i];
-    s[i] = alpha * p[i];
-    ys += y[i] * s[i];
+  const { sk, yk } = mem;
+  for (let i = 0; i < sk.length; i++) {
+    yk[i] = g[i] - gOld[i];
+    sk[i] = alpha * p[i];
   }
-  return ys;
+  mem.yksk = dot(yk, sk);
 }
 
 /** Fold the latest pair into the accumulated one: s_r += s_k, y_r += y_k. */
@@ -114,16 +80,22 @@ export function restartPair(mem: QuasiNewtonMemory): void {
 }
 
 /**
- * One self-scaled BFGS update of an inverse-Hessian product, with scaling γ = 1:
+ * One self-scaled BFGS update of an inverse-Hessian product, with scaling γ = 1, in place:
  *   H⁺v = Hv + δ·s + β·Hy   where  δ = (yᵀHy/yᵀs + 1)·(vᵀs)/(yᵀs) − (vᵀHy)/(yᵀs),  β = −(vᵀs)/(yᵀs)
- * (both 0 when yᵀs = 0). These two give δ and β from the inner products.
+ * (both 0 when yᵀs = 0).
  */
-function bfgsDelta(ys: number, yHy: number, vs: number, vHy: number): number {
-  return ys === 0 ? 0 : ((yHy / ys + 1) * vs) / ys - vHy / ys;
-}
-
-function bfgsBeta(ys: number, vs: number): number {
-  return ys === 0 ? 0 : -vs / ys;
+function bfgsUpdate(
+  Hv: Float64Array,
+  s: Float64Array,
+  Hy: Float64Array,
+  ys: number,
+  yHy: number,
+  vs: number,
+  vHy: number,
+): void {
+  const delta = ys === 0 ? 0 : ((yHy / ys + 1) * vs) / ys - vHy / ys;
+  const beta = ys === 0 ? 0 : -vs / ys;
+  for (let i = 0; i < Hv.length; i++) Hv[i] = Hv[i] + delta * s[i] + beta * Hy[i];
 }
 
 /**
@@ -133,71 +105,17 @@ function bfgsBeta(ys: number, vs: number): number {
 export function prepareInverse(mem: QuasiNewtonMemory): void {
   if (mem.upd1) return;
   const { diagb, invDiagb, yk, Hyk, sr, yr, Hyr } = mem;
-  if (mem.lreset) {
-    mem.ykHyk = reciprocalTimes(diagb, yk, invDiagb, Hyk);
-    return;
+  for (let i = 0; i < diagb.length; i++) {
+    invDiagb[i] = 1 / diagb[i];
+    Hyk[i] = yk[i] * invDiagb[i];
   }
-  // D⁻¹y_k, then fold the accumulated pair (s_r, y_r) into it.
-  const { yrHyr, yksr, ykHyr } = reciprocalTimesTwice(diagb, yk, yr, sr, invDiagb, Hyk, Hyr);
-  mem.yrHyr = yrHyr;
-  mem.ykHyk = bfgsUpdate(Hyk, bfgsDelta(mem.yrsr, yrHyr, yksr, ykHyr), sr, bfgsBeta(mem.yrsr, yksr), Hyr, yk);
-}
-
-/** inv = 1/d and Hy = y·inv, elementwise; returns yᵀHy. */
-function reciprocalTimes(d: Float64Array, y: Float64Array, inv: Float64Array, Hy: Float64Array): number {
-  let yHy = 0;
-  for (let i = 0; i < d.length; i++) {
-    const r = 1 / d[i];
-    const h = y[i] * r;
-    inv[i] = r;
-    Hy[i] = h;
-    yHy += h * y[i];
+  if (!mem.lreset) {
+    // Fold the accumulated pair (s_r, y_r) into D⁻¹y_k.
+    for (let i = 0; i < diagb.length; i++) Hyr[i] = yr[i] * invDiagb[i];
+    mem.yrHyr = dot(yr, Hyr);
+    bfgsUpdate(Hyk, sr, Hyr, mem.yrsr, mem.yrHyr, dot(yk, sr), dot(yk, Hyr));
   }
-  return yHy;
-}
-
-/** inv = 1/d, Hyk = y_k·inv and Hyr = y_r·inv, elementwise; returns y_rᵀHyr, y_kᵀs_r and y_kᵀHyr. */
-function reciprocalTimesTwice(
-  d: Float64Array,
-  yk: Float64Array,
-  yr: Float64Array,
-  sr: Float64Array,
-  inv: Float64Array,
-  Hyk: Float64Array,
-  Hyr: Float64Array,
-): { yrHyr: number; yksr: number; ykHyr: number } {
-  let yrHyr = 0;
-  let yksr = 0;
-  let ykHyr = 0;
-  for (let i = 0; i < d.length; i++) {
-    const r = 1 / d[i];
-    const hr = yr[i] * r;
-    inv[i] = r;
-    Hyk[i] = yk[i] * r;
-    Hyr[i] = hr;
-    yrHyr += yr[i] * hr;
-    yksr += yk[i] * sr[i];
-    ykHyr += yk[i] * hr;
-  }
-  return { yrHyr, yksr, ykHyr };
-}
-
-/** Hy += δ·s + β·Hy_r (as Hy + δ·s + β·Hy_r); returns the new Hyᵀy. */
-function bfgsUpdate(
-  Hy: Float64Array,
-  delta: number,
-  s: Float64Array,
-  beta: number,
-  Hyr: Float64Array,
-  y: Float64Array,
-): number {
-  let yHy = 0;
-  for (let i = 0; i < Hy.length; i++) {
-    const h = Hy[i] + delta * s[i] + beta * Hyr[i];
-    Hy[i] = h;
-    yHy += h * y[i];
-  }
-  return yHy;
+  mem.ykHyk = dot(Hyk, yk);
 }
 
 /**
@@ -206,115 +124,15 @@ function bfgsUpdate(
  * prepared (prepareInverse) since it last changed. `out` must not alias v.
  */
 export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float64Array, pivot: Int8Array): number {
-  const { diagb, invDiagb, sk, Hyk, sr, Hyr, yksk, ykHyk } = mem;
-  if (mem.upd1) return divideByDiagonal(v, diagb, out, pivot);
-  if (mem.lreset) {
-    const { vs, vHy } = productsWithPair(v, sk, Hyk);
-    return bfgsUpdateScaled(v, invDiagb, bfgsDelta(yksk, ykHyk, vs, vHy), sk, bfgsBeta(yksk, vs), Hyk, out, pivot);
+  const { diagb, invDiagb, sk, Hyk, sr, Hyr } = mem;
+  if (mem.upd1) {
+    for (let i = 0; i < out.length; i++) out[i] = v[i] / diagb[i];
+  } else {
+    for (let i = 0; i < out.length; i++) out[i] = v[i] * invDiagb[i];
+    if (!mem.lreset) bfgsUpdate(out, sr, Hyr, mem.yrsr, mem.yrHyr, dot(v, sr), dot(v, Hyr));
+    bfgsUpdate(out, sk, Hyk, mem.yksk, mem.ykHyk, dot(v, sk), dot(v, Hyk));
   }
-  const { yrsr, yrHyr } = mem;
-  const { vsk, vHyk, vsr, vHyr } = productsWithPairs(v, sk, Hyk, sr, Hyr);
-  const deltaR = bfgsDelta(yrsr, yrHyr, vsr, vHyr);
-  const betaR = bfgsBeta(yrsr, vsr);
-  const deltaK = bfgsDelta(yksk, ykHyk, vsk, vHyk);
-  const betaK = bfgsBeta(yksk, vsk);
-  return bfgsUpdateTwice(v, invDiagb, deltaR, sr, betaR, Hyr, deltaK, sk, betaK, Hyk, out, pivot);
-}
-
-/** out = v / D (no pair in memory), projected; returns vᵀout. */
-function divideByDiagonal(v: Float64Array, diagb: Float64Array, out: Float64Array, pivot: Int8Array): number {
-  let vo = 0;
-  for (let i = 0; i < out.length; i++) {
-    const o = pivot[i] !== FREE ? 0 : v[i] / diagb[i];
-    out[i] = o;
-    vo += v[i] * o;
-  }
-  return vo;
-}
-
-/** vᵀs and (H y)ᵀv. */
-function productsWithPair(v: Float64Array, s: Float64Array, Hy: Float64Array): { vs: number; vHy: number } {
-  let vs = 0;
-  let vHy = 0;
-  for (let i = 0; i < v.length; i++) {
-    vs += v[i] * s[i];
-    vHy += Hy[i] * v[i];
-  }
-  return { vs, vHy };
-}
-
-/** vᵀs_k, (H y_k)ᵀv, vᵀs_r and vᵀ(D⁻¹y_r). */
-function productsWithPairs(
-  v: Float64Array,
-  sk: Float64Array,
-  Hyk: Float64Array,
-  sr: Float64Array,
-  Hyr: Float64Array,
-): { vsk: number; vHyk: number; vsr: number; vHyr: number } {
-  let vsk = 0;
-  let vHyk = 0;
-  let vsr = 0;
-  let vHyr = 0;
-  for (let i = 0; i < v.length; i++) {
-    const vi = v[i];
-    vsk += vi * sk[i];
-    vHyk += Hyk[i] * vi;
-    vsr += vi * sr[i];
-    vHyr += vi * Hyr[i];
-  }
-  return { vsk, vHyk, vsr, vHyr };
-}
-
-/** out = v·D⁻¹ + δ·s + β·Hy, projected; returns vᵀout. */
-function bfgsUpdateScaled(
-  v: Float64Array,
-  invDiagb: Float64Array,
-  delta: number,
-  s: Float64Array,
-  beta: number,
-  Hy: Float64Array,
-  out: Float64Array,
-  pivot: Int8Array,
-): number {
-  let vo = 0;
-  for (let i = 0; i < out.length; i++) {
-    const o = pivot[i] !== FREE ? 0 : v[i] * invDiagb[i] + delta * s[i] + beta * Hy[i];
-    out[i] = o;
-    vo += v[i] * o;
-  }
-  return vo;
-}
-
-/**
- * out = (v·D⁻¹ + δ_r·s_r + β_r·Hy_r) + δ_k·s_k + β_k·Hy_k — both updates, element by element — projected;
- * returns vᵀout.
- */
-function bfgsUpdateTwice(
-  v: Float64Array,
-  invDiagb: Float64Array,
-  deltaR: number,
-  sr: Float64Array,
-  betaR: number,
-  Hyr: Float64Array,
-  deltaK: number,
-  sk: Float64Array,
-  betaK: number,
-  Hyk: Float64Array,
-  out: Float64Array,
-  pivot: Int8Array,
-): number {
-  let vo = 0;
-  for (let i = 0; i < out.length; i++) {
-    const vi = v[i];
-    let o = 0;
-    if (pivot[i] === FREE) {
-      const Hv = vi * invDiagb[i] + deltaR * sr[i] + betaR * Hyr[i];
-      o = Hv + deltaK * sk[i] + betaK * Hyk[i];
-    }
-    out[i] = o;
-    vo += vi * o;
-  }
-  return vo;
+  return dot(v, project(out, pivot));
 }
 
 /**
@@ -323,105 +141,40 @@ function bfgsUpdateTwice(
  * the second pair below).
  */
 export function initialDiagonal(mem: QuasiNewtonMemory, emat: Float64Array): void {
-  const { diagb, sk, yk, sr, yr, Bs } = mem;
+  const { diagb, sk, yk, sr, yr } = mem;
   if (mem.upd1) {
     emat.set(diagb);
     return;
   }
-  const yksk = mem.yksk === 0 ? 1 : mem.yksk;
+  const yksk = orOne(mem.yksk);
   if (mem.lreset) {
-    let sBs = diagonalTimes(diagb, sk, Bs);
-    if (sBs === 0) sBs = 1;
-    diagonalUpdate(diagb, sk, sBs, yk, yksk, emat);
+    const sBs = orOne(dot(sk, diagb.map((d, i) => d * sk[i])));
+    for (let i = 0; i < emat.length; i++) {
+      const d = diagb[i];
+      emat[i] = d - (d * d * sk[i] * sk[i]) / sBs + (yk[i] * yk[i]) / yksk;
+    }
     return;
   }
-  // Update D with (s_r, y_r) to B, then take the diagonal of B updated with (s_k, y_k).
-  const products = diagonalTimesWithProducts(diagb, sr, sk, yr, Bs);
-  const srBsr = products.srDsr === 0 ? 1 : products.srDsr;
-  const yrsr = mem.yrsr === 0 ? 1 : mem.yrsr;
-  let skBsk = updatedProductAndDiagonal(diagb, sk, sr, yr, products.skDsr, srBsr, products.yrsk, yrsr, Bs, emat);
-  if (skBsk === 0) skBsk = 1;
+  // Update D with (s_r, y_r) to B (Bs = B·s_k), then take the diagonal of B updated with (s_k, y_k).
+  const Bs = diagb.map((d, i) => d * sr[i]);
+  const srBsr = orOne(dot(sr, Bs));
+  const skBsr = dot(sk, Bs);
+  const yrsk = dot(yr, sk);
+  const yrsr = orOne(mem.yrsr);
+  for (let i = 0; i < emat.length; i++) {
+    const d = diagb[i];
+    Bs[i] = d * sk[i] - (Bs[i] * skBsr) / srBsr + (yr[i] * yrsk) / yrsr;
+    emat[i] = d - (d * d * sr[i] * sr[i]) / srBsr + (yr[i] * yr[i]) / yrsr;
+  }
+  const skBsk = orOne(dot(sk, Bs));
   // NOTE the sign of the y_k term: the BFGS formula (and Nash's original code) ADDS y_k²/y_kᵀs_k here; scipy's
   // tnc.c as shipped (≥ its C reformatting; checked against scipy 1.17) subtracts it. We follow scipy, so that
   // TNC's iterates agree with scipy's bit for bit (test/optim-tnc.test.ts); the effect is confined to this
   // diagonal seed, which the CG loop then refines (entries ≤ 1e-6 restart at 1).
-  subtractRankOnes(Bs, skBsk, yk, yksk, emat);
-}
-
-/** Ds = D·s, elementwise; returns sᵀDs. */
-function diagonalTimes(diagb: Float64Array, s: Float64Array, Ds: Float64Array): number {
-  let sDs = 0;
-  for (let i = 0; i < Ds.length; i++) {
-    const b = diagb[i] * s[i];
-    Ds[i] = b;
-    sDs += s[i] * b;
-  }
-  return sDs;
-}
-
-/** Ds = D·s_r, elementwise; returns s_rᵀDs_r, s_kᵀDs_r and y_rᵀs_k. */
-function diagonalTimesWithProducts(
-  diagb: Float64Array,
-  sr: Float64Array,
-  sk: Float64Array,
-  yr: Float64Array,
-  Ds: Float64Array,
-): { srDsr: number; skDsr: number; yrsk: number } {
-  let srDsr = 0;
-  let skDsr = 0;
-  let yrsk = 0;
-  for (let i = 0; i < Ds.length; i++) {
-    const b = diagb[i] * sr[i];
-    Ds[i] = b;
-    srDsr += sr[i] * b;
-    skDsr += sk[i] * b;
-    yrsk += yr[i] * sk[i];
-  }
-  return { srDsr, skDsr, yrsk };
-}
-
-/** emat = D − D²s²/(sᵀDs) + y²/(yᵀs), elementwise. */
-function diagonalUpdate(
-  diagb: Float64Array,
-  s: Float64Array,
-  sBs: number,
-  y: Float64Array,
-  ys: number,
-  emat: Float64Array,
-): void {
-  for (let i = 0; i < emat.length; i++) {
-    const d = diagb[i];
-    emat[i] = d - (d * d * s[i] * s[i]) / sBs + (y[i] * y[i]) / ys;
-  }
-}
-
-/**
- * Bs = B·s_k for B = D updated with (s_r, y_r) (Bs holds D·s_r on entry), and emat = diag(B); returns s_kᵀBs_k.
- */
-function updatedProductAndDiagonal(
-  diagb: Float64Array,
-  sk: Float64Array,
-  sr: Float64Array,
-  yr: Float64Array,
-  skBsr: number,
-  srBsr: number,
-  yrsk: number,
-  yrsr: number,
-  Bs: Float64Array,
-  emat: Float64Array,
-): number {
-  let skBsk = 0;
-  for (let i = 0; i < emat.length; i++) {
-    const d = diagb[i];
-    const b = d * sk[i] - (Bs[i] * skBsr) / srBsr + (yr[i] * yrsk) / yrsr;
-    Bs[i] = b;
-    emat[i] = d - (d * d * sr[i] * sr[i]) / srBsr + (yr[i] * yr[i]) / yrsr;
-    skBsk += sk[i] * b;
-  }
-  return skBsk;
-}
-
-/** emat −= (Bs)²/(s_kᵀBs_k) + y_k²/(y_kᵀs_k), elementwise. */
-function subtractRankOnes(Bs: Float64Array, skBsk: number, yk: Float64Array, yksk: number, emat: Float64Array): void {
   for (let i = 0; i < emat.length; i++) emat[i] -= (Bs[i] * Bs[i]) / skBsk + (yk[i] * yk[i]) / yksk;
+}
+
+/** A zero denominator is taken as 1 (scipy's guard). */
+function orOne(x: number): number {
+  return x === 0 ? 1 : x;
 }

@@ -1,19 +1,10 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { evaluate, report } from '../driver.js';
-import { type OptionSpec, type OptionSpecs, vectorOption } from '../options.js';
+import { type OptionSpec, type OptionsOf, vectorOption } from '../options.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from '../types.js';
-import { axpy, copyAndDot, dot, norm2, scal } from '../vector.js';
+import { axpy, dot, norm2, scal } from '../vector.js';
 import { freeGradientNorm, freePointingInside, project, releaseOneBound, ScaledBox } from './bounds.js';
-import {
-  cgStep,
-  hessianProduct,
-  InnerSolve,
-  negateProjected,
-  nextDirection,
-  startSolve,
-  steepestDescent,
-  undoStep,
-} from './cg.js';
+import { cgStep, hessianProduct, negateProjected, nextDirection } from './cg.js';
 import { StepSearch } from './linesearch.js';
 import {
   accumulatePair,
@@ -44,27 +35,11 @@ import {
  * toward; the first trial step uses fmin·fscale (scipy divides). Resuming: call again with x0 = result.x — the
  * quasi-Newton memory and the f scaling start afresh.
  */
-export interface TncOptions {
-  maxfun: number | null;
-  maxCGit: number;
-  eta: number;
-  stepmx: number;
-  accuracy: number;
-  fmin: number;
-  ftol: number;
-  xtol: number;
-  gtol: number;
-  rescale: number;
-  lower: number | ArrayLike<number> | null;
-  upper: number | ArrayLike<number> | null;
-  scale: ArrayLike<number> | null;
-  offset: ArrayLike<number> | null;
-}
-
+type Bound = number | ArrayLike<number> | null;
 const vector = (what: string): OptionSpec['accepts'] => `null or n numbers${what}`;
-const options: OptionSpecs<TncOptions> = {
+const options = {
   maxfun: {
-    default: null,
+    default: null as number | null,
     accepts: { integer: true, atLeast: 1, nullable: true },
     help: 'budget of evaluations (line searches and Hessian-vector products), nfev ≤ maxfun; null: max(100, 10·n)',
   },
@@ -85,11 +60,12 @@ const options: OptionSpecs<TncOptions> = {
     help: "stop when the projected scaled gradient norm ≤ gtol (scipy's pgtol); −1: 0.01·√accuracy",
   },
   rescale: { default: -1, accepts: {}, help: 'rescale f by 1/‖g‖ when |log10 ‖g‖| > rescale; −1: 1.3' },
-  lower: { default: null, accepts: vector(', or one number (±Infinity allowed)'), help: 'lower bounds' },
-  upper: { default: null, accepts: vector(', or one number (±Infinity allowed)'), help: 'upper bounds' },
-  scale: { default: null, accepts: vector(''), help: 'override the variable scaling' },
-  offset: { default: null, accepts: vector(''), help: 'override the variable offsets' },
-};
+  lower: { default: null as Bound, accepts: vector(', or one number (±Infinity allowed)'), help: 'lower bounds' },
+  upper: { default: null as Bound, accepts: vector(', or one number (±Infinity allowed)'), help: 'upper bounds' },
+  scale: { default: null as ArrayLike<number> | null, accepts: vector(''), help: 'override the variable scaling' },
+  offset: { default: null as ArrayLike<number> | null, accepts: vector(''), help: 'override the variable offsets' },
+} satisfies Record<string, OptionSpec>;
+export type TncOptions = OptionsOf<typeof options>;
 
 const EPS = Number.EPSILON;
 const RTEPS = Math.sqrt(EPS);
@@ -104,21 +80,18 @@ const MESSAGES = {
   noProgress: 'Unable to progress',
 } as const;
 
-/** The bounds and scaling vectors (the numbers are checked by their specs). */
-function validate(o: TncOptions, n: number): void {
+/** The bounds and scaling vectors (null when not given), checked: infeasible bounds throw. */
+function validate(o: TncOptions, n: number) {
   const lower = vectorOption('tnc', 'lower', o.lower, n, { allowInfinite: true });
   const upper = vectorOption('tnc', 'upper', o.upper, n, { allowInfinite: true });
-  if (lower && upper) {
-    for (let i = 0; i < n; i++) {
-      if (lower[i] > upper[i]) {
-        throw new InvalidArgumentError(
-          `tnc options 'lower'/'upper' are infeasible: lower[${i}] = ${lower[i]} > upper[${i}] = ${upper[i]}`,
-        );
-      }
-    }
+  const i = lower && upper ? lower.findIndex((lo, k) => lo > upper[k]) : -1;
+  if (lower && upper && i >= 0) {
+    throw new InvalidArgumentError(
+      `tnc options 'lower'/'upper' are infeasible: lower[${i}] = ${lower[i]} > upper[${i}] = ${upper[i]}`,
+    );
   }
-  vectorOption('tnc', 'scale', o.scale, n);
-  vectorOption('tnc', 'offset', o.offset, n);
+  const scale = vectorOption('tnc', 'scale', o.scale, n);
+  return { lower, upper, scale, offset: vectorOption('tnc', 'offset', o.offset, n) };
 }
 
 /** scipy's rules for the automatic values. */
@@ -144,12 +117,11 @@ function resolve(o: TncOptions, n: number) {
 /** Bounds and the scaled coordinates (scipy's choice unless `scale`/`offset` are given). Clamps x0 into the bounds. */
 function scaledBox(o: TncOptions, x0: Float64Array): ScaledBox {
   const n = x0.length;
-  const lower = vectorOption('tnc', 'lower', o.lower, n, { allowInfinite: true }) ?? new Float64Array(n).fill(-Infinity);
-  const upper = vectorOption('tnc', 'upper', o.upper, n, { allowInfinite: true }) ?? new Float64Array(n).fill(Infinity);
+  const { scale, offset, ...bounds } = validate(o, n);
+  const lower = bounds.lower ?? new Float64Array(n).fill(-Infinity);
+  const upper = bounds.upper ?? new Float64Array(n).fill(Infinity);
   const xscale = new Float64Array(n);
   const xoffset = new Float64Array(n);
-  const scale = vectorOption('tnc', 'scale', o.scale, n);
-  const offset = vectorOption('tnc', 'offset', o.offset, n);
   for (let i = 0; i < n; i++) {
     if (x0[i] < lower[i]) x0[i] = lower[i];
     else if (x0[i] > upper[i]) x0[i] = upper[i];
@@ -182,7 +154,6 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
 
   const pivot = new Int8Array(n); // FREE, or held (bounds.ts)
   const mem = newMemory(n);
-  const cg = new InnerSolve(n);
   const outcome = (status: Status, message: string, nit: number): MethodOutcome => ({
     x: Float64Array.from(x),
     fun: fRaw,
@@ -203,7 +174,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
   box.initialPivots(xs, pivot);
   freePointingInside(g, pivot);
   project(g, pivot);
-  let gnorm = norm2(g);
+  let gnorm = norm2(g); // = norm2(g, pivot): g is projected, and norm2 skips zeros as it skips held variables
   let fAtLastConstraintChange = f;
   let fAtLastReset = f;
 
@@ -219,18 +190,17 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
   const xTrial = new Float64Array(n); // a trial point (unscaled) and the raw gradient there
   const gTrial = new Float64Array(n);
   const bestGrad = new Float64Array(n);
-  // With no finite bound nothing is ever held (no pivot is set by initialPivots or holdReachedBounds; a scale of 0
-  // makes its bounds finite): releasing a bound and projecting g then change nothing, and are skipped.
-  const everyVariableFree = !box.bounded;
+  // The inner solve's vectors: the residual r = −g − H·p, the conjugate direction v, the preconditioned residual
+  // zk = M⁻¹r, the diagonal preconditioner emat refined during the solve (the next D), and H·v.
+  const [r, v, zk, emat, Hv] = Array.from({ length: 5 }, () => new Float64Array(n));
 
   for (;;) {
-    const gn = gnorm; // = norm2(g): g is projected, and norm2 skips zeros exactly as it skips held variables
-    if (gn <= o.gtol * fscale) return outcome('converged', MESSAGES.localMinimum, niter);
+    if (gnorm <= o.gtol * fscale) return outcome('converged', MESSAGES.localMinimum, niter);
     if (nfev >= o.maxfun) return outcome('max_evaluations', MESSAGES.maxfun, niter);
 
     // Keep f on a scale where ‖g‖ ≈ 1, forgetting the preconditioner when it changes.
-    if (gn > EPS && Math.abs(Math.log10(gn)) > o.rescale) {
-      const factor = 1 / gn;
+    if (gnorm > EPS && Math.abs(Math.log10(gnorm)) > o.rescale) {
+      const factor = 1 / gnorm;
       f *= factor;
       fscale *= factor;
       gnorm *= factor;
@@ -260,7 +230,8 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
       }
     }
 
-    const oldSlope = copyAndDot(g, gOld, pk); // gOld = g; pkᵀg
+    gOld.set(g);
+    const oldSlope = dot(g, pk);
     const oldf = f;
     const pnorm = norm2(pk); // pk stays as it is until the next direction
     const unconstrainedMax = stepmx / (pnorm + EPS);
@@ -310,8 +281,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
 
     box.scaleGradient(gfull, fscale, g);
     gnorm = norm2(g, pivot);
-    const released =
-      !everyVariableFree && releaseOneBound(oldSlope, gnorm, o.gtol * fscale, f, fAtLastConstraintChange, g, pivot);
+    const released = releaseOneBound(oldSlope, gnorm, o.gtol * fscale, f, fAtLastConstraintChange, g, pivot);
     if (released) {
       gnorm = norm2(g, pivot);
       fAtLastConstraintChange = f;
@@ -322,7 +292,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
       if (alpha * pnorm <= o.xtol) return outcome('converged', MESSAGES.xConverged, niter);
     }
 
-    if (!everyVariableFree) project(g, pivot);
+    project(g, pivot);
 
     if (!newcon) {
       // Remember the step and the gradient change for the preconditioner.
@@ -343,22 +313,24 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
    */
   function* newtonDirection(rhsnrm: number, xnorm: number): Generator<MethodEvent, void, number> {
     if (o.maxCGit === 0) {
-      steepestDescent(g, pivot, pk);
+      negateProjected(g, pivot, pk);
       return;
     }
     const tol = 1e-12;
     let qold = 0;
     let rzold = 0;
-    const { r, v, zk, emat, Hv } = cg;
     initialDiagonal(mem, emat);
     prepareInverse(mem);
-    startSolve(g, pk, r, v, pivot);
+    // p = 0, r = −g projected (cgStep keeps it so), v = 0 (the first step's v = zk + 0·v must see zeros).
+    pk.fill(0);
+    negateProjected(g, pivot, r);
+    v.fill(0);
     const delta = o.accuracy * (xnorm + 1);
 
     for (let k = 0; k < o.maxCGit; k++) {
       const rz = applyInverse(mem, r, zk, pivot); // zk = M⁻¹r, projected
       if (rz / rhsnrm < tol || nfev >= o.maxfun - 1) {
-        if (k === 0) steepestDescent(g, pivot, pk);
+        if (k === 0) negateProjected(g, pivot, pk);
         break;
       }
       const vr = nextDirection(zk, k === 0 ? 0 : rz / rzold, v, r, pivot); // v = zk + β·v
@@ -372,7 +344,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
         // Negative or vanishing curvature: on the first step fall back to −M⁻¹g.
         if (k === 0) {
           applyInverse(mem, g, pk, pivot);
-          negateProjected(pk, pivot);
+          negateProjected(pk, pivot, pk);
         }
         break;
       }
@@ -382,7 +354,7 @@ function* run(x0: Float64Array, options: TncOptions): Generator<MethodEvent, Met
       if ((k + 1) * (1 - qold / qnew) <= 0.5) break; // the quadratic model has stopped improving
       if (gtp > 0) {
         // Not a descent direction any more: undo the last step.
-        undoStep(step, v, pk);
+        axpy(-step, v, pk);
         break;
       }
       qold = qnew;
