@@ -9,10 +9,10 @@ import {
   type QuasiNewtonMemory,
 } from '../src/optim/tnc/preconditioner.js';
 
-// TNC's preconditioner computes everything that does not depend on the vector once per inner solve and folds
-// v's inner products into one pass (tnc/preconditioner.ts). Its iterates must stay bit-identical to scipy's, so
-// here it is checked, element by element and sign of zero included, against the textbook sequence of BFGS updates
-// written out step by step (scipy's tnc.c order: D⁻¹v, fold in (s_r, y_r), then (s_k, y_k); project; dot).
+// TNC's preconditioner computes everything that does not depend on the vector once per inner solve
+// (tnc/preconditioner.ts: prepareInverse). Its iterates must stay bit-identical to scipy's, so here it is checked,
+// element by element and sign of zero included, against the textbook sequence of BFGS updates written out step by
+// step (scipy's tnc.c order: D⁻¹v, fold in (s_r, y_r), then (s_k, y_k); project; dot).
 
 function dotRef(a: Float64Array, b: Float64Array): number {
   let s = 0;
