@@ -1,4 +1,5 @@
 import type { Matrix } from '../matrix.js';
+import type { Activations } from '../network/activations.js';
 import type { LayerSizes } from '../network/layers.js';
 
 export type BackendName = 'native' | 'ts';
@@ -28,10 +29,11 @@ export interface ResidentNetwork {
 
 export interface Backend {
   readonly name: BackendName;
-  createNetwork(layers: LayerSizes, X: Matrix, Y: Matrix): ResidentNetwork;
-  /** Output activations h (m×K) for any X. */
-  predict(layers: LayerSizes, theta: Float64Array, X: Matrix): Matrix;
-  predictAsync(layers: LayerSizes, theta: Float64Array, X: Matrix): Promise<Matrix>;
+  /** `activations` absent means the seed's network (sigmoid hidden layers, sigmoid one-vs-all outputs). */
+  createNetwork(layers: LayerSizes, X: Matrix, Y: Matrix, activations?: Activations): ResidentNetwork;
+  /** Output activations h (m×K) for any X: sigmoids, or with a softmax output, rows that sum to 1. */
+  predict(layers: LayerSizes, theta: Float64Array, X: Matrix, activations?: Activations): Matrix;
+  predictAsync(layers: LayerSizes, theta: Float64Array, X: Matrix, activations?: Activations): Promise<Matrix>;
   /** Threads one evaluation may use (native: BLAS threads; ts: the calling thread plus workers). */
   setThreads(n: number): void;
   getThreads(): number;
