@@ -18,13 +18,18 @@ Why this is PyTorch at its best for that math, written as its users write it:
 - `--penalty none` drops the penalty altogether: the plain loop the harness times beside the peer, so that the
   peer's cost of the penalty stays visible (the bench's row-3 notes give the ratio).
 - `--dtype float32` is PyTorch's default dtype: a context row (this library trains in float64).
+- `--net relu-softmax` (issue 16's row): ReLU hidden units, He-uniform weights (±√(6/fan_in), biases 0, as the
+  library's 'he' init), a softmax output with `F.cross_entropy` (log-sum-exp inside, averaged over the batch) — the
+  network a PyTorch tutorial trains; `--epochs N` trains N epochs from one initialisation and reports each epoch's
+  time and the test accuracy after the last.
 
   bench_torch.py [serve|once] --idx-dir DIR [--repeat N] [--threads T] [--hidden 256] [--batch 128] [--lr 0.001]
                  [--lambda 1] [--rows M] [--seed S] [--dtype float64|float32] [--penalty inplace|none]
+                 [--net sigmoid|relu-softmax] [--epochs 1]
 
 `once`: `repeat` epochs (fresh initialisation each), one JSON object on stdout. `serve`: the harness's session
-(bench_common.serve) answering {"op": "epoch", "seed": S, "dtype": D, "penalty": P} with one timed epoch, so the
-harness can interleave PyTorch's epochs with its own.
+(bench_common.serve) answering {"op": "epoch", "seed": S, "dtype": D, "penalty": P, "net": N, "epochs": E} with
+E timed epochs ("ms": the mean epoch, "epochMs": each), so the harness can interleave PyTorch's epochs with its own.
 """
 import argparse
 import os
@@ -60,6 +65,7 @@ def load(dir_, split, rows=None):
 
 DTYPES = {'float64': torch.float64, 'float32': torch.float32}
 PENALTIES = ('inplace', 'none')
+NETS = ('sigmoid', 'relu-softmax')
 
 
 def glorot(fan_out, fan_in, gen, dtype):
@@ -69,12 +75,20 @@ def glorot(fan_out, fan_in, gen, dtype):
     return uniform(fan_out, fan_in), uniform(fan_out)
 
 
-def forward(x, W1, b1, W2, b2):
+def he(fan_out, fan_in, gen, dtype):
+    """Weights uniform(−ε, ε) with ε = √6/√fan_in, biases 0, as the library's 'he' init."""
+    eps = (6.0 / fan_in) ** 0.5
+    W = ((torch.rand(fan_out, fan_in, dtype=dtype, generator=gen) * 2 - 1) * eps).requires_grad_()
+    return W, torch.zeros(fan_out, dtype=dtype, requires_grad=True)
+
+
+def forward(x, W1, b1, W2, b2, net='sigmoid'):
     """The output layer's pre-activation z3 (what a PyTorch user writes: F.linear, separate biases)."""
-    return F.linear(torch.sigmoid(F.linear(x, W1, b1)), W2, b2)
+    hidden = torch.relu if net == 'relu-softmax' else torch.sigmoid
+    return F.linear(hidden(F.linear(x, W1, b1)), W2, b2)
 
 
-def epoch(X, Y, params, opt, batch, lamda, gen):
+def epoch(X, Y, labels, params, opt, batch, lamda, gen, net):
     """One pass over shuffled batches; lamda = 0 is the plain loop with no penalty."""
     W1, b1, W2, b2 = params
     m = X.shape[0]
@@ -82,8 +96,11 @@ def epoch(X, Y, params, opt, batch, lamda, gen):
     for start in range(0, m, batch):
         idx = order[start:start + batch]
         x, y = X[idx], Y[idx]
-        z3 = forward(x, W1, b1, W2, b2)
-        loss = F.binary_cross_entropy_with_logits(z3, y, reduction='sum') / x.shape[0]
+        z3 = forward(x, W1, b1, W2, b2, net)
+        if net == 'relu-softmax':
+            loss = F.cross_entropy(z3, labels[idx])
+        else:
+            loss = F.binary_cross_entropy_with_logits(z3, y, reduction='sum') / x.shape[0]
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if lamda:
@@ -93,9 +110,9 @@ def epoch(X, Y, params, opt, batch, lamda, gen):
         opt.step()
 
 
-def accuracy(X, labels, params):
+def accuracy(X, labels, params, net):
     with torch.no_grad():
-        return float((forward(X, *params).argmax(dim=1) == labels).double().mean())
+        return float((forward(X, *params, net=net).argmax(dim=1) == labels).double().mean())
 
 
 class Data:
@@ -111,24 +128,31 @@ class Data:
             fail('dtype: expected one of %s, got %r' % (', '.join(DTYPES), dtype))
         if dtype not in self.cache:
             t = DTYPES[dtype]
-            self.cache[dtype] = (self.images.to(t), F.one_hot(self.labels, 10).to(t), self.test_images.to(t),
-                                 self.test_labels)
+            self.cache[dtype] = (self.images.to(t), F.one_hot(self.labels, 10).to(t), self.labels,
+                                 self.test_images.to(t), self.test_labels)
         return self.cache[dtype]
 
 
-def run_epoch(args, data, seed, dtype, penalty):
+def run_epoch(args, data, seed, dtype, penalty, net='sigmoid', epochs=1):
     if penalty not in PENALTIES:
         fail('penalty: expected one of %s, got %r' % (', '.join(PENALTIES), penalty))
-    X, Y, Xt, labels_t = data.get(dtype)
+    if net not in NETS:
+        fail('net: expected one of %s, got %r' % (', '.join(NETS), net))
+    if not (isinstance(epochs, int) and 1 <= epochs <= 100):
+        fail('epochs: expected an integer from 1 to 100, got %r' % (epochs,))
+    X, Y, labels, Xt, labels_t = data.get(dtype)
     gen = torch.Generator().manual_seed(seed)
-    W1, b1 = glorot(args.hidden, 784, gen, DTYPES[dtype])
-    W2, b2 = glorot(10, args.hidden, gen, DTYPES[dtype])
+    init = he if net == 'relu-softmax' else glorot
+    W1, b1 = init(args.hidden, 784, gen, DTYPES[dtype])
+    W2, b2 = init(10, args.hidden, gen, DTYPES[dtype])
     params = [W1, b1, W2, b2]
     opt = torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.999), eps=1e-8)
-    t0 = time.perf_counter()
-    epoch(X, Y, params, opt, args.batch, args.lamda if penalty == 'inplace' else 0.0, gen)
-    ms = (time.perf_counter() - t0) * 1000
-    return {'ms': ms, 'testAccuracy': accuracy(Xt, labels_t, params)}
+    epoch_ms = []
+    for _ in range(epochs):
+        t0 = time.perf_counter()
+        epoch(X, Y, labels, params, opt, args.batch, args.lamda if penalty == 'inplace' else 0.0, gen, net)
+        epoch_ms.append((time.perf_counter() - t0) * 1000)
+    return {'ms': sum(epoch_ms) / epochs, 'epochMs': epoch_ms, 'testAccuracy': accuracy(Xt, labels_t, params, net)}
 
 
 def meta(rows):
@@ -156,6 +180,8 @@ def main():
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--dtype', choices=tuple(DTYPES), default='float64')
     parser.add_argument('--penalty', choices=PENALTIES, default='inplace')
+    parser.add_argument('--net', choices=NETS, default='sigmoid')
+    parser.add_argument('--epochs', type=int, default=1)
     args = parser.parse_args()
     if args.repeat < 1:
         fail('--repeat: expected a positive integer, got %d' % args.repeat)
@@ -166,10 +192,11 @@ def main():
     rows = int(data.images.shape[0])
     if args.mode == 'serve':
         serve({'epoch': lambda request: run_epoch(args, data, int(request.get('seed', args.seed)),
-                                                  request.get('dtype', args.dtype), request.get('penalty', args.penalty))},
+                                                  request.get('dtype', args.dtype), request.get('penalty', args.penalty),
+                                                  request.get('net', args.net), request.get('epochs', args.epochs))},
               meta(rows))
         return
-    runs = [run_epoch(args, data, args.seed + r, args.dtype, args.penalty) for r in range(args.repeat)]
+    runs = [run_epoch(args, data, args.seed + r, args.dtype, args.penalty, args.net, args.epochs) for r in range(args.repeat)]
     emit(dict(meta(rows), ok=True, dtype=args.dtype, penalty=args.penalty, runs=runs))
 
 
