@@ -18,7 +18,7 @@ s_{l+1} x (s_l + 1), bias column first, Theta_1 first.
 
 Every case holds two input sets over the same network: `dense` (entries uniform in [-1, 1]; the addon's dense
 products) and `sparse` (75% zeros; the addon's sparse first layer, used for X at most 60% non-zero). Each has X, the labels y,
-the one-hot Y, cost, gradient and predictions h (sigmoid outputs, or softmax rows summing to 1), and the same for
+the one-hot Y, cost, gradient (with each entry's scale, see evaluate) and predictions h (sigmoid outputs, or softmax rows summing to 1), and the same for
 a minibatch `rows` (indices into X, one repeated: m in the formulas is len(rows)).
 
 Usage: /usr/bin/python3 scripts/ref/activations_golden.py > packages/nn/test/fixtures/activations-golden.json
@@ -60,22 +60,24 @@ def with_bias(a):
 
 
 def forward(layers, hidden, slope, theta, X):
-    """Output pre-activations z_L and every hidden layer's pre-activations."""
+    """Every layer's input [1 a_l] and pre-activations z_{l+1} (the last is the output's)."""
     Ts = unpack(layers, theta)
-    a, zs = X, []
+    a, inputs, zs = X, [], []
     for l, T in enumerate(Ts):
-        z = with_bias(a) @ T.T
+        inputs.append(with_bias(a))
+        zs.append(inputs[-1] @ T.T)
+        zs[-1].retain_grad()
         if l + 1 < len(Ts):
-            zs.append(z)
-            a = hidden_fn(hidden[l], slope)(z)
-    return z, zs
+            a = hidden_fn(hidden[l], slope)(zs[-1])
+    return inputs, zs
 
 
 def evaluate(layers, hidden, output, slope, lam, theta_np, X_np, Y_np):
     theta = torch.tensor(theta_np, requires_grad=True)
     X, Y = torch.tensor(X_np), torch.tensor(Y_np)
     m = X.shape[0]
-    z, zs = forward(layers, hidden, slope, theta, X)
+    inputs, zs = forward(layers, hidden, slope, theta, X)
+    z = zs[-1]
     if output == 'sigmoid':
         J = F.binary_cross_entropy_with_logits(z, Y, reduction='sum') / m
         h = torch.sigmoid(z)
@@ -84,8 +86,18 @@ def evaluate(layers, hidden, output, slope, lam, theta_np, X_np, Y_np):
         h = F.softmax(z, dim=1)
     J = J + lam / (2 * m) * sum((T[:, 1:] ** 2).sum() for T in unpack(layers, theta))
     J.backward()
-    min_abs_z = min(float(zz.abs().min()) for zz in zs)
-    return float(J), theta.grad.numpy().tolist(), h.detach().numpy().tolist(), min_abs_z
+    min_abs_z = min(float(zz.abs().min()) for zz in zs[:-1])
+    # Each gradient entry's scale: the sum of the magnitudes of the terms it is made of, sum_i |delta_ij a_ic| / m
+    # (delta / m = autograd's dJ/dz) plus |lambda/m Theta_jc| off the bias column. A test divides its error by
+    # this, so an entry that nearly cancels is held to the same relative accuracy as the terms it sums.
+    scales = []
+    with torch.no_grad():
+        for a, zz, T in zip(inputs, zs, unpack(layers, theta)):
+            S = zz.grad.abs().T @ a.abs()
+            S[:, 1:] += lam / m * T[:, 1:].abs()
+            scales.append(S.flatten())
+    scale = torch.cat(scales).numpy().tolist()
+    return float(J), theta.grad.numpy().tolist(), scale, h.detach().numpy().tolist(), min_abs_z
 
 
 def inputs(layers, hidden, output, slope, lam, theta, m, zeros, rng):
@@ -96,12 +108,12 @@ def inputs(layers, hidden, output, slope, lam, theta, m, zeros, rng):
     Y = np.eye(K)[y]
     rows = rng.choice(m, size=12, replace=False)
     rows[5] = rows[2]  # a repeated example: minibatches may draw one twice
-    J, grad, h, min_abs_z = evaluate(layers, hidden, output, slope, lam, theta, X, Y)
-    bJ, bgrad, bh, _ = evaluate(layers, hidden, output, slope, lam, theta, X[rows], Y[rows])
+    J, grad, scale, h, min_abs_z = evaluate(layers, hidden, output, slope, lam, theta, X, Y)
+    bJ, bgrad, bscale, _, _ = evaluate(layers, hidden, output, slope, lam, theta, X[rows], Y[rows])
     return {
         'X': X.tolist(), 'y': y.tolist(), 'Y': Y.tolist(),
-        'cost': J, 'gradient': grad, 'h': h, 'minAbsHiddenZ': min_abs_z,
-        'rows': rows.tolist(), 'batch': {'cost': bJ, 'gradient': bgrad},
+        'cost': J, 'gradient': grad, 'gradientScale': scale, 'h': h, 'minAbsHiddenZ': min_abs_z,
+        'rows': rows.tolist(), 'batch': {'cost': bJ, 'gradient': bgrad, 'gradientScale': bscale},
     }
 
 
