@@ -38,10 +38,10 @@ describe('backprop train with a relu/softmax network', () => {
   });
 
   it('evaluate and predict work on it; predict’s probabilities are the softmax outputs', () => {
-    const e = cli(['evaluate', '--model', 'm.json', '--backend', 'ts', '--json'], { cwd: dir });
+    const e = cli(['evaluate', '--model', 'm.json', '--data', 'builtin:digits5000', '--backend', 'ts', '--json'], { cwd: dir });
     expect(e.code, e.stderr).toBe(0);
     expect(onlyJson(e).architecture).toBe('400-20(relu)-12(tanh)-10(softmax)');
-    const p = cli(['predict', '--model', 'm.json', '--rows', '0:3', '--backend', 'ts', '--json'], { cwd: dir });
+    const p = cli(['predict', '--model', 'm.json', '--data', 'builtin:digits5000', '--rows', '0:3', '--backend', 'ts', '--json'], { cwd: dir });
     expect(p.code, p.stderr).toBe(0);
     const model = loadModel(join(dir, 'm.json'));
     const ds = loadDataset('digits5000');

@@ -14,6 +14,7 @@ import {
   modelToJson,
   thetaChecksum,
 } from '../src/model/model.js';
+import { seedActivations } from '../src/network/activations.js';
 
 const model: Model = {
   layers: [6, 4, 3],
@@ -38,7 +39,7 @@ function refusal(doc: unknown): string {
 function withLayers(layers: number[]): Record<string, unknown> {
   let n = 0;
   for (let l = 0; l + 1 < layers.length; l++) n += layers[l + 1] * (layers[l] + 1);
-  const doc = { ...good(), layers, theta: new Array(n).fill(0), labelNames: undefined };
+  const doc = { ...good(), layers, activations: seedActivations(layers), theta: new Array(n).fill(0), labelNames: undefined };
   delete doc.checksum;
   return doc;
 }

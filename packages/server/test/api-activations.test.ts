@@ -3,7 +3,7 @@
 // hidden-layer picture, and a description that states the architecture in full. A version 2 model document
 // uploaded over the API keeps its activations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelToJson, randomInit, type Activations, type Model } from '@backprop/nn';
+import { modelToJson, randomInit, type Activations, type BackendName, type Model } from '@backprop/nn';
 import { ModelRegistry } from '../src/registry.js';
 import { DIGIT_LABELS, listen, postJson, randomRows, type TestServer } from './helpers.js';
 
@@ -41,17 +41,19 @@ function reference(x: readonly number[]): number[] {
   return a;
 }
 
-let srv: TestServer;
-beforeAll(async () => {
-  const models = new ModelRegistry({ defaultName: 'relu' });
-  models.set('relu', model, { source: 'upload' });
-  srv = await listen({ models, maxBatchRows: 50, adminToken: 'secret-token-for-tests' });
-});
-afterAll(() => srv.close());
-
 type Answer = { predictions: { label: string; probabilities: number[]; scores: number[] }[] };
 
-describe('a relu/softmax model', () => {
+const backends: BackendName[] = ['ts'];
+
+describe.each(backends)('a relu/softmax model (%s backend)', (backend) => {
+  let srv: TestServer;
+  beforeAll(async () => {
+    const models = new ModelRegistry({ defaultName: 'relu' });
+    models.set('relu', model, { source: 'upload' });
+    srv = await listen({ models, backend, maxBatchRows: 50, adminToken: 'secret-token-for-tests' });
+  });
+  afterAll(() => srv.close());
+
   it('one input and a batch: scores are the softmax, probabilities the same, labels the argmax', async () => {
     const X = randomRows(6, 400, 21);
     for (const body of [{ pixels: X[0] }, { inputs: X }]) {
