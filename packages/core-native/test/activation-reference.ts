@@ -44,6 +44,12 @@ function fPrime(name: string, slope: number, z: number): number {
   }
 }
 
+function dot(w: number[], a: number[]): number {
+  let sum = 0;
+  for (let c = 0; c < w.length; c++) sum += w[c] * a[c];
+  return sum;
+}
+
 const softplus = (z: number): number => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
 
 export interface ReferenceResult {
@@ -72,13 +78,13 @@ export function referenceActivations(
   const hiddenZ: number[] = [];
   let J = 0;
   for (let t = 0; t < m; t++) {
-    const a: number[][] = [[1, ...Array.from(X.subarray(t * n, (t + 1) * n))]];
+    const a: number[][] = [[1, ...X.subarray(t * n, (t + 1) * n)]];
     const z: number[][] = [[]];
     for (let l = 0; l < L; l++) {
-      const zl = Thetas[l].map((row) => row.reduce((sum, w, c) => sum + w * a[l][c], 0));
+      const zl = Thetas[l].map((row) => dot(row, a[l]));
       z.push(zl);
       if (l + 1 < L) {
-        hiddenZ.push(...zl);
+        for (const v of zl) hiddenZ.push(v);
         a.push([1, ...zl.map((v) => f(spec.hidden[l], spec.leakySlope, v))]);
       }
     }
@@ -98,9 +104,12 @@ export function referenceActivations(
     let d = out.map((p, k) => p - y[k]);
     for (let l = L - 1; l >= 0; l--) {
       for (let j = 0; j < d.length; j++) {
-        for (let c = 0; c < a[l].length; c++) {
-          Deltas[l][j][c] += d[j] * a[l][c];
-          Magnitudes[l][j][c] += Math.abs(d[j] * a[l][c]);
+        const D = Deltas[l][j];
+        const Mg = Magnitudes[l][j];
+        const al = a[l];
+        for (let c = 0; c < al.length; c++) {
+          D[c] += d[j] * al[c];
+          Mg[c] += Math.abs(d[j] * al[c]);
         }
       }
       if (l === 0) break;
