@@ -13,8 +13,22 @@ export {
   type LayerSizes,
 } from './network/layers.js';
 export { serialize, deserialize, layersOf } from './network/serialize.js';
-export { randomInit, type InitOptions } from './network/init.js';
+export { randomInit, checkInitScheme, layerSchemes, INIT_SCHEMES, type InitOptions, type InitScheme } from './network/init.js';
 export { feedForward, type ForwardPass } from './network/forward.js';
+export {
+  HIDDEN_ACTIVATIONS,
+  OUTPUT_ACTIVATIONS,
+  DEFAULT_LEAKY_SLOPE,
+  seedActivations,
+  isSeedNetwork,
+  checkActivations,
+  resolveActivations,
+  describeNetwork,
+  type ActivationOptions,
+  type Activations,
+  type HiddenActivation,
+  type OutputActivation,
+} from './network/activations.js';
 export { cost, gradient, costGradient, bindNetwork, targetsMatrix, type Targets, type CostOptions } from './cost.js';
 export {
   predict,
@@ -23,6 +37,7 @@ export {
   probabilities,
   probabilitiesAsync,
   normalizeScores,
+  probabilitiesOf,
   predictionsOf,
   accuracy,
   type PredictOptions,
