@@ -1,7 +1,8 @@
 import { BenchOptionError } from './errors.js';
 import type { BenchRowId } from './types.js';
 
-export const BENCH_ROW_IDS: readonly BenchRowId[] = [1, 2, 3, 4, 5, 6];
+export const BENCH_ROW_IDS: readonly BenchRowId[] = [1, 2, 3, 4, 5, 6, 7];
+const LAST_ROW = BENCH_ROW_IDS[BENCH_ROW_IDS.length - 1];
 
 export interface BenchOptions {
   /** Rows to run (1 cost+gradient, 2 TNC training, 3 MNIST epoch, 4 sweep, 5 server, 6 queue). Default all. */
@@ -56,11 +57,11 @@ export function resolveBenchOptions(options: BenchOptions = {}): ResolvedOptions
   let rows: BenchRowId[] = [...BENCH_ROW_IDS];
   if (options.rows !== undefined) {
     if (!Array.isArray(options.rows) || options.rows.length === 0) {
-      throw new BenchOptionError(`rows: expected a non-empty list of row numbers 1..6, got ${describe(options.rows)}`);
+      throw new BenchOptionError(`rows: expected a non-empty list of row numbers 1..${LAST_ROW}, got ${describe(options.rows)}`);
     }
     for (const r of options.rows) {
       if (!BENCH_ROW_IDS.includes(r as BenchRowId)) {
-        throw new BenchOptionError(`rows: expected row numbers from 1 to 6, got ${describe(r)}`);
+        throw new BenchOptionError(`rows: expected row numbers from 1 to ${LAST_ROW}, got ${describe(r)}`);
       }
     }
     rows = BENCH_ROW_IDS.filter((id) => options.rows!.includes(id));
@@ -88,7 +89,7 @@ export function resolveBenchOptions(options: BenchOptions = {}): ResolvedOptions
   };
 }
 
-export const USAGE = `usage: backprop-bench [--json] [--rows 1,2,3,4,5,6] [--repeat N] [--quick] [--threads N] [--python PATH]
+export const USAGE = `usage: backprop-bench [--json] [--rows 1,2,3,4,5,6,7] [--repeat N] [--quick] [--threads N] [--python PATH]
                       [--server-seconds S] [--verbose]
 
 Rows: 1 cost+gradient at ex4 size (native, ts, numpy seed, numpy fused, TensorFlow.js)
@@ -97,6 +98,7 @@ Rows: 1 cost+gradient at ex4 size (native, ts, numpy seed, numpy fused, TensorFl
       4 backprop sweep, 1 vs 2 workers
       5 server single predictions vs bare Express (autocannon)
       6 sweep through the Redis queue: per-job latency, 2 queue workers vs the local sweep
+      7 MNIST 784-256-10 ReLU + softmax, Adam, 5 epochs (native, PyTorch float64 and float32)
 Prints a table of medians (or one JSON object with --json); progress goes to stderr.`;
 
 export interface ParsedBenchArgs {
@@ -144,7 +146,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
         const text = take();
         options.rows = text.split(',').map((part) => {
           if (!/^\d+$/.test(part.trim())) {
-            throw new BenchOptionError(`--rows: expected comma-separated row numbers 1..6, got ${JSON.stringify(text)}`);
+            throw new BenchOptionError(`--rows: expected comma-separated row numbers 1..${LAST_ROW}, got ${JSON.stringify(text)}`);
           }
           return Number(part.trim());
         });

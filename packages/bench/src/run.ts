@@ -16,6 +16,7 @@ import { errorMessage } from './report.js';
 import { SETTLE_MS } from './timing.js';
 import { benchCostGradient } from './rows/cost-gradient.js';
 import { benchMnist } from './rows/mnist.js';
+import { benchMnistRelu } from './rows/mnist-relu.js';
 import { benchQueue } from './rows/queue.js';
 import { benchServer } from './rows/server.js';
 import { benchSweep } from './rows/sweep.js';
@@ -29,6 +30,7 @@ const ROWS: Record<BenchRowId, { title: string; run: (ctx: BenchContext) => Prom
   4: { title: 'sweep throughput, 1 vs 2 workers', run: benchSweep },
   5: { title: 'server single predictions', run: benchServer },
   6: { title: 'sweep through the Redis queue', run: benchQueue },
+  7: { title: 'MNIST ReLU + softmax, Adam, 5 epochs', run: benchMnistRelu },
 };
 
 const PEAK_N = 1000;

@@ -4,7 +4,7 @@
  * between implementations measured in the same run, against the project's targets).
  */
 
-export type BenchRowId = 1 | 2 | 3 | 4 | 5 | 6;
+export type BenchRowId = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
 export type EntryStatus = 'ok' | 'skipped' | 'failed';
 export type RowStatus = 'ok' | 'partial' | 'skipped' | 'failed';

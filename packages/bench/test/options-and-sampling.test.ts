@@ -42,8 +42,8 @@ describe('bench options: typed errors naming the argument, the expected and the 
   });
 
   it.each([
-    [['--rows', '0'], /rows: expected row numbers from 1 to 6, got 0/],
-    [['--rows', '1,x'], /--rows: expected comma-separated row numbers 1\.\.6, got "1,x"/],
+    [['--rows', '0'], /rows: expected row numbers from 1 to 7, got 0/],
+    [['--rows', '1,x'], /--rows: expected comma-separated row numbers 1\.\.7, got "1,x"/],
     [['--repeat', '0'], /repeat: expected an integer from 1 to 1000, got 0/],
     [['--repeat', '2.5'], /--repeat: expected a positive integer, got "2.5"/],
     [['--repeat'], /--repeat: expected a value after it, got none/],
@@ -63,7 +63,7 @@ describe('bench options: typed errors naming the argument, the expected and the 
   });
 
   it('rejects bad option objects given to runBench', async () => {
-    await expect(runBench({ rows: [] })).rejects.toThrow(/rows: expected a non-empty list of row numbers 1\.\.6, got \[\]/);
+    await expect(runBench({ rows: [] })).rejects.toThrow(/rows: expected a non-empty list of row numbers 1\.\.7, got \[\]/);
     await expect(runBench({ threads: -1 })).rejects.toThrow(/threads: expected an integer from 1 to 256, got -1/);
     await expect(runBench({ python: '' })).rejects.toThrow(/python: expected the name or path of a python executable/);
   });
