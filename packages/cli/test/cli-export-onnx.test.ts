@@ -1,0 +1,79 @@
+// `backprop export --format onnx`: the file it writes, run by onnxruntime-web, gives numpy's output activations for
+// the course's ex4 weights (scripts/ref/cli_golden.py, 50 digits) and numpy's predicted digits; the format follows
+// --out or --format; bad flags are one-line errors with exit 2; the file is written atomically.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-web';
+import { DIGIT_LABEL_NAMES } from '@backprop/nn';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, ensureBuilt, ex4Model, golden, oneLineError, onlyJson, tmp } from './helpers.js';
+
+ort.env.wasm.numThreads = 1;
+
+let model: string;
+beforeAll(() => {
+  ensureBuilt();
+  model = ex4Model().path;
+});
+
+async function run(file: string, rows: number[][], dtype: 'float64' | 'float32') {
+  const session = await ort.InferenceSession.create(readFileSync(file));
+  try {
+    const flat = rows.flat();
+    const data = dtype === 'float64' ? Float64Array.from(flat) : Float32Array.from(flat);
+    const out = await session.run({ input: new ort.Tensor(dtype, data, [rows.length, rows[0].length]) });
+    return { h: out.probabilities.data as Float64Array | Float32Array, classes: out.class.data as string[] };
+  } finally {
+    await session.release();
+  }
+}
+
+describe('backprop export --format onnx', () => {
+  for (const [dtype, tolerance] of [['float64', 1e-12], ['float32', 1e-5]] as const) {
+    it(`writes a ${dtype} model that ONNX Runtime runs to numpy's outputs and digits`, async () => {
+      const dir = tmp();
+      const args = ['export', '--format', 'onnx', '--out', 'digits.onnx', model, '--json'];
+      const r = cli(dtype === 'float64' ? args : [...args, '--dtype', dtype], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      const result = onlyJson(r);
+      expect(result).toMatchObject({ out: join(dir, 'digits.onnx'), format: 'onnx', dtype, opset: 13, layers: [400, 25, 10] });
+      expect(result.bytes).toBe(readFileSync(join(dir, 'digits.onnx')).length);
+      expect(readdirSync(dir)).toEqual(['digits.onnx']); // no temporary file left behind
+
+      const g = golden();
+      const { h, classes } = await run(join(dir, 'digits.onnx'), g.X, dtype);
+      let worst = 0;
+      g.h.flat().forEach((v, i) => (worst = Math.max(worst, Math.abs(h[i] - v))));
+      expect(worst).toBeLessThanOrEqual(tolerance);
+      expect(classes).toEqual(g.predicted.map((k) => DIGIT_LABEL_NAMES[k - 1]));
+    });
+  }
+
+  it('the format follows --out: .onnx without --format, and --model still names the model', () => {
+    const dir = tmp();
+    const r = cli(['export', '--model', model, '--out', 'm.ONNX'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^wrote m\.ONNX: ONNX opset 13, float64, layers 400-25-10, \d+ bytes$/m);
+    expect(existsSync(join(dir, 'm.ONNX'))).toBe(true);
+  });
+
+  it('bad flags: one line, exit 2, nothing written', () => {
+    const dir = tmp();
+    const cases: [string[], RegExp][] = [
+      [['--out', 'm.onnx', '--dtype', 'float16', model], /--dtype: expected one of float64, float32, got "float16"/],
+      [['--out', 'm.onnx', '--format', 'protobuf', model], /--format: expected one of onnx, mat, got "protobuf"/],
+      [['--out', 'm.mat', '--format', 'onnx', model], /--format onnx does not match --out "m\.mat", which names a mat file/],
+      [['--out', 'm.bin', model], /--format: not given, and --out "m\.bin" names neither a \.onnx nor a \.mat file/],
+      [['--out', 'm.mat', '--dtype', 'float32', model], /--dtype is for ONNX exports/],
+      [['--out', 'm.onnx'], /missing the model: backprop export \[options\] MODEL/],
+      [['--out', 'm.onnx', '--model', model, 'other.json'], /two models given/],
+      [['--out', 'm.onnx', 'nothere.json'], /cannot read model nothere\.json/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(['export', ...args], { cwd: dir });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(oneLineError(r)).toMatch(message);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
