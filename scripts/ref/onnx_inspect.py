@@ -24,8 +24,10 @@ def attribute(a):
 
 
 def initializer(t):
-    array = numpy_helper.to_array(t)
-    values = [s.decode("utf-8") for s in array.ravel()] if t.data_type == onnx.TensorProto.STRING else array.ravel().tolist()
+    if t.data_type == onnx.TensorProto.STRING:
+        values = [s.decode("utf-8") for s in t.string_data]
+    else:
+        values = numpy_helper.to_array(t).ravel().tolist()
     return {
         "name": t.name,
         "data_type": onnx.TensorProto.DataType.Name(t.data_type),
