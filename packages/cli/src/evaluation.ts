@@ -21,14 +21,15 @@ export function checkFits(model: Model, ds: Pick<Dataset, 'name' | 'X' | 'K'>): 
 export function evaluate(model: Model, ds: Dataset, options: { lambda: number; backend?: BackendChoice; set?: string }) {
   checkFits(model, ds);
   const K = model.layers[model.layers.length - 1];
-  const h = scores(model.theta, ds.X, { layers: model.layers, backend: options.backend });
+  const net = { layers: model.layers, backend: options.backend, ...(model.activations ? { activations: model.activations } : {}) };
+  const h = scores(model.theta, ds.X, net);
   const predicted = argmaxLabels(h);
   const confusion = confusionMatrix(ds.y, predicted, K);
   return {
     set: options.set ?? ds.name,
     m: ds.X.rows,
     accuracy: accuracyOf(predicted, ds.y),
-    cost: cost(model.theta, ds.X, ds.y, { layers: model.layers, lambda: options.lambda, backend: options.backend }),
+    cost: cost(model.theta, ds.X, ds.y, { ...net, lambda: options.lambda }),
     lambda: options.lambda,
     predicted,
     h,

@@ -1,5 +1,5 @@
 import { join, relative } from 'node:path';
-import { costCurveSvg, hiddenLayerPng, makeDirectory, saveModel, writeFileAtomic, type Model } from '@backprop/nn';
+import { costCurveSvg, describeNetwork, hiddenLayerPng, makeDirectory, saveModel, writeFileAtomic, type Model } from '@backprop/nn';
 import { reasonOf } from './error-message.js';
 import type { Evaluation } from './evaluation.js';
 import { duration, percent } from './output.js';
@@ -74,9 +74,10 @@ export function writeReport(dir: string, input: ReportInput, warn: (line: string
     files.problems.push(`model.json not written: ${reasonOf(err)}`);
   }
   const history = t?.history ?? [];
+  const architecture = describeNetwork(model.layers, model.activations);
   if (history.length > 0) {
     const file = join(dir, 'cost.svg');
-    const title = `${t?.dataset.name ?? 'data'} · ${model.layers.join('-')} · ${t?.method ?? ''} · λ = ${t?.lambda ?? '?'}`;
+    const title = `${t?.dataset.name ?? 'data'} · ${architecture} · ${t?.method ?? ''} · λ = ${t?.lambda ?? '?'}`;
     if (attempt('cost.svg', () => writeFileAtomic(file, costCurveSvg(history, { title })))) files.costCurve = file;
   }
   if (model.inputShape) {
@@ -85,7 +86,7 @@ export function writeReport(dir: string, input: ReportInput, warn: (line: string
   }
 
   const md: string[] = [];
-  md.push(`# Training report: ${t?.dataset.name ?? 'model'} ${model.layers.join('-')}`, '');
+  md.push(`# Training report: ${t?.dataset.name ?? 'model'} ${architecture}`, '');
   md.push(`Created ${model.createdAt ?? new Date().toISOString()} by \`${input.command}\`.`, '');
   md.push('## Settings', '');
   md.push(

@@ -4,9 +4,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { DIGIT_LABEL_NAMES } from '@backprop/nn';
+import { DIGIT_LABEL_NAMES, loadDigits5000, saveModel, scores, type Activations } from '@backprop/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, ex4Model, golden, oneLineError, onlyJson, tmp } from './helpers.js';
+
+/** The ex4 weights as a model file of another network (the weights need not be trained for that network). */
+function modelWith(activations: Activations): string {
+  const path = join(tmp(), 'model.json');
+  saveModel(path, { ...ex4Model().model, activations });
+  return path;
+}
 
 ort.env.wasm.numThreads = 1;
 
@@ -75,5 +82,26 @@ describe('backprop export --format onnx', () => {
       expect(oneLineError(r)).toMatch(message);
     }
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a relu/softmax model: the ONNX file computes that network; --format mat refuses it, naming the activation', async () => {
+    const dir = tmp();
+    const activations: Activations = { hidden: ['relu'], output: 'softmax', leakySlope: 0.01 };
+    const file = modelWith(activations);
+    const r = cli(['export', '--out', 'relu.onnx', file], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const digits = loadDigits5000();
+    const rows = [0, 1234, 2500, 4999].map((i) => Array.from(digits.X.data.subarray(i * 400, (i + 1) * 400)));
+    const { h } = await run(join(dir, 'relu.onnx'), rows, 'float64');
+    const { model } = ex4Model();
+    const want = scores(model.theta, { rows: 4, cols: 400, data: Float64Array.from(rows.flat()) }, { layers: model.layers, activations, backend: 'ts' });
+    Array.from(want.data).forEach((v, i) => expect(Math.abs(h[i] - v)).toBeLessThan(1e-12));
+
+    const mat = cli(['export', '--out', 'w.mat', file], { cwd: dir });
+    expect(mat.code, mat.stdout + mat.stderr).toBe(2);
+    expect(oneLineError(mat)).toMatch(/--format mat: a MAT-file holds Theta1\.\.ThetaN only, which describe sigmoid networks, and this model's hidden layer 1 is relu; export it with --format onnx/);
+    const softmax = cli(['export', '--out', 'w.mat', modelWith({ hidden: ['sigmoid'], output: 'softmax', leakySlope: 0.01 })], { cwd: dir });
+    expect(oneLineError(softmax)).toMatch(/this model's output is softmax/);
+    expect(readdirSync(dir)).toEqual(['relu.onnx']);
   });
 });

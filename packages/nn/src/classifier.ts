@@ -4,17 +4,22 @@ import { BackpropError, InvalidArgumentError, ShapeError } from './errors.js';
 import { argmaxLabels } from './labels.js';
 import { fromRows, type Matrix } from './matrix.js';
 import { loadModel, saveModel, type HistoryEntry, type Model, type TrainingSummary } from './model/model.js';
+import { resolveActivations, type ActivationOptions } from './network/activations.js';
+import { checkInitScheme, type InitScheme } from './network/init.js';
 import { checkLayers } from './network/layers.js';
 import { minimize } from './optim/minimize.js';
 import { rejectUnknown } from './optim/options.js';
 import type { IterationInfo, OptimizeResult } from './optim/types.js';
-import { normalizeScores, predictionsOf, scores, type Prediction } from './predict.js';
+import { predictionsOf, probabilitiesOf, scores, type Prediction } from './predict.js';
 import { SEED } from './presets.js';
 import { modelOf, setUpTraining, stripState, train, type TrainingData, type TrainMethod, type TrainOptions, type TrainProgress } from './train.js';
 import { checkLambda } from './validate.js';
 
-/** How a Classifier is built and trained. Every field defaults to the seed's setting ({@link SEED}). */
-export interface ClassifierOptions {
+/**
+ * How a Classifier is built and trained. Every field defaults to the seed's setting ({@link SEED}); `activation`
+ * (one for every hidden layer, or one per layer), `output` and `leakySlope` choose another network.
+ */
+export interface ClassifierOptions extends ActivationOptions {
   /** Hidden layer sizes; the input and output layers come from the data. Default [25]. */
   hidden?: readonly number[];
   /** Regularisation strength λ ≥ 0. Default 10. */
@@ -23,8 +28,10 @@ export interface ClassifierOptions {
   method?: TrainMethod;
   /** The method's options (maxfun, maxIter, epochs, batchSize, learningRate, …). Default { maxfun: 300 }. */
   optimizer?: Readonly<Record<string, unknown>>;
-  /** Initial weights uniform in (−initRange, initRange). Default 0.5. */
+  /** The seed scheme's initial weights are uniform in (−initRange, initRange). Default 0.5. */
   initRange?: number;
+  /** Initialisation scheme (network/init.ts): default follows the activations (the seed's for the seed's network). */
+  init?: InitScheme;
   /** Seed of the initialisation and of minibatch shuffling. Default 0. */
   seed?: number;
   backend?: BackendChoice;
@@ -66,7 +73,10 @@ export class NotFittedError extends BackpropError {
   }
 }
 
-const OPTION_KEYS = ['hidden', 'lambda', 'method', 'optimizer', 'initRange', 'seed', 'backend', 'threads', 'dataset'];
+const OPTION_KEYS = [
+  'hidden', 'lambda', 'method', 'optimizer', 'initRange', 'init', 'activation', 'output', 'leakySlope', 'seed', 'backend',
+  'threads', 'dataset',
+];
 
 /**
  * A network classifier in the shape of scikit-learn's estimators: `new Classifier(options)`, `fit(X, y)`,
@@ -95,6 +105,9 @@ export class Classifier {
       throw new InvalidArgumentError(`initRange: expected a positive finite number, got ${String(initRange)}`);
     }
     const method = options.method ?? SEED.method;
+    // Checked here against hidden layers of any size; the network's own sizes come from the data at fit.
+    resolveActivations([1, ...hidden, 1], options);
+    if (options.init !== undefined) checkInitScheme(options.init, 'init');
     this.options = {
       hidden,
       lambda,
@@ -103,6 +116,10 @@ export class Classifier {
       optimizer: { ...(options.optimizer ?? (method === SEED.method ? SEED.optimizer : {})) },
       initRange,
       seed: options.seed ?? SEED.seed,
+      ...(options.activation !== undefined ? { activation: options.activation } : {}),
+      ...(options.output !== undefined ? { output: options.output } : {}),
+      ...(options.leakySlope !== undefined ? { leakySlope: options.leakySlope } : {}),
+      ...(options.init !== undefined ? { init: options.init } : {}),
       ...(options.backend !== undefined ? { backend: options.backend } : {}),
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
     };
@@ -115,6 +132,9 @@ export class Classifier {
       hidden: model.layers.slice(1, -1),
       ...(t ? { lambda: t.lambda, method: t.method as TrainMethod, optimizer: methodOptionsOf(t), seed: t.init.seed } : {}),
       ...(t?.init.range !== undefined ? { initRange: t.init.range } : {}),
+      ...(model.activations
+        ? { activation: model.activations.hidden, output: model.activations.output, leakySlope: model.activations.leakySlope }
+        : {}),
     });
     clf.#model = model;
     return clf;
@@ -169,8 +189,11 @@ export class Classifier {
       method: o.method,
       lambda: o.lambda,
       optimizer: { ...o.optimizer },
-      init: { range: o.initRange },
+      init: { range: o.initRange, ...(o.init !== undefined ? { scheme: o.init } : {}) },
       seed: o.seed,
+      ...(o.activation !== undefined ? { activation: o.activation } : {}),
+      ...(o.output !== undefined ? { output: o.output } : {}),
+      ...(o.leakySlope !== undefined ? { leakySlope: o.leakySlope } : {}),
       trackAccuracy: false,
       ...(o.backend !== undefined ? { backend: o.backend } : {}),
       ...(o.threads !== undefined ? { threads: o.threads } : {}),
@@ -183,20 +206,27 @@ export class Classifier {
     return Array.from(argmaxLabels(this.predictScores(X)), (label) => names[label - 1]);
   }
 
-  /** Class probabilities (m×K): rows sum to 1, columns in `classes` order (normalised output activations). */
+  /**
+   * Class probabilities (m×K): rows sum to 1, columns in `classes` order (a softmax network's outputs, or a sigmoid
+   * network's output activations normalised).
+   */
   predictProba(X: Examples): Matrix {
-    return normalizeScores(this.predictScores(X));
+    return probabilitiesOf(this.predictScores(X), this.model.activations?.output);
   }
 
-  /** The raw output activations h (m×K): independent sigmoids, columns in `classes` order. */
+  /** The raw output activations h (m×K), columns in `classes` order: independent sigmoids, or the softmax. */
   predictScores(X: Examples): Matrix {
-    const model = this.model;
-    return scores(model.theta, toMatrix(X), { layers: model.layers, ...(this.options.backend ? { backend: this.options.backend } : {}) });
+    const { theta, layers, activations } = this.model;
+    return scores(theta, toMatrix(X), {
+      layers,
+      ...(activations ? { activations } : {}),
+      ...(this.options.backend ? { backend: this.options.backend } : {}),
+    });
   }
 
   /** Per row: the class, the probabilities and the raw scores (the shape the CLI and the REST server answer). */
   predictions(X: Examples): Prediction[] {
-    return predictionsOf(this.predictScores(X), this.model.labelNames);
+    return predictionsOf(this.predictScores(X), this.model.labelNames, this.model.activations?.output);
   }
 
   /** Accuracy: the fraction of rows whose predicted class is the given one (labels compared as class names). */
@@ -242,7 +272,7 @@ export class Classifier {
     const { nit, nfev } = result;
     const options = stripState(setup.optimizer, false);
     const seconds = result.elapsed / 1000;
-    return modelOf(setup, data, result, { theta: result.x, history, options, scheme: 'uniform', nit, nfev, seconds });
+    return modelOf(setup, data, result, { theta: result.x, history, options, nit, nfev, seconds });
   }
 }
 

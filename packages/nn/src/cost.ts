@@ -3,6 +3,7 @@ import type { BackendChoice, ResidentNetwork } from './backend/types.js';
 import { ShapeError } from './errors.js';
 import { oneHot } from './labels.js';
 import type { Matrix } from './matrix.js';
+import { checkActivations, type Activations } from './network/activations.js';
 import { checkTheta, type LayerSizes } from './network/layers.js';
 import { checkInputs, checkLambda, checkTargets } from './validate.js';
 
@@ -14,6 +15,8 @@ export interface CostOptions {
   /** Regularisation strength λ ≥ 0 (bias weights are not regularised). Default 0: the seed's plain `cost`. */
   lambda?: number;
   backend?: BackendChoice;
+  /** Each hidden layer's activation and the output's; default the seed's network (sigmoid everywhere). */
+  activations?: Activations;
 }
 
 function isMatrix(y: Targets): y is Matrix {
@@ -35,10 +38,11 @@ export function targetsMatrix(y: Targets, m: number, K: number): Matrix {
  * Validates everything once here, so `costGradient` calls cross into the backend without re-checking the data.
  */
 export function bindNetwork(X: Matrix, y: Targets, options: Omit<CostOptions, 'lambda'>): ResidentNetwork {
-  const { layers, backend } = options;
+  const { layers, backend, activations } = options;
   checkInputs(X, layers);
+  if (activations !== undefined) checkActivations(activations, layers);
   const Y = targetsMatrix(y, X.rows, layers[layers.length - 1]);
-  return getBackend(backend).createNetwork(layers, X, Y);
+  return getBackend(backend).createNetwork(layers, X, Y, activations);
 }
 
 /** Regularised cost and gradient together (one shared forward pass). */
@@ -61,7 +65,10 @@ export function costGradient(
   }
 }
 
-/** The seed's `cost` (λ = 0) / `reg_cost` (λ > 0): cross-entropy over all examples and classes. */
+/**
+ * The seed's `cost` (λ = 0) / `reg_cost` (λ > 0): cross-entropy over all examples and classes (with a softmax
+ * output, the categorical cross-entropy).
+ */
 export function cost(theta: Float64Array, X: Matrix, y: Targets, options: CostOptions): number {
   return costGradient(theta, X, y, options).cost;
 }

@@ -1,6 +1,7 @@
 import type { BackendChoice } from './backend/types.js';
 import { costGradient } from './cost.js';
 import type { Matrix } from './matrix.js';
+import type { Activations } from './network/activations.js';
 import type { LayerSizes } from './network/layers.js';
 import { serialize } from './network/serialize.js';
 
@@ -25,12 +26,14 @@ export interface GradientCheckResult {
 
 /**
  * The course's `checkNNGradients`: a small debug network (default 3-5-3, m = 5), analytic backprop gradient vs
- * central differences with ε = 1e-4.
+ * central differences with ε = 1e-4, for the seed's network or the given `activations`. With relu or leaky_relu,
+ * a sum z within ε of 0 would put the kink inside a difference: the debug weights keep every z of the default
+ * network well away from 0 (test/activations-gradcheck.test.ts checks the margin).
  */
 export function gradientCheck(
-  options: { lambda?: number; layers?: LayerSizes; m?: number; backend?: BackendChoice } = {},
+  options: { lambda?: number; layers?: LayerSizes; m?: number; backend?: BackendChoice; activations?: Activations } = {},
 ): GradientCheckResult {
-  const { lambda = 0, layers = [3, 5, 3], m = 5, backend } = options;
+  const { lambda = 0, layers = [3, 5, 3], m = 5, backend, activations } = options;
   const thetas: Matrix[] = [];
   for (let l = 1; l < layers.length; l++) thetas.push(debugInitializeWeights(layers[l], layers[l - 1]));
   const theta = serialize(...thetas);
@@ -38,7 +41,7 @@ export function gradientCheck(
   const X = debugInitializeWeights(m, layers[0] - 1);
   const K = layers[layers.length - 1];
   const y = Array.from({ length: m }, (_, i) => 1 + ((i + 1) % K));
-  const opts = { layers, lambda, backend };
+  const opts = { layers, lambda, backend, activations };
   const analytic = costGradient(theta, X, y, opts).grad;
   const numeric = new Float64Array(theta.length);
   const e = 1e-4;

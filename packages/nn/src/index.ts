@@ -13,8 +13,22 @@ export {
   type LayerSizes,
 } from './network/layers.js';
 export { serialize, deserialize, layersOf } from './network/serialize.js';
-export { randomInit, type InitOptions } from './network/init.js';
+export { randomInit, checkInitScheme, layerSchemes, INIT_SCHEMES, type InitOptions, type InitScheme } from './network/init.js';
 export { feedForward, type ForwardPass } from './network/forward.js';
+export {
+  HIDDEN_ACTIVATIONS,
+  OUTPUT_ACTIVATIONS,
+  DEFAULT_LEAKY_SLOPE,
+  seedActivations,
+  isSeedNetwork,
+  checkActivations,
+  resolveActivations,
+  describeNetwork,
+  type ActivationOptions,
+  type Activations,
+  type HiddenActivation,
+  type OutputActivation,
+} from './network/activations.js';
 export { cost, gradient, costGradient, bindNetwork, targetsMatrix, type Targets, type CostOptions } from './cost.js';
 export {
   predict,
@@ -23,6 +37,7 @@ export {
   probabilities,
   probabilitiesAsync,
   normalizeScores,
+  probabilitiesOf,
   predictionsOf,
   accuracy,
   type PredictOptions,
@@ -58,7 +73,6 @@ export {
 } from './model/model.js';
 export { saveCheckpoint, loadCheckpoint, CheckpointError, type Checkpoint } from './model/checkpoint.js';
 export { exportOnnx, ONNX_OPSET, ONNX_DTYPES, type OnnxDtype, type OnnxExportOptions } from './model/onnx/export.js';
-export { isSeedNetwork, seedActivations } from './network/activations.js'; // until branch at exports the module whole
 export { writeFileAtomic } from './model/atomic.js';
 export { FileWriteError, checkWritableFile, checkWritableDirectory, makeDirectory, fsReason, SYSTEM_ERROR_WORDS } from './model/output-path.js';
 export { train, dataChecksum, type TrainOptions, type TrainResult, type TrainProgress, type TrainingData, type NetworkSpec, type TrainMethod } from './train.js';

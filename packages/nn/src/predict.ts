@@ -2,29 +2,42 @@ import { getBackend } from './backend/select.js';
 import type { BackendChoice } from './backend/types.js';
 import { accuracyOf, argmaxLabels } from './labels.js';
 import type { Matrix } from './matrix.js';
+import { checkActivations, type Activations, type OutputActivation } from './network/activations.js';
 import { checkTheta, type LayerSizes } from './network/layers.js';
 import { checkInputs } from './validate.js';
 
 export interface PredictOptions {
   layers: LayerSizes;
   backend?: BackendChoice;
+  /** Each hidden layer's activation and the output's; default the seed's network (sigmoid everywhere). */
+  activations?: Activations;
+}
+
+function checkPredict(theta: Float64Array, X: Matrix, options: PredictOptions): void {
+  checkInputs(X, options.layers);
+  checkTheta(theta, options.layers);
+  if (options.activations !== undefined) checkActivations(options.activations, options.layers);
 }
 
 /**
- * Output activations h (m×K), the seed's hypothesis: one independent sigmoid per output unit, so a row need not
- * sum to 1. Column k − 1 is label k. {@link probabilities} turns them into a distribution over the classes.
+ * Output activations h (m×K). The seed's hypothesis is one independent sigmoid per output unit, so a row need not
+ * sum to 1; with a softmax output, rows are a distribution over the classes. Column k − 1 is label k.
+ * {@link probabilities} turns them into a distribution over the classes.
  */
 export function scores(theta: Float64Array, X: Matrix, options: PredictOptions): Matrix {
-  checkInputs(X, options.layers);
-  checkTheta(theta, options.layers);
-  return getBackend(options.backend).predict(options.layers, theta, X);
+  checkPredict(theta, X, options);
+  return getBackend(options.backend).predict(options.layers, theta, X, options.activations);
 }
 
 /** Same off the event loop (native: libuv worker). */
 export async function scoresAsync(theta: Float64Array, X: Matrix, options: PredictOptions): Promise<Matrix> {
-  checkInputs(X, options.layers);
-  checkTheta(theta, options.layers);
-  return getBackend(options.backend).predictAsync(options.layers, theta, X);
+  checkPredict(theta, X, options);
+  return getBackend(options.backend).predictAsync(options.layers, theta, X, options.activations);
+}
+
+/** Probabilities from output activations: a softmax's are its outputs; sigmoid outputs are normalised. */
+export function probabilitiesOf(h: Matrix, output: OutputActivation = 'sigmoid'): Matrix {
+  return output === 'softmax' ? h : normalizeScores(h);
 }
 
 /**
@@ -49,14 +62,17 @@ export function normalizeScores(h: Matrix): Matrix {
   return { rows: h.rows, cols: K, data: out };
 }
 
-/** Class probabilities (m×K, rows summing to 1, column k − 1 = label k): {@link normalizeScores} of {@link scores}. */
+/**
+ * Class probabilities (m×K, rows summing to 1, column k − 1 = label k): a softmax network's outputs, or
+ * {@link normalizeScores} of a sigmoid network's {@link scores}.
+ */
 export function probabilities(theta: Float64Array, X: Matrix, options: PredictOptions): Matrix {
-  return normalizeScores(scores(theta, X, options));
+  return probabilitiesOf(scores(theta, X, options), options.activations?.output);
 }
 
 /** Same off the event loop (native: libuv worker). */
 export async function probabilitiesAsync(theta: Float64Array, X: Matrix, options: PredictOptions): Promise<Matrix> {
-  return normalizeScores(await scoresAsync(theta, X, options));
+  return probabilitiesOf(await scoresAsync(theta, X, options), options.activations?.output);
 }
 
 /** Predicted labels 1..K: `argmax(h) + 1` as in the seed. */
@@ -76,9 +92,9 @@ export function accuracy(theta: Float64Array, X: Matrix, y: ArrayLike<number>, o
 export interface Prediction {
   /** The predicted class: the class name of the largest output (the first one on a tie). */
   label: string;
-  /** Class probabilities, summing to 1 ({@link normalizeScores}). */
+  /** Class probabilities, summing to 1 ({@link probabilitiesOf}). */
   probabilities: number[];
-  /** The raw output activations h_k (independent sigmoids; they need not sum to 1). */
+  /** The raw output activations h_k (independent sigmoids, which need not sum to 1, or the softmax). */
   scores: number[];
 }
 
@@ -90,8 +106,8 @@ function argmaxOf(d: Float64Array, offset: number, K: number): number {
 }
 
 /** One {@link Prediction} per row of the output activations h (m×K), for the K class names. */
-export function predictionsOf(h: Matrix, classes: readonly string[]): Prediction[] {
-  const p = normalizeScores(h);
+export function predictionsOf(h: Matrix, classes: readonly string[], output: OutputActivation = 'sigmoid'): Prediction[] {
+  const p = probabilitiesOf(h, output);
   const K = h.cols;
   const out: Prediction[] = new Array(h.rows);
   for (let i = 0; i < h.rows; i++) {

@@ -1,7 +1,12 @@
 import type { ClassifierOptions } from './classifier.js';
 
-/** Settings for a {@link Classifier}, with every field given, and the built-in data set they were made for. */
-export interface Preset extends Required<Omit<ClassifierOptions, 'backend' | 'threads' | 'optimizer'>> {
+/**
+ * Settings for a {@link Classifier}, with every field given, and the built-in data set they were made for. The
+ * network's activations and initialisation scheme are left out: their defaults are the seed's network (sigmoid
+ * everywhere), which the `auto` initialisation draws as the seed does (uniform ±initRange).
+ */
+export interface Preset
+  extends Required<Omit<ClassifierOptions, 'backend' | 'threads' | 'optimizer' | 'activation' | 'output' | 'leakySlope' | 'init'>> {
   /** The method's options: TNC's budget of cost/gradient evaluations. */
   readonly optimizer: Readonly<{ maxfun: number }>;
   /** The built-in data set the settings belong to (what `backprop train` trains on by default). */

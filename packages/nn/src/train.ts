@@ -7,7 +7,10 @@ import { accuracyOf, argmaxLabels } from './labels.js';
 import type { Matrix } from './matrix.js';
 import { loadCheckpoint, saveCheckpoint, CheckpointError, type Checkpoint } from './model/checkpoint.js';
 import type { HistoryEntry, Model, TrainingSummary } from './model/model.js';
-import { randomInit } from './network/init.js';
+import {
+  DEFAULT_LEAKY_SLOPE, describeNetwork, resolveActivations, type ActivationOptions, type Activations,
+} from './network/activations.js';
+import { checkInitScheme, layerSchemes, randomInit, type InitScheme } from './network/init.js';
 import { checkLayers, type LayerSizes } from './network/layers.js';
 import { objectiveOf } from './objective.js';
 import { minibatchOptions } from './optim/minibatch.js';
@@ -52,8 +55,12 @@ export interface TrainProgress {
   validationAccuracy?: number;
 }
 
-/** Every setting a caller leaves out is the seed's ({@link SEED}): TNC with 300 evaluations, λ = 10, range 0.5, seed 0. */
-export interface TrainOptions {
+/**
+ * Every setting a caller leaves out is the seed's ({@link SEED}): TNC with 300 evaluations, λ = 10, range 0.5, seed 0,
+ * sigmoid hidden layers and sigmoid outputs. `activation` (one name for every hidden layer, or one per layer),
+ * `output` and `leakySlope` choose another network ({@link ActivationOptions}).
+ */
+export interface TrainOptions extends ActivationOptions {
   /** Default SEED.method ('tnc'). */
   method?: TrainMethod;
   /** λ ≥ 0; default SEED.lambda (10). */
@@ -63,8 +70,12 @@ export interface TrainOptions {
    * budget ({ maxfun: 300 }) for the seed's method, the method's own defaults for another.
    */
   optimizer?: Readonly<Record<string, unknown>>;
-  /** Initialisation: uniform(−range, range), default range SEED.initRange (0.5). */
-  init?: { range?: number; scheme?: 'uniform' | 'glorot' };
+  /**
+   * Initialisation (network/init.ts): by default the seed's uniform(−range, range), range SEED.initRange (0.5), for
+   * the seed's network, and He (relu, leaky_relu) or Glorot (tanh, sigmoid, output) per layer for any other;
+   * `scheme` 'seed', 'glorot' or 'he' says otherwise.
+   */
+  init?: { range?: number; scheme?: InitScheme };
   /** Seed for initialisation and minibatch shuffling. Default SEED.seed (0). */
   seed?: number;
   validation?: TrainingData;
@@ -155,13 +166,15 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
     throw new ShapeError(`the output layer has ${layers[layers.length - 1]} units but the data has ${K} classes`);
   }
   checkClassCount(K, data.X.rows, layers[layers.length - 2]);
+  const activations = resolveActivations(layers, options);
+  const scheme = checkInitScheme(options.init?.scheme ?? 'auto', 'init');
   if (options.earlyStopping && !options.validation) {
     throw new InvalidArgumentError('earlyStopping needs a validation set');
   }
   const checksum = dataChecksum(data);
-  if (resume !== undefined) checkResume(resume, layers, method, lambda, checksum);
+  if (resume !== undefined) checkResume(resume, layers, activations, method, lambda, checksum);
   const initRange = options.init?.range ?? SEED.initRange;
-  const x0 = resume ? Float64Array.from(resume.x) : randomInit(layers, { range: initRange, scheme: options.init?.scheme, seed });
+  const x0 = resume ? Float64Array.from(resume.x) : randomInit(layers, { range: initRange, scheme, seed, activations });
   // The method options `minimize` gets: the caller's, else the seed's budget for the seed's method (another method
   // starts from its own defaults), with m and seed filled in below for a minibatch method.
   const optimizer: Record<string, unknown> = { ...(options.optimizer ?? (method === SEED.method ? SEED.optimizer : {})) };
@@ -174,15 +187,20 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
   // A method that declares a `backend` option (adam: where its update loop runs) follows the training's backend,
   // so `backend: 'ts'` (or BACKPROP_BACKEND=ts) keeps every loop in TypeScript. The bits are the same either way.
   if (info?.options.some((o) => o.name === 'backend')) optimizer.backend ??= backend.name;
-  const net = bindNetwork(data.X, data.y, { layers, backend: backend.name });
+  const net = bindNetwork(data.X, data.y, { layers, backend: backend.name, activations });
   const objective = objectiveOf(net, lambda);
-  return { method, lambda, seed, initRange, layers, K, backend, net, x0, optimizer, minibatch, objective, checksum };
+  return { method, lambda, seed, initRange, scheme, layers, activations, K, backend, net, x0, optimizer, minibatch, objective, checksum };
 }
 
-function checkResume(resume: Checkpoint, layers: number[], method: string, lambda: number, checksum: string): void {
+function checkResume(resume: Checkpoint, layers: number[], activations: Activations, method: string, lambda: number, checksum: string): void {
   if (resume.layers.join(',') !== layers.join(',')) {
     throw new CheckpointError(`checkpoint is for layers [${resume.layers}], not [${layers}]`);
   }
+  const slope = (a: Activations | undefined): string =>
+    activations.hidden.includes('leaky_relu') ? ` (leaky slope ${a?.leakySlope ?? DEFAULT_LEAKY_SLOPE})` : '';
+  const was = describeNetwork(layers, resume.activations) + slope(resume.activations);
+  const now = describeNetwork(layers, activations) + slope(activations);
+  if (was !== now) throw new CheckpointError(`checkpoint is for the network ${was}, not ${now}: resume with the same activations`);
   if (resume.method !== method) throw new CheckpointError(`checkpoint is for method ${resume.method}, not ${method}`);
   if (resume.lambda !== lambda) {
     throw new CheckpointError(`checkpoint was made with λ = ${resume.lambda}, not λ = ${lambda}: resume with the same λ`);
@@ -200,7 +218,7 @@ function checkResume(resume: Checkpoint, layers: number[], method: string, lambd
 export async function train(network: NetworkSpec, data: TrainingData, options: TrainOptions = {}): Promise<TrainResult> {
   const resume = typeof options.resume === 'string' ? loadCheckpoint(options.resume) : options.resume;
   const setup = setUpTraining(network, data, options, resume);
-  const { method, lambda, layers, backend, net, optimizer, checksum } = setup;
+  const { method, lambda, layers, activations, backend, net, optimizer, checksum } = setup;
   const m = data.X.rows;
   // Progress inside an epoch: an epoch of MNIST can take minutes, so report about 100 times per epoch.
   let stepsPerEpoch: number | undefined;
@@ -222,7 +240,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   const elapsedBase = history.length ? history[history.length - 1].elapsed : 0;
   const track = options.trackAccuracy ?? true;
   const accuracyAt = (x: Float64Array, d: TrainingData): number =>
-    accuracyOf(argmaxLabels(backend.predict(layers, x, d.X)), d.y);
+    accuracyOf(argmaxLabels(backend.predict(layers, x, d.X, activations)), d.y);
 
   const warn =
     options.onWarning ??
@@ -234,7 +252,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   const writeCheckpoint = (x: Float64Array, iteration: number, nfev: number, state: unknown): void => {
     const path = options.checkpoint!.path;
     try {
-      saveCheckpoint(path, { layers, method, lambda, dataChecksum: checksum, iteration, nfev, x: Array.from(x), state, history });
+      saveCheckpoint(path, { layers, activations, method, lambda, dataChecksum: checksum, iteration, nfev, x: Array.from(x), state, history });
     } catch (err) {
       const cause = err instanceof Error ? err.message : String(err);
       if (warned.has(cause)) return;
@@ -334,7 +352,6 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     theta,
     history,
     options: stripState(optimizer, addedCallbackEvery),
-    scheme: options.init?.scheme ?? 'uniform',
     nit: iterBase + result.nit,
     nfev: nfevBase + result.nfev,
     seconds: (elapsedBase + result.elapsed) / 1000,
@@ -350,7 +367,6 @@ interface RunRecord {
   theta: Float64Array;
   history: HistoryEntry[];
   options: Record<string, unknown>;
-  scheme: string;
   nit: number;
   nfev: number;
   seconds: number;
@@ -368,7 +384,7 @@ export function modelOf(
     method: setup.method,
     options: run.options,
     lambda: setup.lambda,
-    init: { range: setup.initRange, scheme: run.scheme, seed: setup.seed },
+    init: { range: setup.initRange, scheme: initRecord(setup), seed: setup.seed },
     backend: setup.backend.name,
     dataset: { name: data.name ?? 'custom', m: data.X.rows, checksum: setup.checksum },
     nit: run.nit,
@@ -377,11 +393,12 @@ export function modelOf(
     message: result.message,
     cost: result.fun,
     seconds: run.seconds,
-    trainAccuracy: accuracyOf(argmaxLabels(setup.backend.predict(setup.layers, theta, data.X)), data.y),
+    trainAccuracy: accuracyOf(argmaxLabels(setup.backend.predict(setup.layers, theta, data.X, setup.activations)), data.y),
     history: run.history,
   };
   const model: Model = {
     layers: setup.layers,
+    activations: setup.activations,
     theta,
     labelNames: data.labelNames ?? Array.from({ length: setup.K }, (_, k) => String(k + 1)),
     training,
@@ -389,6 +406,12 @@ export function modelOf(
   };
   if (data.imageShape) model.inputShape = data.imageShape;
   return model;
+}
+
+/** The scheme a model records: the one every layer got (`uniform` for the seed's, as before), else one per layer. */
+function initRecord(setup: TrainingSetup): string {
+  const names = layerSchemes(setup.layers, setup.scheme, setup.activations).map((s) => (s === 'seed' ? 'uniform' : s));
+  return names.every((s) => s === names[0]) ? names[0] : names.join(',');
 }
 
 /** The options a model records: without the resume state, nor the progress cadence train() chose itself. */

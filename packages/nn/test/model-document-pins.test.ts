@@ -14,6 +14,7 @@ import {
   modelToJson,
   thetaChecksum,
 } from '../src/model/model.js';
+import { seedActivations } from '../src/network/activations.js';
 
 const model: Model = {
   layers: [6, 4, 3],
@@ -38,7 +39,7 @@ function refusal(doc: unknown): string {
 function withLayers(layers: number[]): Record<string, unknown> {
   let n = 0;
   for (let l = 0; l + 1 < layers.length; l++) n += layers[l + 1] * (layers[l] + 1);
-  const doc = { ...good(), layers, theta: new Array(n).fill(0), labelNames: undefined };
+  const doc = { ...good(), layers, activations: seedActivations(layers), theta: new Array(n).fill(0), labelNames: undefined };
   delete doc.checksum;
   return doc;
 }
@@ -66,8 +67,8 @@ describe('the document', () => {
     expect(refusal({ ...good(), format: null })).toBe('not a backprop model (format is null)');
     expect(refusal({ ...good(), format: [1, 2] })).toBe('not a backprop model (format is Array of length 2)');
     expect(refusal({ ...good(), format: { a: 1 } })).toBe('not a backprop model (format is object)');
-    expect(refusal({ ...good(), version: '1' })).toBe('unsupported model version "1" (this library reads version 1)');
-    expect(refusal({ ...good(), version: 2 })).toBe('unsupported model version 2 (this library reads version 1)');
+    expect(refusal({ ...good(), version: '1' })).toBe('unsupported model version "1" (this library reads versions 1 and 2)');
+    expect(refusal({ ...good(), version: 3 })).toBe('unsupported model version 3 (this library reads versions 1 and 2)');
   });
 });
 
@@ -156,7 +157,7 @@ describe('writing', () => {
     const before = Date.now();
     const doc = good();
     expect(doc.format).toBe('backprop-model');
-    expect(doc.version).toBe(1);
+    expect(doc.version).toBe(2);
     expect(Date.parse(doc.createdAt as string)).toBeGreaterThanOrEqual(before - 1000);
     expect(doc.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(JSON.parse(modelToJson({ ...model, createdAt: 'then' })).createdAt).toBe('then');

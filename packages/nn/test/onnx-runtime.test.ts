@@ -1,6 +1,7 @@
 // The ONNX export run by ONNX Runtime: onnxruntime-web (WebAssembly, in Node, one thread) loads the exported bytes
 // and evaluates 1,000 digits of digits5000; its `probabilities` must be predict's output activations, within 1e-6
-// for a float64 export and 1e-5 for float32, and its `class` the class name predict picks, for every digit.
+// for a float64 export and 1e-5 for float32, and its `class` the class name predict picks, for every digit: the
+// course's ex4 weights (the seed's network), and random networks of every hidden activation × output.
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, ShapeError } from '../src/errors.js';
@@ -10,7 +11,10 @@ import { readMatFile } from '../src/data/index.js';
 import type { Matrix } from '../src/matrix.js';
 import type { Model } from '../src/model/model.js';
 import { exportOnnx, type OnnxDtype } from '../src/model/onnx/export.js';
+import { HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, type Activations } from '../src/network/activations.js';
+import { parameterCount } from '../src/network/layers.js';
 import { serialize } from '../src/network/serialize.js';
+import { Rng } from '../src/random.js';
 import { predict, scores } from '../src/predict.js';
 import { fixture } from './helpers.js';
 
@@ -60,8 +64,9 @@ const TOLERANCE: Record<OnnxDtype, number> = { float64: 1e-6, float32: 1e-5 };
 /** Exports `model`, runs it on X with ONNX Runtime, and compares with predict; returns the largest difference. */
 async function agreement(model: Model, X: Matrix, dtype: OnnxDtype): Promise<number> {
   const { layers, theta, activations } = model;
-  const h = scores(theta, X, { layers, activations } as Parameters<typeof scores>[2]);
-  const labels = predict(theta, X, { layers, activations } as Parameters<typeof predict>[2]);
+  // the TS backend: the reference implementation of every activation (the native one gains them in branch an)
+  const h = scores(theta, X, { layers, activations, backend: 'ts' });
+  const labels = predict(theta, X, { layers, activations, backend: 'ts' });
   const got = await runOnnx(exportOnnx(model, { dtype }), X, dtype);
   const worst = maxAbsDiff(got.probabilities, h.data);
   expect(worst).toBeLessThanOrEqual(TOLERANCE[dtype]);
@@ -90,6 +95,56 @@ describe('ONNX export run by onnxruntime-web matches predict on 1,000 digits', (
   it('the seed network, float32', async () => {
     const worst = await agreement(seed, X, 'float32');
     expect(worst).toBeGreaterThan(0); // really single precision
+  });
+});
+
+/**
+ * A network of `layers` with Glorot-uniform random weights (fixed seed) and random biases, so that every unit's
+ * weighted sum spreads across both signs over the digits (relu's and leaky_relu's two branches both run).
+ */
+function randomModel(layers: number[], activations: Activations, seed: number): Model {
+  const rng = new Rng(seed);
+  const theta = new Float64Array(parameterCount(layers));
+  let off = 0;
+  for (let l = 1; l < layers.length; l++) {
+    const limit = Math.sqrt(6 / (layers[l - 1] + layers[l]));
+    for (let r = 0; r < layers[l]; r++) {
+      theta[off++] = rng.uniform(-0.5, 0.5);
+      for (let c = 0; c < layers[l - 1]; c++) theta[off++] = rng.uniform(-limit, limit) * 3;
+    }
+  }
+  return { layers, theta, labelNames: Array.from({ length: layers[layers.length - 1] }, (_, k) => `class ${k + 1}`), activations };
+}
+
+describe('every hidden activation × output, and mixed deep networks: ONNX Runtime matches predict', () => {
+  let X: Matrix;
+  beforeAll(() => {
+    X = thousandDigits();
+  });
+
+  const cases: [string, number[], Activations][] = [];
+  for (const output of OUTPUT_ACTIVATIONS) {
+    for (const hidden of HIDDEN_ACTIVATIONS) cases.push([`${hidden} → ${output}`, [400, 25, 10], { hidden: [hidden], output, leakySlope: 0.05 }]);
+  }
+  cases.push(['relu, tanh → softmax', [400, 30, 20, 10], { hidden: ['relu', 'tanh'], output: 'softmax', leakySlope: 0.01 }]);
+  cases.push(['leaky_relu (0.3), sigmoid → sigmoid', [400, 30, 20, 10], { hidden: ['leaky_relu', 'sigmoid'], output: 'sigmoid', leakySlope: 0.3 }]);
+
+  cases.forEach(([title, layers, activations], i) => {
+    it(`${title}: float64 within 1e-12, float32 within 1e-5, the same classes`, async () => {
+      const model = randomModel(layers, activations, 100 + i);
+      expect(await agreement(model, X, 'float64')).toBeLessThan(1e-12);
+      await agreement(model, X, 'float32');
+    });
+  });
+
+  it('the random networks are not degenerate: both branches of relu run, and the classes vary', () => {
+    const model = randomModel([400, 25, 10], { hidden: ['relu'], output: 'softmax', leakySlope: 0.01 }, 100);
+    const z = scores(model.theta.subarray(0, 25 * 401), X, { layers: [400, 25], backend: 'ts' });
+    const positive = z.data.filter((v) => v > 0.5).length / z.data.length; // sigmoid(z) > 0.5 ⇔ z > 0
+    expect(positive).toBeGreaterThan(0.2);
+    expect(positive).toBeLessThan(0.8);
+    const labels = predict(model.theta, X, { layers: model.layers, activations: model.activations, backend: 'ts' });
+    expect(new Set(labels).size).toBeGreaterThan(3);
   });
 });
 

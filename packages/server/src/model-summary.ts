@@ -1,4 +1,4 @@
-import type { TrainingSummary } from '@backprop/nn';
+import { describeNetwork, seedActivations, type TrainingSummary } from '@backprop/nn';
 import type { ModelEntry } from './registry.js';
 
 /**
@@ -17,6 +17,8 @@ export function describeModel(entry: ModelEntry, isDefault: boolean) {
     name: entry.name,
     default: isDefault,
     layers: [...model.layers],
+    activations: model.activations ?? seedActivations(model.layers),
+    architecture: describeNetwork(model.layers, model.activations),
     parameters: model.theta.length,
     labelNames: [...model.labelNames],
     inputShape: model.inputShape ?? null,

@@ -236,6 +236,16 @@ export const openapiDocument = {
           name: { type: 'string' },
           default: { type: 'boolean' },
           layers: { type: 'array', items: { type: 'integer' }, description: 'Units per layer, input first' },
+          activations: {
+            type: 'object',
+            description: "Each hidden layer's activation, the output's (softmax: probabilities are the outputs) and leaky_relu's slope",
+            properties: {
+              hidden: { type: 'array', items: { enum: ['sigmoid', 'tanh', 'relu', 'leaky_relu'] } },
+              output: { enum: ['sigmoid', 'softmax'] },
+              leakySlope: { type: 'number' },
+            },
+          },
+          architecture: { type: 'string', description: 'The network in full, e.g. 784-256(relu)-10(softmax)' },
           parameters: { type: 'integer' },
           labelNames: { type: 'array', items: { type: 'string' } },
           inputShape: {
@@ -277,8 +287,10 @@ export const openapiDocument = {
         required: ['format', 'version', 'layers', 'theta'],
         properties: {
           format: { const: 'backprop-model' },
-          version: { const: 1 },
+          version: { enum: [1, 2] },
           layers: { type: 'array', items: { type: 'integer' } },
+          activations: { type: 'object', description: 'version 2: { hidden, output, leakySlope }' },
+          dtype: { const: 'float64' },
           theta: { type: 'array', items: { type: 'number' } },
           labelNames: { type: 'array', items: { type: 'string' } },
           inputShape: { type: 'object' },

@@ -1,4 +1,4 @@
-import { normalizeScores, type Matrix } from '@backprop/nn';
+import { probabilitiesOf, type Matrix, type OutputActivation } from '@backprop/nn';
 
 function jsonNumber(v: number): string {
   return Number.isFinite(v) ? String(v) : 'null';
@@ -12,13 +12,14 @@ function jsonArray(d: Float64Array, offset: number, K: number): string {
 
 /**
  * The members `"classes":[…],"predictions":[…]` of a prediction answer, for the output activations h (m×K): the same text as
- * `JSON.stringify({ classes, predictions: predictionsOf(h, classes) })` from @backprop/nn (one shape for the library,
- * the CLI and the server), written straight from h without building the objects first.
+ * `JSON.stringify({ classes, predictions: predictionsOf(h, classes, output) })` from @backprop/nn (one shape for the
+ * library, the CLI and the server), written straight from h without building the objects first. With a softmax
+ * `output`, the probabilities are the outputs.
  */
-export function predictionFieldsJson(h: Matrix, classes: readonly string[]): string {
+export function predictionFieldsJson(h: Matrix, classes: readonly string[], output: OutputActivation = 'sigmoid'): string {
   const K = h.cols;
   const d = h.data;
-  const p = normalizeScores(h).data;
+  const p = probabilitiesOf(h, output).data;
   const names = classes.map((c) => JSON.stringify(c));
   let out = `"classes":[${names.join(',')}],"predictions":[`;
   for (let i = 0; i < h.rows; i++) {

@@ -1,4 +1,4 @@
-import { loadModel } from '@backprop/nn';
+import { describeNetwork, loadModel } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, defaultDataFor, loadData } from '../dataset.js';
 import { evaluate } from '../evaluation.js';
@@ -40,7 +40,8 @@ export function evaluateCommand() {
       const e = evaluate(model, ds, { lambda, backend });
       const names = model.labelNames;
 
-      out.say(`model ${model.layers.join('-')} on ${ds.name} (${count(e.m, 'example')})`);
+      const architecture = describeNetwork(model.layers, model.activations);
+      out.say(`model ${architecture} on ${ds.name} (${count(e.m, 'example')})`);
       out.say(`  accuracy   ${percent(e.accuracy)}`);
       out.say(`  cost J(Θ)  ${e.cost.toPrecision(6)} (λ = ${lambda}${flags.lambda === undefined ? ', from the model' : ''})`);
       out.say('');
@@ -53,6 +54,7 @@ export function evaluateCommand() {
 
       out.result({
         model: flags.model,
+        architecture,
         data: ds.name,
         m: e.m,
         accuracy: e.accuracy,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { decodePng, ImageError, imageToInput, loadModel, predictionsOf, scores, type Matrix, type Model, type Prediction as ClassPrediction } from '@backprop/nn';
+import { describeNetwork, decodePng, ImageError, imageToInput, loadModel, predictionsOf, scores, type Matrix, type Model, type Prediction as ClassPrediction } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkFits } from '../evaluation.js';
 import { DATA_HELP, defaultDataFor, loadData } from '../dataset.js';
@@ -25,8 +25,9 @@ interface Prediction extends ClassPrediction {
 }
 
 function predictions(model: Model, X: Matrix, inputs: string[], backend: 'auto' | 'native' | 'ts'): Prediction[] {
-  const h = scores(model.theta, X, { layers: model.layers, backend });
-  return predictionsOf(h, model.labelNames).map((p, i) => ({ input: inputs[i], ...p }));
+  const { layers, activations } = model;
+  const h = scores(model.theta, X, { layers, backend, ...(activations ? { activations } : {}) });
+  return predictionsOf(h, model.labelNames, activations?.output).map((p, i) => ({ input: inputs[i], ...p }));
 }
 
 export function predictCommand() {
@@ -36,8 +37,8 @@ export function predictCommand() {
       summary: 'predict digits of data rows or of a PNG picture',
       description:
         'Predict the class (the digit) of examples from a data set or of a picture (PNG). --json gives the classes and, ' +
-          'per input, the predicted class (label), the class probabilities (summing to 1, in the order of classes) and ' +
-          'the raw output activations (scores).',
+          'per input, the predicted class (label), the class probabilities (summing to 1, in the order of classes: a ' +
+          'softmax model’s outputs, or a sigmoid model’s normalised) and the raw output activations (scores).',
     },
     (cmd) =>
       cmd
@@ -108,7 +109,7 @@ export function predictCommand() {
         const hits = results.filter((p) => p.actual === p.label).length;
         out.say(`${hits}/${results.length} correct`);
       }
-      out.result({ model: flags.model, classes, predictions: results });
+      out.result({ model: flags.model, architecture: describeNetwork(model.layers, model.activations), classes, predictions: results });
     },
   );
 }

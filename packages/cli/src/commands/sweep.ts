@@ -1,19 +1,20 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { resolveBackend, saveModel, SEED } from '@backprop/nn';
+import { describeNetwork, resolveBackend, saveModel, SEED } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { methodOptions, parseMethodFlags, type MethodFlags } from '../optimizer.js';
 import { duration, percent, table } from '../output.js';
 import * as parse from '../parse.js';
+import { activationSettings, networkOptions, type NetworkFlags } from '../network.js';
 import { checkOutputs } from '../paths.js';
 import { Interrupt } from '../signals.js';
-import { grid, hiddenChoices, lambdaChoices } from '../sweep/grid.js';
+import { activationChoices, activationLabel, grid, hiddenChoices, lambdaChoices } from '../sweep/grid.js';
 import { runPool, type Outcome } from '../sweep/pool.js';
 import { rescueModel } from '../rescue.js';
-import { EXIT_FAILURE, EXIT_INTERRUPTED } from '../usage.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED, UsageError } from '../usage.js';
 
-interface SweepFlags extends CommonOptions, MethodFlags {
+interface SweepFlags extends CommonOptions, MethodFlags, NetworkFlags {
   data: string;
   lambda: string;
   hidden: string;
@@ -41,16 +42,18 @@ export function sweepCommand() {
   return defineCommand<SweepFlags>(
     'sweep',
     {
-      summary: 'train a λ × hidden grid in parallel worker threads, keep the best',
+      summary: 'train a λ × hidden × activation grid in parallel worker threads, keep the best',
       description:
-        'Train a grid of λ × hidden-layer settings in parallel worker threads, rank them by validation accuracy and ' +
-          'save the best model.',
+        'Train a grid of λ × hidden-layer × activation settings in parallel worker threads, rank them by validation ' +
+          'accuracy and save the best model.',
     },
     (cmd) =>
       methodOptions(
-        cmd
-          .option('--lambda <list>', 'λ values, comma-separated', '0.1,1,3,10')
-          .option('--hidden <list>', 'hidden layer choices, comma-separated; layers of one network joined by x (25,50,256x128)', SEED.hidden.join('x'))
+        networkOptions(
+          cmd
+            .option('--lambda <list>', 'λ values, comma-separated', '0.1,1,3,10')
+            .option('--hidden <list>', 'hidden layer choices, comma-separated; layers of one network joined by x (25,50,256x128)', SEED.hidden.join('x')),
+        )
           .option('--workers <n>', 'worker threads (default: one per core, at most one per configuration)')
           .option('--threads-per-worker <n>', 'BLAS threads in each worker', '1')
           .option('--data <spec>', DATA_HELP, `builtin:${SEED.dataset}`),
@@ -69,6 +72,8 @@ export function sweepCommand() {
           examples([
             'backprop sweep --lambda 0.1,1,3,10 --hidden 25,50 --workers 2',
             'backprop sweep --lambda 1,10 --hidden 25 --maxfun 100 --json',
+            'backprop sweep --lambda 0.1,1 --hidden 64 --activation sigmoid,tanh,relu --output softmax --method adam --epochs 5',
+            '  (--activation in a sweep: comma-separated choices; one network’s per-layer list joined by +, e.g. relu+tanh)',
           ]),
         ),
     async (flags, out) => {
@@ -76,8 +81,16 @@ export function sweepCommand() {
       if (queued && flags.cancel !== undefined) return queued.cancelQueued(flags, out);
       const lambdas = lambdaChoices(flags.lambda);
       const hiddens = hiddenChoices(flags.hidden);
+      const activations = activationChoices(flags.activation);
+      // The network flags other than --activation are one setting for every training (the axis is --activation).
+      const net = activationSettings({ ...flags, activation: 'sigmoid' }, 1);
+      if (queued && (activations.some((a) => a.some((f) => f !== 'sigmoid')) || net.output !== 'sigmoid' || net.init !== 'auto')) {
+        throw new UsageError('--activation, --output and --init are not sent to queue workers yet: sweep other networks without --queue');
+      }
       const { method, optimizer } = parseMethodFlags(flags);
-      const configs = grid(lambdas, hiddens);
+      const configs = grid(lambdas, hiddens, activations);
+      // Activations are shown when the grid has an activation axis (a sweep of the seed's networks prints as before).
+      const axis = activations.length > 1 || activations[0].some((a) => a !== 'sigmoid');
       const workers = flags.workers === undefined ? Math.min(availableParallelism(), configs.length) : parse.integer('--workers', flags.workers, { min: 1, max: 256 });
       const threads = parse.integer('--threads-per-worker', flags.threadsPerWorker, { min: 1, max: 256 });
       const validation = parse.number('--validation', flags.validation, { min: 0, max: 0.9 });
@@ -102,10 +115,13 @@ export function sweepCommand() {
         outcomes = await (queued ? queued.queuedPool(flags, out) : runPool)(configs, {
           workers,
           signal: interrupt.signal,
-          setup: { train: parts.train, validation: parts.validation, method, optimizer, initRange, seed, backend: resolved, threads },
+          setup: {
+            train: parts.train, validation: parts.validation, method, optimizer, initRange, seed, backend: resolved, threads,
+            output: net.output, leakySlope: net.leakySlope, init: net.init,
+          },
           onOutcome: (o) => {
             finished++;
-            const what = `λ = ${o.config.lambda}, hidden ${o.config.hidden.join('x')}`;
+            const what = `λ = ${o.config.lambda}, hidden ${o.config.hidden.join('x')}${axis ? ` ${activationLabel(o.config.activation)}` : ''}`;
             out.note(
               o.ok
                 ? `[${finished}/${configs.length}] ${what}: validation ${percent(o.summary.validationAccuracy)}, training ${percent(o.summary.trainAccuracy)}, ${duration(o.summary.seconds)} (worker ${o.worker})`
@@ -124,6 +140,7 @@ export function sweepCommand() {
         String(i + 1),
         String(o.config.lambda),
         o.config.hidden.join('x'),
+        ...(axis ? [activationLabel(o.config.activation)] : []),
         percent(o.summary.validationAccuracy),
         percent(o.summary.trainAccuracy),
         o.summary.cost.toPrecision(5),
@@ -132,8 +149,12 @@ export function sweepCommand() {
         duration(o.summary.seconds),
         o.summary.status,
       ]);
-      for (const o of failed) rows.push(['-', String(o.config.lambda), o.config.hidden.join('x'), '—', '—', '—', '—', '—', '—', `failed: ${o.error}`]);
-      for (const line of table(['#', 'λ', 'hidden', 'validation', 'training', 'cost', 'nit', 'nfev', 'time', 'status'], rows, 'rrrrrrrrrl')) out.say(line);
+      for (const o of failed) {
+        const network = [o.config.hidden.join('x'), ...(axis ? [activationLabel(o.config.activation)] : [])];
+        rows.push(['-', String(o.config.lambda), ...network, '—', '—', '—', '—', '—', '—', `failed: ${o.error}`]);
+      }
+      const header = ['#', 'λ', 'hidden', ...(axis ? ['activation'] : []), 'validation', 'training', 'cost', 'nit', 'nfev', 'time', 'status'];
+      for (const line of table(header, rows, axis ? 'rrrlrrrrrrl' : 'rrrrrrrrrl')) out.say(line);
 
       const best = done[0];
       // The sweep's one output: when it cannot be written, the best model goes to a fallback file (exit 1).
@@ -141,7 +162,7 @@ export function sweepCommand() {
       if (best) {
         try {
           saveModel(flags.out, best.model);
-          out.say(`best: λ = ${best.config.lambda}, hidden ${best.config.hidden.join('x')} → ${flags.out}`);
+          out.say(`best: λ = ${best.config.lambda}, ${describeNetwork(best.model.layers, best.model.activations)} → ${flags.out}`);
         } catch (err) {
           saveError = err;
         }
@@ -153,10 +174,15 @@ export function sweepCommand() {
       out.result({
         status: interrupt.interrupted ? 'interrupted' : failed.length === 0 ? 'ok' : done.length > 0 ? 'partial' : 'failed',
         results: [
-          ...done.map((o) => ({ lambda: o.config.lambda, hidden: o.config.hidden, ok: true, ...o.summary, worker: o.worker })),
-          ...failed.map((o) => ({ lambda: o.config.lambda, hidden: o.config.hidden, ok: false, error: o.error, worker: o.worker })),
+          ...done.map((o) => ({
+            lambda: o.config.lambda, hidden: o.config.hidden, activation: o.config.activation, ok: true,
+            architecture: describeNetwork(o.model.layers, o.model.activations), ...o.summary, worker: o.worker,
+          })),
+          ...failed.map((o) => ({ lambda: o.config.lambda, hidden: o.config.hidden, activation: o.config.activation, ok: false, error: o.error, worker: o.worker })),
         ],
-        best: best ? { lambda: best.config.lambda, hidden: best.config.hidden, validationAccuracy: best.summary.validationAccuracy, trainAccuracy: best.summary.trainAccuracy } : null,
+        best: best ? {
+          lambda: best.config.lambda, hidden: best.config.hidden, activation: best.config.activation,
+          architecture: describeNetwork(best.model.layers, best.model.activations), validationAccuracy: best.summary.validationAccuracy, trainAccuracy: best.summary.trainAccuracy } : null,
         model: best ? resolve(flags.out) : null,
         configurations: configs.length,
         completed: done.length,

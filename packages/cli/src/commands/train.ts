@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import { resolveBackend, saveModel, SEED, train } from '@backprop/nn';
+import { describeNetwork, resolveActivations, resolveBackend, saveModel, SEED, train } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { evaluate, type Evaluation } from '../evaluation.js';
 import { methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
 import { duration, percent } from '../output.js';
 import * as parse from '../parse.js';
+import { activationSettings, initSummary, networkOptions, type NetworkFlags } from '../network.js';
 import { checkOutputs, DEFAULT_REPORT_DIR } from '../paths.js';
 import { ProgressReporter } from '../progress.js';
 import { writeReport } from '../report.js';
@@ -14,7 +15,7 @@ import { Interrupt } from '../signals.js';
 import { EXIT_INTERRUPTED } from '../usage.js';
 import { count } from '../plural.js';
 
-interface TrainFlags extends CommonOptions, MethodFlags {
+interface TrainFlags extends CommonOptions, MethodFlags, NetworkFlags {
   data: string;
   hidden: string;
   lambda: string;
@@ -33,9 +34,11 @@ interface TrainFlags extends CommonOptions, MethodFlags {
 
 /** The parsed, checked settings of a training run. */
 export function parseTrainSettings(f: TrainFlags) {
+  const hidden = parse.layerSizes('--hidden', f.hidden, ',', 1);
   return {
     data: f.data,
-    hidden: parse.layerSizes('--hidden', f.hidden, ',', 1),
+    hidden,
+    ...activationSettings(f, hidden.length),
     lambda: parse.number('--lambda', f.lambda, { min: 0 }),
     ...parseMethodFlags(f),
     initRange: parse.number('--init-range', f.initRange, { above: 0 }),
@@ -59,12 +62,13 @@ export function trainCommand() {
     },
     (cmd) =>
       methodOptions(
-        cmd
-          .option('--data <spec>', `training data: ${DATA_HELP}`, `builtin:${SEED.dataset}`)
-          .option('--hidden <sizes>', 'hidden layer sizes, e.g. 25 or 256,128', SEED.hidden.join(','))
-          .option('--lambda <λ>', 'regularisation strength λ ≥ 0', String(SEED.lambda)),
+        networkOptions(
+          cmd
+            .option('--data <spec>', `training data: ${DATA_HELP}`, `builtin:${SEED.dataset}`)
+            .option('--hidden <sizes>', 'hidden layer sizes, e.g. 25 or 256,128', SEED.hidden.join(',')),
+        ).option('--lambda <λ>', 'regularisation strength λ ≥ 0', String(SEED.lambda)),
       )
-        .option('--init-range <r>', 'initial weights uniform in [−r, r]', String(SEED.initRange))
+        .option('--init-range <r>', 'the seed scheme’s initial weights: uniform in [−r, r]', String(SEED.initRange))
         .option('--seed <n>', 'seed for initialisation, shuffling and splits', String(SEED.seed))
         .option('--validation <fraction>', 'hold out this fraction for validation accuracy', '0')
         .option('--test <fraction>', 'hold out this fraction as a test set', '0')
@@ -81,6 +85,7 @@ export function trainCommand() {
             `backprop train                                   # the seed: ~94% training accuracy, report in ${DEFAULT_REPORT_DIR}`,
             'backprop train --report reports/latest --validation 0.1',
             'backprop train --hidden 256,128 --method adam --epochs 5 --data builtin:mnist',
+            'backprop train --hidden 256 --activation relu --output softmax --method adam --epochs 5 --data builtin:mnist',
             'backprop train --checkpoint run.ckpt            # Ctrl-C saves the model; then:',
             'backprop train --checkpoint run.ckpt --resume run.ckpt',
             '',
@@ -100,9 +105,11 @@ export function trainCommand() {
       const ds = loadData(s.data, '--data', flags);
       const parts = split(ds, s.validation, s.test, s.seed);
       const layers = [ds.X.cols, ...s.hidden, ds.K];
+      const activations = resolveActivations(layers, s);
+      const architecture = describeNetwork(layers, activations);
       const threads = count(backend.getThreads(), 'thread');
       out.note(
-        `training ${layers.join('-')} on ${ds.name} (${count(parts.train.X.rows, 'example')}` +
+        `training ${architecture} on ${ds.name} (${count(parts.train.X.rows, 'example')}` +
           `${parts.validation ? `, ${parts.validation.X.rows} validation` : ''}${parts.test ? `, ${parts.test.X.rows} test` : ''}) ` +
           `with ${s.method}, λ = ${s.lambda}, ${backend.name} backend (${threads})`,
       );
@@ -116,7 +123,10 @@ export function trainCommand() {
           method: s.method,
           lambda: s.lambda,
           optimizer: s.optimizer,
-          init: { range: s.initRange },
+          init: { range: s.initRange, scheme: s.init },
+          activation: s.activation,
+          output: s.output,
+          leakySlope: s.leakySlope,
           seed: s.seed,
           validation: parts.validation,
           test: parts.test,
@@ -161,11 +171,11 @@ export function trainCommand() {
             modelPath,
             settings: {
               data: `${ds.name} (${count(ds.X.rows, 'example')}, ${count(ds.X.cols, 'input')}, ${count(ds.K, 'class')})`,
-              layers: layers.join('-'),
+              layers: architecture,
               'λ (lambda)': s.lambda,
               method: s.method,
               'optimizer options': JSON.stringify(s.optimizer),
-              'initial weights': `uniform in ±${s.initRange}`,
+              'initial weights': initSummary(t.init.scheme, s.initRange),
               seed: s.seed,
               'validation fraction': s.validation,
               'test fraction': s.test,
@@ -184,7 +194,7 @@ export function trainCommand() {
         }
         const savedModel = modelError === undefined ? (modelPath ?? reportModel) : undefined;
 
-        out.say(`${interrupted ? 'interrupted' : 'trained'} ${layers.join('-')} on ${ds.name} with ${s.method}, λ = ${s.lambda}`);
+        out.say(`${interrupted ? 'interrupted' : 'trained'} ${architecture} on ${ds.name} with ${s.method}, λ = ${s.lambda}`);
         const rows: [string, string][] = [
           ['status', `${t.status} (${t.message})`],
           ['training accuracy', percent(t.trainAccuracy)],
@@ -220,6 +230,9 @@ export function trainCommand() {
           method: s.method,
           lambda: s.lambda,
           layers,
+          architecture,
+          activations,
+          init: t.init.scheme,
           data: ds.name,
           m: parts.train.X.rows,
           model: savedModel ? resolve(savedModel) : null,

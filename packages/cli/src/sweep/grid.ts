@@ -1,4 +1,5 @@
-import { numberList } from '../parse.js';
+import { HIDDEN_ACTIVATIONS, type HiddenActivation } from '@backprop/nn';
+import { choice, numberList } from '../parse.js';
 import { UsageError } from '../usage.js';
 import type { SweepConfig } from './protocol.js';
 
@@ -19,9 +20,24 @@ export function lambdaChoices(raw: string): number[] {
   return numberList('--lambda', raw, { min: 0 });
 }
 
-/** Every (λ, hidden) pair, λ varying fastest within each hidden choice. */
-export function grid(lambdas: number[], hiddens: number[][]): SweepConfig[] {
+/**
+ * Activation choices of a sweep: comma-separated, each one activation for every hidden layer or one per layer joined
+ * by "+" (e.g. "relu,tanh,relu+tanh"). A per-layer list whose length does not match a hidden choice fails that
+ * configuration only, as training decides.
+ */
+export function activationChoices(raw: string): HiddenActivation[][] {
+  if (raw.trim() === '') throw new UsageError(`--activation: expected comma-separated activations, got ${JSON.stringify(raw)}`);
+  return raw.split(',').map((item) => item.split('+').map((s) => choice('--activation', s.trim(), HIDDEN_ACTIVATIONS)));
+}
+
+/** What a configuration's activations show as: "relu" or "relu+tanh". */
+export const activationLabel = (a: readonly string[] | undefined): string => (a ?? ['sigmoid']).join('+');
+
+/** Every (λ, hidden, activation) point, λ varying fastest, then the activation, then the hidden choice. */
+export function grid(lambdas: number[], hiddens: number[][], activations: HiddenActivation[][] = [['sigmoid']]): SweepConfig[] {
   const out: SweepConfig[] = [];
-  for (const hidden of hiddens) for (const lambda of lambdas) out.push({ index: out.length, lambda, hidden });
+  for (const hidden of hiddens) {
+    for (const activation of activations) for (const lambda of lambdas) out.push({ index: out.length, lambda, hidden, activation });
+  }
   return out;
 }

@@ -1,10 +1,12 @@
-import type { BackendChoice, Dataset, Model, TrainingSummary, TrainMethod } from '@backprop/nn';
+import type { BackendChoice, Dataset, HiddenActivation, InitScheme, Model, OutputActivation, TrainingSummary, TrainMethod } from '@backprop/nn';
 
 /** One point of the grid. */
 export interface SweepConfig {
   index: number;
   lambda: number;
   hidden: number[];
+  /** Hidden activations: one for every layer, or one per layer. Absent: sigmoid (the seed's). */
+  activation?: HiddenActivation[];
 }
 
 /** What every worker needs, given once when it starts (the pool puts the data in shared memory: no copy per worker). */
@@ -14,6 +16,10 @@ export interface WorkerSetup {
   method: TrainMethod;
   optimizer: Record<string, unknown>;
   initRange: number;
+  /** The output layer, leaky_relu's slope and the initialisation scheme of every training (absent: the seed's). */
+  output?: OutputActivation;
+  leakySlope?: number;
+  init?: InitScheme;
   seed: number;
   backend: BackendChoice;
   threads: number;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BackpropError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
+import type { Activations } from '../network/activations.js';
 import type { HistoryEntry } from './model.js';
 
 export const CHECKPOINT_FORMAT = 'backprop-checkpoint';
@@ -17,6 +18,8 @@ export interface Checkpoint {
   format: typeof CHECKPOINT_FORMAT;
   version: 1;
   layers: number[];
+  /** The network's activations (absent in checkpoints of the seed's network written before issue 16). */
+  activations?: Activations;
   method: string;
   lambda: number;
   /** checksum of the training data the run used: resuming on other data is refused */

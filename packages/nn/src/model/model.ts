@@ -3,13 +3,19 @@ import { readFileSync } from 'node:fs';
 import { BackpropError } from '../errors.js';
 import { isInputShape, type InputShape } from '../image/preprocess.js';
 import type { Matrix } from '../matrix.js';
-import type { Activations } from '../network/activations.js';
+import { checkActivations, seedActivations, type Activations } from '../network/activations.js';
 import { checkLayers, describe, parameterCount, type LayerSizes } from '../network/layers.js';
 import { deserialize } from '../network/serialize.js';
 import { writeFileAtomic } from './atomic.js';
 
 export const MODEL_FORMAT = 'backprop-model';
-export const MODEL_VERSION = 1;
+/**
+ * Version 2 (issue 16) records the network's `activations` (each hidden layer's, the output, leakySlope) and
+ * `dtype: 'float64'`. Version 1 files (no activations: the seed's network, sigmoid everywhere) still load.
+ */
+export const MODEL_VERSION = 2;
+/** Versions this library reads. */
+const READS = [1, 2];
 
 /** A model file is missing, not JSON, of another format or version, or internally inconsistent. */
 export class ModelFormatError extends BackpropError {
@@ -76,6 +82,8 @@ export function modelToJson(model: Model): string {
     version: MODEL_VERSION,
     createdAt: model.createdAt ?? new Date().toISOString(),
     layers: [...model.layers],
+    activations: model.activations ?? seedActivations(model.layers),
+    dtype: 'float64',
     labelNames: model.labelNames,
     inputShape: model.inputShape,
     checksum: thetaChecksum(model.theta),
@@ -112,6 +120,18 @@ function fail(msg: string): never {
   throw new ModelFormatError(msg);
 }
 
+/** A model file's `activations`, checked field by field (ModelFormatError naming the field), copied. */
+function activationsOf(raw: unknown, layers: LayerSizes): Activations {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(`activations: expected an object, got ${shown(raw)}`);
+  const a = raw as Activations;
+  try {
+    checkActivations(a, layers);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  return { hidden: [...a.hidden], output: a.output, leakySlope: a.leakySlope };
+}
+
 /** Parses and validates a model document; never returns a half-valid model. */
 export function modelFromJson(text: string): Model {
   let doc: Record<string, unknown>;
@@ -126,8 +146,8 @@ export function modelFromJson(text: string): Model {
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) fail('model file must contain a JSON object');
   if (doc.format !== MODEL_FORMAT) fail(`not a backprop model (format is ${shown(doc.format)})`);
-  if (doc.version !== MODEL_VERSION) {
-    fail(`unsupported model version ${shown(doc.version)} (this library reads version ${MODEL_VERSION})`);
+  if (!READS.includes(doc.version as number)) {
+    fail(`unsupported model version ${shown(doc.version)} (this library reads versions ${READS.join(' and ')})`);
   }
   const layers = doc.layers;
   if (!Array.isArray(layers) || layers.length > 64) fail('layers: expected an array of layer sizes');
@@ -157,6 +177,10 @@ export function modelFromJson(text: string): Model {
     fail(`labelNames: expected ${K} strings (one per output unit)`);
   }
   const model: Model = { layers: layers as number[], theta, labelNames: labelNames as string[] };
+  if (doc.version !== 1) {
+    if (doc.dtype !== 'float64') fail(`dtype: expected "float64", got ${shown(doc.dtype)}`);
+    model.activations = activationsOf(doc.activations, layers as number[]);
+  }
   const shape = doc.inputShape as InputShape | undefined;
   if (shape !== undefined) {
     if (!isInputShape(shape) || shape.width * shape.height !== (layers as number[])[0]) {

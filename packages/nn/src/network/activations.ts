@@ -52,3 +52,49 @@ export function checkActivations(a: Activations, layers: LayerSizes, name = 'act
   }
   return a;
 }
+
+/** How a caller names a network's activations: one hidden activation for every layer or one per layer, the output, α. */
+export interface ActivationOptions {
+  /** Default sigmoid (the seed's). */
+  activation?: HiddenActivation | readonly HiddenActivation[];
+  /** Default sigmoid (the seed's). */
+  output?: OutputActivation;
+  /** leaky_relu's α; default {@link DEFAULT_LEAKY_SLOPE}. */
+  leakySlope?: number;
+}
+
+/**
+ * The Activations of a network of `layers` from a caller's options; InvalidArgumentError naming the option
+ * (`activation`, `output`, `leakySlope`) when one is not valid.
+ */
+export function resolveActivations(layers: LayerSizes, o: ActivationOptions = {}): Activations {
+  const hiddenCount = layers.length - 2;
+  const a = o.activation ?? 'sigmoid';
+  const list = typeof a === 'string' ? Array.from({ length: hiddenCount }, () => a) : a;
+  if (!Array.isArray(list)) {
+    throw new InvalidArgumentError(`activation: expected one of ${HIDDEN_ACTIVATIONS.join(', ')} or a list of them, got ${JSON.stringify(a)}`);
+  }
+  list.forEach((h, i) => {
+    if (!HIDDEN_ACTIVATIONS.includes(h)) {
+      const at = typeof a === 'string' ? '' : `[${i}]`;
+      throw new InvalidArgumentError(`activation${at}: expected one of ${HIDDEN_ACTIVATIONS.join(', ')}, got ${JSON.stringify(h)}`);
+    }
+  });
+  if (list.length !== hiddenCount) {
+    throw new InvalidArgumentError(`activation: expected ${hiddenCount} activation(s), one per hidden layer, got ${list.length}`);
+  }
+  const output = o.output ?? 'sigmoid';
+  if (!OUTPUT_ACTIVATIONS.includes(output)) {
+    throw new InvalidArgumentError(`output: expected one of ${OUTPUT_ACTIVATIONS.join(', ')}, got ${JSON.stringify(output)}`);
+  }
+  const leakySlope = o.leakySlope ?? DEFAULT_LEAKY_SLOPE;
+  if (typeof leakySlope !== 'number' || !(leakySlope > 0 && leakySlope < 1)) {
+    throw new InvalidArgumentError(`leakySlope: expected a number between 0 and 1 (exclusive), got ${JSON.stringify(leakySlope)}`);
+  }
+  return { hidden: [...list], output, leakySlope };
+}
+
+/** The architecture in full, e.g. `784-256(relu)-10(softmax)`; the seed's network is `400-25(sigmoid)-10(sigmoid)`. */
+export function describeNetwork(layers: LayerSizes, a: Activations = seedActivations(layers)): string {
+  return layers.map((s, l) => (l === 0 ? String(s) : `${s}(${l < layers.length - 1 ? a.hidden[l - 1] : a.output})`)).join('-');
+}

@@ -1,5 +1,6 @@
 import type { Matrix } from '../matrix.js';
 import { sigmoid } from '../sigmoid.js';
+import { checkActivations, seedActivations, type Activations, type HiddenActivation } from './activations.js';
 import { checkTheta, type LayerSizes } from './layers.js';
 import { deserialize } from './serialize.js';
 import { checkInputs } from '../validate.js';
@@ -9,22 +10,38 @@ export interface ForwardPass {
   a: Matrix[];
   /** Pre-activations z_2 … z_L (z[l] feeds a[l+1]). */
   z: Matrix[];
-  /** Output activations h = a_L (m×K). */
+  /** Output activations h = a_L (m×K): sigmoids, or softmax rows summing to 1. */
   h: Matrix;
 }
 
+/** A hidden layer's f(z), α being leaky_relu's slope. */
+export function activate(f: HiddenActivation, z: number, alpha: number): number {
+  switch (f) {
+    case 'sigmoid':
+      return sigmoid(z);
+    case 'tanh':
+      return Math.tanh(z);
+    case 'relu':
+      return z > 0 ? z : 0;
+    case 'leaky_relu':
+      return z > 0 ? z : alpha * z;
+  }
+}
+
 /**
- * The seed's `feed_forward`, on any layer stack, keeping every intermediate (for teaching, plotting and tests).
- * Training uses the backends' fused pass instead.
+ * The seed's `feed_forward`, on any layer stack and activations (default the seed's: sigmoid everywhere), keeping
+ * every intermediate (for teaching, plotting and tests). Training uses the backends' fused pass instead.
  */
-export function feedForward(theta: Float64Array, X: Matrix, layers: LayerSizes): ForwardPass {
+export function feedForward(theta: Float64Array, X: Matrix, layers: LayerSizes, activations?: Activations): ForwardPass {
   checkInputs(X, layers);
   checkTheta(theta, layers);
+  const act = activations === undefined ? seedActivations(layers) : checkActivations(activations, layers);
   const thetas = deserialize(theta, layers);
   const a: Matrix[] = [X];
   const z: Matrix[] = [];
   let prev = X;
-  for (const T of thetas) {
+  thetas.forEach((T, l) => {
+    const output = l === thetas.length - 1;
     const m = prev.rows;
     const s = prev.cols;
     const t = T.rows;
@@ -35,12 +52,19 @@ export function feedForward(theta: Float64Array, X: Matrix, layers: LayerSizes):
         let acc = T.data[j * (s + 1)];
         for (let k = 0; k < s; k++) acc += prev.data[i * s + k] * T.data[j * (s + 1) + 1 + k];
         zl[i * t + j] = acc;
-        al[i * t + j] = sigmoid(acc);
+        al[i * t + j] = output ? sigmoid(acc) : activate(act.hidden[l], acc, act.leakySlope);
+      }
+      if (output && act.output === 'softmax') {
+        let M = -Infinity;
+        for (let j = 0; j < t; j++) M = Math.max(M, zl[i * t + j]);
+        let sum = 0;
+        for (let j = 0; j < t; j++) sum += Math.exp(zl[i * t + j] - M);
+        for (let j = 0; j < t; j++) al[i * t + j] = Math.exp(zl[i * t + j] - M) / sum;
       }
     }
     z.push({ rows: m, cols: t, data: zl });
     prev = { rows: m, cols: t, data: al };
     a.push(prev);
-  }
+  });
   return { a, z, h: prev };
 }

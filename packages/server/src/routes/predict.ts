@@ -35,7 +35,8 @@ export function predictBody(ctx: AppContext, fixedName?: string): RequestHandler
 export function predictHandler(ctx: AppContext, fixedName?: string): RequestHandler {
   const answer = (res: Response, entry: ModelEntry, rows: number, h: Matrix): void => {
     ctx.metrics.predictions.inc({ model: entry.name }, rows);
-    const body = `{"model":${JSON.stringify(entry.name)},"checksum":${JSON.stringify(entry.checksum)},${predictionFieldsJson(h, entry.model.labelNames)}}`;
+    const { labelNames, activations } = entry.model;
+    const body = `{"model":${JSON.stringify(entry.name)},"checksum":${JSON.stringify(entry.checksum)},${predictionFieldsJson(h, labelNames, activations?.output)}}`;
     res.statusCode = 200;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Content-Length', Buffer.byteLength(body));
@@ -45,12 +46,12 @@ export function predictHandler(ctx: AppContext, fixedName?: string): RequestHand
   // Not async: a single input is answered without a promise; Express 5 forwards a batch's rejection.
   return (req, res) => {
     const entry = (res.locals.entry as ModelEntry | undefined) ?? ctx.models.require(fixedName ?? checkModelName(req.params.name));
-    const { layers, theta } = entry.model;
+    const { layers, theta, activations } = entry.model;
     const X = inputMatrix(req.body, entry.model, ctx.maxBatchRows);
     if (X.rows === 1) {
-      answer(res, entry, 1, getBackend(ctx.backend).predict(layers, theta, X));
+      answer(res, entry, 1, getBackend(ctx.backend).predict(layers, theta, X, activations));
       return;
     }
-    return scoresAsync(theta, X, { layers, backend: ctx.backend }).then((h) => answer(res, entry, X.rows, h));
+    return scoresAsync(theta, X, { layers, backend: ctx.backend, ...(activations ? { activations } : {}) }).then((h) => answer(res, entry, X.rows, h));
   };
 }

@@ -1,4 +1,5 @@
 import type { Matrix } from '../../matrix.js';
+import type { Activations } from '../../network/activations.js';
 import type { LayerSizes } from '../../network/layers.js';
 import type { Backend } from '../types.js';
 import { TsNetwork } from './network.js';
@@ -12,9 +13,10 @@ import { getTsThreads, setTsThreads } from './threads.js';
  */
 export const tsBackend: Backend = {
   name: 'ts',
-  createNetwork: (layers: LayerSizes, X: Matrix, Y: Matrix) => new TsNetwork(layers, X, Y),
+  createNetwork: (layers: LayerSizes, X: Matrix, Y: Matrix, activations?: Activations) =>
+    new TsNetwork(layers, X, Y, activations ? { activations } : {}),
   predict: tsPredict,
-  predictAsync: async (layers, theta, X) => tsPredict(layers, theta, X),
+  predictAsync: async (layers, theta, X, activations) => tsPredict(layers, theta, X, activations),
   setThreads: setTsThreads,
   getThreads: getTsThreads,
 };

@@ -1,4 +1,5 @@
 import { sigmoid } from '../../sigmoid.js';
+import type { HiddenActivation } from '../../network/activations.js';
 
 /**
  * The inner loops of one layer of width t. Each sum adds its terms in a fixed order (so a result does not depend on
@@ -28,6 +29,32 @@ export function doubles(n: number): Vec {
 }
 
 /**
+ * What a layer applies to its sums, as a number the loops branch on (names do not cross to worker threads and a
+ * switch on a small integer costs the sigmoid path nothing): NONE leaves z (the output layer, whose activation is
+ * the cost's), the others are the hidden activations.
+ */
+export const NONE = 0;
+export const SIGMOID = 1;
+export const TANH = 2;
+export const RELU = 3;
+export const LEAKY_RELU = 4;
+export type ActivationCode = typeof NONE | typeof SIGMOID | typeof TANH | typeof RELU | typeof LEAKY_RELU;
+
+const CODES: Readonly<Record<HiddenActivation, ActivationCode>> = { sigmoid: SIGMOID, tanh: TANH, relu: RELU, leaky_relu: LEAKY_RELU };
+
+/** The code of a hidden activation. */
+export function activationCode(name: HiddenActivation): ActivationCode {
+  return CODES[name];
+}
+
+/** out[o .. o + t) = f(out[o .. o + t)) for a code other than SIGMOID and NONE; α is leaky_relu's slope. */
+function activateRow(out: Vec, o: number, t: number, code: number, alpha: number): void {
+  if (code === TANH) for (let j = o; j < o + t; j++) out[j] = Math.tanh(out[j]);
+  else if (code === RELU) for (let j = o; j < o + t; j++) out[j] = out[j] > 0 ? out[j] : 0;
+  else if (code === LEAKY_RELU) for (let j = o; j < o + t; j++) out[j] = out[j] > 0 ? out[j] : alpha * out[j];
+}
+
+/**
  * Running sums the products keep in locals at a time: in memory, each term would cost a load and a store per
  * output; in locals, the operand list is read ⌈t / SUMS⌉ times and nothing is stored per term. The loops are
  * written out for eight (changing SUMS means changing them), the remainder of t one at a time; each sum still adds
@@ -36,10 +63,10 @@ export function doubles(n: number): Vec {
  */
 const SUMS = 8;
 
-/** out[q−q0, :] = b + X[rows[q], :]·W (σ applied when activate = 1), X in compressed rows. */
+/** out[q−q0, :] = f(b + X[rows[q], :]·W), f given by `activate` (α: leaky_relu's slope), X in compressed rows. */
 export function forwardSparse(
   t: number, rows: Uint32Array, q0: number, q1: number, rowStart: Int32Array, col: IndexArray, val: Float64Array,
-  WT: Vec, b: Vec, out: Vec, activate: number,
+  WT: Vec, b: Vec, out: Vec, activate: number, alpha = 0,
 ): void {
   for (let q = q0, o = 0; q < q1; q++, o += t) {
     const i = rows[q];
@@ -63,12 +90,15 @@ export function forwardSparse(
       for (let p = p0; p < p1; p++) z += val[p] * WT[col[p] * t + j];
       out[o + j] = z;
     }
-    if (activate === 1) for (let jj = 0; jj < t; jj++) out[o + jj] = sigmoid(out[o + jj]);
+    if (activate === SIGMOID) for (let jj = 0; jj < t; jj++) out[o + jj] = sigmoid(out[o + jj]);
+    else if (activate !== NONE) activateRow(out, o, t, activate, alpha);
   }
 }
 
-/** out[i, :] = b + A[i, :]·W for i < R (σ applied when activate = 1). */
-export function forwardDense(t: number, A: Vec, s: number, R: number, WT: Vec, b: Vec, out: Vec, activate: number): void {
+/** out[i, :] = f(b + A[i, :]·W) for i < R, f given by `activate` (α: leaky_relu's slope). */
+export function forwardDense(
+  t: number, A: Vec, s: number, R: number, WT: Vec, b: Vec, out: Vec, activate: number, alpha = 0,
+): void {
   for (let i = 0, a0 = 0, o = 0; i < R; i++, a0 += s, o += t) {
     let j = 0;
     for (; j + SUMS <= t; j += SUMS) {
@@ -87,18 +117,28 @@ export function forwardDense(t: number, A: Vec, s: number, R: number, WT: Vec, b
       for (let k = 0, w = j; k < s; k++, w += t) z += A[a0 + k] * WT[w];
       out[o + j] = z;
     }
-    if (activate === 1) for (let jj = 0; jj < t; jj++) out[o + jj] = sigmoid(out[o + jj]);
+    if (activate === SIGMOID) for (let jj = 0; jj < t; jj++) out[o + jj] = sigmoid(out[o + jj]);
+    else if (activate !== NONE) activateRow(out, o, t, activate, alpha);
   }
 }
 
-/** Dprev[i, k] = (Σ_j D[i, j]·W[j, k]) · a(1 − a), a = A[i, k]: the seed's δ2 = δ3·Θ2 ⊙ g'(z2). */
-export function backpropDelta(t: number, D: Vec, R: number, WT: Vec, s: number, A: Vec, Dprev: Vec): void {
+/**
+ * Dprev[i, k] = (Σ_j D[i, j]·W[j, k]) · f'(a), a = A[i, k]: the seed's δ2 = δ3·Θ2 ⊙ g'(z2), with f' from the
+ * activation value — sigmoid a(1 − a), tanh 1 − a², relu 1 if a > 0 else 0, leaky_relu 1 if a > 0 else α (a > 0 ⇔
+ * z > 0, so at the kink z = 0 relu' = 0 and leaky_relu' = α, PyTorch's convention).
+ */
+export function backpropDelta(
+  t: number, D: Vec, R: number, WT: Vec, s: number, A: Vec, Dprev: Vec, activate = SIGMOID, alpha = 0,
+): void {
   for (let i = 0, o = 0, po = 0; i < R; i++, o += t, po += s) {
     for (let k = 0, w = 0; k < s; k++, w += t) {
       let acc = 0;
       for (let j = 0; j < t; j++) acc += D[o + j] * WT[w + j];
       const a = A[po + k];
-      Dprev[po + k] = acc * a * (1 - a);
+      if (activate === SIGMOID) Dprev[po + k] = acc * a * (1 - a);
+      else if (activate === TANH) Dprev[po + k] = acc * (1 - a * a);
+      else if (activate === RELU) Dprev[po + k] = a > 0 ? acc : 0;
+      else Dprev[po + k] = a > 0 ? acc : acc * alpha;
     }
   }
 }

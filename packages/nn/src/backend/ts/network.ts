@@ -1,5 +1,6 @@
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Matrix } from '../../matrix.js';
+import { checkActivations, seedActivations, type Activations } from '../../network/activations.js';
 import { checkLayers, describe, type LayerSizes } from '../../network/layers.js';
 import { addPenalty } from '../../network/penalty.js';
 import type { ResidentNetwork } from '../types.js';
@@ -14,6 +15,8 @@ import { checkThreads, getTsThreads } from './threads.js';
 const PARALLEL_MIN_WORK = 4 << 20;
 
 export interface TsNetworkOptions {
+  /** Each hidden layer's activation and the output's; default the seed's network (sigmoid everywhere). */
+  activations?: Activations;
   /** Threads for this network (calling thread + workers); default getTsThreads(). Results do not depend on it. */
   threads?: number;
   /** Smallest evaluation (multiply-adds) that starts worker threads; default ~4·10⁶. */
@@ -80,7 +83,8 @@ export class TsNetwork implements ResidentNetwork {
       }
     }
     this.m = X.rows;
-    this.r = createResident(this.layers, X, Y, plan);
+    const activations = checkActivations(options.activations ?? seedActivations(this.layers), this.layers);
+    this.r = createResident(this.layers, X, Y, plan, activations);
     this.parameterCount = this.r.parameterCount;
     this.runner = new ShardRunner(this.r);
   }

@@ -1,16 +1,22 @@
 import type { Matrix } from '../../matrix.js';
+import { seedActivations, type Activations } from '../../network/activations.js';
 import type { LayerSizes } from '../../network/layers.js';
-import { doubles, forwardDense, forwardSparse, type Vec } from './kernels.js';
+import { activationCode, doubles, forwardDense, forwardSparse, NONE, SIGMOID, type Vec } from './kernels.js';
 import { splitTheta } from './shard.js';
 import { toCsr } from './sparse.js';
 
 /**
  * Forward pass only: output activations h (m×K) for the rows of X (no bias column), with the same kernels as
- * training — the first layer over the non-zeros of X, then dense layers, σ on every layer.
+ * training — the first layer over the non-zeros of X, then dense layers, each hidden layer's activation, and the
+ * output's: sigmoids, or softmax rows (log-sum-exp) that sum to 1.
  */
-export function tsPredict(layers: LayerSizes, theta: Float64Array, X: Matrix): Matrix {
+export function tsPredict(layers: LayerSizes, theta: Float64Array, X: Matrix, activations: Activations = seedActivations(layers)): Matrix {
   const m = X.rows;
   const L = layers.length;
+  const K = layers[L - 1];
+  const alpha = activations.leakySlope;
+  const softmax = activations.output === 'softmax';
+  const code = (l: number): number => (l < L - 1 ? activationCode(activations.hidden[l - 1]) : softmax ? NONE : SIGMOID);
   const WT: Vec[] = [];
   const bias: Vec[] = [];
   for (let l = 1; l < L; l++) {
@@ -22,11 +28,24 @@ export function tsPredict(layers: LayerSizes, theta: Float64Array, X: Matrix): M
   const rows = new Uint32Array(m);
   for (let i = 0; i < m; i++) rows[i] = i;
   let A = doubles(m * layers[1]);
-  forwardSparse(layers[1], rows, 0, m, csr.rowStart, csr.col, csr.val, WT[0], bias[0], A, 1);
+  forwardSparse(layers[1], rows, 0, m, csr.rowStart, csr.col, csr.val, WT[0], bias[0], A, code(1), alpha);
   for (let l = 2; l < L; l++) {
     const out = doubles(m * layers[l]);
-    forwardDense(layers[l], A, layers[l - 1], m, WT[l - 1], bias[l - 1], out, 1);
+    forwardDense(layers[l], A, layers[l - 1], m, WT[l - 1], bias[l - 1], out, code(l), alpha);
     A = out;
   }
-  return { rows: m, cols: layers[L - 1], data: Float64Array.from(A) };
+  const h = Float64Array.from(A);
+  if (softmax) softmaxRows(h, m, K);
+  return { rows: m, cols: K, data: h };
+}
+
+/** Each row of z (m×K) replaced by softmax(z) = e^{z − M} / Σ e^{z − M}, M the row's largest value. */
+export function softmaxRows(z: Float64Array, m: number, K: number): void {
+  for (let o = 0; o < m * K; o += K) {
+    let M = z[o];
+    for (let k = 1; k < K; k++) if (z[o + k] > M) M = z[o + k];
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += Math.exp(z[o + k] - M);
+    for (let k = 0; k < K; k++) z[o + k] = Math.exp(z[o + k] - M) / sum;
+  }
 }

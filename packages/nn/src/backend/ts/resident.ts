@@ -1,4 +1,6 @@
 import type { Matrix } from '../../matrix.js';
+import { seedActivations, type Activations } from '../../network/activations.js';
+import { activationCode } from './kernels.js';
 import { blockRows, fullBatchBlocks, maxShards, shardCount, shardStarts, workPerRow } from './plan.js';
 import { sharedArray, toCscBlocks, toCsr } from './sparse.js';
 
@@ -24,8 +26,13 @@ export interface PlanOptions {
  */
 export type Resident = ReturnType<typeof createResident>;
 
-/** Copies X (compressed) and Y into shared memory and lays out the job and result buffers. */
-export function createResident(layers: readonly number[], X: Matrix, Y: Matrix, plan: PlanOptions = {}) {
+/**
+ * Copies X (compressed) and Y into shared memory and lays out the job and result buffers. `activations` (checked
+ * by the caller) default to the seed's network.
+ */
+export function createResident(
+  layers: readonly number[], X: Matrix, Y: Matrix, plan: PlanOptions = {}, activations: Activations = seedActivations(layers),
+) {
   const m = X.rows;
   let parameterCount = 0;
   for (let l = 1; l < layers.length; l++) parameterCount += layers[l] * (layers[l - 1] + 1);
@@ -47,6 +54,10 @@ export function createResident(layers: readonly number[], X: Matrix, Y: Matrix, 
     m,
     n0: layers[0],
     K: layers[layers.length - 1],
+    /** Each hidden layer's activation code (kernels.ts), whether the output is a softmax, and leaky_relu's α. */
+    hidden: activations.hidden.map(activationCode),
+    softmax: activations.output === 'softmax',
+    alpha: activations.leakySlope,
     parameterCount,
     /** Multiply-adds per example, on average. */
     perRow,

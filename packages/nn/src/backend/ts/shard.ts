@@ -1,6 +1,6 @@
 import {
   accumulateBias, accumulateGradCsc, accumulateGradCsr, accumulateGradDense, backpropDelta, doubles, forwardDense,
-  forwardSparse, type Vec,
+  forwardSparse, NONE, type Vec,
 } from './kernels.js';
 import { JOB_FULL, JOB_GEN, JOB_KIND, type Resident } from './resident.js';
 
@@ -16,7 +16,7 @@ export class ShardRunner {
   private readonly bias: Vec[] = [];
   /** Offset of each layer's sums inside a shard's partial gradient. */
   private readonly sumOffset: number[] = [];
-  /** Activations A_l (l = 1..L−2, sigmoid outputs) and deltas D_l (l = 1..L−1) for one sub-block. */
+  /** Activations A_l (l = 1..L−2, the hidden layers' outputs) and deltas D_l (l = 1..L−1) for one sub-block. */
   private readonly A: Vec[] = [];
   private readonly D: Vec[] = [];
   private preparedGeneration = -1;
@@ -47,7 +47,7 @@ export class ShardRunner {
   /** Shard `shard` of the job posted in `job`; writes cost[shard] and partial[shard·P ..]. */
   run(shard: number): void {
     const r = this.r;
-    const { layers, K, n0, parameterCount: P, blockRows, partial, job } = r;
+    const { layers, K, n0, parameterCount: P, blockRows, partial, job, hidden, alpha } = r;
     const L = layers.length;
     const full = Atomics.load(job, JOB_KIND) === JOB_FULL;
     this.prepare(Atomics.load(job, JOB_GEN));
@@ -64,13 +64,13 @@ export class ShardRunner {
       const R = q1 - q0;
       // Forward: z_1 = b + x·W1ᵀ over the non-zeros of x, then dense layers; the output layer keeps z in D.
       const out1 = L === 2 ? D[0] : A[0];
-      forwardSparse(layers[1], rows, q0, q1, r.rowStart, r.col, r.val, WT[0], bias[0], out1, L === 2 ? 0 : 1);
+      forwardSparse(layers[1], rows, q0, q1, r.rowStart, r.col, r.val, WT[0], bias[0], out1, L === 2 ? NONE : hidden[0], alpha);
       for (let l = 2; l < L; l++) {
         const out = l === L - 1 ? D[l - 1] : A[l - 1];
-        forwardDense(layers[l], A[l - 2], layers[l - 1], R, WT[l - 1], bias[l - 1], out, l === L - 1 ? 0 : 1);
+        forwardDense(layers[l], A[l - 2], layers[l - 1], R, WT[l - 1], bias[l - 1], out, l === L - 1 ? NONE : hidden[l - 1], alpha);
       }
-      J += outputDelta(D[L - 2], R, K, rows, q0, r.Y);
-      // Backward: Δ_l += δ_lᵀ·a_{l−1}, then δ_{l−1} = δ_l·W_l ⊙ a(1−a).
+      J += r.softmax ? softmaxDelta(D[L - 2], R, K, rows, q0, r.Y) : outputDelta(D[L - 2], R, K, rows, q0, r.Y);
+      // Backward: Δ_l += δ_lᵀ·a_{l−1}, then δ_{l−1} = δ_l·W_l ⊙ f'(a_{l−1}).
       for (let l = L - 1; l >= 1; l--) {
         const s = layers[l - 1];
         const t = layers[l];
@@ -78,7 +78,7 @@ export class ShardRunner {
         accumulateBias(t, D[l - 1], R, partial, g0);
         if (l > 1) {
           accumulateGradDense(t, A[l - 2], s, R, D[l - 1], partial, g0 + t);
-          backpropDelta(t, D[l - 1], R, WT[l - 1], s, A[l - 2], D[l - 2]);
+          backpropDelta(t, D[l - 1], R, WT[l - 1], s, A[l - 2], D[l - 2], hidden[l - 2], alpha);
         } else if (full) {
           accumulateGradCsc(t, n0, r.cscColStart, block * (n0 + 1), r.cscRow, r.cscVal, D[0], partial, g0 + t);
         } else {
@@ -123,6 +123,30 @@ function outputDelta(ZD: Vec, R: number, K: number, rows: Uint32Array, q0: numbe
       const l = Math.log1p(e);
       J += y * ((z < 0 ? -z : 0) + l) + (1 - y) * ((z > 0 ? z : 0) + l);
       ZD[o + k] = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - y;
+    }
+  }
+  return J;
+}
+
+/**
+ * Softmax output layer: replaces each row of pre-activations z in `ZD` by δ = p − y, p = softmax(z), and returns
+ * Σ of the categorical cross-entropy Σ_k y_k·(LSE − z_k), LSE = M + log Σ_k e^{z_k − M}, M = max_k z_k (log-sum-exp:
+ * no exponent is positive, so logits of ±1e4 give finite values).
+ */
+export function softmaxDelta(ZD: Vec, R: number, K: number, rows: Uint32Array, q0: number, Y: Float64Array): number {
+  let J = 0;
+  for (let i = 0, o = 0; i < R; i++, o += K) {
+    const yo = rows[q0 + i] * K;
+    let M = ZD[o];
+    for (let k = 1; k < K; k++) if (ZD[o + k] > M) M = ZD[o + k];
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += Math.exp(ZD[o + k] - M);
+    const lse = M + Math.log(sum);
+    for (let k = 0; k < K; k++) {
+      const z = ZD[o + k];
+      const y = Y[yo + k];
+      J += y * (lse - z);
+      ZD[o + k] = Math.exp(z - M) / sum - y;
     }
   }
   return J;

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors.js';
-import { checkActivations, seedActivations, type Activations, type HiddenActivation, type OutputActivation } from '../../network/activations.js';
+import { checkActivations, describeNetwork, seedActivations, type Activations, type HiddenActivation, type OutputActivation } from '../../network/activations.js';
 import { checkLayers, checkTheta, thetaShapes } from '../../network/layers.js';
 import type { Model } from '../model.js';
 import type { Message } from './protobuf.js';
@@ -102,7 +102,7 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
   nodes.push(node('ArgMax', ['probabilities'], ['class_index'], [{ name: 'axis', int: 1 }, { name: 'keepdims', int: 0 }]));
   nodes.push(node('Gather', ['class_names', 'class_index'], ['class'], [{ name: 'axis', int: 0 }]));
 
-  const architecture = layers.map((s, l) => (l === 0 ? String(s) : `${s}(${l === L ? activations.output : activations.hidden[l - 1]})`)).join('-');
+  const architecture = describeNetwork(layers, activations);
   const metadata: Record<string, string> = { architecture };
   if (activations.hidden.includes('leaky_relu')) metadata.leaky_slope = String(activations.leakySlope);
   if (model.inputShape) metadata.input_shape = `${model.inputShape.width}x${model.inputShape.height} ${model.inputShape.order}`;
