@@ -1,12 +1,13 @@
 // `backprop export --format onnx`: the file it writes, run by onnxruntime-web, gives numpy's output activations for
 // the course's ex4 weights (scripts/ref/cli_golden.py, 50 digits) and numpy's predicted digits; the format follows
 // --out or --format; bad flags are one-line errors with exit 2; the file is written atomically.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { DIGIT_LABEL_NAMES, loadDigits5000, saveModel, scores, type Activations } from '@backprop/nn';
+import { DIGIT_LABEL_NAMES, loadDigits5000, predict, saveModel, scores, type Activations } from '@backprop/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, ex4Model, golden, oneLineError, onlyJson, tmp } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { cli, ensureBuilt, ex4Model, golden, oneLineError, onlyJson, ROOT, tmp } from './helpers.js';
 
 /** The ex4 weights as a model file of another network (the weights need not be trained for that network). */
 function modelWith(activations: Activations): string {
@@ -103,5 +104,27 @@ describe('backprop export --format onnx', () => {
     const softmax = cli(['export', '--out', 'w.mat', modelWith({ hidden: ['sigmoid'], output: 'softmax', leakySlope: 0.01 })], { cwd: dir });
     expect(oneLineError(softmax)).toMatch(/this model's output is softmax/);
     expect(readdirSync(dir)).toEqual(['relu.onnx']);
+  });
+
+  it('the README\'s script runs as written on an exported model and prints predict\'s classes', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Export: ONNX and MAT'));
+    const script = /```js\n([\s\S]*?)```/.exec(section)![1];
+    const dir = tmp();
+    mkdirSync(join(dir, 'reports', 'seed'), { recursive: true });
+    const { path, model } = ex4Model();
+    expect(cli(['export', '--out', 'reports/seed/model.onnx', path], { cwd: dir }).code).toBe(0);
+    // inside the repository's node_modules, so that its imports resolve as they do in a user's project
+    const home = mkdtempSync(join(ROOT, 'node_modules', '.readme-onnx-'));
+    try {
+      writeFileSync(join(home, 'script.mjs'), script);
+      const r = spawnSync(process.execPath, [join(home, 'script.mjs')], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const X = { rows: 3, cols: 400, data: loadDigits5000().X.data.slice(0, 1200) };
+      const classes = Array.from(predict(model.theta, X, { layers: model.layers }), (k) => DIGIT_LABEL_NAMES[k - 1]);
+      expect(r.stdout).toBe(`${classes.join(' ')} 3x10\n`);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
