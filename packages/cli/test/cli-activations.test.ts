@@ -90,6 +90,11 @@ describe('backprop sweep over activations', () => {
     expect(best.activations).toEqual({ hidden: j.best.activation, output: 'softmax', leakySlope: 0.01 });
     expect(j.best.architecture).toBe(`400-8(${j.best.activation[0]})-10(softmax)`);
   });
+  it('other networks are refused with --queue (queue workers train the seed’s network), before connecting', () => {
+    const r = cli(['sweep', '--queue', 'redis://127.0.0.1:1', '--activation', 'relu']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toContain('--activation, --output and --init are not sent to queue workers yet');
+  });
   it('a bad activation choice is a one-line error naming the flag', () => {
     const r = cli(['sweep', '--activation', 'relu,selu']);
     expect(r.code).toBe(2);

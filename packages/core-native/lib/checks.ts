@@ -1,6 +1,7 @@
 // Argument checks run in TypeScript BEFORE anything crosses into C++ (which checks the same again).
 // TypeError (code ERR_INVALID_ARG_TYPE) for a wrong kind of value, RangeError (code ERR_OUT_OF_RANGE) for a
 // wrong size or value; every message names the argument, the expected and the received.
+import type { Activations } from './index.js';
 
 /** Largest accepted dimension: BLAS takes dimensions as 32-bit ints. */
 export const MAX_DIMENSION = 2 ** 31 - 1;
@@ -118,6 +119,44 @@ export function layerSizes(value: unknown, name: string): readonly number[] {
     throw rangeError(`${name}: expected a parameter count below 2^53, got a network too large`);
   }
   return Object.freeze(sizes);
+}
+
+/** The hidden-layer activations the addon knows (src/activation.h), in its enum's order. */
+export const HIDDEN_ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky_relu'] as const;
+/** The output activations the addon knows: the seed's sigmoid one-vs-all, or softmax. */
+export const OUTPUT_ACTIVATIONS = ['sigmoid', 'softmax'] as const;
+
+/** Checks that `value` spells one of `names` (the C++ check's messages). */
+function oneOf(value: unknown, name: string, names: readonly string[]): void {
+  const expected = `one of ${names.join(', ')}`;
+  if (typeof value !== 'string') throw typeError(`${name}: expected ${expected}, got ${describe(value)}`);
+  if (!names.includes(value)) {
+    throw rangeError(`${name}: expected ${expected}, got "${value.length > 40 ? `${value.slice(0, 40)}...` : value}"`);
+  }
+}
+
+/**
+ * undefined (the seed's network: sigmoid throughout), or { hidden: one of HIDDEN_ACTIVATIONS per hidden layer,
+ * output: one of OUTPUT_ACTIVATIONS, leakySlope: a number in (0, 1) }; the count is checked before any name is read.
+ */
+export function activations(value: unknown, name: string, layers: readonly number[]): Activations | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw typeError(`${name}: expected an object { hidden, output, leakySlope }, got ${describe(value)}`);
+  }
+  const { hidden, output, leakySlope } = value as Record<string, unknown>;
+  const count = layers.length - 2;
+  const expectedCount = `${count} activation name(s), one per hidden layer`;
+  if (!Array.isArray(hidden)) {
+    throw typeError(`${name}.hidden: expected an Array of ${expectedCount}, got ${describe(hidden)}`);
+  }
+  if (hidden.length !== count) throw rangeError(`${name}.hidden: expected ${expectedCount}, got ${hidden.length}`);
+  for (let l = 0; l < count; l++) oneOf(hidden[l], `${name}.hidden[${l}]`, HIDDEN_ACTIVATIONS);
+  oneOf(output, `${name}.output`, OUTPUT_ACTIVATIONS);
+  const expectedSlope = `${name}.leakySlope: expected a number between 0 and 1 (exclusive), got`;
+  if (typeof leakySlope !== 'number') throw typeError(`${expectedSlope} ${describe(leakySlope)}`);
+  if (!(leakySlope > 0 && leakySlope < 1)) throw rangeError(`${expectedSlope} ${leakySlope}`);
+  return value as Activations;
 }
 
 /** Sum over l of layers[l+1] * (layers[l] + 1): the length of the flat theta (Theta1, Theta2, ... row-major). */

@@ -6,7 +6,20 @@ import { loadNative, type BlasInfo, type NativeNetworkBinding } from './load.js'
 
 export { loadNative, nativeStatus, NativeUnavailableError } from './load.js';
 export type { BlasInfo, NativeBinding, NativeNetworkBinding, NativeStatus } from './load.js';
-export { parameterCountOf } from './checks.js';
+export { parameterCountOf, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS } from './checks.js';
+
+/**
+ * A network's activations (issue 16): one per hidden layer, and the output's. Absent means the seed's network
+ * (sigmoid hidden layers, sigmoid one-vs-all outputs with the seed's cross-entropy). `softmax` outputs rows that sum
+ * to 1, with categorical cross-entropy computed by log-sum-exp. Derivatives at relu's kink (z = 0 exactly) follow
+ * PyTorch: relu'(0) = 0, leaky_relu'(0) = leakySlope.
+ */
+export interface Activations {
+  readonly hidden: readonly string[];
+  readonly output: string;
+  /** leaky_relu's α in max(αz, z): 0 < α < 1 (required even when no layer is leaky_relu). */
+  readonly leakySlope: number;
+}
 
 /** Sets OpenBLAS's thread count (process-wide). With worker threads, use 1 per worker. */
 export function setThreads(n: number): void {
@@ -90,9 +103,10 @@ export function adamUpdate(
 }
 
 /**
- * A sigmoid network whose training set lives in native memory. X (m x layers[0], no bias column) and Y
- * (m x K one-hot, K = last layer) are copied in once, so later changes to the caller's arrays do not affect it,
- * and every workspace is allocated for m rows up front: costGradient allocates nothing.
+ * A network (sigmoid throughout unless `activations` says otherwise) whose training set lives in native memory.
+ * X (m x layers[0], no bias column) and Y (m x K one-hot, K = last layer) are copied in once, so later changes to
+ * the caller's arrays do not affect it, and every workspace is allocated for m rows up front: costGradient
+ * allocates nothing.
  *
  * One costGradientAsync may be in flight per network; any other call on the network meanwhile fails with
  * code ERR_BUSY (the async call rejects, the sync calls throw). Await it first, or use one network per worker.
@@ -104,12 +118,13 @@ export class NativeNetwork {
   readonly parameterCount: number;
   #handle: NativeNetworkBinding | undefined;
 
-  constructor(layers: readonly number[], X: Float64Array, Y: Float64Array, m: number) {
+  constructor(layers: readonly number[], X: Float64Array, Y: Float64Array, m: number, activations?: Activations) {
     const sizes = check.layerSizes(layers, 'layers');
+    check.activations(activations, 'activations', sizes);
     check.dimension(m, 'm');
     check.float64Array(X, 'X', check.elementCount(m, sizes[0], 'X'));
     check.float64Array(Y, 'Y', check.elementCount(m, sizes[sizes.length - 1], 'Y'));
-    this.#handle = new (loadNative().NativeNetwork)(sizes, X, Y, m);
+    this.#handle = new (loadNative().NativeNetwork)(sizes, X, Y, m, activations);
     this.layers = sizes;
     this.m = m;
     this.parameterCount = check.parameterCountOf(sizes);
@@ -121,7 +136,8 @@ export class NativeNetwork {
   }
 
   /**
-   * Regularised cross-entropy J(theta) (bias weights not regularised), with its gradient written into grad.
+   * Regularised cross-entropy J(theta) (bias weights not regularised), with its gradient written into grad: the
+   * seed's summed over the K sigmoid outputs, or with a softmax output -(1/m) sum y log p.
    * With rows, over those rows of the resident data only (a minibatch: m_batch = rows.length in 1/m and lambda/2m).
    */
   costGradient(theta: Float64Array, lambda: number, grad: Float64Array, rows?: Uint32Array): number {
@@ -145,7 +161,7 @@ export class NativeNetwork {
     }
   }
 
-  /** Forward pass on the resident X: writes the m x K output activations h into out. */
+  /** Forward pass on the resident X: writes the m x K output activations h (sigmoids, or softmax rows) into out. */
   feedForward(theta: Float64Array, out: Float64Array): void {
     const handle = this.#live('feedForward');
     check.float64Array(theta, 'theta', this.parameterCount);
@@ -176,8 +192,12 @@ export class NativeNetwork {
   }
 }
 
-function checkPredict(layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array) {
+function checkPredict(
+  layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array,
+  activations: Activations | undefined,
+) {
   const sizes = check.layerSizes(layers, 'layers');
+  check.activations(activations, 'activations', sizes);
   check.dimension(m, 'm');
   check.float64Array(theta, 'theta', check.parameterCountOf(sizes));
   check.float64Array(X, 'X', check.elementCount(m, sizes[0], 'X'));
@@ -187,19 +207,21 @@ function checkPredict(layers: readonly number[], theta: Float64Array, X: Float64
   return sizes;
 }
 
-/** Forward-only prediction for any X (m x layers[0]): writes the m x K sigmoid outputs into out. */
-export function predict(layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array): void {
-  const sizes = checkPredict(layers, theta, X, m, out);
-  loadNative().predict(sizes, theta, X, m, out);
+/** Forward-only prediction for any X (m x layers[0]): writes the m x K outputs (sigmoids, or softmax rows) into out. */
+export function predict(
+  layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array, activations?: Activations,
+): void {
+  const sizes = checkPredict(layers, theta, X, m, out, activations);
+  loadNative().predict(sizes, theta, X, m, out, activations);
 }
 
 /** predict on a libuv worker thread: theta and X are copied when called, out is written when it resolves. */
 export function predictAsync(
-  layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array,
+  layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array, activations?: Activations,
 ): Promise<void> {
   try {
-    const sizes = checkPredict(layers, theta, X, m, out);
-    return loadNative().predictAsync(sizes, theta, X, m, out);
+    const sizes = checkPredict(layers, theta, X, m, out, activations);
+    return loadNative().predictAsync(sizes, theta, X, m, out, activations);
   } catch (error) {
     return Promise.reject(error);
   }

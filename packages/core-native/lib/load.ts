@@ -35,7 +35,9 @@ export interface NativeBinding
     x: Float64Array, g: Float64Array, m1: Float64Array, m2: Float64Array, sum: Float64Array,
     step: number, epsilon: number, beta1: number, beta2: number, weight: number,
   ): void;
-  NativeNetwork: new (layers: readonly number[], X: Float64Array, Y: Float64Array, m: number) => NativeNetworkBinding;
+  NativeNetwork: new (
+    layers: readonly number[], X: Float64Array, Y: Float64Array, m: number, activations?: api.Activations,
+  ) => NativeNetworkBinding;
 }
 
 /** Thrown by loadNative() when the addon cannot be used; `reason` and `hint` say why and what to do. */

@@ -23,6 +23,7 @@ std::optional<Architecture> makeArchitecture(const std::vector<size_t>& layers) 
     offset += *block;
   }
   arch.parameterCount = offset;
+  arch.hidden.assign(layers.size() - 2, Hidden::sigmoid);
   return arch;
 }
 

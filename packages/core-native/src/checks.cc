@@ -4,7 +4,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 #include <sstream>
+#include <vector>
 
 namespace backprop::checks {
 
@@ -79,6 +81,22 @@ void* typedArrayData(const Napi::Value& value, const char* name, napi_typedarray
   }
   *length = count;
   return count == 0 ? nullptr : data;
+}
+
+// The index of the name value spells among names (a TypeError when it is not a string, a RangeError when it
+// spells none of them; the message quotes at most 40 characters of it).
+size_t oneOf(const Napi::Value& value, const std::string& name, std::initializer_list<const char*> names) {
+  std::string expected;
+  for (const char* n : names) expected += (expected.empty() ? "one of " : ", ") + std::string(n);
+  if (!value.IsString()) throwTypeError(value.Env(), name + ": expected " + expected + ", got " + describe(value));
+  const std::string spelled = value.As<Napi::String>().Utf8Value();
+  size_t index = 0;
+  for (const char* n : names) {
+    if (spelled == n) return index;
+    ++index;
+  }
+  const std::string quoted = spelled.size() > 40 ? spelled.substr(0, 40) + "..." : spelled;
+  throwRangeError(value.Env(), name + ": expected " + expected + ", got \"" + quoted + "\"");
 }
 
 }  // namespace
@@ -214,6 +232,40 @@ Architecture layers(const Napi::Value& value, const char* name) {
     throwRangeError(env, std::string(name) + ": expected a parameter count below 2^53, got a network too large");
   }
   return *arch;
+}
+
+void activations(const Napi::Value& value, const char* name, Architecture& arch) {
+  if (value.IsUndefined()) return;
+  Napi::Env env = value.Env();
+  const std::string prefix(name);
+  if (value.Type() != napi_object || value.IsArray()) {
+    throwTypeError(env, prefix + ": expected an object { hidden, output, leakySlope }, got " + describe(value));
+  }
+  Napi::Object object = value.As<Napi::Object>();
+  const size_t count = arch.layers.size() - 2;
+  const std::string expectedCount = std::to_string(count) + " activation name(s), one per hidden layer";
+  Napi::Value hidden = object.Get("hidden");
+  if (!hidden.IsArray()) {
+    throwTypeError(env, prefix + ".hidden: expected an Array of " + expectedCount + ", got " + describe(hidden));
+  }
+  Napi::Array names = hidden.As<Napi::Array>();
+  if (names.Length() != count) {
+    throwRangeError(env, prefix + ".hidden: expected " + expectedCount + ", got " + std::to_string(names.Length()));
+  }
+  std::vector<Hidden> parsed(count);
+  for (uint32_t l = 0; l < count; ++l) {
+    const std::string entry = prefix + ".hidden[" + std::to_string(l) + "]";
+    parsed[l] = static_cast<Hidden>(oneOf(names.Get(l), entry, {"sigmoid", "tanh", "relu", "leaky_relu"}));
+  }
+  const Output output = static_cast<Output>(oneOf(object.Get("output"), prefix + ".output", {"sigmoid", "softmax"}));
+  Napi::Value slope = object.Get("leakySlope");
+  const std::string expectedSlope = prefix + ".leakySlope: expected a number between 0 and 1 (exclusive), got ";
+  if (!slope.IsNumber()) throwTypeError(env, expectedSlope + describe(slope));
+  const double alpha = slope.As<Napi::Number>().DoubleValue();
+  if (!(alpha > 0.0 && alpha < 1.0)) throwRangeError(env, expectedSlope + formatNumber(alpha));
+  arch.hidden = std::move(parsed);
+  arch.output = output;
+  arch.leakySlope = alpha;
 }
 
 void disjoint(Napi::Env env, const double* a, size_t aLength, const char* aName, const double* b, size_t bLength,

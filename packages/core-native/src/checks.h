@@ -37,6 +37,10 @@ double finiteNumber(const Napi::Value& value, const char* name, bool nonNegative
 bool boolean(const Napi::Value& value, const char* name);
 // An Array of 2 .. kMaxLayers layer sizes (the count checked before any is read), each an integer in 1 .. kMaxDimension - 1.
 Architecture layers(const Napi::Value& value, const char* name);
+// The network's activations into arch: undefined leaves the seed's (sigmoid throughout); otherwise an object
+// { hidden: one name per hidden layer (sigmoid, tanh, relu, leaky_relu), output: sigmoid or softmax,
+// leakySlope: a number in (0, 1) }, the count checked before any name is read.
+void activations(const Napi::Value& value, const char* name, Architecture& arch);
 
 // Throws RangeError when the byte ranges of two buffers overlap (BLAS and the kernels need them disjoint).
 void disjoint(Napi::Env env, const double* a, size_t aLength, const char* aName, const double* b, size_t bLength,

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "activation.h"
 #include "elementwise.h"
 #include "regularization.h"
 
@@ -33,14 +34,8 @@ void feedForward(const Architecture& arch, const double* theta, const double* Xt
     // Z^T = b broadcast along each row, then Z^T += W A^T, W = Theta[:, 1:] read in place (leading dimension sIn + 1).
     for (size_t j = 0; j < sOut; ++j) std::fill(Zt + j * n, Zt + (j + 1) * n, Theta[j * (sIn + 1)]);
     productByColumns(CblasNoTrans, sOut, n, sIn, 1.0, Theta + 1, sIn + 1, At, 1.0, Zt);
-    if (l + 1 < L) sigmoidInPlace(Zt, sOut * n);
+    if (l + 1 < L) activate(arch.hidden[l], arch.leakySlope, Zt, sOut * n);
   }
-}
-
-void predictColumns(const Architecture& arch, const double* theta, const double* Xt, size_t n, Workspace& ws,
-                    double* hOut) {
-  feedForward(arch, theta, Xt, n, ws, hOut);
-  sigmoidInPlace(hOut, arch.outputs() * n);
 }
 
 double denseCostGradient(const Architecture& arch, const double* theta, double lambda, const double* Xt,
@@ -50,8 +45,12 @@ double denseCostGradient(const Architecture& arch, const double* theta, double l
   double* output = ws.delta[L].data();
   feedForward(arch, theta, Xt, n, ws, output);
 
-  // Cost from Z_L in log-sigmoid form, and in the same sweep delta_L = h - y.
-  outputLayer(output, Yt, ws.loss.data(), K * n);
+  // Cost from Z_L (log-sigmoid form, or log-sum-exp for softmax), and in the same sweep delta_L = h - y.
+  if (arch.output == Output::sigmoid) {
+    outputLayer(output, Yt, ws.loss.data(), K * n);
+  } else {
+    softmaxOutputLayer(output, Yt, ws.loss.data(), K, n, n);
+  }
   const double nD = static_cast<double>(n);
   const double cost = sum(ws.loss.data(), K * n) / nD;
 
@@ -70,10 +69,10 @@ double denseCostGradient(const Architecture& arch, const double* theta, double l
     for (size_t j = 0; j < sOut; ++j) D[j * (sIn + 1)] = sum(deltaT + j * n, n) / nD;
     if (l == 1) break;
 
-    // delta_{l-1}^T = (W^T delta_l^T) .* a (1 - a), the sigmoid gradient taken from the activation.
+    // delta_{l-1}^T = (W^T delta_l^T) .* f'(z), the gradient taken from the activation (a (1 - a) for sigmoid).
     double* previous = ws.delta[l - 1].data();
     productByColumns(CblasTrans, sIn, n, sOut, 1.0, Theta + 1, sIn + 1, deltaT, 0.0, previous);
-    multiplySigmoidGradient(previous, ws.activation[l - 1].data(), sIn * n);
+    multiplyActivationGradient(arch.hidden[l - 2], arch.leakySlope, previous, ws.activation[l - 1].data(), sIn * n);
   }
   return cost + regularize(arch, theta, lambda, n, grad);
 }

@@ -7,6 +7,7 @@
 
 #include <cblas.h>
 
+#include "activation.h"
 #include "checks.h"
 #include "dense_pass.h"
 #include "elementwise.h"
@@ -118,9 +119,10 @@ double TrainingSet::sparseCostGradient(const double* theta, double lambda, const
 }
 
 void TrainingSet::feedForward(const double* theta, double* out) {
-  double* hT = ws_.delta[arch.depth()].data();  // s_L x m scratch
-  predictColumns(arch, theta, denseX(), m, ws_, hT);
-  transpose(hT, arch.outputs(), m, out);
+  double* zT = ws_.delta[arch.depth()].data();  // s_L x m scratch
+  backprop::feedForward(arch, theta, denseX(), m, ws_, zT);
+  transpose(zT, arch.outputs(), m, out);
+  outputActivationRows(arch.output, out, m, arch.outputs());
 }
 
 // ---- async costGradient ---------------------------------------------------------------------------
@@ -203,10 +205,11 @@ Napi::Function NativeNetwork::Define(Napi::Env env) {
                      });
 }
 
-// new NativeNetwork(layers, X, Y, m)
+// new NativeNetwork(layers, X, Y, m, activations?)
 NativeNetwork::NativeNetwork(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeNetwork>(info) {
   Napi::Env env = info.Env();
   Architecture arch = checks::layers(info[0], "layers");
+  checks::activations(info[4], "activations", arch);
   const size_t m = checks::dimension(info[3], "m");
   const size_t xLength = checks::product(env, m, arch.inputs(), "X");
   const size_t yLength = checks::product(env, m, arch.outputs(), "Y");

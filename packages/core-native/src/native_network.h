@@ -23,7 +23,7 @@ class TrainingSet {
 
   // J(theta) and its gradient over all m rows, or over rows[0 .. count) when rows is not null.
   double costGradient(const double* theta, double lambda, double* grad, const uint32_t* rows, size_t count);
-  // h = g(Z_L) of the resident X into out (m x K).
+  // The output activations h (sigmoid, or softmax rows) of the resident X into out (m x K).
   void feedForward(const double* theta, double* out);
   // Grows the minibatch gather buffers to `count` rows (kept at the largest count seen). Call on the main
   // thread before every minibatch costGradient so that allocation failures surface as JS errors.

@@ -6,9 +6,9 @@
 
 #include <cblas.h>
 
+#include "activation.h"
 #include "architecture.h"
 #include "checks.h"
-#include "elementwise.h"
 
 namespace backprop {
 
@@ -30,6 +30,7 @@ PredictArgs readArgs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   PredictArgs a;
   a.arch = checks::layers(info[0], "layers");
+  checks::activations(info[5], "activations", a.arch);
   a.m = checks::dimension(info[3], "m");
   a.xLength = checks::product(env, a.m, a.arch.inputs(), "X");
   a.outLength = checks::product(env, a.m, a.arch.outputs(), "out");
@@ -42,8 +43,8 @@ PredictArgs readArgs(const Napi::CallbackInfo& info) {
 }
 
 // h for every row of X (row-major, m x s_0), kChunkRows rows at a time, by rows as X and h are laid out:
-// Z = A W^T + b for each layer (W = Theta[:, 1:] read in place, leading dimension s_in + 1), then the sigmoid;
-// the last layer's Z is h's rows. Nothing is transposed.
+// Z = A W^T + b for each layer (W = Theta[:, 1:] read in place, leading dimension s_in + 1), then the layer's
+// activation; the last layer's Z is h's rows (sigmoids, or softmax rows). Nothing is transposed.
 void predictAll(const Architecture& arch, const double* theta, const double* X, size_t m, double* out) {
   const size_t L = arch.depth();
   const size_t capacity = std::min(m, kChunkRows);
@@ -63,7 +64,11 @@ void predictAll(const Architecture& arch, const double* theta, const double* X, 
       cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(rows), static_cast<blasint>(sOut),
                   static_cast<blasint>(sIn), 1.0, A, static_cast<blasint>(sIn), Theta + 1,
                   static_cast<blasint>(sIn + 1), 1.0, Z, static_cast<blasint>(sOut));
-      sigmoidInPlace(Z, rows * sOut);
+      if (l + 1 < L) {
+        activate(arch.hidden[l], arch.leakySlope, Z, rows * sOut);
+      } else {
+        outputActivationRows(arch.output, Z, rows, sOut);
+      }
       A = Z;
     }
   }

@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "activation.h"
 #include "sparse_x.h"
 #include "thread_pool.h"
 
@@ -36,13 +37,14 @@ class SparseInput {
 
   // The first layer's forward product for Theta = [b | W] (H x (n+1) row-major) over the m selected examples,
   // each thread on its own examples; threads: at most pool.reserve()'s answer.
-  //   activate: rows() (m x paddedWidth(H), one row per example) = g(b + W x), the layout the rest of the
-  //             pass reads (no copy, no separate sigmoid pass); Zt is not used.
-  //   otherwise: Zt (H x m, one row per unit, leading dimension m) = b + W X^T (a network without hidden
+  //   with an activation f: rows() (m x paddedWidth(H), one row per example) = f(b + W x), the layout the
+  //             rest of the pass reads (no copy, no separate activation pass); Zt is not used.
+  //   null:      Zt (H x m, one row per unit, leading dimension m) = b + W X^T (a network without hidden
   //             layers, whose output layer wants that layout).
   // Columns H .. paddedWidth(H) of rows() hold finite values of no meaning.
-  void forward(const double* Theta, bool activate, double* Zt, ThreadPool& pool, size_t threads);
-  // The rows by example forward(activate) left (64-byte aligned, leading dimension paddedWidth(H)).
+  void forward(const double* Theta, const Hidden* activation, double slope, double* Zt, ThreadPool& pool,
+               size_t threads);
+  // The rows by example forward() left with an activation (64-byte aligned, leading dimension paddedWidth(H)).
   const double* rows() const { return zRows_; }
   // D[:, 1:] = scale * delta^T X for delta given row-major by example, padded to paddedWidth(H) columns
   // (deltaRows: m x paddedWidth(H), 64-byte aligned); D = H x (n+1) row-major (column 0 untouched).
@@ -66,7 +68,7 @@ class SparseInput {
   // dense input (rounded up to whole tiles), kChunk wide.
   std::vector<double> scratch_;
   double *packed_ = nullptr, *zRows_ = nullptr, *dPartial_ = nullptr, *dDense_ = nullptr;
-  std::vector<double> bias_;  // b = Theta[:, 0], contiguous for the row-wise bias and sigmoid
+  std::vector<double> bias_;  // b = Theta[:, 0], contiguous for the row-wise bias and activation
 };
 
 }  // namespace backprop

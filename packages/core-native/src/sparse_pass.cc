@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "activation.h"
 #include "elementwise.h"
 #include "regularization.h"
 
@@ -52,13 +53,15 @@ void passChunk(const Architecture& arch, const double* theta, const double* Yt, 
                   blas(sIn + 1), ws.activation[l].data() + i0, blas(n), 1.0, Zt, blas(n));
     }
     if (l + 1 < L) {
-      for (size_t j = 0; j < sOut; ++j) sigmoidInPlace(Zt + j * n, w);
+      for (size_t j = 0; j < sOut; ++j) activate(arch.hidden[l], arch.leakySlope, Zt + j * n, w);
     }
   }
-  double cost = 0.0;  // the cross-entropy in log-sigmoid form, and delta_L = h - y in place
+  // The cross-entropy (log-sigmoid form, or log-sum-exp for softmax), and delta_L = h - y in place.
+  if (arch.output == Output::softmax) softmaxOutputLayer(output + i0, Yt + i0, ws.loss.data() + i0, K, n, w);
+  double cost = 0.0;
   for (size_t k = 0; k < K; ++k) {
     double* loss = ws.loss.data() + k * n + i0;
-    outputLayer(output + k * n + i0, Yt + k * n + i0, loss, w);
+    if (arch.output == Output::sigmoid) outputLayer(output + k * n + i0, Yt + k * n + i0, loss, w);
     cost += sum(loss, w);
   }
   slot[0] = cost;
@@ -69,13 +72,13 @@ void passChunk(const Architecture& arch, const double* theta, const double* Yt, 
     const double* deltaT = ws.delta[l].data() + i0;
     double* D = block + (arch.thetaOffset[l - 1] - secondBlock(arch));
     for (size_t j = 0; j < sOut; ++j) D[j * (sIn + 1)] = sum(deltaT + j * n, w);
-    if (l == 2) {  // layer 1 by example: Delta_1's block from A_1's rows, delta_1 = (delta_2 W_2) .* a (1 - a)
+    if (l == 2) {  // layer 1 by example: Delta_1's block from A_1's rows, delta_1 = (delta_2 W_2) .* f'(z_1)
       cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blas(sOut), blas(sIn), blas(w), 1.0, deltaT, blas(n),
                   A1, blas(P), 0.0, D + 1, blas(sIn + 1));
       cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, blas(w), blas(sIn), blas(sOut), 1.0, deltaT, blas(n),
                   Theta + 1, blas(sIn + 1), 0.0, delta1, blas(P));
       // Whole rows: the padding columns of delta_1 stay zero (0 times a finite padding value of A_1).
-      multiplySigmoidGradient(delta1, A1, w * P);
+      multiplyActivationGradient(arch.hidden[0], arch.leakySlope, delta1, A1, w * P);
       break;
     }
     const double* At = ws.activation[l - 1].data() + i0;
@@ -84,7 +87,9 @@ void passChunk(const Architecture& arch, const double* theta, const double* Yt, 
     double* previous = ws.delta[l - 1].data() + i0;
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, blas(sIn), blas(w), blas(sOut), 1.0, Theta + 1,
                 blas(sIn + 1), deltaT, blas(n), 0.0, previous, blas(n));
-    for (size_t j = 0; j < sIn; ++j) multiplySigmoidGradient(previous + j * n, At + j * n, w);
+    for (size_t j = 0; j < sIn; ++j) {
+      multiplyActivationGradient(arch.hidden[l - 2], arch.leakySlope, previous + j * n, At + j * n, w);
+    }
   }
   if (L == 1) {  // no hidden layer: delta_1 = h - y is the output's, one row per unit; copied into rows
     const double* deltaT = ws.delta[1].data();
@@ -138,7 +143,8 @@ double sparseCostGradient(const Architecture& arch, const double* theta, double 
                           Workspace& ws, double* grad, const SparseFirstLayer& sparse) {
   const size_t L = arch.depth(), H = arch.layers[1], s0 = arch.inputs();
   // With hidden layers, A_1 by example in sparse.input->rows(); without, Z_1^T (the output layer's) in delta[1].
-  sparse.input->forward(theta, L > 1, ws.delta[1].data(), *sparse.pool, sparse.threads);
+  sparse.input->forward(theta, L > 1 ? &arch.hidden[0] : nullptr, arch.leakySlope, ws.delta[1].data(),
+                        *sparse.pool, sparse.threads);
 
   const size_t width = chunkWidth(arch, n), chunks = chunkCount(n, width), slot = slotSize(arch);
   const size_t threads =

@@ -1,6 +1,6 @@
 // The cost and gradient over SparseInput's selected examples (all m, or a minibatch's rows) when the first
-// layer's products go through SparseInput. Everything else (the other layers' small products, the sigmoids, the
-// output layer's softplus cost and h - y, the deltas, with layer 1 kept by example as SparseInput's rows) runs
+// layer's products go through SparseInput. Everything else (the other layers' small products, the activations,
+// the output layer's cost and h - y, the deltas, with layer 1 kept by example as SparseInput's rows) runs
 // per fixed chunk of examples on the network's pool threads. Each chunk leaves its partial sums (cost, gradient
 // blocks of layers 2 .. L, bias sums of layer 1) in its own slot, and the slots are added in chunk order
 // afterwards: the chunks depend only on m and the layers, so the result is the same bit for bit for any number

@@ -3,7 +3,7 @@
 // pool's threads.
 #include <algorithm>
 
-#include "elementwise.h"
+#include "activation.h"
 #include "sparse_input.h"
 
 // The kernels (accumulateBlock, accumulateTiles) are compiled for x86-64-v4, x86-64-v3 and the baseline and
@@ -187,7 +187,8 @@ std::vector<size_t> balancedRanges(size_t count, size_t threads, const Weight& w
 
 }  // namespace
 
-void SparseInput::forward(const double* Theta, bool activate, double* Zt, ThreadPool& pool, size_t threads) {
+void SparseInput::forward(const double* Theta, const Hidden* activation, double slope, double* Zt, ThreadPool& pool,
+                          size_t threads) {
   const SparseRows& s = current();
   const SparseX& x = *x_;
   const size_t m = s.examples, n = inputs_, ld = n + 1, blocks = x.inputBlocks(), d = x.dense;
@@ -244,8 +245,8 @@ void SparseInput::forward(const double* Theta, bool activate, double* Zt, Thread
                           d == 0 && k == 0, begin, end, rows, P);
         }
       }
-      if (activate) {  // a = g(b + z) in place, row by row: the layout the rest of the pass reads
-        biasSigmoidRows(zRows_ + begin * P, end - begin, P, bias_.data(), hidden_);
+      if (activation != nullptr) {  // a = f(b + z) in place, row by row: the layout the rest of the pass reads
+        biasActivateRows(*activation, slope, zRows_ + begin * P, end - begin, P, bias_.data(), hidden_);
       } else {  // b + z into Zt (one row per unit) eight examples (one cache line of each output row) at a time
         for (size_t i0 = begin; i0 < end; i0 += 8) {
           const size_t i1 = std::min(end, i0 + 8);

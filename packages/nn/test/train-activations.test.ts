@@ -49,6 +49,8 @@ describe('the Classifier with a softmax output', () => {
     const again = Classifier.fromModel(clf.model);
     expect(again.options).toMatchObject({ activation: ['tanh', 'leaky_relu'], output: 'softmax', leakySlope: 0.05 });
     expect(again.model.activations).toEqual(clf.model.activations);
+    // `again` runs on the default backend (native when it loads): the activations reach it too.
+    expect(again.predict(test!.X)).toEqual(clf.predict(test!.X));
   });
 });
 

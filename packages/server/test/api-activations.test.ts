@@ -3,7 +3,7 @@
 // hidden-layer picture, and a description that states the architecture in full. A version 2 model document
 // uploaded over the API keeps its activations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelToJson, randomInit, type Activations, type BackendName, type Model } from '@backprop/nn';
+import { backendInfo, modelToJson, randomInit, type Activations, type BackendName, type Model } from '@backprop/nn';
 import { ModelRegistry } from '../src/registry.js';
 import { DIGIT_LABELS, listen, postJson, randomRows, type TestServer } from './helpers.js';
 
@@ -43,7 +43,7 @@ function reference(x: readonly number[]): number[] {
 
 type Answer = { predictions: { label: string; probabilities: number[]; scores: number[] }[] };
 
-const backends: BackendName[] = ['ts'];
+const backends: BackendName[] = backendInfo().nativeAvailable ? ['ts', 'native'] : ['ts'];
 
 describe.each(backends)('a relu/softmax model (%s backend)', (backend) => {
   let srv: TestServer;

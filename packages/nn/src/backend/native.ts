@@ -1,17 +1,19 @@
 import type * as CoreNative from '@backprop/core-native';
 import type { Matrix } from '../matrix.js';
+import type { Activations } from '../network/activations.js';
 import type { LayerSizes } from '../network/layers.js';
 import type { Backend, ResidentNetwork } from './types.js';
 
 /**
- * The `native` backend: a thin adapter over @backprop/core-native (OpenBLAS dgemm). The addon validates again in
- * C++; nn has already validated shapes before calling in here.
+ * The `native` backend: a thin adapter over @backprop/core-native (OpenBLAS dgemm; the activations' elementwise
+ * and output steps in the addon too). The addon validates again in C++; nn has already validated shapes and
+ * activations (checkActivations) before calling in here.
  */
 export function createNativeBackend(core: typeof CoreNative): Backend {
   return {
     name: 'native',
-    createNetwork(layers: LayerSizes, X: Matrix, Y: Matrix): ResidentNetwork {
-      const net = new core.NativeNetwork([...layers], X.data, Y.data, X.rows);
+    createNetwork(layers: LayerSizes, X: Matrix, Y: Matrix, activations?: Activations): ResidentNetwork {
+      const net = new core.NativeNetwork([...layers], X.data, Y.data, X.rows, activations);
       return {
         backend: 'native',
         layers: [...layers],
@@ -22,16 +24,16 @@ export function createNativeBackend(core: typeof CoreNative): Backend {
         dispose: () => net.dispose(),
       };
     },
-    predict(layers, theta, X) {
+    predict(layers, theta, X, activations) {
       const K = layers[layers.length - 1];
       const out = new Float64Array(X.rows * K);
-      core.predict([...layers], theta, X.data, X.rows, out);
+      core.predict([...layers], theta, X.data, X.rows, out, activations);
       return { rows: X.rows, cols: K, data: out };
     },
-    async predictAsync(layers, theta, X) {
+    async predictAsync(layers, theta, X, activations) {
       const K = layers[layers.length - 1];
       const out = new Float64Array(X.rows * K);
-      await core.predictAsync([...layers], theta, X.data, X.rows, out);
+      await core.predictAsync([...layers], theta, X.data, X.rows, out, activations);
       return { rows: X.rows, cols: K, data: out };
     },
     setThreads: (n) => core.setThreads(n),
