@@ -64,9 +64,9 @@ const TOLERANCE: Record<OnnxDtype, number> = { float64: 1e-6, float32: 1e-5 };
 /** Exports `model`, runs it on X with ONNX Runtime, and compares with predict; returns the largest difference. */
 async function agreement(model: Model, X: Matrix, dtype: OnnxDtype): Promise<number> {
   const { layers, theta, activations } = model;
-  // the TS backend: the reference implementation of every activation (the native one gains them in branch an)
-  const h = scores(theta, X, { layers, activations, backend: 'ts' });
-  const labels = predict(theta, X, { layers, activations, backend: 'ts' });
+  // predict as a user calls it: the native backend where it loads (native = TS ≤ 1e-12 is tested beside it)
+  const h = scores(theta, X, { layers, activations });
+  const labels = predict(theta, X, { layers, activations });
   const got = await runOnnx(exportOnnx(model, { dtype }), X, dtype);
   const worst = maxAbsDiff(got.probabilities, h.data);
   expect(worst).toBeLessThanOrEqual(TOLERANCE[dtype]);
@@ -139,11 +139,11 @@ describe('every hidden activation × output, and mixed deep networks: ONNX Runti
 
   it('the random networks are not degenerate: both branches of relu run, and the classes vary', () => {
     const model = randomModel([400, 25, 10], { hidden: ['relu'], output: 'softmax', leakySlope: 0.01 }, 100);
-    const z = scores(model.theta.subarray(0, 25 * 401), X, { layers: [400, 25], backend: 'ts' });
+    const z = scores(model.theta.subarray(0, 25 * 401), X, { layers: [400, 25] });
     const positive = z.data.filter((v) => v > 0.5).length / z.data.length; // sigmoid(z) > 0.5 ⇔ z > 0
     expect(positive).toBeGreaterThan(0.2);
     expect(positive).toBeLessThan(0.8);
-    const labels = predict(model.theta, X, { layers: model.layers, activations: model.activations, backend: 'ts' });
+    const labels = predict(model.theta, X, { layers: model.layers, activations: model.activations });
     expect(new Set(labels).size).toBeGreaterThan(3);
   });
 });
