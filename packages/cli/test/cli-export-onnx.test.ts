@@ -36,6 +36,13 @@ async function run(file: string, rows: number[][], dtype: 'float64' | 'float32')
   }
 }
 
+/** A model file whose hidden layer names an activation this project does not have. */
+function withUnknownActivation(): string {
+  const path = modelWith({ hidden: ['relu'], output: 'sigmoid', leakySlope: 0.01 });
+  writeFileSync(path, readFileSync(path, 'utf8').replace('"hidden":["relu"]', '"hidden":["swish"]'));
+  return path;
+}
+
 describe('backprop export --format onnx', () => {
   for (const [dtype, tolerance] of [['float64', 1e-12], ['float32', 1e-5]] as const) {
     it(`writes a ${dtype} model that ONNX Runtime runs to numpy's outputs and digits`, async () => {
@@ -76,6 +83,7 @@ describe('backprop export --format onnx', () => {
       [['--out', 'm.onnx'], /missing the model: backprop export \[options\] MODEL/],
       [['--out', 'm.onnx', '--model', model, 'other.json'], /two models given/],
       [['--out', 'm.onnx', 'nothere.json'], /cannot read model nothere\.json/],
+      [['--out', 'm.onnx', withUnknownActivation()], /activations\.hidden\[0\].*"swish"/],
     ];
     for (const [args, message] of cases) {
       const r = cli(['export', ...args], { cwd: dir });
