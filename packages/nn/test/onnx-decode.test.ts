@@ -18,6 +18,7 @@ import { deserialize } from '../src/network/serialize.js';
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../../../scripts/ref/onnx_inspect.py', import.meta.url));
 const hasOnnx = spawnSync(PYTHON, ['-c', 'import onnx'], { encoding: 'utf8' }).status === 0;
+if (!hasOnnx) console.warn('NOTICE: /usr/bin/python3 has no onnx module (apt-get install python3-onnx): the ONNX decoder cross-checks are skipped');
 
 interface Inspected {
   ir_version: number;
