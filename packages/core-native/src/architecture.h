@@ -18,7 +18,7 @@ struct Architecture {
   size_t parameterCount = 0;        // sum over l of s_{l+1} * (s_l + 1)
   std::vector<Hidden> hidden;       // hidden[l - 1] = f_l of hidden layer l = 1 .. L-1
   Output output = Output::sigmoid;
-  double leakySlope = 0.01;  // leaky_relu's slope, 0 < slope < 1
+  double leakySlope = 0.01;  // leaky_relu's slope, 0 < slope < 1 (read only by leaky_relu layers; nn's default)
 
   size_t depth() const { return layers.size() - 1; }  // L, the number of weight matrices
   size_t inputs() const { return layers.front(); }

@@ -68,6 +68,9 @@ describe('version 2', () => {
     ['an unknown output', { ...activations, output: 'linear' }, /^activations\.output: expected one of sigmoid, softmax, got "linear"$/],
     ['a slope of 1', { ...activations, leakySlope: 1 }, /^activations\.leakySlope: expected a number between 0 and 1/],
     ['a slope as text', { ...activations, leakySlope: '0.1' }, /^activations\.leakySlope:/],
+    ['hidden not a list', { ...activations, hidden: 'relu' }, /^activations\.hidden: expected an array of activation names, got "relu"$/],
+    ['a deep object as a name', { ...activations, hidden: ['relu', { a: { a: { a: 1 } } }] }, /^activations\.hidden\[1\]: expected an activation name, got object$/],
+    ['an output array', { ...activations, output: new Array(1e5).fill(1) }, /^activations\.output: expected an activation name, got Array of length 100000$/],
   ])('malformed activations (%s) name the field', (_what, value, message) => {
     expect(refusal({ ...doc(), activations: value })).toMatch(message);
   });

@@ -54,6 +54,9 @@ describe('the Classifier with a softmax output', () => {
   });
 });
 
+const circular: Record<string, unknown> = {};
+circular.self = circular;
+
 describe('bad network options name the option', () => {
   const cases: [string, TrainOptions, RegExp][] = [
     ['activation', { activation: 'gelu' as never }, /^activation: expected one of sigmoid, tanh, relu, leaky_relu, got "gelu"$/],
@@ -61,6 +64,8 @@ describe('bad network options name the option', () => {
     ['activation count', { activation: ['relu', 'relu'] }, /^activation: expected 1 activation\(s\), one per hidden layer, got 2$/],
     ['output', { output: 'linear' as never }, /^output: expected one of sigmoid, softmax, got "linear"$/],
     ['leakySlope', { leakySlope: 0 }, /^leakySlope: expected a number between 0 and 1 \(exclusive\), got 0$/],
+    ['activation that is a circular object', { activation: [circular as never] }, /^activation\[0\]: expected one of sigmoid, tanh, relu, leaky_relu, got object$/],
+    ['leakySlope NaN', { activation: 'leaky_relu', leakySlope: NaN }, /^leakySlope: expected a number between 0 and 1 \(exclusive\), got NaN$/],
     ['init', { init: { scheme: 'xavier' as never } }, /^init: expected one of auto, seed, glorot, he, uniform, got "xavier"$/],
   ];
   it.each(cases)('%s', async (_name, options, message) => {

@@ -33,11 +33,16 @@ export function activationChoices(raw: string): HiddenActivation[][] {
 /** What a configuration's activations show as: "relu" or "relu+tanh". */
 export const activationLabel = (a: readonly string[] | undefined): string => (a ?? ['sigmoid']).join('+');
 
-/** Every (λ, hidden, activation) point, λ varying fastest, then the activation, then the hidden choice. */
-export function grid(lambdas: number[], hiddens: number[][], activations: HiddenActivation[][] = [['sigmoid']]): SweepConfig[] {
+/**
+ * Every (λ, hidden, activation) point, λ varying fastest, then the activation, then the hidden choice. Without
+ * `activations`, the seed's (no activation in the configurations).
+ */
+export function grid(lambdas: number[], hiddens: number[][], activations?: HiddenActivation[][]): SweepConfig[] {
   const out: SweepConfig[] = [];
   for (const hidden of hiddens) {
-    for (const activation of activations) for (const lambda of lambdas) out.push({ index: out.length, lambda, hidden, activation });
+    for (const activation of activations ?? [undefined]) {
+      for (const lambda of lambdas) out.push({ index: out.length, lambda, hidden, ...(activation ? { activation } : {}) });
+    }
   }
   return out;
 }

@@ -124,6 +124,12 @@ function fail(msg: string): never {
 function activationsOf(raw: unknown, layers: LayerSizes): Activations {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(`activations: expected an object, got ${shown(raw)}`);
   const a = raw as Activations;
+  // Kinds first, shown by kind: a file may hold anything here, and checkActivations quotes what it got.
+  if (!Array.isArray(a.hidden)) fail(`activations.hidden: expected an array of activation names, got ${shown(a.hidden)}`);
+  a.hidden.forEach((h, i) => {
+    if (typeof h !== 'string') fail(`activations.hidden[${i}]: expected an activation name, got ${shown(h)}`);
+  });
+  if (typeof a.output !== 'string') fail(`activations.output: expected an activation name, got ${shown(a.output)}`);
   try {
     checkActivations(a, layers);
   } catch (err) {

@@ -1,5 +1,11 @@
 import { InvalidArgumentError } from '../errors.js';
-import type { LayerSizes } from './layers.js';
+import { describe, type LayerSizes } from './layers.js';
+
+/** A value for an error message: a string or number as JSON, anything else by kind (it may be large or circular). */
+function shown(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || v === undefined) return String(v);
+  return typeof v === 'string' ? JSON.stringify(v) : describe(v);
+}
 
 /** What a hidden layer applies to its weighted sums z: the seed's logistic g(z), tanh, max(0, z), or max(αz, z). */
 export const HIDDEN_ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky_relu'] as const;
@@ -41,14 +47,14 @@ export function checkActivations(a: Activations, layers: LayerSizes, name = 'act
   }
   a.hidden.forEach((h, i) => {
     if (!HIDDEN_ACTIVATIONS.includes(h)) {
-      throw new InvalidArgumentError(`${name}.hidden[${i}]: expected one of ${HIDDEN_ACTIVATIONS.join(', ')}, got ${JSON.stringify(h)}`);
+      throw new InvalidArgumentError(`${name}.hidden[${i}]: expected one of ${HIDDEN_ACTIVATIONS.join(', ')}, got ${shown(h)}`);
     }
   });
   if (!OUTPUT_ACTIVATIONS.includes(a.output)) {
-    throw new InvalidArgumentError(`${name}.output: expected one of ${OUTPUT_ACTIVATIONS.join(', ')}, got ${JSON.stringify(a.output)}`);
+    throw new InvalidArgumentError(`${name}.output: expected one of ${OUTPUT_ACTIVATIONS.join(', ')}, got ${shown(a.output)}`);
   }
   if (typeof a.leakySlope !== 'number' || !(a.leakySlope > 0 && a.leakySlope < 1)) {
-    throw new InvalidArgumentError(`${name}.leakySlope: expected a number between 0 and 1 (exclusive), got ${JSON.stringify(a.leakySlope)}`);
+    throw new InvalidArgumentError(`${name}.leakySlope: expected a number between 0 and 1 (exclusive), got ${shown(a.leakySlope)}`);
   }
   return a;
 }
@@ -72,12 +78,12 @@ export function resolveActivations(layers: LayerSizes, o: ActivationOptions = {}
   const a = o.activation ?? 'sigmoid';
   const list = typeof a === 'string' ? Array.from({ length: hiddenCount }, () => a) : a;
   if (!Array.isArray(list)) {
-    throw new InvalidArgumentError(`activation: expected one of ${HIDDEN_ACTIVATIONS.join(', ')} or a list of them, got ${JSON.stringify(a)}`);
+    throw new InvalidArgumentError(`activation: expected one of ${HIDDEN_ACTIVATIONS.join(', ')} or a list of them, got ${shown(a)}`);
   }
   list.forEach((h, i) => {
     if (!HIDDEN_ACTIVATIONS.includes(h)) {
       const at = typeof a === 'string' ? '' : `[${i}]`;
-      throw new InvalidArgumentError(`activation${at}: expected one of ${HIDDEN_ACTIVATIONS.join(', ')}, got ${JSON.stringify(h)}`);
+      throw new InvalidArgumentError(`activation${at}: expected one of ${HIDDEN_ACTIVATIONS.join(', ')}, got ${shown(h)}`);
     }
   });
   if (list.length !== hiddenCount) {
@@ -85,11 +91,11 @@ export function resolveActivations(layers: LayerSizes, o: ActivationOptions = {}
   }
   const output = o.output ?? 'sigmoid';
   if (!OUTPUT_ACTIVATIONS.includes(output)) {
-    throw new InvalidArgumentError(`output: expected one of ${OUTPUT_ACTIVATIONS.join(', ')}, got ${JSON.stringify(output)}`);
+    throw new InvalidArgumentError(`output: expected one of ${OUTPUT_ACTIVATIONS.join(', ')}, got ${shown(output)}`);
   }
   const leakySlope = o.leakySlope ?? DEFAULT_LEAKY_SLOPE;
   if (typeof leakySlope !== 'number' || !(leakySlope > 0 && leakySlope < 1)) {
-    throw new InvalidArgumentError(`leakySlope: expected a number between 0 and 1 (exclusive), got ${JSON.stringify(leakySlope)}`);
+    throw new InvalidArgumentError(`leakySlope: expected a number between 0 and 1 (exclusive), got ${shown(leakySlope)}`);
   }
   return { hidden: [...list], output, leakySlope };
 }
