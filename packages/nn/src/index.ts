@@ -72,6 +72,7 @@ export {
   type HistoryEntry,
 } from './model/model.js';
 export { saveCheckpoint, loadCheckpoint, CheckpointError, type Checkpoint } from './model/checkpoint.js';
+export { exportOnnx, ONNX_OPSET, ONNX_DTYPES, type OnnxDtype, type OnnxExportOptions } from './model/onnx/export.js';
 export { writeFileAtomic } from './model/atomic.js';
 export { FileWriteError, checkWritableFile, checkWritableDirectory, makeDirectory, fsReason, SYSTEM_ERROR_WORDS } from './model/output-path.js';
 export { train, dataChecksum, type TrainOptions, type TrainResult, type TrainProgress, type TrainingData, type NetworkSpec, type TrainMethod } from './train.js';

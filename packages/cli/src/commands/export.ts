@@ -1,34 +1,104 @@
 import { resolve } from 'node:path';
-import { loadModel, modelThetas, writeMatFile } from '@backprop/nn';
+import { exportOnnx, isSeedNetwork, loadModel, modelThetas, ONNX_DTYPES, ONNX_OPSET, seedActivations, writeFileAtomic, writeMatFile, type Model } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
+import * as parse from '../parse.js';
+import { UsageError } from '../usage.js';
 
 interface ExportFlags extends CommonOptions {
-  model: string;
+  model?: string;
   out: string;
+  format?: string;
+  dtype?: string;
+}
+
+const FORMATS = ['onnx', 'mat'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** The format --out names by its extension, if it names one. */
+function formatOf(path: string): Format | undefined {
+  if (/\.onnx$/i.test(path)) return 'onnx';
+  if (/\.mat$/i.test(path)) return 'mat';
+  return undefined;
+}
+
+/** The model file: the MODEL argument or --model (one of them, or both naming the same file). */
+function modelPath(flags: ExportFlags, args: string[]): string {
+  const [positional] = args;
+  if (positional !== undefined && flags.model !== undefined && positional !== flags.model) {
+    throw new UsageError(`two models given: ${JSON.stringify(positional)} and --model ${JSON.stringify(flags.model)}; give one`);
+  }
+  const path = positional ?? flags.model;
+  if (path === undefined) throw new UsageError('missing the model: backprop export [options] MODEL (a file written by `backprop train`)');
+  return path;
+}
+
+function formatFor(flags: ExportFlags): Format {
+  const fromName = formatOf(flags.out);
+  const format = flags.format === undefined ? fromName : parse.choice('--format', flags.format, FORMATS);
+  if (format === undefined) throw new UsageError(`--format: not given, and --out ${JSON.stringify(flags.out)} names neither a .onnx nor a .mat file`);
+  if (fromName !== undefined && fromName !== format) {
+    throw new UsageError(`--format ${format} does not match --out ${JSON.stringify(flags.out)}, which names a ${fromName} file`);
+  }
+  if (flags.dtype !== undefined && format !== 'onnx') throw new UsageError('--dtype is for ONNX exports; a MAT-file holds the weights as float64');
+  return format;
+}
+
+/** The MAT-file holds Θ1 … ΘN only, which say nothing of activations: it describes the seed's sigmoid network alone. */
+function checkMatExportable(model: Model): void {
+  const a = model.activations ?? seedActivations(model.layers);
+  if (isSeedNetwork(a)) return;
+  const layer = a.hidden.findIndex((h) => h !== 'sigmoid');
+  const which = layer >= 0 ? `hidden layer ${layer + 1} is ${a.hidden[layer]}` : `output is ${a.output}`;
+  throw new UsageError(`--format mat: a MAT-file holds Theta1..ThetaN only, which describe sigmoid networks, and this model's ${which}; export it with --format onnx`);
 }
 
 export function exportCommand() {
   return defineCommand<ExportFlags>(
     'export',
     {
-      summary: 'write a model’s Theta1..ThetaN to a MAT-file',
+      summary: 'write a model as ONNX, or its Theta1..ThetaN to a MAT-file',
       description:
-        'Write a model’s weights as Theta1 … ThetaN to a MAT-file (Level 5) that MATLAB, Octave and scipy.io.loadmat read.',
+        `Write a model for use outside this project: an ONNX model (opset ${ONNX_OPSET}; Gemm and activation nodes; ` +
+        'input "input" [N, features], outputs "probabilities", "class" (the class name) and "class_index") that ONNX ' +
+        'Runtime and other ONNX tools run, or, for sigmoid networks, a MAT-file (Level 5) of Theta1 … ThetaN that ' +
+        'MATLAB, Octave and scipy.io.loadmat read. The format follows --out (.onnx or .mat) unless --format says it.',
     },
     (cmd) =>
       cmd
-        .requiredOption('--model <file>', 'model file written by `backprop train`')
-        .requiredOption('--out <file.mat>', 'where to write the MAT-file')
-        .addHelpText('after', examples(['backprop export --model model.json --out weights.mat', "python3 -c \"import scipy.io; print(scipy.io.loadmat('weights.mat')['Theta1'].shape)\""])),
-    (flags, out) => {
+        .argument('[model]', 'model file written by `backprop train` (or give --model)')
+        .option('--model <file>', 'model file written by `backprop train` (same as the MODEL argument)')
+        .requiredOption('--out <file>', 'where to write: FILE.onnx or FILE.mat')
+        .option('--format <format>', `${FORMATS.join(', ')} (default: from the extension of --out)`)
+        .option('--dtype <dtype>', `ONNX element type: ${ONNX_DTYPES.join(', ')} (default: float64, the model's own)`)
+        .addHelpText(
+          'after',
+          examples([
+            'backprop export --out digits.onnx model.json',
+            'backprop export --format onnx --dtype float32 --out digits32.onnx model.json',
+            'backprop export --out weights.mat model.json',
+            "python3 -c \"import scipy.io; print(scipy.io.loadmat('weights.mat')['Theta1'].shape)\"",
+          ]),
+        ),
+    (flags, out, command) => {
+      const path = modelPath(flags, command.args);
+      const format = formatFor(flags);
+      const dtype = flags.dtype === undefined ? 'float64' : parse.choice('--dtype', flags.dtype, ONNX_DTYPES);
       checkOutputs({ out: flags.out });
-      const model = loadModel(flags.model);
+      const model = loadModel(path);
+      if (format === 'onnx') {
+        const bytes = exportOnnx(model, { dtype });
+        writeFileAtomic(flags.out, bytes);
+        out.say(`wrote ${flags.out}: ONNX opset ${ONNX_OPSET}, ${dtype}, layers ${model.layers.join('-')}, ${bytes.length} bytes`);
+        out.result({ out: resolve(flags.out), format, dtype, opset: ONNX_OPSET, layers: [...model.layers], bytes: bytes.length });
+        return;
+      }
+      checkMatExportable(model);
       const thetas = modelThetas(model);
       writeMatFile(flags.out, thetas);
       const variables = Object.entries(thetas).map(([name, T]) => ({ name, rows: T.rows, cols: T.cols }));
       out.say(`wrote ${flags.out}: ${variables.map((v) => `${v.name} ${v.rows}x${v.cols}`).join(', ')}`);
-      out.result({ out: resolve(flags.out), variables });
+      out.result({ out: resolve(flags.out), format, variables });
     },
   );
 }
