@@ -14,13 +14,17 @@ export interface NetworkFlags {
 /** The schemes a user names; `auto` (follow the activations) is what no --init means. */
 const INIT_CHOICES = ['he', 'glorot', 'seed'] as const;
 
-/** Declares --activation, --output, --leaky-slope and --init; the names are @backprop/nn's lists. */
-export function networkOptions(cmd: Command): Command {
-  return cmd
+/**
+ * Declares --activation, --output, --leaky-slope and (unless `init` is false: a command that draws no weights)
+ * --init; the names are @backprop/nn's lists.
+ */
+export function networkOptions(cmd: Command, { init = true } = {}): Command {
+  cmd
     .option('--activation <list>', `hidden activation, one for every layer or one per layer: ${HIDDEN_ACTIVATIONS.join(', ')}`, 'sigmoid')
     .option('--output <name>', `output layer: ${OUTPUT_ACTIVATIONS.join(' (one-vs-all, the seed’s) or ')} (categorical cross-entropy)`, 'sigmoid')
-    .option('--leaky-slope <α>', 'leaky_relu’s slope α, 0 < α < 1', String(DEFAULT_LEAKY_SLOPE))
-    .option('--init <scheme>', `initial weights: ${INIT_CHOICES.join(', ')} (default: seed for an all-sigmoid network, else he for relu layers and glorot for the others)`);
+    .option('--leaky-slope <α>', 'leaky_relu’s slope α, 0 < α < 1', String(DEFAULT_LEAKY_SLOPE));
+  if (!init) return cmd;
+  return cmd.option('--init <scheme>', `initial weights: ${INIT_CHOICES.join(', ')} (default: seed for an all-sigmoid network, else he for relu layers and glorot for the others)`);
 }
 
 /** "relu" → every hidden layer relu; "relu,tanh" → one per layer (as many as --hidden has). */

@@ -1,3 +1,4 @@
+import { HIDDEN_ACTIVATIONS, INIT_SCHEMES, OUTPUT_ACTIVATIONS, type HiddenActivation, type InitScheme, type OutputActivation } from '@backprop/nn';
 import { JobPayloadError } from './errors.js';
 
 /**
@@ -17,6 +18,16 @@ export interface TrainJob {
   initRange: number;
   seed: number;
   backend: 'auto' | 'native' | 'ts';
+  /** The network trained: absent means the seed's (sigmoid everywhere, the seed's initialisation). */
+  network?: NetworkRef;
+}
+
+/** A job's network, by name only: one activation per hidden layer, the output, leaky_relu's α, the init scheme. */
+export interface NetworkRef {
+  activation: HiddenActivation[];
+  output: OutputActivation;
+  leakySlope: number;
+  init: InitScheme;
 }
 
 /** Where a worker finds the data, and how it splits it (the same split as the submitting side's). */
@@ -64,6 +75,9 @@ const integer = (min: number, max: number): Check<number> => (v, p) =>
 const text = (pattern: RegExp, what: string): Check<string> => (v, p) => (typeof v === 'string' && pattern.test(v) ? v : fail(p, what, v));
 const oneOf = <T extends string>(...values: T[]): Check<T> => (v, p) => (values.includes(v as T) ? (v as T) : fail(p, `one of ${values.join(', ')}`, v));
 const literal = <T>(value: T): Check<T> => (v, p) => (v === value ? value : fail(p, JSON.stringify(value), v));
+/** A number strictly between `low` and `high`. */
+const between = (low: number, high: number): Check<number> => (v, p) =>
+  typeof v === 'number' && v > low && v < high ? v : fail(p, `a number between ${low} and ${high} (exclusive)`, v);
 const boolean: Check<boolean> = (v, p) => (typeof v === 'boolean' ? v : fail(p, 'true or false', v));
 const list = <T>(item: Check<T>, min: number, max: number): Check<T[]> => (v, p) => {
   if (!Array.isArray(v) || v.length < min || v.length > max) fail(p, `a list of ${min} to ${max} items`, v);
@@ -95,11 +109,18 @@ const options: Check<Record<string, number | boolean | string>> = (v, p) => {
   return out;
 };
 
+/** A check of the whole value after its fields' checks (a rule between fields), failing at `path`. */
+const where = <T>(check: Check<T>, rule: (value: T) => { path: string; expected: string; got: unknown } | undefined): Check<T> => (v, p) => {
+  const value = check(v, p);
+  const broken = rule(value);
+  return broken ? fail(`${p}.${broken.path}`, broken.expected, broken.got) : value;
+};
+
 /**
  * The training job schema. Sizes are bounded before any work: at most 16 hidden layers of at most 65,536 units, a
  * sweep id and method name of plain characters, a path of at most 4,096 characters.
  */
-export const SCHEMA: Check<TrainJob> = object<TrainJob>({
+export const SCHEMA: Check<TrainJob> = where(object<TrainJob>({
   version: literal(1 as const),
   sweep: text(/^[A-Za-z0-9_-]{1,64}$/, 'a sweep id of 1 to 64 letters, digits, _ or -'),
   index: integer(0, 1_000_000),
@@ -122,7 +143,19 @@ export const SCHEMA: Check<TrainJob> = object<TrainJob>({
   initRange: number(1e-12, 1e6),
   seed: integer(0, Number.MAX_SAFE_INTEGER),
   backend: oneOf('auto', 'native', 'ts'),
-});
+  network: optional(
+    object<NetworkRef>({
+      activation: list(oneOf(...HIDDEN_ACTIVATIONS), 1, 16),
+      output: oneOf(...OUTPUT_ACTIVATIONS),
+      leakySlope: between(0, 1),
+      init: oneOf(...INIT_SCHEMES),
+    }),
+  ),
+}), (job) =>
+  job.network && job.network.activation.length !== job.hidden.length
+    ? { path: 'network.activation', expected: `${job.hidden.length} activation(s), one per hidden layer`, got: job.network.activation }
+    : undefined,
+);
 
 /** The payload as a TrainJob, or JobPayloadError saying which field is wrong. */
 export function checkTrainJob(payload: unknown): TrainJob {

@@ -1,12 +1,32 @@
-import { cost } from '@backprop/nn';
+import { cost, describeNetwork, type Activations } from '@backprop/nn';
+import type { Command } from 'commander';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData } from '../dataset.js';
 import { checkFits } from '../evaluation.js';
 import * as parse from '../parse.js';
-import { readWeights } from '../weights.js';
+import { activationSettings, networkOptions, type NetworkFlags } from '../network.js';
+import { readWeights, type Weights } from '../weights.js';
 import { count } from '../plural.js';
+import { UsageError } from '../usage.js';
 
-interface CostFlags extends CommonOptions {
+/** The network flags, by their names on the command line. */
+const NETWORK_FLAGS = { activation: '--activation', output: '--output', leakySlope: '--leaky-slope' } as const;
+
+/**
+ * The network whose cost is computed: a model file's own (network flags would contradict it, so they are refused),
+ * or, for .mat weights, the flags' (default the seed's).
+ */
+function networkOf(w: Weights, flags: NetworkFlags, command: Command): Activations {
+  if (w.activations) {
+    const given = Object.entries(NETWORK_FLAGS).find(([key]) => command.getOptionValueSource(key) === 'cli');
+    if (given) throw new UsageError(`${given[1]}: ${w.source} records its network (${describeNetwork(w.layers, w.activations)}); network flags are for .mat weights`);
+    return w.activations;
+  }
+  const s = activationSettings(flags, w.layers.length - 2);
+  return { hidden: s.activation, output: s.output, leakySlope: s.leakySlope };
+}
+
+interface CostFlags extends CommonOptions, NetworkFlags {
   data: string;
   weights: string;
   lambda: string;
@@ -17,27 +37,37 @@ export function costCommand() {
   return defineCommand<CostFlags>(
     'cost',
     {
-      summary: 'the seed’s cost J(Θ) of given weights (e.g. ex4weights.mat)',
+      summary: 'the cost J(Θ) of given weights (e.g. ex4weights.mat)',
       description:
-        'The seed’s cost J(Θ) of given weights on a data set (λ = 0: `cost`; λ > 0: `reg_cost`). With the course’s ' +
-          'ex4data1.mat and ex4weights.mat it prints 0.287629 (λ = 0) and 0.383770 (λ = 1).',
+        'The cost J(Θ) of given weights on a data set (λ = 0: the seed’s `cost`; λ > 0: `reg_cost`). With the course’s ' +
+          'ex4data1.mat and ex4weights.mat it prints 0.287629 (λ = 0) and 0.383770 (λ = 1). A model file’s network is ' +
+          'its own; for .mat weights, --activation, --output and --leaky-slope name it (default the seed’s, sigmoid).',
     },
     (cmd) =>
-      cmd
+      networkOptions(cmd, { init: false })
         .option('--data <spec>', DATA_HELP, 'builtin:digits5000')
         .requiredOption('--weights <file>', 'a .mat with Theta1, Theta2, … (like ex4weights.mat) or a model .json')
         .option('--lambda <λ>', 'regularisation strength λ ≥ 0', '0')
         .option('--backend <name>', 'auto, native or ts', 'auto')
-        .addHelpText('after', examples(['backprop cost --data ex4data1.mat --weights ex4weights.mat --lambda 1'])),
-    (flags, out) => {
+        .addHelpText(
+          'after',
+          examples([
+            'backprop cost --data ex4data1.mat --weights ex4weights.mat --lambda 1',
+            'backprop cost --weights ex4weights.mat --activation relu --output softmax',
+            'backprop cost --data builtin:mnist --weights model.json',
+          ]),
+        ),
+    (flags, out, command) => {
       const lambda = parse.number('--lambda', flags.lambda, { min: 0 });
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const w = readWeights(flags.weights);
       const ds = loadData(flags.data, '--data', flags);
+      const activations = networkOf(w, flags, command);
       checkFits({ layers: w.layers, theta: w.theta, labelNames: [] }, ds);
-      const J = cost(w.theta, ds.X, ds.y, { layers: w.layers, lambda, backend });
-      out.say(`J(Θ) = ${J.toFixed(6)}  (λ = ${lambda}, layers ${w.layers.join('-')}, ${count(ds.X.rows, 'example')} of ${ds.name}, ${w.source})`);
-      out.result({ cost: J, lambda, layers: w.layers, m: ds.X.rows, data: ds.name, weights: flags.weights });
+      const J = cost(w.theta, ds.X, ds.y, { layers: w.layers, lambda, backend, activations });
+      const architecture = describeNetwork(w.layers, activations);
+      out.say(`J(Θ) = ${J.toFixed(6)}  (λ = ${lambda}, network ${architecture}, ${count(ds.X.rows, 'example')} of ${ds.name}, ${w.source})`);
+      out.result({ cost: J, lambda, layers: w.layers, architecture, activations, m: ds.X.rows, data: ds.name, weights: flags.weights });
     },
   );
 }

@@ -12,7 +12,7 @@ import { Interrupt } from '../signals.js';
 import { activationChoices, activationLabel, grid, hiddenChoices, lambdaChoices } from '../sweep/grid.js';
 import { runPool, type Outcome } from '../sweep/pool.js';
 import { rescueModel } from '../rescue.js';
-import { EXIT_FAILURE, EXIT_INTERRUPTED, UsageError } from '../usage.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED } from '../usage.js';
 
 interface SweepFlags extends CommonOptions, MethodFlags, NetworkFlags {
   data: string;
@@ -84,9 +84,6 @@ export function sweepCommand() {
       const activations = activationChoices(flags.activation);
       // The network flags other than --activation are one setting for every training (the axis is --activation).
       const net = activationSettings({ ...flags, activation: 'sigmoid' }, 1);
-      if (queued && (activations.some((a) => a.some((f) => f !== 'sigmoid')) || net.output !== 'sigmoid' || net.init !== 'auto')) {
-        throw new UsageError('--activation, --output and --init are not sent to queue workers yet: sweep other networks without --queue');
-      }
       const { method, optimizer } = parseMethodFlags(flags);
       const configs = grid(lambdas, hiddens, activations);
       // Activations are shown when the grid has an activation axis (a sweep of the seed's networks prints as before).

@@ -41,8 +41,11 @@ export function workerCommand() {
         stallSeconds,
         run: (job) => runJob(job, threads, concurrency),
         onEvent: (e) => {
-          if (e.type === 'started') out.note(`worker: job ${e.id} started: λ = ${e.job.lambda}, hidden ${e.job.hidden.join('x')}`);
-          else if (e.type === 'completed') {
+          if (e.type === 'started') {
+            const net = e.job.network;
+            const shown = net ? ` ${net.activation.join('+')} → ${net.output}` : '';
+            out.note(`worker: job ${e.id} started: λ = ${e.job.lambda}, hidden ${e.job.hidden.join('x')}${shown}`);
+          } else if (e.type === 'completed') {
             done++;
             out.note(`worker: job ${e.id} done in ${e.seconds.toFixed(2)} s`);
           } else if (e.type === 'error') out.note(`worker: warning: ${e.message}`);

@@ -114,9 +114,13 @@ export async function runJob(job: TrainJob, threads: number, concurrency = 1): P
     seed: job.seed,
     backend: job.backend as BackendChoice,
     threads,
+    // the job's network (absent: the seed's, which is also what a setup without these fields trains)
+    ...(job.network ? { output: job.network.output, leakySlope: job.network.leakySlope, init: job.network.init } : {}),
   };
-  const key = JSON.stringify([job.data, job.seed, job.method, job.optimizer, job.initRange, job.backend, threads]);
-  const { summary, model } = await trainOn(trainerFor(key, setup, concurrency), { index: job.index, lambda: job.lambda, hidden: job.hidden });
+  const { network } = job;
+  const key = JSON.stringify([job.data, job.seed, job.method, job.optimizer, job.initRange, job.backend, threads, network?.output, network?.leakySlope, network?.init]);
+  const config: SweepConfig = { index: job.index, lambda: job.lambda, hidden: job.hidden, ...(network ? { activation: network.activation } : {}) };
+  const { summary, model } = await trainOn(trainerFor(key, setup, concurrency), config);
   return { summary, model: modelToJson(model) };
 }
 

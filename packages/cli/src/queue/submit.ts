@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { modelFromJson } from '@backprop/nn';
+import { DEFAULT_LEAKY_SLOPE, modelFromJson } from '@backprop/nn';
 import type { JobOutcome, TrainJob } from '@backprop/queue';
 import type { DataFlags } from '../dataset.js';
 import type { Output } from '../output.js';
@@ -43,6 +43,12 @@ function dataRef(spec: string, validation: number, flags: DataFlags): TrainJob['
   return ref;
 }
 
+/** A configuration's hidden activations, one per layer: absent is the seed's sigmoid, one name is every layer's. */
+function activationPerLayer(c: SweepConfig): NonNullable<TrainJob['network']>['activation'] {
+  const a = c.activation ?? ['sigmoid'];
+  return a.length === 1 ? c.hidden.map(() => a[0]!) : [...a];
+}
+
 /**
  * `sweep --queue URL`: a drop-in for the local pool (same arguments, same outcomes), with one job per configuration
  * through Redis. The model comes back as its document, so the command ranks, prints and saves the results as it
@@ -67,6 +73,13 @@ export function queuedPool(flags: QueueFlags, out: Output): (configs: SweepConfi
       initRange: setup.initRange,
       seed: setup.seed,
       backend: setup.backend,
+      network: {
+        // one activation per hidden layer, as the job schema wants (the grid's "relu" means every layer relu)
+        activation: activationPerLayer(c),
+        output: setup.output ?? 'sigmoid',
+        leakySlope: setup.leakySlope ?? DEFAULT_LEAKY_SLOPE,
+        init: setup.init ?? 'auto',
+      },
     }));
     out.note(`sweep ${sweep}: ${jobs.length} jobs queued on ${parseRedisUrl(url).shown} for \`backprop worker\`s; after Ctrl-C, --resume ${sweep} or --cancel ${sweep}`);
     const workers = new Map<string, number>();
