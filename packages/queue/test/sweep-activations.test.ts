@@ -24,13 +24,13 @@ const GOOD: TrainJob = {
 
 /** Payloads whose network is wrong, and the field the reason must name. */
 const BROKEN: [string, Partial<TrainJob['network']> | Record<string, unknown>, RegExp][] = [
-  ['unknown activation', { activation: ['relu', 'swish'] }, /^job payload: job\.network\.activation\[1\]: expected one of sigmoid, tanh, relu, leaky_relu, got "swish"$/],
-  ['wrong count', { activation: ['relu', 'relu', 'relu'] }, /^job payload: job\.network\.activation: expected 2 activation\(s\), one per hidden layer, got \["relu","relu","relu"\]$/],
-  ['slope of 1', { leakySlope: 1 }, /^job payload: job\.network\.leakySlope: expected a number between 0 and 1 \(exclusive\), got 1$/],
-  ['slope of 0', { leakySlope: 0 }, /^job payload: job\.network\.leakySlope: expected a number between 0 and 1 \(exclusive\), got 0$/],
-  ['unknown output', { output: 'linear' }, /^job payload: job\.network\.output: expected one of sigmoid, softmax, got "linear"$/],
-  ['unknown init', { init: 'xavier' }, /^job payload: job\.network\.init: expected one of auto, seed, glorot, he, uniform, got "xavier"$/],
-  ['unknown field', { dropout: 0.5 }, /^job payload: job\.network\.dropout: expected no such field, got 0\.5$/],
+  ['an unknown activation', { activation: ['relu', 'swish'] }, /^job payload: job\.network\.activation\[1\]: expected one of sigmoid, tanh, relu, leaky_relu, got "swish"$/],
+  ['the wrong count of activations', { activation: ['relu', 'relu', 'relu'] }, /^job payload: job\.network\.activation: expected 2 activation\(s\), one per hidden layer, got \["relu","relu","relu"\]$/],
+  ['a slope of 1', { leakySlope: 1 }, /^job payload: job\.network\.leakySlope: expected a number between 0 and 1 \(exclusive\), got 1$/],
+  ['a slope of 0', { leakySlope: 0 }, /^job payload: job\.network\.leakySlope: expected a number between 0 and 1 \(exclusive\), got 0$/],
+  ['an unknown output', { output: 'linear' }, /^job payload: job\.network\.output: expected one of sigmoid, softmax, got "linear"$/],
+  ['an unknown init', { init: 'xavier' }, /^job payload: job\.network\.init: expected one of auto, seed, glorot, he, uniform, got "xavier"$/],
+  ['an unknown field', { dropout: 0.5 }, /^job payload: job\.network\.dropout: expected no such field, got 0\.5$/],
 ];
 const broken = (change: Record<string, unknown>): unknown => ({ ...GOOD, network: { ...GOOD.network, ...change } });
 
@@ -41,7 +41,7 @@ describe('the job schema: a network', () => {
     expect(checkTrainJob(structuredClone(seed))).toEqual(seed);
   });
 
-  it.each(BROKEN)('refuses a payload with an %s, naming the field', (_, change, reason) => {
+  it.each(BROKEN)('refuses a payload whose network has %s, naming the field', (_, change, reason) => {
     expect(() => checkTrainJob(broken(change))).toThrow(JobPayloadError);
     expect(() => checkTrainJob(broken(change))).toThrow(reason);
   });
@@ -57,45 +57,52 @@ afterAll(() => {
   redis?.stop();
 });
 
+/** A sweep of sigmoid and relu hidden layers with a softmax output, through the queue and locally: the same results. */
+async function queuedEqualsLocal(workers: Proc[]): Promise<void> {
+  const dir = tmp();
+  const GRID = ['--data', await digitsCsv(dir), '--lambda', '0.3,1', '--hidden', '6', '--activation', 'sigmoid,relu', '--output', 'softmax', '--maxfun', '8', '--seed', '3', '--json'];
+  const submitter = cli(['sweep', ...GRID, '--queue', redis.url, '--out', join(dir, 'best.json')]);
+  procs.push(submitter);
+  expect(await submitter.exited, submitter.stderr()).toBe(0);
+  const queued = JSON.parse(submitter.stdout());
+  expect(queued.status).toBe('ok');
+  expect(queued.results).toHaveLength(4);
+  // the workers said which network each job was
+  const logs = workers.map((w) => w.stderr()).join('\n');
+  expect(logs).toMatch(/started: λ = \S+, hidden 6 relu → softmax/);
+  expect(logs).toMatch(/started: λ = \S+, hidden 6 sigmoid → softmax/);
+
+  const local = cli(['sweep', ...GRID, '--workers', '2', '--out', join(dir, 'local.json')]);
+  expect(await local.exited, local.stderr()).toBe(0);
+  const reference = JSON.parse(local.stdout());
+  const key = (r: { lambda: number; activation: string[] }): string => `${r.lambda}/${r.activation.join('+')}`;
+  const byKey = new Map(reference.results.map((r: { lambda: number; activation: string[] }) => [key(r), r]));
+  expect(new Set(queued.results.map(key))).toEqual(new Set(byKey.keys()));
+  for (const r of queued.results) {
+    const ref = byKey.get(key(r)) as { cost: number; nfev: number; validationAccuracy: number; architecture: string };
+    expect(r.architecture).toBe(ref.architecture);
+    expect(r.architecture).toMatch(/^400-6\((sigmoid|relu)\)-10\(softmax\)$/);
+    expect(Math.abs(r.cost - ref.cost)).toBeLessThanOrEqual(1e-9);
+    expect(r.nfev).toBe(ref.nfev);
+    expect(r.validationAccuracy).toBe(ref.validationAccuracy);
+  }
+  expect(queued.best).toEqual(reference.best);
+  // the saved model records the network it was trained as
+  const best = loadModel(join(dir, 'best.json'));
+  expect(best.activations?.output).toBe('softmax');
+  expect(best.activations?.hidden).toEqual(queued.best.activation);
+}
+
 describe('sweep --queue of relu/softmax networks', () => {
   it('trains on 2 worker processes exactly the networks a local sweep trains (final cost equal to 1e-9)', async () => {
     const workers = [0, 1].map(() => cli(['worker', '--queue', redis.url]));
     procs.push(...workers);
-    await Promise.all(workers.map((w) => w.waitFor(/taking jobs/)));
-
-    const dir = tmp();
-    const GRID = ['--data', await digitsCsv(dir), '--lambda', '0.3,1', '--hidden', '6', '--activation', 'sigmoid,relu', '--output', 'softmax', '--maxfun', '8', '--seed', '3', '--json'];
-    const submitter = cli(['sweep', ...GRID, '--queue', redis.url, '--out', join(dir, 'best.json')]);
-    procs.push(submitter);
-    expect(await submitter.exited, submitter.stderr()).toBe(0);
-    const queued = JSON.parse(submitter.stdout());
-    expect(queued.status).toBe('ok');
-    expect(queued.results).toHaveLength(4);
-    // the workers said which network each job was
-    const logs = workers.map((w) => w.stderr()).join('\n');
-    expect(logs).toMatch(/started: λ = \S+, hidden 6 relu → softmax/);
-    expect(logs).toMatch(/started: λ = \S+, hidden 6 sigmoid → softmax/);
-
-    const local = cli(['sweep', ...GRID, '--workers', '2', '--out', join(dir, 'local.json')]);
-    expect(await local.exited, local.stderr()).toBe(0);
-    const reference = JSON.parse(local.stdout());
-    const key = (r: { lambda: number; activation: string[] }): string => `${r.lambda}/${r.activation.join('+')}`;
-    const byKey = new Map(reference.results.map((r: { lambda: number; activation: string[] }) => [key(r), r]));
-    expect(new Set(queued.results.map(key))).toEqual(new Set(byKey.keys()));
-    for (const r of queued.results) {
-      const ref = byKey.get(key(r)) as { cost: number; nfev: number; validationAccuracy: number; architecture: string };
-      expect(r.architecture).toBe(ref.architecture);
-      expect(r.architecture).toMatch(/^400-6\((sigmoid|relu)\)-10\(softmax\)$/);
-      expect(Math.abs(r.cost - ref.cost)).toBeLessThanOrEqual(1e-9);
-      expect(r.nfev).toBe(ref.nfev);
-      expect(r.validationAccuracy).toBe(ref.validationAccuracy);
+    try {
+      await Promise.all(workers.map((w) => w.waitFor(/taking jobs/)));
+      await queuedEqualsLocal(workers);
+    } finally {
+      killAll(workers); // the next test's jobs are for its own worker
     }
-    expect(queued.best).toEqual(reference.best);
-    // the saved model records the network it was trained as
-    const best = loadModel(join(dir, 'best.json'));
-    expect(best.activations?.output).toBe('softmax');
-    expect(best.activations?.hidden).toEqual(queued.best.activation);
-    killAll(workers); // the next test's jobs are for its own worker
   });
 
   it('a job whose network fails the schema fails with the reason naming the field and is never run', async () => {
