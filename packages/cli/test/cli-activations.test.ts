@@ -90,10 +90,10 @@ describe('backprop sweep over activations', () => {
     expect(best.activations).toEqual({ hidden: j.best.activation, output: 'softmax', leakySlope: 0.01 });
     expect(j.best.architecture).toBe(`400-8(${j.best.activation[0]})-10(softmax)`);
   });
-  it('other networks are refused with --queue (queue workers train the seed’s network), before connecting', () => {
-    const r = cli(['sweep', '--queue', 'redis://127.0.0.1:1', '--activation', 'relu']);
+  it('with --queue, a bad network flag is refused before connecting (the network itself travels: packages/queue/test/sweep-activations.test.ts)', () => {
+    const r = cli(['sweep', '--queue', 'redis://127.0.0.1:1', '--activation', 'relu', '--leaky-slope', '2']);
     expect(r.code).toBe(2);
-    expect(oneLineError(r)).toContain('--activation, --output and --init are not sent to queue workers yet');
+    expect(oneLineError(r)).toContain('--leaky-slope: expected a number > 0 and < 1, got "2"');
   });
   it('a bad activation choice is a one-line error naming the flag', () => {
     const r = cli(['sweep', '--activation', 'relu,selu']);
