@@ -30,6 +30,7 @@ export default defineConfig({
       'test/idx-messages-pins.test.ts',
       'test/data-csv.test.ts',
       'test/data-csv-any.test.ts',
+      'test/csv-reader-pins.test.ts',
       'test/image-png.test.ts',
       'test/png-bounds-pins.test.ts',
       'test/bad-input.test.ts',
@@ -41,6 +42,8 @@ export default defineConfig({
       // line searches
       'test/optim-tnc.test.ts',
       'test/tnc-linesearch-pins.test.ts',
+      'test/tnc-linesearch-paths-pins.test.ts',
+      'test/wolfe-pins.test.ts',
       'test/optim-cg-lbfgs.test.ts',
       'test/optim-minimize.test.ts',
     ],
