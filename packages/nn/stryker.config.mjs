@@ -34,10 +34,7 @@ export default {
   timeoutMS: 20000,
   incremental: true,
   incrementalFile: 'stryker-incremental.json',
-  // The sandbox sits at the repository root, as deep as packages/nn, so that the tests' paths out of the package
-  // (test/mat-build.ts loads ../../../scripts/reliability/fuzz/mat-build.mjs) resolve as they do in the tree; under
-  // packages/nn/.stryker-tmp that import failed and vitest dropped mat-level5-file-pins without a word.
-  tempDirName: '../../.stryker-tmp-nn',
+  tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   reporters: ['clear-text', 'progress', 'json', 'html'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

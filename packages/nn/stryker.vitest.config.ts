@@ -1,4 +1,14 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// Stryker runs the tests in a copy of the package two levels deeper (packages/nn/.stryker-tmp/sandbox-*/), where a
+// path out of the package misses: test/mat-build.ts loads ../../../scripts/reliability/fuzz/mat-build.mjs, and
+// without this alias vitest dropped mat-level5-file-pins (the file failed to import) without a word.
+const here = dirname(fileURLToPath(import.meta.url));
+const packageDir = basename(dirname(here)) === '.stryker-tmp' ? resolve(here, '../..') : here;
+const scripts = resolve(packageDir, '../../scripts');
 
 // The tests StrykerJS runs against each mutant (stryker.config.mjs): the quick files that pin the scoped modules
 // (a full-suite run per mutant would take hours on 2 cores). Trainings, benchmarks, fuzzers, the tests that
@@ -7,6 +17,15 @@ import { defineConfig } from 'vitest/config';
 // they would catch counts as survived here. Stryker's vitest runner picks the pool itself (one worker thread per
 // test process).
 export default defineConfig({
+  plugins: [
+    {
+      name: 'repo-scripts-from-the-sandbox',
+      resolveId(id) {
+        const m = /(?:^|\/)scripts\/(reliability\/.+\.mjs)$/.exec(id);
+        return m && !existsSync(id) ? join(scripts, m[1]) : null;
+      },
+    },
+  ],
   test: {
     include: [
       // model files and atomic writes
