@@ -88,6 +88,12 @@ def objective(spec):
                         dv = dv * x[i] + (len(p) - 1 - k) * a
                 f += v
                 g[i] = dv
+        elif kind == 'step':  # sum (x_i >= t ? drop : 0): piecewise constant (a quantised f), gradient s everywhere
+            t, drop, s = p
+            f = 0.0
+            for i in range(n):
+                f += drop if x[i] >= t else 0.0
+                g[i] = s
         elif kind == 'cusp':  # sum sqrt(|x_i - m|) + c x_i: slopes blow up near m
             m, c = p
             f = 0.0
@@ -289,6 +295,12 @@ CASES = [
      [0.0], [1.0], 2.0, 1e-4, 0.1, 2),
     ('quartic bump: the doubled step is higher than the last, still sufficient, still going down',
      {'kind': 'poly', 'p': [-0.25, 0.5, 0.5, -1.5, 10.0]}, [0.0], [1.0], 0.8, 1e-4, 0.1, 30),
+    ('budget: a lower f without sufficient decrease is no step (c1 = 0.4)', {'kind': 'quadratic', 'p': [1.0, 4.0]},
+     [0.0], [1.0], 7.0, 0.4, 0.5, 1),
+    ('tie: the doubled step has the same f as the last, the gradient still says down',
+     {'kind': 'wrong-slope', 'p': [1.0, 3.0, -1.0]}, [0.0], [1.0], 2.0, 1e-4, 0.5, 3),
+    ('tie: a zoom step with the same f as the low end (a piecewise-constant f)',
+     {'kind': 'step', 'p': [1.0, -1.0, -1.0]}, [0.0], [1.0], 4.0, 1e-4, 0.5, 6),
     # budget and collapse
     ('budget: one evaluation, no decrease', {'kind': 'quadratic', 'p': [1.0, 1.0]}, [0.0], [1.0], 10.0, 1e-4,
      0.1, 1),
