@@ -12,7 +12,8 @@ getptcInit/getptcIter) goes through its branches:
   - bracketing on either side of the best point, the "far side" step, the cubic rejected or kept, with
     both signs of the end slopes (tilted double wells, a sharp smoothed |x|, Rosenbrock);
   - loose and tight curvature (eta 0.9 / 0.25 / 0.01), the interval shrinking to its tolerance, a plateau where
-    f does not change at all (the "f known to be that flat" exit and the tightening loop), small evaluation budgets.
+    f does not change at all (the "f known to be that flat" exit), f rising where the gradient says it falls (the
+    search finds no decrease and tightens its tolerance until it gives up), small evaluation budgets.
 Every point TNC evaluates is compared exactly: the TypeScript port reproduces scipy's arithmetic bit for bit, and
 the objectives are the scalar loops of the test (+, -, *, /, sqrt only). The returned f is compared to rounding
 (scipy unscales it from the rescaled f).
@@ -62,6 +63,12 @@ def objective(kind, p):
                 f += w * u * u
                 g[i] = 2 * w * u
                 w *= a
+        elif kind == 'uphill':  # sum a (x_i - m)^2, with a gradient that always says "downhill" (s < 0)
+            a, m, s_ = p
+            for i in range(n):
+                u = x[i] - m
+                f += a * u * u
+                g[i] = s_
         elif kind == 'flat':  # constant f with a gradient that says "downhill" (no decrease is ever found)
             (c,) = p
             f = c
@@ -126,6 +133,12 @@ CASES = [
      {'lower': [-1.0, -1.0, -1.0, -1.0], 'upper': [0.5, 2.0, 0.5, 2.0]}),
     ('ill-conditioned quadratic, small budget', 'quadratic', [10.0], [0.0, 0.0, 0.0, 0.0], {'maxfun': 7}),
     ('flat f, a gradient that promises descent', 'flat', [5.0], [1.0, 2.0], {}),
+    ('f rises where the gradient says down: no decrease, the interval shrinks', 'uphill', [1.0, 0.0, -1.0], [0.0],
+     {}),
+    ('same, tight f precision (ftol 1e-300): the tolerance is tightened until it is tiny', 'uphill',
+     [1.0, 0.0, -1.0], [0.0], {'ftol': 1e-300}),
+    ('same, from a point with f > 0, steeper', 'uphill', [1.0, -2.0, -3.0], [0.5], {}),
+    ('f rises slowly: a decrease only very near the start', 'uphill', [1.0, 0.001, -1.0], [0.0], {}),
     ('flat f, rescaled, loose precision', 'flat', [5.0], [1.0], {'ftol': 1e-3, 'eta': 0.9}),
 ]
 

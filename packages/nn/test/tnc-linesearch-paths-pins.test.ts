@@ -3,7 +3,8 @@
  * with scipy's TNC bit for bit (fixture: fixtures/optim/tnc-linesearch-paths.json from
  * scripts/ref/tnc_linesearch_paths.py). The problems drive the search through extrapolation and its growing
  * factor, the step bound (stepmx, boxes), brackets on both sides, the cubic kept or rejected, loose and tight
- * curvature, a plateau where no decrease exists, and small budgets. Issue 21: the search scored 36% because the
+ * curvature, a plateau where no decrease exists, f rising where the gradient says it falls (the search tightens its
+ * tolerance and gives up: 'Linear search failed'), and small budgets. Issue 21: the search scored 36% because the
  * trainings that exercise it are not in Stryker's test list; tnc-linesearch-pins.test.ts pins only μ.
  */
 import { readFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { minimize, type Objective } from '../src/optim/index.js';
 
 interface Run {
   name: string;
-  objective: { kind: 'rosen' | 'wells' | 'huber' | 'quadratic' | 'flat'; p: number[] };
+  objective: { kind: 'rosen' | 'wells' | 'huber' | 'quadratic' | 'uphill' | 'flat'; p: number[] };
   x0: number[];
   maxfun: number;
   lower: number[] | null;
@@ -71,6 +72,13 @@ function recording({ kind, p }: Run['objective'], evaluations: number[][]): Obje
         g[i] = 2 * w * u;
         w *= p[0];
       }
+    } else if (kind === 'uphill') {
+      const [a, m, s] = p;
+      for (let i = 0; i < n; i++) {
+        const u = x[i] - m;
+        f += a * u * u;
+        g[i] = s;
+      }
     } else {
       f = p[0];
       g.fill(-1);
@@ -95,5 +103,6 @@ describe('tnc line search: every evaluation of scipy TNC on paths through each b
     expect(Math.abs(result.fun - ref.fun)).toBeLessThanOrEqual(1e-15 * Math.max(1, Math.abs(ref.fun))); // scipy unscales f
     expect(result.nfev).toBe(ref.nfev);
     expect(result.nit).toBe(ref.nit);
+    expect(result.status === 'line_search_failed').toBe(ref.rc === 4); // scipy's LSFAIL
   });
 });
