@@ -301,6 +301,8 @@ CASES = [
      {'kind': 'wrong-slope', 'p': [1.0, 3.0, -1.0]}, [0.0], [1.0], 2.0, 1e-4, 0.5, 3),
     ('tie: a zoom step with the same f as the low end (a piecewise-constant f)',
      {'kind': 'step', 'p': [1.0, -1.0, -1.0]}, [0.0], [1.0], 4.0, 1e-4, 0.5, 6),
+    ('quadratic steps: f(0) = 1, a first step of 0.5, slopes that disagree with f',
+     {'kind': 'wrong-slope', 'p': [1.0, -1.0, -2.0]}, [0.0], [1.0], 0.5, 1e-4, 0.5, 6),
     # budget and collapse
     ('budget: one evaluation, no decrease', {'kind': 'quadratic', 'p': [1.0, 1.0]}, [0.0], [1.0], 10.0, 1e-4,
      0.1, 1),
