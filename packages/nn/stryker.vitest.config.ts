@@ -1,4 +1,14 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// Stryker runs the tests in a copy of the package two levels deeper (packages/nn/.stryker-tmp/sandbox-*/), where a
+// path out of the package misses: test/mat-build.ts loads ../../../scripts/reliability/fuzz/mat-build.mjs, and
+// without this alias vitest dropped mat-level5-file-pins (the file failed to import) without a word.
+const here = dirname(fileURLToPath(import.meta.url));
+const packageDir = basename(dirname(here)) === '.stryker-tmp' ? resolve(here, '../..') : here;
+const scripts = resolve(packageDir, '../../scripts');
 
 // The tests StrykerJS runs against each mutant (stryker.config.mjs): the quick files that pin the scoped modules
 // (a full-suite run per mutant would take hours on 2 cores). Trainings, benchmarks, fuzzers, the tests that
@@ -7,6 +17,15 @@ import { defineConfig } from 'vitest/config';
 // they would catch counts as survived here. Stryker's vitest runner picks the pool itself (one worker thread per
 // test process).
 export default defineConfig({
+  plugins: [
+    {
+      name: 'repo-scripts-from-the-sandbox',
+      resolveId(id) {
+        const m = /(?:^|\/)scripts\/(reliability\/.+\.mjs)$/.exec(id);
+        return m && !existsSync(id) ? join(scripts, m[1]) : null;
+      },
+    },
+  ],
   test: {
     include: [
       // model files and atomic writes
@@ -30,6 +49,7 @@ export default defineConfig({
       'test/idx-messages-pins.test.ts',
       'test/data-csv.test.ts',
       'test/data-csv-any.test.ts',
+      'test/csv-reader-pins.test.ts',
       'test/image-png.test.ts',
       'test/png-bounds-pins.test.ts',
       'test/bad-input.test.ts',
@@ -41,6 +61,8 @@ export default defineConfig({
       // line searches
       'test/optim-tnc.test.ts',
       'test/tnc-linesearch-pins.test.ts',
+      'test/tnc-linesearch-paths-pins.test.ts',
+      'test/wolfe-pins.test.ts',
       'test/optim-cg-lbfgs.test.ts',
       'test/optim-minimize.test.ts',
     ],
