@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, ensureBuilt, oneLineError, onlyJson, tmp, writeCsv } from './helpers.js';
+
+// Findings of a new-user review of issue 16's CLI, each checked through the built CLI.
+
+beforeAll(() => {
+  ensureBuilt();
+});
+
+describe('a model trained on a split of a built-in set defaults --data to that set', () => {
+  let dir: string;
+  let model: string;
+
+  beforeAll(() => {
+    dir = tmp();
+    const t = cli(['train', '--validation', '0.1', '--test', '0.1', '--maxfun', '3', '--seed', '1', '--report', 'run1'], { cwd: dir, timeout: 120_000 });
+    expect(t.code, t.stderr).toBe(0);
+    model = join(dir, 'run1/model.json');
+  }, 150_000);
+
+  it('evaluate --model without --data scores builtin:digits5000, the same as naming it', () => {
+    const implicit = cli(['evaluate', '--model', model, '--json'], { cwd: dir });
+    expect(implicit.code, implicit.stderr).toBe(0);
+    const named = cli(['evaluate', '--model', model, '--data', 'builtin:digits5000', '--json'], { cwd: dir });
+    expect(named.code, named.stderr).toBe(0);
+    const a = onlyJson(implicit);
+    const b = onlyJson(named);
+    expect(a.data).toBe('digits5000');
+    expect(a.m).toBe(5000);
+    expect(a.accuracy).toBe(b.accuracy);
+    expect(a.cost).toBe(b.cost);
+  });
+
+  it('predict --model without --data predicts rows of builtin:digits5000, the same as naming it', () => {
+    const implicit = cli(['predict', '--model', model, '--rows', '0:3', '--json'], { cwd: dir });
+    expect(implicit.code, implicit.stderr).toBe(0);
+    const named = cli(['predict', '--model', model, '--data', 'builtin:digits5000', '--rows', '0:3', '--json'], { cwd: dir });
+    expect(named.code, named.stderr).toBe(0);
+    expect(onlyJson(implicit)).toEqual(onlyJson(named));
+  });
+
+  it('a model trained on a file still needs --data (a set named like a split of a built-in one is not taken for it)', () => {
+    const csv = writeCsv([[0, 1], [1, 0], [1, 1], [0, 0]], [1, 2, 1, 2], 'digits5000.csv');
+    const t = cli(['train', '--data', csv, '--hidden', '2', '--maxfun', '2', '--validation', '0.25', '--out', 'csv.json'], { cwd: dir });
+    expect(t.code, t.stderr).toBe(0);
+    const r = cli(['evaluate', '--model', 'csv.json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toContain('--data is required');
+  });
+});
