@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, oneLineError, onlyJson, tmp, writeCsv } from './helpers.js';
@@ -47,5 +48,29 @@ describe('a model trained on a split of a built-in set defaults --data to that s
     const r = cli(['evaluate', '--model', 'csv.json'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(oneLineError(r)).toContain('--data is required');
+  });
+});
+
+describe('adam/sgd: the printed final cost is named for what it is', () => {
+  const X = [[0, 1], [1, 0], [1, 1], [0, 0], [0.2, 0.9], [0.9, 0.1]];
+  const y = [1, 2, 1, 2, 1, 2];
+
+  it('train --method adam labels it the mean minibatch cost over the last epoch, on stdout and in report.md', () => {
+    const dir = tmp();
+    const r = cli(['train', '--data', writeCsv(X, y), '--hidden', '2', '--method', 'adam', '--epochs', '2', '--report', 'rep'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/minibatch cost\s+[\d.e+-]+ \(mean over the last epoch, not J\(Θ\) at the final weights\)/);
+    expect(r.stdout).not.toContain('cost J(Θ)');
+    const md = readFileSync(join(dir, 'rep/report.md'), 'utf8');
+    expect(md).toContain('final minibatch cost (mean over the last epoch, not J(Θ) at the final weights)');
+    expect(md).not.toContain('final cost J(Θ)');
+  });
+
+  it('train with a full-batch method (cg) still prints cost J(Θ)', () => {
+    const dir = tmp();
+    const r = cli(['train', '--data', writeCsv(X, y), '--hidden', '2', '--method', 'cg', '--maxfun', '5', '--report', 'rep'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/cost J\(Θ\)\s+[\d.e+-]+\n/);
+    expect(readFileSync(join(dir, 'rep/report.md'), 'utf8')).toContain('final cost J(Θ)');
   });
 });

@@ -3,7 +3,7 @@ import { describeNetwork, resolveActivations, resolveBackend, saveModel, SEED, t
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { evaluate, type Evaluation } from '../evaluation.js';
-import { methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
+import { finalCostLabel, methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
 import { duration, percent } from '../output.js';
 import * as parse from '../parse.js';
 import { activationSettings, initSummary, networkOptions, type NetworkFlags } from '../network.js';
@@ -202,7 +202,7 @@ export function trainCommand() {
         if (t.validationAccuracy !== undefined) rows.push(['validation accuracy', percent(t.validationAccuracy)]);
         if (t.testAccuracy !== undefined) rows.push(['test accuracy', percent(t.testAccuracy)]);
         rows.push(
-          ['cost J(Θ)', t.cost.toPrecision(6)],
+          finalCostRow(s.method, t.cost),
           ['iterations', `${t.nit} (${t.nfev} evaluations)`],
           ['time', `${duration(t.seconds)} on the ${t.backend} backend (${threads})`],
         );
@@ -246,4 +246,10 @@ export function trainCommand() {
       }
     },
   );
+}
+
+/** The printed final cost, named for what it is: for adam/sgd the mean minibatch cost of the last epoch. */
+function finalCostRow(method: string, cost: number): [string, string] {
+  const label = finalCostLabel(method);
+  return [label.name, `${cost.toPrecision(6)}${label.note ? ` (${label.note})` : ''}`];
 }
