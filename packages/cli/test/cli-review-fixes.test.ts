@@ -74,3 +74,66 @@ describe('adam/sgd: the printed final cost is named for what it is', () => {
     expect(readFileSync(join(dir, 'rep/report.md'), 'utf8')).toContain('final cost J(Θ)');
   });
 });
+
+describe('--leaky-slope and --init-range: one wording for a bad slope, a warning when a flag does nothing', () => {
+  const X = [[0, 1], [1, 0], [1, 1], [0, 0]];
+  const y = [1, 2, 1, 2];
+
+  it.each(['abc', '-0.1', '0', 'NaN', '1', '2', ''])('--leaky-slope %j: "between 0 and 1 (exclusive)"', (v) => {
+    const r = cli(['train', '--activation', 'leaky_relu', '--leaky-slope', v, '--maxfun', '1', '--out', 'm.json']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toBe(`backprop: error: --leaky-slope: expected a number between 0 and 1 (exclusive), got ${JSON.stringify(v)}`);
+  });
+
+  const warnings = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('backprop: warning:'));
+
+  it('train --leaky-slope without a leaky_relu layer warns once and trains; with one it does not warn', () => {
+    const data = writeCsv(X, y);
+    const idle = cli(['train', '--data', data, '--hidden', '2', '--activation', 'relu', '--leaky-slope', '0.2', '--maxfun', '2', '--out', 'm.json'], { cwd: tmp() });
+    expect(idle.code, idle.stderr).toBe(0);
+    expect(warnings(idle.stderr)).toEqual(['backprop: warning: --leaky-slope has no effect: no hidden layer is leaky_relu']);
+    const used = cli(['train', '--data', data, '--hidden', '2', '--activation', 'leaky_relu', '--leaky-slope', '0.2', '--maxfun', '2', '--out', 'm.json'], { cwd: tmp() });
+    expect(used.code, used.stderr).toBe(0);
+    expect(warnings(used.stderr)).toEqual([]);
+  });
+
+  it('train --init-range warns when no layer is drawn by the seed scheme (--init he, or relu under auto), not otherwise', () => {
+    const data = writeCsv(X, y);
+    const run = (...extra: string[]) => cli(['train', '--data', data, '--hidden', '2', '--init-range', '0.3', '--maxfun', '2', '--out', 'm.json', ...extra], { cwd: tmp() });
+    const he = run('--init', 'he');
+    expect(he.code, he.stderr).toBe(0);
+    expect(warnings(he.stderr)).toEqual(['backprop: warning: --init-range has no effect: it is the range of --init seed, and these weights are drawn by --init he']);
+    const auto = run('--activation', 'relu');
+    expect(auto.code, auto.stderr).toBe(0);
+    expect(warnings(auto.stderr)).toHaveLength(1);
+    expect(warnings(auto.stderr)[0]).toContain('--init-range has no effect');
+    for (const quiet of [run(), run('--activation', 'relu', '--init', 'seed')]) {
+      expect(quiet.code, quiet.stderr).toBe(0);
+      expect(warnings(quiet.stderr)).toEqual([]);
+    }
+  });
+});
+
+describe('--activation lists of the wrong length, in train and sweep alike', () => {
+  it('train --activation relu,tanh with one hidden layer says it plainly', () => {
+    const r = cli(['train', '--activation', 'relu,tanh', '--hidden', '25', '--maxfun', '1', '--out', 'm.json']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toBe('backprop: error: --activation: expected 1 name (one per hidden layer) or one name for all, got 2 in "relu,tanh"');
+  });
+
+  it('sweep --activation relu+tanh --hidden 25 is refused up front (exit 2), in the same words, before any worker starts', () => {
+    const r = cli(['sweep', '--activation', 'relu+tanh', '--hidden', '25', '--maxfun', '1', '--workers', '1']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toBe(
+      'backprop: error: --activation: expected 1 name (one per hidden layer of --hidden 25) or one name for all, got 2 in "relu+tanh"',
+    );
+    expect(r.stderr).not.toContain('sweep:');
+  });
+
+  it('the sweep header names the activation axis', () => {
+    const data = writeCsv([[0, 1], [1, 0], [1, 1], [0, 0], [0.1, 0.9], [0.9, 0.2]], [1, 2, 1, 2, 1, 2]);
+    const r = cli(['sweep', '--data', data, '--lambda', '1', '--hidden', '2', '--activation', 'relu,tanh', '--maxfun', '2', '--workers', '1', '--validation', '0'], { cwd: tmp() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('sweep: 2 trainings (λ ∈ {1} × hidden ∈ {2} × activation ∈ {relu, tanh}) ');
+  });
+});

@@ -6,7 +6,7 @@ import { evaluate, type Evaluation } from '../evaluation.js';
 import { finalCostLabel, methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
 import { duration, percent } from '../output.js';
 import * as parse from '../parse.js';
-import { activationSettings, initSummary, networkOptions, type NetworkFlags } from '../network.js';
+import { activationSettings, idleNetworkFlags, initSummary, networkOptions, type NetworkFlags } from '../network.js';
 import { checkOutputs, DEFAULT_REPORT_DIR } from '../paths.js';
 import { ProgressReporter } from '../progress.js';
 import { writeReport } from '../report.js';
@@ -95,7 +95,7 @@ export function trainCommand() {
             'written is saved under the system temporary folder instead, and the message says where (exit 1).',
           ]),
         ),
-    async (flags, out) => {
+    async (flags, out, command) => {
       const s = parseTrainSettings(flags);
       const checkpointEvery = parse.integer('--checkpoint-every', flags.checkpointEvery, { min: 1 });
       const reportDir = flags.report ?? (flags.out === undefined ? DEFAULT_REPORT_DIR : undefined);
@@ -106,6 +106,7 @@ export function trainCommand() {
       const parts = split(ds, s.validation, s.test, s.seed);
       const layers = [ds.X.cols, ...s.hidden, ds.K];
       const activations = resolveActivations(layers, s);
+      for (const line of idleNetworkFlags(command, [{ layers, activations }], s.init)) out.note(`backprop: warning: ${line}`);
       const architecture = describeNetwork(layers, activations);
       const threads = count(backend.getThreads(), 'thread');
       out.note(
