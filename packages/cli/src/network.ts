@@ -98,3 +98,8 @@ export function activationSettings(f: NetworkFlags, hiddenLayers: number) {
 export function initSummary(scheme: string | undefined, range: number): string {
   return scheme === undefined || scheme === 'uniform' ? `uniform in ±${range}` : `${scheme} (uniform, biases 0)`;
 }
+
+/** A model's recorded scheme in --init's words: models record the seed scheme as `uniform` (per layer: "uniform,he"). */
+export function initFlagName(scheme: string | undefined): string | undefined {
+  return scheme?.split(',').map((l) => (l === 'uniform' ? 'seed' : l)).join(',');
+}

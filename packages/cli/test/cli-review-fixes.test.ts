@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, oneLineError, onlyJson, tmp, writeCsv } from './helpers.js';
@@ -135,5 +135,42 @@ describe('--activation lists of the wrong length, in train and sweep alike', () 
     const r = cli(['sweep', '--data', data, '--lambda', '1', '--hidden', '2', '--activation', 'relu,tanh', '--maxfun', '2', '--workers', '1', '--validation', '0'], { cwd: tmp() });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('sweep: 2 trainings (λ ∈ {1} × hidden ∈ {2} × activation ∈ {relu, tanh}) ');
+  });
+});
+
+describe('small words: where λ came from, "1 epoch", --init names', () => {
+  const X = [[0, 1], [1, 0], [1, 1], [0, 0]];
+  const y = [1, 2, 1, 2];
+
+  it('evaluate says λ came from the model only when the model records it', () => {
+    const dir = tmp();
+    const data = writeCsv(X, y);
+    const t = cli(['train', '--data', data, '--hidden', '2', '--lambda', '0.25', '--maxfun', '2', '--out', 'm.json'], { cwd: dir });
+    expect(t.code, t.stderr).toBe(0);
+    const trained = cli(['evaluate', '--model', 'm.json', '--data', data], { cwd: dir });
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stdout).toMatch(/\(λ = 0\.25, from the model\)/);
+    const bare = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+    delete bare.training;
+    writeFileSync(join(dir, 'bare.json'), JSON.stringify(bare));
+    const untrained = cli(['evaluate', '--model', 'bare.json', '--data', data], { cwd: dir });
+    expect(untrained.code, untrained.stderr).toBe(0);
+    expect(untrained.stdout).toMatch(/\(λ = 0, the default: the model records none\)/);
+  });
+
+  it('adam for 1 epoch: "Completed 1 epoch", not "1 epochs"', () => {
+    const r = cli(['train', '--data', writeCsv(X, y), '--hidden', '2', '--method', 'adam', '--epochs', '1', '--batch-size', '4', '--out', 'm.json', '--json'], { cwd: tmp() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(onlyJson(r).message).toBe('Completed 1 epoch (1 step of batch size 4)');
+  });
+
+  it('train --json names the initial weights as --init does: seed, not the model file\'s "uniform"', () => {
+    const data = writeCsv(X, y);
+    const seedRun = cli(['train', '--data', data, '--hidden', '2', '--maxfun', '2', '--out', 'm.json', '--json'], { cwd: tmp() });
+    expect(seedRun.code, seedRun.stderr).toBe(0);
+    expect(onlyJson(seedRun).init).toBe('seed');
+    const mixed = cli(['train', '--data', data, '--hidden', '2', '--activation', 'relu', '--maxfun', '2', '--out', 'm.json', '--json'], { cwd: tmp() });
+    expect(mixed.code, mixed.stderr).toBe(0);
+    expect(onlyJson(mixed).init).toBe('he,glorot');
   });
 });

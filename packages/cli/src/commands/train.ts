@@ -6,7 +6,7 @@ import { evaluate, type Evaluation } from '../evaluation.js';
 import { finalCostLabel, methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
 import { duration, percent } from '../output.js';
 import * as parse from '../parse.js';
-import { activationSettings, idleNetworkFlags, initSummary, networkOptions, type NetworkFlags } from '../network.js';
+import { activationSettings, idleNetworkFlags, initFlagName, initSummary, networkOptions, type NetworkFlags } from '../network.js';
 import { checkOutputs, DEFAULT_REPORT_DIR } from '../paths.js';
 import { ProgressReporter } from '../progress.js';
 import { writeReport } from '../report.js';
@@ -233,7 +233,7 @@ export function trainCommand() {
           layers,
           architecture,
           activations,
-          init: t.init.scheme,
+          init: initFlagName(t.init.scheme),
           data: ds.name,
           m: parts.train.X.rows,
           model: savedModel ? resolve(savedModel) : null,
