@@ -114,6 +114,23 @@ describe('--leaky-slope and --init-range: one wording for a bad slope, a warning
   });
 });
 
+describe('sweep warns of an idle --leaky-slope across its whole grid', () => {
+  const data = (): string => writeCsv([[0, 1], [1, 0], [1, 1], [0, 0], [0.1, 0.9], [0.9, 0.2]], [1, 2, 1, 2, 1, 2]);
+  const run = (activation: string) =>
+    cli(['sweep', '--data', data(), '--lambda', '1', '--hidden', '2', '--activation', activation, '--leaky-slope', '0.2', '--maxfun', '2', '--workers', '1', '--validation', '0'], { cwd: tmp() });
+
+  it('no configuration has a leaky_relu layer: one warning; one has: none', () => {
+    const idle = run('relu,tanh');
+    expect(idle.code, idle.stderr).toBe(0);
+    expect(idle.stderr.split('\n').filter((l) => l.startsWith('backprop: warning:'))).toEqual([
+      'backprop: warning: --leaky-slope has no effect: no hidden layer is leaky_relu',
+    ]);
+    const used = run('relu,leaky_relu');
+    expect(used.code, used.stderr).toBe(0);
+    expect(used.stderr).not.toContain('backprop: warning:');
+  });
+});
+
 describe('--activation lists of the wrong length, in train and sweep alike', () => {
   it('train --activation relu,tanh with one hidden layer says it plainly', () => {
     const r = cli(['train', '--activation', 'relu,tanh', '--hidden', '25', '--maxfun', '1', '--out', 'm.json']);
