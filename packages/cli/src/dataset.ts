@@ -4,9 +4,12 @@ import type { Dataset, DatasetSplit, LabelRule, LoadDatasetOptions, Model } from
 import type { Command } from 'commander';
 import { UsageError } from './usage.js';
 
-/** `--data` default for a model: the built-in set it was trained on, when it was one. */
+/**
+ * `--data` default for a model: the built-in set it was trained on, when it was one. A model trained with
+ * --validation/--test records the split's part (`digits5000:train`); the default is the whole set it came from.
+ */
 export function defaultDataFor(model: Model): string | undefined {
-  const name = model.training?.dataset.name;
+  const name = model.training?.dataset.name.replace(/:(train|validation|test)$/, '');
   return name && (BUILTIN_DATASETS as readonly string[]).includes(name) ? `builtin:${name}` : undefined;
 }
 

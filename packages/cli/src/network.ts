@@ -1,6 +1,16 @@
-import { DEFAULT_LEAKY_SLOPE, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, type HiddenActivation, type InitScheme } from '@backprop/nn';
+import {
+  DEFAULT_LEAKY_SLOPE,
+  HIDDEN_ACTIVATIONS,
+  layerSchemes,
+  OUTPUT_ACTIVATIONS,
+  type Activations,
+  type HiddenActivation,
+  type InitScheme,
+  type LayerSizes,
+} from '@backprop/nn';
 import type { Command } from 'commander';
 import * as parse from './parse.js';
+import { count } from './plural.js';
 import { UsageError } from './usage.js';
 
 /** The network's flags as commander leaves them (train and sweep take the same ones). */
@@ -31,16 +41,51 @@ export function networkOptions(cmd: Command, { init = true } = {}): Command {
 export function activationList(raw: string, hiddenLayers: number, name = '--activation'): HiddenActivation[] {
   const list = raw.split(',').map((s) => parse.choice(name, s.trim(), HIDDEN_ACTIVATIONS));
   if (list.length === 1) return Array.from({ length: hiddenLayers }, () => list[0]);
-  if (list.length !== hiddenLayers) {
-    throw new UsageError(`${name}: expected 1 activation or ${hiddenLayers} (one per hidden layer), got ${list.length} in ${JSON.stringify(raw)}`);
-  }
+  if (list.length !== hiddenLayers) throw activationCountError(name, raw, list.length, hiddenLayers);
   return list;
+}
+
+/** A per-layer activation list of the wrong length (train's "relu,tanh", sweep's "relu+tanh"), said plainly. */
+export function activationCountError(name: string, raw: string, got: number, hiddenLayers: number, hidden = ''): UsageError {
+  return new UsageError(
+    `${name}: expected ${count(hiddenLayers, 'name')} (one per hidden layer${hidden}) or one name for all, got ${got} in ${JSON.stringify(raw)}`,
+  );
+}
+
+/** --leaky-slope: leaky_relu's slope α, strictly between 0 and 1. */
+export function leakySlopeOf(raw: string): number {
+  const value = raw.trim() === '' ? NaN : Number(raw);
+  if (!(value > 0 && value < 1)) throw new UsageError(`--leaky-slope: expected a number between 0 and 1 (exclusive), got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/**
+ * Warnings for network flags given on the command line that change none of `networks` (a sweep has several):
+ * --leaky-slope without a leaky_relu layer, --init-range (the seed scheme's range) when no layer is drawn by it.
+ */
+export function idleNetworkFlags(
+  command: Command,
+  networks: readonly { layers: LayerSizes; activations: Activations }[],
+  init: InitScheme,
+): string[] {
+  const given = (key: string): boolean => {
+    const source = command.getOptionValueSource(key);
+    return source !== undefined && source !== 'default';
+  };
+  const warnings: string[] = [];
+  if (given('leakySlope') && !networks.some((n) => n.activations.hidden.includes('leaky_relu'))) {
+    warnings.push('--leaky-slope has no effect: no hidden layer is leaky_relu');
+  }
+  if (given('initRange') && !networks.some((n) => layerSchemes(n.layers, init, n.activations).includes('seed'))) {
+    const drawn = init === 'auto' ? 'he/glorot, as --init defaults to for these activations' : `--init ${init}`;
+    warnings.push(`--init-range has no effect: it is the range of --init seed, and these weights are drawn by ${drawn}`);
+  }
+  return warnings;
 }
 
 /** The parsed, checked network settings for `hiddenLayers` hidden layers. */
 export function activationSettings(f: NetworkFlags, hiddenLayers: number) {
-  const leakySlope = parse.number('--leaky-slope', f.leakySlope, { above: 0 });
-  if (!(leakySlope < 1)) throw new UsageError(`--leaky-slope: expected a number > 0 and < 1, got ${JSON.stringify(f.leakySlope)}`);
+  const leakySlope = leakySlopeOf(f.leakySlope);
   return {
     activation: activationList(f.activation, hiddenLayers),
     output: parse.choice('--output', f.output, OUTPUT_ACTIVATIONS),
@@ -52,4 +97,9 @@ export function activationSettings(f: NetworkFlags, hiddenLayers: number) {
 /** How a model's initial weights were drawn, for a report: "uniform in ±0.5", "he", "he,glorot". */
 export function initSummary(scheme: string | undefined, range: number): string {
   return scheme === undefined || scheme === 'uniform' ? `uniform in ±${range}` : `${scheme} (uniform, biases 0)`;
+}
+
+/** A model's recorded scheme in --init's words: models record the seed scheme as `uniform` (per layer: "uniform,he"). */
+export function initFlagName(scheme: string | undefined): string | undefined {
+  return scheme?.split(',').map((l) => (l === 'uniform' ? 'seed' : l)).join(',');
 }

@@ -122,3 +122,13 @@ export function progressPlan(method: TrainMethod, options: Record<string, unknow
   if (iterations === undefined) return { method, unit: 'evaluations', total: given('maxfun') };
   return iterations < 0 ? { method, unit: 'evaluations', total: -iterations } : { method, unit: 'iterations', total: iterations };
 }
+
+/**
+ * What a trained model's `training.cost` is: J(Θ) at the final weights for a full-batch method; for a minibatch
+ * method (adam, sgd) the example-weighted mean minibatch cost over the last epoch, which is not J at the final Θ.
+ */
+export function finalCostLabel(method: string): { name: string; note?: string } {
+  return optimizerMethod(method as TrainMethod)?.minibatch
+    ? { name: 'minibatch cost', note: 'mean over the last epoch, not J(Θ) at the final weights' }
+    : { name: 'cost J(Θ)' };
+}

@@ -2,6 +2,7 @@ import { join, relative } from 'node:path';
 import { costCurveSvg, describeNetwork, hiddenLayerPng, makeDirectory, saveModel, writeFileAtomic, type Model } from '@backprop/nn';
 import { reasonOf } from './error-message.js';
 import type { Evaluation } from './evaluation.js';
+import { finalCostLabel } from './optimizer.js';
 import { duration, percent } from './output.js';
 import { classCells, confusionCells, markdownTable } from './tables.js';
 
@@ -107,7 +108,7 @@ export function writeReport(dir: string, input: ReportInput, warn: (line: string
     if (t.validationAccuracy !== undefined) rows.push(['validation accuracy', percent(t.validationAccuracy)]);
     if (t.testAccuracy !== undefined) rows.push(['test accuracy', percent(t.testAccuracy)]);
     rows.push(
-      ['final cost J(Θ)', t.cost.toPrecision(6)],
+      finalCost(t.method, t.cost),
       ['iterations', String(t.nit)],
       ['cost/gradient evaluations', String(t.nfev)],
       ['optimisation time', duration(t.seconds)],
@@ -123,7 +124,9 @@ export function writeReport(dir: string, input: ReportInput, warn: (line: string
       history.some((h) => h.validationAccuracy !== undefined) ? 'the validation set (solid)' : '',
     ].filter(Boolean);
     md.push(
-      'The regularised cost J(Θ) the optimiser minimised, after each iteration (left axis)' +
+      (finalCostLabel(t?.method ?? '').note
+        ? 'The mean minibatch cost (regularised) over each epoch (left axis)'
+        : 'The regularised cost J(Θ) the optimiser minimised, after each iteration (left axis)') +
         (tracked.length ? `, and the accuracy on ${tracked.join(' and ')} (right axis).` : '.'),
       '',
       `![cost per iteration](${relative(dir, files.costCurve)})`,
@@ -166,4 +169,10 @@ export function writeReport(dir: string, input: ReportInput, warn: (line: string
   const reportFile = join(dir, 'report.md');
   if (attempt('report.md', () => writeFileAtomic(reportFile, md.join('\n')))) files.report = reportFile;
   return files;
+}
+
+/** The report's final-cost row, named for what it is (for adam/sgd the mean minibatch cost of the last epoch). */
+function finalCost(method: string, cost: number): [string, string] {
+  const label = finalCostLabel(method);
+  return label.note ? [`final ${label.name} (${label.note})`, cost.toPrecision(6)] : [`final ${label.name}`, cost.toPrecision(6)];
 }

@@ -58,10 +58,10 @@ describe('backprop train with a relu/softmax network', () => {
 describe('bad network flags: one line naming the flag', () => {
   it.each([
     [['--activation', 'gelu'], '--activation: expected one of sigmoid, tanh, relu, leaky_relu, got "gelu"'],
-    [['--hidden', '5,5,5', '--activation', 'relu,tanh'], '--activation: expected 1 activation or 3 (one per hidden layer), got 2 in "relu,tanh"'],
+    [['--hidden', '5,5,5', '--activation', 'relu,tanh'], '--activation: expected 3 names (one per hidden layer) or one name for all, got 2 in "relu,tanh"'],
     [['--output', 'linear'], '--output: expected one of sigmoid, softmax, got "linear"'],
-    [['--leaky-slope', '1'], '--leaky-slope: expected a number > 0 and < 1, got "1"'],
-    [['--leaky-slope', '-0.1'], '--leaky-slope: expected a number > 0, got "-0.1"'],
+    [['--leaky-slope', '1'], '--leaky-slope: expected a number between 0 and 1 (exclusive), got "1"'],
+    [['--leaky-slope', '-0.1'], '--leaky-slope: expected a number between 0 and 1 (exclusive), got "-0.1"'],
     [['--init', 'xavier'], '--init: expected one of he, glorot, seed, got "xavier"'],
   ])('%j', (args, message) => {
     const r = cli(['train', ...args]);
@@ -93,7 +93,7 @@ describe('backprop sweep over activations', () => {
   it('with --queue, a bad network flag is refused before connecting (the network itself travels: packages/queue/test/sweep-activations.test.ts)', () => {
     const r = cli(['sweep', '--queue', 'redis://127.0.0.1:1', '--activation', 'relu', '--leaky-slope', '2']);
     expect(r.code).toBe(2);
-    expect(oneLineError(r)).toContain('--leaky-slope: expected a number > 0 and < 1, got "2"');
+    expect(oneLineError(r)).toContain('--leaky-slope: expected a number between 0 and 1 (exclusive), got "2"');
   });
   it('a bad activation choice is a one-line error naming the flag', () => {
     const r = cli(['sweep', '--activation', 'relu,selu']);

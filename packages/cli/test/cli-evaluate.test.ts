@@ -37,7 +37,7 @@ describe('evaluate, predict and cost against numpy (scripts/ref/cli_golden.py: e
     const r = cli(['evaluate', '--model', model, '--data', csv]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`accuracy   ${(g.accuracy * 100).toFixed(2)}%`);
-    expect(r.stdout).toContain(`cost J(Θ)  ${g.cost['0'].toPrecision(6)} (λ = 0, from the model)`);
+    expect(r.stdout).toContain(`cost J(Θ)  ${g.cost['0'].toPrecision(6)} (λ = 0, the default: the model records none)`);
     const header = r.stdout.split('\n').find((l) => l.includes('actual \\ predicted'))!;
     expect(header.trim().split(/\s+/).slice(3)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   });

@@ -68,7 +68,7 @@ describe('backprop export --format onnx', () => {
     const dir = tmp();
     const r = cli(['export', '--model', model, '--out', 'm.ONNX'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^wrote m\.ONNX: ONNX opset 13, float64, layers 400-25-10, \d+ bytes$/m);
+    expect(r.stdout).toMatch(/^wrote m\.ONNX: ONNX opset 13, float64, 400-25\(sigmoid\)-10\(sigmoid\), \d+ bytes$/m);
     expect(existsSync(join(dir, 'm.ONNX'))).toBe(true);
   });
 
@@ -77,7 +77,8 @@ describe('backprop export --format onnx', () => {
     const cases: [string[], RegExp][] = [
       [['--out', 'm.onnx', '--dtype', 'float16', model], /--dtype: expected one of float64, float32, got "float16"/],
       [['--out', 'm.onnx', '--format', 'protobuf', model], /--format: expected one of onnx, mat, got "protobuf"/],
-      [['--out', 'm.mat', '--format', 'onnx', model], /--format onnx does not match --out "m\.mat", which names a mat file/],
+      [['--out', 'm.mat', '--format', 'onnx', model], /--format onnx does not match --out "m\.mat", which names a MAT-file/],
+      [['--out', 'm.onnx', '--format', 'mat', model], /--format mat does not match --out "m\.onnx", which names an ONNX file/],
       [['--out', 'm.bin', model], /--format: not given, and --out "m\.bin" names neither a \.onnx nor a \.mat file/],
       [['--out', 'm.mat', '--dtype', 'float32', model], /--dtype is for ONNX exports/],
       [['--out', 'm.onnx'], /missing the model: backprop export \[options\] MODEL/],
@@ -108,7 +109,13 @@ describe('backprop export --format onnx', () => {
 
     const mat = cli(['export', '--out', 'w.mat', file], { cwd: dir });
     expect(mat.code, mat.stdout + mat.stderr).toBe(2);
-    expect(oneLineError(mat)).toMatch(/--format mat: a MAT-file holds Theta1\.\.ThetaN only, which describe sigmoid networks, and this model's hidden layer 1 is relu; export it with --format onnx/);
+    expect(oneLineError(mat)).toMatch(/--out "w\.mat" is a MAT-file, which holds Theta1\.\.ThetaN only, which describe sigmoid networks, and this model's hidden layer 1 is relu; export it to a \.onnx file/);
+    const asked = cli(['export', '--format', 'mat', '--out', 'w.mat', file], { cwd: dir });
+    expect(oneLineError(asked)).toMatch(/--format mat: a MAT-file holds Theta1\.\.ThetaN only, .*; export it with --format onnx$/);
+    const json = onlyJson(cli(['export', '--out', 'relu2.onnx', file, '--json'], { cwd: dir }));
+    expect(json.layers).toEqual([400, 25, 10]);
+    expect(json.architecture).toBe('400-25(relu)-10(softmax)');
+    rmSync(join(dir, 'relu2.onnx'));
     const softmax = cli(['export', '--out', 'w.mat', modelWith({ hidden: ['sigmoid'], output: 'softmax', leakySlope: 0.01 })], { cwd: dir });
     expect(oneLineError(softmax)).toMatch(/this model's output is softmax/);
     expect(readdirSync(dir)).toEqual(['relu.onnx']);

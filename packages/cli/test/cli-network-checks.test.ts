@@ -36,7 +36,7 @@ describe('backprop gradcheck of other networks', () => {
   it('a bad network flag is one line naming it', () => {
     expect(oneLineError(cli(['gradcheck', '--activation', 'swish']))).toMatch(/--activation/);
     expect(oneLineError(cli(['gradcheck', '--leaky-slope', '1']))).toMatch(/--leaky-slope/);
-    expect(oneLineError(cli(['gradcheck', '--layers', '3,5,4,3', '--activation', 'relu,tanh,relu']))).toMatch(/--activation: expected 1 activation or 2/);
+    expect(oneLineError(cli(['gradcheck', '--layers', '3,5,4,3', '--activation', 'relu,tanh,relu']))).toMatch(/--activation: expected 2 names \(one per hidden layer\) or one name for all, got 3/);
   });
 });
 

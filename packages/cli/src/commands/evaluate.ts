@@ -43,7 +43,8 @@ export function evaluateCommand() {
       const architecture = describeNetwork(model.layers, model.activations);
       out.say(`model ${architecture} on ${ds.name} (${count(e.m, 'example')})`);
       out.say(`  accuracy   ${percent(e.accuracy)}`);
-      out.say(`  cost J(Θ)  ${e.cost.toPrecision(6)} (λ = ${lambda}${flags.lambda === undefined ? ', from the model' : ''})`);
+      const lambdaSource = flags.lambda !== undefined ? '' : model.training ? ', from the model' : ', the default: the model records none';
+      out.say(`  cost J(Θ)  ${e.cost.toPrecision(6)} (λ = ${lambda}${lambdaSource})`);
       out.say('');
       const classes = classCells(e.classes, names);
       for (const line of table(classes.header, classes.rows)) out.say(`  ${line}`);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { exportOnnx, isSeedNetwork, loadModel, modelThetas, ONNX_DTYPES, ONNX_OPSET, seedActivations, writeFileAtomic, writeMatFile, type Model } from '@backprop/nn';
+import { describeNetwork, exportOnnx, isSeedNetwork, loadModel, modelThetas, ONNX_DTYPES, ONNX_OPSET, seedActivations, writeFileAtomic, writeMatFile, type Model } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
 import * as parse from '../parse.js';
@@ -14,6 +14,9 @@ interface ExportFlags extends CommonOptions {
 
 const FORMATS = ['onnx', 'mat'] as const;
 type Format = (typeof FORMATS)[number];
+
+/** Each format as a sentence names it. */
+const FORMAT_NAMES: Readonly<Record<Format, string>> = { onnx: 'an ONNX file', mat: 'a MAT-file' };
 
 /** The format --out names by its extension, if it names one. */
 function formatOf(path: string): Format | undefined {
@@ -38,19 +41,27 @@ function formatFor(flags: ExportFlags): Format {
   const format = flags.format === undefined ? fromName : parse.choice('--format', flags.format, FORMATS);
   if (format === undefined) throw new UsageError(`--format: not given, and --out ${JSON.stringify(flags.out)} names neither a .onnx nor a .mat file`);
   if (fromName !== undefined && fromName !== format) {
-    throw new UsageError(`--format ${format} does not match --out ${JSON.stringify(flags.out)}, which names a ${fromName} file`);
+    throw new UsageError(`--format ${format} does not match --out ${JSON.stringify(flags.out)}, which names ${FORMAT_NAMES[fromName]}`);
   }
   if (flags.dtype !== undefined && format !== 'onnx') throw new UsageError('--dtype is for ONNX exports; a MAT-file holds the weights as float64');
   return format;
 }
 
-/** The MAT-file holds Θ1 … ΘN only, which say nothing of activations: it describes the seed's sigmoid network alone. */
-function checkMatExportable(model: Model): void {
+/**
+ * The MAT-file holds Θ1 … ΘN only, which say nothing of activations: it describes the seed's sigmoid network alone.
+ * `out` is set when the format came from --out's extension rather than --format, and the refusal names it so.
+ */
+function checkMatExportable(model: Model, out?: string): void {
   const a = model.activations ?? seedActivations(model.layers);
   if (isSeedNetwork(a)) return;
   const layer = a.hidden.findIndex((h) => h !== 'sigmoid');
   const which = layer >= 0 ? `hidden layer ${layer + 1} is ${a.hidden[layer]}` : `output is ${a.output}`;
-  throw new UsageError(`--format mat: a MAT-file holds Theta1..ThetaN only, which describe sigmoid networks, and this model's ${which}; export it with --format onnx`);
+  const holds = `Theta1..ThetaN only, which describe sigmoid networks, and this model's ${which}`;
+  throw new UsageError(
+    out === undefined
+      ? `--format mat: a MAT-file holds ${holds}; export it with --format onnx`
+      : `--out ${JSON.stringify(out)} is a MAT-file, which holds ${holds}; export it to a .onnx file`,
+  );
 }
 
 export function exportCommand() {
@@ -89,11 +100,12 @@ export function exportCommand() {
       if (format === 'onnx') {
         const bytes = exportOnnx(model, { dtype });
         writeFileAtomic(flags.out, bytes);
-        out.say(`wrote ${flags.out}: ONNX opset ${ONNX_OPSET}, ${dtype}, layers ${model.layers.join('-')}, ${bytes.length} bytes`);
-        out.result({ out: resolve(flags.out), format, dtype, opset: ONNX_OPSET, layers: [...model.layers], bytes: bytes.length });
+        const architecture = describeNetwork(model.layers, model.activations);
+        out.say(`wrote ${flags.out}: ONNX opset ${ONNX_OPSET}, ${dtype}, ${architecture}, ${bytes.length} bytes`);
+        out.result({ out: resolve(flags.out), format, dtype, opset: ONNX_OPSET, layers: [...model.layers], architecture, bytes: bytes.length });
         return;
       }
-      checkMatExportable(model);
+      checkMatExportable(model, flags.format === undefined ? flags.out : undefined);
       const thetas = modelThetas(model);
       writeMatFile(flags.out, thetas);
       const variables = Object.entries(thetas).map(([name, T]) => ({ name, rows: T.rows, cols: T.cols }));

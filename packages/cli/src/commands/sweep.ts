@@ -6,7 +6,7 @@ import { DATA_HELP, loadData, split } from '../dataset.js';
 import { methodOptions, parseMethodFlags, type MethodFlags } from '../optimizer.js';
 import { duration, percent, table } from '../output.js';
 import * as parse from '../parse.js';
-import { activationSettings, networkOptions, type NetworkFlags } from '../network.js';
+import { activationCountError, activationSettings, idleNetworkFlags, networkOptions, type NetworkFlags } from '../network.js';
 import { checkOutputs } from '../paths.js';
 import { Interrupt } from '../signals.js';
 import { activationChoices, activationLabel, grid, hiddenChoices, lambdaChoices } from '../sweep/grid.js';
@@ -76,7 +76,7 @@ export function sweepCommand() {
             '  (--activation in a sweep: comma-separated choices; one network’s per-layer list joined by +, e.g. relu+tanh)',
           ]),
         ),
-    async (flags, out) => {
+    async (flags, out, command) => {
       const queued = flags.queue !== undefined || flags.resume !== undefined || flags.cancel !== undefined ? await import('../queue/submit.js') : undefined;
       if (queued && flags.cancel !== undefined) return queued.cancelQueued(flags, out);
       const lambdas = lambdaChoices(flags.lambda);
@@ -85,7 +85,18 @@ export function sweepCommand() {
       // The network flags other than --activation are one setting for every training (the axis is --activation).
       const net = activationSettings({ ...flags, activation: 'sigmoid' }, 1);
       const { method, optimizer } = parseMethodFlags(flags);
+      // A per-layer list must fit every hidden choice: refused here, not in every worker.
+      for (const a of activations) {
+        const misfit = a.length > 1 ? hiddens.find((h) => h.length !== a.length) : undefined;
+        if (misfit) throw activationCountError('--activation', a.join('+'), a.length, misfit.length, ` of --hidden ${misfit.join('x')}`);
+      }
       const configs = grid(lambdas, hiddens, activations);
+      const networks = configs.map((c) => {
+        const a = c.activation ?? ['sigmoid'];
+        const hidden = a.length === 1 ? c.hidden.map(() => a[0]) : a;
+        return { layers: [1, ...c.hidden, 1], activations: { hidden, output: net.output, leakySlope: net.leakySlope } };
+      });
+      for (const line of idleNetworkFlags(command, networks, net.init)) out.note(`backprop: warning: ${line}`);
       // Activations are shown when the grid has an activation axis (a sweep of the seed's networks prints as before).
       const axis = activations.length > 1 || activations[0].some((a) => a !== 'sigmoid');
       const workers = flags.workers === undefined ? Math.min(availableParallelism(), configs.length) : parse.integer('--workers', flags.workers, { min: 1, max: 256 });
@@ -101,7 +112,8 @@ export function sweepCommand() {
       if (!parts.validation) out.note('backprop: note: --validation 0: ranking by training accuracy');
 
       out.note(
-        `sweep: ${configs.length} trainings (λ ∈ {${lambdas.join(', ')}} × hidden ∈ {${hiddens.map((h) => h.join('x')).join(', ')}}) ` +
+        `sweep: ${configs.length} trainings (λ ∈ {${lambdas.join(', ')}} × hidden ∈ {${hiddens.map((h) => h.join('x')).join(', ')}}` +
+          `${axis ? ` × activation ∈ {${activations.map(activationLabel).join(', ')}}` : ''}) ` +
           `of ${ds.name} with ${method} on ${Math.min(workers, configs.length)} worker${workers === 1 ? '' : 's'} × ${threads} BLAS thread${threads === 1 ? '' : 's'} (${resolved})`,
       );
       const interrupt = new Interrupt(() => out.note('interrupted: stopping the running trainings (Ctrl-C again to quit at once without saving)'));

@@ -3,10 +3,10 @@ import { describeNetwork, resolveActivations, resolveBackend, saveModel, SEED, t
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { evaluate, type Evaluation } from '../evaluation.js';
-import { methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
+import { finalCostLabel, methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
 import { duration, percent } from '../output.js';
 import * as parse from '../parse.js';
-import { activationSettings, initSummary, networkOptions, type NetworkFlags } from '../network.js';
+import { activationSettings, idleNetworkFlags, initFlagName, initSummary, networkOptions, type NetworkFlags } from '../network.js';
 import { checkOutputs, DEFAULT_REPORT_DIR } from '../paths.js';
 import { ProgressReporter } from '../progress.js';
 import { writeReport } from '../report.js';
@@ -95,7 +95,7 @@ export function trainCommand() {
             'written is saved under the system temporary folder instead, and the message says where (exit 1).',
           ]),
         ),
-    async (flags, out) => {
+    async (flags, out, command) => {
       const s = parseTrainSettings(flags);
       const checkpointEvery = parse.integer('--checkpoint-every', flags.checkpointEvery, { min: 1 });
       const reportDir = flags.report ?? (flags.out === undefined ? DEFAULT_REPORT_DIR : undefined);
@@ -106,6 +106,7 @@ export function trainCommand() {
       const parts = split(ds, s.validation, s.test, s.seed);
       const layers = [ds.X.cols, ...s.hidden, ds.K];
       const activations = resolveActivations(layers, s);
+      for (const line of idleNetworkFlags(command, [{ layers, activations }], s.init)) out.note(`backprop: warning: ${line}`);
       const architecture = describeNetwork(layers, activations);
       const threads = count(backend.getThreads(), 'thread');
       out.note(
@@ -202,7 +203,7 @@ export function trainCommand() {
         if (t.validationAccuracy !== undefined) rows.push(['validation accuracy', percent(t.validationAccuracy)]);
         if (t.testAccuracy !== undefined) rows.push(['test accuracy', percent(t.testAccuracy)]);
         rows.push(
-          ['cost J(Θ)', t.cost.toPrecision(6)],
+          finalCostRow(s.method, t.cost),
           ['iterations', `${t.nit} (${t.nfev} evaluations)`],
           ['time', `${duration(t.seconds)} on the ${t.backend} backend (${threads})`],
         );
@@ -232,7 +233,7 @@ export function trainCommand() {
           layers,
           architecture,
           activations,
-          init: t.init.scheme,
+          init: initFlagName(t.init.scheme),
           data: ds.name,
           m: parts.train.X.rows,
           model: savedModel ? resolve(savedModel) : null,
@@ -246,4 +247,10 @@ export function trainCommand() {
       }
     },
   );
+}
+
+/** The printed final cost, named for what it is: for adam/sgd the mean minibatch cost of the last epoch. */
+function finalCostRow(method: string, cost: number): [string, string] {
+  const label = finalCostLabel(method);
+  return [label.name, `${cost.toPrecision(6)}${label.note ? ` (${label.note})` : ''}`];
 }

@@ -22,8 +22,7 @@ export function lambdaChoices(raw: string): number[] {
 
 /**
  * Activation choices of a sweep: comma-separated, each one activation for every hidden layer or one per layer joined
- * by "+" (e.g. "relu,tanh,relu+tanh"). A per-layer list whose length does not match a hidden choice fails that
- * configuration only, as training decides.
+ * by "+" (e.g. "relu,tanh,relu+tanh"). A per-layer list must match every hidden choice's depth (sweep checks it).
  */
 export function activationChoices(raw: string): HiddenActivation[][] {
   if (raw.trim() === '') throw new UsageError(`--activation: expected comma-separated activations, got ${JSON.stringify(raw)}`);

@@ -233,7 +233,7 @@ export function* runMinibatch<O extends MinibatchOptions>(
     jac: end.jac,
     nit: step,
     status: 'epochs_completed',
-    message: `Completed ${o.epochs} epochs (${step} steps of batch size ${B})`,
+    message: `Completed ${o.epochs} epoch${o.epochs === 1 ? '' : 's'} (${step} step${step === 1 ? '' : 's'} of batch size ${B})`,
     state: end.state,
   };
 }
