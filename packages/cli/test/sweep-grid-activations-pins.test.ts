@@ -44,16 +44,16 @@ describe('activation label', () => {
 });
 
 describe('grid with activations', () => {
-  it('λ fastest, then the activation, then the hidden choice, numbered in order', () => {
-    expect(grid([0, 1], [[2], [3, 4]], [['relu'], ['tanh', 'relu']])).toEqual([
+  it('λ fastest, then the activation, then the hidden choice, numbered in order (one activation for every layer)', () => {
+    expect(grid([0, 1], [[2], [3, 4]], [['relu'], ['tanh']])).toEqual([
       { index: 0, lambda: 0, hidden: [2], activation: ['relu'] },
       { index: 1, lambda: 1, hidden: [2], activation: ['relu'] },
-      { index: 2, lambda: 0, hidden: [2], activation: ['tanh', 'relu'] },
-      { index: 3, lambda: 1, hidden: [2], activation: ['tanh', 'relu'] },
+      { index: 2, lambda: 0, hidden: [2], activation: ['tanh'] },
+      { index: 3, lambda: 1, hidden: [2], activation: ['tanh'] },
       { index: 4, lambda: 0, hidden: [3, 4], activation: ['relu'] },
       { index: 5, lambda: 1, hidden: [3, 4], activation: ['relu'] },
-      { index: 6, lambda: 0, hidden: [3, 4], activation: ['tanh', 'relu'] },
-      { index: 7, lambda: 1, hidden: [3, 4], activation: ['tanh', 'relu'] },
+      { index: 6, lambda: 0, hidden: [3, 4], activation: ['tanh'] },
+      { index: 7, lambda: 1, hidden: [3, 4], activation: ['tanh'] },
     ]);
   });
   it('without activations the configurations carry no activation key at all', () => {
