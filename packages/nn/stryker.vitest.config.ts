@@ -58,6 +58,7 @@ export default defineConfig({
       'test/cost-golden.test.ts',
       'test/cost-front-door-pins.test.ts',
       'test/cost-activations-pins.test.ts',
+      'test/cost-dispose-pins.test.ts',
       'test/gradcheck.test.ts',
       'test/backend-agreement.test.ts',
       // line searches
