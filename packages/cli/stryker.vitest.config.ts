@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // time; a mutant only they would catch counts as survived here.
 export default defineConfig({
   test: {
-    include: ['test/option-values.test.ts'],
+    include: ['test/option-values.test.ts', 'test/sweep-grid-activations-pins.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
   },

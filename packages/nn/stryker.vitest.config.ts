@@ -35,6 +35,7 @@ export default defineConfig({
       'test/model-document-edges-pins.test.ts',
       'test/atomic-write-pins.test.ts',
       'test/checkpoint-file-pins.test.ts',
+      'test/model-activations-pins.test.ts',
       // readers and their bounds
       'test/data-mat-read.test.ts',
       'test/data-mat-hostile.test.ts',
@@ -56,6 +57,8 @@ export default defineConfig({
       // cost and gradient
       'test/cost-golden.test.ts',
       'test/cost-front-door-pins.test.ts',
+      'test/cost-activations-pins.test.ts',
+      'test/cost-dispose-pins.test.ts',
       'test/gradcheck.test.ts',
       'test/backend-agreement.test.ts',
       // line searches
