@@ -14,6 +14,7 @@ export default defineConfig({
       'test/body-reader-pins.test.ts',
       'test/body-reader-edges-pins.test.ts',
       'test/body-reader-inprocess-pins.test.ts',
+      'test/body-reader-charset-pins.test.ts',
     ],
     testTimeout: 120_000,
     hookTimeout: 180_000,

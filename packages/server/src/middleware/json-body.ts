@@ -49,9 +49,12 @@ function checkContentType(req: Request): void {
     throw new HttpProblem('unsupported-media-type', `Content-Type: expected application/json, got ${JSON.stringify(header.slice(0, 100))}`);
   }
   for (const p of params) {
-    const m = /^charset\s*=\s*"?([^"]*)"?$/.exec(p);
-    if (m && m[1] !== 'utf-8' && m[1] !== 'utf8') {
-      throw new HttpProblem('unsupported-media-type', `Content-Type: charset ${JSON.stringify(m[1].slice(0, 40))} is not supported; send UTF-8`);
+    if (!/^charset\s*=/.test(p)) continue;
+    // A token or a quoted string (RFC 9110 §5.6.6); anything else, such as `latin1"x`, is not UTF-8 either.
+    const m = /^charset\s*=\s*(?:"([^"]*)"|([^"]*))$/.exec(p);
+    const charset = m ? (m[1] ?? m[2]) : p.slice(p.indexOf('=') + 1).trim();
+    if (charset !== 'utf-8' && charset !== 'utf8') {
+      throw new HttpProblem('unsupported-media-type', `Content-Type: charset ${JSON.stringify(charset.slice(0, 40))} is not supported; send UTF-8`);
     }
   }
 }
