@@ -114,7 +114,10 @@ export function sweepCommand() {
       out.note(
         `sweep: ${configs.length} trainings (λ ∈ {${lambdas.join(', ')}} × hidden ∈ {${hiddens.map((h) => h.join('x')).join(', ')}}` +
           `${axis ? ` × activation ∈ {${activations.map(activationLabel).join(', ')}}` : ''}) ` +
-          `of ${ds.name} with ${method} on ${Math.min(workers, configs.length)} worker${workers === 1 ? '' : 's'} × ${threads} BLAS thread${threads === 1 ? '' : 's'} (${resolved})`,
+          `of ${ds.name} with ${method} ` +
+          (queued
+            ? 'through the Redis queue, on the `backprop worker` processes that take them'
+            : `on ${Math.min(workers, configs.length)} worker${workers === 1 ? '' : 's'} × ${threads} BLAS thread${threads === 1 ? '' : 's'} (${resolved})`),
       );
       const interrupt = new Interrupt(() => out.note('interrupted: stopping the running trainings (Ctrl-C again to quit at once without saving)'));
       const started = Date.now();
