@@ -1,5 +1,6 @@
 import type { Matrix } from '../matrix.js';
 import { sigmoid } from '../sigmoid.js';
+import { softmaxRows } from '../softmax.js';
 import { checkActivations, seedActivations, type Activations, type HiddenActivation } from './activations.js';
 import { checkTheta, type LayerSizes } from './layers.js';
 import { deserialize } from './serialize.js';
@@ -15,7 +16,7 @@ export interface ForwardPass {
 }
 
 /** A hidden layer's f(z), α being leaky_relu's slope. */
-export function activate(f: HiddenActivation, z: number, alpha: number): number {
+function activate(f: HiddenActivation, z: number, alpha: number): number {
   switch (f) {
     case 'sigmoid':
       return sigmoid(z);
@@ -54,13 +55,10 @@ export function feedForward(theta: Float64Array, X: Matrix, layers: LayerSizes, 
         zl[i * t + j] = acc;
         al[i * t + j] = output ? sigmoid(acc) : activate(act.hidden[l], acc, act.leakySlope);
       }
-      if (output && act.output === 'softmax') {
-        let M = -Infinity;
-        for (let j = 0; j < t; j++) M = Math.max(M, zl[i * t + j]);
-        let sum = 0;
-        for (let j = 0; j < t; j++) sum += Math.exp(zl[i * t + j] - M);
-        for (let j = 0; j < t; j++) al[i * t + j] = Math.exp(zl[i * t + j] - M) / sum;
-      }
+    }
+    if (output && act.output === 'softmax') {
+      al.set(zl);
+      softmaxRows(al, m, t);
     }
     z.push({ rows: m, cols: t, data: zl });
     prev = { rows: m, cols: t, data: al };

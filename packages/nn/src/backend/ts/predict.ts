@@ -1,6 +1,7 @@
 import type { Matrix } from '../../matrix.js';
 import { seedActivations, type Activations } from '../../network/activations.js';
 import type { LayerSizes } from '../../network/layers.js';
+import { softmaxRows } from '../../softmax.js';
 import { activationCode, doubles, forwardDense, forwardSparse, NONE, SIGMOID, type Vec } from './kernels.js';
 import { splitTheta } from './shard.js';
 import { toCsr } from './sparse.js';
@@ -37,15 +38,4 @@ export function tsPredict(layers: LayerSizes, theta: Float64Array, X: Matrix, ac
   const h = Float64Array.from(A);
   if (softmax) softmaxRows(h, m, K);
   return { rows: m, cols: K, data: h };
-}
-
-/** Each row of z (m×K) replaced by softmax(z) = e^{z − M} / Σ e^{z − M}, M the row's largest value. */
-export function softmaxRows(z: Float64Array, m: number, K: number): void {
-  for (let o = 0; o < m * K; o += K) {
-    let M = z[o];
-    for (let k = 1; k < K; k++) if (z[o + k] > M) M = z[o + k];
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += Math.exp(z[o + k] - M);
-    for (let k = 0; k < K; k++) z[o + k] = Math.exp(z[o + k] - M) / sum;
-  }
 }
