@@ -65,6 +65,7 @@ export default defineConfig({
       'test/optim-tnc.test.ts',
       'test/tnc-linesearch-pins.test.ts',
       'test/tnc-linesearch-paths-pins.test.ts',
+      'test/tnc-getptc-steps-pins.test.ts',
       'test/wolfe-pins.test.ts',
       'test/optim-cg-lbfgs.test.ts',
       'test/optim-minimize.test.ts',

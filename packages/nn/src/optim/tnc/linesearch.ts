@@ -31,6 +31,31 @@ export interface StepSearchSetup {
   g0: number;
 }
 
+/** Every variable of the search, named as in scipy's tnc.c getptc (`oldf` is φ(0), `gtest1`/`gtest2` the slopes). */
+export interface StepState {
+  u: number;
+  xmin: number;
+  fmin: number;
+  gmin: number;
+  xw: number;
+  fw: number;
+  gw: number;
+  a: number;
+  b: number;
+  oldf: number;
+  b1: number;
+  scxbnd: number;
+  e: number;
+  step: number;
+  factor: number;
+  braktd: boolean;
+  gtest1: number;
+  gtest2: number;
+  tol: number;
+  reltol: number;
+  abstol: number;
+}
+
 const SUFFICIENT_DECREASE = 1e-4;
 
 export class StepSearch {
@@ -93,6 +118,33 @@ export class StepSearch {
     this.b = 0;
     this.b1 = 0;
     this.e = 0;
+  }
+
+  /** A read-only copy of the whole state (the step-level tests compare it with scipy's after every call). */
+  get state(): Readonly<StepState> {
+    return {
+      u: this.u,
+      xmin: this.xmin,
+      fmin: this.fmin,
+      gmin: this.gmin,
+      xw: this.xw,
+      fw: this.fw,
+      gw: this.gw,
+      a: this.a,
+      b: this.b,
+      oldf: this.f0,
+      b1: this.b1,
+      scxbnd: this.scxbnd,
+      e: this.e,
+      step: this.step,
+      factor: this.factor,
+      braktd: this.bracketed,
+      gtest1: this.decreaseSlope,
+      gtest2: this.curvatureBound,
+      tol: this.tol,
+      reltol: this.reltol,
+      abstol: this.abstol,
+    };
   }
 
   /** Validate the setup and propose the first trial. */

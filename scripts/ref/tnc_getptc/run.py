@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""scipy's getptc (TNC's step-length search) step by step, for test/tnc-getptc-steps-pins.test.ts (issue 21).
+
+Regenerate (needs a C compiler and scipy's tnc.c, which is NOT in this repository):
+    git clone --depth 1 --branch v1.17.1 https://github.com/scipy/scipy /tmp/scipy   # or any checkout of v1.17.1
+    python3 scripts/ref/tnc_getptc/run.py /tmp/scipy/scipy/optimize/tnc
+  (the argument is the folder holding tnc.c and tnc.h: scipy/optimize/tnc/ from 1.8 on; the fixture was made
+  from scipy v1.17.1, the installed version, whose getptcInit/getptcIter are unchanged since 1.8)
+    python3 scripts/ref/tnc_getptc/run.py <dir> --coverage   # also prints gcov's line and branch coverage of
+                                                              # getptcInit/getptcIter over these scenarios
+
+It compiles harness.c (which #includes tnc.c, so the static getptcInit/getptcIter are callable) with
+`cc -O2 -ffp-contract=off` (no fused multiply-add: the TS port rounds every operation), then, for each scenario
+below, starts the harness, gives it the setup (linearSearch's parameters: reltol, abstol, tnytol, fpresn, eta,
+μ = 1e-4, xbnd, the first step u, φ(0), φ'(0)) and answers every trial with φ and φ' at xmin + u from the
+scenario's function, recording the full state after getptcInit and after every getptcIter. Numbers go both ways
+as C99 hex floats, so nothing is rounded. Writes packages/nn/test/fixtures/optim/tnc-getptc-steps.json.
+
+The functions are closed forms along the search line (polynomials, a smoothed |x|, f rising where the slope says
+it falls, a plateau) or a table of answers given in order whatever the trial: getptc never checks that φ' is the
+derivative of φ, and a table reaches branches a smooth φ reaches only by luck (exact ties with the chord, huge
+and tiny slopes for the overflow guard of the r² + s² root, NaN). Scenarios were chosen by gcov's branch coverage
+of getptc and by the mutants StrykerJS left alive in src/optim/tnc/linesearch.ts; a seeded random set adds
+breadth.
+"""
+import json
+import math
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+OUT = os.path.join(ROOT, 'packages', 'nn', 'test', 'fixtures', 'optim', 'tnc-getptc-steps.json')
+SCIPY_VERSION = '1.17.1'
+EPS = 2.220446049250313e-16
+RTEPS = math.sqrt(EPS)
+MAX_STEPS = 40
+
+FIELDS = ['rc', 'u', 'fu', 'gu', 'xmin', 'fmin', 'gmin', 'xw', 'fw', 'gw', 'a', 'b', 'oldf', 'b1', 'scxbnd', 'e',
+          'step', 'factor', 'braktd', 'gtest1', 'gtest2', 'tol', 'reltol', 'abstol']
+
+
+# ---- the functions along the line: phi(alpha) -> (value, slope) --------------------------------------------------
+
+def poly(c):
+    """phi = sum c[k] alpha^k."""
+    def phi(t):
+        f = 0.0
+        g = 0.0
+        for k in range(len(c) - 1, -1, -1):
+            f = f * t + c[k]
+        for k in range(len(c) - 1, 0, -1):
+            g = g * t + k * c[k]
+        return f, g
+    return phi
+
+
+def smooth_abs(k, m, slope=0.0):
+    """phi = sqrt(1 + (k (alpha - m))^2) / k + slope alpha: a sharp valley at m, a bad fit for a cubic."""
+    def phi(t):
+        z = k * (t - m)
+        s = math.sqrt(1 + z * z)
+        return s / k + slope * t, z / s + slope
+    return phi
+
+
+def liar(k, g):
+    """phi = k alpha rises, while the slope reported is always g < 0 (scipy's LSFAIL on such a gradient)."""
+    return lambda t: (k * t, g)
+
+
+def table(rows, then=None):
+    """The answers, in order, whatever the trial (getptc does not check them against each other); after the last
+    row, `then` answers (a closed form)."""
+    it = iter(rows)
+
+    def phi(t):
+        row = next(it, None)
+        return row if row is not None else then(t)
+    return phi
+
+
+# ---- the setup as linearSearch computes it for a 1-D problem, then overridden per scenario ----------------------
+
+def tnc_setup(phi, xnorm=0.0, pnorm=1.0, u=1.0, eta=0.25, xbnd=10.0, fpresn=0.0, f0=None, g0=None, **over):
+    """linearSearch's parameters; phi(0) gives f0 and g0 unless they are given (a table's rows are the trials)."""
+    if f0 is None:
+        f0, g0 = phi(0.0)
+    pe = pnorm + EPS
+    s = dict(reltol=RTEPS * (xnorm + 1) / pe, abstol=-EPS * (1 + abs(f0)) / (g0 - EPS),
+             tnytol=EPS * (xnorm + 1) / pe, fpresn=fpresn, eta=eta, xbnd=xbnd, u=u, f0=f0, g0=g0)
+    s.update(over)
+    return s
+
+
+def scenarios():
+    out = []
+
+    def add(name, why, phi, **setup):
+        out.append((name, why, phi, tnc_setup(phi, **setup)))
+
+    q = lambda m, f0=0.0: poly([f0 + m * m, -2 * m, 1.0])  # (alpha - m)^2 + f0
+    # getptcInit's checks and first step
+    add('init u = 0', 'u <= 0 is refused', q(1), u=0.0)
+    add('init u < 0', 'u <= 0 is refused', q(1), u=-1.0)
+    add('init xbnd = tnytol', 'xbnd <= tnytol is refused', q(1), xbnd=EPS, tnytol=EPS)
+    add('init xbnd < tnytol', 'xbnd <= tnytol is refused', q(1), xbnd=EPS / 2, tnytol=EPS)
+    add('init xbnd just above tnytol', 'the bound check passes by one ulp', q(1e-16), xbnd=EPS * (1 + EPS),
+        tnytol=EPS, u=1e-16)
+    add('init g > 0', 'an uphill direction is refused', poly([0.0, 1e-300, 1.0]))
+    add('init g = 0', 'a zero slope passes the check', poly([1.0, 0.0, 1.0]))
+    add('init xbnd < abstol', 'abstol is cut to xbnd', q(0.3), xbnd=1e-3, abstol=1e-2, u=1e-3)
+    add('init xbnd = abstol', 'abstol is kept', q(0.3), xbnd=1e-3, abstol=1e-3, u=1e-3)
+    add('init u > xbnd', 'the first step is clipped to the bound, which moves in', q(5), u=20.0, xbnd=2.0)
+    add('init u = xbnd', 'a step on the bound is clipped too', q(5), u=2.0, xbnd=2.0)
+    add('init u < tol', 'a tiny first step becomes tol', q(1e-3), u=1e-12, abstol=1e-9)
+    # smooth functions
+    add('quadratic, minimum inside the first step', 'bracketed at once, cubic steps', q(0.3))
+    add('quadratic, minimum at the first step', 'accepted at once', q(1.0))
+    add('quadratic, minimum far out', 'extrapolation with a growing factor', q(40.0), xbnd=1e3)
+    add('quadratic, minimum past the bound', 'extrapolation clipped at the bound', q(40.0), xbnd=7.0)
+    add('quadratic, tight eta', 'more cubic steps', q(0.37), eta=0.01)
+    add('quadratic, eta 0.9', 'the loosest curvature test', q(3.3), eta=0.9, xbnd=100.0)
+    add('double well', 'a quartic: cubic fits with both slope signs',
+        poly([0.0, -1.0, -3.0, 0.0, 1.0]), u=3.0)
+    add('double well, small step', 'extrapolation into a quartic', poly([0.0, -0.5, -3.0, 0.0, 1.0]), u=0.05)
+    add('sharp valley', 'smoothed |x|: the cubic overshoots', smooth_abs(1e4, 0.7), eta=0.01)
+    add('sharp valley, far', 'smoothed |x| beyond the first step', smooth_abs(1e3, 2.6), eta=0.01)
+    add('soft valley', 'smoothed |x| with a tilt', smooth_abs(2.0, 1.5, -0.05), eta=0.1)
+    add('liar', 'f rises where the slope says it falls: tol shrinks until it gives up', liar(1.0, -1.0),
+        fpresn=1e-12)
+    add('liar, fpresn large', 'the change in f is within fpresn: gives up at once', liar(1e-9, -1.0),
+        fpresn=1e-3)
+    add('plateau', 'f does not change at all', poly([2.0, 0.0]), g0=-1.0, fpresn=0.0)
+    # tables: the chord, the overflow guard, exact ties
+    # The chord: f0 = 0, g0 = -1, so gtest1 = 1e-4 and the chord at alpha is -1e-4 alpha.
+    well = poly([0.0, -1.0, 0.1])  # what answers once a table's rows are used up
+    add('lower, not sufficiently, at xmin = 0', 'the fictitious value with gu = -gmin, clamped to fmin',
+        table([(-1e-5, -0.5)], well), f0=0.0, g0=-1.0)
+    add('lower, not sufficiently, after a move', 'the fictitious value from the chord (denominator 5e-5)',
+        table([(-1.5e-4, -1.0), (-2e-4, -0.5)], well), f0=0.0, g0=-1.0)
+    add('lower, not sufficiently, clamped', 'the fictitious value falls below fmin and is raised to it',
+        table([(-5e-4, -1.0), (-5e-4, -0.5)], well), f0=0.0, g0=-1.0)
+    add('chord tie at xmin', 'fmin exactly on the chord: denominator 0 -> 1e-15',
+        table([(-1e-4, -1.0), (-1.5e-4, -1.0)], well), f0=0.0, g0=-1.0)
+    add('chord nearly tied', 'denominator 5e-16 -> 1e-15', table([(-5e-16, -1.0), (-6e-16, -1.0)], well),
+        f0=1e-4, g0=-1.0)
+    add('chord denominator exactly 1e-15', 'kept as it is', table([(-1e-15, -1.0), (-2e-15, -1.0)], well),
+        f0=1e-4, g0=-1.0)
+    add('exactly on the chord', 'fu = chord is sufficient', table([(-1e-4, -2.0)], well), f0=0.0, g0=-1.0)
+    add('equal to fmin', 'fu = fmin counts as lower (then insufficient)', table([(0.0, -2.0)], well), f0=0.0,
+        g0=-1.0)
+    # The r^2 + s^2 root: huge slopes of opposite signs overflow the guard (q = big), tiny ones underflow.
+    add('huge opposite slopes', 'q = big = 1/eps^2', table([(1.0, 1e32), (-1.0, -1e33)], well), f0=0.0, g0=-1e32)
+    add('huge, r dominant', 'absr >= s, both huge', table([(1e40, 1e31)], well), f0=0.0, g0=-1e31)
+    add('tiny opposite slopes', 'absr and s below rtsmll', table([(0.0, 1e-40), (0.0, -1e-30)], well), f0=0.0,
+        g0=-1e-40, abstol=1e-12)
+    add('r tiny against s', 'absr < s * rtsmll: sumsq stays 1', table([(0.0, 1e-3)], well), f0=0.0, g0=-1e-3)
+    add('NaN answer', 'a NaN value is no decrease', table([(float('nan'), float('nan'))], well), f0=0.0, g0=-1.0)
+    return out
+
+
+def random_scenarios(count, seed):
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        kind = rng.choice(['poly', 'poly', 'abs', 'table'])
+        if kind == 'poly':
+            c = [rng.uniform(-1, 1), -rng.uniform(0.01, 2)] + [rng.uniform(-2, 2) for _ in range(rng.randint(1, 3))]
+            c.append(rng.uniform(0.1, 2))
+            phi = poly(c)
+        elif kind == 'abs':
+            phi = smooth_abs(10 ** rng.uniform(0, 4), rng.uniform(0.01, 5), rng.uniform(-0.5, 0))
+        else:
+            f0, g0 = rng.uniform(-1, 1), -10 ** rng.uniform(-3, 1)
+            rows = [(f0 + rng.uniform(-1, 1) * 10 ** rng.uniform(-8, 0), rng.uniform(-1, 1) * 10 ** rng.uniform(-3, 1))
+                    for _ in range(MAX_STEPS)]
+            phi = table(rows)
+            s = tnc_setup(lambda t: (f0, g0), u=10 ** rng.uniform(-2, 1), eta=rng.choice([0.01, 0.25, 0.5, 0.9]),
+                          xbnd=10 ** rng.uniform(-1, 2), xnorm=rng.uniform(0, 10))
+            out.append((f'random {i}: table', 'seeded breadth', phi, s))
+            continue
+        s = tnc_setup(phi, u=10 ** rng.uniform(-2, 1), eta=rng.choice([0.01, 0.25, 0.5, 0.9]),
+                      xbnd=10 ** rng.uniform(-1, 2), xnorm=rng.uniform(0, 10))
+        out.append((f'random {i}: {kind}', 'seeded breadth', phi, s))
+    return out
+
+
+# ---- the driver ---------------------------------------------------------------------------------------------------
+
+def build(tnc_dir, work, coverage):
+    exe = os.path.join(work, 'harness')
+    cmd = ['cc', '-O0' if coverage else '-O2', '-ffp-contract=off', '-std=c99', '-I', tnc_dir,
+           os.path.join(HERE, 'harness.c'), '-o', exe, '-lm']
+    if coverage:
+        cmd[1:1] = ['--coverage']
+    subprocess.run(cmd, check=True, cwd=work)
+    return exe
+
+
+def hexf(x):
+    return float.hex(float(x))
+
+
+def run_one(exe, phi, s):
+    proc = subprocess.Popen([exe], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=os.path.dirname(exe))
+    order = ['reltol', 'abstol', 'tnytol', 'fpresn', 'eta', 'rmu', 'xbnd', 'u', 'f0', 'g0']
+    values = dict(s, rmu=1e-4)
+    proc.stdin.write(' '.join(hexf(values[k]) for k in order) + '\n')
+    proc.stdin.flush()
+    states, inputs = [], []
+    while True:
+        line = proc.stdout.readline().split()
+        st = {k: (int(v) if k in ('rc', 'braktd') else float.fromhex(v)) for k, v in zip(FIELDS, line)}
+        states.append(st)
+        if st['rc'] != 1 or len(inputs) >= MAX_STEPS:
+            break
+        fu, gu = phi(st['xmin'] + st['u'])
+        inputs.append([fu, gu])
+        proc.stdin.write(f'{hexf(fu)} {hexf(gu)}\n')
+        proc.stdin.flush()
+    proc.stdin.close()
+    proc.wait()
+    return states, inputs
+
+
+def num(x):
+    if isinstance(x, float) and not math.isfinite(x):
+        return 'NaN' if math.isnan(x) else ('Infinity' if x > 0 else '-Infinity')
+    return x
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith('--')]
+    coverage = '--coverage' in sys.argv
+    if len(args) != 1 or not os.path.exists(os.path.join(args[0], 'tnc.c')):
+        sys.exit('usage: run.py <scipy>/scipy/optimize/tnc [--coverage]')
+    tnc_dir = os.path.abspath(args[0])
+    work = tempfile.mkdtemp(prefix='tnc-getptc-')
+    try:
+        exe = build(tnc_dir, work, coverage)
+        runs = []
+        for name, why, phi, s in scenarios() + random_scenarios(60, 21):
+            states, inputs = run_one(exe, phi, s)
+            runs.append({
+                'name': name, 'why': why,
+                'setup': {k: num(v) for k, v in s.items()},
+                'inputs': [[num(v) for v in row] for row in inputs],
+                'states': [None if st['rc'] == 2 else {k: num(v) for k, v in st.items()} for st in states],
+                'rc': [st['rc'] for st in states],
+            })
+        if coverage:
+            subprocess.run(['gcov', '-b', '-o', work, os.path.join(HERE, 'harness.c')], cwd=work, check=True)
+            print('gcov output (tnc.c.gcov: getptcInit/getptcIter) in', work)
+    finally:
+        if not coverage:
+            shutil.rmtree(work, ignore_errors=True)
+    doc = {
+        'generator': 'scripts/ref/tnc_getptc/run.py',
+        'reference': f'scipy {SCIPY_VERSION} scipy/optimize/tnc/tnc.c getptcInit/getptcIter, driven by harness.c',
+        'fields': FIELDS,
+        'runs': runs,
+    }
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(OUT, 'w') as fh:
+        json.dump(doc, fh, indent=None, separators=(',', ':'), allow_nan=False)
+        fh.write('\n')
+    print(f'{len(runs)} runs, {sum(len(r["states"]) for r in runs)} states -> {os.path.relpath(OUT, ROOT)}')
+
+
+if __name__ == '__main__':
+    main()
