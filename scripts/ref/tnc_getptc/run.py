@@ -88,8 +88,10 @@ def table(rows, then=None):
 
 def tnc_setup(phi, xnorm=0.0, pnorm=1.0, u=1.0, eta=0.25, xbnd=10.0, fpresn=0.0, f0=None, g0=None, **over):
     """linearSearch's parameters; phi(0) gives f0 and g0 unless they are given (a table's rows are the trials)."""
-    if f0 is None:
-        f0, g0 = phi(0.0)
+    if f0 is None or g0 is None:
+        f, g = phi(0.0)
+        f0 = f if f0 is None else f0
+        g0 = g if g0 is None else g0
     pe = pnorm + EPS
     s = dict(reltol=RTEPS * (xnorm + 1) / pe, abstol=-EPS * (1 + abs(f0)) / (g0 - EPS),
              tnytol=EPS * (xnorm + 1) / pe, fpresn=fpresn, eta=eta, xbnd=xbnd, u=u, f0=f0, g0=g0)
@@ -165,29 +167,55 @@ def scenarios():
 
 
 def random_scenarios(count, seed):
+    """Seeded breadth: random polynomials and smoothed |x| along the line with random TNC-like setups, and random
+    answers chosen against the search's own state (higher or lower than fmin, on either side of the chord, exactly
+    on it or on fmin, slopes of both signs over many scales) with random tolerances."""
     rng = random.Random(seed)
     out = []
     for i in range(count):
-        kind = rng.choice(['poly', 'poly', 'abs', 'table'])
+        kind = rng.choice(['poly', 'abs', 'answers', 'answers', 'answers'])
+        common = dict(u=10 ** rng.uniform(-3, 1), eta=rng.choice([0.01, 0.25, 0.5, 0.9]),
+                      xbnd=10 ** rng.uniform(-1, 2), xnorm=rng.uniform(0, 10))
         if kind == 'poly':
             c = [rng.uniform(-1, 1), -rng.uniform(0.01, 2)] + [rng.uniform(-2, 2) for _ in range(rng.randint(1, 3))]
             c.append(rng.uniform(0.1, 2))
-            phi = poly(c)
+            out.append((f'random {i}: polynomial', 'seeded breadth', poly(c), tnc_setup(poly(c), **common)))
         elif kind == 'abs':
             phi = smooth_abs(10 ** rng.uniform(0, 4), rng.uniform(0.01, 5), rng.uniform(-0.5, 0))
+            out.append((f'random {i}: smoothed |x|', 'seeded breadth', phi, tnc_setup(phi, **common)))
         else:
             f0, g0 = rng.uniform(-1, 1), -10 ** rng.uniform(-3, 1)
-            rows = [(f0 + rng.uniform(-1, 1) * 10 ** rng.uniform(-8, 0), rng.uniform(-1, 1) * 10 ** rng.uniform(-3, 1))
-                    for _ in range(MAX_STEPS)]
-            phi = table(rows)
-            s = tnc_setup(lambda t: (f0, g0), u=10 ** rng.uniform(-2, 1), eta=rng.choice([0.01, 0.25, 0.5, 0.9]),
-                          xbnd=10 ** rng.uniform(-1, 2), xnorm=rng.uniform(0, 10))
-            out.append((f'random {i}: table', 'seeded breadth', phi, s))
-            continue
-        s = tnc_setup(phi, u=10 ** rng.uniform(-2, 1), eta=rng.choice([0.01, 0.25, 0.5, 0.9]),
-                      xbnd=10 ** rng.uniform(-1, 2), xnorm=rng.uniform(0, 10))
-        out.append((f'random {i}: {kind}', 'seeded breadth', phi, s))
+            common.update(f0=f0, g0=g0, abstol=10 ** rng.uniform(-16, -3), reltol=10 ** rng.uniform(-10, -4),
+                          tnytol=10 ** rng.uniform(-19, -13), fpresn=rng.choice([0.0, 1e-12, 1e-6, 1e-3]))
+            out.append((f'random {i}: answers from the state', 'seeded breadth', answers(random.Random(rng.random())),
+                        tnc_setup(None, **common)))
     return out
+
+
+def answers(rng):
+    """Answers chosen against the state the search is in (phi(t, state)), not a function of t."""
+    def phi(t, st):
+        fmin, gmin = st['fmin'], st['gmin']
+        chordu = st['oldf'] - t * st['gtest1']
+        scale = 10 ** rng.uniform(-12, 0)
+        kind = rng.choice(['higher', 'higher', 'sufficient', 'sufficient', 'insufficient', 'insufficient', 'fmin',
+                           'chord'])
+        if kind == 'higher':
+            fu = fmin + scale * (1 + abs(fmin))
+        elif kind == 'sufficient':
+            fu = min(fmin, chordu) - scale * (1 + abs(fmin))
+        elif kind == 'insufficient' and chordu < fmin:
+            fu = chordu + rng.random() * (fmin - chordu)
+        elif kind == 'chord' and chordu <= fmin:
+            fu = chordu
+        else:
+            fu = fmin
+        gk = rng.choice(['neg', 'neg', 'pos', 'pos', 'zero', 'minus gmin'])
+        mag = 10 ** rng.uniform(-6, 2)
+        gu = {'neg': -mag, 'pos': mag, 'zero': 0.0, 'minus gmin': -gmin}[gk]
+        return fu, gu
+    phi.stateful = True
+    return phi
 
 
 # ---- the driver ---------------------------------------------------------------------------------------------------
@@ -219,7 +247,8 @@ def run_one(exe, phi, s):
         states.append(st)
         if st['rc'] != 1 or len(inputs) >= MAX_STEPS:
             break
-        fu, gu = phi(st['xmin'] + st['u'])
+        t = st['xmin'] + st['u']
+        fu, gu = phi(t, st) if getattr(phi, 'stateful', False) else phi(t)
         inputs.append([fu, gu])
         proc.stdin.write(f'{hexf(fu)} {hexf(gu)}\n')
         proc.stdin.flush()
@@ -244,14 +273,13 @@ def main():
     try:
         exe = build(tnc_dir, work, coverage)
         runs = []
-        for name, why, phi, s in scenarios() + random_scenarios(60, 21):
+        for name, why, phi, s in scenarios() + random_scenarios(80, 21):
             states, inputs = run_one(exe, phi, s)
             runs.append({
                 'name': name, 'why': why,
                 'setup': {k: num(v) for k, v in s.items()},
                 'inputs': [[num(v) for v in row] for row in inputs],
-                'states': [None if st['rc'] == 2 else {k: num(v) for k, v in st.items()} for st in states],
-                'rc': [st['rc'] for st in states],
+                'states': [None if st['rc'] == 2 else [num(st[k]) for k in FIELDS] for st in states],
             })
         if coverage:
             subprocess.run(['gcov', '-b', '-o', work, os.path.join(HERE, 'harness.c')], cwd=work, check=True)
@@ -262,7 +290,7 @@ def main():
     doc = {
         'generator': 'scripts/ref/tnc_getptc/run.py',
         'reference': f'scipy {SCIPY_VERSION} scipy/optimize/tnc/tnc.c getptcInit/getptcIter, driven by harness.c',
-        'fields': FIELDS,
+        'fields': FIELDS,  # each state is a list in this order; null where getptcInit refused (nothing set)
         'runs': runs,
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
