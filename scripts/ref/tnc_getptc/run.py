@@ -38,7 +38,7 @@ OUT = os.path.join(ROOT, 'packages', 'nn', 'test', 'fixtures', 'optim', 'tnc-get
 SCIPY_VERSION = '1.17.1'
 EPS = 2.220446049250313e-16
 RTEPS = math.sqrt(EPS)
-MAX_STEPS = 40
+MAX_STEPS = 64  # linearSearch's maxlsit
 
 FIELDS = ['rc', 'u', 'fu', 'gu', 'xmin', 'fmin', 'gmin', 'xw', 'fw', 'gw', 'a', 'b', 'oldf', 'b1', 'scxbnd', 'e',
           'step', 'factor', 'braktd', 'gtest1', 'gtest2', 'tol', 'reltol', 'abstol']
@@ -135,9 +135,12 @@ def scenarios():
     add('soft valley', 'smoothed |x| with a tilt', smooth_abs(2.0, 1.5, -0.05), eta=0.1)
     add('liar', 'f rises where the slope says it falls: tol shrinks until it gives up', liar(1.0, -1.0),
         fpresn=1e-12)
-    add('liar, fpresn large', 'the change in f is within fpresn: gives up at once', liar(1e-9, -1.0),
-        fpresn=1e-3)
-    add('plateau', 'f does not change at all', poly([2.0, 0.0]), g0=-1.0, fpresn=0.0)
+    add('liar, fpresn large', 'the change in f is within fpresn: gives up when the interval closes',
+        liar(1e-9, -1.0), fpresn=1e-3, abstol=1e-3)
+    add('plateau', 'f does not change at all: gives up when the interval closes', poly([2.0, 0.0]), g0=-1.0,
+        fpresn=0.0, abstol=1e-3)
+    add('plateau, fpresn = |f0 - fw|', 'the flatness test at equality',
+        table([(2.0 + 2 ** -20, -1.0)], poly([2.0 + 2 ** -20, 0.0])), f0=2.0, g0=-1.0, fpresn=2 ** -20, abstol=1e-3)
     # tables: the chord, the overflow guard, exact ties
     # The chord: f0 = 0, g0 = -1, so gtest1 = 1e-4 and the chord at alpha is -1e-4 alpha.
     well = poly([0.0, -1.0, 0.1])  # what answers once a table's rows are used up
@@ -162,6 +165,16 @@ def scenarios():
     add('tiny opposite slopes', 'absr and s below rtsmll', table([(0.0, 1e-40), (0.0, -1e-30)], well), f0=0.0,
         g0=-1e-40, abstol=1e-12)
     add('r tiny against s', 'absr < s * rtsmll: sumsq stays 1', table([(0.0, 1e-3)], well), f0=0.0, g0=-1e-3)
+    # The cubic step is kept only when it lies beyond half the last interval (scipy's test, |s| <= |q r / 2| rejects):
+    # in practice only when extrapolating towards a far bound with slopes that flatten slowly.
+    add('cubic kept', 'extrapolating, the cubic minimum (6.64) beyond half the last interval',
+        table([(-0.1, -1.0), (-0.5825, -0.93)], poly([0.0, -1.0, 0.07])), f0=0.0, g0=-1.0, u=0.1)
+    add('cubic kept, too close to b', 'the cubic minimum within 2 tol of b: the step becomes +tol',
+        table([(-0.1, -1.0), (-0.1 + 0.25 * (-1 - 0.94949), -0.94949)], poly([0.0, -1.0, 0.07])), f0=0.0, g0=-1.0,
+        u=0.1, abstol=1e-3)
+    add('cubic past b1', 'the cubic minimum just beyond the clipped extrapolation: rejected',
+        table([(-0.1, -1.0), (-0.1 + 0.25 * (-1 - 0.9495), -0.9495)], poly([0.0, -1.0, 0.07])), f0=0.0, g0=-1.0,
+        u=0.1, abstol=1e-3)
     add('NaN answer', 'a NaN value is no decrease', table([(float('nan'), float('nan'))], well), f0=0.0, g0=-1.0)
     return out
 
