@@ -188,6 +188,25 @@ def scenarios():
     return out
 
 
+def answered(seed, loose=False):
+    """Random answers chosen against the search's state (answers()), with random TNC-like tolerances, or (loose)
+    with a tolerance so large that the search places trials at +-tol and within tol of the interval's ends."""
+    rng = random.Random(seed)
+    f0, g0 = rng.uniform(-1, 1), -10 ** rng.uniform(-3, 1)
+    setup = tnc_setup(None, f0=f0, g0=g0, u=10 ** rng.uniform(-3, 1), eta=rng.choice([0.01, 0.25, 0.5, 0.9]),
+                      xbnd=10 ** rng.uniform(-1, 2), xnorm=rng.uniform(0, 10), abstol=10 ** rng.uniform(-16, -3),
+                      reltol=10 ** rng.uniform(-10, -4), tnytol=10 ** rng.uniform(-19, -13),
+                      fpresn=rng.choice([0.0, 1e-12, 1e-6, 1e-3]))
+    if loose:
+        setup.update(abstol=10 ** rng.uniform(-3, -1), xbnd=10 ** rng.uniform(-1, 0.5))
+    name = f'answers{", loose tol" if loose else ""}, seed {seed}'
+    return (name, 'random answers against the state', answers(random.Random(rng.random())), setup)
+
+
+def answered_loose(seed):
+    return answered(seed, loose=True)
+
+
 def random_scenarios(count, seed):
     """Seeded breadth: random polynomials and smoothed |x| along the line with random TNC-like setups, and random
     answers chosen against the search's own state (higher or lower than fmin, on either side of the chord, exactly
@@ -235,6 +254,12 @@ def cubic_regime(seed):
 CUBIC_SEEDS = [16, 18, 29, 39, 44, 47, 61, 65, 74, 87, 110, 116, 127, 137, 143, 146, 148, 164, 168, 171, 180, 182,
                183, 184, 206, 230, 232, 242, 246, 251, 262, 271, 272, 276, 279, 285, 290, 295, 304, 307, 326, 329,
                331, 349, 353, 355, 358, 360, 362, 364, 375, 394, 396, 397]
+
+# The seeds of answered(0..2999) and answered_loose(0..1499) whose search reaches a branch nothing else here does
+# (gcov): the far side of the bracket with -xw/d2 < 1 (step = d2 sqrt(ratio) / 2), a kept cubic step, and a kept
+# cubic step too close to the interval's left end (step = -tol).
+ANSWER_SEEDS = [516, 617, 1001, 1531, 2018, 2479, 2498, 2501, 2658]
+LOOSE_SEEDS = [169, 1101, 1440]
 
 
 def answers(rng):
@@ -318,7 +343,8 @@ def main():
     try:
         exe = build(tnc_dir, work, coverage)
         runs = []
-        for name, why, phi, s in scenarios() + [cubic_regime(k) for k in CUBIC_SEEDS] + random_scenarios(60, 21):
+        for name, why, phi, s in (scenarios() + [cubic_regime(k) for k in CUBIC_SEEDS] + [answered(k) for k in ANSWER_SEEDS]
+                                  + [answered_loose(k) for k in LOOSE_SEEDS] + random_scenarios(60, 21)):
             states, inputs = run_one(exe, phi, s)
             runs.append({
                 'name': name, 'why': why,
