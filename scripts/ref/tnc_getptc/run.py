@@ -233,7 +233,7 @@ def random_scenarios(count, seed):
     return out
 
 
-def cubic_regime(seed):
+def cubic_regime(seed, scale=1.0):
     """A search that extrapolates towards a bound, where scipy keeps the cubic step (it rejects a cubic step shorter
     than half the last interval, so a kept one lies in the far half): phi' = (t/m - 1)(1 + k1 t + k2 t^2), a
     minimum at m (random, around the bound) and a random bend, from a small first step."""
@@ -243,17 +243,28 @@ def cubic_regime(seed):
     k1 = rng.uniform(-1, 2) / m
     k2 = rng.uniform(-0.5, 1) / (m * m)
     g = [-1.0, 1 / m - k1, k1 / m - k2, k2 / m]  # coefficients of phi'
-    c = [0.0] + [g[k] / (k + 1) for k in range(4)]
+    c = [0.0] + [scale * g[k] / (k + 1) for k in range(4)]
     setup = tnc_setup(poly(c), u=xbnd * 10 ** rng.uniform(-2.5, -0.5), xbnd=xbnd,
                       abstol=10 ** rng.uniform(-12, -2), eta=rng.choice([0.01, 0.25, 0.9]))
-    return (f'cubic regime, seed {seed}', 'the cubic step kept, in one of its configurations', poly(c), setup)
+    name = f'cubic regime{f", phi scaled by {scale:g}" if scale != 1 else ""}, seed {seed}'
+    return (name, 'the cubic step kept, in one of its configurations', poly(c), setup)
+
+
+def cubic_regime_huge(seed):
+    """cubic_regime with phi scaled by 1e33: the r^2 + s^2 root overflows its guard and q = big = 1/eps^2."""
+    return cubic_regime(seed, 1e33)
 
 
 # The seeds of cubic_regime(0..399) whose search keeps a cubic step (gcov on harness.c: the line `*step = s / q`
 # of getptcIter executed), so the cubic fit's arithmetic shows in the state.
 CUBIC_SEEDS = [16, 18, 29, 39, 44, 47, 61, 65, 74, 87, 110, 116, 127, 137, 143, 146, 148, 164, 168, 171, 180, 182,
                183, 184, 206, 230, 232, 242, 246, 251, 262, 271, 272, 276, 279, 285, 290, 295, 304, 307, 326, 329,
-               331, 349, 353, 355, 358, 360, 362, 364, 375, 394, 396, 397]
+               331, 349, 353, 355, 358, 360, 362, 364, 375, 394, 396, 397,
+               # and from 400..2999, the five whose kept cubic has slopes of opposite signs with |r| >= s
+               771, 985, 1021, 1788, 2818]
+# cubic_regime_huge: a kept cubic step where q = big (same and opposite signs, |r| < s and >= s). These and the
+# opposite-sign seeds above were found with a copy of tnc.c that prints which branch of the fit a kept step took.
+HUGE_SEEDS = [65, 164, 206, 232, 295, 771, 985, 1021]
 
 # The seeds of answered(0..2999) and answered_loose(0..1499) whose search reaches a branch nothing else here does
 # (gcov): the far side of the bracket with -xw/d2 < 1 (step = d2 sqrt(ratio) / 2), a kept cubic step, and a kept
@@ -343,7 +354,8 @@ def main():
     try:
         exe = build(tnc_dir, work, coverage)
         runs = []
-        for name, why, phi, s in (scenarios() + [cubic_regime(k) for k in CUBIC_SEEDS] + [answered(k) for k in ANSWER_SEEDS]
+        for name, why, phi, s in (scenarios() + [cubic_regime(k) for k in CUBIC_SEEDS]
+                                  + [cubic_regime_huge(k) for k in HUGE_SEEDS] + [answered(k) for k in ANSWER_SEEDS]
                                   + [answered_loose(k) for k in LOOSE_SEEDS] + random_scenarios(60, 21)):
             states, inputs = run_one(exe, phi, s)
             runs.append({
