@@ -182,6 +182,12 @@ def scenarios():
         g0=-1.0)
     add('curvature just missed', '|gmin| one ulp above gtest2', table([(-0.5, -0.25000000000000006)], well),
         f0=0.0, g0=-1.0)
+    add('interval tie', '|xmidpt| = 2 tol - (b - a)/2 exactly (b = u = 2 abstol): converged, then tightened',
+        table([(1.0, 1.0)], well), f0=0.0, g0=-1.0, abstol=1e-3, u=2e-3)
+    add('bound tie', '|xmin - xbnd| = tol exactly (reltol 0) with the curvature met: not converged',
+        table([(-0.5, 0.1)], well), f0=0.0, g0=-1.0, reltol=0.0, abstol=0.25, xbnd=1.25, u=1.0)
+    add('bound tie missed', '|xmin - xbnd| one step past tol: converged',
+        table([(-0.5, 0.1)], well), f0=0.0, g0=-1.0, reltol=0.0, abstol=0.25, xbnd=1.5, u=1.0)
     add('tnytol tie', 'the tightened tol equals tnytol: one more round', liar(1.0, -1.0), fpresn=0.0, abstol=1e-3,
         tnytol=0.1 * (0.1 * 1e-3))
     add('NaN answer', 'a NaN value is no decrease', table([(float('nan'), float('nan'))], well), f0=0.0, g0=-1.0)
