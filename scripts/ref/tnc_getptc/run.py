@@ -271,6 +271,8 @@ CUBIC_SEEDS = [16, 18, 29, 39, 44, 47, 61, 65, 74, 87, 110, 116, 127, 137, 143, 
 # cubic_regime_huge: a kept cubic step where q = big (same and opposite signs, |r| < s and >= s). These and the
 # opposite-sign seeds above were found with a copy of tnc.c that prints which branch of the fit a kept step took.
 HUGE_SEEDS = [65, 164, 206, 232, 295, 771, 985, 1021]
+# cubic_regime scaled so that the larger of |r| and s sits near big: sqrt(r^2 + s^2) just above or below the guard.
+NEAR_BIG = [(2e31, [65, 331, 771, 985]), (4e31, [65, 331, 415, 771, 985, 1021])]
 
 # The seeds of answered(0..2999) and answered_loose(0..1499) whose search reaches a branch nothing else here does
 # (gcov): the far side of the bracket with -xw/d2 < 1 (step = d2 sqrt(ratio) / 2), a kept cubic step, and a kept
@@ -361,7 +363,8 @@ def main():
         exe = build(tnc_dir, work, coverage)
         runs = []
         for name, why, phi, s in (scenarios() + [cubic_regime(k) for k in CUBIC_SEEDS]
-                                  + [cubic_regime_huge(k) for k in HUGE_SEEDS] + [answered(k) for k in ANSWER_SEEDS]
+                                  + [cubic_regime_huge(k) for k in HUGE_SEEDS]
+                                  + [cubic_regime(k, sc) for sc, ks in NEAR_BIG for k in ks] + [answered(k) for k in ANSWER_SEEDS]
                                   + [answered_loose(k) for k in LOOSE_SEEDS] + random_scenarios(60, 21)):
             states, inputs = run_one(exe, phi, s)
             runs.append({
