@@ -100,7 +100,7 @@ export function exportCommand() {
       if (format === 'onnx') {
         const bytes = exportOnnx(model, { dtype });
         writeFileAtomic(flags.out, bytes);
-        const architecture = describeNetwork(model.layers, model.activations);
+        const architecture = describeNetwork(model.layers, model.activations, model.dtype);
         out.say(`wrote ${flags.out}: ONNX opset ${ONNX_OPSET}, ${dtype}, ${architecture}, ${bytes.length} bytes`);
         out.result({ out: resolve(flags.out), format, dtype, opset: ONNX_OPSET, layers: [...model.layers], architecture, bytes: bytes.length });
         return;

@@ -107,7 +107,7 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
   nodes.push(node('ArgMax', ['probabilities'], ['class_index'], [{ name: 'axis', int: 1 }, { name: 'keepdims', int: 0 }]));
   nodes.push(node('Gather', ['class_names', 'class_index'], ['class'], [{ name: 'axis', int: 0 }]));
 
-  const architecture = describeNetwork(layers, activations);
+  const architecture = describeNetwork(layers, activations, dtype);
   const metadata: Record<string, string> = { architecture };
   if (activations.hidden.includes('leaky_relu')) metadata.leaky_slope = String(activations.leakySlope);
   if (model.inputShape) metadata.input_shape = `${model.inputShape.width}x${model.inputShape.height} ${model.inputShape.order}`;
