@@ -31,15 +31,17 @@ export interface GradientCheckResult {
 
 /**
  * The difference step ε and the bar for the relative difference, per dtype. float64: the course's ε = 1e-4 and
- * 1e-9. float32: the cost carries rounding noise of about 1e-7 of itself (float32's unit roundoff 6e-8 times a few
- * operations), which a central difference divides by 2ε, so ε must be larger than float64's; but a step must not
- * carry a relu/leaky_relu sum across its kink at 0, which the debug network keeps more than 5e-4 away. ε = 2e-4
- * does both: a correct float32 backprop measures 2e-5 … 5e-5 on the debug networks of every activation (and 1e-11
- * … 4e-10 in float64), so the bar 5e-4 leaves a factor of 10 (test/f32-gradcheck.test.ts).
+ * 1e-9. float32: the cost carries rounding noise, which a central difference divides by 2ε, so ε must be larger than
+ * float64's; but a step must not carry a relu/leaky_relu sum across its kink at 0: a step of ε moves a hidden z by
+ * at most ε here (inputs and activations below 1, debug weights below 0.1), and the debug networks' hidden sums are
+ * all at least 9.2e-4 from 0. ε = 5e-4 does both. Measured on the debug networks of every activation combination
+ * (1–2 hidden layers, λ 0 and 3; 2026-12-07): the TS backend, which sums in double and rounds what it stores,
+ * at most 1.8e-5; the native backend, whose sgemm sums in float, at most 5.9e-4 (the float64 check: 4e-10). The bar
+ * 3e-3 leaves a factor of 5 over native, while a gradient 1% off gives ≈ 5e-3 and a wrong derivative ≈ 1e-1.
  */
 export const GRADCHECK: Readonly<Record<Dtype, { step: number; tolerance: number }>> = {
   float64: { step: 1e-4, tolerance: 1e-9 },
-  float32: { step: 2e-4, tolerance: 5e-4 },
+  float32: { step: 5e-4, tolerance: 3e-3 },
 };
 
 /**

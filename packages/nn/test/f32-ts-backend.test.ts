@@ -13,16 +13,19 @@
  * - predict: bit for bit what a float32 forward pass written out below computes (sums in double, every stored
  *   value rounded to float32), so a layer computed in float64 is caught.
  * - Finite differences in float32 (every activation combination): GRADCHECK.float32 (ε and the bar are justified
- *   in src/gradcheck.ts).
+ *   in src/gradcheck.ts), on this backend and, when it loads, the native one.
  * - Logits of ±1e4: finite cost and gradient in float32, as in float64.
  */
 import { describe, expect, it } from 'vitest';
 import { TsNetwork } from '../src/backend/ts/network.js';
 import { tsBackend } from '../src/backend/ts/index.js';
 import {
-  bindNetwork, debugInitializeWeights, feedForward, GRADCHECK, gradientCheck, HIDDEN_ACTIVATIONS, oneHot, OUTPUT_ACTIVATIONS,
+  backendInfo, bindNetwork, debugInitializeWeights, feedForward, GRADCHECK, gradientCheck, HIDDEN_ACTIVATIONS, oneHot, OUTPUT_ACTIVATIONS,
   randomInit, Rng, serialize, type Activations, type HiddenActivation, type Matrix, type OutputActivation,
 } from '../src/index.js';
+
+const gradcheckCases: [number, 'ts' | 'native'][] = [[0, 'ts'], [3, 'ts']];
+if (backendInfo().nativeAvailable) gradcheckCases.push([0, 'native'], [3, 'native']);
 
 const combos: [HiddenActivation[], OutputActivation][] = [];
 for (const h of HIDDEN_ACTIVATIONS) for (const o of OUTPUT_ACTIVATIONS) combos.push([[h], o], [[h, 'relu'], o]);
@@ -118,9 +121,9 @@ describe.each(combos)('float32 vs float64 on float32 inputs: hidden %j, output %
     expect(Array.from(h32.data)).toEqual(forward32(layers, theta, X, activations));
   });
 
-  it.each([0, 3])('finite differences in float32 with λ = %d: relative difference < GRADCHECK.float32.tolerance', (lambda) => {
+  it.each(gradcheckCases)('finite differences in float32 with λ = %d on %s: relative difference < GRADCHECK.float32.tolerance', (lambda, backend) => {
     const small = [3, ...hidden.map((_, i) => 5 - i), 3];
-    const r = gradientCheck({ layers: small, m: 5, lambda, activations: { ...activations, leakySlope: 0.1 }, backend: 'ts', dtype: 'float32' });
+    const r = gradientCheck({ layers: small, m: 5, lambda, activations: { ...activations, leakySlope: 0.1 }, backend, dtype: 'float32' });
     expect(r.dtype).toBe('float32');
     expect(r.step).toBe(GRADCHECK.float32.step);
     expect(r.relativeDifference).toBeLessThan(GRADCHECK.float32.tolerance);
