@@ -181,6 +181,9 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
   }
   const checksum = dataChecksum(data);
   if (resume !== undefined) checkResume(resume, layers, activations, method, lambda, checksum);
+  if (resume !== undefined && (resume.dtype ?? 'float64') !== dtype) {
+    throw new CheckpointError(`checkpoint is for a ${resume.dtype ?? 'float64'} network, not ${dtype}: resume with the same dtype`);
+  }
   const initRange = options.init?.range ?? SEED.initRange;
   const x0 = resume ? Float64Array.from(resume.x) : randomInit(layers, { range: initRange, scheme, seed, activations });
   // The method options `minimize` gets: the caller's, else the seed's budget for the seed's method (another method
@@ -260,7 +263,9 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   const writeCheckpoint = (x: Float64Array, iteration: number, nfev: number, state: unknown): void => {
     const path = options.checkpoint!.path;
     try {
-      saveCheckpoint(path, { layers, activations, method, lambda, dataChecksum: checksum, iteration, nfev, x: Array.from(x), state, history });
+      saveCheckpoint(path, {
+        layers, activations, ...(dtype === 'float64' ? {} : { dtype }), method, lambda, dataChecksum: checksum, iteration, nfev, x: Array.from(x), state, history,
+      });
     } catch (err) {
       const cause = err instanceof Error ? err.message : String(err);
       if (warned.has(cause)) return;

@@ -13,6 +13,10 @@ import { modelFromJson, modelToJson, ModelFormatError, type Model } from '../src
 import { exportOnnx } from '../src/model/onnx/export.js';
 import { predict, scores } from '../src/predict.js';
 import { train } from '../src/train.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CheckpointError } from '../src/model/checkpoint.js';
 
 ort.env.wasm.numThreads = 1;
 
@@ -103,5 +107,20 @@ describe('a float32 ReLU/softmax model', () => {
     } finally {
       await session.release();
     }
+  });
+});
+
+describe('a float32 checkpoint', () => {
+  it('records the dtype; resuming it as float64 is refused, as float32 continues', async () => {
+    const digits = loadDigits5000();
+    const small = { ...digits, X: { rows: 500, cols: 400, data: digits.X.data.slice(0, 500 * 400) }, y: digits.y.slice(0, 500), checksum: undefined };
+    const path = join(mkdtempSync(join(tmpdir(), 'bp-f32-')), 'run.ckpt');
+    const options = { activation: 'relu' as const, output: 'softmax' as const, method: 'adam' as const, optimizer: { epochs: 1 }, backend: 'ts' as const };
+    await train({ hidden: [8] }, small, { ...options, dtype: 'float32', checkpoint: { path } });
+    const resumed = train({ hidden: [8] }, small, { ...options, optimizer: { epochs: 2 }, resume: path });
+    await expect(resumed).rejects.toThrow(CheckpointError);
+    await expect(resumed).rejects.toThrow(/^checkpoint is for a float32 network, not float64: resume with the same dtype$/);
+    const { model } = await train({ hidden: [8] }, small, { ...options, optimizer: { epochs: 2 }, dtype: 'float32', resume: path });
+    expect(model.dtype).toBe('float32');
   });
 });
