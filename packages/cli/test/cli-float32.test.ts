@@ -69,6 +69,36 @@ describe('backprop train --dtype float32', () => {
   });
 });
 
+describe('sweep --dtype float64,float32: a grid axis', () => {
+  it('each configuration trains in its dtype, the table and --json say which, the grid order is λ fastest', () => {
+    const dir = tmp();
+    const args = ['sweep', '--lambda', '1', '--hidden', '8', '--maxfun', '15', '--workers', '2', '--validation', '0.2', '--dtype', 'float64,float32'];
+    const r = cli([...args, '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/× dtype ∈ \{float64, float32\}/);
+    const j = onlyJson(r);
+    expect(j.configurations).toBe(2);
+    const rows = j.results as { dtype: string; validationAccuracy: number; architecture: string }[];
+    expect(rows.map((x) => x.dtype).sort()).toEqual(['float32', 'float64']);
+    for (const x of rows) expect(x.architecture).toBe(x.dtype === 'float32' ? '400-8(sigmoid)-10(sigmoid) float32' : '400-8(sigmoid)-10(sigmoid)');
+    const best = loadModel(join(dir, 'reports/sweep/best.json'));
+    expect(best.dtype).toBe(j.best.dtype);
+    // the float32 training's validation accuracy is the library's float32 one for its model
+    const parts = splitDataset(loadDataset('digits5000'), { validation: 0.2, seed: 0 });
+    const opts = { layers: best.layers, dtype: best.dtype };
+    expect(accuracy(best.theta, parts.validation!.X, parts.validation!.y, opts)).toBe(rows[0].validationAccuracy);
+    const h = cli([...args, '--out', 'b.json'], { cwd: dir });
+    expect(h.code, h.stderr).toBe(0);
+    expect(h.stdout).toMatch(/^#\s+λ\s+hidden\s+dtype\s+validation\s+training/m);
+  });
+
+  it('--queue with a float32 axis is refused in one line', () => {
+    const r = cli(['sweep', '--dtype', 'float32', '--queue', 'redis://127.0.0.1:1']);
+    expect(r.code).not.toBe(0);
+    expect(oneLineError(r)).toContain('--dtype float32: queued jobs (--queue) train in float64 only');
+  });
+});
+
 describe('gradcheck --dtype float32 and bad values', () => {
   it('passes at the float32 bar', () => {
     const r = cli(['gradcheck', '--dtype', 'float32', '--activation', 'tanh', '--output', 'softmax', '--json']);
