@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { accuracy, loadDataset, loadModel, scores, splitDataset } from '@backprop/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dtypeChoices, grid } from '../src/sweep/grid.js';
 import { cli, ensureBuilt, oneLineError, onlyJson, tmp } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
@@ -70,7 +71,7 @@ describe('backprop train --dtype float32', () => {
 });
 
 describe('sweep --dtype float64,float32: a grid axis', () => {
-  it('each configuration trains in its dtype, the table and --json say which, the grid order is λ fastest', () => {
+  it('each configuration trains in its dtype, and the table and --json say which', () => {
     const dir = tmp();
     const args = ['sweep', '--lambda', '1', '--hidden', '8', '--maxfun', '15', '--workers', '2', '--validation', '0.2', '--dtype', 'float64,float32'];
     const r = cli([...args, '--json'], { cwd: dir });
@@ -90,6 +91,15 @@ describe('sweep --dtype float64,float32: a grid axis', () => {
     const h = cli([...args, '--out', 'b.json'], { cwd: dir });
     expect(h.code, h.stderr).toBe(0);
     expect(h.stdout).toMatch(/^#\s+λ\s+hidden\s+dtype\s+validation\s+training/m);
+  });
+
+  it('the grid: λ fastest, then the activation, then the dtype, then the hidden choice; no dtype without the axis', () => {
+    expect(grid([1, 2], [[8]], [['relu'], ['tanh']], ['float64', 'float32']).map((c) => [c.lambda, c.activation![0], c.dtype])).toEqual([
+      [1, 'relu', 'float64'], [2, 'relu', 'float64'], [1, 'tanh', 'float64'], [2, 'tanh', 'float64'],
+      [1, 'relu', 'float32'], [2, 'relu', 'float32'], [1, 'tanh', 'float32'], [2, 'tanh', 'float32'],
+    ]);
+    expect(grid([1], [[8]])).toEqual([{ index: 0, lambda: 1, hidden: [8] }]);
+    expect(dtypeChoices(' float32 , float64')).toEqual(['float32', 'float64']);
   });
 
   it('--queue with a float32 axis is refused in one line', () => {
