@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import type { Dtype } from './dtype.js';
 import { describe, type LayerSizes } from './layers.js';
 
 /** A value for an error message: a string or number as JSON, anything else by kind (it may be large or circular). */
@@ -104,7 +105,7 @@ export function resolveActivations(layers: LayerSizes, o: ActivationOptions = {}
  * The architecture in full, e.g. `784-256(relu)-10(softmax)`; the seed's network is `400-25(sigmoid)-10(sigmoid)`. A
  * float32 network says so after it (`784-256(relu)-10(softmax) float32`); float64, the default, is not written.
  */
-export function describeNetwork(layers: LayerSizes, a: Activations = seedActivations(layers), dtype?: 'float32' | 'float64'): string {
+export function describeNetwork(layers: LayerSizes, a: Activations = seedActivations(layers), dtype?: Dtype): string {
   const described = layers.map((s, l) => (l === 0 ? String(s) : `${s}(${l < layers.length - 1 ? a.hidden[l - 1] : a.output})`)).join('-');
   return dtype === 'float32' ? `${described} float32` : described;
 }

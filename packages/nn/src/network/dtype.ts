@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import { describe } from './layers.js';
 
 /**
  * The precision a network computes in: `float64` (the seed's, the default) or `float32` — X, Y, every activation,
@@ -15,15 +16,10 @@ export type FloatArray = Float32Array | Float64Array;
 /** Throws InvalidArgumentError unless `v` is one of DTYPES. */
 export function checkDtype(v: unknown, name = 'dtype'): Dtype {
   if (!(DTYPES as readonly unknown[]).includes(v)) {
-    const got = typeof v === 'string' ? JSON.stringify(v) : String(v);
+    const got = typeof v === 'string' ? JSON.stringify(v) : v !== null && typeof v === 'object' ? describe(v) : String(v);
     throw new InvalidArgumentError(`${name}: expected one of ${DTYPES.join(', ')}, got ${got}`);
   }
   return v as Dtype;
-}
-
-/** A zeroed array of n numbers of the dtype. */
-export function floatArray(dtype: Dtype, n: number): FloatArray {
-  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }
 
 /** θ as a float32 network holds it: every value rounded to the nearest float32 (a new Float64Array). */
