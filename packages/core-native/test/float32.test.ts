@@ -9,8 +9,8 @@
 //   longest float sums run over the examples, at most 200 here: worst case 200u = 1.2e-5 of that scale, plus a few
 //   u per layer from the forward values; random rounding makes it ~sqrt(n) u. Measured: at most 1.5e-6. The brief's
 //   form, max |dg| <= 1e-4 max |g| + 1e-6, is checked too.
-// - and float32 must really be float32: it differs from the float64 reference by more than float64 rounding
-//   could (> 1e-10 of the scale somewhere; measured >= 2e-7).
+// - and float32 must really be float32: every gradient entry is a float32 value (widened), and it differs from the
+//   float64 reference by more than float64 rounding could (> 1e-10 of the scale somewhere; measured >= 2e-7).
 // Central differences of the float32 cost at h = 1e-2 (float32's cost noise, ~1e-7 J, over 2h is ~1e-5 of an entry;
 // the h^2 truncation about as much): relative difference |numeric - analytic| / |numeric + analytic| < 1e-4
 // (measured 4e-6 .. 2e-5). Predictions: probabilities within 1e-5 of the reference's (the issue's float32 ONNX
@@ -56,6 +56,7 @@ function check(p: Problem, spec: ActivationSpec, lambda: number, rows?: Uint32Ar
   const scaled = ref.maxScaledError(grad, expected.grad, expected.scale);
   expect(scaled).toBeLessThanOrEqual(GRADIENT_TOLERANCE);
   expect(scaled).toBeGreaterThan(1e-10); // float32 arithmetic, not float64's
+  expect(grad.every((g) => Math.fround(g) === g)).toBe(true); // a widened float32 gradient
   let largest = 0;
   let worst = 0;
   for (let i = 0; i < grad.length; i++) {
@@ -322,7 +323,6 @@ describe.skipIf(unavailable)('bad dtype', () => {
   const Y = new Float64Array(m * 2);
   const theta = new Float64Array(4 * 4 + 2 * 5);
   const out = new Float64Array(m * 2);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const surface: any = { NativeNetwork, predict, predictAsync };
   for (const [side, api] of [['TypeScript surface', surface], ['raw C++ binding', undefined]] as const) {
     const calls: Array<[string, (api: typeof surface, dtype: unknown) => unknown]> = [
