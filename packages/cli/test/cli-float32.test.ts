@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { accuracy, loadDataset, loadModel, scores, splitDataset } from '@backprop/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dtypeChoices, grid } from '../src/sweep/grid.js';
-import { cli, ensureBuilt, oneLineError, onlyJson, tmp } from './helpers.js';
+import { cli, EX4WEIGHTS, ensureBuilt, oneLineError, onlyJson, tmp } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
 
@@ -106,6 +106,21 @@ describe('sweep --dtype float64,float32: a grid axis', () => {
     const r = cli(['sweep', '--dtype', 'float32', '--queue', 'redis://127.0.0.1:1']);
     expect(r.code).not.toBe(0);
     expect(oneLineError(r)).toContain('--dtype float32: queued jobs (--queue) train in float64 only');
+  });
+});
+
+describe('cost --dtype float32', () => {
+  it('the course’s weights on digits5000 in float32: J within 1e-6 of float64’s (relative), and not its bits', () => {
+    const a = cli(['cost', '--weights', EX4WEIGHTS, '--dtype', 'float32', '--json']);
+    const b = cli(['cost', '--weights', EX4WEIGHTS, '--json']);
+    expect(a.code, a.stderr).toBe(0);
+    const j32 = onlyJson(a);
+    const j64 = onlyJson(b);
+    expect(j32.dtype).toBe('float32');
+    expect(j64.dtype).toBe('float64');
+    expect(j32.architecture).toBe('400-25(sigmoid)-10(sigmoid) float32');
+    expect(Math.abs(j32.cost - j64.cost) / j64.cost).toBeLessThan(1e-6);
+    expect(j32.cost).not.toBe(j64.cost);
   });
 });
 
