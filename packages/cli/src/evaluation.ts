@@ -21,7 +21,12 @@ export function checkFits(model: Model, ds: Pick<Dataset, 'name' | 'X' | 'K'>): 
 export function evaluate(model: Model, ds: Dataset, options: { lambda: number; backend?: BackendChoice; set?: string }) {
   checkFits(model, ds);
   const K = model.layers[model.layers.length - 1];
-  const net = { layers: model.layers, backend: options.backend, ...(model.activations ? { activations: model.activations } : {}) };
+  const net = {
+    layers: model.layers,
+    backend: options.backend,
+    ...(model.activations ? { activations: model.activations } : {}),
+    ...(model.dtype ? { dtype: model.dtype } : {}),
+  };
   const h = scores(model.theta, ds.X, net);
   const predicted = argmaxLabels(h);
   const confusion = confusionMatrix(ds.y, predicted, K);

@@ -1,8 +1,10 @@
 import {
   DEFAULT_LEAKY_SLOPE,
+  DTYPES,
   HIDDEN_ACTIVATIONS,
   layerSchemes,
   OUTPUT_ACTIVATIONS,
+  SEED,
   type Activations,
   type HiddenActivation,
   type InitScheme,
@@ -18,21 +20,26 @@ export interface NetworkFlags {
   activation: string;
   output: string;
   leakySlope: string;
+  dtype: string;
   init?: string;
 }
+
+/** What --dtype means, for every command that takes it. */
+export const DTYPE_HELP = `what the network computes in: ${DTYPES.join(' (the seed’s) or ')} (float32 compute, float64 optimiser state)`;
 
 /** The schemes a user names; `auto` (follow the activations) is what no --init means. */
 const INIT_CHOICES = ['he', 'glorot', 'seed'] as const;
 
 /**
- * Declares --activation, --output, --leaky-slope and (unless `init` is false: a command that draws no weights)
- * --init; the names are @backprop/nn's lists.
+ * Declares --activation, --output, --leaky-slope, --dtype and (unless `init` is false: a command that draws no
+ * weights) --init; the names are @backprop/nn's lists, the defaults its SEED's.
  */
 export function networkOptions(cmd: Command, { init = true } = {}): Command {
   cmd
     .option('--activation <list>', `hidden activation, one for every layer or one per layer: ${HIDDEN_ACTIVATIONS.join(', ')}`, 'sigmoid')
     .option('--output <name>', `output layer: ${OUTPUT_ACTIVATIONS.join(' (one-vs-all, the seed’s) or ')} (categorical cross-entropy)`, 'sigmoid')
-    .option('--leaky-slope <α>', 'leaky_relu’s slope α, 0 < α < 1', String(DEFAULT_LEAKY_SLOPE));
+    .option('--leaky-slope <α>', 'leaky_relu’s slope α, 0 < α < 1', String(DEFAULT_LEAKY_SLOPE))
+    .option('--dtype <type>', DTYPE_HELP, SEED.dtype);
   if (!init) return cmd;
   return cmd.option('--init <scheme>', `initial weights: ${INIT_CHOICES.join(', ')} (default: seed for an all-sigmoid network, else he for relu layers and glorot for the others)`);
 }
@@ -90,6 +97,7 @@ export function activationSettings(f: NetworkFlags, hiddenLayers: number) {
     activation: activationList(f.activation, hiddenLayers),
     output: parse.choice('--output', f.output, OUTPUT_ACTIVATIONS),
     leakySlope,
+    dtype: parse.choice('--dtype', f.dtype, DTYPES),
     init: (f.init === undefined ? 'auto' : parse.choice('--init', f.init, INIT_CHOICES)) as InitScheme,
   };
 }

@@ -75,7 +75,7 @@ export function writeReport(dir: string, input: ReportInput, warn: (line: string
     files.problems.push(`model.json not written: ${reasonOf(err)}`);
   }
   const history = t?.history ?? [];
-  const architecture = describeNetwork(model.layers, model.activations);
+  const architecture = describeNetwork(model.layers, model.activations, model.dtype);
   if (history.length > 0) {
     const file = join(dir, 'cost.svg');
     const title = `${t?.dataset.name ?? 'data'} · ${architecture} · ${t?.method ?? ''} · λ = ${t?.lambda ?? '?'}`;

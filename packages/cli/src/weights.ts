@@ -1,4 +1,4 @@
-import { layersOf, loadModel, readMatFile, serialize, ShapeError, type Activations, type Matrix } from '@backprop/nn';
+import { layersOf, loadModel, readMatFile, serialize, ShapeError, type Activations, type Dtype, type Matrix } from '@backprop/nn';
 import { UsageError } from './usage.js';
 
 export interface Weights {
@@ -8,6 +8,8 @@ export interface Weights {
   source: string;
   /** The network a model file records (a .mat holds only the weights). */
   activations?: Activations;
+  /** The dtype a model file records. */
+  dtype?: Dtype;
 }
 
 /**
@@ -17,7 +19,13 @@ export interface Weights {
 export function readWeights(path: string, option = '--weights'): Weights {
   if (/\.json$/i.test(path)) {
     const model = loadModel(path);
-    return { layers: [...model.layers], theta: model.theta, source: `model ${path}`, ...(model.activations ? { activations: model.activations } : {}) };
+    return {
+      layers: [...model.layers],
+      theta: model.theta,
+      source: `model ${path}`,
+      ...(model.activations ? { activations: model.activations } : {}),
+      ...(model.dtype ? { dtype: model.dtype } : {}),
+    };
   }
   if (!/\.mat$/i.test(path)) throw new UsageError(`${option}: expected a .mat file with Theta1, Theta2, … or a model .json, got ${JSON.stringify(path)}`);
   const mat = readMatFile(path);

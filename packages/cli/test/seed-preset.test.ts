@@ -6,7 +6,7 @@ import { optimizerOptions } from '../src/optimizer.js';
 
 describe('SEED: one preset for the library, the CLI and the server', () => {
   it("holds the seed's settings (ex4 as the seed runs it)", () => {
-    expect(SEED).toEqual({ dataset: 'digits5000', hidden: [25], lambda: 10, method: 'tnc', optimizer: { maxfun: 300 }, initRange: 0.5, seed: 0 });
+    expect(SEED).toEqual({ dataset: 'digits5000', hidden: [25], lambda: 10, method: 'tnc', optimizer: { maxfun: 300 }, initRange: 0.5, seed: 0, dtype: 'float64' });
     expect(Object.isFrozen(SEED)).toBe(true);
   });
 
@@ -22,6 +22,7 @@ describe('SEED: one preset for the library, the CLI and the server', () => {
       optimizer: { ...SEED.optimizer },
       initRange: SEED.initRange,
       seed: SEED.seed,
+      dtype: SEED.dtype,
     });
     expect(optimizerOptions('tnc', {})).toEqual({ ...SEED.optimizer });
   });

@@ -159,6 +159,16 @@ export function activations(value: unknown, name: string, layers: readonly numbe
   return value as Activations;
 }
 
+/** The element types a network computes in (src/dtype.h, in its enum's order): float64 (the seed's, the default) or float32. */
+export const DTYPES = ['float64', 'float32'] as const;
+
+/** undefined (float64, the seed's) or one of DTYPES; returned as the dtype the network computes in. */
+export function dtype(value: unknown, name: string): (typeof DTYPES)[number] {
+  if (value === undefined) return 'float64';
+  oneOf(value, name, DTYPES);
+  return value as (typeof DTYPES)[number];
+}
+
 /** Sum over l of layers[l+1] * (layers[l] + 1): the length of the flat theta (Theta1, Theta2, ... row-major). */
 export function parameterCountOf(layers: readonly number[]): number {
   let count = 0;

@@ -6,7 +6,15 @@ import { loadNative, type BlasInfo, type NativeNetworkBinding } from './load.js'
 
 export { loadNative, nativeStatus, NativeUnavailableError } from './load.js';
 export type { BlasInfo, NativeBinding, NativeNetworkBinding, NativeStatus } from './load.js';
-export { parameterCountOf, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS } from './checks.js';
+export { parameterCountOf, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, DTYPES } from './checks.js';
+
+/**
+ * The element type a network computes in (issue 16). 'float64' (the default) is the seed's. With 'float32' the
+ * resident X and Y, every activation, delta and product (cblas_sgemm) and the gradient are float32: theta stays a
+ * Float64Array for the optimiser, rounded to float32 (Math.fround) at each evaluation, the float32 gradient is
+ * widened into grad, and the cost is summed in double. Outputs (predict's, feedForward's) are widened likewise.
+ */
+export type Dtype = (typeof check.DTYPES)[number];
 
 /**
  * A network's activations (issue 16): one per hidden layer, and the output's. Absent means the seed's network
@@ -106,7 +114,8 @@ export function adamUpdate(
  * A network (sigmoid throughout unless `activations` says otherwise) whose training set lives in native memory.
  * X (m x layers[0], no bias column) and Y (m x K one-hot, K = last layer) are copied in once, so later changes to
  * the caller's arrays do not affect it, and every workspace is allocated for m rows up front: costGradient
- * allocates nothing.
+ * allocates nothing. With dtype 'float32' (see Dtype) X and Y are rounded to float32 when copied in (the resident
+ * X takes m x layers[0] x 4 bytes) and every pass, full batch or minibatch, runs through cblas_sgemm.
  *
  * One costGradientAsync may be in flight per network; any other call on the network meanwhile fails with
  * code ERR_BUSY (the async call rejects, the sync calls throw). Await it first, or use one network per worker.
@@ -116,15 +125,20 @@ export class NativeNetwork {
   readonly m: number;
   /** Sum over l of layers[l+1] * (layers[l] + 1). */
   readonly parameterCount: number;
+  /** The element type it computes in ('float64' unless given). */
+  readonly dtype: Dtype;
   #handle: NativeNetworkBinding | undefined;
 
-  constructor(layers: readonly number[], X: Float64Array, Y: Float64Array, m: number, activations?: Activations) {
+  constructor(
+    layers: readonly number[], X: Float64Array, Y: Float64Array, m: number, activations?: Activations, dtype?: Dtype,
+  ) {
     const sizes = check.layerSizes(layers, 'layers');
     check.activations(activations, 'activations', sizes);
+    this.dtype = check.dtype(dtype, 'dtype');
     check.dimension(m, 'm');
     check.float64Array(X, 'X', check.elementCount(m, sizes[0], 'X'));
     check.float64Array(Y, 'Y', check.elementCount(m, sizes[sizes.length - 1], 'Y'));
-    this.#handle = new (loadNative().NativeNetwork)(sizes, X, Y, m, activations);
+    this.#handle = new (loadNative().NativeNetwork)(sizes, X, Y, m, activations, this.dtype);
     this.layers = sizes;
     this.m = m;
     this.parameterCount = check.parameterCountOf(sizes);
@@ -194,10 +208,11 @@ export class NativeNetwork {
 
 function checkPredict(
   layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array,
-  activations: Activations | undefined,
+  activations: Activations | undefined, dtype: Dtype | undefined,
 ) {
   const sizes = check.layerSizes(layers, 'layers');
   check.activations(activations, 'activations', sizes);
+  check.dtype(dtype, 'dtype');
   check.dimension(m, 'm');
   check.float64Array(theta, 'theta', check.parameterCountOf(sizes));
   check.float64Array(X, 'X', check.elementCount(m, sizes[0], 'X'));
@@ -207,21 +222,26 @@ function checkPredict(
   return sizes;
 }
 
-/** Forward-only prediction for any X (m x layers[0]): writes the m x K outputs (sigmoids, or softmax rows) into out. */
+/**
+ * Forward-only prediction for any X (m x layers[0]): writes the m x K outputs (sigmoids, or softmax rows) into out.
+ * With dtype 'float32', theta and X are rounded to float32 and the products run in cblas_sgemm; out is widened.
+ */
 export function predict(
   layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array, activations?: Activations,
+  dtype?: Dtype,
 ): void {
-  const sizes = checkPredict(layers, theta, X, m, out, activations);
-  loadNative().predict(sizes, theta, X, m, out, activations);
+  const sizes = checkPredict(layers, theta, X, m, out, activations, dtype);
+  loadNative().predict(sizes, theta, X, m, out, activations, dtype);
 }
 
 /** predict on a libuv worker thread: theta and X are copied when called, out is written when it resolves. */
 export function predictAsync(
   layers: readonly number[], theta: Float64Array, X: Float64Array, m: number, out: Float64Array, activations?: Activations,
+  dtype?: Dtype,
 ): Promise<void> {
   try {
-    const sizes = checkPredict(layers, theta, X, m, out, activations);
-    return loadNative().predictAsync(sizes, theta, X, m, out, activations);
+    const sizes = checkPredict(layers, theta, X, m, out, activations, dtype);
+    return loadNative().predictAsync(sizes, theta, X, m, out, activations, dtype);
   } catch (error) {
     return Promise.reject(error);
   }

@@ -37,6 +37,7 @@ export interface NativeBinding
   ): void;
   NativeNetwork: new (
     layers: readonly number[], X: Float64Array, Y: Float64Array, m: number, activations?: api.Activations,
+    dtype?: api.Dtype,
   ) => NativeNetworkBinding;
 }
 

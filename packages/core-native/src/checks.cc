@@ -268,6 +268,11 @@ void activations(const Napi::Value& value, const char* name, Architecture& arch)
   arch.leakySlope = alpha;
 }
 
+Dtype dtype(const Napi::Value& value, const char* name) {
+  if (value.IsUndefined()) return Dtype::float64;
+  return static_cast<Dtype>(oneOf(value, name, {"float64", "float32"}));
+}
+
 void disjoint(Napi::Env env, const double* a, size_t aLength, const char* aName, const double* b, size_t bLength,
               const char* bName) {
   if (a == nullptr || b == nullptr) return;

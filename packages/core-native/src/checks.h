@@ -11,6 +11,7 @@
 #include <string>
 
 #include "architecture.h"
+#include "dtype.h"
 
 namespace backprop::checks {
 
@@ -41,6 +42,8 @@ Architecture layers(const Napi::Value& value, const char* name);
 // { hidden: one name per hidden layer (sigmoid, tanh, relu, leaky_relu), output: sigmoid or softmax,
 // leakySlope: a number in (0, 1) }, the count checked before any name is read.
 void activations(const Napi::Value& value, const char* name, Architecture& arch);
+// The element type: undefined is float64 (the seed's); otherwise the string "float64" or "float32".
+Dtype dtype(const Napi::Value& value, const char* name);
 
 // Throws RangeError when the byte ranges of two buffers overlap (BLAS and the kernels need them disjoint).
 void disjoint(Napi::Env env, const double* a, size_t aLength, const char* aName, const double* b, size_t bLength,

@@ -10,6 +10,9 @@
 //   Delta_l   = delta_{l+1}^T A_l = delta_{l+1}^T (A_l^T)^T  (dgemm NT)
 // which is the same arithmetic as the row-major form, but lets OpenBLAS stream the long example dimension.
 // The caller's row-major X, Y and outputs are transposed once at the boundary.
+//
+// T is the element type of theta, the data, the workspace and grad: double (the seed's, cblas_dgemm) or float
+// (dtype float32, cblas_sgemm; see gemm.h). Sums (the cost, the bias gradients) are taken in double either way.
 #pragma once
 
 #include <cstddef>
@@ -19,15 +22,25 @@
 
 namespace backprop {
 
-// Forward pass over n examples Xt (s_0 x n): hidden activations land in ws.activation, the output layer's
-// pre-activation Z_L^T (s_L x n) in zOut.
-void feedForward(const Architecture& arch, const double* theta, const double* Xt, size_t n, Workspace& ws,
-                 double* zOut);
+// The n examples' inputs: X^T (s_0 x n, one row per unit like every other layer), or X itself (n x s_0, by
+// example: the float32 set keeps X so, and a minibatch's rows are then contiguous copies) which the first
+// layer's two products read transposed (gemm NT forward, NN for Delta_1).
+template <class T>
+struct Inputs {
+  const T* values;
+  bool byExample;
+};
 
-// Regularised cross-entropy J(theta) (the output's: sigmoid one-vs-all or softmax) over n examples (Xt: s_0 x n,
-// Yt: s_L x n) and its gradient into grad (same layout as theta: Theta1 row-major, then Theta2, ...). One forward
-// pass shared by cost and gradient; no allocation.
-double denseCostGradient(const Architecture& arch, const double* theta, double lambda, const double* Xt,
-                         const double* Yt, size_t n, Workspace& ws, double* grad);
+// Forward pass over n examples X: hidden activations land in ws.activation, the output layer's pre-activation
+// Z_L^T (s_L x n) in zOut.
+template <class T>
+void feedForward(const Architecture& arch, const T* theta, Inputs<T> X, size_t n, BasicWorkspace<T>& ws, T* zOut);
+
+// Regularised cross-entropy J(theta) (the output's: sigmoid one-vs-all or softmax) over n examples (X, Yt: s_L x n)
+// and its gradient into grad (same layout as theta: Theta1 row-major, then Theta2, ...). One forward pass shared by
+// cost and gradient; no allocation.
+template <class T>
+double denseCostGradient(const Architecture& arch, const T* theta, double lambda, Inputs<T> X, const T* Yt, size_t n,
+                         BasicWorkspace<T>& ws, T* grad);
 
 }  // namespace backprop

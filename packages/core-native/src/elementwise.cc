@@ -8,8 +8,8 @@
 
 namespace backprop {
 
-BACKPROP_CLONES
-void sigmoidInPlace(double* z, size_t count) {
+template <class T>
+BACKPROP_CLONES void sigmoidInPlace(T* z, size_t count) {
   for (size_t i = 0; i < count; ++i) z[i] = sigmoidOf(z[i]);
 }
 
@@ -21,26 +21,27 @@ void biasSigmoidRows(double* rows, size_t count, size_t ld, const double* bias, 
   }
 }
 
-BACKPROP_CLONES
-void outputLayer(double* z, const double* y, double* loss, size_t count) {
+template <class T>
+BACKPROP_CLONES void outputLayer(T* z, const T* y, T* loss, size_t count) {
   for (size_t i = 0; i < count; ++i) {
-    const double zi = z[i];
-    const double yi = y[i];
-    const double e = expOfNonPositive(-std::fabs(zi));
-    const double log1pe = log1pOfUnit(e);                           // softplus(t) = max(t, 0) + log1p(e^-|t|)
-    const double softplusPositive = (zi > 0 ? zi : 0.0) + log1pe;   // softplus(z)
-    const double softplusNegative = (zi < 0 ? -zi : 0.0) + log1pe;  // softplus(-z)
-    loss[i] = yi * softplusNegative + (1.0 - yi) * softplusPositive;
-    z[i] = (zi >= 0 ? 1.0 : e) / (1.0 + e) - yi;
+    const T zi = z[i];
+    const T yi = y[i];
+    const T e = expOfNonPositive(-std::fabs(zi));
+    const T log1pe = log1pOfUnit(e);                            // softplus(t) = max(t, 0) + log1p(e^-|t|)
+    const T softplusPositive = (zi > 0 ? zi : T(0)) + log1pe;   // softplus(z)
+    const T softplusNegative = (zi < 0 ? -zi : T(0)) + log1pe;  // softplus(-z)
+    loss[i] = yi * softplusNegative + (T(1) - yi) * softplusPositive;
+    z[i] = (zi >= 0 ? T(1) : e) / (T(1) + e) - yi;
   }
 }
 
-BACKPROP_CLONES
-void multiplySigmoidGradient(double* delta, const double* a, size_t count) {
-  for (size_t i = 0; i < count; ++i) delta[i] *= a[i] * (1.0 - a[i]);
+template <class T>
+BACKPROP_CLONES void multiplySigmoidGradient(T* delta, const T* a, size_t count) {
+  for (size_t i = 0; i < count; ++i) delta[i] *= a[i] * (T(1) - a[i]);
 }
 
-double sum(const double* values, size_t count) {
+template <class T>
+double sum(const T* values, size_t count) {
   double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
   size_t i = 0;
   for (; i + 4 <= count; i += 4) {
@@ -53,16 +54,17 @@ double sum(const double* values, size_t count) {
   return (s0 + s1) + (s2 + s3);
 }
 
-double sumOfSquares(const double* values, size_t count) {
+template <class T>
+double sumOfSquares(const T* values, size_t count) {
   double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
   size_t i = 0;
   for (; i + 4 <= count; i += 4) {
-    s0 += values[i] * values[i];
-    s1 += values[i + 1] * values[i + 1];
-    s2 += values[i + 2] * values[i + 2];
-    s3 += values[i + 3] * values[i + 3];
+    s0 += double(values[i]) * values[i];
+    s1 += double(values[i + 1]) * values[i + 1];
+    s2 += double(values[i + 2]) * values[i + 2];
+    s3 += double(values[i + 3]) * values[i + 3];
   }
-  for (; i < count; ++i) s0 += values[i] * values[i];
+  for (; i < count; ++i) s0 += double(values[i]) * values[i];
   return (s0 + s1) + (s2 + s3);
 }
 
@@ -75,5 +77,16 @@ bool allFinite(const double* values, size_t count) {
   for (size_t i = 0; i < count; ++i) anyNonFinite |= (toBits(values[i]) & kExponent) == kExponent;
   return anyNonFinite == 0;
 }
+
+template void sigmoidInPlace<double>(double*, size_t);
+template void sigmoidInPlace<float>(float*, size_t);
+template void outputLayer<double>(double*, const double*, double*, size_t);
+template void outputLayer<float>(float*, const float*, float*, size_t);
+template void multiplySigmoidGradient<double>(double*, const double*, size_t);
+template void multiplySigmoidGradient<float>(float*, const float*, size_t);
+template double sum<double>(const double*, size_t);
+template double sum<float>(const float*, size_t);
+template double sumOfSquares<double>(const double*, size_t);
+template double sumOfSquares<float>(const float*, size_t);
 
 }  // namespace backprop

@@ -11,32 +11,13 @@
 #include "checks.h"
 #include "dense_pass.h"
 #include "elementwise.h"
+#include "float32_set.h"
+#include "layout.h"
 #include "sparse_pass.h"
 
 namespace backprop {
 
 namespace {
-
-// dst (cols x rows) = src^T for a row-major src (rows x cols).
-void transpose(const double* src, size_t rows, size_t cols, double* dst) {
-  constexpr size_t kTile = 32;  // 32 x 32 doubles: both tiles stay in L1
-  for (size_t r0 = 0; r0 < rows; r0 += kTile) {
-    const size_t r1 = std::min(rows, r0 + kTile);
-    for (size_t c0 = 0; c0 < cols; c0 += kTile) {
-      const size_t c1 = std::min(cols, c0 + kTile);
-      for (size_t r = r0; r < r1; ++r) {
-        for (size_t c = c0; c < c1; ++c) dst[c * rows + r] = src[r * cols + c];
-      }
-    }
-  }
-}
-
-// For a matrix with one row per unit (units x ld), copies columns picks[0 .. count) into dst (units x count).
-void gatherColumns(const double* src, size_t units, size_t ld, const uint32_t* picks, size_t count, double* dst) {
-  for (size_t u = 0; u < units; ++u) {
-    for (size_t r = 0; r < count; ++r) dst[u * count + r] = src[u * ld + picks[r]];
-  }
-}
 
 // The threads of the sparse pass: as many as OpenBLAS is set to use (setThreads), at most the cores.
 size_t sparseThreads() {
@@ -46,11 +27,10 @@ size_t sparseThreads() {
 
 }  // namespace
 
-// ---- TrainingSet ----------------------------------------------------------------------------------
+// ---- Float64Set -----------------------------------------------------------------------------------
 
-TrainingSet::TrainingSet(Architecture architecture, size_t examples, const double* X, const double* Y)
-    : arch(std::move(architecture)),
-      m(examples),
+Float64Set::Float64Set(Architecture architecture, size_t examples, const double* X, const double* Y)
+    : TrainingSet(std::move(architecture), examples),
       Yt_(examples * arch.outputs()),
       ws_(arch, examples) {
   transpose(Y, m, arch.outputs(), Yt_.data());
@@ -70,7 +50,7 @@ TrainingSet::TrainingSet(Architecture architecture, size_t examples, const doubl
   }
 }
 
-const double* TrainingSet::denseX() {
+const double* Float64Set::denseX() {
   if (Xt_.empty() && m * arch.inputs() > 0) {
     std::vector<double> Xt(m * arch.inputs());
     sparse_.transposedX(Xt.data());
@@ -79,25 +59,25 @@ const double* TrainingSet::denseX() {
   return Xt_.data();
 }
 
-void TrainingSet::reserveBatch(size_t count) {
+void Float64Set::reserveBatch(size_t count) {
   // Grown to the largest batch seen (a minibatch of 128 rows needs 128 columns, not m).
   if (XtBatch_.size() < count * arch.inputs()) XtBatch_.resize(count * arch.inputs());
   if (YtBatch_.size() < count * arch.outputs()) YtBatch_.resize(count * arch.outputs());
 }
 
-size_t TrainingSet::bytes() const {
+size_t Float64Set::bytes() const {
   const size_t doubles = Xt_.size() + Yt_.size() + XtBatch_.size() + YtBatch_.size() + deltaRows_.size() +
                          partials_.size();
   return doubles * sizeof(double) + ws_.bytes() + sparse_.bytes();
 }
 
-double TrainingSet::costGradient(const double* theta, double lambda, double* grad, const uint32_t* rows,
-                                 size_t count) {
+double Float64Set::costGradient(const double* theta, double lambda, double* grad, const uint32_t* rows,
+                                size_t count) {
   // The one place the dense or the sparse pass is chosen. Skipping zero inputs equals the dense products only for
   // finite weights (0 * inf is NaN).
   const bool sparse = !sparse_.empty() && allFinite(theta, arch.parameterCount);
   if (rows == nullptr) {
-    if (!sparse) return denseCostGradient(arch, theta, lambda, denseX(), Yt_.data(), m, ws_, grad);
+    if (!sparse) return denseCostGradient(arch, theta, lambda, Inputs<double>{denseX(), false}, Yt_.data(), m, ws_, grad);
     sparse_.select(nullptr, m);
     return sparseCostGradient(theta, lambda, Yt_.data(), m, grad);
   }
@@ -107,20 +87,21 @@ double TrainingSet::costGradient(const double* theta, double lambda, double* gra
     return sparseCostGradient(theta, lambda, YtBatch_.data(), count, grad);
   }
   gatherColumns(denseX(), arch.inputs(), m, rows, count, XtBatch_.data());
-  return denseCostGradient(arch, theta, lambda, XtBatch_.data(), YtBatch_.data(), count, ws_, grad);
+  return denseCostGradient(arch, theta, lambda, Inputs<double>{XtBatch_.data(), false}, YtBatch_.data(), count, ws_,
+                           grad);
 }
 
-double TrainingSet::sparseCostGradient(const double* theta, double lambda, const double* Yt, size_t n,
-                                       double* grad) {
+double Float64Set::sparseCostGradient(const double* theta, double lambda, const double* Yt, size_t n,
+                                      double* grad) {
   // The threads after the first from the network's pool (started on the first call that needs them).
   const size_t threads = pool_.reserve(sparseThreads());
   const SparseFirstLayer sparse{&sparse_, SparseInput::aligned(deltaRows_), partials_.data(), &pool_, threads};
   return backprop::sparseCostGradient(arch, theta, lambda, Yt, n, ws_, grad, sparse);
 }
 
-void TrainingSet::feedForward(const double* theta, double* out) {
+void Float64Set::feedForward(const double* theta, double* out) {
   double* zT = ws_.delta[arch.depth()].data();  // s_L x m scratch
-  backprop::feedForward(arch, theta, denseX(), m, ws_, zT);
+  backprop::feedForward(arch, theta, Inputs<double>{denseX(), false}, m, ws_, zT);
   transpose(zT, arch.outputs(), m, out);
   outputActivationRows(arch.output, out, m, arch.outputs());
 }
@@ -129,7 +110,7 @@ void TrainingSet::feedForward(const double* theta, double* out) {
 
 namespace {
 
-// When the dense products need X^T (see TrainingSet::denseX) and it cannot be allocated.
+// When the dense products need X^T (see Float64Set::denseX) and it cannot be allocated.
 const char* const kNoDenseCopy =
     "theta: cannot allocate the dense copy of X that non-finite weights, this minibatch or feedForward need";
 
@@ -205,24 +186,30 @@ Napi::Function NativeNetwork::Define(Napi::Env env) {
                      });
 }
 
-// new NativeNetwork(layers, X, Y, m, activations?)
+// new NativeNetwork(layers, X, Y, m, activations?, dtype?)
 NativeNetwork::NativeNetwork(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeNetwork>(info) {
   Napi::Env env = info.Env();
   Architecture arch = checks::layers(info[0], "layers");
   checks::activations(info[4], "activations", arch);
+  const Dtype dtype = checks::dtype(info[5], "dtype");
   const size_t m = checks::dimension(info[3], "m");
   const size_t xLength = checks::product(env, m, arch.inputs(), "X");
   const size_t yLength = checks::product(env, m, arch.outputs(), "Y");
   const double* X = checks::float64Array(info[1], "X", xLength);
   const double* Y = checks::float64Array(info[2], "Y", yLength);
 
-  const size_t workspace = workspaceBytes(arch, m);
+  const size_t element = dtype == Dtype::float32 ? sizeof(float) : sizeof(double);
+  const size_t workspace = workspaceBytes(arch, m, element);
   if (workspace == 0) checks::throwRangeError(env, "m: expected a workspace below 2^53 bytes, got an overflowing size");
-  const size_t needed = workspace + (xLength + yLength) * sizeof(double);  // both < 2^53: no overflow
+  const size_t needed = workspace + (xLength + yLength) * element;  // both < 2^53: no overflow
   const std::string request = std::to_string(m) + " rows";
   checks::fitsInMemory(env, needed, "m", request);
   try {
-    set_ = std::make_shared<TrainingSet>(arch, m, X, Y);
+    if (dtype == Dtype::float32) {
+      set_ = std::make_shared<Float32Set>(arch, m, X, Y);
+    } else {
+      set_ = std::make_shared<Float64Set>(arch, m, X, Y);
+    }
   } catch (const std::exception&) {  // std::bad_alloc, std::length_error
     checks::throwRangeError(env, "m: cannot allocate the " + checks::formatBytes(needed) +
                                      " of resident data and workspace for " + request);

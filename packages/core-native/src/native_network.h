@@ -1,5 +1,4 @@
-// NativeNetwork: a network with its training set resident in native memory. X and Y are copied in once,
-// every workspace is allocated for m rows up front, and costGradient then runs without allocating.
+// NativeNetwork: a network with its training set resident in native memory (a TrainingSet of its dtype).
 #pragma once
 
 #include <napi.h>
@@ -10,32 +9,23 @@
 #include "architecture.h"
 #include "sparse_input.h"
 #include "thread_pool.h"
+#include "training_set.h"
 #include "workspace.h"
 
 namespace backprop {
 
-// The resident state, free of N-API so a libuv worker can use it. Shared with in-flight async work, so
-// dispose() while a job runs frees the memory only once that job is done. X and Y are kept transposed
-// (one row per unit, see dense_pass.h).
-class TrainingSet {
+// The resident state of a dtype float64 network (the seed's; see training_set.h). X and Y are kept transposed
+// (one row per unit, see dense_pass.h), X also sparse when it is mostly zeros.
+class Float64Set final : public TrainingSet {
  public:
-  TrainingSet(Architecture architecture, size_t examples, const double* X, const double* Y);
+  Float64Set(Architecture architecture, size_t examples, const double* X, const double* Y);
 
-  // J(theta) and its gradient over all m rows, or over rows[0 .. count) when rows is not null.
-  double costGradient(const double* theta, double lambda, double* grad, const uint32_t* rows, size_t count);
-  // The output activations h (sigmoid, or softmax rows) of the resident X into out (m x K).
-  void feedForward(const double* theta, double* out);
-  // Grows the minibatch gather buffers to `count` rows (kept at the largest count seen). Call on the main
-  // thread before every minibatch costGradient so that allocation failures surface as JS errors.
-  void reserveBatch(size_t count);
-  // Bytes of native memory held (resident data, workspace, minibatch buffers).
-  size_t bytes() const;
+  double costGradient(const double* theta, double lambda, double* grad, const uint32_t* rows, size_t count) override;
+  void feedForward(const double* theta, double* out) override;
+  void reserveBatch(size_t count) override;
+  size_t bytes() const override;
   // Makes sure X^T exists for the dense products (see Xt_). Throws std::bad_alloc.
   const double* denseX();
-
-  const Architecture arch;
-  const size_t m;
-  bool busy = false;  // an async job is using the workspace; touched on the main thread only
 
  private:
   // The sparse first layer over the selected examples of sparse_, on the pool's threads.
@@ -82,8 +72,8 @@ class NativeNetwork : public Napi::ObjectWrap<NativeNetwork> {
   // Tells V8 how much native memory this network holds (so garbage collection sees its real weight).
   void reportMemory(Napi::BasicEnv env, int64_t bytes);
 
-  std::shared_ptr<TrainingSet> set_;
-  Architecture arch_;  // kept after dispose for the read-only properties
+  std::shared_ptr<TrainingSet> set_;  // a Float64Set or a Float32Set
+  Architecture arch_;                 // kept after dispose for the read-only properties
   size_t m_ = 0;
   int64_t reportedBytes_ = 0;
 };

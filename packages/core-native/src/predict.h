@@ -5,7 +5,7 @@
 
 namespace backprop {
 
-Napi::Value Predict(const Napi::CallbackInfo& info);       // predict(layers, theta, X, m, out, activations?)
+Napi::Value Predict(const Napi::CallbackInfo& info);       // predict(layers, theta, X, m, out, activations?, dtype?)
 Napi::Value PredictAsync(const Napi::CallbackInfo& info);  // predictAsync(...same) -> Promise
 
 }  // namespace backprop

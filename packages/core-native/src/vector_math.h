@@ -1,6 +1,7 @@
 // exp and log1p on the ranges the sigmoid and the cross-entropy need, written as straight-line arithmetic
 // (no calls, no branches) so that loops over them vectorise. Accurate to a few ulp, IEEE-only operations
-// (no -ffast-math), NaN in -> NaN out.
+// (no -ffast-math), NaN in -> NaN out. The float overloads evaluate the same double series and round once, so a
+// float32 network's exponentials are the correctly rounded floats (nearly always) of one algorithm.
 #pragma once
 
 #include <cmath>
@@ -82,10 +83,14 @@ inline double log1pOfUnit(double e) {
   return 2.0 * s + 2.0 * s * (s2 * q);
 }
 
+inline float expOfNonPositive(float x) { return static_cast<float>(expOfNonPositive(static_cast<double>(x))); }
+inline float log1pOfUnit(float e) { return static_cast<float>(log1pOfUnit(static_cast<double>(e))); }
+
 // The sigmoid 1/(1+e^-z), as e^z/(1+e^z) for z < 0, both from e = exp(-|z|) <= 1: finite for every finite z.
-inline double sigmoidOf(double z) {
-  const double e = expOfNonPositive(-std::fabs(z));
-  return (z >= 0 ? 1.0 : e) / (1.0 + e);
+template <class T>
+inline T sigmoidOf(T z) {
+  const T e = expOfNonPositive(-std::fabs(z));
+  return (z >= 0 ? T(1) : e) / (T(1) + e);
 }
 
 }  // namespace backprop

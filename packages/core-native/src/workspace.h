@@ -9,20 +9,24 @@
 
 namespace backprop {
 
-// Each matrix of per-example values has one row per unit and `capacity` columns (see dense_pass.h):
+// Each matrix of per-example values has one row per unit and `capacity` columns (see dense_pass.h), of the
+// pass's element type T (double; float for dtype float32):
 //   activation[l], l = 1 .. L-1: hidden activations A_l^T (s_l x n)
 //   delta[l],      l = 1 .. L:   delta_l^T (s_l x n); delta[L] first holds Z_L^T, then h - y
 //   loss:                        the per-entry cross-entropy of the output layer (s_L x n)
-struct Workspace {
-  Workspace(const Architecture& arch, size_t capacity);
+template <class T>
+struct BasicWorkspace {
+  BasicWorkspace(const Architecture& arch, size_t capacity);
   size_t capacity;
-  std::vector<std::vector<double>> activation;
-  std::vector<std::vector<double>> delta;
-  std::vector<double> loss;
+  std::vector<std::vector<T>> activation;
+  std::vector<std::vector<T>> delta;
+  std::vector<T> loss;
   size_t bytes() const;
 };
+using Workspace = BasicWorkspace<double>;
 
-// Bytes a Workspace for `capacity` examples takes, or 0 when that overflows (used to refuse absurd sizes).
-size_t workspaceBytes(const Architecture& arch, size_t capacity);
+// Bytes a workspace of elements of `elementSize` bytes for `capacity` examples takes, or 0 when that overflows
+// (used to refuse absurd sizes).
+size_t workspaceBytes(const Architecture& arch, size_t capacity, size_t elementSize);
 
 }  // namespace backprop

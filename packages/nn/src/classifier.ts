@@ -5,6 +5,7 @@ import { argmaxLabels } from './labels.js';
 import { fromRows, type Matrix } from './matrix.js';
 import { loadModel, saveModel, type HistoryEntry, type Model, type TrainingSummary } from './model/model.js';
 import { resolveActivations, type ActivationOptions } from './network/activations.js';
+import { checkDtype, type Dtype } from './network/dtype.js';
 import { checkInitScheme, type InitScheme } from './network/init.js';
 import { checkLayers } from './network/layers.js';
 import { minimize } from './optim/minimize.js';
@@ -34,6 +35,8 @@ export interface ClassifierOptions extends ActivationOptions {
   init?: InitScheme;
   /** Seed of the initialisation and of minibatch shuffling. Default 0. */
   seed?: number;
+  /** What the network computes in: float64 (default) or float32 (network/dtype.ts). */
+  dtype?: Dtype;
   backend?: BackendChoice;
   /** BLAS threads of the native backend. */
   threads?: number;
@@ -74,8 +77,8 @@ export class NotFittedError extends BackpropError {
 }
 
 const OPTION_KEYS = [
-  'hidden', 'lambda', 'method', 'optimizer', 'initRange', 'init', 'activation', 'output', 'leakySlope', 'seed', 'backend',
-  'threads', 'dataset',
+  'hidden', 'lambda', 'method', 'optimizer', 'initRange', 'init', 'activation', 'output', 'leakySlope', 'seed', 'dtype',
+  'backend', 'threads', 'dataset',
 ];
 
 /**
@@ -108,6 +111,7 @@ export class Classifier {
     // Checked here against hidden layers of any size; the network's own sizes come from the data at fit.
     resolveActivations([1, ...hidden, 1], options);
     if (options.init !== undefined) checkInitScheme(options.init, 'init');
+    if (options.dtype !== undefined) checkDtype(options.dtype);
     this.options = {
       hidden,
       lambda,
@@ -120,6 +124,7 @@ export class Classifier {
       ...(options.output !== undefined ? { output: options.output } : {}),
       ...(options.leakySlope !== undefined ? { leakySlope: options.leakySlope } : {}),
       ...(options.init !== undefined ? { init: options.init } : {}),
+      dtype: options.dtype ?? SEED.dtype,
       ...(options.backend !== undefined ? { backend: options.backend } : {}),
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
     };
@@ -135,6 +140,7 @@ export class Classifier {
       ...(model.activations
         ? { activation: model.activations.hidden, output: model.activations.output, leakySlope: model.activations.leakySlope }
         : {}),
+      ...(model.dtype !== undefined ? { dtype: model.dtype } : {}),
     });
     clf.#model = model;
     return clf;
@@ -194,6 +200,7 @@ export class Classifier {
       ...(o.activation !== undefined ? { activation: o.activation } : {}),
       ...(o.output !== undefined ? { output: o.output } : {}),
       ...(o.leakySlope !== undefined ? { leakySlope: o.leakySlope } : {}),
+      dtype: o.dtype,
       trackAccuracy: false,
       ...(o.backend !== undefined ? { backend: o.backend } : {}),
       ...(o.threads !== undefined ? { threads: o.threads } : {}),
@@ -216,10 +223,11 @@ export class Classifier {
 
   /** The raw output activations h (m×K), columns in `classes` order: independent sigmoids, or the softmax. */
   predictScores(X: Examples): Matrix {
-    const { theta, layers, activations } = this.model;
+    const { theta, layers, activations, dtype } = this.model;
     return scores(theta, toMatrix(X), {
       layers,
       ...(activations ? { activations } : {}),
+      ...(dtype ? { dtype } : {}),
       ...(this.options.backend ? { backend: this.options.backend } : {}),
     });
   }

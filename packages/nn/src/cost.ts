@@ -4,6 +4,7 @@ import { ShapeError } from './errors.js';
 import { oneHot } from './labels.js';
 import type { Matrix } from './matrix.js';
 import { checkActivations, type Activations } from './network/activations.js';
+import { checkDtype, type Dtype } from './network/dtype.js';
 import { checkTheta, type LayerSizes } from './network/layers.js';
 import { checkInputs, checkLambda, checkTargets } from './validate.js';
 
@@ -17,6 +18,8 @@ export interface CostOptions {
   backend?: BackendChoice;
   /** Each hidden layer's activation and the output's; default the seed's network (sigmoid everywhere). */
   activations?: Activations;
+  /** What the network computes in (network/dtype.ts); default float64. θ and the gradient are float64 either way. */
+  dtype?: Dtype;
 }
 
 function isMatrix(y: Targets): y is Matrix {
@@ -38,11 +41,12 @@ export function targetsMatrix(y: Targets, m: number, K: number): Matrix {
  * Validates everything once here, so `costGradient` calls cross into the backend without re-checking the data.
  */
 export function bindNetwork(X: Matrix, y: Targets, options: Omit<CostOptions, 'lambda'>): ResidentNetwork {
-  const { layers, backend, activations } = options;
+  const { layers, backend, activations, dtype } = options;
   checkInputs(X, layers);
   if (activations !== undefined) checkActivations(activations, layers);
+  if (dtype !== undefined) checkDtype(dtype);
   const Y = targetsMatrix(y, X.rows, layers[layers.length - 1]);
-  return getBackend(backend).createNetwork(layers, X, Y, activations);
+  return getBackend(backend).createNetwork(layers, X, Y, activations, dtype);
 }
 
 /** Regularised cost and gradient together (one shared forward pass). */

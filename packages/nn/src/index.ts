@@ -54,7 +54,8 @@ export {
   type LabelledData,
 } from './classifier.js';
 export { SEED, type Preset } from './presets.js';
-export { gradientCheck, debugInitializeWeights, type GradientCheckResult } from './gradcheck.js';
+export { DTYPES, checkDtype, type Dtype } from './network/dtype.js';
+export { gradientCheck, debugInitializeWeights, GRADCHECK, type GradientCheckResult } from './gradcheck.js';
 export { getBackend, resolveBackend, backendInfo, type BackendInfo } from './backend/select.js';
 export type { Backend, BackendChoice, BackendName, ResidentNetwork } from './backend/types.js';
 export {

@@ -3,6 +3,7 @@ import type { BackendChoice } from './backend/types.js';
 import { accuracyOf, argmaxLabels } from './labels.js';
 import type { Matrix } from './matrix.js';
 import { checkActivations, type Activations, type OutputActivation } from './network/activations.js';
+import { checkDtype, type Dtype } from './network/dtype.js';
 import { checkTheta, type LayerSizes } from './network/layers.js';
 import { checkInputs } from './validate.js';
 
@@ -11,12 +12,15 @@ export interface PredictOptions {
   backend?: BackendChoice;
   /** Each hidden layer's activation and the output's; default the seed's network (sigmoid everywhere). */
   activations?: Activations;
+  /** What the network computes in: a model's `dtype` (default float64). */
+  dtype?: Dtype;
 }
 
 function checkPredict(theta: Float64Array, X: Matrix, options: PredictOptions): void {
   checkInputs(X, options.layers);
   checkTheta(theta, options.layers);
   if (options.activations !== undefined) checkActivations(options.activations, options.layers);
+  if (options.dtype !== undefined) checkDtype(options.dtype);
 }
 
 /**
@@ -26,13 +30,13 @@ function checkPredict(theta: Float64Array, X: Matrix, options: PredictOptions): 
  */
 export function scores(theta: Float64Array, X: Matrix, options: PredictOptions): Matrix {
   checkPredict(theta, X, options);
-  return getBackend(options.backend).predict(options.layers, theta, X, options.activations);
+  return getBackend(options.backend).predict(options.layers, theta, X, options.activations, options.dtype);
 }
 
 /** Same off the event loop (native: libuv worker). */
 export async function scoresAsync(theta: Float64Array, X: Matrix, options: PredictOptions): Promise<Matrix> {
   checkPredict(theta, X, options);
-  return getBackend(options.backend).predictAsync(options.layers, theta, X, options.activations);
+  return getBackend(options.backend).predictAsync(options.layers, theta, X, options.activations, options.dtype);
 }
 
 /** Probabilities from output activations: a softmax's are its outputs; sigmoid outputs are normalised. */

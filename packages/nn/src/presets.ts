@@ -16,7 +16,7 @@ export interface Preset
 /**
  * The seed's settings (the course's ex4 as the seed runs it): one hidden layer of 25 units, λ = 10, scipy's TNC
  * with `options={'maxiter': 300}` (which TNC reads as 300 function evaluations), initial weights uniform in
- * (−0.5, 0.5), seed 0, on digits5000. The single source for the Classifier's defaults, the CLI's `train` flag
+ * (−0.5, 0.5), seed 0, float64, on digits5000. The single source for the Classifier's defaults, the CLI's `train` flag
  * defaults and the server's first-start model.
  */
 export const SEED: Preset = Object.freeze({
@@ -27,4 +27,5 @@ export const SEED: Preset = Object.freeze({
   optimizer: Object.freeze({ maxfun: 300 }),
   initRange: 0.5,
   seed: 0,
+  dtype: 'float64',
 } as const);

@@ -10,6 +10,7 @@ import type { HistoryEntry, Model, TrainingSummary } from './model/model.js';
 import {
   DEFAULT_LEAKY_SLOPE, describeNetwork, resolveActivations, type ActivationOptions, type Activations,
 } from './network/activations.js';
+import { checkDtype, roundTheta, type Dtype } from './network/dtype.js';
 import { checkInitScheme, layerSchemes, randomInit, type InitScheme } from './network/init.js';
 import { checkLayers, type LayerSizes } from './network/layers.js';
 import { objectiveOf } from './objective.js';
@@ -84,6 +85,12 @@ export interface TrainOptions extends ActivationOptions {
   earlyStopping?: { patience: number };
   /** Compute training accuracy at every reported iteration (a forward pass each). Default true. */
   trackAccuracy?: boolean;
+  /**
+   * What the network computes in: float64 (default, the seed's) or float32 — X, Y, activations, deltas, products
+   * and gradient in float32, while the optimiser's θ and state (Adam's moments) stay float64. A float32 model's θ
+   * is rounded to float32 (network/dtype.ts).
+   */
+  dtype?: Dtype;
   backend?: BackendChoice;
   /** Threads of an evaluation (native: BLAS threads; ts: the calling thread plus workers). */
   threads?: number;
@@ -167,12 +174,16 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
   }
   checkClassCount(K, data.X.rows, layers[layers.length - 2]);
   const activations = resolveActivations(layers, options);
+  const dtype = checkDtype(options.dtype ?? SEED.dtype);
   const scheme = checkInitScheme(options.init?.scheme ?? 'auto', 'init');
   if (options.earlyStopping && !options.validation) {
     throw new InvalidArgumentError('earlyStopping needs a validation set');
   }
   const checksum = dataChecksum(data);
   if (resume !== undefined) checkResume(resume, layers, activations, method, lambda, checksum);
+  if (resume !== undefined && (resume.dtype ?? 'float64') !== dtype) {
+    throw new CheckpointError(`checkpoint is for a ${resume.dtype ?? 'float64'} network, not ${dtype}: resume with the same dtype`);
+  }
   const initRange = options.init?.range ?? SEED.initRange;
   const x0 = resume ? Float64Array.from(resume.x) : randomInit(layers, { range: initRange, scheme, seed, activations });
   // The method options `minimize` gets: the caller's, else the seed's budget for the seed's method (another method
@@ -187,9 +198,9 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
   // A method that declares a `backend` option (adam: where its update loop runs) follows the training's backend,
   // so `backend: 'ts'` (or BACKPROP_BACKEND=ts) keeps every loop in TypeScript. The bits are the same either way.
   if (info?.options.some((o) => o.name === 'backend')) optimizer.backend ??= backend.name;
-  const net = bindNetwork(data.X, data.y, { layers, backend: backend.name, activations });
+  const net = bindNetwork(data.X, data.y, { layers, backend: backend.name, activations, dtype });
   const objective = objectiveOf(net, lambda);
-  return { method, lambda, seed, initRange, scheme, layers, activations, K, backend, net, x0, optimizer, minibatch, objective, checksum };
+  return { method, lambda, seed, initRange, scheme, layers, activations, dtype, K, backend, net, x0, optimizer, minibatch, objective, checksum };
 }
 
 function checkResume(resume: Checkpoint, layers: number[], activations: Activations, method: string, lambda: number, checksum: string): void {
@@ -218,7 +229,7 @@ function checkResume(resume: Checkpoint, layers: number[], activations: Activati
 export async function train(network: NetworkSpec, data: TrainingData, options: TrainOptions = {}): Promise<TrainResult> {
   const resume = typeof options.resume === 'string' ? loadCheckpoint(options.resume) : options.resume;
   const setup = setUpTraining(network, data, options, resume);
-  const { method, lambda, layers, activations, backend, net, optimizer, checksum } = setup;
+  const { method, lambda, layers, activations, dtype, backend, net, optimizer, checksum } = setup;
   const m = data.X.rows;
   // Progress inside an epoch: an epoch of MNIST can take minutes, so report about 100 times per epoch.
   let stepsPerEpoch: number | undefined;
@@ -240,7 +251,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   const elapsedBase = history.length ? history[history.length - 1].elapsed : 0;
   const track = options.trackAccuracy ?? true;
   const accuracyAt = (x: Float64Array, d: TrainingData): number =>
-    accuracyOf(argmaxLabels(backend.predict(layers, x, d.X, activations)), d.y);
+    accuracyOf(argmaxLabels(backend.predict(layers, x, d.X, activations, dtype)), d.y);
 
   const warn =
     options.onWarning ??
@@ -252,7 +263,9 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   const writeCheckpoint = (x: Float64Array, iteration: number, nfev: number, state: unknown): void => {
     const path = options.checkpoint!.path;
     try {
-      saveCheckpoint(path, { layers, activations, method, lambda, dataChecksum: checksum, iteration, nfev, x: Array.from(x), state, history });
+      saveCheckpoint(path, {
+        layers, activations, ...(dtype === 'float64' ? {} : { dtype }), method, lambda, dataChecksum: checksum, iteration, nfev, x: Array.from(x), state, history,
+      });
     } catch (err) {
       const cause = err instanceof Error ? err.message : String(err);
       if (warned.has(cause)) return;
@@ -379,7 +392,8 @@ export function modelOf(
   result: OptimizeResult,
   run: RunRecord,
 ): Model {
-  const { theta } = run;
+  // A float32 network's weights are what it computed with: rounded to float32 (exact in a float32 model file).
+  const theta = roundTheta(run.theta, setup.dtype);
   const training: TrainingSummary = {
     method: setup.method,
     options: run.options,
@@ -393,12 +407,13 @@ export function modelOf(
     message: result.message,
     cost: result.fun,
     seconds: run.seconds,
-    trainAccuracy: accuracyOf(argmaxLabels(setup.backend.predict(setup.layers, theta, data.X, setup.activations)), data.y),
+    trainAccuracy: accuracyOf(argmaxLabels(setup.backend.predict(setup.layers, theta, data.X, setup.activations, setup.dtype)), data.y),
     history: run.history,
   };
   const model: Model = {
     layers: setup.layers,
     activations: setup.activations,
+    dtype: setup.dtype,
     theta,
     labelNames: data.labelNames ?? Array.from({ length: setup.K }, (_, k) => String(k + 1)),
     training,

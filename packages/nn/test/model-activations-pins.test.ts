@@ -37,10 +37,16 @@ describe('reading version 2', () => {
     expect(other.activations).toStrictEqual({ hidden: ['relu', 'sigmoid'], output: 'sigmoid', leakySlope: 0.5 });
   });
 
-  it('dtype must be "float64"', () => {
-    expect(refusal(v2({ dtype: 'float32' }))).toBe('dtype: expected "float64", got "float32"');
-    expect(refusal(v2({ dtype: undefined }))).toBe('dtype: expected "float64", got undefined');
-    expect(refusal(v2({ dtype: 64 }))).toBe('dtype: expected "float64", got 64');
+  it('dtype must be "float64" or "float32"; a float32 model holds float32 values', () => {
+    expect(refusal(v2({ dtype: 'float16' }))).toBe('dtype: expected one of float64, float32, got "float16"');
+    expect(refusal(v2({ dtype: undefined }))).toBe('dtype: expected one of float64, float32, got undefined');
+    expect(refusal(v2({ dtype: 64 }))).toBe('dtype: expected one of float64, float32, got 64');
+    // quarters are float32 values: the document loads as float32
+    expect(modelFromJson(JSON.stringify(v2({ dtype: 'float32' }))).dtype).toBe('float32');
+    expect(modelFromJson(JSON.stringify(v2())).dtype).toBe('float64');
+    expect(refusal(v2({ dtype: 'float32', theta: theta.map((v, i) => (i === 5 ? 0.1 : v)) }))).toBe(
+      'theta[5]: expected a float32 value in a float32 model, got 0.1',
+    );
   });
 
   it('activations must be an object (not null, an array or a name)', () => {

@@ -74,8 +74,8 @@ describe('version 2', () => {
   ])('malformed activations (%s) name the field', (_what, value, message) => {
     expect(refusal({ ...doc(), activations: value })).toMatch(message);
   });
-  it('a dtype other than float64 is refused, naming the field', () => {
-    expect(refusal({ ...doc(), dtype: 'float32' })).toBe('dtype: expected "float64", got "float32"');
-    expect(refusal({ ...doc(), dtype: undefined })).toBe('dtype: expected "float64", got undefined');
+  it('a dtype other than float64 or float32 is refused, naming the field', () => {
+    expect(refusal({ ...doc(), dtype: 'float16' })).toBe('dtype: expected one of float64, float32, got "float16"');
+    expect(refusal({ ...doc(), dtype: undefined })).toBe('dtype: expected one of float64, float32, got undefined');
   });
 });

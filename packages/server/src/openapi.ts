@@ -1,3 +1,4 @@
+import { DTYPES } from '@backprop/nn';
 import { PROBLEM_TYPE_PREFIX, PROBLEMS } from './problem.js';
 
 // The OpenAPI 3.1 description of the server, written by hand next to the route table (routes/index.ts); a test
@@ -245,7 +246,11 @@ export const openapiDocument = {
               leakySlope: { type: 'number' },
             },
           },
-          architecture: { type: 'string', description: 'The network in full, e.g. 784-256(relu)-10(softmax)' },
+          dtype: {
+            enum: [...DTYPES],
+            description: 'What the network computes in: float32 models predict in float32 (their weights are float32 values)',
+          },
+          architecture: { type: 'string', description: 'The network in full, e.g. 784-256(relu)-10(softmax), followed by float32 for a float32 model' },
           parameters: { type: 'integer' },
           labelNames: { type: 'array', items: { type: 'string' } },
           inputShape: {
@@ -290,7 +295,7 @@ export const openapiDocument = {
           version: { enum: [1, 2] },
           layers: { type: 'array', items: { type: 'integer' } },
           activations: { type: 'object', description: 'version 2: { hidden, output, leakySlope }' },
-          dtype: { const: 'float64' },
+          dtype: { enum: [...DTYPES], description: 'version 2: float32 models hold float32 values in theta' },
           theta: { type: 'array', items: { type: 'number' } },
           labelNames: { type: 'array', items: { type: 'string' } },
           inputShape: { type: 'object' },

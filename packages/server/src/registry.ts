@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BackpropError, checkActivations, checkLayers, FileWriteError, checkTheta, loadModel, modelFromJson, modelToJson, thetaChecksum, writeFileAtomic, type Model } from '@backprop/nn';
+import { BackpropError, checkActivations, checkDtype, checkLayers, FileWriteError, checkTheta, loadModel, modelFromJson, modelToJson, thetaChecksum, writeFileAtomic, type Model } from '@backprop/nn';
 import { checkModelName, isModelName } from './model-name.js';
 import type { SharedModelStore } from './shared-models.js';
 
@@ -161,6 +161,7 @@ export class ModelRegistry {
     checkLayers(model.layers);
     checkTheta(model.theta, model.layers, 'model.theta');
     if (model.activations !== undefined) checkActivations(model.activations, model.layers, 'model.activations');
+    if (model.dtype !== undefined) checkDtype(model.dtype, 'model.dtype');
     const entry: ModelEntry = Object.freeze({
       name,
       model,

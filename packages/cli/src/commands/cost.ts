@@ -1,4 +1,4 @@
-import { cost, describeNetwork, type Activations } from '@backprop/nn';
+import { cost, describeNetwork, type Activations, type Dtype } from '@backprop/nn';
 import type { Command } from 'commander';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData } from '../dataset.js';
@@ -10,20 +10,20 @@ import { count } from '../plural.js';
 import { UsageError } from '../usage.js';
 
 /** The network flags, by their names on the command line. */
-const NETWORK_FLAGS = { activation: '--activation', output: '--output', leakySlope: '--leaky-slope' } as const;
+const NETWORK_FLAGS = { activation: '--activation', output: '--output', leakySlope: '--leaky-slope', dtype: '--dtype' } as const;
 
 /**
  * The network whose cost is computed: a model file's own (network flags would contradict it, so they are refused),
  * or, for .mat weights, the flags' (default the seed's).
  */
-function networkOf(w: Weights, flags: NetworkFlags, command: Command): Activations {
+function networkOf(w: Weights, flags: NetworkFlags, command: Command): { activations: Activations; dtype: Dtype } {
   if (w.activations) {
     const given = Object.entries(NETWORK_FLAGS).find(([key]) => command.getOptionValueSource(key) === 'cli');
-    if (given) throw new UsageError(`${given[1]}: ${w.source} records its network (${describeNetwork(w.layers, w.activations)}); network flags are for .mat weights`);
-    return w.activations;
+    if (given) throw new UsageError(`${given[1]}: ${w.source} records its network (${describeNetwork(w.layers, w.activations, w.dtype)}); network flags are for .mat weights`);
+    return { activations: w.activations, dtype: w.dtype ?? 'float64' };
   }
   const s = activationSettings(flags, w.layers.length - 2);
-  return { hidden: s.activation, output: s.output, leakySlope: s.leakySlope };
+  return { activations: { hidden: s.activation, output: s.output, leakySlope: s.leakySlope }, dtype: s.dtype };
 }
 
 interface CostFlags extends CommonOptions, NetworkFlags {
@@ -41,7 +41,7 @@ export function costCommand() {
       description:
         'The cost J(Θ) of given weights on a data set (λ = 0: the seed’s `cost`; λ > 0: `reg_cost`). With the course’s ' +
           'ex4data1.mat and ex4weights.mat it prints 0.287629 (λ = 0) and 0.383770 (λ = 1). A model file’s network is ' +
-          'its own; for .mat weights, --activation, --output and --leaky-slope name it (default the seed’s, sigmoid).',
+          'its own; for .mat weights, --activation, --output, --leaky-slope and --dtype name it (default the seed’s, sigmoid, float64).',
     },
     (cmd) =>
       networkOptions(cmd, { init: false })
@@ -62,12 +62,12 @@ export function costCommand() {
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const w = readWeights(flags.weights);
       const ds = loadData(flags.data, '--data', flags);
-      const activations = networkOf(w, flags, command);
+      const { activations, dtype } = networkOf(w, flags, command);
       checkFits({ layers: w.layers, theta: w.theta, labelNames: [] }, ds);
-      const J = cost(w.theta, ds.X, ds.y, { layers: w.layers, lambda, backend, activations });
-      const architecture = describeNetwork(w.layers, activations);
+      const J = cost(w.theta, ds.X, ds.y, { layers: w.layers, lambda, backend, activations, dtype });
+      const architecture = describeNetwork(w.layers, activations, dtype);
       out.say(`J(Θ) = ${J.toFixed(6)}  (λ = ${lambda}, network ${architecture}, ${count(ds.X.rows, 'example')} of ${ds.name}, ${w.source})`);
-      out.result({ cost: J, lambda, layers: w.layers, architecture, activations, m: ds.X.rows, data: ds.name, weights: flags.weights });
+      out.result({ cost: J, lambda, layers: w.layers, architecture, activations, dtype, m: ds.X.rows, data: ds.name, weights: flags.weights });
     },
   );
 }

@@ -40,7 +40,7 @@ export function evaluateCommand() {
       const e = evaluate(model, ds, { lambda, backend });
       const names = model.labelNames;
 
-      const architecture = describeNetwork(model.layers, model.activations);
+      const architecture = describeNetwork(model.layers, model.activations, model.dtype);
       out.say(`model ${architecture} on ${ds.name} (${count(e.m, 'example')})`);
       out.say(`  accuracy   ${percent(e.accuracy)}`);
       const lambdaSource = flags.lambda !== undefined ? '' : model.training ? ', from the model' : ', the default: the model records none';

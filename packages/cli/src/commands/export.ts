@@ -81,7 +81,7 @@ export function exportCommand() {
         .option('--model <file>', 'model file written by `backprop train` (same as the MODEL argument)')
         .requiredOption('--out <file>', 'where to write: FILE.onnx or FILE.mat')
         .option('--format <format>', `${FORMATS.join(', ')} (default: from the extension of --out)`)
-        .option('--dtype <dtype>', `ONNX element type: ${ONNX_DTYPES.join(', ')} (default: float64, the model's own)`)
+        .option('--dtype <dtype>', `ONNX element type: ${ONNX_DTYPES.join(', ')} (default: the model's own dtype; float64 of a float32 model is exact)`)
         .addHelpText(
           'after',
           examples([
@@ -94,14 +94,15 @@ export function exportCommand() {
     (flags, out, command) => {
       const path = modelPath(flags, command.args);
       const format = formatFor(flags);
-      const dtype = flags.dtype === undefined ? 'float64' : parse.choice('--dtype', flags.dtype, ONNX_DTYPES);
+      const given = flags.dtype === undefined ? undefined : parse.choice('--dtype', flags.dtype, ONNX_DTYPES);
       checkOutputs({ out: flags.out });
       const model = loadModel(path);
       if (format === 'onnx') {
+        const dtype = given ?? model.dtype ?? 'float64';
         const bytes = exportOnnx(model, { dtype });
         writeFileAtomic(flags.out, bytes);
-        const architecture = describeNetwork(model.layers, model.activations);
-        out.say(`wrote ${flags.out}: ONNX opset ${ONNX_OPSET}, ${dtype}, ${architecture}, ${bytes.length} bytes`);
+        const architecture = describeNetwork(model.layers, model.activations, model.dtype);
+        out.say(`wrote ${flags.out}: ONNX opset ${ONNX_OPSET}, ${dtype}, ${describeNetwork(model.layers, model.activations)}, ${bytes.length} bytes`);
         out.result({ out: resolve(flags.out), format, dtype, opset: ONNX_OPSET, layers: [...model.layers], architecture, bytes: bytes.length });
         return;
       }

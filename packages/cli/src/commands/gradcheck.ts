@@ -1,4 +1,4 @@
-import { describeNetwork, gradientCheck, type Activations } from '@backprop/nn';
+import { describeNetwork, GRADCHECK, gradientCheck, type Activations } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { activationSettings, networkOptions, type NetworkFlags } from '../network.js';
 import * as parse from '../parse.js';
@@ -11,9 +11,6 @@ interface GradcheckFlags extends CommonOptions, NetworkFlags {
   m: string;
 }
 
-/** The course's bar for a correct backprop: relative difference below 1e-9. */
-const TOLERANCE = 1e-9;
-
 export function gradcheckCommand() {
   return defineCommand<GradcheckFlags>(
     'gradcheck',
@@ -21,8 +18,9 @@ export function gradcheckCommand() {
       summary: 'the course’s checkNNGradients',
       description:
         'The course’s checkNNGradients: back-propagation gradients of a small debug network against central ' +
-          `finite differences (ε = 1e-4), for the seed’s network or the one --activation, --output and --leaky-slope ` +
-          `name. Passes when the relative difference is below ${TOLERANCE}. (relu/leaky_relu: the default debug ` +
+          `finite differences (ε = ${GRADCHECK.float64.step}), for the seed’s network or the one --activation, --output and --leaky-slope ` +
+          `name. Passes when the relative difference is below ${GRADCHECK.float64.tolerance}; with --dtype float32, ` +
+          `ε = ${GRADCHECK.float32.step} and the bar is ${GRADCHECK.float32.tolerance} (float32 rounding). (relu/leaky_relu: the default debug ` +
           'network keeps every weighted sum well away from the kink at 0; other --layers may not.)',
     },
     (cmd) =>
@@ -31,7 +29,7 @@ export function gradcheckCommand() {
         .option('--backend <name>', 'auto, native or ts', 'auto')
         .option('--layers <sizes>', 'debug network layer sizes', '3,5,3')
         .option('--m <n>', 'number of debug examples', '5')
-        .addHelpText('after', examples(['backprop gradcheck', 'backprop gradcheck --lambda 3 --backend ts', 'backprop gradcheck --activation relu --output softmax'])),
+        .addHelpText('after', examples(['backprop gradcheck', 'backprop gradcheck --lambda 3 --backend ts', 'backprop gradcheck --activation relu --output softmax', 'backprop gradcheck --dtype float32'])),
     (flags, out) => {
       const lambda = parse.number('--lambda', flags.lambda, { min: 0 });
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
@@ -39,8 +37,9 @@ export function gradcheckCommand() {
       const m = parse.integer('--m', flags.m, { min: 1, max: 10000 });
       const s = activationSettings(flags, layers.length - 2);
       const activations: Activations = { hidden: s.activation, output: s.output, leakySlope: s.leakySlope };
-      const r = gradientCheck({ lambda, backend, layers, m, activations });
-      const architecture = describeNetwork(layers, activations);
+      const r = gradientCheck({ lambda, backend, layers, m, activations, dtype: s.dtype });
+      const architecture = describeNetwork(layers, activations, s.dtype);
+      const TOLERANCE = GRADCHECK[s.dtype].tolerance;
       const passed = r.relativeDifference < TOLERANCE;
       if (out.verbose) {
         out.say('   numeric      analytic');
@@ -51,7 +50,8 @@ export function gradcheckCommand() {
           (passed ? `PASS (< ${TOLERANCE})` : `FAIL (should be < ${TOLERANCE})`),
       );
       out.result({
-        relativeDifference: r.relativeDifference, passed, tolerance: TOLERANCE, lambda, layers, architecture, activations, m, parameters: r.numeric.length,
+        relativeDifference: r.relativeDifference, passed, tolerance: TOLERANCE, step: r.step, dtype: s.dtype, lambda, layers, architecture, activations, m,
+        parameters: r.numeric.length,
       });
       return passed ? 0 : EXIT_FAILURE;
     },

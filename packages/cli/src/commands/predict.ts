@@ -25,8 +25,8 @@ interface Prediction extends ClassPrediction {
 }
 
 function predictions(model: Model, X: Matrix, inputs: string[], backend: 'auto' | 'native' | 'ts'): Prediction[] {
-  const { layers, activations } = model;
-  const h = scores(model.theta, X, { layers, backend, ...(activations ? { activations } : {}) });
+  const { layers, activations, dtype } = model;
+  const h = scores(model.theta, X, { layers, backend, ...(activations ? { activations } : {}), ...(dtype ? { dtype } : {}) });
   return predictionsOf(h, model.labelNames, activations?.output).map((p, i) => ({ input: inputs[i], ...p }));
 }
 
@@ -109,7 +109,7 @@ export function predictCommand() {
         const hits = results.filter((p) => p.actual === p.label).length;
         out.say(`${hits}/${results.length} correct`);
       }
-      out.result({ model: flags.model, architecture: describeNetwork(model.layers, model.activations), classes, predictions: results });
+      out.result({ model: flags.model, architecture: describeNetwork(model.layers, model.activations, model.dtype), classes, predictions: results });
     },
   );
 }

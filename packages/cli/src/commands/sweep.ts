@@ -9,10 +9,10 @@ import * as parse from '../parse.js';
 import { activationCountError, activationSettings, idleNetworkFlags, networkOptions, type NetworkFlags } from '../network.js';
 import { checkOutputs } from '../paths.js';
 import { Interrupt } from '../signals.js';
-import { activationChoices, activationLabel, grid, hiddenChoices, lambdaChoices } from '../sweep/grid.js';
+import { activationChoices, activationLabel, dtypeChoices, grid, hiddenChoices, lambdaChoices } from '../sweep/grid.js';
 import { runPool, type Outcome } from '../sweep/pool.js';
 import { rescueModel } from '../rescue.js';
-import { EXIT_FAILURE, EXIT_INTERRUPTED } from '../usage.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED, UsageError } from '../usage.js';
 
 interface SweepFlags extends CommonOptions, MethodFlags, NetworkFlags {
   data: string;
@@ -42,9 +42,9 @@ export function sweepCommand() {
   return defineCommand<SweepFlags>(
     'sweep',
     {
-      summary: 'train a λ × hidden × activation grid in parallel worker threads, keep the best',
+      summary: 'train a λ × hidden × activation × dtype grid in parallel worker threads, keep the best',
       description:
-        'Train a grid of λ × hidden-layer × activation settings in parallel worker threads, rank them by validation ' +
+        'Train a grid of λ × hidden-layer × activation × dtype settings in parallel worker threads, rank them by validation ' +
           'accuracy and save the best model.',
     },
     (cmd) =>
@@ -74,6 +74,7 @@ export function sweepCommand() {
             'backprop sweep --lambda 1,10 --hidden 25 --maxfun 100 --json',
             'backprop sweep --lambda 0.1,1 --hidden 64 --activation sigmoid,tanh,relu --output softmax --method adam --epochs 5',
             '  (--activation in a sweep: comma-separated choices; one network’s per-layer list joined by +, e.g. relu+tanh)',
+            'backprop sweep --lambda 0,1 --hidden 64 --activation relu --output softmax --dtype float64,float32 --method adam --epochs 3',
           ]),
         ),
     async (flags, out, command) => {
@@ -82,15 +83,19 @@ export function sweepCommand() {
       const lambdas = lambdaChoices(flags.lambda);
       const hiddens = hiddenChoices(flags.hidden);
       const activations = activationChoices(flags.activation);
-      // The network flags other than --activation are one setting for every training (the axis is --activation).
-      const net = activationSettings({ ...flags, activation: 'sigmoid' }, 1);
+      const dtypes = dtypeChoices(flags.dtype);
+      // The network flags other than --activation and --dtype are one setting for every training (those two are axes).
+      const net = activationSettings({ ...flags, activation: 'sigmoid', dtype: dtypes[0] }, 1);
+      // dtype is shown (and given to the trainings) when the grid has a dtype axis: a float64 sweep runs as before.
+      const dtypeAxis = dtypes.length > 1 || dtypes[0] !== 'float64';
+      if (queued && dtypeAxis) throw new UsageError('--dtype float32: queued jobs (--queue) train in float64 only; run this sweep without --queue');
       const { method, optimizer } = parseMethodFlags(flags);
       // A per-layer list must fit every hidden choice: refused here, not in every worker.
       for (const a of activations) {
         const misfit = a.length > 1 ? hiddens.find((h) => h.length !== a.length) : undefined;
         if (misfit) throw activationCountError('--activation', a.join('+'), a.length, misfit.length, ` of --hidden ${misfit.join('x')}`);
       }
-      const configs = grid(lambdas, hiddens, activations);
+      const configs = grid(lambdas, hiddens, activations, dtypeAxis ? dtypes : undefined);
       const networks = configs.map((c) => {
         const a = c.activation ?? ['sigmoid'];
         const hidden = a.length === 1 ? c.hidden.map(() => a[0]) : a;
@@ -113,7 +118,8 @@ export function sweepCommand() {
 
       out.note(
         `sweep: ${configs.length} trainings (λ ∈ {${lambdas.join(', ')}} × hidden ∈ {${hiddens.map((h) => h.join('x')).join(', ')}}` +
-          `${axis ? ` × activation ∈ {${activations.map(activationLabel).join(', ')}}` : ''}) ` +
+          `${axis ? ` × activation ∈ {${activations.map(activationLabel).join(', ')}}` : ''}` +
+          `${dtypeAxis ? ` × dtype ∈ {${dtypes.join(', ')}}` : ''}) ` +
           `of ${ds.name} with ${method} ` +
           (queued
             ? 'through the Redis queue, on the `backprop worker` processes that take them'
@@ -133,7 +139,9 @@ export function sweepCommand() {
           },
           onOutcome: (o) => {
             finished++;
-            const what = `λ = ${o.config.lambda}, hidden ${o.config.hidden.join('x')}${axis ? ` ${activationLabel(o.config.activation)}` : ''}`;
+            const what =
+              `λ = ${o.config.lambda}, hidden ${o.config.hidden.join('x')}${axis ? ` ${activationLabel(o.config.activation)}` : ''}` +
+              `${dtypeAxis ? ` ${o.config.dtype ?? 'float64'}` : ''}`;
             out.note(
               o.ok
                 ? `[${finished}/${configs.length}] ${what}: validation ${percent(o.summary.validationAccuracy)}, training ${percent(o.summary.trainAccuracy)}, ${duration(o.summary.seconds)} (worker ${o.worker})`
@@ -153,6 +161,7 @@ export function sweepCommand() {
         String(o.config.lambda),
         o.config.hidden.join('x'),
         ...(axis ? [activationLabel(o.config.activation)] : []),
+        ...(dtypeAxis ? [o.config.dtype ?? 'float64'] : []),
         percent(o.summary.validationAccuracy),
         percent(o.summary.trainAccuracy),
         o.summary.cost.toPrecision(5),
@@ -162,11 +171,15 @@ export function sweepCommand() {
         o.summary.status,
       ]);
       for (const o of failed) {
-        const network = [o.config.hidden.join('x'), ...(axis ? [activationLabel(o.config.activation)] : [])];
+        const network = [
+          o.config.hidden.join('x'), ...(axis ? [activationLabel(o.config.activation)] : []), ...(dtypeAxis ? [o.config.dtype ?? 'float64'] : []),
+        ];
         rows.push(['-', String(o.config.lambda), ...network, '—', '—', '—', '—', '—', '—', `failed: ${o.error}`]);
       }
-      const header = ['#', 'λ', 'hidden', ...(axis ? ['activation'] : []), 'validation', 'training', 'cost', 'nit', 'nfev', 'time', 'status'];
-      for (const line of table(header, rows, axis ? 'rrrlrrrrrrl' : 'rrrrrrrrrl')) out.say(line);
+      const header = [
+        '#', 'λ', 'hidden', ...(axis ? ['activation'] : []), ...(dtypeAxis ? ['dtype'] : []), 'validation', 'training', 'cost', 'nit', 'nfev', 'time', 'status',
+      ];
+      for (const line of table(header, rows, `rrr${axis ? 'l' : ''}${dtypeAxis ? 'l' : ''}rrrrrrl`)) out.say(line);
 
       const best = done[0];
       // The sweep's one output: when it cannot be written, the best model goes to a fallback file (exit 1).
@@ -174,7 +187,7 @@ export function sweepCommand() {
       if (best) {
         try {
           saveModel(flags.out, best.model);
-          out.say(`best: λ = ${best.config.lambda}, ${describeNetwork(best.model.layers, best.model.activations)} → ${flags.out}`);
+          out.say(`best: λ = ${best.config.lambda}, ${describeNetwork(best.model.layers, best.model.activations, best.model.dtype)} → ${flags.out}`);
         } catch (err) {
           saveError = err;
         }
@@ -187,14 +200,14 @@ export function sweepCommand() {
         status: interrupt.interrupted ? 'interrupted' : failed.length === 0 ? 'ok' : done.length > 0 ? 'partial' : 'failed',
         results: [
           ...done.map((o) => ({
-            lambda: o.config.lambda, hidden: o.config.hidden, activation: o.config.activation, ok: true,
-            architecture: describeNetwork(o.model.layers, o.model.activations), ...o.summary, worker: o.worker,
+            lambda: o.config.lambda, hidden: o.config.hidden, activation: o.config.activation, dtype: o.config.dtype ?? 'float64', ok: true,
+            architecture: describeNetwork(o.model.layers, o.model.activations, o.model.dtype), ...o.summary, worker: o.worker,
           })),
-          ...failed.map((o) => ({ lambda: o.config.lambda, hidden: o.config.hidden, activation: o.config.activation, ok: false, error: o.error, worker: o.worker })),
+          ...failed.map((o) => ({ lambda: o.config.lambda, hidden: o.config.hidden, activation: o.config.activation, dtype: o.config.dtype ?? 'float64', ok: false, error: o.error, worker: o.worker })),
         ],
         best: best ? {
-          lambda: best.config.lambda, hidden: best.config.hidden, activation: best.config.activation,
-          architecture: describeNetwork(best.model.layers, best.model.activations), validationAccuracy: best.summary.validationAccuracy, trainAccuracy: best.summary.trainAccuracy } : null,
+          lambda: best.config.lambda, hidden: best.config.hidden, activation: best.config.activation, dtype: best.config.dtype ?? 'float64',
+          architecture: describeNetwork(best.model.layers, best.model.activations, best.model.dtype), validationAccuracy: best.summary.validationAccuracy, trainAccuracy: best.summary.trainAccuracy } : null,
         model: best ? resolve(flags.out) : null,
         configurations: configs.length,
         completed: done.length,

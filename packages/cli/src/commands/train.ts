@@ -86,6 +86,7 @@ export function trainCommand() {
             'backprop train --report reports/latest --validation 0.1',
             'backprop train --hidden 256,128 --method adam --epochs 5 --data builtin:mnist',
             'backprop train --hidden 256 --activation relu --output softmax --method adam --epochs 5 --data builtin:mnist',
+            'backprop train --hidden 256 --activation relu --output softmax --dtype float32 --method adam --epochs 5 --data builtin:mnist',
             'backprop train --checkpoint run.ckpt            # Ctrl-C saves the model; then:',
             'backprop train --checkpoint run.ckpt --resume run.ckpt',
             '',
@@ -107,7 +108,7 @@ export function trainCommand() {
       const layers = [ds.X.cols, ...s.hidden, ds.K];
       const activations = resolveActivations(layers, s);
       for (const line of idleNetworkFlags(command, [{ layers, activations }], s.init)) out.note(`backprop: warning: ${line}`);
-      const architecture = describeNetwork(layers, activations);
+      const architecture = describeNetwork(layers, activations, s.dtype);
       const threads = count(backend.getThreads(), 'thread');
       out.note(
         `training ${architecture} on ${ds.name} (${count(parts.train.X.rows, 'example')}` +
@@ -128,6 +129,7 @@ export function trainCommand() {
           activation: s.activation,
           output: s.output,
           leakySlope: s.leakySlope,
+          dtype: s.dtype,
           seed: s.seed,
           validation: parts.validation,
           test: parts.test,
@@ -173,6 +175,7 @@ export function trainCommand() {
             settings: {
               data: `${ds.name} (${count(ds.X.rows, 'example')}, ${count(ds.X.cols, 'input')}, ${count(ds.K, 'class')})`,
               layers: architecture,
+              dtype: s.dtype === 'float32' ? 'float32 (float32 compute, float64 optimiser state)' : 'float64',
               'λ (lambda)': s.lambda,
               method: s.method,
               'optimizer options': JSON.stringify(s.optimizer),
@@ -233,6 +236,7 @@ export function trainCommand() {
           layers,
           architecture,
           activations,
+          dtype: s.dtype,
           init: initFlagName(t.init.scheme),
           data: ds.name,
           m: parts.train.X.rows,

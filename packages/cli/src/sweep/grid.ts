@@ -1,4 +1,4 @@
-import { HIDDEN_ACTIVATIONS, type HiddenActivation } from '@backprop/nn';
+import { DTYPES, HIDDEN_ACTIVATIONS, type Dtype, type HiddenActivation } from '@backprop/nn';
 import { choice, numberList } from '../parse.js';
 import { UsageError } from '../usage.js';
 import type { SweepConfig } from './protocol.js';
@@ -29,18 +29,26 @@ export function activationChoices(raw: string): HiddenActivation[][] {
   return raw.split(',').map((item) => item.split('+').map((s) => choice('--activation', s.trim(), HIDDEN_ACTIVATIONS)));
 }
 
+/** dtype choices of a sweep: comma-separated, e.g. "float64,float32". */
+export function dtypeChoices(raw: string): Dtype[] {
+  return raw.split(',').map((s) => choice('--dtype', s.trim(), DTYPES));
+}
+
 /** What a configuration's activations show as: "relu" or "relu+tanh". */
 export const activationLabel = (a: readonly string[] | undefined): string => (a ?? ['sigmoid']).join('+');
 
 /**
- * Every (λ, hidden, activation) point, λ varying fastest, then the activation, then the hidden choice. Without
- * `activations`, the seed's (no activation in the configurations).
+ * Every (λ, hidden, activation, dtype) point, λ varying fastest, then the activation, then the dtype, then the hidden
+ * choice. Without `activations`, the seed's (no activation in the configurations); without `dtypes`, float64 (no
+ * dtype in them).
  */
-export function grid(lambdas: number[], hiddens: number[][], activations?: HiddenActivation[][]): SweepConfig[] {
+export function grid(lambdas: number[], hiddens: number[][], activations?: HiddenActivation[][], dtypes?: Dtype[]): SweepConfig[] {
   const out: SweepConfig[] = [];
   for (const hidden of hiddens) {
-    for (const activation of activations ?? [undefined]) {
-      for (const lambda of lambdas) out.push({ index: out.length, lambda, hidden, ...(activation ? { activation } : {}) });
+    for (const dtype of dtypes ?? [undefined]) {
+      for (const activation of activations ?? [undefined]) {
+        for (const lambda of lambdas) out.push({ index: out.length, lambda, hidden, ...(activation ? { activation } : {}), ...(dtype ? { dtype } : {}) });
+      }
     }
   }
   return out;

@@ -1,4 +1,4 @@
-import type { BackendChoice, Dataset, HiddenActivation, InitScheme, Model, OutputActivation, TrainingSummary, TrainMethod } from '@backprop/nn';
+import type { BackendChoice, Dataset, Dtype, HiddenActivation, InitScheme, Model, OutputActivation, TrainingSummary, TrainMethod } from '@backprop/nn';
 
 /** One point of the grid. */
 export interface SweepConfig {
@@ -7,6 +7,8 @@ export interface SweepConfig {
   hidden: number[];
   /** Hidden activations: one for every layer, or one per layer. Absent: sigmoid (the seed's). */
   activation?: HiddenActivation[];
+  /** What the network computes in. Absent: float64 (the seed's). */
+  dtype?: Dtype;
 }
 
 /** What every worker needs, given once when it starts (the pool puts the data in shared memory: no copy per worker). */

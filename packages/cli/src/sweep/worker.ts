@@ -32,6 +32,7 @@ port.on('message', (message: ToWorker) => {
     activation: config.activation === undefined ? undefined : config.activation.length === 1 ? config.activation[0] : config.activation,
     output: setup.output,
     leakySlope: setup.leakySlope,
+    ...(config.dtype ? { dtype: config.dtype } : {}),
     seed: setup.seed,
     validation: setup.validation,
     trackAccuracy: false,

@@ -1,21 +1,23 @@
 import type * as CoreNative from '@backprop/core-native';
 import type { Matrix } from '../matrix.js';
 import type { Activations } from '../network/activations.js';
+import type { Dtype } from '../network/dtype.js';
 import type { LayerSizes } from '../network/layers.js';
 import type { Backend, ResidentNetwork } from './types.js';
 
 /**
- * The `native` backend: a thin adapter over @backprop/core-native (OpenBLAS dgemm; the activations' elementwise
- * and output steps in the addon too). The addon validates again in C++; nn has already validated shapes and
- * activations (checkActivations) before calling in here.
+ * The `native` backend: a thin adapter over @backprop/core-native (OpenBLAS dgemm, sgemm for float32; the
+ * activations' elementwise and output steps in the addon too). The addon validates again in C++; nn has already
+ * validated shapes, activations and dtype before calling in here.
  */
 export function createNativeBackend(core: typeof CoreNative): Backend {
   return {
     name: 'native',
-    createNetwork(layers: LayerSizes, X: Matrix, Y: Matrix, activations?: Activations): ResidentNetwork {
-      const net = new core.NativeNetwork([...layers], X.data, Y.data, X.rows, activations);
+    createNetwork(layers: LayerSizes, X: Matrix, Y: Matrix, activations?: Activations, dtype?: Dtype): ResidentNetwork {
+      const net = new core.NativeNetwork([...layers], X.data, Y.data, X.rows, activations, dtype);
       return {
         backend: 'native',
+        dtype: net.dtype,
         layers: [...layers],
         m: X.rows,
         parameterCount: net.parameterCount,
@@ -24,16 +26,16 @@ export function createNativeBackend(core: typeof CoreNative): Backend {
         dispose: () => net.dispose(),
       };
     },
-    predict(layers, theta, X, activations) {
+    predict(layers, theta, X, activations, dtype) {
       const K = layers[layers.length - 1];
       const out = new Float64Array(X.rows * K);
-      core.predict([...layers], theta, X.data, X.rows, out, activations);
+      core.predict([...layers], theta, X.data, X.rows, out, activations, dtype);
       return { rows: X.rows, cols: K, data: out };
     },
-    async predictAsync(layers, theta, X, activations) {
+    async predictAsync(layers, theta, X, activations, dtype) {
       const K = layers[layers.length - 1];
       const out = new Float64Array(X.rows * K);
-      await core.predictAsync([...layers], theta, X.data, X.rows, out, activations);
+      await core.predictAsync([...layers], theta, X.data, X.rows, out, activations, dtype);
       return { rows: X.rows, cols: K, data: out };
     },
     setThreads: (n) => core.setThreads(n),

@@ -1,5 +1,6 @@
 import type { Matrix } from '../matrix.js';
 import type { Activations } from '../network/activations.js';
+import type { Dtype } from '../network/dtype.js';
 import type { LayerSizes } from '../network/layers.js';
 
 export type BackendName = 'native' | 'ts';
@@ -16,6 +17,8 @@ export interface ResidentNetwork {
   /** Number of examples. */
   readonly m: number;
   readonly parameterCount: number;
+  /** What it computes in (network/dtype.ts); θ and grad are Float64Arrays either way. */
+  readonly dtype: Dtype;
   /**
    * Regularised cost J(θ), fused with its gradient, which is written into `grad`. With `rows`, the cost and
    * gradient are over those examples only (a minibatch; m in the formulas is rows.length).
@@ -29,11 +32,14 @@ export interface ResidentNetwork {
 
 export interface Backend {
   readonly name: BackendName;
-  /** `activations` absent means the seed's network (sigmoid hidden layers, sigmoid one-vs-all outputs). */
-  createNetwork(layers: LayerSizes, X: Matrix, Y: Matrix, activations?: Activations): ResidentNetwork;
-  /** Output activations h (m×K) for any X: sigmoids, or with a softmax output, rows that sum to 1. */
-  predict(layers: LayerSizes, theta: Float64Array, X: Matrix, activations?: Activations): Matrix;
-  predictAsync(layers: LayerSizes, theta: Float64Array, X: Matrix, activations?: Activations): Promise<Matrix>;
+  /**
+   * `activations` absent means the seed's network (sigmoid hidden layers, sigmoid one-vs-all outputs); `dtype`
+   * absent means float64. A float32 network rounds θ to float32 at each evaluation and widens its gradient.
+   */
+  createNetwork(layers: LayerSizes, X: Matrix, Y: Matrix, activations?: Activations, dtype?: Dtype): ResidentNetwork;
+  /** Output activations h (m×K) for any X: sigmoids, or with a softmax output, rows that sum to 1 (float32: widened). */
+  predict(layers: LayerSizes, theta: Float64Array, X: Matrix, activations?: Activations, dtype?: Dtype): Matrix;
+  predictAsync(layers: LayerSizes, theta: Float64Array, X: Matrix, activations?: Activations, dtype?: Dtype): Promise<Matrix>;
   /** Threads one evaluation may use (native: BLAS threads; ts: the calling thread plus workers). */
   setThreads(n: number): void;
   getThreads(): number;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { BackpropError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
 import type { Activations } from '../network/activations.js';
+import type { Dtype } from '../network/dtype.js';
 import type { HistoryEntry } from './model.js';
 
 export const CHECKPOINT_FORMAT = 'backprop-checkpoint';
@@ -20,6 +21,8 @@ export interface Checkpoint {
   layers: number[];
   /** The network's activations (absent in checkpoints of the seed's network written before issue 16). */
   activations?: Activations;
+  /** What the network computes in (absent: float64, as every checkpoint before float32 was). */
+  dtype?: Dtype;
   method: string;
   lambda: number;
   /** checksum of the training data the run used: resuming on other data is refused */

@@ -4,14 +4,16 @@ import { BackpropError } from '../errors.js';
 import { isInputShape, type InputShape } from '../image/preprocess.js';
 import type { Matrix } from '../matrix.js';
 import { checkActivations, seedActivations, type Activations } from '../network/activations.js';
+import { checkDtype, DTYPES, roundTheta, type Dtype } from '../network/dtype.js';
 import { checkLayers, describe, parameterCount, type LayerSizes } from '../network/layers.js';
 import { deserialize } from '../network/serialize.js';
 import { writeFileAtomic } from './atomic.js';
 
 export const MODEL_FORMAT = 'backprop-model';
 /**
- * Version 2 (issue 16) records the network's `activations` (each hidden layer's, the output, leakySlope) and
- * `dtype: 'float64'`. Version 1 files (no activations: the seed's network, sigmoid everywhere) still load.
+ * Version 2 (issue 16) records the network's `activations` (each hidden layer's, the output, leakySlope) and its
+ * `dtype` ('float64', or 'float32': then every θ value is a float32 value). Version 1 files (no activations: the
+ * seed's network, sigmoid everywhere, float64) still load.
  */
 export const MODEL_VERSION = 2;
 /** Versions this library reads. */
@@ -67,6 +69,8 @@ export interface Model {
   inputShape?: InputShape;
   /** Hidden and output activations; absent means the seed's network (sigmoid everywhere). */
   activations?: Activations;
+  /** What the network computes in; absent means float64. A float32 model's θ holds float32 values. */
+  dtype?: Dtype;
   training?: TrainingSummary;
   createdAt?: string;
 }
@@ -76,19 +80,22 @@ export function thetaChecksum(theta: Float64Array): string {
   return createHash('sha256').update(new Uint8Array(theta.buffer, theta.byteOffset, theta.byteLength)).digest('hex');
 }
 
+/** The model document; a float32 model's θ is written rounded to float32 (so it reads back exactly). */
 export function modelToJson(model: Model): string {
+  const dtype = checkDtype(model.dtype ?? 'float64', 'model.dtype');
+  const theta = roundTheta(model.theta, dtype);
   const doc = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     createdAt: model.createdAt ?? new Date().toISOString(),
     layers: [...model.layers],
     activations: model.activations ?? seedActivations(model.layers),
-    dtype: 'float64',
+    dtype,
     labelNames: model.labelNames,
     inputShape: model.inputShape,
-    checksum: thetaChecksum(model.theta),
+    checksum: thetaChecksum(theta),
     // JSON numbers print the shortest string that round-trips, so doubles come back bit-exact.
-    theta: Array.from(model.theta),
+    theta: Array.from(theta),
     training: model.training,
   };
   return JSON.stringify(doc);
@@ -184,7 +191,12 @@ export function modelFromJson(text: string): Model {
   }
   const model: Model = { layers: layers as number[], theta, labelNames: labelNames as string[] };
   if (doc.version !== 1) {
-    if (doc.dtype !== 'float64') fail(`dtype: expected "float64", got ${shown(doc.dtype)}`);
+    if (!(DTYPES as readonly unknown[]).includes(doc.dtype)) fail(`dtype: expected one of ${DTYPES.join(', ')}, got ${shown(doc.dtype)}`);
+    model.dtype = doc.dtype as Dtype;
+    if (model.dtype === 'float32') {
+      const i = theta.findIndex((v) => Math.fround(v) !== v);
+      if (i >= 0) fail(`theta[${i}]: expected a float32 value in a float32 model, got ${theta[i]}`);
+    }
     model.activations = activationsOf(doc.activations, layers as number[]);
   }
   const shape = doc.inputShape as InputShape | undefined;

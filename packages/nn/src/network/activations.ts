@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import type { Dtype } from './dtype.js';
 import { describe, type LayerSizes } from './layers.js';
 
 /** A value for an error message: a string or number as JSON, anything else by kind (it may be large or circular). */
@@ -100,7 +101,11 @@ export function resolveActivations(layers: LayerSizes, o: ActivationOptions = {}
   return { hidden: [...list], output, leakySlope };
 }
 
-/** The architecture in full, e.g. `784-256(relu)-10(softmax)`; the seed's network is `400-25(sigmoid)-10(sigmoid)`. */
-export function describeNetwork(layers: LayerSizes, a: Activations = seedActivations(layers)): string {
-  return layers.map((s, l) => (l === 0 ? String(s) : `${s}(${l < layers.length - 1 ? a.hidden[l - 1] : a.output})`)).join('-');
+/**
+ * The architecture in full, e.g. `784-256(relu)-10(softmax)`; the seed's network is `400-25(sigmoid)-10(sigmoid)`. A
+ * float32 network says so after it (`784-256(relu)-10(softmax) float32`); float64, the default, is not written.
+ */
+export function describeNetwork(layers: LayerSizes, a: Activations = seedActivations(layers), dtype?: Dtype): string {
+  const described = layers.map((s, l) => (l === 0 ? String(s) : `${s}(${l < layers.length - 1 ? a.hidden[l - 1] : a.output})`)).join('-');
+  return dtype === 'float32' ? `${described} float32` : described;
 }

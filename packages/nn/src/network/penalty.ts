@@ -5,7 +5,7 @@ import type { LayerSizes } from './layers.js';
  * seed does): adds (λ/B)·Θ_l[j, k] to each weight's gradient and returns λ/(2B)·Σ Θ_l[j, k]².
  */
 export function addPenalty(
-  layers: LayerSizes, theta: Float64Array, lambda: number, B: number, grad: Float64Array,
+  layers: LayerSizes, theta: Float64Array | Float32Array, lambda: number, B: number, grad: Float64Array,
 ): number {
   const reg = lambda / B;
   let sum = 0;

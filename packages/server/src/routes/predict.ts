@@ -46,12 +46,14 @@ export function predictHandler(ctx: AppContext, fixedName?: string): RequestHand
   // Not async: a single input is answered without a promise; Express 5 forwards a batch's rejection.
   return (req, res) => {
     const entry = (res.locals.entry as ModelEntry | undefined) ?? ctx.models.require(fixedName ?? checkModelName(req.params.name));
-    const { layers, theta, activations } = entry.model;
+    // A float32 model predicts in float32 (its dtype), as it was trained.
+    const { layers, theta, activations, dtype } = entry.model;
     const X = inputMatrix(req.body, entry.model, ctx.maxBatchRows);
     if (X.rows === 1) {
-      answer(res, entry, 1, getBackend(ctx.backend).predict(layers, theta, X, activations));
+      answer(res, entry, 1, getBackend(ctx.backend).predict(layers, theta, X, activations, dtype));
       return;
     }
-    return scoresAsync(theta, X, { layers, backend: ctx.backend, ...(activations ? { activations } : {}) }).then((h) => answer(res, entry, X.rows, h));
+    const net = { layers, backend: ctx.backend, ...(activations ? { activations } : {}), ...(dtype ? { dtype } : {}) };
+    return scoresAsync(theta, X, net).then((h) => answer(res, entry, X.rows, h));
   };
 }

@@ -1,5 +1,6 @@
 import type { Matrix } from '../../matrix.js';
 import type { Activations } from '../../network/activations.js';
+import type { Dtype } from '../../network/dtype.js';
 import type { LayerSizes } from '../../network/layers.js';
 import type { Backend } from '../types.js';
 import { TsNetwork } from './network.js';
@@ -13,10 +14,10 @@ import { getTsThreads, setTsThreads } from './threads.js';
  */
 export const tsBackend: Backend = {
   name: 'ts',
-  createNetwork: (layers: LayerSizes, X: Matrix, Y: Matrix, activations?: Activations) =>
-    new TsNetwork(layers, X, Y, activations ? { activations } : {}),
+  createNetwork: (layers: LayerSizes, X: Matrix, Y: Matrix, activations?: Activations, dtype?: Dtype) =>
+    new TsNetwork(layers, X, Y, { ...(activations ? { activations } : {}), ...(dtype ? { dtype } : {}) }),
   predict: tsPredict,
-  predictAsync: async (layers, theta, X, activations) => tsPredict(layers, theta, X, activations),
+  predictAsync: async (layers, theta, X, activations, dtype) => tsPredict(layers, theta, X, activations, dtype),
   setThreads: setTsThreads,
   getThreads: getTsThreads,
 };

@@ -1,5 +1,6 @@
 import { sigmoid } from '../../sigmoid.js';
 import type { HiddenActivation } from '../../network/activations.js';
+import type { Dtype, FloatArray } from '../../network/dtype.js';
 
 /**
  * The inner loops of one layer of width t. Each sum adds its terms in a fixed order (so a result does not depend on
@@ -15,17 +16,23 @@ import type { HiddenActivation } from '../../network/activations.js';
 export type IndexArray = Uint16Array | Uint32Array;
 
 /**
- * A thread's own vectors (Wᵀ, bias, activations, deltas) are plain arrays of doubles, which the hot loops read
- * faster than typed arrays (PERFORMANCE.md); shared data (X, Y, θ, gradient sums) stay typed arrays over shared
- * memory.
+ * A thread's own vectors (Wᵀ, bias, activations, deltas): in float64, plain arrays of doubles, which the hot loops
+ * read faster than typed arrays (PERFORMANCE.md); in float32, Float32Arrays, whose every store rounds to float32.
+ * Shared data (X, Y, θ, gradient sums) are typed arrays of the dtype over shared memory. The kernels below take
+ * either: sums run in JS numbers and each value is rounded to the dtype where it is stored.
  */
-export type Vec = number[];
+export type Vec = number[] | Float32Array;
 
 /** An array of n doubles, filled with a double so that it never holds anything else. */
-export function doubles(n: number): Vec {
-  const a: Vec = [];
+export function doubles(n: number): number[] {
+  const a: number[] = [];
   for (let i = 0; i < n; i++) a.push(0.5);
   return a;
+}
+
+/** A thread's vector of n numbers for a network of the dtype: doubles, or a Float32Array. */
+export function workspace(n: number, dtype: Dtype): Vec {
+  return dtype === 'float32' ? new Float32Array(n) : doubles(n);
 }
 
 /**
@@ -65,7 +72,7 @@ const SUMS = 8;
 
 /** out[q−q0, :] = f(b + X[rows[q], :]·W), f given by `activate` (α: leaky_relu's slope), X in compressed rows. */
 export function forwardSparse(
-  t: number, rows: Uint32Array, q0: number, q1: number, rowStart: Int32Array, col: IndexArray, val: Float64Array,
+  t: number, rows: Uint32Array, q0: number, q1: number, rowStart: Int32Array, col: IndexArray, val: FloatArray,
   WT: Vec, b: Vec, out: Vec, activate: number, alpha = 0,
 ): void {
   for (let q = q0, o = 0; q < q1; q++, o += t) {
@@ -144,12 +151,12 @@ export function backpropDelta(
 }
 
 /** G[g0 + j] += Σ_i D[i, j]: the bias column of Δ. */
-export function accumulateBias(t: number, D: Vec, R: number, G: Float64Array, g0: number): void {
+export function accumulateBias(t: number, D: Vec, R: number, G: FloatArray, g0: number): void {
   for (let i = 0, o = 0; i < R; i++, o += t) for (let j = 0; j < t; j++) G[g0 + j] += D[o + j];
 }
 
 /** G[g0 + k·t + j] += Σ_i A[i, k]·D[i, j]: Δ_l += δᵀ·a for dense activations. */
-export function accumulateGradDense(t: number, A: Vec, s: number, R: number, D: Vec, G: Float64Array, g0: number): void {
+export function accumulateGradDense(t: number, A: Vec, s: number, R: number, D: Vec, G: FloatArray, g0: number): void {
   for (let k = 0, g = g0; k < s; k++, g += t) {
     let j = 0;
     for (; j + SUMS <= t; j += SUMS) {
@@ -176,8 +183,8 @@ export function accumulateGradDense(t: number, A: Vec, s: number, R: number, D: 
  * (colStart[c0 + k] .. colStart[c0 + k + 1]; row = row within the sub-block, ascending).
  */
 export function accumulateGradCsc(
-  t: number, n: number, colStart: Int32Array, c0: number, row: Uint16Array, val: Float64Array, D: Vec,
-  G: Float64Array, g0: number,
+  t: number, n: number, colStart: Int32Array, c0: number, row: Uint16Array, val: FloatArray, D: Vec,
+  G: FloatArray, g0: number,
 ): void {
   for (let k = 0, g = g0; k < n; k++, g += t) {
     const p0 = colStart[c0 + k];
@@ -205,8 +212,8 @@ export function accumulateGradCsc(
 
 /** The same product from compressed rows, for minibatches: row by row, δ in locals, Δ in memory. */
 export function accumulateGradCsr(
-  t: number, rows: Uint32Array, q0: number, q1: number, rowStart: Int32Array, col: IndexArray, val: Float64Array,
-  D: Vec, G: Float64Array, g0: number,
+  t: number, rows: Uint32Array, q0: number, q1: number, rowStart: Int32Array, col: IndexArray, val: FloatArray,
+  D: Vec, G: FloatArray, g0: number,
 ): void {
   for (let q = q0, o = 0; q < q1; q++, o += t) {
     const i = rows[q];

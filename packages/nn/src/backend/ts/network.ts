@@ -1,6 +1,7 @@
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import type { Matrix } from '../../matrix.js';
 import { checkActivations, seedActivations, type Activations } from '../../network/activations.js';
+import { checkDtype, type Dtype } from '../../network/dtype.js';
 import { checkLayers, describe, type LayerSizes } from '../../network/layers.js';
 import { addPenalty } from '../../network/penalty.js';
 import type { ResidentNetwork } from '../types.js';
@@ -17,6 +18,8 @@ const PARALLEL_MIN_WORK = 4 << 20;
 export interface TsNetworkOptions {
   /** Each hidden layer's activation and the output's; default the seed's network (sigmoid everywhere). */
   activations?: Activations;
+  /** float64 (default) or float32: X, Y, θ's copy, activations, deltas and gradient sums stored in float32. */
+  dtype?: Dtype;
   /** Threads for this network (calling thread + workers); default getTsThreads(). Results do not depend on it. */
   threads?: number;
   /** Smallest evaluation (multiply-adds) that starts worker threads; default ~4·10⁶. */
@@ -54,6 +57,7 @@ export class TsNetwork implements ResidentNetwork {
   readonly layers: LayerSizes;
   readonly m: number;
   readonly parameterCount: number;
+  readonly dtype: Dtype;
   private r: Resident | null;
   private readonly runner: ShardRunner;
   private readonly threads: number | undefined;
@@ -84,7 +88,8 @@ export class TsNetwork implements ResidentNetwork {
     }
     this.m = X.rows;
     const activations = checkActivations(options.activations ?? seedActivations(this.layers), this.layers);
-    this.r = createResident(this.layers, X, Y, plan, activations);
+    this.dtype = checkDtype(options.dtype ?? 'float64');
+    this.r = createResident(this.layers, X, Y, plan, activations, this.dtype);
     this.parameterCount = this.r.parameterCount;
     this.runner = new ShardRunner(this.r);
   }
@@ -237,7 +242,8 @@ export class TsNetwork implements ResidentNetwork {
 
   /**
    * J = Σ_shards cost / B + the L2 term; ∇ = Σ_shards Δ / B + the L2 term. Shard sums are added in shard order;
-   * `partial` holds per layer the bias sums (t), then Δᵀ (s × t), and grad takes Θ's layout (t × (s + 1)).
+   * `partial` holds per layer the bias sums (t), then Δᵀ (s × t), and grad takes Θ's layout (t × (s + 1)). The L2
+   * term reads θ as the network holds it (float32: rounded); a float32 gradient is rounded to float32 and widened.
    */
   private finish(r: Resident, lambda: number, grad: Float64Array, B: number): number {
     const { layers, parameterCount: P, partial, cost } = r;
@@ -258,6 +264,8 @@ export class TsNetwork implements ResidentNetwork {
       for (let k = 0; k < s; k++, g += t) for (let j = 0; j < t; j++) grad[off + j * (s + 1) + 1 + k] = sum(g + j) * scale;
       off += t * (s + 1);
     }
-    return J / B + addPenalty(layers, r.theta, lambda, B, grad);
+    const J2 = J / B + addPenalty(layers, r.theta, lambda, B, grad);
+    if (r.dtype === 'float32') for (let p = 0; p < P; p++) grad[p] = Math.fround(grad[p]);
+    return J2;
   }
 }

@@ -1,8 +1,9 @@
 import type { Matrix } from '../../matrix.js';
 import { seedActivations, type Activations } from '../../network/activations.js';
+import type { Dtype } from '../../network/dtype.js';
 import { activationCode } from './kernels.js';
 import { blockRows, fullBatchBlocks, maxShards, shardCount, shardStarts, workPerRow } from './plan.js';
-import { sharedArray, toCscBlocks, toCsr } from './sparse.js';
+import { sharedArray, sharedFloats, toCscBlocks, toCsr } from './sparse.js';
 
 /** Slots of `Resident.job`: the kind of the current job (JOB_FULL or JOB_ROWS) and its generation (θ's version). */
 export const JOB_KIND = 0;
@@ -28,15 +29,17 @@ export type Resident = ReturnType<typeof createResident>;
 
 /**
  * Copies X (compressed) and Y into shared memory and lays out the job and result buffers. `activations` (checked
- * by the caller) default to the seed's network.
+ * by the caller) default to the seed's network. With `dtype` float32, X, Y, θ and the partial sums are Float32Arrays
+ * (X, Y and θ rounded to nearest as they are stored).
  */
 export function createResident(
   layers: readonly number[], X: Matrix, Y: Matrix, plan: PlanOptions = {}, activations: Activations = seedActivations(layers),
+  dtype: Dtype = 'float64',
 ) {
   const m = X.rows;
   let parameterCount = 0;
   for (let l = 1; l < layers.length; l++) parameterCount += layers[l] * (layers[l - 1] + 1);
-  const csr = toCsr(X);
+  const csr = toCsr(X, dtype);
   const perRow = workPerRow(layers, csr.val.length / Math.max(1, m));
   const rowsPerBlock = blockRows(layers, plan.blockRows);
   const limit = maxShards(parameterCount);
@@ -47,10 +50,11 @@ export function createResident(
   shardStarts(m, fullShards, fullShardStart);
   const { blockStart, shardBlock } = fullBatchBlocks(m, fullShardStart, fullShards, rowsPerBlock);
   const csc = toCscBlocks(csr, blockStart);
-  const Yshared = sharedArray(Float64Array, Y.data.length);
+  const Yshared = sharedFloats(dtype, Y.data.length);
   Yshared.set(Y.data);
   return {
     layers: [...layers] as readonly number[],
+    dtype,
     m,
     n0: layers[0],
     K: layers[layers.length - 1],
@@ -82,11 +86,11 @@ export function createResident(
     allRows,
     /** The job: its kind and generation (JOB_KIND, JOB_GEN), θ, minibatch rows (at most m), shard starts. */
     job: sharedArray(Int32Array, 2),
-    theta: sharedArray(Float64Array, parameterCount),
+    theta: sharedFloats(dtype, parameterCount),
     rows: sharedArray(Uint32Array, m),
     shardStart: sharedArray(Int32Array, limit + 1),
     /** Shard s's gradient sums at s·parameterCount (per layer: bias sums, then Δᵀ as s_{l−1} × s_l). */
-    partial: sharedArray(Float64Array, limit * parameterCount),
+    partial: sharedFloats(dtype, limit * parameterCount),
     /** Shard s's cross-entropy sum. */
     cost: sharedArray(Float64Array, limit),
   };

@@ -1,7 +1,8 @@
 import {
-  accumulateBias, accumulateGradCsc, accumulateGradCsr, accumulateGradDense, backpropDelta, doubles, forwardDense,
-  forwardSparse, NONE, type Vec,
+  accumulateBias, accumulateGradCsc, accumulateGradCsr, accumulateGradDense, backpropDelta, forwardDense, forwardSparse,
+  NONE, workspace, type Vec,
 } from './kernels.js';
+import type { FloatArray } from '../../network/dtype.js';
 import { JOB_FULL, JOB_GEN, JOB_KIND, type Resident } from './resident.js';
 
 /**
@@ -23,17 +24,17 @@ export class ShardRunner {
 
   constructor(resident: Resident) {
     this.r = resident;
-    const { layers, blockRows } = resident;
+    const { layers, blockRows, dtype } = resident;
     let off = 0;
     for (let l = 1; l < layers.length; l++) {
       const s = layers[l - 1];
       const t = layers[l];
-      this.WT.push(doubles(s * t));
-      this.bias.push(doubles(t));
+      this.WT.push(workspace(s * t, dtype));
+      this.bias.push(workspace(t, dtype));
       this.sumOffset.push(off);
       off += t * (s + 1);
-      this.D.push(doubles(blockRows * t));
-      if (l < layers.length - 1) this.A.push(doubles(blockRows * t));
+      this.D.push(workspace(blockRows * t, dtype));
+      if (l < layers.length - 1) this.A.push(workspace(blockRows * t, dtype));
     }
   }
 
@@ -91,7 +92,7 @@ export class ShardRunner {
 }
 
 /** Θ_l → Wᵀ (WT[l−1][k·t + j] = Θ_l[j, 1 + k]) and the bias column (bias[l−1][j] = Θ_l[j, 0]). */
-export function splitTheta(layers: readonly number[], theta: Float64Array, WT: Vec[], bias: Vec[]): void {
+export function splitTheta(layers: readonly number[], theta: FloatArray, WT: Vec[], bias: Vec[]): void {
   let off = 0;
   for (let l = 1; l < layers.length; l++) {
     const s = layers[l - 1];
@@ -112,7 +113,7 @@ export function splitTheta(layers: readonly number[], theta: Float64Array, WT: V
  * −y·log σ(z) − (1−y)·log(1−σ(z)) in its stable form y·softplus(−z) + (1−y)·softplus(z), with
  * softplus(±z) = max(±z, 0) + log1p(e^{−|z|}).
  */
-function outputDelta(ZD: Vec, R: number, K: number, rows: Uint32Array, q0: number, Y: Float64Array): number {
+function outputDelta(ZD: Vec, R: number, K: number, rows: Uint32Array, q0: number, Y: FloatArray): number {
   let J = 0;
   for (let i = 0, o = 0; i < R; i++, o += K) {
     const yo = rows[q0 + i] * K;
@@ -133,7 +134,7 @@ function outputDelta(ZD: Vec, R: number, K: number, rows: Uint32Array, q0: numbe
  * Σ of the categorical cross-entropy Σ_k y_k·(LSE − z_k), LSE = M + log Σ_k e^{z_k − M}, M = max_k z_k (log-sum-exp:
  * no exponent is positive, so logits of ±1e4 give finite values).
  */
-export function softmaxDelta(ZD: Vec, R: number, K: number, rows: Uint32Array, q0: number, Y: Float64Array): number {
+export function softmaxDelta(ZD: Vec, R: number, K: number, rows: Uint32Array, q0: number, Y: FloatArray): number {
   let J = 0;
   for (let i = 0, o = 0; i < R; i++, o += K) {
     const yo = rows[q0 + i] * K;

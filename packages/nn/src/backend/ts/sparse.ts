@@ -1,5 +1,6 @@
 import type { Matrix } from '../../matrix.js';
 import { ShapeError } from '../../errors.js';
+import type { Dtype, FloatArray } from '../../network/dtype.js';
 
 type TypedArrayClass<T> = { new (buffer: ArrayBufferLike): T; readonly BYTES_PER_ELEMENT: number };
 
@@ -8,20 +9,25 @@ export function sharedArray<T>(Type: TypedArrayClass<T>, length: number): T {
   return new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT));
 }
 
+/** A zeroed shared array of the dtype's numbers (Float32Array or Float64Array). */
+export function sharedFloats(dtype: Dtype, length: number): FloatArray {
+  return dtype === 'float32' ? sharedArray(Float32Array, length) : sharedArray(Float64Array, length);
+}
+
 /**
  * X in compressed sparse rows: row i's non-zeros are rowStart[i] .. rowStart[i+1] in col (16-bit while X has at
  * most 65 536 columns) and val. About half the digit pixels are exactly 0 and X is fixed across an optimiser's
  * evaluations, so the forward product X·W1ᵀ and the gradient product δ2ᵀ·X only visit non-zeros. In shared memory,
- * so worker threads read the same copy.
+ * so worker threads read the same copy. Values are stored in the dtype (float32: rounded to nearest).
  */
-export function toCsr(X: Matrix) {
+export function toCsr(X: Matrix, dtype: Dtype = 'float64') {
   const { rows, cols, data } = X;
   let nnz = 0;
   for (let i = 0; i < data.length; i++) if (data[i] !== 0) nnz++;
   if (nnz > 0x7fffffff) throw new ShapeError(`X: expected at most 2³¹−1 non-zero entries, got ${nnz}`);
   const rowStart = sharedArray(Int32Array, rows + 1);
   const col = cols <= 0x10000 ? sharedArray(Uint16Array, nnz) : sharedArray(Uint32Array, nnz);
-  const val = sharedArray(Float64Array, nnz);
+  const val = sharedFloats(dtype, nnz);
   let p = 0;
   for (let i = 0; i < rows; i++) {
     rowStart[i] = p;
@@ -36,7 +42,7 @@ export function toCsr(X: Matrix) {
     }
   }
   rowStart[rows] = p;
-  return { rows, cols, rowStart, col, val };
+  return { rows, cols, rowStart, col, val: val as FloatArray };
 }
 
 /**
@@ -51,7 +57,7 @@ export function toCscBlocks(csr: ReturnType<typeof toCsr>, blockStart: Int32Arra
   const nnz = val.length;
   const colStart = sharedArray(Int32Array, blocks * (cols + 1));
   const row = sharedArray(Uint16Array, nnz);
-  const cval = sharedArray(Float64Array, nnz);
+  const cval: FloatArray = val instanceof Float32Array ? sharedArray(Float32Array, nnz) : sharedArray(Float64Array, nnz);
   const next = new Int32Array(cols);
   for (let b = 0; b < blocks; b++) {
     const r0 = blockStart[b];

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { checkActivations, describeNetwork, seedActivations, type Activations, type HiddenActivation, type OutputActivation } from '../../network/activations.js';
+import { DTYPES, type Dtype } from '../../network/dtype.js';
 import { checkLayers, checkTheta, thetaShapes } from '../../network/layers.js';
 import type { Model } from '../model.js';
 import type { Message } from './protobuf.js';
@@ -23,11 +24,15 @@ import { DataType, littleEndian, model as modelProto, node, tensor, valueInfo, t
 export const ONNX_OPSET = 13;
 export const ONNX_IR_VERSION = 7;
 
-export const ONNX_DTYPES = ['float64', 'float32'] as const;
-export type OnnxDtype = (typeof ONNX_DTYPES)[number];
+/** The element types an export takes: the networks' own (network/dtype.ts). */
+export const ONNX_DTYPES = DTYPES;
+export type OnnxDtype = Dtype;
 
 export interface OnnxExportOptions {
-  /** Element type of the input, weights and outputs (default float64, the model's own precision). */
+  /**
+   * Element type of the input, weights and outputs; default the model's own `dtype` (float64 when it states none).
+   * A float32 model exported as float64 is exact (its weights are float32 values).
+   */
   dtype?: OnnxDtype;
 }
 
@@ -65,7 +70,7 @@ function checkModel(model: Model, dtype: OnnxDtype): Activations {
 
 /** The serialised ONNX model (ModelProto bytes) of `model`. */
 export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8Array {
-  const dtype = options?.dtype ?? 'float64';
+  const dtype = options?.dtype ?? (model !== null && typeof model === 'object' && model.dtype !== undefined ? model.dtype : 'float64');
   if (!ONNX_DTYPES.includes(dtype)) {
     throw new InvalidArgumentError(`dtype: expected one of ${ONNX_DTYPES.join(', ')}, got ${JSON.stringify(dtype)}`);
   }
@@ -102,7 +107,7 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
   nodes.push(node('ArgMax', ['probabilities'], ['class_index'], [{ name: 'axis', int: 1 }, { name: 'keepdims', int: 0 }]));
   nodes.push(node('Gather', ['class_names', 'class_index'], ['class'], [{ name: 'axis', int: 0 }]));
 
-  const architecture = describeNetwork(layers, activations);
+  const architecture = describeNetwork(layers, activations, dtype);
   const metadata: Record<string, string> = { architecture };
   if (activations.hidden.includes('leaky_relu')) metadata.leaky_slope = String(activations.leakySlope);
   if (model.inputShape) metadata.input_shape = `${model.inputShape.width}x${model.inputShape.height} ${model.inputShape.order}`;

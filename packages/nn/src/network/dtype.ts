@@ -1,0 +1,28 @@
+import { InvalidArgumentError } from '../errors.js';
+import { describe } from './layers.js';
+
+/**
+ * The precision a network computes in: `float64` (the seed's, the default) or `float32` — X, Y, every activation,
+ * delta and product, and the gradient in float32, while the optimiser's θ (and Adam's moments) stay float64 ("float64
+ * master weights"): each evaluation rounds θ to float32 and widens the float32 gradient. The one list nn, the CLI and
+ * the server read (the same values as @backprop/core-native's DTYPES; nn does not need the addon to know them).
+ */
+export const DTYPES = ['float64', 'float32'] as const;
+export type Dtype = (typeof DTYPES)[number];
+
+/** The typed array a dtype stores its numbers in. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** Throws InvalidArgumentError unless `v` is one of DTYPES. */
+export function checkDtype(v: unknown, name = 'dtype'): Dtype {
+  if (!(DTYPES as readonly unknown[]).includes(v)) {
+    const got = typeof v === 'string' ? JSON.stringify(v) : v !== null && typeof v === 'object' ? describe(v) : String(v);
+    throw new InvalidArgumentError(`${name}: expected one of ${DTYPES.join(', ')}, got ${got}`);
+  }
+  return v as Dtype;
+}
+
+/** θ as a float32 network holds it: every value rounded to the nearest float32 (a new Float64Array). */
+export function roundTheta(theta: Float64Array, dtype: Dtype): Float64Array {
+  return dtype === 'float32' ? Float64Array.from(Float32Array.from(theta)) : theta;
+}
