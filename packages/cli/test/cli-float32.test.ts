@@ -101,12 +101,6 @@ describe('sweep --dtype float64,float32: a grid axis', () => {
     expect(grid([1], [[8]])).toEqual([{ index: 0, lambda: 1, hidden: [8] }]);
     expect(dtypeChoices(' float32 , float64')).toEqual(['float32', 'float64']);
   });
-
-  it('--queue with a float32 axis is refused in one line', () => {
-    const r = cli(['sweep', '--dtype', 'float32', '--queue', 'redis://127.0.0.1:1']);
-    expect(r.code).not.toBe(0);
-    expect(oneLineError(r)).toContain('--dtype float32: queued jobs (--queue) train in float64 only');
-  });
 });
 
 describe('cost --dtype float32', () => {

@@ -1,4 +1,4 @@
-import { HIDDEN_ACTIVATIONS, INIT_SCHEMES, OUTPUT_ACTIVATIONS, type HiddenActivation, type InitScheme, type OutputActivation } from '@backprop/nn';
+import { DTYPES, HIDDEN_ACTIVATIONS, INIT_SCHEMES, OUTPUT_ACTIVATIONS, type Dtype, type HiddenActivation, type InitScheme, type OutputActivation } from '@backprop/nn';
 import { JobPayloadError } from './errors.js';
 
 /**
@@ -20,6 +20,8 @@ export interface TrainJob {
   backend: 'auto' | 'native' | 'ts';
   /** The network trained: absent means the seed's (sigmoid everywhere, the seed's initialisation). */
   network?: NetworkRef;
+  /** What the network computes in: absent means float64 (the seed's). */
+  dtype?: Dtype;
 }
 
 /** A job's network, by name only: one activation per hidden layer, the output, leaky_relu's α, the init scheme. */
@@ -151,6 +153,7 @@ export const SCHEMA: Check<TrainJob> = where(object<TrainJob>({
       init: oneOf(...INIT_SCHEMES),
     }),
   ),
+  dtype: optional(oneOf(...DTYPES)),
 }), (job) =>
   job.network && job.network.activation.length !== job.hidden.length
     ? { path: 'network.activation', expected: `${job.hidden.length} activation(s), one per hidden layer`, got: job.network.activation }

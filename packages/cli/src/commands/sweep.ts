@@ -12,7 +12,7 @@ import { Interrupt } from '../signals.js';
 import { activationChoices, activationLabel, dtypeChoices, grid, hiddenChoices, lambdaChoices } from '../sweep/grid.js';
 import { runPool, type Outcome } from '../sweep/pool.js';
 import { rescueModel } from '../rescue.js';
-import { EXIT_FAILURE, EXIT_INTERRUPTED, UsageError } from '../usage.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED } from '../usage.js';
 
 interface SweepFlags extends CommonOptions, MethodFlags, NetworkFlags {
   data: string;
@@ -88,7 +88,6 @@ export function sweepCommand() {
       const net = activationSettings({ ...flags, activation: 'sigmoid', dtype: dtypes[0] }, 1);
       // dtype is shown (and given to the trainings) when the grid has a dtype axis: a float64 sweep runs as before.
       const dtypeAxis = dtypes.length > 1 || dtypes[0] !== 'float64';
-      if (queued && dtypeAxis) throw new UsageError('--dtype float32: queued jobs (--queue) train in float64 only; run this sweep without --queue');
       const { method, optimizer } = parseMethodFlags(flags);
       // A per-layer list must fit every hidden choice: refused here, not in every worker.
       for (const a of activations) {

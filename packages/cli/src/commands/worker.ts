@@ -43,7 +43,7 @@ export function workerCommand() {
         onEvent: (e) => {
           if (e.type === 'started') {
             const net = e.job.network;
-            const shown = net ? ` ${net.activation.join('+')} → ${net.output}` : '';
+            const shown = (net ? ` ${net.activation.join('+')} → ${net.output}` : '') + (e.job.dtype ? ` ${e.job.dtype}` : '');
             out.note(`worker: job ${e.id} started: λ = ${e.job.lambda}, hidden ${e.job.hidden.join('x')}${shown}`);
           } else if (e.type === 'completed') {
             done++;

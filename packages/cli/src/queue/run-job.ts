@@ -119,7 +119,13 @@ export async function runJob(job: TrainJob, threads: number, concurrency = 1): P
   };
   const { network } = job;
   const key = JSON.stringify([job.data, job.seed, job.method, job.optimizer, job.initRange, job.backend, threads, network?.output, network?.leakySlope, network?.init]);
-  const config: SweepConfig = { index: job.index, lambda: job.lambda, hidden: job.hidden, ...(network ? { activation: network.activation } : {}) };
+  const config: SweepConfig = {
+    index: job.index,
+    lambda: job.lambda,
+    hidden: job.hidden,
+    ...(network ? { activation: network.activation } : {}),
+    ...(job.dtype ? { dtype: job.dtype } : {}),
+  };
   const { summary, model } = await trainOn(trainerFor(key, setup, concurrency), config);
   return { summary, model: modelToJson(model) };
 }

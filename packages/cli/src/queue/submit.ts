@@ -80,6 +80,7 @@ export function queuedPool(flags: QueueFlags, out: Output): (configs: SweepConfi
         leakySlope: setup.leakySlope ?? DEFAULT_LEAKY_SLOPE,
         init: setup.init ?? 'auto',
       },
+      ...(c.dtype ? { dtype: c.dtype } : {}),
     }));
     out.note(`sweep ${sweep}: ${jobs.length} jobs queued on ${parseRedisUrl(url).shown} for \`backprop worker\`s; after Ctrl-C, --resume ${sweep} or --cancel ${sweep}`);
     const workers = new Map<string, number>();
