@@ -4,10 +4,10 @@
 #include <cmath>
 
 #include "elementwise.h"
-#include "target_clones.h"
 #include "vector_math.h"
 
-// The loops are compiled like elementwise.cc's (BACKPROP_CLONES, no FMA contraction): the same bits on every CPU.
+// The loops are compiled like elementwise.cc's (once per CPU class, no FMA contraction): the same bits on every
+// CPU.
 
 namespace backprop {
 
@@ -17,27 +17,22 @@ void tanhInPlace(double* z, size_t count) {
   for (size_t i = 0; i < count; ++i) z[i] = std::tanh(z[i]);
 }
 
-BACKPROP_CLONES
 void reluInPlace(double* z, size_t count) {
   for (size_t i = 0; i < count; ++i) z[i] = z[i] < 0.0 ? 0.0 : z[i];
 }
 
-BACKPROP_CLONES
 void leakyReluInPlace(double* z, size_t count, double slope) {
   for (size_t i = 0; i < count; ++i) z[i] = z[i] < 0.0 ? slope * z[i] : z[i];
 }
 
-BACKPROP_CLONES
 void multiplyTanhGradient(double* delta, const double* a, size_t count) {
   for (size_t i = 0; i < count; ++i) delta[i] *= 1.0 - a[i] * a[i];
 }
 
-BACKPROP_CLONES
 void multiplyReluGradient(double* delta, const double* a, size_t count) {
   for (size_t i = 0; i < count; ++i) delta[i] = a[i] > 0.0 ? delta[i] : 0.0;
 }
 
-BACKPROP_CLONES
 void multiplyLeakyReluGradient(double* delta, const double* a, size_t count, double slope) {
   for (size_t i = 0; i < count; ++i) delta[i] = a[i] > 0.0 ? delta[i] : slope * delta[i];
 }
@@ -87,7 +82,6 @@ void multiplyActivationGradient(Hidden f, double slope, double* delta, const dou
   }
 }
 
-BACKPROP_CLONES
 void softmaxOutputLayer(double* z, const double* y, double* loss, size_t K, size_t ld, size_t count) {
   constexpr size_t kBlock = 64;  // examples at a time: their running max and sum stay in registers / L1
   double M[kBlock], S[kBlock], logS[kBlock];

@@ -1,19 +1,17 @@
 #include "elementwise.h"
 
-#include "target_clones.h"
 #include "vector_math.h"
 
-// Each loop is compiled three times (BACKPROP_CLONES); results are identical across clones: every lane does
-// the same IEEE operations and -ffp-contract=off (ISO C++ mode) keeps FMA contraction from changing rounding.
+// Each loop is compiled once per CPU class (one addon each); results are identical across classes: every lane
+// does the same IEEE operations and -ffp-contract=off (the addon's flag) keeps FMA contraction from changing
+// rounding.
 
 namespace backprop {
 
-BACKPROP_CLONES
 void sigmoidInPlace(double* z, size_t count) {
   for (size_t i = 0; i < count; ++i) z[i] = sigmoidOf(z[i]);
 }
 
-BACKPROP_CLONES
 void biasSigmoidRows(double* rows, size_t count, size_t ld, const double* bias, size_t width) {
   for (size_t i = 0; i < count; ++i) {
     double* row = rows + i * ld;
@@ -21,7 +19,6 @@ void biasSigmoidRows(double* rows, size_t count, size_t ld, const double* bias, 
   }
 }
 
-BACKPROP_CLONES
 void outputLayer(double* z, const double* y, double* loss, size_t count) {
   for (size_t i = 0; i < count; ++i) {
     const double zi = z[i];
@@ -35,7 +32,6 @@ void outputLayer(double* z, const double* y, double* loss, size_t count) {
   }
 }
 
-BACKPROP_CLONES
 void multiplySigmoidGradient(double* delta, const double* a, size_t count) {
   for (size_t i = 0; i < count; ++i) delta[i] *= a[i] * (1.0 - a[i]);
 }
@@ -66,7 +62,6 @@ double sumOfSquares(const double* values, size_t count) {
   return (s0 + s1) + (s2 + s3);
 }
 
-BACKPROP_CLONES
 bool allFinite(const double* values, size_t count) {
   // A value is inf or NaN exactly when its exponent bits are all ones; an integer OR over the entries
   // vectorises (no rounding involved).

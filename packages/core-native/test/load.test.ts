@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { blasInfo, getThreads, loadNative, nativeStatus, setThreads } from '../lib/index.js';
+import { cpuIsa } from '../lib/isa.js';
 import { unavailable } from './native-available.js';
 
 type LoadModule = typeof import('../lib/load.js');
@@ -32,7 +33,7 @@ describe.skipIf(unavailable)('the built addon', () => {
   test('nativeStatus reports it available, with its path, BLAS configuration and thread count', () => {
     const status = nativeStatus();
     expect(status.available).toBe(true);
-    expect(status.path).toMatch(/build[\\/]Release[\\/]backprop_native\.node$/);
+    expect(status.path).toMatch(/build[\\/]Release[\\/]backprop_native_[\w-]+\.node$/);
     expect(status.blas).toMatch(/^OpenBLAS /);
     expect(status.threads).toBe(getThreads());
     expect(status.reason).toBeUndefined();
@@ -141,7 +142,7 @@ describe('when the addon cannot be used', () => {
     const dir = mkdtempSync(join(tmpdir(), 'backprop-pkg-'));
     mkdirSync(join(dir, 'lib'));
     mkdirSync(join(dir, 'build'));
-    copyFileSync(fileURLToPath(new URL('../lib/load.ts', import.meta.url)), join(dir, 'lib', 'load.ts'));
+    for (const file of ['load.ts', 'isa.ts']) copyFileSync(fileURLToPath(new URL(`../lib/${file}`, import.meta.url)), join(dir, 'lib', file));
     if (status) writeFileSync(join(dir, 'build', 'native-build-status.json'), JSON.stringify(status));
     delete process.env.BACKPROP_NATIVE_PATH;
     vi.resetModules();
@@ -158,7 +159,7 @@ describe('when the addon cannot be used', () => {
         'addon not built: run `npm rebuild @backprop/core-native` (needs libopenblas-dev, cmake, g++)',
       );
       expect(status.hint).toMatch(/sudo apt-get install -y libopenblas-dev cmake g\+\+/);
-      expect(status.path).toBe(join(dir, 'build', 'Release', 'backprop_native.node'));
+      expect(status.path).toBe(join(dir, 'build', 'Release', `backprop_native_${cpuIsa()}.node`));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
