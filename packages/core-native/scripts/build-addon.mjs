@@ -50,9 +50,10 @@ function writeStatus(status) {
 
 /** The addons in build/<config>: { isa, file } for each backprop_native_<isa>.node. */
 function builtAddons() {
+  const names = existsSync(outputDir) ? readdirSync(outputDir).filter((name) => ADDON.test(name)) : [];
+  const addons = names.map((name) => ({ isa: ADDON.exec(name)[1]?.slice(1) ?? 'none', file: join(outputDir, name) }));
   // Best class first: x86-64-v4, x86-64-v3, x86-64 sort so in reverse.
-  const names = existsSync(outputDir) ? readdirSync(outputDir).filter((name) => ADDON.test(name)).sort().reverse() : [];
-  return names.map((name) => ({ isa: ADDON.exec(name)[1]?.slice(1) ?? 'none', file: join(outputDir, name) }));
+  return addons.sort((a, b) => (a.isa < b.isa ? 1 : a.isa > b.isa ? -1 : 0));
 }
 
 function fail(reason, hint, detail) {

@@ -186,6 +186,15 @@ describe.skipIf(unavailable || pinned || cpu === 'baseline' || !existsSync(DIST)
     });
   }
 
+  test('the build status lists every class built, smoke-loaded exactly when this CPU runs it', () => {
+    const status = JSON.parse(readFileSync(fileURLToPath(new URL('../build/native-build-status.json', import.meta.url)), 'utf8'));
+    const built = ISA_CLASSES.filter((isa) => existsSync(addonPath(isa)));
+    expect(Object.keys(status.addons)).toEqual(built);
+    for (const isa of built) {
+      expect(status.addons[isa]).toMatchObject({ path: addonPath(isa), runs: runs(cpu, isa) });
+    }
+  });
+
   test('an unknown BACKPROP_ISA: a typed error listing the classes and naming the CPU\'s best', () => {
     const r = child({ BACKPROP_ISA: 'avx2' });
     expect(r.status).toMatchObject({
