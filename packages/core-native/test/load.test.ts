@@ -11,9 +11,9 @@ import { unavailable } from './native-available.js';
 
 type LoadModule = typeof import('../lib/load.js');
 
-const savedEnv = { path: process.env.BACKPROP_NATIVE_PATH, threads: process.env.BACKPROP_THREADS };
+const savedEnv = { path: process.env.BACKPROP_NATIVE_PATH, threads: process.env.BACKPROP_THREADS, isa: process.env.BACKPROP_ISA };
 
-function restoreEnv(name: 'BACKPROP_NATIVE_PATH' | 'BACKPROP_THREADS', value: string | undefined) {
+function restoreEnv(name: 'BACKPROP_NATIVE_PATH' | 'BACKPROP_THREADS' | 'BACKPROP_ISA', value: string | undefined) {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
 }
@@ -27,6 +27,7 @@ async function freshLoader(): Promise<LoadModule> {
 afterEach(() => {
   restoreEnv('BACKPROP_NATIVE_PATH', savedEnv.path);
   restoreEnv('BACKPROP_THREADS', savedEnv.threads);
+  restoreEnv('BACKPROP_ISA', savedEnv.isa);
 });
 
 describe.skipIf(unavailable)('the built addon', () => {
@@ -74,6 +75,17 @@ describe.skipIf(unavailable)('the built addon', () => {
     } finally {
       setThreads(before);
     }
+  });
+
+  test.skipIf(cpuIsa() === 'baseline')('BACKPROP_ISA picks the class on first load, once: later changes are not read', async () => {
+    process.env.BACKPROP_ISA = 'x86-64';
+    const loader = await freshLoader();
+    const status = loader.nativeStatus();
+    expect(status.isa).toEqual({ addon: 'x86-64', cpu: cpuIsa(), chosen: 'env' });
+    expect(status.path).toBe(loader.addonPath('x86-64'));
+    process.env.BACKPROP_ISA = 'not-a-class';
+    expect(loader.nativeStatus()).toEqual(status);
+    expect(loader.loadNative().isa()).toEqual({ addon: 'x86-64', cpu: cpuIsa() });
   });
 
   test('an invalid BACKPROP_THREADS is ignored with a coded warning, and the addon still loads', async () => {
@@ -145,6 +157,7 @@ describe('when the addon cannot be used', () => {
     for (const file of ['load.ts', 'isa.ts']) copyFileSync(fileURLToPath(new URL(`../lib/${file}`, import.meta.url)), join(dir, 'lib', file));
     if (status) writeFileSync(join(dir, 'build', 'native-build-status.json'), JSON.stringify(status));
     delete process.env.BACKPROP_NATIVE_PATH;
+    delete process.env.BACKPROP_ISA;
     vi.resetModules();
     const loader = (await import(/* @vite-ignore */ join(dir, 'lib', 'load.ts'))) as LoadModule;
     return { loader, dir };
