@@ -20,7 +20,7 @@
 // Offline: package.json declares `binary.napi_versions`, so cmake-js builds against the Node-API headers of its
 // own node-api-headers dependency and never downloads Node's headers.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,7 +118,11 @@ if (build.error || build.status !== 0 || addons.length === 0) {
 // --- 3. smoke-load each Release addon in a child process (catches e.g. libopenblas.so.0 missing at run time) ---
 // A class above this CPU's answers with its own error (ERR_ISA_UNSUPPORTED) and is reported as built, not run.
 // The sanitizer build needs libasan preloaded, so it is only compiled here.
-const skipped = [...output.matchAll(/does not know -march=(\S+); no \S+ addon/g)].map((m) => m[1]);
+// Written by CMakeLists.txt when it configures: the classes the compiler has no -march for.
+const skipped = (existsSync(join(treeDir, 'skipped-classes.txt')) ? readFileSync(join(treeDir, 'skipped-classes.txt'), 'utf8') : '')
+  .split(';')
+  .map((name) => name.trim())
+  .filter((name) => name !== '');
 const records = {};
 const lines = [];
 for (const { isa, file } of addons) {
