@@ -108,27 +108,6 @@ function child(env: Record<string, string>): ChildResult {
   return { status, error, outputs };
 }
 
-beforeAll(() => {
-  const p = ref.sparseProblem(LAYERS, M, 19, 0.19); // the digits' X is ~19% non-zero: the sparse first layer
-  const dense = ref.sparseProblem(LAYERS, M, 20, 1); // every entry non-zero: the dense products
-  const rand = ref.prng(21);
-  const n = p.theta.length;
-  const rows = Float64Array.from({ length: 128 }, () => Math.floor(rand() * M));
-  const adam = Float64Array.of(
-    ...ref.uniform(rand, n, -1, 1), ...ref.uniform(rand, n, -0.1, 0.1), ...ref.uniform(rand, n, -0.01, 0.01),
-    ...ref.uniform(rand, n, 0, 1e-4), ...ref.uniform(rand, n, -5, 5),
-  );
-  inputs = { X: p.X, Xdense: dense.X, Y: p.Y, theta: p.theta, rows, adam };
-  const batch = Uint32Array.from(rows);
-  const [Xb, Yb] = [ref.gather(p.X, LAYERS[0], batch), ref.gather(p.Y, LAYERS[2], batch)];
-  scales = {
-    sigmoid: ref.referenceCostGradient(LAYERS, p.theta, 1.5, p.X, p.Y, M).scale,
-    'sigmoid-minibatch': ref.referenceCostGradient(LAYERS, p.theta, 1.5, Xb, Yb, batch.length).scale,
-    'sigmoid-dense': ref.referenceCostGradient(LAYERS, p.theta, 1.5, dense.X, p.Y, M).scale,
-    'relu-softmax': referenceActivations(LAYERS, p.theta, 1.5, p.X, p.Y, M, SPEC).scale,
-    'relu-softmax-minibatch': referenceActivations(LAYERS, p.theta, 1.5, Xb, Yb, batch.length, SPEC).scale,
-  };
-});
 
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -141,6 +120,27 @@ const runnable = ISA_CLASSES.filter((isa) => runs(cpu, isa) && existsSync(addonP
 const beyond = ISA_CLASSES.filter((isa) => !runs(cpu, isa));
 
 describe.skipIf(unavailable || pinned || cpu === 'baseline' || !existsSync(DIST))('every CPU class this machine runs', () => {
+  beforeAll(() => {
+    const p = ref.sparseProblem(LAYERS, M, 19, 0.19); // the digits' X is ~19% non-zero: the sparse first layer
+    const dense = ref.sparseProblem(LAYERS, M, 20, 1); // every entry non-zero: the dense products
+    const rand = ref.prng(21);
+    const n = p.theta.length;
+    const rows = Float64Array.from({ length: 128 }, () => Math.floor(rand() * M));
+    const adam = Float64Array.of(
+      ...ref.uniform(rand, n, -1, 1), ...ref.uniform(rand, n, -0.1, 0.1), ...ref.uniform(rand, n, -0.01, 0.01),
+      ...ref.uniform(rand, n, 0, 1e-4), ...ref.uniform(rand, n, -5, 5),
+    );
+    inputs = { X: p.X, Xdense: dense.X, Y: p.Y, theta: p.theta, rows, adam };
+    const batch = Uint32Array.from(rows);
+    const [Xb, Yb] = [ref.gather(p.X, LAYERS[0], batch), ref.gather(p.Y, LAYERS[2], batch)];
+    scales = {
+      sigmoid: ref.referenceCostGradient(LAYERS, p.theta, 1.5, p.X, p.Y, M).scale,
+      'sigmoid-minibatch': ref.referenceCostGradient(LAYERS, p.theta, 1.5, Xb, Yb, batch.length).scale,
+      'sigmoid-dense': ref.referenceCostGradient(LAYERS, p.theta, 1.5, dense.X, p.Y, M).scale,
+      'relu-softmax': referenceActivations(LAYERS, p.theta, 1.5, p.X, p.Y, M, SPEC).scale,
+      'relu-softmax-minibatch': referenceActivations(LAYERS, p.theta, 1.5, Xb, Yb, batch.length, SPEC).scale,
+    };
+  });
   let standard: ChildResult;
   beforeAll(() => {
     standard = child({});
