@@ -3,7 +3,7 @@
 #
 #   scripts/reliability/native-sanitize.sh [--no-build] [extra vitest file filters]
 #
-# Builds build/Sanitize/backprop_native.node (node packages/core-native/scripts/build-addon.mjs --sanitize --strict),
+# Builds build/Sanitize/backprop_native_x86-64.node (node packages/core-native/scripts/build-addon.mjs --sanitize --strict),
 # points the loader at it (BACKPROP_NATIVE_PATH), preloads libasan (a Node addon cannot bring its own ASan runtime:
 # it must be first in the process), and counts sanitizer reports in the output. Node itself is not instrumented,
 # so leak detection is off (its own allocations are not ours to judge; valgrind covers leaks), and huge
@@ -15,7 +15,7 @@ cd "$root"
 build=1
 if [[ "${1:-}" == "--no-build" ]]; then build=0; shift; fi
 
-addon="$root/packages/core-native/build/Sanitize/backprop_native.node"
+addon="$root/packages/core-native/build/Sanitize/backprop_native_x86-64.node"
 if (( build )); then
   node packages/core-native/scripts/build-addon.mjs --sanitize --strict || { echo "sanitizer build failed"; exit 2; }
 fi

@@ -8,6 +8,7 @@ export const THREAD_ENV_KEYS = [
   'OPENBLAS_CORETYPE',
   'OPENBLAS_L2_SIZE',
   'BACKPROP_BACKEND',
+  'BACKPROP_ISA',
 ] as const;
 
 export function threadEnv(): Record<string, string | null> {

@@ -1,3 +1,4 @@
+import { ISA_CLASSES } from '@backprop/core-native';
 import { BenchOptionError } from './errors.js';
 import type { BenchRowId } from './types.js';
 
@@ -21,6 +22,13 @@ export interface BenchOptions {
   log?: (line: string) => void;
   /** More progress lines. */
   verbose?: boolean;
+  /**
+   * The addon's CPU class for the run (BACKPROP_ISA: x86-64-v4, x86-64-v3, x86-64), e.g. the AVX2 path on an AVX-512
+   * machine. Set before the addon loads, and inherited by every process the bench starts. Default: the CPU's best.
+   */
+  isa?: string;
+  /** OPENBLAS_CORETYPE for the run and its child processes (e.g. Haswell): OpenBLAS's kernels for that core. */
+  blasCoretype?: string;
   /** Accepted for the CLI's sake; runBench always returns the report and prints nothing on stdout. */
   json?: boolean;
 }
@@ -32,6 +40,8 @@ export interface ResolvedOptions {
   threads: number;
   python: string;
   serverSeconds: number;
+  isa: string | null;
+  blasCoretype: string | null;
   verbose: boolean;
   log: (line: string) => void;
 }
@@ -74,6 +84,14 @@ export function resolveBenchOptions(options: BenchOptions = {}): ResolvedOptions
   if (typeof serverSeconds !== 'number' || !(serverSeconds > 0 && serverSeconds <= 120)) {
     throw new BenchOptionError(`serverSeconds: expected a number of seconds in (0, 120], got ${describe(serverSeconds)}`);
   }
+  const isa = options.isa ?? null;
+  if (isa !== null && !(ISA_CLASSES as readonly unknown[]).includes(isa)) {
+    throw new BenchOptionError(`isa: expected one of ${ISA_CLASSES.join(', ')}, got ${describe(isa)}`);
+  }
+  const blasCoretype = options.blasCoretype ?? null;
+  if (blasCoretype !== null && (typeof blasCoretype !== 'string' || !/^[A-Za-z0-9_]{1,32}$/.test(blasCoretype))) {
+    throw new BenchOptionError(`blasCoretype: expected an OpenBLAS core name such as Haswell, got ${describe(blasCoretype)}`);
+  }
   if (options.log !== undefined && typeof options.log !== 'function') {
     throw new BenchOptionError(`log: expected a function (line: string) => void, got ${typeof options.log}`);
   }
@@ -84,13 +102,15 @@ export function resolveBenchOptions(options: BenchOptions = {}): ResolvedOptions
     threads: positiveInteger('threads', options.threads ?? 2, 256),
     python,
     serverSeconds,
+    isa,
+    blasCoretype,
     verbose: options.verbose ?? false,
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
   };
 }
 
 export const USAGE = `usage: backprop-bench [--json] [--rows 1,2,3,4,5,6,7] [--repeat N] [--quick] [--threads N] [--python PATH]
-                      [--server-seconds S] [--verbose]
+                      [--server-seconds S] [--isa CLASS] [--blas-coretype NAME] [--verbose]
 
 Rows: 1 cost+gradient at ex4 size (native, ts, numpy seed, numpy fused, TensorFlow.js)
       2 the seed's training, TNC 300 evaluations (native, ts, scipy)
@@ -99,6 +119,8 @@ Rows: 1 cost+gradient at ex4 size (native, ts, numpy seed, numpy fused, TensorFl
       5 server single predictions vs bare Express (autocannon)
       6 sweep through the Redis queue: per-job latency, 2 queue workers vs the local sweep
       7 MNIST 784-256-10 ReLU + softmax, Adam, 5 epochs (native, PyTorch float64 and float32)
+--isa x86-64-v4|x86-64-v3|x86-64 runs the addon built for that CPU class (BACKPROP_ISA), --blas-coretype NAME
+OpenBLAS's kernels for that core (OPENBLAS_CORETYPE, e.g. Haswell), for the run and every process it starts.
 Prints a table of medians (or one JSON object with --json); progress goes to stderr.`;
 
 export interface ParsedBenchArgs {
@@ -161,6 +183,12 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
       case '--python':
         options.python = take();
         break;
+      case '--isa':
+        options.isa = take();
+        break;
+      case '--blas-coretype':
+        options.blasCoretype = take();
+        break;
       case '--server-seconds': {
         const text = take();
         const s = Number(text);
@@ -171,7 +199,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
         break;
       }
       default:
-        throw new BenchOptionError(`unknown option ${JSON.stringify(arg)}; expected one of --json, --rows, --repeat, --quick, --threads, --python, --server-seconds, --verbose`);
+        throw new BenchOptionError(`unknown option ${JSON.stringify(arg)}; expected one of --json, --rows, --repeat, --quick, --threads, --python, --server-seconds, --isa, --blas-coretype, --verbose`);
     }
   }
   resolveBenchOptions(options); // validate ranges now, with the same messages runBench would give

@@ -50,8 +50,28 @@ function failedRow(id: BenchRowId, err: unknown, startedAt: number): BenchRow {
   };
 }
 
+/**
+ * --isa and --blas-coretype become BACKPROP_ISA and OPENBLAS_CORETYPE in this process's environment, which the
+ * addon (and OpenBLAS, as it is loaded with it) reads once on first load and every child the bench starts inherits.
+ */
+function applyClassOptions(o: ReturnType<typeof resolveBenchOptions>): void {
+  if (o.isa !== null) process.env.BACKPROP_ISA = o.isa;
+  if (o.blasCoretype !== null) process.env.OPENBLAS_CORETYPE = o.blasCoretype;
+}
+
+/** An addon loaded before runBench set the environment would run another class than the one asked for. */
+function checkClassOptions(o: ReturnType<typeof resolveBenchOptions>, isa: string | undefined, blas: string): void {
+  if (o.isa !== null && isa !== o.isa) {
+    throw new Error(`--isa ${o.isa}: the addon loaded is ${isa ?? 'unknown'} (it was loaded before the bench set BACKPROP_ISA)`);
+  }
+  if (o.blasCoretype !== null && !blas.toLowerCase().split(' ').includes(o.blasCoretype.toLowerCase())) {
+    throw new Error(`--blas-coretype ${o.blasCoretype}: OpenBLAS runs "${blas}" (unknown core name, or loaded before the bench set it)`);
+  }
+}
+
 export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
   const o = resolveBenchOptions(options);
+  applyClassOptions(o);
   const started = Date.now();
   const loadavgStart = load();
   const notes: string[] = [];
@@ -60,14 +80,18 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
 
   let nativeThreads: number | null = null;
   let nativeBlas: string | null = null;
+  let nativeIsa: BenchReport['threads']['nativeIsa'] = null;
   try {
     const native = getBackend('native');
     native.setThreads(o.threads);
     nativeThreads = native.getThreads();
     nativeBlas = core.blasInfo().config;
+    nativeIsa = core.nativeStatus().isa ?? null;
   } catch (err) {
+    if (o.isa !== null) throw err; // a forced class that cannot run: the run would measure nothing it was asked for
     notes.push(`native backend unavailable, its entries are skipped: ${errorMessage(err)}`);
   }
+  if (nativeBlas !== null) checkClassOptions(o, nativeIsa?.addon, nativeBlas);
 
   o.log(`peak dgemm ${PEAK_N}³ with ${o.threads} threads`);
   const peakRepeat = Math.max(3, o.repeat);
@@ -104,11 +128,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     startedAt: new Date(started).toISOString(),
     finishedAt: new Date().toISOString(),
     seconds: (Date.now() - started) / 1000,
-    options: { rows: o.rows, repeat: o.repeat, quick: o.quick, threads: o.threads },
+    options: { rows: o.rows, repeat: o.repeat, quick: o.quick, threads: o.threads, isa: o.isa, blasCoretype: o.blasCoretype },
     machine: { ...mach, loadavgStart, loadavgEnd: load() },
     threads: {
       native: nativeThreads,
       nativeBlas,
+      nativeIsa,
       numpy: ctx.found.numpyBlas ?? null,
       torch: ctx.found.torchThreads ?? null,
       env: threadEnv(),

@@ -74,6 +74,8 @@ export function formatBenchTable(report: BenchReport): string {
     `backprop bench — ${report.startedAt} — ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}`,
     `load average ${m.loadavgStart.join(' ')} at start, ${m.loadavgEnd.join(' ')} at end; repeat ${report.options.repeat}${report.options.quick ? ', --quick' : ''}`,
     `threads: native ${t.native ?? '—'} (${t.nativeBlas ?? 'addon unavailable'}); numpy/scipy: ${numpy}; PyTorch ${t.torch ?? '—'}`,
+    `addon class: ${t.nativeIsa ? `${t.nativeIsa.addon} (${t.nativeIsa.chosen === 'env' ? 'BACKPROP_ISA' : t.nativeIsa.chosen}; this CPU's best ${t.nativeIsa.cpu})` : '—'}` +
+      `; --isa ${report.options.isa ?? '(not given)'}, --blas-coretype ${report.options.blasCoretype ?? '(not given)'}`,
     `env: ${env}`,
     `peak dgemm ${report.peak.n}³: ${report.peak.gflops === null ? '—' : report.peak.gflops.toFixed(1)} GFLOP/s native` +
       (report.peak.gflopsEnd !== null ? ` (${report.peak.gflopsEnd.toFixed(1)} at the end)` : '') +

@@ -71,7 +71,15 @@ export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   seconds: number;
-  options: { rows: BenchRowId[]; repeat: number; quick: boolean; threads: number };
+  options: {
+    rows: BenchRowId[];
+    repeat: number;
+    quick: boolean;
+    threads: number;
+    /** --isa and --blas-coretype as given (null: not given; the CPU's best class, OpenBLAS's own choice). */
+    isa?: string | null;
+    blasCoretype?: string | null;
+  };
   machine: {
     cpu: string;
     cores: number;
@@ -84,6 +92,8 @@ export interface BenchReport {
   threads: {
     native: number | null;
     nativeBlas: string | null;
+    /** The addon's CPU class, this CPU's best, and how it was chosen ('default', 'env': BACKPROP_ISA, 'path'). */
+    nativeIsa?: { addon: string; cpu: string; chosen: string } | null;
     /** numpy's and scipy's OpenBLAS libraries as the python peer found them (null: python did not run). */
     numpy: BlasLibrary[] | null;
     torch: number | null;

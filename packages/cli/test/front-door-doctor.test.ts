@@ -19,7 +19,9 @@ describe('backprop doctor', () => {
     const d = onlyJson(r);
     expect(d.status).toBe('native');
     expect(d.backend).toMatchObject({ selected: 'native', nativeAvailable: true, source: 'auto', why: 'auto: the native addon loaded' });
-    expect(d.addon.path).toMatch(/build[\\/]Release[\\/]backprop_native\.node$/);
+    expect(d.addon.path).toMatch(/build[\\/]Release[\\/]backprop_native_[\w-]+\.node$/);
+    expect(d.addon.isa).toMatchObject({ chosen: 'default', addon: d.addon.isa.cpu });
+    expect(d.addon.build.addons[d.addon.isa.addon]).toMatchObject({ path: d.addon.path, runs: true });
     expect(d.addon.blas).toMatch(/^OpenBLAS \d/);
     expect(d.addon.library).toMatch(/openblas/);
     expect(d.addon.build).toMatchObject({ ok: true });
@@ -32,6 +34,7 @@ describe('backprop doctor', () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^backprop doctor: the native backend works\n/);
     expect(human.stdout).toMatch(/^ {2}BLAS build {4}OpenBLAS /m);
+    expect(human.stdout).toMatch(/^ {2}CPU class {5}x86-64\S* \(the best class built that this CPU runs; this CPU's best: x86-64/m);
     expect(human.stdout).not.toMatch(/to fix:/);
   });
 
@@ -47,6 +50,18 @@ describe('backprop doctor', () => {
     expect(human.code).toBe(1);
     expect(human.stdout).toMatch(/^backprop doctor: the native backend is unavailable; the TypeScript backend runs/);
     expect(human.stdout).toMatch(/\nto fix:\n {2}1\. unset BACKPROP_NATIVE_PATH/);
+  });
+
+  const cpu = (backendInfo() as { isa?: { cpu: string } }).isa?.cpu;
+  it.skipIf(!nativeAvailable)('BACKPROP_ISA naming a class this CPU cannot run: exit 1, the loader’s fix, not a rebuild', () => {
+    const best = cpu ?? onlyJson(cli(['doctor', '--json'], { env: { BACKPROP_BACKEND: '' } })).addon.isa.cpu;
+    const isa = best === 'x86-64-v4' ? 'bogus' : 'x86-64-v4';
+    const r = cli(['doctor', '--json'], { env: { BACKPROP_BACKEND: '', BACKPROP_ISA: isa } });
+    expect(r.code).toBe(1);
+    const d = onlyJson(r);
+    expect(d.backend.why).toMatch(new RegExp(`^auto fell back: BACKPROP_ISA=\\S*${isa}\\S*.*${best}`));
+    expect(d.fixes).toEqual([`unset BACKPROP_ISA, or set it to ${best} or a class below it`]);
+    expect(d.threads.env.BACKPROP_ISA).toBe(isa);
   });
 
   it('build tools missing: the apt-get line naming what is missing, then the rebuild command', () => {

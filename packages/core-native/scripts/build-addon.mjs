@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Builds build/Release/backprop_native.node with cmake-js. Runs from the package's `install` script (npm install /
-// npm ci) and from `npm run build`.
+// Builds the addon with cmake-js, once per CPU class (build/Release/backprop_native_<class>.node: x86-64-v4,
+// x86-64-v3 and x86-64 with GCC on x86-64, else one `baseline`; see CMakeLists.txt). Runs from the package's
+// `install` script (npm install / npm ci) and from `npm run build`. Each class this CPU runs is smoke-loaded; a
+// class the compiler does not know is skipped (CMake says so), and the status file lists what was built.
 //
 // When cmake, a C++ compiler or OpenBLAS is missing, or the compile fails, it prints ONE block saying what is
 // missing and how to fix it, records the reason in build/native-build-status.json and exits 0, so that
@@ -10,15 +12,15 @@
 // The prerequisites are detected by toolchain.mjs; BACKPROP_OPENBLAS_PREFIXES (a path list) makes both the check
 // and CMake look for OpenBLAS under those prefixes only. nx rebuilds when fingerprint.mjs's output changes.
 //
-//   node scripts/build-addon.mjs              Release build -> build/Release/backprop_native.node
-//   node scripts/build-addon.mjs --sanitize   ASan+UBSan debug build -> build/Sanitize/backprop_native.node
+//   node scripts/build-addon.mjs              Release build -> build/Release/backprop_native_<class>.node
+//   node scripts/build-addon.mjs --sanitize   ASan+UBSan debug build -> build/Sanitize/backprop_native_x86-64.node
 //   node scripts/build-addon.mjs --strict     exit 1 on any failure (CI, sanitizer targets)
 //   node scripts/build-addon.mjs --verbose    show the full cmake-js output
 //
 // Offline: package.json declares `binary.napi_versions`, so cmake-js builds against the Node-API headers of its
 // own node-api-headers dependency and never downloads Node's headers.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +36,7 @@ const buildDir = join(packageDir, 'build');
 // The sanitizer build gets its own CMake tree so that it never reuses the Release cache.
 const treeDir = sanitize ? join(buildDir, 'Sanitize') : buildDir;
 const outputDir = join(buildDir, config);
-const addonPath = join(outputDir, 'backprop_native.node');
+const ADDON = /^backprop_native(_.+)?\.node$/;
 const statusPath = sanitize ? join(outputDir, 'native-build-status.json') : join(buildDir, 'native-build-status.json');
 const INSTALL_HINT = `sudo ${INSTALL_COMMAND}`;
 const REBUILD = REBUILD_COMMANDS[0];
@@ -46,10 +48,18 @@ function writeStatus(status) {
   writeFileSync(statusPath, JSON.stringify(record, null, 2) + '\n');
 }
 
+/** The addons in build/<config>: { isa, file } for each backprop_native_<isa>.node. */
+function builtAddons() {
+  const names = existsSync(outputDir) ? readdirSync(outputDir).filter((name) => ADDON.test(name)) : [];
+  const addons = names.map((name) => ({ isa: ADDON.exec(name)[1]?.slice(1) ?? 'none', file: join(outputDir, name) }));
+  // Best class first: x86-64-v4, x86-64-v3, x86-64 sort so in reverse.
+  return addons.sort((a, b) => (a.isa < b.isa ? 1 : a.isa > b.isa ? -1 : 0));
+}
+
 function fail(reason, hint, detail) {
   // An addon left by an earlier build would be loaded instead of the failure being reported (and nx would cache
-  // it as this build's output): the status file and the binary must agree.
-  rmSync(addonPath, { force: true });
+  // it as this build's output): the status file and the binaries must agree.
+  for (const { file } of builtAddons()) rmSync(file, { force: true });
   writeStatus({ ok: false, reason, hint });
   const rule = `${TAG} ${'-'.repeat(76)}`;
   const lines = [rule, `${TAG} native addon (${config}) NOT built: ${reason}`];
@@ -86,7 +96,9 @@ cmakeArgs.push(`--CDBACKPROP_USE_PKG_CONFIG=${overridden ? 'OFF' : 'ON'}`);
 if (overridden) {
   cmakeArgs.push(`--CDCMAKE_PREFIX_PATH=${prefixes.join(';')}`, `--CDCBLAS_INCLUDE_DIR=${dirname(toolchain.openblas.header)}`);
 }
-console.log(`${TAG} building ${relative(packageDir, addonPath)} with cmake-js (${config})`);
+// Addons of an earlier build (a class since skipped, or the single file of older versions) must not stay behind.
+for (const { file } of builtAddons()) rmSync(file, { force: true });
+console.log(`${TAG} building ${relative(packageDir, outputDir)}/backprop_native_<class>.node with cmake-js (${config})`);
 const build = spawnSync(process.execPath, cmakeArgs, {
   cwd: packageDir,
   encoding: 'utf8',
@@ -94,7 +106,8 @@ const build = spawnSync(process.execPath, cmakeArgs, {
   stdio: verbose ? 'inherit' : 'pipe',
 });
 const output = `${build.stdout ?? ''}${build.stderr ?? ''}`;
-if (build.error || build.status !== 0 || !existsSync(addonPath)) {
+const addons = builtAddons();
+if (build.error || build.status !== 0 || addons.length === 0) {
   fail(
     build.error ? `cmake-js could not run (${build.error.message})` : 'the compile failed',
     `check the build tools (${INSTALL_HINT}), then see the whole output: node scripts/build-addon.mjs --verbose (in packages/core-native)`,
@@ -102,17 +115,39 @@ if (build.error || build.status !== 0 || !existsSync(addonPath)) {
   );
 }
 
-// --- 3. smoke-load the Release build in a child process (catches e.g. libopenblas.so.0 missing at run time) --
+// --- 3. smoke-load each Release addon in a child process (catches e.g. libopenblas.so.0 missing at run time) ---
+// A class above this CPU's answers with its own error (ERR_ISA_UNSUPPORTED) and is reported as built, not run.
 // The sanitizer build needs libasan preloaded, so it is only compiled here.
-if (!sanitize) {
-  const probe = `const b = require(${JSON.stringify(addonPath)}); process.stdout.write(b.blasInfo().config);`;
-  const smoke = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
-  if (smoke.status !== 0) {
-    fail('the addon was built but cannot be loaded', `${INSTALL_HINT} && ${REBUILD}`, lastLines(smoke.stderr, 10));
+// Written by CMakeLists.txt when it configures: the classes the compiler has no -march for.
+const skipped = (existsSync(join(treeDir, 'skipped-classes.txt')) ? readFileSync(join(treeDir, 'skipped-classes.txt'), 'utf8') : '')
+  .split(';')
+  .map((name) => name.trim())
+  .filter((name) => name !== '');
+const records = {};
+const lines = [];
+for (const { isa, file } of addons) {
+  if (sanitize) {
+    records[isa] = { path: file };
+    lines.push(`${isa} (ASan+UBSan; load with LD_PRELOAD=$(gcc -print-file-name=libasan.so))`);
+    continue;
   }
-  writeStatus({ ok: true, path: addonPath, blas: smoke.stdout });
-  console.log(`${TAG} built ${relative(packageDir, addonPath)} on ${smoke.stdout}`);
-} else {
-  writeStatus({ ok: true, path: addonPath });
-  console.log(`${TAG} built ${relative(packageDir, addonPath)} (ASan+UBSan; load with LD_PRELOAD=$(gcc -print-file-name=libasan.so))`);
+  const probe = `const b = require(${JSON.stringify(file)}); process.stdout.write(b.blasInfo().config);`;
+  const smoke = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+  if (smoke.status === 0) {
+    records[isa] = { path: file, runs: true, blas: smoke.stdout };
+    lines.push(`${isa}: loads, on ${smoke.stdout}`);
+  } else if (/ERR_ISA_UNSUPPORTED/.test(smoke.stderr)) {
+    records[isa] = { path: file, runs: false };
+    lines.push(`${isa}: built; this CPU cannot run it`);
+  } else {
+    fail(`${relative(packageDir, file)} was built but cannot be loaded`, `${INSTALL_HINT} && ${REBUILD}`, lastLines(smoke.stderr, 10));
+  }
 }
+for (const isa of skipped) lines.push(`${isa}: skipped (the compiler does not know -march=${isa})`);
+if (!sanitize && !Object.values(records).some((r) => r.runs)) {
+  fail('no addon built that this CPU can run', `${INSTALL_HINT} && ${REBUILD}`, lines.join('\n'));
+}
+const runnable = Object.values(records).find((r) => r.runs);
+writeStatus({ ok: true, addons: records, skipped, ...(runnable ? { blas: runnable.blas } : {}) });
+console.log(`${TAG} built ${relative(packageDir, outputDir)}/backprop_native_<class>.node:`);
+for (const line of lines) console.log(`${TAG}   ${line}`);

@@ -4,10 +4,10 @@
 #include <cmath>
 
 #include "elementwise.h"
-#include "target_clones.h"
 #include "vector_math.h"
 
-// The loops are compiled like elementwise.cc's (BACKPROP_CLONES, no FMA contraction): the same bits on every CPU.
+// The loops are compiled like elementwise.cc's (once per CPU class, FMA contraction on: the x86-64-v3/v4
+// classes fuse, the baseline does not).
 
 namespace backprop {
 
@@ -19,27 +19,27 @@ void tanhInPlace(T* z, size_t count) {
 }
 
 template <class T>
-BACKPROP_CLONES void reluInPlace(T* z, size_t count) {
+void reluInPlace(T* z, size_t count) {
   for (size_t i = 0; i < count; ++i) z[i] = z[i] < T(0) ? T(0) : z[i];
 }
 
 template <class T>
-BACKPROP_CLONES void leakyReluInPlace(T* z, size_t count, T slope) {
+void leakyReluInPlace(T* z, size_t count, T slope) {
   for (size_t i = 0; i < count; ++i) z[i] = z[i] < T(0) ? slope * z[i] : z[i];
 }
 
 template <class T>
-BACKPROP_CLONES void multiplyTanhGradient(T* delta, const T* a, size_t count) {
+void multiplyTanhGradient(T* delta, const T* a, size_t count) {
   for (size_t i = 0; i < count; ++i) delta[i] *= T(1) - a[i] * a[i];
 }
 
 template <class T>
-BACKPROP_CLONES void multiplyReluGradient(T* delta, const T* a, size_t count) {
+void multiplyReluGradient(T* delta, const T* a, size_t count) {
   for (size_t i = 0; i < count; ++i) delta[i] = a[i] > T(0) ? delta[i] : T(0);
 }
 
 template <class T>
-BACKPROP_CLONES void multiplyLeakyReluGradient(T* delta, const T* a, size_t count, T slope) {
+void multiplyLeakyReluGradient(T* delta, const T* a, size_t count, T slope) {
   for (size_t i = 0; i < count; ++i) delta[i] = a[i] > T(0) ? delta[i] : slope * delta[i];
 }
 
@@ -92,7 +92,7 @@ void multiplyActivationGradient(Hidden f, double slope, T* delta, const T* a, si
 }
 
 template <class T>
-BACKPROP_CLONES void softmaxOutputLayer(T* z, const T* y, T* loss, size_t K, size_t ld, size_t count) {
+void softmaxOutputLayer(T* z, const T* y, T* loss, size_t K, size_t ld, size_t count) {
   constexpr size_t kBlock = 64;  // examples at a time: their running max and sum stay in registers / L1
   T M[kBlock];
   double S[kBlock], logS[kBlock];

@@ -4,15 +4,13 @@
 #include <string>
 
 #include "checks.h"
-#include "target_clones.h"
 
-// Compiled for x86-64-v4, x86-64-v3 and the baseline (BACKPROP_CLONES): 8-, 4- or 2-wide square roots and
-// divisions. The file is built with -ffp-contract=off (no FMA) and -fno-math-errno (sqrt may vectorise), so
-// every clone rounds exactly as the scalar TypeScript loop does.
+// Compiled once per CPU class (x86-64-v4, x86-64-v3, baseline: one addon each): 8-, 4- or 2-wide square roots
+// and divisions. The file is built with -ffp-contract=off (no FMA) and -fno-math-errno (sqrt may vectorise), so
+// every class rounds exactly as the scalar TypeScript loop does.
 
 namespace backprop {
 
-BACKPROP_CLONES
 void adamUpdate(double* __restrict x, const double* __restrict g, double* __restrict m1, double* __restrict m2,
                 double* __restrict sum, size_t n, const AdamCoefficients& c) {
   const double step = c.step, epsilon = c.epsilon, beta1 = c.beta1, beta2 = c.beta2, weight = c.weight;

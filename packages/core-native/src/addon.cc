@@ -3,6 +3,7 @@
 
 #include "adam_update.h"
 #include "blas.h"
+#include "isa.h"
 #include "native_network.h"
 #include "predict.h"
 
@@ -22,4 +23,5 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
 }  // namespace
 
-NODE_API_MODULE(backprop_native, Init)
+// The entry point (and isa()) is isa.cc's, compiled for the baseline: it checks the CPU first, then calls this.
+napi_value backprop::registerExports(napi_env env, napi_value exports) { return Napi::RegisterModule(env, exports, Init); }

@@ -1,19 +1,19 @@
 #include "elementwise.h"
 
-#include "target_clones.h"
 #include "vector_math.h"
 
-// Each loop is compiled three times (BACKPROP_CLONES); results are identical across clones: every lane does
-// the same IEEE operations and -ffp-contract=off (ISO C++ mode) keeps FMA contraction from changing rounding.
+// Each loop is compiled once per CPU class (one addon each), with FMA contraction on for this file
+// (CMakeLists.txt): the x86-64-v3/v4 classes fuse exp's polynomial into FMAs (~1.65x fewer cycles in these loops
+// than unfused) and the baseline, which has no FMA, does not, so the classes differ in the last bits. With one
+// class the bits are the same for any thread count (every lane does the same operations).
 
 namespace backprop {
 
 template <class T>
-BACKPROP_CLONES void sigmoidInPlace(T* z, size_t count) {
+void sigmoidInPlace(T* z, size_t count) {
   for (size_t i = 0; i < count; ++i) z[i] = sigmoidOf(z[i]);
 }
 
-BACKPROP_CLONES
 void biasSigmoidRows(double* rows, size_t count, size_t ld, const double* bias, size_t width) {
   for (size_t i = 0; i < count; ++i) {
     double* row = rows + i * ld;
@@ -22,7 +22,7 @@ void biasSigmoidRows(double* rows, size_t count, size_t ld, const double* bias, 
 }
 
 template <class T>
-BACKPROP_CLONES void outputLayer(T* z, const T* y, T* loss, size_t count) {
+void outputLayer(T* z, const T* y, T* loss, size_t count) {
   for (size_t i = 0; i < count; ++i) {
     const T zi = z[i];
     const T yi = y[i];
@@ -36,7 +36,7 @@ BACKPROP_CLONES void outputLayer(T* z, const T* y, T* loss, size_t count) {
 }
 
 template <class T>
-BACKPROP_CLONES void multiplySigmoidGradient(T* delta, const T* a, size_t count) {
+void multiplySigmoidGradient(T* delta, const T* a, size_t count) {
   for (size_t i = 0; i < count; ++i) delta[i] *= a[i] * (T(1) - a[i]);
 }
 
@@ -68,7 +68,6 @@ double sumOfSquares(const T* values, size_t count) {
   return (s0 + s1) + (s2 + s3);
 }
 
-BACKPROP_CLONES
 bool allFinite(const double* values, size_t count) {
   // A value is inf or NaN exactly when its exponent bits are all ones; an integer OR over the entries
   // vectorises (no rounding involved).

@@ -6,26 +6,24 @@
 #include "activation.h"
 #include "sparse_input.h"
 
-// The kernels (accumulateBlock, accumulateTiles) are compiled for x86-64-v4, x86-64-v3 and the baseline and
-// chosen when the addon loads (GCC target_clones). The file is compiled with -ffp-contract=off; the kernels turn
-// contraction back on for themselves (optimize attribute), so the x86-64-v3/v4 clones fuse each multiply and add
-// into one FMA and the baseline clone, which has no FMA, keeps them separate. The clones therefore differ in the
-// last bits between CPUs with and without FMA; on one CPU the result is the same for any thread count (each
-// output entry is one sum in a fixed order).
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define BACKPROP_FMA_CLONES \
-  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"), optimize("fp-contract=fast")))
+// The file, like the whole addon, is compiled with -ffp-contract=off, once per CPU class (x86-64-v4, x86-64-v3,
+// baseline x86-64: one addon each, CMakeLists.txt); the kernels (accumulateBlock, accumulateTiles) turn contraction
+// back on for themselves (BACKPROP_FUSED), so the x86-64-v3/v4 addons fuse each multiply and add into one FMA and
+// the baseline addon, whose class has no FMA, keeps them separate. The classes therefore differ in the last bits;
+// with one class the result is the same for any thread count (each output entry is one sum in a fixed order).
+#if defined(__GNUC__) && !defined(__clang__)
+#define BACKPROP_FUSED __attribute__((optimize("fp-contract=fast")))
 #else
-#define BACKPROP_FMA_CLONES
+#define BACKPROP_FUSED
 #endif
 
 namespace backprop {
 
 namespace {
 
-// 32 hidden units as eight 4-wide vectors (GCC vector extensions: AVX registers in the x86-64-v3/v4 clones,
+// 32 hidden units as eight 4-wide vectors (GCC vector extensions: AVX registers in the x86-64-v3/v4 addons,
 // SSE pairs in the baseline one). Written out so the accumulators stay in registers; a multiply and add that the
-// FMA clones fuse (see BACKPROP_FMA_CLONES).
+// FMA classes fuse (see BACKPROP_FUSED).
 typedef double Lanes __attribute__((vector_size(32), aligned(8)));
 
 // V 4-wide running sums: the first 4V of a row's kChunk (32) hidden units. V < 8 when the layer (or its last
@@ -97,14 +95,14 @@ inline __attribute__((always_inline)) void accumulateWidth(const uint64_t* start
 }
 
 // The block for double and for float values (widened exactly to double as read).
-BACKPROP_FMA_CLONES
+BACKPROP_FUSED
 void accumulateBlock(const uint64_t* start, const uint32_t* index, const double* value, const double* source,
                      size_t sourceLd, size_t width, bool first, size_t begin, size_t end, double* rows,
                      size_t rowsLd) {
   accumulateWidth(start, index, value, source, sourceLd, width, first, begin, end, rows, rowsLd);
 }
 
-BACKPROP_FMA_CLONES
+BACKPROP_FUSED
 void accumulateBlock(const uint64_t* start, const uint32_t* index, const float* value, const double* source,
                      size_t sourceLd, size_t width, bool first, size_t begin, size_t end, double* rows,
                      size_t rowsLd) {
@@ -157,13 +155,13 @@ inline __attribute__((always_inline)) void accumulateTilesWidth(const Value* x, 
   }
 }
 
-BACKPROP_FMA_CLONES
+BACKPROP_FUSED
 void accumulateTiles(const double* x, size_t xStride, size_t tiles, const double* source, size_t sourceLd,
                      size_t width, size_t count, bool first, double* rows, size_t rowsLd) {
   accumulateTilesWidth(x, xStride, tiles, source, sourceLd, width, count, first, rows, rowsLd);
 }
 
-BACKPROP_FMA_CLONES
+BACKPROP_FUSED
 void accumulateTiles(const float* x, size_t xStride, size_t tiles, const double* source, size_t sourceLd,
                      size_t width, size_t count, bool first, double* rows, size_t rowsLd) {
   accumulateTilesWidth(x, xStride, tiles, source, sourceLd, width, count, first, rows, rowsLd);

@@ -4,13 +4,8 @@
 
 #include "vector_math.h"
 
-// The scan is compiled for x86-64-v4, x86-64-v3 and the baseline and chosen when the addon loads (GCC
-// target_clones); it has no products, so the clones give the same answer.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define BACKPROP_LOOP_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define BACKPROP_LOOP_CLONES
-#endif
+// The scan is compiled once per CPU class (one addon each); it has no products, so every class gives the same
+// answer.
 
 namespace backprop {
 
@@ -29,7 +24,6 @@ constexpr unsigned kNotFinite = 1, kNotFloat = 2;
 // would not with comparisons of doubles, the file keeping FP traps, nor with a ?: select here). For a finite x,
 // bits(x) == bits(double(float(x))) is x == double(float(x)) (+0 and -0 both keep their sign); x is first
 // limited to float's range, beyond which the conversion is undefined.
-BACKPROP_LOOP_CLONES
 unsigned scanRows(const double* X, size_t n, size_t begin, size_t end, uint32_t* counts) {
   constexpr uint64_t kMagnitude = ~(uint64_t{1} << 63), kExponent = uint64_t{0x7ff} << 52;
   const uint64_t floatMax = toBits(static_cast<double>(FLT_MAX));

@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { blasInfo, getThreads, loadNative, nativeStatus, setThreads } from '../lib/index.js';
+import { cpuIsa } from '../lib/isa.js';
 import { unavailable } from './native-available.js';
 
 type LoadModule = typeof import('../lib/load.js');
 
-const savedEnv = { path: process.env.BACKPROP_NATIVE_PATH, threads: process.env.BACKPROP_THREADS };
+const savedEnv = { path: process.env.BACKPROP_NATIVE_PATH, threads: process.env.BACKPROP_THREADS, isa: process.env.BACKPROP_ISA };
 
-function restoreEnv(name: 'BACKPROP_NATIVE_PATH' | 'BACKPROP_THREADS', value: string | undefined) {
+function restoreEnv(name: 'BACKPROP_NATIVE_PATH' | 'BACKPROP_THREADS' | 'BACKPROP_ISA', value: string | undefined) {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
 }
@@ -26,13 +27,14 @@ async function freshLoader(): Promise<LoadModule> {
 afterEach(() => {
   restoreEnv('BACKPROP_NATIVE_PATH', savedEnv.path);
   restoreEnv('BACKPROP_THREADS', savedEnv.threads);
+  restoreEnv('BACKPROP_ISA', savedEnv.isa);
 });
 
 describe.skipIf(unavailable)('the built addon', () => {
   test('nativeStatus reports it available, with its path, BLAS configuration and thread count', () => {
     const status = nativeStatus();
     expect(status.available).toBe(true);
-    expect(status.path).toMatch(/build[\\/]Release[\\/]backprop_native\.node$/);
+    expect(status.path).toMatch(/build[\\/]Release[\\/]backprop_native_[\w-]+\.node$/);
     expect(status.blas).toMatch(/^OpenBLAS /);
     expect(status.threads).toBe(getThreads());
     expect(status.reason).toBeUndefined();
@@ -73,6 +75,18 @@ describe.skipIf(unavailable)('the built addon', () => {
     } finally {
       setThreads(before);
     }
+  });
+
+  // BACKPROP_NATIVE_PATH (the sanitizer run) names one file, which wins over BACKPROP_ISA.
+  test.skipIf(cpuIsa() === 'baseline' || Boolean(process.env.BACKPROP_NATIVE_PATH))('BACKPROP_ISA picks the class on first load, once: later changes are not read', async () => {
+    process.env.BACKPROP_ISA = 'x86-64';
+    const loader = await freshLoader();
+    const status = loader.nativeStatus();
+    expect(status.isa).toEqual({ addon: 'x86-64', cpu: cpuIsa(), chosen: 'env' });
+    expect(status.path).toBe(loader.addonPath('x86-64'));
+    process.env.BACKPROP_ISA = 'not-a-class';
+    expect(loader.nativeStatus()).toEqual(status);
+    expect(loader.loadNative().isa()).toEqual({ addon: 'x86-64', cpu: cpuIsa() });
   });
 
   test('an invalid BACKPROP_THREADS is ignored with a coded warning, and the addon still loads', async () => {
@@ -141,9 +155,10 @@ describe('when the addon cannot be used', () => {
     const dir = mkdtempSync(join(tmpdir(), 'backprop-pkg-'));
     mkdirSync(join(dir, 'lib'));
     mkdirSync(join(dir, 'build'));
-    copyFileSync(fileURLToPath(new URL('../lib/load.ts', import.meta.url)), join(dir, 'lib', 'load.ts'));
+    for (const file of ['load.ts', 'isa.ts']) copyFileSync(fileURLToPath(new URL(`../lib/${file}`, import.meta.url)), join(dir, 'lib', file));
     if (status) writeFileSync(join(dir, 'build', 'native-build-status.json'), JSON.stringify(status));
     delete process.env.BACKPROP_NATIVE_PATH;
+    delete process.env.BACKPROP_ISA;
     vi.resetModules();
     const loader = (await import(/* @vite-ignore */ join(dir, 'lib', 'load.ts'))) as LoadModule;
     return { loader, dir };
@@ -158,7 +173,7 @@ describe('when the addon cannot be used', () => {
         'addon not built: run `npm rebuild @backprop/core-native` (needs libopenblas-dev, cmake, g++)',
       );
       expect(status.hint).toMatch(/sudo apt-get install -y libopenblas-dev cmake g\+\+/);
-      expect(status.path).toBe(join(dir, 'build', 'Release', 'backprop_native.node'));
+      expect(status.path).toBe(join(dir, 'build', 'Release', `backprop_native_${cpuIsa()}.node`));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

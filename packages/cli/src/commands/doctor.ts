@@ -28,13 +28,24 @@ interface BuildStatus {
   hint?: string;
   at?: string;
   node?: string;
+  /** One addon per CPU class: its file, and whether this CPU runs it (it was smoke-loaded when it does). */
+  addons?: Record<string, { path: string; runs?: boolean; blas?: string }>;
+  /** Classes the compiler could not build (no -march for them). */
+  skipped?: string[];
+}
+
+/** The loaded addon's CPU class, this CPU's best, and how it was chosen (core-native's nativeStatus().isa). */
+interface IsaInfo {
+  addon: string;
+  cpu: string;
+  chosen: 'default' | 'env' | 'path';
 }
 
 export interface Diagnosis {
   /** 'native': the addon works; 'ts': it does not, and the TS backend runs (or would); 'error': nothing can run. */
   status: 'native' | 'ts' | 'error';
   backend: (BackendInfo & { why: string }) | { error: string };
-  addon: { path?: string; exists: boolean; blas?: string; library?: string; build?: BuildStatus };
+  addon: { path?: string; exists: boolean; blas?: string; library?: string; isa?: IsaInfo; build?: BuildStatus };
   threads: { native?: number; ts?: number; env: Record<string, string | null> };
   node: { version: string; modules: string; napi?: string };
   toolchain: Toolchain;
@@ -85,6 +96,7 @@ function withoutBackendEnv<T>(fn: () => T): T {
 export async function diagnose(): Promise<Diagnosis> {
   const dir = coreNativeDir();
   const tools = (await import(pathToFileURL(join(dir, 'scripts', 'toolchain.mjs')).href)) as ToolchainModule;
+  const core = (await import(pathToFileURL(join(dir, 'dist', 'index.js')).href)) as { nativeStatus(): { isa?: IsaInfo } };
   const toolchain = tools.probeToolchain();
   const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
   const rebuild = `${tools.REBUILD_COMMANDS[0]} (in the backprop workspace: ${tools.REBUILD_COMMANDS[1]})`;
@@ -101,14 +113,15 @@ export async function diagnose(): Promise<Diagnosis> {
   const native = info.nativeAvailable;
   if (!native) {
     const missing = toolchain.missing.length > 0;
-    // A BACKPROP_NATIVE_PATH that points at no usable addon is fixed by the loader's hint, not by a rebuild.
-    const override = Boolean(process.env.BACKPROP_NATIVE_PATH) && info.hint !== undefined;
+    // A BACKPROP_NATIVE_PATH that points at no usable addon, or a BACKPROP_ISA this CPU cannot run, is fixed by
+    // the loader's hint, not by a rebuild.
+    const override = (Boolean(process.env.BACKPROP_NATIVE_PATH) || /^BACKPROP_ISA/.test(info.reason ?? '')) && info.hint !== undefined;
     if (missing) fixes.push(`${sudo}${tools.INSTALL_COMMAND}   (missing: ${toolchain.missing.join('; ')})`);
     if (missing || !override) fixes.push(rebuild);
     if (override && info.hint) fixes.push(info.hint);
   }
   const env = Object.fromEntries(
-    ['BACKPROP_BACKEND', 'BACKPROP_THREADS', 'BACKPROP_TS_THREADS', 'OPENBLAS_NUM_THREADS', 'BACKPROP_NATIVE_PATH', 'BACKPROP_OPENBLAS_PREFIXES'].map(
+    ['BACKPROP_BACKEND', 'BACKPROP_THREADS', 'BACKPROP_TS_THREADS', 'OPENBLAS_NUM_THREADS', 'BACKPROP_NATIVE_PATH', 'BACKPROP_ISA', 'OPENBLAS_CORETYPE', 'BACKPROP_OPENBLAS_PREFIXES'].map(
       (name) => [name, process.env[name] ?? null],
     ),
   );
@@ -119,6 +132,7 @@ export async function diagnose(): Promise<Diagnosis> {
       path: info.addon,
       exists: info.addon !== undefined && existsSync(info.addon),
       blas: info.blas,
+      isa: native ? core.nativeStatus().isa : undefined,
       library: (native ? loadedBlasLibrary() : undefined) ?? toolchain.openblas?.library,
       build: attempt(() => JSON.parse(readFileSync(join(dir, 'build', 'native-build-status.json'), 'utf8')) as BuildStatus),
     },
@@ -138,6 +152,9 @@ function lines(d: Diagnosis): string[] {
   if ('error' in d.backend) rows.push(['backend', `none: ${d.backend.error}`]);
   else rows.push(['backend', `${d.backend.selected} (${d.backend.why})`]);
   rows.push(['addon', d.addon.path ? `${d.addon.path}${d.addon.exists ? '' : ' (no such file)'}` : '—']);
+  const isa = d.addon.isa;
+  const how = { default: 'the best class built that this CPU runs', env: 'BACKPROP_ISA', path: 'BACKPROP_NATIVE_PATH' };
+  if (isa) rows.push(['CPU class', `${isa.addon} (${how[isa.chosen]}; this CPU's best: ${isa.cpu})`]);
   if (d.addon.blas) rows.push(['BLAS build', d.addon.blas]);
   if ('hint' in d.backend && d.backend.hint) rows.push(['loader hint', d.backend.hint]);
   rows.push(['BLAS library', d.addon.library ? `${d.addon.library}${d.status === 'native' ? '' : ' (on disk, not loaded)'}` : 'not found']);
@@ -148,6 +165,10 @@ function lines(d: Diagnosis): string[] {
   rows.push(['Node', `${d.node.version} (ABI ${d.node.modules}, N-API ${d.node.napi ?? '?'})`]);
   const b = d.addon.build;
   rows.push(['last build', b ? (b.ok ? `ok${b.at ? ` (${b.at})` : ''}` : `failed: ${b.reason ?? 'unknown reason'}${b.at ? ` (${b.at})` : ''}`) : 'no record']);
+  if (b?.addons) {
+    const built = Object.entries(b.addons).map(([name, a]) => (a.runs === false ? `${name} (this CPU cannot run it)` : name));
+    rows.push(['built classes', [...built, ...(b.skipped ?? []).map((name) => `${name} skipped (compiler)`)].join(', ')]);
+  }
   const { openblas, compiler, cmake, pkgConfig } = d.toolchain;
   rows.push(['OpenBLAS dev', openblas ? `${openblas.version ?? 'unknown version'}, ${openblas.header ?? 'no cblas.h'} (${openblas.via})` : 'missing']);
   rows.push(['C++ compiler', compiler?.version ?? 'missing']);
