@@ -1,16 +1,22 @@
-import { axpy, dot } from '../vector.js';
-import { FREE, project } from './bounds.js';
+import { FREE } from './bounds.js';
 
 /**
  * The phases of a CG step of TNC's inner solve (preconditioned CG on H·p = −g, see newtonDirection in tnc.ts).
  * Every sum adds its terms in index order and every element is produced by the same operations as scipy's tnc.c
- * (project, update, then dot), so the iterates stay bit-identical to scipy's.
+ * (project, update, then dot), so the iterates stay bit-identical to scipy's. Where tnc.c makes several passes
+ * over the same index range (an update, a projection, then dot products of the result), each function here makes
+ * one, keeping each sum in its own accumulator.
  */
 
-/** v = z + β·v, projected onto the free variables; returns vᵀr. */
+/** v = z + β·v, projected onto the free variables; returns vᵀr. One pass. */
 export function nextDirection(z: Float64Array, beta: number, v: Float64Array, r: Float64Array, pivot: Int8Array): number {
-  for (let i = 0; i < v.length; i++) v[i] = z[i] + beta * v[i];
-  return dot(project(v, pivot), r);
+  let vr = 0;
+  for (let i = 0; i < v.length; i++) {
+    const vi = pivot[i] !== FREE ? 0 : z[i] + beta * v[i];
+    v[i] = vi;
+    vr += vi * r[i];
+  }
+  return vr;
 }
 
 /**
@@ -27,10 +33,13 @@ export function hessianProduct(
   pivot: Int8Array,
 ): number {
   const invDelta = 1 / delta;
+  let vHv = 0;
   for (let i = 0; i < Hv.length; i++) {
-    Hv[i] = xscale[i] === 0 || pivot[i] !== FREE ? 0 : (Hv[i] * (xscale[i] * fscale) - g[i]) * invDelta;
+    const hi = xscale[i] === 0 || pivot[i] !== FREE ? 0 : (Hv[i] * (xscale[i] * fscale) - g[i]) * invDelta;
+    Hv[i] = hi;
+    vHv += v[i] * hi;
   }
-  return dot(v, Hv);
+  return vHv;
 }
 
 /**
@@ -53,15 +62,22 @@ export function cgStep(
 ): { gp: number; rp: number } {
   const invVr = 1 / vr;
   const invVHv = 1 / vHv;
+  const minusAlpha = -alpha;
+  let gp = 0;
+  let rp = 0;
   for (let i = 0; i < e.length; i++) {
-    const ei = e[i] + (-r[i] * r[i] * invVr + Hv[i] * Hv[i] * invVHv);
+    const ri = r[i];
+    const hi = Hv[i];
+    const ei = e[i] + (-ri * ri * invVr + hi * hi * invVHv);
     e[i] = ei <= 1e-6 ? 1 : ei;
+    const pi = p[i] + alpha * v[i];
+    p[i] = pi;
+    const rNext = ri + minusAlpha * hi;
+    rp += rNext * pi;
+    r[i] = pivot[i] !== FREE ? 0 : rNext;
+    gp += pi * g[i];
   }
-  axpy(alpha, v, p);
-  axpy(-alpha, Hv, r);
-  const rp = dot(r, p);
-  project(r, pivot);
-  return { gp: dot(p, g), rp };
+  return { gp, rp };
 }
 
 /** out = −v projected onto the free variables (out may be v): −g is the steepest descent, −(M⁻¹g) its fallback. */

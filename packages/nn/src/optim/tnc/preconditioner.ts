@@ -1,5 +1,4 @@
-import { dot } from '../vector.js';
-import { project } from './bounds.js';
+import { FREE } from './bounds.js';
 
 /**
  * TNC's preconditioner (Nash 1984/1985): the inverse of a limited-memory quasi-Newton approximation M of the
@@ -39,6 +38,8 @@ export function newMemory(n: number) {
     /** y_rᵀD⁻¹y_r and y_kᵀH·y_k. Set by prepareInverse. */
     yrHyr: 0,
     ykHyk: 0,
+    /** Work space of initialDiagonal (B·s). */
+    Bs: new Float64Array(n),
   };
 }
 
@@ -57,11 +58,15 @@ export function rememberStep(
   gOld: Float64Array,
 ): void {
   const { sk, yk } = mem;
+  let yksk = 0;
   for (let i = 0; i < sk.length; i++) {
-    yk[i] = g[i] - gOld[i];
-    sk[i] = alpha * p[i];
+    const y = g[i] - gOld[i];
+    const s = alpha * p[i];
+    yk[i] = y;
+    sk[i] = s;
+    yksk += y * s;
   }
-  mem.yksk = dot(yk, sk);
+  mem.yksk = yksk;
 }
 
 /** Fold the latest pair into the accumulated one: s_r += s_k, y_r += y_k. */
@@ -80,22 +85,15 @@ export function restartPair(mem: QuasiNewtonMemory): void {
 }
 
 /**
- * One self-scaled BFGS update of an inverse-Hessian product, with scaling γ = 1, in place:
+ * The coefficients of one self-scaled BFGS update of an inverse-Hessian product, with scaling γ = 1:
  *   H⁺v = Hv + δ·s + β·Hy   where  δ = (yᵀHy/yᵀs + 1)·(vᵀs)/(yᵀs) − (vᵀHy)/(yᵀs),  β = −(vᵀs)/(yᵀs)
- * (both 0 when yᵀs = 0).
+ * (both 0 when yᵀs = 0). The callers apply it element by element, fused with the passes around it.
  */
-function bfgsUpdate(
-  Hv: Float64Array,
-  s: Float64Array,
-  Hy: Float64Array,
-  ys: number,
-  yHy: number,
-  vs: number,
-  vHy: number,
-): void {
-  const delta = ys === 0 ? 0 : ((yHy / ys + 1) * vs) / ys - vHy / ys;
-  const beta = ys === 0 ? 0 : -vs / ys;
-  for (let i = 0; i < Hv.length; i++) Hv[i] = Hv[i] + delta * s[i] + beta * Hy[i];
+function bfgsDelta(ys: number, yHy: number, vs: number, vHy: number): number {
+  return ys === 0 ? 0 : ((yHy / ys + 1) * vs) / ys - vHy / ys;
+}
+function bfgsBeta(ys: number, vs: number): number {
+  return ys === 0 ? 0 : -vs / ys;
 }
 
 /**
@@ -105,34 +103,93 @@ function bfgsUpdate(
 export function prepareInverse(mem: QuasiNewtonMemory): void {
   if (mem.upd1) return;
   const { diagb, invDiagb, yk, Hyk, sr, yr, Hyr } = mem;
-  for (let i = 0; i < diagb.length; i++) {
-    invDiagb[i] = 1 / diagb[i];
-    Hyk[i] = yk[i] * invDiagb[i];
+  const n = diagb.length;
+  if (mem.lreset) {
+    let ykHyk = 0;
+    for (let i = 0; i < n; i++) {
+      const inv = 1 / diagb[i];
+      invDiagb[i] = inv;
+      const h = yk[i] * inv;
+      Hyk[i] = h;
+      ykHyk += h * yk[i];
+    }
+    mem.ykHyk = ykHyk;
+    return;
   }
-  if (!mem.lreset) {
-    // Fold the accumulated pair (s_r, y_r) into D⁻¹y_k.
-    for (let i = 0; i < diagb.length; i++) Hyr[i] = yr[i] * invDiagb[i];
-    mem.yrHyr = dot(yr, Hyr);
-    bfgsUpdate(Hyk, sr, Hyr, mem.yrsr, mem.yrHyr, dot(yk, sr), dot(yk, Hyr));
+  // Fold the accumulated pair (s_r, y_r) into D⁻¹y_k.
+  let yrHyr = 0;
+  let yksr = 0;
+  let ykHyr = 0;
+  for (let i = 0; i < n; i++) {
+    const inv = 1 / diagb[i];
+    invDiagb[i] = inv;
+    Hyk[i] = yk[i] * inv;
+    const h = yr[i] * inv;
+    Hyr[i] = h;
+    yrHyr += yr[i] * h;
+    yksr += yk[i] * sr[i];
+    ykHyr += yk[i] * h;
   }
-  mem.ykHyk = dot(Hyk, yk);
+  mem.yrHyr = yrHyr;
+  const delta = bfgsDelta(mem.yrsr, yrHyr, yksr, ykHyr);
+  const beta = bfgsBeta(mem.yrsr, yksr);
+  let ykHyk = 0;
+  for (let i = 0; i < n; i++) {
+    const h = Hyk[i] + delta * sr[i] + beta * Hyr[i];
+    Hyk[i] = h;
+    ykHyk += h * yk[i];
+  }
+  mem.ykHyk = ykHyk;
 }
 
 /**
  * out = M⁻¹·v projected onto the free variables (held components, pivot ≠ FREE, set to 0); returns vᵀout.
  * TNC applies it to the CG residual (and to g for the fallback direction −M⁻¹g). The memory must have been
  * prepared (prepareInverse) since it last changed. `out` must not alias v.
+ *
+ * Two passes: the products of v with the memory's vectors, then D⁻¹v and both BFGS updates element by element
+ * (the same operations, in the same order, as one whole-vector pass per update).
  */
 export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float64Array, pivot: Int8Array): number {
   const { diagb, invDiagb, sk, Hyk, sr, Hyr } = mem;
+  const n = out.length;
+  let vout = 0;
   if (mem.upd1) {
-    for (let i = 0; i < out.length; i++) out[i] = v[i] / diagb[i];
-  } else {
-    for (let i = 0; i < out.length; i++) out[i] = v[i] * invDiagb[i];
-    if (!mem.lreset) bfgsUpdate(out, sr, Hyr, mem.yrsr, mem.yrHyr, dot(v, sr), dot(v, Hyr));
-    bfgsUpdate(out, sk, Hyk, mem.yksk, mem.ykHyk, dot(v, sk), dot(v, Hyk));
+    for (let i = 0; i < n; i++) {
+      const o = pivot[i] !== FREE ? 0 : v[i] / diagb[i];
+      out[i] = o;
+      vout += v[i] * o;
+    }
+    return vout;
   }
-  return dot(v, project(out, pivot));
+  const twoPairs = !mem.lreset;
+  let vsr = 0;
+  let vHyr = 0;
+  let vsk = 0;
+  let vHyk = 0;
+  for (let i = 0; i < n; i++) {
+    const vi = v[i];
+    if (twoPairs) {
+      vsr += vi * sr[i];
+      vHyr += vi * Hyr[i];
+    }
+    vsk += vi * sk[i];
+    vHyk += vi * Hyk[i];
+  }
+  const deltaR = twoPairs ? bfgsDelta(mem.yrsr, mem.yrHyr, vsr, vHyr) : 0;
+  const betaR = twoPairs ? bfgsBeta(mem.yrsr, vsr) : 0;
+  const deltaK = bfgsDelta(mem.yksk, mem.ykHyk, vsk, vHyk);
+  const betaK = bfgsBeta(mem.yksk, vsk);
+  for (let i = 0; i < n; i++) {
+    const vi = v[i];
+    let o = vi * invDiagb[i];
+    if (twoPairs) o = o + deltaR * sr[i] + betaR * Hyr[i];
+    o = o + deltaK * sk[i] + betaK * Hyk[i];
+    o = pivot[i] !== FREE ? 0 : o;
+    out[i] = o;
+    vout += vi * o;
+  }
+  return vout;
 }
 
 /**
@@ -147,31 +204,45 @@ export function initialDiagonal(mem: QuasiNewtonMemory, emat: Float64Array): voi
     return;
   }
   const yksk = orOne(mem.yksk);
+  const n = emat.length;
   if (mem.lreset) {
-    const sBs = orOne(dot(sk, diagb.map((d, i) => d * sk[i])));
-    for (let i = 0; i < emat.length; i++) {
+    let sBs = 0;
+    for (let i = 0; i < n; i++) sBs += sk[i] * (diagb[i] * sk[i]);
+    sBs = orOne(sBs);
+    for (let i = 0; i < n; i++) {
       const d = diagb[i];
       emat[i] = d - (d * d * sk[i] * sk[i]) / sBs + (yk[i] * yk[i]) / yksk;
     }
     return;
   }
   // Update D with (s_r, y_r) to B (Bs = B·s_k), then take the diagonal of B updated with (s_k, y_k).
-  const Bs = diagb.map((d, i) => d * sr[i]);
-  const srBsr = orOne(dot(sr, Bs));
-  const skBsr = dot(sk, Bs);
-  const yrsk = dot(yr, sk);
+  const Bs = mem.Bs;
+  let srBsr = 0;
+  let skBsr = 0;
+  let yrsk = 0;
+  for (let i = 0; i < n; i++) {
+    const b = diagb[i] * sr[i];
+    Bs[i] = b;
+    srBsr += sr[i] * b;
+    skBsr += sk[i] * b;
+    yrsk += yr[i] * sk[i];
+  }
+  srBsr = orOne(srBsr);
   const yrsr = orOne(mem.yrsr);
-  for (let i = 0; i < emat.length; i++) {
+  let skBsk = 0;
+  for (let i = 0; i < n; i++) {
     const d = diagb[i];
-    Bs[i] = d * sk[i] - (Bs[i] * skBsr) / srBsr + (yr[i] * yrsk) / yrsr;
+    const b = d * sk[i] - (Bs[i] * skBsr) / srBsr + (yr[i] * yrsk) / yrsr;
+    Bs[i] = b;
+    skBsk += sk[i] * b;
     emat[i] = d - (d * d * sr[i] * sr[i]) / srBsr + (yr[i] * yr[i]) / yrsr;
   }
-  const skBsk = orOne(dot(sk, Bs));
+  skBsk = orOne(skBsk);
   // NOTE the sign of the y_k term: the BFGS formula (and Nash's original code) ADDS y_k²/y_kᵀs_k here; scipy's
   // tnc.c as shipped (≥ its C reformatting; checked against scipy 1.17) subtracts it. We follow scipy, so that
   // TNC's iterates agree with scipy's bit for bit (test/optim-tnc.test.ts); the effect is confined to this
   // diagonal seed, which the CG loop then refines (entries ≤ 1e-6 restart at 1).
-  for (let i = 0; i < emat.length; i++) emat[i] -= (Bs[i] * Bs[i]) / skBsk + (yk[i] * yk[i]) / yksk;
+  for (let i = 0; i < n; i++) emat[i] -= (Bs[i] * Bs[i]) / skBsk + (yk[i] * yk[i]) / yksk;
 }
 
 /** A zero denominator is taken as 1 (scipy's guard). */
