@@ -1,11 +1,12 @@
+import { dot } from '../vector.js';
 import { FREE } from './bounds.js';
 
 /**
  * The phases of a CG step of TNC's inner solve (preconditioned CG on H·p = −g, see newtonDirection in tnc.ts).
  * Every sum adds its terms in index order and every element is produced by the same operations as scipy's tnc.c
  * (project, update, then dot), so the iterates stay bit-identical to scipy's. Where tnc.c makes several passes
- * over the same index range (an update, a projection, then dot products of the result), each function here makes
- * one, keeping each sum in its own accumulator.
+ * over the same index range (an update, a projection, then a dot product of the result), a function here makes
+ * one. Each loop is a function of its own that returns at most one sum (as in preconditioner.ts).
  */
 
 /** v = z + β·v, projected onto the free variables; returns vᵀr. One pass. */
@@ -60,10 +61,23 @@ export function cgStep(
   vr: number,
   vHv: number,
 ): { gp: number; rp: number } {
-  const invVr = 1 / vr;
-  const invVHv = 1 / vHv;
+  const rp = stepAndUpdate(alpha, v, Hv, p, r, pivot, e, 1 / vr, 1 / vHv);
+  return { gp: dot(p, g), rp };
+}
+
+/** The loop of cgStep (e, p and r updated in one pass); returns rᵀp with r before its projection. */
+function stepAndUpdate(
+  alpha: number,
+  v: Float64Array,
+  Hv: Float64Array,
+  p: Float64Array,
+  r: Float64Array,
+  pivot: Int8Array,
+  e: Float64Array,
+  invVr: number,
+  invVHv: number,
+): number {
   const minusAlpha = -alpha;
-  let gp = 0;
   let rp = 0;
   for (let i = 0; i < e.length; i++) {
     const ri = r[i];
@@ -75,9 +89,8 @@ export function cgStep(
     const rNext = ri + minusAlpha * hi;
     rp += rNext * pi;
     r[i] = pivot[i] !== FREE ? 0 : rNext;
-    gp += pi * g[i];
   }
-  return { gp, rp };
+  return rp;
 }
 
 /** out = −v projected onto the free variables (out may be v): −g is the steepest descent, −(M⁻¹g) its fallback. */
