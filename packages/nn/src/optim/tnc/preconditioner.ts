@@ -163,7 +163,14 @@ function orOne(x: number): number {
 // ---------------------------------------------------------------- the passes (one loop each)
 
 /** s = α·p, y = g − g_old; returns yᵀs. */
-function stepPair(alpha: number, p: Float64Array, g: Float64Array, gOld: Float64Array, s: Float64Array, y: Float64Array): number {
+function stepPair(
+  alpha: number,
+  p: Float64Array,
+  g: Float64Array,
+  gOld: Float64Array,
+  s: Float64Array,
+  y: Float64Array,
+): number {
   let ys = 0;
   for (let i = 0; i < s.length; i++) {
     const yi = g[i] - gOld[i];
@@ -218,7 +225,14 @@ function invertDiagonalTwice(
 }
 
 /** h = h + δ·s + β·Hy (one BFGS update, in place); returns yᵀh. */
-function updateDot(h: Float64Array, s: Float64Array, Hy: Float64Array, delta: number, beta: number, y: Float64Array): number {
+function updateDot(
+  h: Float64Array,
+  s: Float64Array,
+  Hy: Float64Array,
+  delta: number,
+  beta: number,
+  y: Float64Array,
+): number {
   let yh = 0;
   for (let i = 0; i < h.length; i++) {
     const hi = h[i] + delta * s[i] + beta * Hy[i];
@@ -278,7 +292,8 @@ function inverseTwoPairs(
   let vout = 0;
   for (let i = 0; i < out.length; i++) {
     const vi = v[i];
-    const o = pivot[i] !== FREE ? 0 : vi * invDiagb[i] + delta1 * s1[i] + beta1 * Hy1[i] + delta2 * s2[i] + beta2 * Hy2[i];
+    const o =
+      pivot[i] !== FREE ? 0 : vi * invDiagb[i] + delta1 * s1[i] + beta1 * Hy1[i] + delta2 * s2[i] + beta2 * Hy2[i];
     out[i] = o;
     vout += vi * o;
   }
