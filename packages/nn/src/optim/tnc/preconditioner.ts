@@ -1,5 +1,5 @@
 import { dot } from '../vector.js';
-import { project } from './bounds.js';
+import { FREE } from './bounds.js';
 
 /**
  * TNC's preconditioner (Nash 1984/1985): the inverse of a limited-memory quasi-Newton approximation M of the
@@ -13,6 +13,12 @@ import { project } from './bounds.js';
  * H·y_k and their inner products) stays fixed for a whole inner solve: {@link prepareInverse} computes those once.
  * Every value is produced by the same floating-point operations in the same order as scipy's tnc.c (each sum
  * adds its terms in index order), so the iterates stay bit-identical to scipy's.
+ *
+ * The element-wise work is done by the passes at the end of this file and by vector.ts's dot: each is one loop
+ * that takes its vectors and scalars as arguments and returns at most one sum, and does in one pass what tnc.c
+ * does in several (an update, a projection, the dot product of the result). The functions above them read the
+ * memory's fields, choose the passes and store the results; none of them loops itself (PERFORMANCE.md, "TNC's
+ * own work", says why the passes are shaped so).
  */
 export type QuasiNewtonMemory = ReturnType<typeof newMemory>;
 
@@ -39,6 +45,8 @@ export function newMemory(n: number) {
     /** y_rᵀD⁻¹y_r and y_kᵀH·y_k. Set by prepareInverse. */
     yrHyr: 0,
     ykHyk: 0,
+    /** Work space of initialDiagonal (B·s). */
+    Bs: new Float64Array(n),
   };
 }
 
@@ -56,21 +64,12 @@ export function rememberStep(
   g: Float64Array,
   gOld: Float64Array,
 ): void {
-  const { sk, yk } = mem;
-  for (let i = 0; i < sk.length; i++) {
-    yk[i] = g[i] - gOld[i];
-    sk[i] = alpha * p[i];
-  }
-  mem.yksk = dot(yk, sk);
+  mem.yksk = stepPair(alpha, p, g, gOld, mem.sk, mem.yk);
 }
 
 /** Fold the latest pair into the accumulated one: s_r += s_k, y_r += y_k. */
 export function accumulatePair(mem: QuasiNewtonMemory): void {
-  const { sk, yk, sr, yr } = mem;
-  for (let i = 0; i < sr.length; i++) {
-    sr[i] += sk[i];
-    yr[i] += yk[i];
-  }
+  addPair(mem.sk, mem.yk, mem.sr, mem.yr);
 }
 
 /** Start a new cycle: (s_r, y_r) = (s_k, y_k). */
@@ -80,22 +79,15 @@ export function restartPair(mem: QuasiNewtonMemory): void {
 }
 
 /**
- * One self-scaled BFGS update of an inverse-Hessian product, with scaling γ = 1, in place:
+ * The coefficients of one self-scaled BFGS update of an inverse-Hessian product, with scaling γ = 1:
  *   H⁺v = Hv + δ·s + β·Hy   where  δ = (yᵀHy/yᵀs + 1)·(vᵀs)/(yᵀs) − (vᵀHy)/(yᵀs),  β = −(vᵀs)/(yᵀs)
- * (both 0 when yᵀs = 0).
+ * (both 0 when yᵀs = 0). The passes apply it element by element, fused with the work around it.
  */
-function bfgsUpdate(
-  Hv: Float64Array,
-  s: Float64Array,
-  Hy: Float64Array,
-  ys: number,
-  yHy: number,
-  vs: number,
-  vHy: number,
-): void {
-  const delta = ys === 0 ? 0 : ((yHy / ys + 1) * vs) / ys - vHy / ys;
-  const beta = ys === 0 ? 0 : -vs / ys;
-  for (let i = 0; i < Hv.length; i++) Hv[i] = Hv[i] + delta * s[i] + beta * Hy[i];
+function bfgsDelta(ys: number, yHy: number, vs: number, vHy: number): number {
+  return ys === 0 ? 0 : ((yHy / ys + 1) * vs) / ys - vHy / ys;
+}
+function bfgsBeta(ys: number, vs: number): number {
+  return ys === 0 ? 0 : -vs / ys;
 }
 
 /**
@@ -104,18 +96,17 @@ function bfgsUpdate(
  */
 export function prepareInverse(mem: QuasiNewtonMemory): void {
   if (mem.upd1) return;
-  const { diagb, invDiagb, yk, Hyk, sr, yr, Hyr } = mem;
-  for (let i = 0; i < diagb.length; i++) {
-    invDiagb[i] = 1 / diagb[i];
-    Hyk[i] = yk[i] * invDiagb[i];
+  const { diagb, invDiagb, yk, Hyk, sr, yr, Hyr, yrsr } = mem;
+  if (mem.lreset) {
+    mem.ykHyk = invertDiagonal(diagb, yk, invDiagb, Hyk);
+    return;
   }
-  if (!mem.lreset) {
-    // Fold the accumulated pair (s_r, y_r) into D⁻¹y_k.
-    for (let i = 0; i < diagb.length; i++) Hyr[i] = yr[i] * invDiagb[i];
-    mem.yrHyr = dot(yr, Hyr);
-    bfgsUpdate(Hyk, sr, Hyr, mem.yrsr, mem.yrHyr, dot(yk, sr), dot(yk, Hyr));
-  }
-  mem.ykHyk = dot(Hyk, yk);
+  // D⁻¹, D⁻¹y_k and D⁻¹y_r, then fold the accumulated pair (s_r, y_r) into D⁻¹y_k.
+  const yrHyr = invertDiagonalTwice(diagb, yk, yr, invDiagb, Hyk, Hyr);
+  const yksr = dot(yk, sr);
+  const ykHyr = dot(yk, Hyr);
+  mem.yrHyr = yrHyr;
+  mem.ykHyk = updateDot(Hyk, sr, Hyr, bfgsDelta(yrsr, yrHyr, yksr, ykHyr), bfgsBeta(yrsr, yksr), yk);
 }
 
 /**
@@ -124,15 +115,16 @@ export function prepareInverse(mem: QuasiNewtonMemory): void {
  * prepared (prepareInverse) since it last changed. `out` must not alias v.
  */
 export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float64Array, pivot: Int8Array): number {
-  const { diagb, invDiagb, sk, Hyk, sr, Hyr } = mem;
-  if (mem.upd1) {
-    for (let i = 0; i < out.length; i++) out[i] = v[i] / diagb[i];
-  } else {
-    for (let i = 0; i < out.length; i++) out[i] = v[i] * invDiagb[i];
-    if (!mem.lreset) bfgsUpdate(out, sr, Hyr, mem.yrsr, mem.yrHyr, dot(v, sr), dot(v, Hyr));
-    bfgsUpdate(out, sk, Hyk, mem.yksk, mem.ykHyk, dot(v, sk), dot(v, Hyk));
-  }
-  return dot(v, project(out, pivot));
+  const { diagb, invDiagb, sk, Hyk, sr, Hyr, yksk, ykHyk, yrsr, yrHyr } = mem;
+  if (mem.upd1) return divideProjected(v, diagb, out, pivot);
+  const vsk = dot(v, sk);
+  const deltaK = bfgsDelta(yksk, ykHyk, vsk, dot(v, Hyk));
+  const betaK = bfgsBeta(yksk, vsk);
+  if (mem.lreset) return inverseOnePair(v, invDiagb, sk, Hyk, deltaK, betaK, out, pivot);
+  const vsr = dot(v, sr);
+  const deltaR = bfgsDelta(yrsr, yrHyr, vsr, dot(v, Hyr));
+  const betaR = bfgsBeta(yrsr, vsr);
+  return inverseTwoPairs(v, invDiagb, sr, Hyr, deltaR, betaR, sk, Hyk, deltaK, betaK, out, pivot);
 }
 
 /**
@@ -141,40 +133,233 @@ export function applyInverse(mem: QuasiNewtonMemory, v: Float64Array, out: Float
  * the second pair below).
  */
 export function initialDiagonal(mem: QuasiNewtonMemory, emat: Float64Array): void {
-  const { diagb, sk, yk, sr, yr } = mem;
+  const { diagb, sk, yk, sr, yr, Bs } = mem;
   if (mem.upd1) {
     emat.set(diagb);
     return;
   }
   const yksk = orOne(mem.yksk);
   if (mem.lreset) {
-    const sBs = orOne(dot(sk, diagb.map((d, i) => d * sk[i])));
-    for (let i = 0; i < emat.length; i++) {
-      const d = diagb[i];
-      emat[i] = d - (d * d * sk[i] * sk[i]) / sBs + (yk[i] * yk[i]) / yksk;
-    }
+    diagonalOnePair(diagb, sk, yk, orOne(weightedSquare(sk, diagb)), yksk, emat);
     return;
   }
   // Update D with (s_r, y_r) to B (Bs = B·s_k), then take the diagonal of B updated with (s_k, y_k).
-  const Bs = diagb.map((d, i) => d * sr[i]);
-  const srBsr = orOne(dot(sr, Bs));
+  const srBsr = orOne(scaledProduct(diagb, sr, Bs));
   const skBsr = dot(sk, Bs);
   const yrsk = dot(yr, sk);
-  const yrsr = orOne(mem.yrsr);
-  for (let i = 0; i < emat.length; i++) {
-    const d = diagb[i];
-    Bs[i] = d * sk[i] - (Bs[i] * skBsr) / srBsr + (yr[i] * yrsk) / yrsr;
-    emat[i] = d - (d * d * sr[i] * sr[i]) / srBsr + (yr[i] * yr[i]) / yrsr;
-  }
-  const skBsk = orOne(dot(sk, Bs));
+  const skBsk = orOne(diagonalFirstPair(diagb, sr, sk, yr, srBsr, skBsr, yrsk, orOne(mem.yrsr), Bs, emat));
   // NOTE the sign of the y_k term: the BFGS formula (and Nash's original code) ADDS y_k²/y_kᵀs_k here; scipy's
   // tnc.c as shipped (≥ its C reformatting; checked against scipy 1.17) subtracts it. We follow scipy, so that
   // TNC's iterates agree with scipy's bit for bit (test/optim-tnc.test.ts); the effect is confined to this
   // diagonal seed, which the CG loop then refines (entries ≤ 1e-6 restart at 1).
-  for (let i = 0; i < emat.length; i++) emat[i] -= (Bs[i] * Bs[i]) / skBsk + (yk[i] * yk[i]) / yksk;
+  diagonalSecondPair(Bs, skBsk, yk, yksk, emat);
 }
 
 /** A zero denominator is taken as 1 (scipy's guard). */
 function orOne(x: number): number {
   return x === 0 ? 1 : x;
+}
+
+// ---------------------------------------------------------------- the passes (one loop each)
+
+/** s = α·p, y = g − g_old; returns yᵀs. */
+function stepPair(
+  alpha: number,
+  p: Float64Array,
+  g: Float64Array,
+  gOld: Float64Array,
+  s: Float64Array,
+  y: Float64Array,
+): number {
+  let ys = 0;
+  for (let i = 0; i < s.length; i++) {
+    const yi = g[i] - gOld[i];
+    const si = alpha * p[i];
+    y[i] = yi;
+    s[i] = si;
+    ys += yi * si;
+  }
+  return ys;
+}
+
+/** sr += sk, yr += yk. */
+function addPair(sk: Float64Array, yk: Float64Array, sr: Float64Array, yr: Float64Array): void {
+  for (let i = 0; i < sr.length; i++) {
+    sr[i] += sk[i];
+    yr[i] += yk[i];
+  }
+}
+
+/** invD = 1/D and Hy = y·invD; returns yᵀHy. */
+function invertDiagonal(diagb: Float64Array, y: Float64Array, invDiagb: Float64Array, Hy: Float64Array): number {
+  let yHy = 0;
+  for (let i = 0; i < diagb.length; i++) {
+    const inv = 1 / diagb[i];
+    invDiagb[i] = inv;
+    const h = y[i] * inv;
+    Hy[i] = h;
+    yHy += h * y[i];
+  }
+  return yHy;
+}
+
+/** invD = 1/D, Hyk = yk·invD, Hyr = yr·invD; returns y_rᵀHyr. */
+function invertDiagonalTwice(
+  diagb: Float64Array,
+  yk: Float64Array,
+  yr: Float64Array,
+  invDiagb: Float64Array,
+  Hyk: Float64Array,
+  Hyr: Float64Array,
+): number {
+  let yrHyr = 0;
+  for (let i = 0; i < diagb.length; i++) {
+    const inv = 1 / diagb[i];
+    invDiagb[i] = inv;
+    Hyk[i] = yk[i] * inv;
+    const h = yr[i] * inv;
+    Hyr[i] = h;
+    yrHyr += yr[i] * h;
+  }
+  return yrHyr;
+}
+
+/** h = h + δ·s + β·Hy (one BFGS update, in place); returns yᵀh. */
+function updateDot(
+  h: Float64Array,
+  s: Float64Array,
+  Hy: Float64Array,
+  delta: number,
+  beta: number,
+  y: Float64Array,
+): number {
+  let yh = 0;
+  for (let i = 0; i < h.length; i++) {
+    const hi = h[i] + delta * s[i] + beta * Hy[i];
+    h[i] = hi;
+    yh += hi * y[i];
+  }
+  return yh;
+}
+
+/** out = v / D, projected; returns vᵀout. */
+function divideProjected(v: Float64Array, diagb: Float64Array, out: Float64Array, pivot: Int8Array): number {
+  let vout = 0;
+  for (let i = 0; i < out.length; i++) {
+    const o = pivot[i] !== FREE ? 0 : v[i] / diagb[i];
+    out[i] = o;
+    vout += v[i] * o;
+  }
+  return vout;
+}
+
+/** out = v·invD + δ·s + β·Hy, projected; returns vᵀout. */
+function inverseOnePair(
+  v: Float64Array,
+  invDiagb: Float64Array,
+  s: Float64Array,
+  Hy: Float64Array,
+  delta: number,
+  beta: number,
+  out: Float64Array,
+  pivot: Int8Array,
+): number {
+  let vout = 0;
+  for (let i = 0; i < out.length; i++) {
+    const vi = v[i];
+    const o = pivot[i] !== FREE ? 0 : vi * invDiagb[i] + delta * s[i] + beta * Hy[i];
+    out[i] = o;
+    vout += vi * o;
+  }
+  return vout;
+}
+
+/** out = (v·invD + δ₁·s₁ + β₁·Hy₁) + δ₂·s₂ + β₂·Hy₂, projected; returns vᵀout. */
+function inverseTwoPairs(
+  v: Float64Array,
+  invDiagb: Float64Array,
+  s1: Float64Array,
+  Hy1: Float64Array,
+  delta1: number,
+  beta1: number,
+  s2: Float64Array,
+  Hy2: Float64Array,
+  delta2: number,
+  beta2: number,
+  out: Float64Array,
+  pivot: Int8Array,
+): number {
+  let vout = 0;
+  for (let i = 0; i < out.length; i++) {
+    const vi = v[i];
+    const o =
+      pivot[i] !== FREE ? 0 : vi * invDiagb[i] + delta1 * s1[i] + beta1 * Hy1[i] + delta2 * s2[i] + beta2 * Hy2[i];
+    out[i] = o;
+    vout += vi * o;
+  }
+  return vout;
+}
+
+/** sᵀ(D·s). */
+function weightedSquare(s: Float64Array, diagb: Float64Array): number {
+  let sDs = 0;
+  for (let i = 0; i < s.length; i++) sDs += s[i] * (diagb[i] * s[i]);
+  return sDs;
+}
+
+/** emat = D − (D·s)²/(sᵀDs) + y²/(yᵀs), element by element (one pair). */
+function diagonalOnePair(
+  diagb: Float64Array,
+  s: Float64Array,
+  y: Float64Array,
+  sBs: number,
+  ys: number,
+  emat: Float64Array,
+): void {
+  for (let i = 0; i < emat.length; i++) {
+    const d = diagb[i];
+    emat[i] = d - (d * d * s[i] * s[i]) / sBs + (y[i] * y[i]) / ys;
+  }
+}
+
+/** Bs = D·s; returns sᵀBs. */
+function scaledProduct(diagb: Float64Array, s: Float64Array, Bs: Float64Array): number {
+  let sBs = 0;
+  for (let i = 0; i < Bs.length; i++) {
+    const b = diagb[i] * s[i];
+    Bs[i] = b;
+    sBs += s[i] * b;
+  }
+  return sBs;
+}
+
+/**
+ * Bs = B·s_k with B = D updated by (s_r, y_r) (Bs holds D·s_r on entry), and emat = diag(B); returns s_kᵀBs.
+ */
+function diagonalFirstPair(
+  diagb: Float64Array,
+  sr: Float64Array,
+  sk: Float64Array,
+  yr: Float64Array,
+  srBsr: number,
+  skBsr: number,
+  yrsk: number,
+  yrsr: number,
+  Bs: Float64Array,
+  emat: Float64Array,
+): number {
+  let skBsk = 0;
+  for (let i = 0; i < emat.length; i++) {
+    const d = diagb[i];
+    const b = d * sk[i] - (Bs[i] * skBsr) / srBsr + (yr[i] * yrsk) / yrsr;
+    Bs[i] = b;
+    skBsk += sk[i] * b;
+    emat[i] = d - (d * d * sr[i] * sr[i]) / srBsr + (yr[i] * yr[i]) / yrsr;
+  }
+  return skBsk;
+}
+
+/** emat −= (Bs)²/(s_kᵀBs) + y_k²/(y_kᵀs_k), element by element (scipy's sign, see initialDiagonal). */
+function diagonalSecondPair(Bs: Float64Array, skBsk: number, yk: Float64Array, yksk: number, emat: Float64Array): void {
+  for (let i = 0; i < emat.length; i++) emat[i] -= (Bs[i] * Bs[i]) / skBsk + (yk[i] * yk[i]) / yksk;
 }
