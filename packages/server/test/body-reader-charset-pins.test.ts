@@ -19,6 +19,11 @@ it('a malformed charset (stray or unbalanced quotes) → 415 naming it', async (
     ['charset="utf-8', '"utf-8'],
     ['charset=utf-8"', 'utf-8"'],
     ['charset="utf-8"x', '"utf-8"x'],
+    // shown trimmed, as sent after the '=' and its spaces
+    ['charset=  latin1"x', 'latin1"x'],
+    // one parameter, not two: a later "charset=utf-8" inside its value is no escape
+    ['charset=latin1 charset=utf-8', 'latin1 charset=utf-8'],
+    ['charset="latin1" charset=utf-8', '"latin1" charset=utf-8'],
   ]) {
     expectProblem(await post(srv.url, { 'content-type': `application/json; ${param}`, 'content-length': String(VALID.length) }, VALID),
       415, 'unsupported-media-type', `Content-Type: charset ${JSON.stringify(shown)} is not supported; send UTF-8`);
@@ -26,7 +31,7 @@ it('a malformed charset (stray or unbalanced quotes) → 415 naming it', async (
 });
 
 it('well-formed UTF-8 charsets, quoted or not, are read', async () => {
-  for (const param of ['charset=utf-8', 'charset="UTF-8"', 'charset = utf8']) {
+  for (const param of ['charset=utf-8', 'charset="UTF-8"', 'charset = utf8', 'charset = "utf-8"']) {
     const a = await post(srv.url, { 'content-type': `application/json; ${param}`, 'content-length': String(VALID.length) }, VALID);
     expect(a.status, param).toBe(200);
   }
