@@ -37,7 +37,7 @@ describe('bench quick run of row 1: every implementation that can run here runs'
     report = await runBench({ quick: true, rows: [1], repeat: 1, log: (l) => lines.push(l) });
     const parsed = JSON.parse(JSON.stringify(report)) as BenchReport; // survives a JSON round trip
     expect(parsed.schema).toBe('backprop-bench/1');
-    expect(parsed.options).toEqual({ rows: [1], repeat: 1, quick: true, threads: 2 });
+    expect(parsed.options).toEqual({ rows: [1], repeat: 1, quick: true, threads: 2, isa: null, blasCoretype: null });
     expect(parsed.machine.cores).toBeGreaterThan(0);
     expect(parsed.machine.loadavgStart).toHaveLength(3);
     expect(Object.keys(parsed.threads.env)).toEqual(

@@ -10,7 +10,7 @@ import type { HistoryEntry, Model, TrainingSummary } from './model/model.js';
 import {
   DEFAULT_LEAKY_SLOPE, describeNetwork, resolveActivations, type ActivationOptions, type Activations,
 } from './network/activations.js';
-import { checkDtype, roundTheta, type Dtype } from './network/dtype.js';
+import { checkDtype, finiteDifferenceAccuracy, roundTheta, type Dtype } from './network/dtype.js';
 import { checkInitScheme, layerSchemes, randomInit, type InitScheme } from './network/init.js';
 import { checkLayers, type LayerSizes } from './network/layers.js';
 import { objectiveOf } from './objective.js';
@@ -182,7 +182,7 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
   const checksum = dataChecksum(data);
   if (resume !== undefined) checkResume(resume, layers, activations, method, lambda, checksum);
   if (resume !== undefined && (resume.dtype ?? 'float64') !== dtype) {
-    throw new CheckpointError(`checkpoint is for a ${resume.dtype ?? 'float64'} network, not ${dtype}: resume with the same dtype`);
+    throw new CheckpointError(`checkpoint is for a ${resume.dtype ?? 'float64'} network, not ${dtype}: resume with the same dtype (--dtype ${resume.dtype ?? 'float64'})`);
   }
   const initRange = options.init?.range ?? SEED.initRange;
   const x0 = resume ? Float64Array.from(resume.x) : randomInit(layers, { range: initRange, scheme, seed, activations });
@@ -198,6 +198,8 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
   // A method that declares a `backend` option (adam: where its update loop runs) follows the training's backend,
   // so `backend: 'ts'` (or BACKPROP_BACKEND=ts) keeps every loop in TypeScript. The bits are the same either way.
   if (info?.options.some((o) => o.name === 'backend')) optimizer.backend ??= backend.name;
+  // A method with finite differences (tnc: its Hessian-vector products) steps by what the network's dtype resolves.
+  if (dtype !== 'float64' && info?.options.some((o) => o.name === 'accuracy')) optimizer.accuracy ??= finiteDifferenceAccuracy(dtype);
   const net = bindNetwork(data.X, data.y, { layers, backend: backend.name, activations, dtype });
   const objective = objectiveOf(net, lambda);
   return { method, lambda, seed, initRange, scheme, layers, activations, dtype, K, backend, net, x0, optimizer, minibatch, objective, checksum };
