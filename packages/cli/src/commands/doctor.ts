@@ -83,12 +83,14 @@ function why(info: BackendInfo): string {
 }
 
 function withoutBackendEnv<T>(fn: () => T): T {
-  const saved = process.env.BACKPROP_BACKEND;
+  const saved = { backend: process.env.BACKPROP_BACKEND, isa: process.env.BACKPROP_ISA };
   delete process.env.BACKPROP_BACKEND;
+  delete process.env.BACKPROP_ISA; // the loader has already read it (once per process) and says why it failed
   try {
     return fn();
   } finally {
-    if (saved !== undefined) process.env.BACKPROP_BACKEND = saved;
+    if (saved.backend !== undefined) process.env.BACKPROP_BACKEND = saved.backend;
+    if (saved.isa !== undefined) process.env.BACKPROP_ISA = saved.isa;
   }
 }
 
@@ -106,9 +108,12 @@ export async function diagnose(): Promise<Diagnosis> {
     backendInfo();
   } catch (err) {
     envError = err instanceof Error ? err.message : String(err);
-    fixes.push('set BACKPROP_BACKEND to auto, native or ts, or unset it');
+    fixes.push(envError.startsWith('BACKPROP_ISA')
+      ? 'set BACKPROP_ISA to a CPU class this CPU runs (x86-64-v3 is AVX2, x86-64-v4 AVX-512), or unset it'
+      : 'set BACKPROP_BACKEND to auto, native or ts, or unset it');
   }
-  // With a misspelt BACKPROP_BACKEND every backend call throws; the rest is reported as `auto` would see it.
+  // With a misspelt BACKPROP_BACKEND (or a BACKPROP_ISA that names no class) every backend call throws; the rest is
+  // reported as `auto` would see it.
   const info = envError === undefined ? backendInfo() : withoutBackendEnv(backendInfo);
   const native = info.nativeAvailable;
   if (!native) {
@@ -118,7 +123,7 @@ export async function diagnose(): Promise<Diagnosis> {
     const override = (Boolean(process.env.BACKPROP_NATIVE_PATH) || /^BACKPROP_ISA/.test(info.reason ?? '')) && info.hint !== undefined;
     if (missing) fixes.push(`${sudo}${tools.INSTALL_COMMAND}   (missing: ${toolchain.missing.join('; ')})`);
     if (missing || !override) fixes.push(rebuild);
-    if (override && info.hint) fixes.push(info.hint);
+    if (override && info.hint && !envError?.startsWith('BACKPROP_ISA')) fixes.push(info.hint);
   }
   const env = Object.fromEntries(
     ['BACKPROP_BACKEND', 'BACKPROP_THREADS', 'BACKPROP_TS_THREADS', 'OPENBLAS_NUM_THREADS', 'BACKPROP_NATIVE_PATH', 'BACKPROP_ISA', 'OPENBLAS_CORETYPE', 'BACKPROP_OPENBLAS_PREFIXES'].map(
@@ -179,7 +184,7 @@ function lines(d: Diagnosis): string[] {
       ? 'backprop doctor: the native backend works'
       : d.status === 'ts'
         ? 'backprop doctor: the native backend is unavailable; the TypeScript backend runs (slower)'
-        : 'backprop doctor: BACKPROP_BACKEND is not valid; every command will fail';
+        : `backprop doctor: ${'error' in d.backend && d.backend.error.startsWith('BACKPROP_ISA') ? 'BACKPROP_ISA' : 'BACKPROP_BACKEND'} is not valid; every command will fail`;
   const out = [headline, '', ...rows.map(([k, v]) => `  ${k.padEnd(14)}${v}`)];
   if (d.fixes.length > 0) out.push('', 'to fix:', ...d.fixes.map((f, i) => `  ${i + 1}. ${f}`));
   return out;
@@ -191,9 +196,10 @@ export function doctorCommand() {
     {
       summary: 'which backend runs and why, and how to fix the native one',
       description:
-        'Say which backend will run and why, the native addon’s path and BLAS build, threads, the Node version and ' +
-        'the build tools found, and for each missing piece the exact command that fixes it. Exit 0 when the native ' +
-        'backend works, 1 when it does not (the TypeScript backend runs instead) or BACKPROP_BACKEND is invalid.',
+        'Say which backend will run and why, the native addon’s path, CPU class and BLAS build, threads, the Node ' +
+        'version and the build tools found, and for each missing piece the exact command that fixes it. Exit 0 when ' +
+        'the native backend works, 1 when it does not (the TypeScript backend runs instead) or BACKPROP_BACKEND or ' +
+        'BACKPROP_ISA is invalid. BACKPROP_ISA=x86-64-v4|x86-64-v3|x86-64 forces the addon’s CPU class.',
     },
     (cmd) => cmd.addHelpText('after', examples(['backprop doctor', 'backprop doctor --json'])),
     async (_flags, out) => {

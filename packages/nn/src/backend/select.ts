@@ -62,6 +62,20 @@ function envChoice(): BackendChoice | undefined {
   return parseChoice(raw, 'BACKPROP_BACKEND');
 }
 
+/**
+ * BACKPROP_ISA, checked as BACKPROP_BACKEND is: a value that names no CPU class (`avx2`) is an InvalidArgumentError
+ * naming the classes, never a silent fallback to the TS backend. A class this CPU cannot run is the loader's business
+ * (its reason, then `auto`'s fallback).
+ */
+function checkIsaEnv(): void {
+  const raw = process.env.BACKPROP_ISA;
+  const classes: readonly string[] = [...core.ISA_CLASSES, 'baseline'];
+  if (raw === undefined || raw === '' || classes.includes(raw)) return;
+  throw new InvalidArgumentError(
+    `BACKPROP_ISA: expected one of ${classes.join(', ')} (AVX-512 is x86-64-v4, AVX2 x86-64-v3), got ${JSON.stringify(raw)}`,
+  );
+}
+
 /** Text from an error, on one line and short enough for a warning. */
 function oneLine(text: string, max = 240): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -82,13 +96,15 @@ function warnFallback(reason: string): void {
  * The backend to use. `auto` is native when the addon loads, else ts, with one warning line on stderr (code
  * BACKPROP_TS_FALLBACK, pointing at `backprop doctor`). `native` throws BackendUnavailableError with the load error
  * when the addon is unavailable. `auto` and no argument defer to the environment variable BACKPROP_BACKEND
- * (auto|native|ts) when it is set; a misspelt value is an InvalidArgumentError even when `native` or `ts` is given.
+ * (auto|native|ts) when it is set; a misspelt value is an InvalidArgumentError even when `native` or `ts` is given,
+ * and so is a BACKPROP_ISA that names no CPU class (unless the TS backend is asked for).
  */
 export function getBackend(choice?: BackendChoice): Backend {
   const explicit = choice === undefined ? undefined : parseChoice(choice, 'backend');
   const fromEnv = envChoice();
   const wanted: BackendChoice = explicit !== undefined && explicit !== 'auto' ? explicit : (fromEnv ?? 'auto');
   if (wanted === 'ts') return tsBackend;
+  checkIsaEnv();
   const native = loadNativeOnce();
   if (native.ok) return native.backend;
   if (wanted === 'native') {
@@ -110,9 +126,10 @@ export function resolveBackend(choice?: BackendChoice, threads?: number): Backen
   return backend;
 }
 
-/** Which backend runs and why. Throws InvalidArgumentError when BACKPROP_BACKEND is misspelt. */
+/** Which backend runs and why. Throws InvalidArgumentError when BACKPROP_BACKEND is misspelt or BACKPROP_ISA names no class. */
 export function backendInfo(): BackendInfo {
   const fromEnv = envChoice();
+  if (fromEnv !== 'ts') checkIsaEnv();
   const native = loadNativeOnce();
   const source: BackendInfo['source'] = fromEnv !== undefined ? 'env' : 'auto';
   const selected: BackendName = fromEnv === 'ts' ? 'ts' : fromEnv === 'native' || native.ok ? 'native' : 'ts';
