@@ -3,9 +3,9 @@
 #include "vector_math.h"
 
 // Each loop is compiled once per CPU class (one addon each), with FMA contraction on for this file
-// (CMakeLists.txt): the x86-64-v3/v4 classes fuse exp's polynomial into FMAs (~1.65x fewer cycles in these loops
-// than unfused) and the baseline, which has no FMA, does not, so the classes differ in the last bits. With one
-// class the bits are the same for any thread count (every lane does the same operations).
+// (CMakeLists.txt): the x86-64-v3/v4 classes fuse exp's polynomial into FMAs and the baseline, which has no FMA,
+// does not, so the classes differ in the last bits. With one class the bits are the same for any thread count
+// (every lane does the same operations).
 
 namespace backprop {
 
