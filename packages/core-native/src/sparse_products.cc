@@ -2,6 +2,7 @@
 // kernel (accumulateBlock) and the dense tiles' kernel (accumulateTiles), and how the work is split over the
 // pool's threads.
 #include <algorithm>
+#include <type_traits>
 
 #include "activation.h"
 #include "sparse_input.h"
@@ -21,13 +22,25 @@ namespace backprop {
 
 namespace {
 
-// 32 hidden units as eight 4-wide vectors (GCC vector extensions: AVX registers in the x86-64-v3/v4 addons,
-// SSE pairs in the baseline one). Written out so the accumulators stay in registers; a multiply and add that the
-// FMA classes fuse (see BACKPROP_FUSED).
+// kChunk (32) hidden units as vectors of kLanes doubles (GCC vector extensions), written out so that the running
+// sums stay in registers; a multiply and add that the FMA classes fuse (see BACKPROP_FUSED). With AVX (the
+// x86-64-v3/v4 addons) 4-wide: 7 vectors for 25 units, twice (even and odd non-zeros, so that consecutive FMAs do
+// not wait on each other) in 16 registers. Without (the baseline addon: SSE2's 16 two-wide registers) 2-wide and
+// one set of sums: 13 vectors for 25 units, a broadcast and a product fit; 4-wide vectors there became register
+// pairs that did not (two sets of 7 pairs: the sums lived on the stack, 5x slower than AVX2).
+#if defined(__AVX__)
 typedef double Lanes __attribute__((vector_size(32), aligned(8)));
+constexpr bool kTwoSums = true;
+#else
+typedef double Lanes __attribute__((vector_size(16), aligned(8)));
+constexpr bool kTwoSums = false;
+#endif
+constexpr size_t kLanes = sizeof(Lanes) / sizeof(double);
+constexpr size_t kVectors = kChunk / kLanes;  // vectors in a chunk of hidden units
 
-// V 4-wide running sums: the first 4V of a row's kChunk (32) hidden units. V < 8 when the layer (or its last
-// chunk) is narrower, e.g. 7 for 25 units: rows keep their 32-double stride (and alignment), the tail is skipped.
+// V running sums of kLanes: the first kLanes * V of a row's kChunk hidden units. V < kVectors when the layer (or
+// its last chunk) is narrower, e.g. 7 four-wide for 25 units: rows keep their kChunk-double stride (and
+// alignment), the tail is skipped.
 template <size_t V>
 struct Accumulator {
   Lanes v[V];
@@ -36,8 +49,7 @@ struct Accumulator {
   }
   inline void addScaled(double x, const double* w) {
     const Lanes* p = reinterpret_cast<const Lanes*>(w);
-    const Lanes s = {x, x, x, x};
-    for (size_t k = 0; k < V; ++k) v[k] += s * p[k];
+    for (size_t k = 0; k < V; ++k) v[k] += x * p[k];
   }
   inline void add(const Accumulator& o) {
     for (size_t k = 0; k < V; ++k) v[k] += o.v[k];
@@ -52,9 +64,20 @@ struct Accumulator {
   }
 };
 
+// Calls f(std::integral_constant<size_t, V>{}) with V = vectors, at least 1 and at most N: the kernels' vector
+// count as a compile-time constant, so that their running sums are registers.
+template <size_t N, size_t V = 1, class F>
+inline __attribute__((always_inline)) void dispatchWidth(size_t vectors, const F& f) {
+  if constexpr (V < N) {
+    if (vectors <= V) return f(std::integral_constant<size_t, V>{});
+    return dispatchWidth<N, V + 1>(vectors, f);
+  } else {
+    f(std::integral_constant<size_t, N>{});
+  }
+}
+
 // rows[i] (stride rowsLd) += sum over the non-zeros of i of x * source[index] (stride sourceLd), i in
-// [begin, end); first: start from zero. Two running sums (even and odd non-zeros) so that consecutive adds do
-// not wait on each other.
+// [begin, end); first: start from zero. With kTwoSums, even and odd non-zeros in two running sums.
 template <size_t V, class Value>
 inline __attribute__((always_inline)) void accumulate(const uint64_t* start, const uint32_t* index,
                                                       const Value* value, const double* source, size_t sourceLd,
@@ -62,15 +85,18 @@ inline __attribute__((always_inline)) void accumulate(const uint64_t* start, con
                                                       size_t rowsLd) {
   for (size_t i = begin; i < end; ++i) {
     double* row = rows + i * rowsLd;
-    Accumulator<V> acc, odd;
+    Accumulator<V> acc;
     if (!first) acc.load(row);
     uint64_t p = start[i];
-    for (; p + 2 <= start[i + 1]; p += 2) {
-      acc.addScaled(value[p], source + size_t{index[p]} * sourceLd);
-      odd.addScaled(value[p + 1], source + size_t{index[p + 1]} * sourceLd);
+    if constexpr (kTwoSums) {
+      Accumulator<V> odd;
+      for (; p + 2 <= start[i + 1]; p += 2) {
+        acc.addScaled(value[p], source + size_t{index[p]} * sourceLd);
+        odd.addScaled(value[p + 1], source + size_t{index[p + 1]} * sourceLd);
+      }
+      acc.add(odd);
     }
-    if (p < start[i + 1]) acc.addScaled(value[p], source + size_t{index[p]} * sourceLd);
-    acc.add(odd);
+    for (; p < start[i + 1]; ++p) acc.addScaled(value[p], source + size_t{index[p]} * sourceLd);
     acc.store(row);
   }
 }
@@ -82,16 +108,9 @@ inline __attribute__((always_inline)) void accumulateWidth(const uint64_t* start
                                                            const Value* value, const double* source,
                                                            size_t sourceLd, size_t width, bool first, size_t begin,
                                                            size_t end, double* rows, size_t rowsLd) {
-  switch ((width + 3) / 4) {
-    case 1: return accumulate<1>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
-    case 2: return accumulate<2>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
-    case 3: return accumulate<3>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
-    case 4: return accumulate<4>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
-    case 5: return accumulate<5>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
-    case 6: return accumulate<6>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
-    case 7: return accumulate<7>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
-    default: return accumulate<8>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
-  }
+  return dispatchWidth<kVectors>((width + kLanes - 1) / kLanes, [&](auto vectors) {
+    accumulate<decltype(vectors)::value>(start, index, value, source, sourceLd, first, begin, end, rows, rowsLd);
+  });
 }
 
 // The block for double and for float values (widened exactly to double as read).
@@ -126,8 +145,7 @@ inline __attribute__((always_inline)) void accumulateTile(const Value* x, const 
     for (size_t v = 0; v < V; ++v) w[v] = p[v];
     for (size_t e = 0; e < kTile; ++e) {
       const double s = x[k * kTile + e];
-      const Lanes b = {s, s, s, s};
-      for (size_t v = 0; v < V; ++v) acc[e].v[v] += b * w[v];
+      for (size_t v = 0; v < V; ++v) acc[e].v[v] += s * w[v];
     }
   }
   for (size_t e = 0; e < kTile; ++e) acc[e].store(rows + e * rowsLd);
@@ -142,16 +160,9 @@ inline __attribute__((always_inline)) void accumulateTilesWidth(const Value* x, 
   for (size_t t = 0; t < tiles; ++t) {
     const Value* xt = x + t * xStride;
     double* r = rows + t * kTile * rowsLd;
-    switch ((width + 3) / 4) {
-      case 1: accumulateTile<1>(xt, source, sourceLd, count, first, r, rowsLd); break;
-      case 2: accumulateTile<2>(xt, source, sourceLd, count, first, r, rowsLd); break;
-      case 3: accumulateTile<3>(xt, source, sourceLd, count, first, r, rowsLd); break;
-      case 4: accumulateTile<4>(xt, source, sourceLd, count, first, r, rowsLd); break;
-      case 5: accumulateTile<5>(xt, source, sourceLd, count, first, r, rowsLd); break;
-      case 6: accumulateTile<6>(xt, source, sourceLd, count, first, r, rowsLd); break;
-      case 7: accumulateTile<7>(xt, source, sourceLd, count, first, r, rowsLd); break;
-      default: accumulateTile<8>(xt, source, sourceLd, count, first, r, rowsLd); break;
-    }
+    dispatchWidth<kVectors>((width + kLanes - 1) / kLanes, [&](auto vectors) {
+      accumulateTile<decltype(vectors)::value>(xt, source, sourceLd, count, first, r, rowsLd);
+    });
   }
 }
 
