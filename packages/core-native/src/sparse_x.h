@@ -30,9 +30,11 @@
 namespace backprop {
 
 constexpr size_t kChunk = 32;  // hidden units summed at once by the kernels, in registers
-// Inputs per block of the forward product (their W^T rows, 32 units wide, stay close in cache while a thread's
-// examples sweep over them) and examples per block of the gradient (their delta rows stay in L1).
-constexpr size_t kInputBlock = 160;
+// Inputs per block of the forward product and examples per block of the gradient: their W^T rows / delta rows
+// (kChunk doubles, 256 bytes, each) stay in a 32 KiB L1 (Zen 2-4, Intel before Ice Lake) while a thread's
+// examples / inputs sweep over them: 96 rows, 24 KiB. (160 input rows, 40 KiB, missed L1: the forward kernel
+// alone took 1.82 ms against 1.57 ms with 96, digits5000 on one AVX2 core, 2026-12-07.)
+constexpr size_t kInputBlock = 96;
 constexpr size_t kExampleBlock = 96;
 constexpr size_t kTile = 3;  // examples (forward) or inputs (gradient) per dense tile
 // An input is dense when non-zero in at least this fraction of the examples (measured on digits5000).
