@@ -30,16 +30,23 @@ export const DTYPE_HELP = `what the network computes in: ${DTYPES.join(' (the se
 /** The schemes a user names; `auto` (follow the activations) is what no --init means. */
 const INIT_CHOICES = ['he', 'glorot', 'seed'] as const;
 
+/** What sweep's --dtype means: a grid axis, said as its other axes say it. */
+const DTYPE_AXIS_HELP = `dtype choices, comma-separated: ${DTYPES.join(' (the seed’s), ')} (float32 compute, float64 optimiser state)`;
+
 /**
  * Declares --activation, --output, --leaky-slope, --dtype and (unless `init` is false: a command that draws no
- * weights) --init; the names are @backprop/nn's lists, the defaults its SEED's.
+ * weights) --init; the names are @backprop/nn's lists, the defaults its SEED's. With `axes` (sweep), --activation and
+ * --dtype are grid axes, comma lists of choices, and their help says so as sweep's --lambda and --hidden do.
  */
-export function networkOptions(cmd: Command, { init = true } = {}): Command {
+export function networkOptions(cmd: Command, { init = true, axes = false } = {}): Command {
+  const activation = axes
+    ? `hidden activation choices, comma-separated: ${HIDDEN_ACTIVATIONS.join(', ')}; one network’s per-layer list joined by + (relu+tanh)`
+    : `hidden activation, one for every layer or one per layer: ${HIDDEN_ACTIVATIONS.join(', ')}`;
   cmd
-    .option('--activation <list>', `hidden activation, one for every layer or one per layer: ${HIDDEN_ACTIVATIONS.join(', ')}`, 'sigmoid')
+    .option('--activation <list>', activation, 'sigmoid')
     .option('--output <name>', `output layer: ${OUTPUT_ACTIVATIONS.join(' (one-vs-all, the seed’s) or ')} (categorical cross-entropy)`, 'sigmoid')
     .option('--leaky-slope <α>', 'leaky_relu’s slope α, 0 < α < 1', String(DEFAULT_LEAKY_SLOPE))
-    .option('--dtype <type>', DTYPE_HELP, SEED.dtype);
+    .option(axes ? '--dtype <list>' : '--dtype <type>', axes ? DTYPE_AXIS_HELP : DTYPE_HELP, SEED.dtype);
   if (!init) return cmd;
   return cmd.option('--init <scheme>', `initial weights: ${INIT_CHOICES.join(', ')} (default: seed for an all-sigmoid network, else he for relu layers and glorot for the others)`);
 }

@@ -1,4 +1,4 @@
-import { layersOf, loadModel, readMatFile, serialize, ShapeError, type Activations, type Dtype, type Matrix } from '@backprop/nn';
+import { layersOf, loadModel, readMatFile, serialize, ShapeError, type Activations, type Dtype, type Matrix, type Model } from '@backprop/nn';
 import { UsageError } from './usage.js';
 
 export interface Weights {
@@ -10,6 +10,8 @@ export interface Weights {
   activations?: Activations;
   /** The dtype a model file records. */
   dtype?: Dtype;
+  /** The model file itself (which records what it was trained on); undefined for .mat weights. */
+  model?: Model;
 }
 
 /**
@@ -23,6 +25,7 @@ export function readWeights(path: string, option = '--weights'): Weights {
       layers: [...model.layers],
       theta: model.theta,
       source: `model ${path}`,
+      model,
       ...(model.activations ? { activations: model.activations } : {}),
       ...(model.dtype ? { dtype: model.dtype } : {}),
     };

@@ -52,6 +52,24 @@ describe('backprop doctor', () => {
     expect(human.stdout).toMatch(/\nto fix:\n {2}1\. unset BACKPROP_NATIVE_PATH/);
   });
 
+  it('BACKPROP_BACKEND=native and the addon does not load: the headline says nothing can run (not that ts runs), exit 1', () => {
+    const env = { ...NO_ADDON, BACKPROP_BACKEND: 'native' };
+    const why = `BACKPROP_BACKEND=native, but the addon is unavailable: BACKPROP_NATIVE_PATH points at ${NO_ADDON.BACKPROP_NATIVE_PATH}, which does not exist`;
+    const r = cli(['doctor', '--json'], { env });
+    expect(r.code).toBe(1);
+    const d = onlyJson(r);
+    expect(d.status).toBe('error');
+    expect(d.backend).toMatchObject({ selected: 'native', nativeAvailable: false, source: 'env', why });
+    expect(d.fixes).toEqual([expect.stringMatching(/^unset BACKPROP_NATIVE_PATH/)]);
+    const human = cli(['doctor'], { env });
+    expect(human.code).toBe(1);
+    const [headline, blank, backendRow] = human.stdout.split('\n');
+    expect(headline).toBe('backprop doctor: BACKPROP_BACKEND=native, but the native backend is unavailable; nothing can run');
+    expect(human.stdout).not.toMatch(/TypeScript backend runs/);
+    expect(blank).toBe('');
+    expect(backendRow).toBe(`  backend       native (${why})`);
+  });
+
   const cpu = (backendInfo() as { isa?: { cpu: string } }).isa?.cpu;
   it.skipIf(!nativeAvailable)('BACKPROP_ISA naming a class this CPU cannot run: exit 1, the loader’s fix, not a rebuild', (ctx) => {
     const best = cpu ?? onlyJson(cli(['doctor', '--json'], { env: { BACKPROP_BACKEND: '' } })).addon.isa.cpu;

@@ -206,8 +206,10 @@ describe('cells', () => {
       ['1,"say ""hi"""', '2,"a" b', '3," c ,d "', '4,"x"yz', '5,"open'].join('\n'),
       { labels: 'names' },
     );
-    expect(ds.labelNames).toEqual(['ab', 'c ,d', 'open', 'say "hi"', 'xyz']);
-    expect(Array.from(ds.y)).toEqual([4, 1, 2, 5, 3]);
+    // edge spaces inside the quotes are data (RFC 4180); changed on purpose: this pin read them trimmed, 'c ,d',
+    // until formatCsv's quoted names were found not to read back (csv-reader-more-pins)
+    expect(ds.labelNames).toEqual([' c ,d ', 'ab', 'open', 'say "hi"', 'xyz']);
+    expect(Array.from(ds.y)).toEqual([4, 2, 1, 5, 3]);
   });
 
   it('a tab before a quoted cell is skipped like a space; a doubled quote inside keeps the cell going', () => {

@@ -1,7 +1,7 @@
 import { cost, describeNetwork, type Activations, type Dtype } from '@backprop/nn';
 import type { Command } from 'commander';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
-import { DATA_HELP, loadData } from '../dataset.js';
+import { DATA_HELP, defaultDataFor, loadData } from '../dataset.js';
 import { checkFits } from '../evaluation.js';
 import * as parse from '../parse.js';
 import { activationSettings, networkOptions, type NetworkFlags } from '../network.js';
@@ -26,8 +26,11 @@ function networkOf(w: Weights, flags: NetworkFlags, command: Command): { activat
   return { activations: { hidden: s.activation, output: s.output, leakySlope: s.leakySlope }, dtype: s.dtype };
 }
 
+/** The data weights that record no data set (.mat weights, a model saved without its training) are costed on by default. */
+const MAT_DEFAULT_DATA = 'builtin:digits5000';
+
 interface CostFlags extends CommonOptions, NetworkFlags {
-  data: string;
+  data?: string;
   weights: string;
   lambda: string;
   backend: string;
@@ -41,11 +44,13 @@ export function costCommand() {
       description:
         'The cost J(Θ) of given weights on a data set (λ = 0: the seed’s `cost`; λ > 0: `reg_cost`). With the course’s ' +
           'ex4data1.mat and ex4weights.mat it prints 0.287629 (λ = 0) and 0.383770 (λ = 1). A model file’s network is ' +
-          'its own; for .mat weights, --activation, --output, --leaky-slope and --dtype name it (default the seed’s, sigmoid, float64).',
+          'its own, and without --data it is costed on the built-in set it was trained on (as `evaluate` does); for .mat ' +
+          'weights, --activation, --output, --leaky-slope and --dtype name the network (default the seed’s, sigmoid, float64). ' +
+          `Weights that record no data set (.mat, or a model saved without its training) default to --data ${MAT_DEFAULT_DATA}.`,
     },
     (cmd) =>
       networkOptions(cmd, { init: false })
-        .option('--data <spec>', DATA_HELP, 'builtin:digits5000')
+        .option('--data <spec>', `data to cost on (default: the built-in set a model file was trained on; ${MAT_DEFAULT_DATA} for weights that record none): ${DATA_HELP}`)
         .requiredOption('--weights <file>', 'a .mat with Theta1, Theta2, … (like ex4weights.mat) or a model .json')
         .option('--lambda <λ>', 'regularisation strength λ ≥ 0', '0')
         .option('--backend <name>', 'auto, native or ts', 'auto')
@@ -61,7 +66,9 @@ export function costCommand() {
       const lambda = parse.number('--lambda', flags.lambda, { min: 0 });
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const w = readWeights(flags.weights);
-      const ds = loadData(flags.data, '--data', flags);
+      const spec = flags.data ?? (w.model?.training ? defaultDataFor(w.model) : MAT_DEFAULT_DATA);
+      if (!spec) throw new UsageError('--data is required: the model was not trained on a built-in data set');
+      const ds = loadData(spec, '--data', flags);
       const { activations, dtype } = networkOf(w, flags, command);
       checkFits({ layers: w.layers, theta: w.theta, labelNames: [] }, ds);
       const J = cost(w.theta, ds.X, ds.y, { layers: w.layers, lambda, backend, activations, dtype });

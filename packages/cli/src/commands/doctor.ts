@@ -42,7 +42,10 @@ interface IsaInfo {
 }
 
 export interface Diagnosis {
-  /** 'native': the addon works; 'ts': it does not, and the TS backend runs (or would); 'error': nothing can run. */
+  /**
+   * 'native': the addon works; 'ts': it does not, and the TS backend runs (or would); 'error': nothing can run (an
+   * invalid BACKPROP_BACKEND or BACKPROP_ISA, or BACKPROP_BACKEND=native with no addon).
+   */
   status: 'native' | 'ts' | 'error';
   backend: (BackendInfo & { why: string }) | { error: string };
   addon: { path?: string; exists: boolean; blas?: string; library?: string; isa?: IsaInfo; build?: BuildStatus };
@@ -82,6 +85,11 @@ function why(info: BackendInfo): string {
   return info.nativeAvailable ? 'auto: the native addon loaded' : `auto fell back: ${info.reason}`;
 }
 
+/** The variable an error of backendInfo() is about: it names a misspelt BACKPROP_BACKEND or a BACKPROP_ISA that names no class. */
+function invalidVariable(error: string): 'BACKPROP_ISA' | 'BACKPROP_BACKEND' {
+  return error.startsWith('BACKPROP_ISA') ? 'BACKPROP_ISA' : 'BACKPROP_BACKEND';
+}
+
 function withoutBackendEnv<T>(fn: () => T): T {
   const saved = { backend: process.env.BACKPROP_BACKEND, isa: process.env.BACKPROP_ISA };
   delete process.env.BACKPROP_BACKEND;
@@ -104,11 +112,13 @@ export async function diagnose(): Promise<Diagnosis> {
   const rebuild = `${tools.REBUILD_COMMANDS[0]} (in the backprop workspace: ${tools.REBUILD_COMMANDS[1]})`;
   const fixes: string[] = [];
   let envError: string | undefined;
+  let invalid: ReturnType<typeof invalidVariable> | undefined;
   try {
     backendInfo();
   } catch (err) {
     envError = err instanceof Error ? err.message : String(err);
-    fixes.push(envError.startsWith('BACKPROP_ISA')
+    invalid = invalidVariable(envError);
+    fixes.push(invalid === 'BACKPROP_ISA'
       ? 'set BACKPROP_ISA to a CPU class this CPU runs (x86-64-v3 is AVX2, x86-64-v4 AVX-512), or unset it'
       : 'set BACKPROP_BACKEND to auto, native or ts, or unset it');
   }
@@ -123,7 +133,7 @@ export async function diagnose(): Promise<Diagnosis> {
     const override = (Boolean(process.env.BACKPROP_NATIVE_PATH) || /^BACKPROP_ISA/.test(info.reason ?? '')) && info.hint !== undefined;
     if (missing) fixes.push(`${sudo}${tools.INSTALL_COMMAND}   (missing: ${toolchain.missing.join('; ')})`);
     if (missing || !override) fixes.push(rebuild);
-    if (override && info.hint && !envError?.startsWith('BACKPROP_ISA')) fixes.push(info.hint);
+    if (override && info.hint && invalid !== 'BACKPROP_ISA') fixes.push(info.hint);
   }
   const env = Object.fromEntries(
     ['BACKPROP_BACKEND', 'BACKPROP_THREADS', 'BACKPROP_TS_THREADS', 'OPENBLAS_NUM_THREADS', 'BACKPROP_NATIVE_PATH', 'BACKPROP_ISA', 'OPENBLAS_CORETYPE', 'BACKPROP_OPENBLAS_PREFIXES'].map(
@@ -131,7 +141,7 @@ export async function diagnose(): Promise<Diagnosis> {
     ),
   );
   return {
-    status: envError !== undefined ? 'error' : native ? 'native' : 'ts',
+    status: envError !== undefined || (info.selected === 'native' && !native) ? 'error' : native ? 'native' : 'ts',
     backend: envError === undefined ? { ...info, why: why(info) } : { error: envError },
     addon: {
       path: info.addon,
@@ -150,6 +160,13 @@ export async function diagnose(): Promise<Diagnosis> {
     toolchain,
     fixes,
   };
+}
+
+function headline(d: Diagnosis): string {
+  if (d.status === 'native') return 'backprop doctor: the native backend works';
+  if (d.status === 'ts') return 'backprop doctor: the native backend is unavailable; the TypeScript backend runs (slower)';
+  if ('error' in d.backend) return `backprop doctor: ${invalidVariable(d.backend.error)} is not valid; every command will fail`;
+  return 'backprop doctor: BACKPROP_BACKEND=native, but the native backend is unavailable; nothing can run';
 }
 
 function lines(d: Diagnosis): string[] {
@@ -179,13 +196,7 @@ function lines(d: Diagnosis): string[] {
   rows.push(['C++ compiler', compiler?.version ?? 'missing']);
   rows.push(['cmake', cmake ?? 'missing']);
   rows.push(['pkg-config', pkgConfig ?? 'missing (optional)']);
-  const headline =
-    d.status === 'native'
-      ? 'backprop doctor: the native backend works'
-      : d.status === 'ts'
-        ? 'backprop doctor: the native backend is unavailable; the TypeScript backend runs (slower)'
-        : `backprop doctor: ${'error' in d.backend && d.backend.error.startsWith('BACKPROP_ISA') ? 'BACKPROP_ISA' : 'BACKPROP_BACKEND'} is not valid; every command will fail`;
-  const out = [headline, '', ...rows.map(([k, v]) => `  ${k.padEnd(14)}${v}`)];
+  const out = [headline(d), '', ...rows.map(([k, v]) => `  ${k.padEnd(14)}${v}`)];
   if (d.fixes.length > 0) out.push('', 'to fix:', ...d.fixes.map((f, i) => `  ${i + 1}. ${f}`));
   return out;
 }
@@ -198,8 +209,8 @@ export function doctorCommand() {
       description:
         'Say which backend will run and why, the native addon’s path, CPU class and BLAS build, threads, the Node ' +
         'version and the build tools found, and for each missing piece the exact command that fixes it. Exit 0 when ' +
-        'the native backend works, 1 when it does not (the TypeScript backend runs instead) or BACKPROP_BACKEND or ' +
-        'BACKPROP_ISA is invalid. BACKPROP_ISA=x86-64-v4|x86-64-v3|x86-64 forces the addon’s CPU class.',
+        'the native backend works, 1 when it does not (the TypeScript backend runs instead, or nothing runs when ' +
+        'BACKPROP_BACKEND=native) or BACKPROP_BACKEND or BACKPROP_ISA is invalid. BACKPROP_ISA=x86-64-v4|x86-64-v3|x86-64 forces the addon’s CPU class.',
     },
     (cmd) => cmd.addHelpText('after', examples(['backprop doctor', 'backprop doctor --json'])),
     async (_flags, out) => {

@@ -53,6 +53,7 @@ export function sweepCommand() {
           cmd
             .option('--lambda <list>', 'λ values, comma-separated', '0.1,1,3,10')
             .option('--hidden <list>', 'hidden layer choices, comma-separated; layers of one network joined by x (25,50,256x128)', SEED.hidden.join('x')),
+          { axes: true },
         )
           .option('--workers <n>', 'worker threads (default: one per core, at most one per configuration)')
           .option('--threads-per-worker <n>', 'BLAS threads in each worker', '1')
@@ -73,7 +74,6 @@ export function sweepCommand() {
             'backprop sweep --lambda 0.1,1,3,10 --hidden 25,50 --workers 2',
             'backprop sweep --lambda 1,10 --hidden 25 --maxfun 100 --json',
             'backprop sweep --lambda 0.1,1 --hidden 64 --activation sigmoid,tanh,relu --output softmax --method adam --epochs 5',
-            '  (--activation in a sweep: comma-separated choices; one network’s per-layer list joined by +, e.g. relu+tanh)',
             'backprop sweep --lambda 0,1 --hidden 64 --activation relu --output softmax --dtype float64,float32 --method adam --epochs 3',
           ]),
         ),

@@ -1,7 +1,9 @@
 /**
  * CSV → Dataset. One example per row: numeric features and one label column (by default the last; any position or
  * header name). Labels are integers from 0 or 1, digits, or class names (see LabelRule). Cells are separated by
- * ',' ';' or tab (detected from the first row unless given) and may be quoted ("a, b" and "" inside quotes).
+ * ',' ';' or tab (detected from the first row unless given) and may be quoted ("a, b" and "" inside quotes). Spaces
+ * around an unquoted cell are trimmed; inside quotes they are data (RFC 4180: " a" is the class " a", as
+ * formatCsv writes it), except around a number, which is that number.
  *
  * Rows are numbered as the file's lines (1-based; a header and blank lines count), columns from 1; every error
  * names both. A header is a first row whose cells are all non-numeric (or `header: true`); a first row that mixes
@@ -45,8 +47,9 @@ export interface CsvOptions {
 /** Largest CSV file read (V8's longest string is just under 512 MiB; larger data belongs in a MAT or IDX file). */
 export const MAX_CSV_BYTES = 512 * 1024 * 1024 - 64;
 
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const INTEGER = /^[+-]?\d+$/;
+// Spaces around a number are allowed: an unquoted cell has none left, a quoted " 1.5 " is 1.5 (Number trims them).
+const NUMBER = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+const INTEGER = /^\s*[+-]?\d+\s*$/;
 
 /** Reads a CSV file (at most MAX_CSV_BYTES; a NUL byte means it is not text) and parses it with {@link parseCsv}. */
 export function readCsvFile(path: string, options: CsvOptions = {}): Dataset {
@@ -280,8 +283,9 @@ function detectDelimiter(line: string): string {
 }
 
 /**
- * Cells of one row, trimmed. A cell that starts with a quote runs to the closing quote, may hold the delimiter,
- * and writes a quote as ""; one that does not is everything up to the next delimiter.
+ * Cells of one row. A cell that starts with a quote (after spaces, which are skipped) runs to the closing quote,
+ * may hold the delimiter, writes a quote as "", and keeps the spaces inside the quotes (text after the closing
+ * quote is trimmed and appended); one that does not is everything up to the next delimiter, trimmed.
  */
 function splitRow(line: string, delimiter: string): string[] {
   const cells: string[] = [];
@@ -309,7 +313,7 @@ function splitRow(line: string, delimiter: string): string[] {
       }
       const next = line.indexOf(delimiter, j);
       const rest = line.slice(j, next < 0 ? line.length : next).trim();
-      cells.push((cell + rest).trim());
+      cells.push(cell + rest);
       if (next < 0) return cells;
       i = next + 1;
     } else {
