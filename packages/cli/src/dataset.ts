@@ -85,6 +85,22 @@ export function loadData(spec: string, option = '--data', flags: DataFlags = {},
   return loadDataset(spec);
 }
 
+/**
+ * The data a model is scored on — one reading for evaluate, predict and cost: `--data` if given, else the built-in
+ * set the model was trained on; a model with no training record (or plain .mat weights, `model` undefined) takes
+ * `untrained` when given. A CSV's class names are looked up among the model's (see loadData), so its labels are the
+ * model's labels even when the file lacks a class.
+ */
+export function loadDataFor(
+  model: Model | undefined,
+  flags: DataFlags & { data?: string },
+  { untrained, missing = '--data is required: the model was not trained on a built-in data set' }: { untrained?: string; missing?: string } = {},
+): Dataset {
+  const spec = flags.data ?? (model?.training ? defaultDataFor(model) : untrained);
+  if (!spec) throw new UsageError(missing);
+  return loadData(spec, '--data', flags, model?.labelNames);
+}
+
 /** Seeded train/validation/test split; fractions of 0 mean no such split. */
 export function split(ds: Dataset, validation: number, test: number, seed: number): DatasetSplit {
   if (validation + test >= 1) {

@@ -1,7 +1,7 @@
 import { cost, describeNetwork, type Activations, type Dtype } from '@backprop/nn';
 import type { Command } from 'commander';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
-import { DATA_HELP, defaultDataFor, loadData } from '../dataset.js';
+import { DATA_HELP, loadDataFor } from '../dataset.js';
 import { checkFits } from '../evaluation.js';
 import * as parse from '../parse.js';
 import { activationSettings, networkOptions, type NetworkFlags } from '../network.js';
@@ -66,9 +66,7 @@ export function costCommand() {
       const lambda = parse.number('--lambda', flags.lambda, { min: 0 });
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const w = readWeights(flags.weights);
-      const spec = flags.data ?? (w.model?.training ? defaultDataFor(w.model) : MAT_DEFAULT_DATA);
-      if (!spec) throw new UsageError('--data is required: the model was not trained on a built-in data set');
-      const ds = loadData(spec, '--data', flags);
+      const ds = loadDataFor(w.model, flags, { untrained: MAT_DEFAULT_DATA });
       const { activations, dtype } = networkOf(w, flags, command);
       checkFits({ layers: w.layers, theta: w.theta, labelNames: [] }, ds);
       const J = cost(w.theta, ds.X, ds.y, { layers: w.layers, lambda, backend, activations, dtype });

@@ -1,11 +1,10 @@
 import { describeNetwork, loadModel } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
-import { DATA_HELP, defaultDataFor, loadData } from '../dataset.js';
+import { DATA_HELP, loadDataFor } from '../dataset.js';
 import { evaluate } from '../evaluation.js';
 import { percent, table } from '../output.js';
 import * as parse from '../parse.js';
 import { classCells, confusionCells } from '../tables.js';
-import { UsageError } from '../usage.js';
 import { count } from '../plural.js';
 
 interface EvaluateFlags extends CommonOptions {
@@ -32,11 +31,9 @@ export function evaluateCommand() {
         .addHelpText('after', examples(['backprop evaluate --model model.json', 'backprop evaluate --model model.json --data builtin:mnist-test --json'])),
     (flags, out) => {
       const model = loadModel(flags.model);
-      const spec = flags.data ?? defaultDataFor(model);
-      if (!spec) throw new UsageError('--data is required: the model was not trained on a built-in data set');
       const lambda = flags.lambda !== undefined ? parse.number('--lambda', flags.lambda, { min: 0 }) : (model.training?.lambda ?? 0);
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
-      const ds = loadData(spec, '--data', flags, model.labelNames);
+      const ds = loadDataFor(model, flags);
       const e = evaluate(model, ds, { lambda, backend });
       const names = model.labelNames;
 

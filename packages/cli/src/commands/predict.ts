@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describeNetwork, decodePng, ImageError, imageToInput, loadModel, predictionsOf, scores, type Matrix, type Model, type Prediction as ClassPrediction } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkFits } from '../evaluation.js';
-import { DATA_HELP, defaultDataFor, loadData } from '../dataset.js';
+import { DATA_HELP, loadDataFor } from '../dataset.js';
 import { percent } from '../output.js';
 import * as parse from '../parse.js';
 import { UsageError } from '../usage.js';
@@ -81,9 +81,7 @@ export function predictCommand() {
         }
         results = predictions(model, { rows: 1, cols: x.length, data: x }, [flags.image], backend);
       } else {
-        const spec = flags.data ?? defaultDataFor(model);
-        if (!spec) throw new UsageError('give --image FILE.png or --data SPEC (the model was not trained on a built-in data set)');
-        const ds = loadData(spec, '--data', flags, model.labelNames);
+        const ds = loadDataFor(model, flags, { missing: 'give --image FILE.png or --data SPEC (the model was not trained on a built-in data set)' });
         checkFits(model, ds);
         const rows = parse.rowSelection('--rows', flags.rows ?? '0:10', ds.X.rows);
         const X: Matrix = { rows: rows.length, cols: ds.X.cols, data: new Float64Array(rows.length * ds.X.cols) };
