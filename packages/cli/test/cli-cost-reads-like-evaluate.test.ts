@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, onlyJson, tmp } from './helpers.js';
+import { cli, ensureBuilt, EX4WEIGHTS, ex4Model, onlyJson, tmp } from './helpers.js';
 
 let dir: string;
 let model: string;
@@ -62,5 +62,41 @@ describe('cost reads a CSV as evaluate does for the model', () => {
     expect(costOf(['--data', shuffled, ...lambda])).toBeCloseTo(original, 12);
     expect(evaluateCostOf(['--data', shuffled, ...lambda])).toBeCloseTo(original, 12);
     expect(evaluateCostOf(['--data', join(dir, 'train.csv'), ...lambda])).toBeCloseTo(original, 12);
+  });
+});
+
+// λ: without --lambda, a model file is costed with the λ it was trained with (as evaluate reports it), and says so;
+// --lambda wins; .mat weights (which record no λ) keep λ = 0, the seed's `cost`.
+describe('cost’s λ', () => {
+  it('a model file without --lambda: the model’s λ, said in the output and in --json', () => {
+    const data = ['--data', join(dir, 'train.csv')];
+    const r = cli(['cost', '--weights', model, '--json', ...data]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = onlyJson(r);
+    expect(j).toMatchObject({ lambda: 0.1, lambdaFrom: 'model' });
+    expect(j.cost).toBe(costOf([...data, '--lambda', '0.1']));
+    expect(j.cost).toBeCloseTo(evaluateCostOf(data), 12);
+    expect(cli(['cost', '--weights', model, ...data]).stdout).toMatch(/λ = 0\.1, from the model\b/);
+  });
+
+  it('--lambda wins over the model’s', () => {
+    const r = cli(['cost', '--weights', model, '--json', '--data', join(dir, 'train.csv'), '--lambda', '0']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(onlyJson(r)).toMatchObject({ lambda: 0, lambdaFrom: '--lambda' });
+  });
+
+  it('.mat weights and a model without its training record: λ = 0 as before', () => {
+    const mat = cli(['cost', '--weights', EX4WEIGHTS, '--json']);
+    expect(mat.code, mat.stderr).toBe(0);
+    expect(onlyJson(mat)).toMatchObject({ lambda: 0, lambdaFrom: 'default' });
+    const matZero = cli(['cost', '--weights', EX4WEIGHTS, '--json', '--lambda', '0']);
+    expect(onlyJson(mat).cost).toBe(onlyJson(matZero).cost);
+    const bare = cli(['cost', '--weights', ex4Model().path, '--json']);
+    expect(onlyJson(bare)).toMatchObject({ lambda: 0, lambdaFrom: 'default' });
+  });
+
+  it('--help says where λ comes from', () => {
+    const help = cli(['cost', '--help']).stdout.replace(/\s+/g, ' ');
+    expect(help).toMatch(/--lambda <λ> +regularisation strength λ ≥ 0 \(default: the λ a model file was trained with, else 0\)/);
   });
 });

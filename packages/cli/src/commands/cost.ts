@@ -32,7 +32,7 @@ const MAT_DEFAULT_DATA = 'builtin:digits5000';
 interface CostFlags extends CommonOptions, NetworkFlags {
   data?: string;
   weights: string;
-  lambda: string;
+  lambda?: string;
   backend: string;
 }
 
@@ -44,7 +44,8 @@ export function costCommand() {
       description:
         'The cost J(Θ) of given weights on a data set (λ = 0: the seed’s `cost`; λ > 0: `reg_cost`). With the course’s ' +
           'ex4data1.mat and ex4weights.mat it prints 0.287629 (λ = 0) and 0.383770 (λ = 1). A model file’s network is ' +
-          'its own, and without --data it is costed on the built-in set it was trained on (as `evaluate` does); for .mat ' +
+          'its own, without --lambda it is costed with the λ it was trained with, and without --data on the built-in set ' +
+          'it was trained on (as `evaluate` does); .mat weights and a model without its training record take λ = 0; for .mat ' +
           'weights, --activation, --output, --leaky-slope and --dtype name the network (default the seed’s, sigmoid, float64). ' +
           `Weights that record no data set (.mat, or a model saved without its training) default to --data ${MAT_DEFAULT_DATA}.`,
     },
@@ -52,7 +53,7 @@ export function costCommand() {
       networkOptions(cmd, { init: false })
         .option('--data <spec>', `data to cost on (default: the built-in set a model file was trained on; ${MAT_DEFAULT_DATA} for weights that record none): ${DATA_HELP}`)
         .requiredOption('--weights <file>', 'a .mat with Theta1, Theta2, … (like ex4weights.mat) or a model .json')
-        .option('--lambda <λ>', 'regularisation strength λ ≥ 0', '0')
+        .option('--lambda <λ>', 'regularisation strength λ ≥ 0 (default: the λ a model file was trained with, else 0)')
         .option('--backend <name>', 'auto, native or ts', 'auto')
         .addHelpText(
           'after',
@@ -63,16 +64,20 @@ export function costCommand() {
           ]),
         ),
     (flags, out, command) => {
-      const lambda = parse.number('--lambda', flags.lambda, { min: 0 });
+      const given = flags.lambda !== undefined ? parse.number('--lambda', flags.lambda, { min: 0 }) : undefined;
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const w = readWeights(flags.weights);
+      // as evaluate: --lambda, else the λ the model was trained with, else 0 (.mat weights record none)
+      const trained = w.model?.training?.lambda;
+      const lambda = given ?? trained ?? 0;
+      const lambdaFrom = given !== undefined ? '--lambda' : trained !== undefined ? 'model' : 'default';
       const ds = loadDataFor(w.model, flags, { untrained: MAT_DEFAULT_DATA });
       const { activations, dtype } = networkOf(w, flags, command);
       checkFits({ layers: w.layers, theta: w.theta, labelNames: [] }, ds);
       const J = cost(w.theta, ds.X, ds.y, { layers: w.layers, lambda, backend, activations, dtype });
       const architecture = describeNetwork(w.layers, activations, dtype);
-      out.say(`J(Θ) = ${J.toFixed(6)}  (λ = ${lambda}, network ${architecture}, ${count(ds.X.rows, 'example')} of ${ds.name}, ${w.source})`);
-      out.result({ cost: J, lambda, layers: w.layers, architecture, activations, dtype, m: ds.X.rows, data: ds.name, weights: flags.weights });
+      out.say(`J(Θ) = ${J.toFixed(6)}  (λ = ${lambda}${lambdaFrom === 'model' ? ', from the model' : ''}, network ${architecture}, ${count(ds.X.rows, 'example')} of ${ds.name}, ${w.source})`);
+      out.result({ cost: J, lambda, lambdaFrom, layers: w.layers, architecture, activations, dtype, m: ds.X.rows, data: ds.name, weights: flags.weights });
     },
   );
 }
