@@ -352,11 +352,20 @@ function labelColumnIndex(
 /**
  * A Dataset as CSV text that {@link parseCsv} reads back: a header `x1,…,xn,label`, then one row per example, the
  * features in their shortest round-trip form and the label as its class name (quoted when it needs it). Read it
- * back with `labels: 'names'`, or with the numeric rule the names follow (digits5000: `labels: 'digits'`).
+ * back with `labels: 'names'`, or with the numeric rule the names follow (digits5000: `labels: 'digits'`). A class
+ * name parseCsv could not read back — empty (an empty label is a missing one) or holding a line break (a row is
+ * one line) — is refused with the reader's error, DataFormatError ERR_CSV_LABEL, before anything is written.
  */
 export function formatCsv(ds: Pick<Dataset, 'X' | 'y' | 'labelNames'>): string {
   const { rows: m, cols: n, data } = ds.X;
   const parts: string[] = [[...Array.from({ length: n }, (_, j) => `x${j + 1}`), 'label'].join(',')];
+  ds.labelNames.forEach((name, k) => {
+    const why =
+      name === '' ? 'is empty (a CSV reads an empty label as a missing one)'
+      : name.includes('\n') ? `${quote(name)} holds a line break (a CSV row is one line)`
+      : '';
+    if (why) throw new DataFormatError('ERR_CSV_LABEL', `class ${k + 1}'s name ${why}, so the file would not read back; rename the class`);
+  });
   const names = ds.labelNames.map(csvField);
   for (let i = 0; i < m; i++) {
     const row = new Array<string>(n + 1);
@@ -369,5 +378,5 @@ export function formatCsv(ds: Pick<Dataset, 'X' | 'y' | 'labelNames'>): string {
 
 /** A class name as one CSV field: quoted (with "" for a quote) when it holds a delimiter, a quote or edge spaces. */
 function csvField(name: string): string {
-  return /[",;\t\r\n]|^\s|\s$/.test(name) || name === '' ? `"${name.replace(/"/g, '""')}"` : name;
+  return /[",;\t\r]|^\s|\s$/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
 }
