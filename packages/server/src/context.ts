@@ -17,6 +17,6 @@ export interface AppContext {
   /** Most input rows one predict request may carry. */
   maxBatchRows: number;
   backend?: BackendChoice;
-  /** hidden.png pictures by model checksum (hidden-png-cache.ts). */
+  /** hidden.png pictures by model etag (hidden-png-cache.ts). */
   hiddenPngs: HiddenPngCache;
 }

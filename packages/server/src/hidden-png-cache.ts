@@ -8,8 +8,8 @@ export interface HiddenPicture {
 }
 
 /**
- * hidden.png pictures keyed by what they are drawn from (the weights' checksum and the input shape), so a model
- * swapped back in, or uploaded under a second name, is not drawn again. At most `capacity` pictures are kept; the
+ * hidden.png pictures keyed by the model they are drawn from (its etag, registry.ts's modelEtag: θ, layers and input
+ * shape among the rest), so a model swapped back in, or uploaded under a second name, is not drawn again. At most `capacity` pictures are kept; the
  * least recently used goes first.
  */
 export class HiddenPngCache {

@@ -134,7 +134,7 @@ export const openapiDocument = {
       parameters: [nameParameter],
       ...get("Picture of the first hidden layer's input weights, one tile per unit", 'hiddenPng', 'models', {
         '200': typed('PNG image', 'image/png'),
-        '304': { description: 'Not modified (ETag is the weights checksum)' },
+        '304': { description: 'Not modified (the ETag covers the whole model: weights, layers, activations, dtype, class names, input shape)' },
         '404': problem('No such model, or no picture for it (no hidden layer, or no inputShape)'),
       }),
     },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BackpropError, checkActivations, checkDtype, checkLayers, FileWriteError, checkTheta, loadModel, modelFromJson, modelToJson, thetaChecksum, writeFileAtomic, type Model } from '@backprop/nn';
@@ -59,11 +60,23 @@ function storageError(doing: string, err: unknown): unknown {
 
 export type ModelSource = 'file' | 'upload' | 'trained';
 
+/**
+ * The validator of what a model answers (hidden.png's ETag): sha256 of its model document without the creation time
+ * and the training record, so it covers everything that changes a prediction or a picture — θ as the file holds it,
+ * layers, activations, dtype, class names, input shape — and the same model loaded again keeps it.
+ */
+export function modelEtag(model: Model): string {
+  const { training: _training, ...answering } = model;
+  return createHash('sha256').update(modelToJson({ ...answering, createdAt: '' })).digest('hex');
+}
+
 /** One loaded model. Entries are immutable: a swap replaces the whole entry. */
 export interface ModelEntry {
   readonly name: string;
   readonly model: Model;
   readonly checksum: string;
+  /** modelEtag(model), computed once when the model is set. */
+  readonly etag: string;
   readonly source: ModelSource;
   /** The file the model was read from or persisted to, if any. */
   readonly path?: string;
@@ -166,6 +179,7 @@ export class ModelRegistry {
       name,
       model,
       checksum: thetaChecksum(model.theta),
+      etag: modelEtag(model),
       source: origin.source,
       ...(origin.path !== undefined ? { path: resolve(origin.path) } : {}),
       loadedAt: new Date().toISOString(),

@@ -49,8 +49,7 @@ export function hiddenPng(ctx: AppContext): RequestHandler {
         `model ${JSON.stringify(entry.name)} has no inputShape, so its hidden units' weights cannot be drawn as pictures`,
       );
     }
-    const key = `${entry.checksum} ${shape.width}x${shape.height} ${shape.order}`;
-    let picture = ctx.hiddenPngs.get(key);
+    let picture = ctx.hiddenPngs.get(entry.etag);
     if (!picture) {
       try {
         const grid = hiddenLayerGrid(entry.model, { maxPixels: HIDDEN_PNG_MAX_PIXELS });
@@ -61,11 +60,11 @@ export function hiddenPng(ctx: AppContext): RequestHandler {
         }
         throw err;
       }
-      ctx.hiddenPngs.set(key, picture);
+      ctx.hiddenPngs.set(entry.etag, picture);
     }
-    // The picture is a function of the weights: their checksum is a strong validator (If-None-Match → 304).
+    // The picture is a function of the model (θ, layers, input shape): its etag is a strong validator (If-None-Match → 304).
     res
-      .set('ETag', `"${entry.checksum}"`)
+      .set('ETag', `"${entry.etag}"`)
       .set('Cache-Control', 'no-cache')
       .set('X-Hidden-Units', String(picture.units))
       .set('X-Hidden-Units-Drawn', String(picture.drawn))
