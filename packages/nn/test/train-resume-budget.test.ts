@@ -96,6 +96,10 @@ describe('a checkpoint whose budget is used up', () => {
     const more = await train({ hidden: [5] }, small, { ...base, method: 'tnc', optimizer: { maxfun: 20 }, resume: path });
     expect(more.model.training!.nfev).toBeLessThanOrEqual(20);
     expect(more.model.training!.nfev).toBeGreaterThan(first.model.training!.nfev);
+    // the method's message counts this leg only; the result says what came before
+    expect(more.model.training!.message).toMatch(
+      new RegExp(`\\(resumed after ${first.model.training!.nfev} evaluations and ${first.model.training!.nit} iterations, which the budget counts\\)$`),
+    );
   });
 });
 

@@ -59,10 +59,18 @@ function prepare(
   }
   let merged = mergeOptions(optimizer.name, defaultsOf(optimizer.options), options.options);
   checkOptions(optimizer.name, optimizer.options, merged);
-  if (options.spent !== undefined && optimizer.resumed) merged = optimizer.resumed(merged, checkSpent(options.spent), x0.length);
+  const spent = options.spent === undefined || !optimizer.resumed ? undefined : checkSpent(options.spent);
+  if (spent !== undefined) merged = optimizer.resumed!(merged, spent, x0.length);
   optimizer.validate?.(merged, x0.length);
   const tracker = new RunTracker(optimizer.name, x0, options.callback, options.signal);
-  return { run: optimizer.run(Float64Array.from(x0), merged), tracker };
+  const run = optimizer.run(Float64Array.from(x0), merged);
+  return { run: spent === undefined ? run : sayingSpent(run, spent), tracker };
+}
+
+/** The method's own message names this run's share of a budget: say what the resumed run had spent before it. */
+function* sayingSpent(run: MethodRun, spent: Spent): MethodRun {
+  const outcome = yield* run;
+  return { ...outcome, message: `${outcome.message} (resumed after ${spent.nfev} evaluations and ${spent.nit} iterations, which the budget counts)` };
 }
 
 function checkSpent(spent: unknown): Spent {
