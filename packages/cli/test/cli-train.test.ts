@@ -130,10 +130,16 @@ describe('backprop train', () => {
     const cp = loadCheckpoint(join(dir, 'run.ckpt'));
     expect(cp.layers).toEqual([400, 5, 10]);
     expect(cp.nfev).toBe(first.nfev);
-    const b = cli(['train', '--hidden', '5', '--maxfun', '20', '--resume', 'run.ckpt', '--out', 'resumed.json', '--json'], { cwd: dir });
+    // --maxfun is the whole run's budget: the finished run's checkpoint has nothing left of 20 ...
+    const spent = cli(['train', '--hidden', '5', '--maxfun', '20', '--resume', 'run.ckpt'], { cwd: dir });
+    expect(spent.code).toBe(2);
+    expect(oneLineError(spent)).toContain(`tnc: nothing left to do: the run being resumed already used ${first.nfev} of the 20 evaluations (maxfun)`);
+    // ... and a budget of 40 goes on to at most 40 in all
+    const b = cli(['train', '--hidden', '5', '--maxfun', '40', '--resume', 'run.ckpt', '--out', 'resumed.json', '--json'], { cwd: dir });
     expect(b.code, b.stderr).toBe(0);
     const second = onlyJson(b);
     expect(second.nfev).toBeGreaterThan(first.nfev);
+    expect(second.nfev).toBeLessThanOrEqual(40);
     expect(second.nit).toBeGreaterThan(first.nit);
     expect(second.cost).toBeLessThan(first.cost);
     const bad = cli(['train', '--hidden', '6', '--resume', 'run.ckpt'], { cwd: dir });

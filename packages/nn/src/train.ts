@@ -112,7 +112,11 @@ export interface TrainOptions extends ActivationOptions {
    * be written (disk full, read-only) is a warning; the training goes on and its result is returned.
    */
   checkpoint?: { path: string; every?: number };
-  /** Continue from a checkpoint (path or loaded object). */
+  /**
+   * Continue from a checkpoint (path or loaded object). The budget is the whole run's: maxfun, maxIter and epochs
+   * count the checkpoint's evaluations, iterations and epochs too, so a resume with the same budget finishes what
+   * is left of it, and one with nothing left throws BudgetSpentError (raise the budget to go on).
+   */
   resume?: string | Checkpoint;
 }
 
@@ -353,6 +357,8 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
       options: optimizer,
       callback,
       signal: options.signal,
+      // Budgets are totals: a full-batch resume gets what the checkpoint left of maxfun/maxIter (adam/sgd: the state).
+      ...(resume !== undefined && !setup.minibatch ? { spent: { nfev: nfevBase, nit: iterBase } } : {}),
     });
   } finally {
     net.dispose();

@@ -94,14 +94,16 @@ describe('the seed and the course on digits5000', () => {
     });
     const cp = loadCheckpoint(path);
     expect(cp.iteration).toBeGreaterThanOrEqual(10);
+    // the same budget: maxIter is the whole run's total, the checkpoint's iterations included
     const resumed = await train({ hidden: [25] }, digits, {
       method: 'lbfgs',
       lambda: 1,
-      optimizer: { maxIter: 10 },
+      optimizer: { maxIter: 40 },
       backend: fastest,
       resume: path,
     });
     expect(resumed.model.training!.nit).toBeGreaterThan(cp.iteration);
+    expect(resumed.model.training!.nit).toBeLessThanOrEqual(40);
     expect(resumed.result.fun).toBeLessThan(cp.history[cp.history.length - 1].cost);
   });
 });

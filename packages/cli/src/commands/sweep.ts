@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { describeNetwork, resolveBackend, saveModel, SEED } from '@backprop/nn';
+import { describeNetwork, resolveBackend, saveModel, SEED, type BackendChoice, type Dataset } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { methodOptions, parseMethodFlags, type MethodFlags } from '../optimizer.js';
@@ -11,6 +11,7 @@ import { checkOutputs } from '../paths.js';
 import { Interrupt } from '../signals.js';
 import { activationChoices, activationLabel, dtypeChoices, grid, hiddenChoices, lambdaChoices } from '../sweep/grid.js';
 import { runPool, type Outcome } from '../sweep/pool.js';
+import { crossEntropyOf, rankResults } from '../sweep/rank.js';
 import { rescueModel } from '../rescue.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED } from '../usage.js';
 
@@ -32,10 +33,18 @@ interface SweepFlags extends CommonOptions, MethodFlags, NetworkFlags {
 
 type Done = Extract<Outcome, { ok: true }>;
 
-/** Best first: validation accuracy (training accuracy when there is no validation set), then lower cost. */
-function rank(a: Done, b: Done): number {
-  const score = (o: Done): number => o.summary.validationAccuracy ?? o.summary.trainAccuracy ?? -1;
-  return score(b) - score(a) || a.summary.cost - b.summary.cost;
+/** A finished training with the cross-entropy it is ranked by (sweep/rank.ts). */
+type Ranked = Done & { crossEntropy: number };
+
+/** The ranking set's cross-entropy without λ's penalty; NaN (ranked last among equals) if it cannot be computed. */
+function withCrossEntropy(o: Done, set: Dataset, backend: BackendChoice): Ranked {
+  let crossEntropy = NaN;
+  try {
+    crossEntropy = crossEntropyOf(o.model, set, backend);
+  } catch {
+    // a model the set does not fit cannot happen here (every training ran on this data); it only loses its tie-break
+  }
+  return { ...o, crossEntropy };
 }
 
 export function sweepCommand() {
@@ -45,7 +54,7 @@ export function sweepCommand() {
       summary: 'train a λ × hidden × activation × dtype grid in parallel worker threads, keep the best',
       description:
         'Train a grid of λ × hidden-layer × activation × dtype settings in parallel worker threads, rank them by validation ' +
-          'accuracy and save the best model.',
+          'accuracy (ties: the lower validation cross-entropy without the λ penalty, then the grid order) and save the best model.',
     },
     (cmd) =>
       methodOptions(
@@ -152,7 +161,10 @@ export function sweepCommand() {
         interrupt.dispose();
       }
       const wallSeconds = (Date.now() - started) / 1000;
-      const done = outcomes.filter((o): o is Done => o.ok).sort(rank);
+      // Best first (sweep/rank.ts): accuracy on the validation set (the training set with --validation 0), then that
+      // set's cross-entropy without λ's penalty, then the grid's order.
+      const rankingSet = parts.validation ?? parts.train;
+      const done = rankResults(outcomes.filter((o): o is Done => o.ok).map((o) => withCrossEntropy(o, rankingSet, resolved)));
       const failed = outcomes.filter((o): o is Extract<Outcome, { ok: false }> => !o.ok);
 
       const rows = done.map((o, i) => [
@@ -163,6 +175,7 @@ export function sweepCommand() {
         ...(dtypeAxis ? [o.config.dtype ?? 'float64'] : []),
         percent(o.summary.validationAccuracy),
         percent(o.summary.trainAccuracy),
+        o.crossEntropy.toPrecision(5),
         o.summary.cost.toPrecision(5),
         String(o.summary.nit),
         String(o.summary.nfev),
@@ -173,12 +186,12 @@ export function sweepCommand() {
         const network = [
           o.config.hidden.join('x'), ...(axis ? [activationLabel(o.config.activation)] : []), ...(dtypeAxis ? [o.config.dtype ?? 'float64'] : []),
         ];
-        rows.push(['-', String(o.config.lambda), ...network, '—', '—', '—', '—', '—', '—', `failed: ${o.error}`]);
+        rows.push(['-', String(o.config.lambda), ...network, '—', '—', '—', '—', '—', '—', '—', `failed: ${o.error}`]);
       }
       const header = [
-        '#', 'λ', 'hidden', ...(axis ? ['activation'] : []), ...(dtypeAxis ? ['dtype'] : []), 'validation', 'training', 'cost', 'nit', 'nfev', 'time', 'status',
+        '#', 'λ', 'hidden', ...(axis ? ['activation'] : []), ...(dtypeAxis ? ['dtype'] : []), 'validation', 'training', 'cross-entropy', 'cost', 'nit', 'nfev', 'time', 'status',
       ];
-      for (const line of table(header, rows, `rrr${axis ? 'l' : ''}${dtypeAxis ? 'l' : ''}rrrrrrl`)) out.say(line);
+      for (const line of table(header, rows, `rrr${axis ? 'l' : ''}${dtypeAxis ? 'l' : ''}rrrrrrrl`)) out.say(line);
 
       const best = done[0];
       // The sweep's one output: when it cannot be written, the best model goes to a fallback file (exit 1).
@@ -200,7 +213,7 @@ export function sweepCommand() {
         results: [
           ...done.map((o) => ({
             lambda: o.config.lambda, hidden: o.config.hidden, activation: o.config.activation, dtype: o.config.dtype ?? 'float64', ok: true,
-            architecture: describeNetwork(o.model.layers, o.model.activations, o.model.dtype), ...o.summary, worker: o.worker,
+            architecture: describeNetwork(o.model.layers, o.model.activations, o.model.dtype), ...o.summary, crossEntropy: o.crossEntropy, worker: o.worker,
           })),
           ...failed.map((o) => ({ lambda: o.config.lambda, hidden: o.config.hidden, activation: o.config.activation, dtype: o.config.dtype ?? 'float64', ok: false, error: o.error, worker: o.worker })),
         ],

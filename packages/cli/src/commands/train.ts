@@ -78,7 +78,7 @@ export function trainCommand() {
         .option('--report <dir>', `write model.json, cost.svg, hidden.png and report.md into DIR (default without --out: ${DEFAULT_REPORT_DIR})`)
         .option('--checkpoint <file>', 'save a resumable checkpoint here while training')
         .option('--checkpoint-every <n>', 'iterations (epochs) between checkpoints', '10')
-        .option('--resume <file>', 'continue from a checkpoint written by --checkpoint')
+        .option('--resume <file>', 'continue from a checkpoint written by --checkpoint; --maxfun, --maxiter and --epochs are the whole run\'s budget, the checkpoint\'s share included')
         .addHelpText(
           'after',
           examples([

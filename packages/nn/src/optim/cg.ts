@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { evaluate, report } from './driver.js';
-import type { OptionSpec, OptionsOf } from './options.js';
+import { budgetLeft, type OptionSpec, type OptionsOf } from './options.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from './types.js';
 import { axpy, dot, maxAbs, norm2 } from './vector.js';
 
@@ -17,7 +17,7 @@ import { axpy, dot, maxAbs, norm2 } from './vector.js';
  *
  * One departure from fmincg.m: after a failed line search it restarts from the saved point with the gradient
  * AT that point (fmincg.m swaps in the gradient of the last trial point). Resuming: call again with x0 = result.x
- * (the direction restarts along −∇f).
+ * (the direction restarts along −∇f) and `spent` (minimize's) makes maxIter the total of both runs.
  */
 const options = {
   maxIter: {
@@ -204,4 +204,11 @@ export const cg: OptimizerMethod<CgOptions, 'cg'> = {
   options,
   validate,
   run,
+  // maxIter > 0 counts line searches (the iterations a checkpoint records), < 0 evaluations.
+  resumed: (o, spent) => ({
+    ...o,
+    maxIter: o.maxIter > 0
+      ? budgetLeft('cg', 'line searches (maxIter)', 'maxIter', o.maxIter, spent.nit)
+      : -budgetLeft('cg', 'evaluations (−maxIter)', '−maxIter', -o.maxIter, spent.nfev),
+  }),
 };

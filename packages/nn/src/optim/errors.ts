@@ -1,4 +1,4 @@
-import { NumericalError } from '../errors.js';
+import { InvalidArgumentError, NumericalError } from '../errors.js';
 import type { OptimizeResult } from './types.js';
 
 /**
@@ -19,3 +19,10 @@ export class NonFiniteObjectiveError extends NumericalError {
     this.evaluation = details.evaluation;
   }
 }
+
+/**
+ * A resumed run (`minimize`'s `options.spent`, `train`'s `resume`) has nothing left of its budget: the run it
+ * continues already used all of maxfun (or maxIter). Budgets are totals over a run and its resumes; the message
+ * names the budget, what was used and what to raise. Code ERR_INVALID_ARGUMENT, as for any bad option.
+ */
+export class BudgetSpentError extends InvalidArgumentError {}

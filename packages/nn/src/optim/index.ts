@@ -1,7 +1,7 @@
 /** The public surface of the optimisers: one front door (`minimize` / `minimizeAsync`) and its vocabulary. */
 export { minimize, minimizeAsync } from './minimize.js';
 export { methodNames, optimizerMethod, optimizerMethods, type MethodInfo, type MethodName, type OptionInfo } from './registry.js';
-export { NonFiniteObjectiveError } from './errors.js';
+export { BudgetSpentError, NonFiniteObjectiveError } from './errors.js';
 export type {
   AsyncObjective,
   IterationInfo,
@@ -9,6 +9,7 @@ export type {
   MinimizeOptions,
   Objective,
   OptimizeResult,
+  Spent,
   Status,
 } from './types.js';
 export type { TncOptions } from './tnc/tnc.js';

@@ -1,5 +1,5 @@
 import { evaluate, report } from './driver.js';
-import { checkNumber, type OptionSpec, type OptionsOf } from './options.js';
+import { budgetLeft, checkNumber, type OptionSpec, type OptionsOf } from './options.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from './types.js';
 import { dot, maxAbs, norm2 } from './vector.js';
 import { strongWolfe } from './wolfe.js';
@@ -12,7 +12,8 @@ import { strongWolfe } from './wolfe.js';
  * memory and retries along −∇f once.
  *
  * Options: scipy's L-BFGS-B defaults where it has them (ftol = factr·ε with factr = 1e7); see `options` below.
- * Resuming: call again with x0 = result.x; the (s, y) memory starts empty.
+ * Resuming: call again with x0 = result.x; the (s, y) memory starts empty, and `spent` (minimize's) makes maxIter
+ * and maxfun the totals of both runs.
  */
 const options = {
   m: { default: 10, accepts: { integer: true, atLeast: 1 }, help: '(s, y) pairs kept' },
@@ -162,4 +163,9 @@ export const lbfgs: OptimizerMethod<LbfgsOptions, 'lbfgs'> = {
   options,
   validate,
   run,
+  resumed: (o, spent) => ({
+    ...o,
+    maxIter: budgetLeft('lbfgs', 'iterations (maxIter)', 'maxIter', o.maxIter, spent.nit),
+    maxfun: budgetLeft('lbfgs', 'evaluations (maxfun)', 'maxfun', o.maxfun, spent.nfev),
+  }),
 };

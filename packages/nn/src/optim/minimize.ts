@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '../errors.js';
 import { driveAsync, driveSync, RunTracker } from './driver.js';
-import { checkOptions, defaultsOf, describe, mergeOptions, rejectUnknown } from './options.js';
+import { checkNumber, checkOptions, defaultsOf, describe, mergeOptions, rejectUnknown } from './options.js';
 import { methodNames, optimizerFor } from './registry.js';
-import type { AsyncObjective, MethodRun, MinimizeOptions, Objective, OptimizeResult } from './types.js';
+import type { AsyncObjective, MethodRun, MinimizeOptions, Objective, OptimizeResult, Spent } from './types.js';
 
 /**
  * Minimise `fun` from `x0` with one of the registered methods ('tnc', 'cg', 'lbfgs', 'adam', 'sgd').
@@ -43,7 +43,7 @@ function prepare(
   if (options === null || typeof options !== 'object') {
     throw new InvalidArgumentError(`options must be an object { method, options?, callback?, signal? }; received ${describe(options)}`);
   }
-  const known = ['method', 'options', 'callback', 'signal'];
+  const known = ['method', 'options', 'callback', 'signal', 'spent'];
   rejectUnknown('minimize', options, known, ' (method-specific settings go in options.options)');
   const optimizer = optimizerFor(options.method);
   if (optimizer === undefined) {
@@ -57,9 +57,28 @@ function prepare(
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new InvalidArgumentError(`options.signal must be an AbortSignal; received ${describe(options.signal)}`);
   }
-  const merged = mergeOptions(optimizer.name, defaultsOf(optimizer.options), options.options);
+  let merged = mergeOptions(optimizer.name, defaultsOf(optimizer.options), options.options);
   checkOptions(optimizer.name, optimizer.options, merged);
+  const spent = options.spent === undefined || !optimizer.resumed ? undefined : checkSpent(options.spent);
+  if (spent !== undefined) merged = optimizer.resumed!(merged, spent, x0.length);
   optimizer.validate?.(merged, x0.length);
   const tracker = new RunTracker(optimizer.name, x0, options.callback, options.signal);
-  return { run: optimizer.run(Float64Array.from(x0), merged), tracker };
+  const run = optimizer.run(Float64Array.from(x0), merged);
+  return { run: spent === undefined ? run : sayingSpent(run, spent), tracker };
+}
+
+/** The method's own message names this run's share of a budget: say what the resumed run had spent before it. */
+function* sayingSpent(run: MethodRun, spent: Spent): MethodRun {
+  const outcome = yield* run;
+  return { ...outcome, message: `${outcome.message} (resumed after ${spent.nfev} evaluations and ${spent.nit} iterations, which the budget counts)` };
+}
+
+function checkSpent(spent: unknown): Spent {
+  if (spent === null || typeof spent !== 'object') {
+    throw new InvalidArgumentError(`options.spent must be an object { nfev, nit }; received ${describe(spent)}`);
+  }
+  const { nfev, nit } = spent as Partial<Spent>;
+  checkNumber('options.spent', 'nfev', nfev, { integer: true, atLeast: 0 });
+  checkNumber('options.spent', 'nit', nit, { integer: true, atLeast: 0 });
+  return { nfev: nfev as number, nit: nit as number };
 }

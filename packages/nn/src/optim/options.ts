@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import { BudgetSpentError } from './errors.js';
 
 /** How a received value is shown in an error message. */
 export function describe(value: unknown): string {
@@ -150,4 +151,17 @@ export function checkOptions<O extends object>(method: string, specs: OptionSpec
     else if (!(a.nullable && value === null)) checkNumber(method, name, value, a);
     if (!ok) throw new InvalidArgumentError(`${method} option '${name}' must be ${acceptsText(spec)}; received ${describe(value)}`);
   }
+}
+
+/**
+ * What is left of a budget of `total` after a previous run spent `spent` of it (resuming): at least 1, or a
+ * BudgetSpentError naming the option (`label`, e.g. "evaluations (maxfun)").
+ */
+export function budgetLeft(method: string, label: string, option: string, total: number, spent: number): number {
+  const left = total - spent;
+  if (left >= 1) return left;
+  throw new BudgetSpentError(
+    `${method}: nothing left to do: the run being resumed already used ${spent} of the ${total} ${label} — ` +
+      `budgets count the whole run; raise ${option} to go on`,
+  );
 }

@@ -105,6 +105,18 @@ export interface MinimizeOptions {
   callback?: (info: IterationInfo) => void | boolean;
   /** Abort → returns the best point so far, status 'aborted', success false. Checked before every evaluation. */
   signal?: AbortSignal;
+  /**
+   * Resuming: the work a previous run already did toward this run's budget (x0 is where it stopped). Budgets are
+   * totals: maxfun, maxIter (cg: either sign) are cut by it, and a budget with nothing left throws
+   * BudgetSpentError. adam/sgd ignore it: their `state` carries their counters (`epochs` is already a total).
+   */
+  spent?: Spent;
+}
+
+/** Evaluations and iterations (as the method counts them) a run did before it was resumed. */
+export interface Spent {
+  nfev: number;
+  nit: number;
 }
 
 // ---------------------------------------------------------------- the method ⇄ driver protocol
@@ -154,5 +166,10 @@ export interface OptimizerMethod<O extends object = Record<string, unknown>, N e
    * options that depend on each other. Throws InvalidArgumentError.
    */
   validate?(options: O, n: number): void;
+  /**
+   * Resuming: the options with each budget cut by what a previous run spent (with `budgetLeft`, which throws
+   * BudgetSpentError when nothing is left). A method whose `state` carries its counters (adam, sgd) leaves it out.
+   */
+  resumed?(options: O, spent: Spent, n: number): O;
   run(x0: Float64Array, options: O): MethodRun;
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { evaluate, report } from '../driver.js';
-import { type OptionSpec, type OptionsOf, vectorOption } from '../options.js';
+import { budgetLeft, type OptionSpec, type OptionsOf, vectorOption } from '../options.js';
 import type { MethodEvent, MethodOutcome, OptimizerMethod, Status } from '../types.js';
 import { axpy, dot, norm2, scal } from '../vector.js';
 import { freeGradientNorm, freePointingInside, project, releaseOneBound, ScaledBox } from './bounds.js';
@@ -33,7 +33,7 @@ import {
  * Departures from scipy's C code, all in edge cases: a variable that starts on its upper bound is held there from
  * the start (as one on its lower bound is); a direction component is checked only against the bound it moves
  * toward; the first trial step uses fmin·fscale (scipy divides). Resuming: call again with x0 = result.x — the
- * quasi-Newton memory and the f scaling start afresh.
+ * quasi-Newton memory and the f scaling start afresh, and `spent` (minimize's) makes maxfun the total of both runs.
  */
 type Bound = number | ArrayLike<number> | null;
 const vector = (what: string): OptionSpec['accepts'] => `null or n numbers${what}`;
@@ -428,4 +428,8 @@ export const tnc: OptimizerMethod<TncOptions, 'tnc'> = {
   options,
   validate,
   run,
+  resumed: (o, spent, n) => ({
+    ...o,
+    maxfun: budgetLeft('tnc', 'evaluations (maxfun)', 'maxfun', resolve(o, n).maxfun, spent.nfev),
+  }),
 };
