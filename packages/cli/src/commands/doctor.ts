@@ -85,7 +85,7 @@ function why(info: BackendInfo): string {
   return info.nativeAvailable ? 'auto: the native addon loaded' : `auto fell back: ${info.reason}`;
 }
 
-/** The variable an error of backendInfo() is about: it names a misspelt BACKPROP_BACKEND or a BACKPROP_ISA that names no class. */
+/** The variable an error of backendInfo() is about: it names a misspelt BACKPROP_BACKEND or a BACKPROP_ISA this CPU cannot use. */
 function invalidVariable(error: string): 'BACKPROP_ISA' | 'BACKPROP_BACKEND' {
   return error.startsWith('BACKPROP_ISA') ? 'BACKPROP_ISA' : 'BACKPROP_BACKEND';
 }
@@ -122,7 +122,7 @@ export async function diagnose(): Promise<Diagnosis> {
       ? 'set BACKPROP_ISA to a CPU class this CPU runs (x86-64-v3 is AVX2, x86-64-v4 AVX-512), or unset it'
       : 'set BACKPROP_BACKEND to auto, native or ts, or unset it');
   }
-  // With a misspelt BACKPROP_BACKEND (or a BACKPROP_ISA that names no class) every backend call throws; the rest is
+  // With a misspelt BACKPROP_BACKEND (or a BACKPROP_ISA that is not a class this CPU runs) every backend call throws; the rest is
   // reported as `auto` would see it.
   const info = envError === undefined ? backendInfo() : withoutBackendEnv(backendInfo);
   const native = info.nativeAvailable;

@@ -63,17 +63,15 @@ function envChoice(): BackendChoice | undefined {
 }
 
 /**
- * BACKPROP_ISA, checked as BACKPROP_BACKEND is: a value that names no CPU class (`avx2`) is an InvalidArgumentError
- * naming the classes, never a silent fallback to the TS backend. A class this CPU cannot run is the loader's business
- * (its reason, then `auto`'s fallback).
+ * BACKPROP_ISA, checked as BACKPROP_BACKEND is: a value that is not one of this platform's CPU classes (`avx2`, or
+ * `baseline` on x86-64), or a class this CPU cannot run, is an InvalidArgumentError saying why and what to set,
+ * never a silent fallback to the TS backend: a user who forces a class wants that class or an error.
  */
 function checkIsaEnv(): void {
   const raw = process.env.BACKPROP_ISA;
-  const classes: readonly string[] = [...core.ISA_CLASSES, 'baseline'];
-  if (raw === undefined || raw === '' || classes.includes(raw)) return;
-  throw new InvalidArgumentError(
-    `BACKPROP_ISA: expected one of ${classes.join(', ')} (AVX-512 is x86-64-v4, AVX2 x86-64-v3), got ${JSON.stringify(raw)}`,
-  );
+  if (raw === undefined || raw === '') return;
+  const problem = core.isaEnvProblem(raw);
+  if (problem !== undefined) throw new InvalidArgumentError(problem);
 }
 
 /** Text from an error, on one line and short enough for a warning. */
@@ -97,7 +95,8 @@ function warnFallback(reason: string): void {
  * BACKPROP_TS_FALLBACK, pointing at `backprop doctor`). `native` throws BackendUnavailableError with the load error
  * when the addon is unavailable. `auto` and no argument defer to the environment variable BACKPROP_BACKEND
  * (auto|native|ts) when it is set; a misspelt value is an InvalidArgumentError even when `native` or `ts` is given,
- * and so is a BACKPROP_ISA that names no CPU class (unless the TS backend is asked for).
+ * and so is a BACKPROP_ISA that names no class of this platform or one this CPU cannot run (unless the TS backend is
+ * asked for).
  */
 export function getBackend(choice?: BackendChoice): Backend {
   const explicit = choice === undefined ? undefined : parseChoice(choice, 'backend');
@@ -126,7 +125,7 @@ export function resolveBackend(choice?: BackendChoice, threads?: number): Backen
   return backend;
 }
 
-/** Which backend runs and why. Throws InvalidArgumentError when BACKPROP_BACKEND is misspelt or BACKPROP_ISA names no class. */
+/** Which backend runs and why. Throws InvalidArgumentError when BACKPROP_BACKEND is misspelt or BACKPROP_ISA is not a class this CPU runs. */
 export function backendInfo(): BackendInfo {
   const fromEnv = envChoice();
   if (fromEnv !== 'ts') checkIsaEnv();
