@@ -2,6 +2,7 @@ import * as core from '@backprop/core-native';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { createNativeBackend } from './native.js';
 import { tsBackend } from './ts/index.js';
+import { threadsFromEnv } from './ts/threads.js';
 import type { Backend, BackendChoice, BackendName } from './types.js';
 
 export interface BackendInfo {
@@ -74,6 +75,12 @@ function checkIsaEnv(): void {
   if (problem !== undefined) throw new InvalidArgumentError(problem);
 }
 
+/** The settings of the native backend, checked before its addon is loaded: BACKPROP_ISA, then BACKPROP_THREADS. */
+function checkNativeEnv(): void {
+  checkIsaEnv();
+  threadsFromEnv('BACKPROP_THREADS');
+}
+
 /** Text from an error, on one line and short enough for a warning. */
 function oneLine(text: string, max = 240): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -95,15 +102,15 @@ function warnFallback(reason: string): void {
  * BACKPROP_TS_FALLBACK, pointing at `backprop doctor`). `native` throws BackendUnavailableError with the load error
  * when the addon is unavailable. `auto` and no argument defer to the environment variable BACKPROP_BACKEND
  * (auto|native|ts) when it is set; a misspelt value is an InvalidArgumentError even when `native` or `ts` is given,
- * and so is a BACKPROP_ISA that names no class of this platform or one this CPU cannot run (unless the TS backend is
- * asked for).
+ * and so is a BACKPROP_ISA that names no class of this platform or one this CPU cannot run, or a BACKPROP_THREADS
+ * that is not an integer 1..1024 (unless the TS backend is asked for).
  */
 export function getBackend(choice?: BackendChoice): Backend {
   const explicit = choice === undefined ? undefined : parseChoice(choice, 'backend');
   const fromEnv = envChoice();
   const wanted: BackendChoice = explicit !== undefined && explicit !== 'auto' ? explicit : (fromEnv ?? 'auto');
   if (wanted === 'ts') return tsBackend;
-  checkIsaEnv();
+  checkNativeEnv();
   const native = loadNativeOnce();
   if (native.ok) return native.backend;
   if (wanted === 'native') {
@@ -125,10 +132,13 @@ export function resolveBackend(choice?: BackendChoice, threads?: number): Backen
   return backend;
 }
 
-/** Which backend runs and why. Throws InvalidArgumentError when BACKPROP_BACKEND is misspelt or BACKPROP_ISA is not a class this CPU runs. */
+/**
+ * Which backend runs and why. Throws InvalidArgumentError when BACKPROP_BACKEND is misspelt, BACKPROP_ISA is not a
+ * class this CPU runs or BACKPROP_THREADS is not an integer 1..1024.
+ */
 export function backendInfo(): BackendInfo {
   const fromEnv = envChoice();
-  if (fromEnv !== 'ts') checkIsaEnv();
+  if (fromEnv !== 'ts') checkNativeEnv();
   const native = loadNativeOnce();
   const source: BackendInfo['source'] = fromEnv !== undefined ? 'env' : 'auto';
   const selected: BackendName = fromEnv === 'ts' ? 'ts' : fromEnv === 'native' || native.ok ? 'native' : 'ts';
