@@ -34,6 +34,8 @@ type Loaded =
   | { ok: false; reason: string; hint?: string; path?: string };
 let loaded: Loaded | undefined;
 let warned = false;
+/** The BACKPROP_ISA value that last passed checkIsaEnv. */
+let isaPassed: string | undefined;
 
 /**
  * Asks @backprop/core-native's loader (the one place the .node file is found; nativeStatus never throws) once and
@@ -70,9 +72,10 @@ function envChoice(): BackendChoice | undefined {
  */
 function checkIsaEnv(): void {
   const raw = process.env.BACKPROP_ISA;
-  if (raw === undefined || raw === '') return;
-  const problem = core.isaEnvProblem(raw);
+  if (raw === undefined || raw === '' || raw === isaPassed) return;
+  const problem = core.isaEnvProblem(raw); // reads /proc/cpuinfo: once per value that passes, not per call
   if (problem !== undefined) throw new InvalidArgumentError(problem);
+  isaPassed = raw;
 }
 
 /** The settings of the native backend, checked before its addon is loaded: BACKPROP_ISA, then BACKPROP_THREADS. */
