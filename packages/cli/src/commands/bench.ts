@@ -1,4 +1,3 @@
-import { MAX_THREADS } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import * as parse from '../parse.js';
 import { EXIT_FAILURE } from '../usage.js';
@@ -61,7 +60,7 @@ export function benchCommand() {
       if (flags.rows !== undefined) options.rows = flags.rows.split(',').map((r) => parse.integer('--rows', r.trim(), { min: 1 }));
       if (flags.repeat !== undefined) options.repeat = parse.integer('--repeat', flags.repeat, { min: 1 });
       if (flags.quick) options.quick = true;
-      if (flags.threads !== undefined) options.threads = parse.integer('--threads', flags.threads, { min: 1, max: MAX_THREADS });
+      if (flags.threads !== undefined) options.threads = parse.integer('--threads', flags.threads, { min: 1, max: 256 });
       if (flags.python !== undefined) options.python = flags.python;
       if (flags.serverSeconds !== undefined) options.serverSeconds = parse.integer('--server-seconds', flags.serverSeconds, { min: 1 });
       const harness = await loadHarness();
