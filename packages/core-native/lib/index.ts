@@ -6,7 +6,7 @@ import { loadNative, type BlasInfo, type NativeNetworkBinding } from './load.js'
 
 export { loadNative, nativeStatus, NativeUnavailableError } from './load.js';
 export type { BlasInfo, IsaInfo, NativeBinding, NativeNetworkBinding, NativeStatus } from './load.js';
-export { ISA_CLASSES, type IsaClass } from './isa.js';
+export { ISA_CLASSES, isaEnvProblem, platformClasses, type IsaClass } from './isa.js';
 export { parameterCountOf, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, DTYPES } from './checks.js';
 
 /**

@@ -37,3 +37,27 @@ export function runs(cpu: IsaClass, isa: IsaClass): boolean {
   if (cpu === 'baseline' || isa === 'baseline') return cpu === isa;
   return ISA_CLASSES.indexOf(isa) >= ISA_CLASSES.indexOf(cpu);
 }
+
+/** The classes this platform has: the three x86-64 ones on x86-64, else the one `baseline` build. */
+export function platformClasses(cpu: IsaClass = cpuIsa()): readonly IsaClass[] {
+  return cpu === 'baseline' ? ['baseline'] : ISA_CLASSES;
+}
+
+/**
+ * What is wrong with BACKPROP_ISA=raw on a CPU whose best class is `cpu`, on one line, or undefined when it is a class
+ * of this platform that this CPU runs. A forced class is never quietly replaced: the loader refuses it before loading
+ * anything (no SIGILL), and the backend choice turns this into an error under `auto` too.
+ */
+export function isaEnvProblem(raw: string, cpu: IsaClass = cpuIsa()): string | undefined {
+  const classes = platformClasses(cpu);
+  if (!(classes as readonly string[]).includes(raw)) {
+    const names = cpu === 'baseline'
+      ? 'baseline (the one class off x86-64)'
+      : `one of ${classes.join(', ')} (AVX-512 is x86-64-v4, AVX2 x86-64-v3)`;
+    return `BACKPROP_ISA: expected ${names}, got ${JSON.stringify(raw)}`;
+  }
+  if (!runs(cpu, raw as IsaClass)) {
+    return `BACKPROP_ISA=${raw}: this CPU cannot run it (its best class is ${cpu}); set it to ${cpu} or a class below it, or unset it`;
+  }
+  return undefined;
+}

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as api from './index.js';
+import { MAX_THREADS } from './checks.js';
 import { cpuIsa, ISA_CLASSES, runs, type IsaClass } from './isa.js';
 
 /** What blasInfo() reports about the BLAS library the addon is linked against. */
@@ -110,18 +111,21 @@ function hintForLoadError(message: string): string {
   return `rebuild the addon: ${INSTALL_HINT}`;
 }
 
-// BACKPROP_THREADS (an integer >= 1) sets OpenBLAS's thread count once, on first load.
-function applyThreadsFromEnv(binding: NativeBinding): void {
+/**
+ * BACKPROP_THREADS (an integer 1..MAX_THREADS) sets OpenBLAS's thread count once, on first load. Read before the
+ * addon is loaded: anything else (`abc`, `0`, `5000`) is why the addon is not used, named in one line — never a
+ * process warning and a silent default. (@backprop/nn checks it first and throws InvalidArgumentError.)
+ */
+function threadsFromEnv(): { ok: true; threads?: number } | { ok: false; reason: string; hint: string } {
   const raw = process.env.BACKPROP_THREADS;
-  if (raw === undefined || raw.trim() === '') return;
-  const n = Number(raw);
-  if (Number.isSafeInteger(n) && n >= 1 && n <= 1024) {
-    binding.setThreads(n);
-  } else {
-    process.emitWarning(`BACKPROP_THREADS=${JSON.stringify(raw)} ignored: expected an integer in 1..1024`, {
-      code: 'BACKPROP_THREADS_INVALID',
-    });
-  }
+  if (raw === undefined || raw.trim() === '') return { ok: true };
+  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (Number.isSafeInteger(n) && n >= 1 && n <= MAX_THREADS) return { ok: true, threads: n };
+  return {
+    ok: false,
+    reason: `BACKPROP_THREADS: expected an integer from 1 to ${MAX_THREADS}, got ${JSON.stringify(raw)}`,
+    hint: `unset BACKPROP_THREADS, or set it to an integer from 1 to ${MAX_THREADS}`,
+  };
 }
 
 /** Why the addon file is missing, and what to do: a wrong BACKPROP_NATIVE_PATH, a failed build, or no build yet. */
@@ -195,6 +199,8 @@ function attempt(): Outcome {
   const choice = choose();
   if (!choice.ok) return choice;
   const { path, chosen } = choice;
+  const threads = threadsFromEnv();
+  if (!threads.ok) return { ok: false, path, reason: threads.reason, hint: threads.hint };
   if (!existsSync(path)) return { ok: false, path, ...whyMissing(path, chosen) };
   let binding: NativeBinding;
   try {
@@ -212,7 +218,7 @@ function attempt(): Outcome {
       hint: `rebuild the addon: ${INSTALL_HINT}`,
     };
   }
-  applyThreadsFromEnv(binding);
+  if (threads.threads !== undefined) binding.setThreads(threads.threads);
   return { ok: true, binding, path, chosen };
 }
 

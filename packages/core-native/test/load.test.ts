@@ -89,17 +89,25 @@ describe.skipIf(unavailable)('the built addon', () => {
     expect(loader.loadNative().isa()).toEqual({ addon: 'x86-64', cpu: cpuIsa() });
   });
 
-  test('an invalid BACKPROP_THREADS is ignored with a coded warning, and the addon still loads', async () => {
-    const warnings: Array<Error & { code?: string }> = [];
+  // Found by a new user's review: an invalid BACKPROP_THREADS was a Node process warning and ignored, while an
+  // invalid BACKPROP_TS_THREADS was an error. Now it is the one-line reason the addon is not used, and no warning.
+  test('an invalid BACKPROP_THREADS is the reason the addon is not used, in one line, with no process warning', async () => {
+    const warnings: Error[] = [];
     const onWarning = (w: Error) => warnings.push(w);
     process.on('warning', onWarning);
     try {
-      process.env.BACKPROP_THREADS = 'lots';
-      const loader = await freshLoader();
-      expect(loader.nativeStatus().available).toBe(true);
+      for (const value of ['lots', '0', '1025', '2.5', '-1']) {
+        process.env.BACKPROP_THREADS = value;
+        const loader = await freshLoader();
+        expect(loader.nativeStatus()).toMatchObject({
+          available: false,
+          reason: `BACKPROP_THREADS: expected an integer from 1 to 1024, got ${JSON.stringify(value)}`,
+          hint: 'unset BACKPROP_THREADS, or set it to an integer from 1 to 1024',
+        });
+        expect(() => loader.loadNative()).toThrow(expect.objectContaining({ code: 'ERR_NATIVE_UNAVAILABLE' }));
+      }
       await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
-      const warning = warnings.find((w) => w.code === 'BACKPROP_THREADS_INVALID');
-      expect(warning?.message).toMatch(/BACKPROP_THREADS="lots" ignored: expected an integer in 1\.\.1024/);
+      expect(warnings).toEqual([]);
     } finally {
       process.off('warning', onWarning);
     }
@@ -155,7 +163,7 @@ describe('when the addon cannot be used', () => {
     const dir = mkdtempSync(join(tmpdir(), 'backprop-pkg-'));
     mkdirSync(join(dir, 'lib'));
     mkdirSync(join(dir, 'build'));
-    for (const file of ['load.ts', 'isa.ts']) copyFileSync(fileURLToPath(new URL(`../lib/${file}`, import.meta.url)), join(dir, 'lib', file));
+    for (const file of ['load.ts', 'isa.ts', 'checks.ts']) copyFileSync(fileURLToPath(new URL(`../lib/${file}`, import.meta.url)), join(dir, 'lib', file));
     if (status) writeFileSync(join(dir, 'build', 'native-build-status.json'), JSON.stringify(status));
     delete process.env.BACKPROP_NATIVE_PATH;
     delete process.env.BACKPROP_ISA;

@@ -57,6 +57,8 @@ export { SEED, type Preset } from './presets.js';
 export { DTYPES, checkDtype, type Dtype } from './network/dtype.js';
 export { gradientCheck, debugInitializeWeights, GRADCHECK, type GradientCheckResult } from './gradcheck.js';
 export { getBackend, resolveBackend, backendInfo, type BackendInfo } from './backend/select.js';
+/** Largest thread count accepted anywhere (setThreads, --threads, BACKPROP_THREADS, BACKPROP_TS_THREADS). */
+export { MAX_THREADS } from './backend/ts/threads.js';
 export type { Backend, BackendChoice, BackendName, ResidentNetwork } from './backend/types.js';
 export {
   saveModel,

@@ -315,7 +315,7 @@ describe('threads setting and argument checks', () => {
       expect(() => getTsThreads()).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
       expect(() => getTsThreads()).toThrow(/BACKPROP_TS_THREADS.*"two"/);
       process.env.BACKPROP_TS_THREADS = '0';
-      expect(() => getTsThreads()).toThrow(/BACKPROP_TS_THREADS: expected an integer from 1 to 1024, got 0/);
+      expect(() => getTsThreads()).toThrow(/BACKPROP_TS_THREADS: expected an integer from 1 to 1024, got "0"/);
       for (const bad of [0, 1.5, -1, 1025, Number.NaN]) {
         expect(() => tsBackend.setThreads(bad)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
       }

@@ -1,3 +1,5 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { InvalidArgumentError } from '@backprop/nn';
 import type { LevelWithSilent } from 'pino';
@@ -15,7 +17,8 @@ Options (environment variable in brackets):
                           same URL; an upload or delete through one reaches all within a second
                           [BACKPROP_MODELS]
   --port N                port, 0 for any free port (default 8080) [BACKPROP_PORT, PORT]
-  --host ADDR             address to listen on (default 127.0.0.1) [BACKPROP_HOST]
+  --host ADDR             IP address or host name to listen on (default 127.0.0.1), checked and
+                          resolved before any model is loaded [BACKPROP_HOST]
   --cache-dir DIR         cache for the default model (default ~/.cache/backprop) [BACKPROP_CACHE_DIR]
   --body-limit SIZE       largest request body on any route, and of an uploaded model (default: a model
                           upload up to 48mb; a predict body up to its model's largest valid batch)
@@ -45,6 +48,37 @@ function integer(name: string, text: string, min: number, max: number): number {
     throw new InvalidArgumentError(`${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
   }
   return v;
+}
+
+const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * The address to listen on, checked before anything is loaded: an IPv4 or IPv6 address (no brackets) or a host name
+ * (letters, digits and hyphens in dot-separated labels of at most 63, at most 253 in all). Anything else (`bad host`,
+ * `[::1]`, `http://x`) is an InvalidArgumentError naming `name` and the value.
+ */
+export function checkHost(host: string, name = '--host'): string {
+  const bare = host.endsWith('.') ? host.slice(0, -1) : host;
+  if (isIP(host) !== 0 || (bare.length > 0 && bare.length <= 253 && bare.split('.').every((l) => LABEL.test(l)))) return host;
+  throw new InvalidArgumentError(
+    `${name}: expected an IP address or a host name (e.g. 127.0.0.1, ::, 0.0.0.0 or localhost), got ${JSON.stringify(host)}`,
+  );
+}
+
+/**
+ * checkHost, then the name resolved (getaddrinfo, as listen will), so that a name that does not resolve is an
+ * InvalidArgumentError before any model is loaded or trained, not a listen error after.
+ */
+export async function resolveHost(host: string, name = '--host'): Promise<string> {
+  checkHost(host, name);
+  if (isIP(host) !== 0) return host;
+  try {
+    await lookup(host);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    throw new InvalidArgumentError(`${name}: cannot resolve ${JSON.stringify(host)}${typeof code === 'string' ? ` (${code})` : ''}`);
+  }
+  return host;
 }
 
 /** Reads the command line, then the environment; throws InvalidArgumentError naming the bad option. */
@@ -96,7 +130,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   }
   const port = pick('port', 'BACKPROP_PORT', 'PORT');
   options.port = port === undefined ? 8080 : integer('--port', port, 0, 65535);
-  options.host = pick('host', 'BACKPROP_HOST') ?? '127.0.0.1';
+  options.host = checkHost(pick('host', 'BACKPROP_HOST') ?? '127.0.0.1');
   const cacheDir = pick('cache-dir', 'BACKPROP_CACHE_DIR');
   if (cacheDir) options.cacheDir = cacheDir;
   const bodyLimit = pick('body-limit', 'BACKPROP_BODY_LIMIT');

@@ -20,4 +20,4 @@ export { InvalidModelNameError, checkModelName } from './model-name.js';
 export { ensureDefaultModel, trainDefaultModel, defaultCacheDir, DEFAULT_MODEL_FILE } from './default-model.js';
 export { HttpProblem, PROBLEMS, PROBLEM_TYPE_PREFIX, type ProblemDetails, type ProblemSlug } from './problem.js';
 export { openapiDocument } from './openapi.js';
-export { readConfig, USAGE, type ServerConfig } from './config.js';
+export { checkHost, readConfig, resolveHost, USAGE, type ServerConfig } from './config.js';

@@ -2,7 +2,7 @@
 // `nx run server:serve` / `node packages/server/dist/main.js`: read the configuration, start the server, and on
 // SIGTERM or SIGINT stop accepting, let in-flight requests finish (bounded by the shutdown timeout) and exit 0 — or
 // 1 when the timeout had to drop some (shutdown.ts, shared with `backprop serve`).
-import { readConfig, USAGE } from './config.js';
+import { readConfig, resolveHost, USAGE } from './config.js';
 import { serverLogger } from './log-format.js';
 import { startServer } from './server.js';
 import { exitCodeOnSignal, warnAboutAdminToken } from './shutdown.js';
@@ -11,6 +11,8 @@ async function main(): Promise<void> {
   let config;
   try {
     config = readConfig(process.argv.slice(2), process.env);
+    // before any model is loaded or trained: a name that does not resolve is bad input, not a failed start
+    if (!config.help) await resolveHost(config.options.host ?? '127.0.0.1');
   } catch (err) {
     process.stderr.write(`backprop server: ${(err as Error).message}\n\n${USAGE}\n`);
     process.exit(2);

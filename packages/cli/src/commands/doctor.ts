@@ -85,20 +85,30 @@ function why(info: BackendInfo): string {
   return info.nativeAvailable ? 'auto: the native addon loaded' : `auto fell back: ${info.reason}`;
 }
 
-/** The variable an error of backendInfo() is about: it names a misspelt BACKPROP_BACKEND or a BACKPROP_ISA that names no class. */
-function invalidVariable(error: string): 'BACKPROP_ISA' | 'BACKPROP_BACKEND' {
-  return error.startsWith('BACKPROP_ISA') ? 'BACKPROP_ISA' : 'BACKPROP_BACKEND';
+/** The variable an error of backendInfo() is about: it names a misspelt BACKPROP_BACKEND or a BACKPROP_ISA this CPU cannot use. */
+function invalidVariable(error: string): keyof typeof ENV_FIXES {
+  const name = /^(BACKPROP_(?:ISA|THREADS|TS_THREADS))\b/.exec(error)?.[1];
+  return (name ?? 'BACKPROP_BACKEND') as keyof typeof ENV_FIXES;
 }
 
+const ENV_FIXES = {
+  BACKPROP_ISA: 'set BACKPROP_ISA to a CPU class this CPU runs (x86-64-v3 is AVX2, x86-64-v4 AVX-512), or unset it',
+  BACKPROP_THREADS: 'set BACKPROP_THREADS to an integer from 1 to 1024, or unset it',
+  BACKPROP_TS_THREADS: 'set BACKPROP_TS_THREADS to an integer from 1 to 1024, or unset it',
+  BACKPROP_BACKEND: 'set BACKPROP_BACKEND to auto, native or ts, or unset it',
+};
+
 function withoutBackendEnv<T>(fn: () => T): T {
-  const saved = { backend: process.env.BACKPROP_BACKEND, isa: process.env.BACKPROP_ISA };
-  delete process.env.BACKPROP_BACKEND;
-  delete process.env.BACKPROP_ISA; // the loader has already read it (once per process) and says why it failed
+  // the loader reads BACKPROP_ISA and BACKPROP_THREADS once per process; unset, an invalid setting cannot stop the report
+  const names = ['BACKPROP_BACKEND', 'BACKPROP_ISA', 'BACKPROP_THREADS', 'BACKPROP_TS_THREADS'] as const;
+  const saved = names.map((name) => process.env[name]);
+  for (const name of names) delete process.env[name];
   try {
     return fn();
   } finally {
-    if (saved.backend !== undefined) process.env.BACKPROP_BACKEND = saved.backend;
-    if (saved.isa !== undefined) process.env.BACKPROP_ISA = saved.isa;
+    names.forEach((name, i) => {
+      if (saved[i] !== undefined) process.env[name] = saved[i];
+    });
   }
 }
 
@@ -118,11 +128,9 @@ export async function diagnose(): Promise<Diagnosis> {
   } catch (err) {
     envError = err instanceof Error ? err.message : String(err);
     invalid = invalidVariable(envError);
-    fixes.push(invalid === 'BACKPROP_ISA'
-      ? 'set BACKPROP_ISA to a CPU class this CPU runs (x86-64-v3 is AVX2, x86-64-v4 AVX-512), or unset it'
-      : 'set BACKPROP_BACKEND to auto, native or ts, or unset it');
+    fixes.push(ENV_FIXES[invalid]);
   }
-  // With a misspelt BACKPROP_BACKEND (or a BACKPROP_ISA that names no class) every backend call throws; the rest is
+  // With a misspelt BACKPROP_BACKEND (or a BACKPROP_ISA that is not a class this CPU runs) every backend call throws; the rest is
   // reported as `auto` would see it.
   const info = envError === undefined ? backendInfo() : withoutBackendEnv(backendInfo);
   const native = info.nativeAvailable;
@@ -210,7 +218,7 @@ export function doctorCommand() {
         'Say which backend will run and why, the native addon’s path, CPU class and BLAS build, threads, the Node ' +
         'version and the build tools found, and for each missing piece the exact command that fixes it. Exit 0 when ' +
         'the native backend works, 1 when it does not (the TypeScript backend runs instead, or nothing runs when ' +
-        'BACKPROP_BACKEND=native) or BACKPROP_BACKEND or BACKPROP_ISA is invalid. BACKPROP_ISA=x86-64-v4|x86-64-v3|x86-64 forces the addon’s CPU class.',
+        'BACKPROP_BACKEND=native) or BACKPROP_BACKEND, BACKPROP_ISA, BACKPROP_THREADS or BACKPROP_TS_THREADS is invalid. BACKPROP_ISA=x86-64-v4|x86-64-v3|x86-64 forces the addon’s CPU class.',
     },
     (cmd) => cmd.addHelpText('after', examples(['backprop doctor', 'backprop doctor --json'])),
     async (_flags, out) => {

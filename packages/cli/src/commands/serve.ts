@@ -30,16 +30,18 @@ export function serveCommand() {
         .option('--model <dir-or-file>', 'a model .json, or a directory of them')
         .option('--models <redis-url>', 'share the models with every replica given the same redis://[:password@]host:port[/db]')
         .option('--port <n>', 'TCP port (0 = any free port)', '8080')
-        .option('--host <address>', 'interface to listen on', '127.0.0.1')
+        .option('--host <address>', 'interface to listen on: an IP address or a host name that resolves', '127.0.0.1')
         .option('--log-format <json|pretty>', 'log lines as JSON or readable (default: readable on a terminal)')
         .addHelpText('after', examples(['backprop serve', 'backprop serve --model reports/latest/model.json --port 3000', 'backprop serve --models redis://127.0.0.1:6379 --port 0'])),
     async (flags, out) => {
       const port = parse.integer('--port', flags.port, { min: 0, max: 65535 });
       // Loaded lazily: the server (Express, pino, prom-client) is only needed by this command.
-      const { exitCodeOnSignal, readConfig, serverLogger, startServer, warnAboutAdminToken } = await import('@backprop/server');
+      const { exitCodeOnSignal, readConfig, resolveHost, serverLogger, startServer, warnAboutAdminToken } = await import('@backprop/server');
       let config;
       try {
         config = readConfig([...(flags.logFormat !== undefined ? ['--log-format', flags.logFormat] : []), ...(flags.models !== undefined ? ['--models', flags.models] : [])], process.env);
+        // every listen option is checked before a model is loaded or trained: --port above, --host here
+        await resolveHost(flags.host);
       } catch (err) {
         throw new UsageError((err as Error).message);
       }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { describeNetwork, resolveBackend, saveModel, SEED, type BackendChoice, type Dataset } from '@backprop/nn';
+import { describeNetwork, MAX_THREADS, resolveBackend, saveModel, SEED, type BackendChoice, type Dataset } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { methodOptions, parseMethodFlags, type MethodFlags } from '../optimizer.js';
@@ -113,7 +113,7 @@ export function sweepCommand() {
       // Activations are shown when the grid has an activation axis (a sweep of the seed's networks prints as before).
       const axis = activations.length > 1 || activations[0].some((a) => a !== 'sigmoid');
       const workers = flags.workers === undefined ? Math.min(availableParallelism(), configs.length) : parse.integer('--workers', flags.workers, { min: 1, max: 256 });
-      const threads = parse.integer('--threads-per-worker', flags.threadsPerWorker, { min: 1, max: 256 });
+      const threads = parse.integer('--threads-per-worker', flags.threadsPerWorker, { min: 1, max: MAX_THREADS });
       const validation = parse.number('--validation', flags.validation, { min: 0, max: 0.9 });
       const seed = parse.integer('--seed', flags.seed, { min: 0 });
       const initRange = parse.number('--init-range', flags.initRange, { above: 0 });

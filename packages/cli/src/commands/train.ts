@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { describeNetwork, resolveActivations, resolveBackend, saveModel, SEED, train } from '@backprop/nn';
+import { describeNetwork, resolveActivations, MAX_THREADS, resolveBackend, saveModel, SEED, train } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { evaluate, type Evaluation } from '../evaluation.js';
@@ -46,7 +46,7 @@ export function parseTrainSettings(f: TrainFlags) {
     validation: parse.number('--validation', f.validation, { min: 0, max: 0.9 }),
     test: parse.number('--test', f.test, { min: 0, max: 0.9 }),
     backend: parse.choice('--backend', f.backend, ['auto', 'native', 'ts'] as const),
-    threads: f.threads === undefined ? undefined : parse.integer('--threads', f.threads, { min: 1, max: 256 }),
+    threads: f.threads === undefined ? undefined : parse.integer('--threads', f.threads, { min: 1, max: MAX_THREADS }),
   };
 }
 
@@ -73,7 +73,7 @@ export function trainCommand() {
         .option('--validation <fraction>', 'hold out this fraction for validation accuracy', '0')
         .option('--test <fraction>', 'hold out this fraction as a test set', '0')
         .option('--backend <name>', 'auto (native when it loads), native or ts', 'auto')
-        .option('--threads <n>', 'BLAS threads for the native backend')
+        .option('--threads <n>', 'BLAS threads for the native backend, 1 to 1024 (OpenBLAS runs at most as many as it was built for, 64 in most builds; the run says when it capped)')
         .option('--out <file>', 'save the model here (folders are created)')
         .option('--report <dir>', `write model.json, cost.svg, hidden.png and report.md into DIR (default without --out: ${DEFAULT_REPORT_DIR})`)
         .option('--checkpoint <file>', 'save a resumable checkpoint here while training')
@@ -109,7 +109,10 @@ export function trainCommand() {
       const activations = resolveActivations(layers, s);
       for (const line of idleNetworkFlags(command, [{ layers, activations }], s.init)) out.note(`backprop: warning: ${line}`);
       const architecture = describeNetwork(layers, activations, s.dtype);
-      const threads = count(backend.getThreads(), 'thread');
+      const running = backend.getThreads();
+      // OpenBLAS runs at most the threads it was built for (64 in Debian's build): say so when --threads asked for more
+      const threads = count(running, 'thread') +
+        (s.threads !== undefined && running < s.threads ? `; --threads ${s.threads} capped: this OpenBLAS build runs at most ${running}` : '');
       out.note(
         `training ${architecture} on ${ds.name} (${count(parts.train.X.rows, 'example')}` +
           `${parts.validation ? `, ${parts.validation.X.rows} validation` : ''}${parts.test ? `, ${parts.test.X.rows} test` : ''}) ` +

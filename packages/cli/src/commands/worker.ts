@@ -1,3 +1,4 @@
+import { MAX_THREADS } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import * as parse from '../parse.js';
 import { loadQueue } from '../queue/load.js';
@@ -30,7 +31,7 @@ export function workerCommand() {
         .addHelpText('after', examples(['backprop worker --queue redis://127.0.0.1:6379', 'backprop worker --queue redis://:secret@queue.lan:6379/1 --concurrency 2'])),
     async (flags, out) => {
       const concurrency = parse.integer('--concurrency', flags.concurrency, { min: 1, max: 256 });
-      const threads = parse.integer('--threads', flags.threads, { min: 1, max: 256 });
+      const threads = parse.integer('--threads', flags.threads, { min: 1, max: MAX_THREADS });
       const stallSeconds = parse.number('--stall-seconds', flags.stallSeconds, { min: 1, max: 86_400 });
       const { startWorker, parseRedisUrl } = await loadQueue();
       let done = 0;

@@ -2,6 +2,7 @@ import * as core from '@backprop/core-native';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { createNativeBackend } from './native.js';
 import { tsBackend } from './ts/index.js';
+import { threadsFromEnv } from './ts/threads.js';
 import type { Backend, BackendChoice, BackendName } from './types.js';
 
 export interface BackendInfo {
@@ -33,6 +34,8 @@ type Loaded =
   | { ok: false; reason: string; hint?: string; path?: string };
 let loaded: Loaded | undefined;
 let warned = false;
+/** The BACKPROP_ISA value that last passed checkIsaEnv. */
+let isaPassed: string | undefined;
 
 /**
  * Asks @backprop/core-native's loader (the one place the .node file is found; nativeStatus never throws) once and
@@ -63,17 +66,22 @@ function envChoice(): BackendChoice | undefined {
 }
 
 /**
- * BACKPROP_ISA, checked as BACKPROP_BACKEND is: a value that names no CPU class (`avx2`) is an InvalidArgumentError
- * naming the classes, never a silent fallback to the TS backend. A class this CPU cannot run is the loader's business
- * (its reason, then `auto`'s fallback).
+ * BACKPROP_ISA, checked as BACKPROP_BACKEND is: a value that is not one of this platform's CPU classes (`avx2`, or
+ * `baseline` on x86-64), or a class this CPU cannot run, is an InvalidArgumentError saying why and what to set,
+ * never a silent fallback to the TS backend: a user who forces a class wants that class or an error.
  */
 function checkIsaEnv(): void {
   const raw = process.env.BACKPROP_ISA;
-  const classes: readonly string[] = [...core.ISA_CLASSES, 'baseline'];
-  if (raw === undefined || raw === '' || classes.includes(raw)) return;
-  throw new InvalidArgumentError(
-    `BACKPROP_ISA: expected one of ${classes.join(', ')} (AVX-512 is x86-64-v4, AVX2 x86-64-v3), got ${JSON.stringify(raw)}`,
-  );
+  if (raw === undefined || raw === '' || raw === isaPassed) return;
+  const problem = core.isaEnvProblem(raw); // reads /proc/cpuinfo: once per value that passes, not per call
+  if (problem !== undefined) throw new InvalidArgumentError(problem);
+  isaPassed = raw;
+}
+
+/** The settings of the native backend, checked before its addon is loaded: BACKPROP_ISA, then BACKPROP_THREADS. */
+function checkNativeEnv(): void {
+  checkIsaEnv();
+  threadsFromEnv('BACKPROP_THREADS');
 }
 
 /** Text from an error, on one line and short enough for a warning. */
@@ -97,14 +105,15 @@ function warnFallback(reason: string): void {
  * BACKPROP_TS_FALLBACK, pointing at `backprop doctor`). `native` throws BackendUnavailableError with the load error
  * when the addon is unavailable. `auto` and no argument defer to the environment variable BACKPROP_BACKEND
  * (auto|native|ts) when it is set; a misspelt value is an InvalidArgumentError even when `native` or `ts` is given,
- * and so is a BACKPROP_ISA that names no CPU class (unless the TS backend is asked for).
+ * and so is a BACKPROP_ISA that names no class of this platform or one this CPU cannot run, or a BACKPROP_THREADS
+ * that is not an integer 1..1024 (unless the TS backend is asked for).
  */
 export function getBackend(choice?: BackendChoice): Backend {
   const explicit = choice === undefined ? undefined : parseChoice(choice, 'backend');
   const fromEnv = envChoice();
   const wanted: BackendChoice = explicit !== undefined && explicit !== 'auto' ? explicit : (fromEnv ?? 'auto');
   if (wanted === 'ts') return tsBackend;
-  checkIsaEnv();
+  checkNativeEnv();
   const native = loadNativeOnce();
   if (native.ok) return native.backend;
   if (wanted === 'native') {
@@ -126,10 +135,13 @@ export function resolveBackend(choice?: BackendChoice, threads?: number): Backen
   return backend;
 }
 
-/** Which backend runs and why. Throws InvalidArgumentError when BACKPROP_BACKEND is misspelt or BACKPROP_ISA names no class. */
+/**
+ * Which backend runs and why. Throws InvalidArgumentError when BACKPROP_BACKEND is misspelt, BACKPROP_ISA is not a
+ * class this CPU runs or BACKPROP_THREADS is not an integer 1..1024.
+ */
 export function backendInfo(): BackendInfo {
   const fromEnv = envChoice();
-  if (fromEnv !== 'ts') checkIsaEnv();
+  if (fromEnv !== 'ts') checkNativeEnv();
   const native = loadNativeOnce();
   const source: BackendInfo['source'] = fromEnv !== undefined ? 'env' : 'auto';
   const selected: BackendName = fromEnv === 'ts' ? 'ts' : fromEnv === 'native' || native.ok ? 'native' : 'ts';

@@ -12,11 +12,21 @@ export function requestIdOf(req: IncomingMessage): string | undefined {
   return (req as { id?: string }).id;
 }
 
-/** 5xx (or a server fault recorded as res.err) at error, 4xx at warn, probes at debug, everything else at info. */
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '').split('?')[0];
+}
+
+/**
+ * A server fault (recorded as res.err) at error; /readyz's 503 ("not ready yet", expected while the default model
+ * is prepared, polled by every orchestrator) at info; other 5xx at error; 4xx at warn; probes at debug; the rest
+ * at info.
+ */
 function levelOf(req: IncomingMessage, res: ServerResponse, fault: unknown): Level {
-  if (fault !== undefined || res.statusCode >= 500) return 'error';
+  if (fault !== undefined) return 'error';
+  if (res.statusCode === 503 && pathOf(req) === '/readyz') return 'info';
+  if (res.statusCode >= 500) return 'error';
   if (res.statusCode >= 400) return 'warn';
-  return QUIET_PATHS.has((req.url ?? '').split('?')[0]) ? 'debug' : 'info';
+  return QUIET_PATHS.has(pathOf(req)) ? 'debug' : 'info';
 }
 
 /** Only what an operator needs; never Authorization or Cookie headers. */
@@ -32,8 +42,9 @@ function requestFields(req: IncomingMessage) {
 }
 
 /**
- * Writes the request's one structured line, once it is done: 5xx at error, 4xx at warn, probes at debug, the rest
- * at info. Nothing is serialised unless the logger writes that level.
+ * Writes the request's one structured line, once it is done, at levelOf's level. Only a server fault carries a stack
+ * (its own); a 5xx answered on purpose (a problem document such as /readyz's 503 or a model not ready) has none to
+ * give. Nothing is serialised unless the logger writes that level.
  */
 export function logRequest(logger: Logger, req: IncomingMessage, res: ServerResponse, responseTimeMs: number): void {
   // problemHandler records a server fault as res.err, so the line carries its stack.
@@ -45,8 +56,10 @@ export function logRequest(logger: Logger, req: IncomingMessage, res: ServerResp
     res: { statusCode: res.statusCode, headers: res.getHeaders() },
     responseTime: Math.round(responseTimeMs),
   };
-  if (fault !== undefined || res.statusCode >= 500) {
-    line.err = fault ?? new Error(`failed with status code ${res.statusCode}`);
+  if (fault !== undefined) {
+    line.err = fault;
+    logger[level](line, 'request errored');
+  } else if (level === 'error') {
     logger[level](line, 'request errored');
   } else {
     logger[level](line, res.writableFinished ? 'request completed' : 'request aborted');
