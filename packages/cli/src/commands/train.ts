@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { describeNetwork, resolveActivations, resolveBackend, saveModel, SEED, train } from '@backprop/nn';
+import { describeNetwork, formatBytes, resolveActivations, resolveBackend, saveModel, SEED, train, trainingSize } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { evaluate, type Evaluation } from '../evaluation.js';
@@ -110,10 +110,15 @@ export function trainCommand() {
       for (const line of idleNetworkFlags(command, [{ layers, activations }], s.init)) out.note(`backprop: warning: ${line}`);
       const architecture = describeNetwork(layers, activations, s.dtype);
       const threads = count(backend.getThreads(), 'thread');
+      // Its size, said before train() checks it against the machine (a wide CSV makes a wide input layer).
+      const estimate = trainingSize({
+        layers, m: parts.train.X.rows, method: s.method, optimizer: s.optimizer, dtype: s.dtype, backend: backend.name, threads: backend.getThreads(),
+      });
+      const size = `${estimate.parameters.toLocaleString('en-US')} parameters, about ${formatBytes(estimate.bytes)} of memory`;
       out.note(
         `training ${architecture} on ${ds.name} (${count(parts.train.X.rows, 'example')}` +
           `${parts.validation ? `, ${parts.validation.X.rows} validation` : ''}${parts.test ? `, ${parts.test.X.rows} test` : ''}) ` +
-          `with ${s.method}, λ = ${s.lambda}, ${backend.name} backend (${threads})`,
+          `with ${s.method}, λ = ${s.lambda}, ${backend.name} backend (${threads}); ${size}`,
       );
 
       const progress = new ProgressReporter(progressPlan(s.method, s.optimizer));
