@@ -3,7 +3,9 @@ import { costGradient } from './cost.js';
 import type { Matrix } from './matrix.js';
 import type { Activations } from './network/activations.js';
 import { checkDtype, type Dtype } from './network/dtype.js';
-import type { LayerSizes } from './network/layers.js';
+import { checkLayers, type LayerSizes } from './network/layers.js';
+import { InvalidArgumentError } from './errors.js';
+import { checkGradientCheckSize } from './size.js';
 import { serialize } from './network/serialize.js';
 
 /**
@@ -56,6 +58,9 @@ export function gradientCheck(
   options: { lambda?: number; layers?: LayerSizes; m?: number; backend?: BackendChoice; activations?: Activations; dtype?: Dtype } = {},
 ): GradientCheckResult {
   const { lambda = 0, layers = [3, 5, 3], m = 5, backend, activations } = options;
+  checkLayers(layers);
+  if (!Number.isSafeInteger(m) || m < 1) throw new InvalidArgumentError(`m: expected a positive integer, got ${String(m)}`);
+  checkGradientCheckSize(layers, m);
   const dtype = checkDtype(options.dtype ?? 'float64');
   const f32 = dtype === 'float32';
   const round = f32 ? Math.fround : (v: number) => v;

@@ -19,6 +19,7 @@ import { minimizeAsync } from './optim/minimize.js';
 import { type MethodName, optimizerMethod } from './optim/registry.js';
 import type { IterationInfo, OptimizeResult } from './optim/types.js';
 import { SEED } from './presets.js';
+import { checkTrainingSize } from './size.js';
 import { checkClassCount, checkLambda } from './validate.js';
 
 /** A method `train` can run: a name in the optimiser registry. */
@@ -189,16 +190,22 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
     throw new CheckpointError(`checkpoint is for a ${resume.dtype ?? 'float64'} network, not ${dtype}: resume with the same dtype (--dtype ${resume.dtype ?? 'float64'})`);
   }
   const initRange = options.init?.range ?? SEED.initRange;
+  const backend = resolveBackend(options.backend, options.threads);
+  // The one size check of a training (train and Classifier.fit): before x0, the optimiser's vectors or the
+  // backend's workspaces exist.
+  const optimizerOptions = options.optimizer ?? (method === SEED.method ? SEED.optimizer : {});
+  checkTrainingSize({
+    layers, m: data.X.rows, method, optimizer: optimizerOptions, dtype, backend: backend.name, threads: backend.getThreads(),
+  });
   const x0 = resume ? Float64Array.from(resume.x) : randomInit(layers, { range: initRange, scheme, seed, activations });
   // The method options `minimize` gets: the caller's, else the seed's budget for the seed's method (another method
   // starts from its own defaults), with m and seed filled in below for a minibatch method.
-  const optimizer: Record<string, unknown> = { ...(options.optimizer ?? (method === SEED.method ? SEED.optimizer : {})) };
+  const optimizer: Record<string, unknown> = { ...optimizerOptions };
   if (minibatch) {
     optimizer.m ??= data.X.rows;
     optimizer.seed ??= seed;
     if (resume?.state !== undefined) optimizer.state = resume.state;
   }
-  const backend = resolveBackend(options.backend, options.threads);
   // A method that declares a `backend` option (adam: where its update loop runs) follows the training's backend,
   // so `backend: 'ts'` (or BACKPROP_BACKEND=ts) keeps every loop in TypeScript. The bits are the same either way.
   if (info?.options.some((o) => o.name === 'backend')) optimizer.backend ??= backend.name;

@@ -1,4 +1,4 @@
-import { describeNetwork, GRADCHECK, gradientCheck, type Activations } from '@backprop/nn';
+import { describeNetwork, GRADCHECK, GRADCHECK_MAX_WORK, gradientCheck, type Activations } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { activationSettings, networkOptions, type NetworkFlags } from '../network.js';
 import * as parse from '../parse.js';
@@ -21,7 +21,9 @@ export function gradcheckCommand() {
           `finite differences (ε = ${GRADCHECK.float64.step}), for the seed’s network or the one --activation, --output and --leaky-slope ` +
           `name. Passes when the relative difference is below ${GRADCHECK.float64.tolerance}; with --dtype float32, ` +
           `ε = ${GRADCHECK.float32.step} and the bar is ${GRADCHECK.float32.tolerance} (float32 rounding). (relu/leaky_relu: the default debug ` +
-          'network keeps every weighted sum well away from the kink at 0; other --layers may not.)',
+          'network keeps every weighted sum well away from the kink at 0; other --layers may not.) Every parameter is checked, so the work grows with the square of the parameter count: ' +
+          `a check of more than ${GRADCHECK_MAX_WORK.toExponential(0)} multiply-adds (2 evaluations per parameter, each about parameters × (m + 1); ` +
+          'about 10 s, e.g. 100,100,10 with m = 5) is refused before it starts — use smaller --layers or --m.',
     },
     (cmd) =>
       networkOptions(cmd, { init: false })

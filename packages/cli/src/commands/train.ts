@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { describeNetwork, resolveActivations, MAX_THREADS, resolveBackend, saveModel, SEED, train } from '@backprop/nn';
+import { describeNetwork, formatBytes, resolveActivations, MAX_THREADS, resolveBackend, saveModel, SEED, train, trainingSize } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { evaluate, type Evaluation } from '../evaluation.js';
@@ -113,10 +113,15 @@ export function trainCommand() {
       // OpenBLAS runs at most the threads it was built for (64 in Debian's build): say so when --threads asked for more
       const threads = count(running, 'thread') +
         (s.threads !== undefined && running < s.threads ? `; --threads ${s.threads} capped: this OpenBLAS build runs at most ${running}` : '');
+      // Its size, said before train() checks it against the machine (a wide CSV makes a wide input layer).
+      const estimate = trainingSize({
+        layers, m: parts.train.X.rows, method: s.method, optimizer: s.optimizer, dtype: s.dtype, backend: backend.name, threads: running,
+      });
+      const size = `${estimate.parameters.toLocaleString('en-US')} parameters, about ${formatBytes(estimate.bytes)} of memory`;
       out.note(
         `training ${architecture} on ${ds.name} (${count(parts.train.X.rows, 'example')}` +
           `${parts.validation ? `, ${parts.validation.X.rows} validation` : ''}${parts.test ? `, ${parts.test.X.rows} test` : ''}) ` +
-          `with ${s.method}, λ = ${s.lambda}, ${backend.name} backend (${threads})`,
+          `with ${s.method}, λ = ${s.lambda}, ${backend.name} backend (${threads}); ${size}`,
       );
 
       const progress = new ProgressReporter(progressPlan(s.method, s.optimizer));
