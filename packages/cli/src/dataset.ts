@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { BUILTIN_DATASETS, LABEL_RULES, loadDataset, splitDataset } from '@backprop/nn';
+import { BUILTIN_DATASETS, isIdxDataPath, LABEL_RULES, loadDataset, splitDataset } from '@backprop/nn';
 import type { Dataset, DatasetSplit, LabelRule, LoadDatasetOptions, Model } from '@backprop/nn';
 import type { Command } from 'commander';
 import { UsageError } from './usage.js';
@@ -15,7 +15,8 @@ export function defaultDataFor(model: Model): string | undefined {
 
 export const DATA_HELP =
   'builtin:digits5000 (the course’s 5000 20x20 digits), builtin:mnist, builtin:mnist-test, or a file: ' +
-  'FILE.mat (variables X and y, like ex4data1.mat) or FILE.csv (numeric features and a label column: see --label-column, --labels)';
+  'FILE.mat (variables X and y, like ex4data1.mat), FILE.csv (numeric features and a label column: see --label-column, --labels), ' +
+  'or IDX: FILE.idx with FILE-labels.idx (as `data export` writes them) or MNIST’s …-images-idx3-ubyte[.gz] with …-labels-idx1-ubyte[.gz]';
 
 /** The CSV options of every command that reads data. */
 export interface DataFlags {
@@ -52,8 +53,9 @@ export function csvOptions(flags: DataFlags): Pick<LoadDatasetOptions, 'labelCol
 
 /**
  * `--data` → a Dataset. `builtin:NAME` (or a bare built-in name) loads a built-in set; anything else must be an
- * existing .mat or .csv file, a CSV read as the flags say. `classes` (a model's label names) map a CSV's labels by
- * name, so a test file lacking some class still lines up with the model.
+ * existing .mat, .csv or IDX examples file (with its labels file beside it), a CSV read as the flags say.
+ * `classes` (a model's label names) map a CSV's labels by name, so a test file lacking some class still lines up
+ * with the model.
  */
 export function loadData(spec: string, option = '--data', flags: DataFlags = {}, classes?: readonly string[]): Dataset {
   const csv = csvOptions(flags);
@@ -79,8 +81,8 @@ export function loadData(spec: string, option = '--data', flags: DataFlags = {},
       throw err;
     }
   }
-  if (!/\.mat$/i.test(spec)) {
-    throw new UsageError(`${option}: ${JSON.stringify(spec)} is neither a .mat nor a .csv file`);
+  if (!/\.mat$/i.test(spec) && !isIdxDataPath(spec)) {
+    throw new UsageError(`${option}: ${JSON.stringify(spec)} is not a .mat, .csv or IDX file (expected ${DATA_HELP})`);
   }
   return loadDataset(spec);
 }

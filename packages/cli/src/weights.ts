@@ -1,4 +1,4 @@
-import { layersOf, loadModel, readMatFile, serialize, ShapeError, type Activations, type Dtype, type Matrix, type Model } from '@backprop/nn';
+import { DIGIT_LABEL_NAMES, layersOf, loadModel, readMatFile, serialize, ShapeError, type Activations, type Dtype, type Matrix, type Model } from '@backprop/nn';
 import { UsageError } from './usage.js';
 
 export interface Weights {
@@ -47,3 +47,26 @@ export function readWeights(path: string, option = '--weights'): Weights {
   const layers = layersOf(thetas);
   return { layers, theta: serialize(...thetas), source: `${numbered.map(({ n }) => `Theta${n}`).join(', ')} from ${path}` };
 }
+
+/**
+ * The seed's class names for K output units: label k is column k − 1, named "k", and with 10 units the course's
+ * digits, where label 10 is the digit 0 ("1" … "9", "0").
+ */
+export function seedClassNames(K: number): string[] {
+  return K === 10 ? [...DIGIT_LABEL_NAMES] : Array.from({ length: K }, (_, k) => String(k + 1));
+}
+
+/**
+ * The model `evaluate` and `predict` use: a model file written by `backprop train`, or a MAT-file of Theta1 …
+ * ThetaN (like the course's ex4weights.mat) read as `cost --weights` reads it — the seed's network, sigmoid
+ * everywhere, float64, with the seed's class names ({@link seedClassNames}) and no training record.
+ */
+export function loadModelFile(path: string, option = '--model'): Model {
+  if (!/\.mat$/i.test(path)) return loadModel(path);
+  const w = readWeights(path, option);
+  return { layers: w.layers, theta: w.theta, labelNames: seedClassNames(w.layers[w.layers.length - 1]) };
+}
+
+export const MODEL_HELP =
+  'model file written by `backprop train`, or a MAT-file of Theta1, Theta2, … (like the course’s ex4weights.mat: ' +
+  'a sigmoid network; with 10 outputs label 10 is the digit 0)';

@@ -30,7 +30,11 @@ async function run(file: string, rows: number[][], dtype: 'float64' | 'float32')
     const flat = rows.flat();
     const data = dtype === 'float64' ? Float64Array.from(flat) : Float32Array.from(flat);
     const out = await session.run({ input: new ort.Tensor(dtype, data, [rows.length, rows[0].length]) });
-    return { h: out.probabilities.data as Float64Array | Float32Array, classes: out.class.data as string[] };
+    return {
+      h: out.scores.data as Float64Array | Float32Array,
+      p: out.probabilities.data as Float64Array | Float32Array,
+      classes: out.class.data as string[],
+    };
   } finally {
     await session.release();
   }
@@ -45,7 +49,7 @@ function withUnknownActivation(): string {
 
 describe('backprop export --format onnx', () => {
   for (const [dtype, tolerance] of [['float64', 1e-12], ['float32', 1e-5]] as const) {
-    it(`writes a ${dtype} model that ONNX Runtime runs to numpy's outputs and digits`, async () => {
+    it(`writes a ${dtype} model that ONNX Runtime runs to numpy's scores, normalised probabilities and digits`, async () => {
       const dir = tmp();
       const args = ['export', '--format', 'onnx', '--out', 'digits.onnx', model, '--json'];
       const r = cli(dtype === 'float64' ? args : [...args, '--dtype', dtype], { cwd: dir });
@@ -56,9 +60,11 @@ describe('backprop export --format onnx', () => {
       expect(readdirSync(dir)).toEqual(['digits.onnx']); // no temporary file left behind
 
       const g = golden();
-      const { h, classes } = await run(join(dir, 'digits.onnx'), g.X, dtype);
+      const { h, p, classes } = await run(join(dir, 'digits.onnx'), g.X, dtype);
       let worst = 0;
       g.h.flat().forEach((v, i) => (worst = Math.max(worst, Math.abs(h[i] - v))));
+      // probabilities: numpy's sigmoid outputs, each row divided by its sum (what predict --json calls probabilities)
+      g.h.flatMap((row) => row.map((v) => v / row.reduce((a, b) => a + b, 0))).forEach((v, i) => (worst = Math.max(worst, Math.abs(p[i] - v))));
       expect(worst).toBeLessThanOrEqual(tolerance);
       expect(classes).toEqual(g.predicted.map((k) => DIGIT_LABEL_NAMES[k - 1]));
     });

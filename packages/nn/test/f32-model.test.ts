@@ -82,8 +82,8 @@ describe('a float32 ReLU/softmax model', () => {
       // a float64 input is refused by the float32 graph: the default is the model's dtype
       await expect(session.run({ input: new ort.Tensor('float64', X.data, [X.rows, X.cols]) })).rejects.toThrow();
       const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(X.data), [X.rows, X.cols]) });
-      expect(out.probabilities.type).toBe('float32');
-      const p = out.probabilities.data as Float32Array;
+      expect(out.scores.type).toBe('float32');
+      const p = out.scores.data as Float32Array;
       let worst = 0;
       p.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - h.data[i]))));
       expect(worst).toBeLessThanOrEqual(1e-5);
@@ -98,11 +98,11 @@ describe('a float32 ReLU/softmax model', () => {
     const session = await ort.InferenceSession.create(bytes);
     try {
       const out = await session.run({ input: new ort.Tensor('float64', X.data, [X.rows, X.cols]) });
-      expect(out.probabilities.type).toBe('float64');
+      expect(out.scores.type).toBe('float64');
       // the same weights computed in double: what predict computes in float64 on them, to summation order
       const h64 = scores(model.theta, X, { layers: model.layers, activations: model.activations, dtype: 'float64' });
       let worst = 0;
-      (out.probabilities.data as Float64Array).forEach((v, i) => (worst = Math.max(worst, Math.abs(v - h64.data[i]))));
+      (out.scores.data as Float64Array).forEach((v, i) => (worst = Math.max(worst, Math.abs(v - h64.data[i]))));
       expect(worst).toBeLessThan(1e-12);
     } finally {
       await session.release();

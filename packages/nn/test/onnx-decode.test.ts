@@ -81,6 +81,7 @@ describe.skipIf(!hasOnnx)('ONNX files read back by the onnx package (python3-onn
           { name: 'probabilities', elem_type: elem, dims: ['N', K] },
           { name: 'class', elem_type: 'STRING', dims: ['N'] },
           { name: 'class_index', elem_type: 'INT64', dims: ['N'] },
+          { name: 'scores', elem_type: elem, dims: ['N', K] },
         ]);
         expect(g.nodes.every((n) => n.domain === '')).toBe(true);
 
@@ -92,7 +93,7 @@ describe.skipIf(!hasOnnx)('ONNX files read back by the onnx package (python3-onn
           const gemm = g.nodes[k++];
           expect(gemm).toMatchObject({ op_type: 'Gemm', inputs: [a, `W${l}`, `b${l}`], outputs: [`z${l}`] });
           expect(gemm.attributes).toEqual([{ name: 'transB', type: 'INT', value: 1 }]);
-          const out = l === L ? 'probabilities' : `a${l}`;
+          const out = l === L ? 'scores' : `a${l}`;
           const f = l === L ? activations.output : activations.hidden[l - 1];
           if (f === 'leaky_relu' && dtype === 'float64') {
             // max(αz, z) with α in double: ONNX Runtime has no double LeakyRelu, and its alpha is a float
@@ -106,9 +107,26 @@ describe.skipIf(!hasOnnx)('ONNX files read back by the onnx package (python3-onn
           }
           a = out;
         }
-        expect(g.nodes.slice(k).map((n) => n.op_type)).toEqual(['ArgMax', 'Gather']);
-        const [argmax, gather] = g.nodes.slice(-2);
-        expect(argmax).toMatchObject({ inputs: ['probabilities'], outputs: ['class_index'] });
+        // probabilities from scores: a softmax's are its outputs; sigmoid rows divided by their sum, 1/K where the
+        // sum is not a positive finite number (predict.ts normalizeScores)
+        const tail = g.nodes.slice(k);
+        if (activations.output === 'softmax') {
+          expect(tail.shift()).toEqual({ op_type: 'Identity', domain: '', inputs: ['scores'], outputs: ['probabilities'], attributes: [] });
+        } else {
+          const plain = (op_type: string, inputs: string[], output: string) => ({ op_type, domain: '', inputs, outputs: [output], attributes: [] });
+          expect(tail.splice(0, 7)).toEqual([
+            { ...plain('ReduceSum', ['scores', 'sum_axes'], 'scores_sum'), attributes: [{ name: 'keepdims', type: 'INT', value: 1 }] },
+            plain('Div', ['scores', 'scores_sum'], 'scores_normalised'),
+            plain('Greater', ['scores_sum', 'zero'], 'sum_positive'),
+            plain('IsInf', ['scores_sum'], 'sum_infinite'),
+            plain('Not', ['sum_infinite'], 'sum_finite'),
+            plain('And', ['sum_positive', 'sum_finite'], 'sum_usable'),
+            plain('Where', ['sum_usable', 'scores_normalised', 'uniform'], 'probabilities'),
+          ]);
+        }
+        expect(tail.map((n) => n.op_type)).toEqual(['ArgMax', 'Gather']);
+        const [argmax, gather] = tail;
+        expect(argmax).toMatchObject({ inputs: ['scores'], outputs: ['class_index'] });
         expect(argmax.attributes).toEqual([
           { name: 'axis', type: 'INT', value: 1 },
           { name: 'keepdims', type: 'INT', value: 0 },
@@ -137,7 +155,18 @@ describe.skipIf(!hasOnnx)('ONNX files read back by the onnx package (python3-onn
         const slope = g.initializers.filter((t) => t.name === 'leaky_slope');
         const withSlope = dtype === 'float64' && activations.hidden.includes('leaky_relu');
         expect(slope).toEqual(withSlope ? [{ name: 'leaky_slope', data_type: 'DOUBLE', dims: [], values: [activations.leakySlope] }] : []);
-        expect(g.initializers).toHaveLength(2 * L + 1 + slope.length);
+        const normalising = activations.output === 'sigmoid';
+        const constants = g.initializers.filter((t) => ['sum_axes', 'zero', 'uniform'].includes(t.name));
+        expect(constants).toEqual(
+          normalising
+            ? [
+                { name: 'sum_axes', data_type: 'INT64', dims: [1], values: [1] },
+                { name: 'zero', data_type: elem, dims: [], values: [0] },
+                { name: 'uniform', data_type: elem, dims: [], values: [round(1 / K)] },
+              ]
+            : [],
+        );
+        expect(g.initializers).toHaveLength(2 * L + 1 + slope.length + constants.length);
       });
     }
   }

@@ -1,7 +1,9 @@
 // The ONNX export run by ONNX Runtime: onnxruntime-web (WebAssembly, in Node, one thread) loads the exported bytes
-// and evaluates 1,000 digits of digits5000; its `probabilities` must be predict's output activations, within 1e-6
-// for a float64 export and 1e-5 for float32, and its `class` the class name predict picks, for every digit: the
-// course's ex4 weights (the seed's network), and random networks of every hidden activation × output.
+// and evaluates 1,000 digits of digits5000; its outputs must be the library's of the same names, within 1e-12 for a
+// float64 export and 1e-5 for float32: `scores` the output activations (Classifier.predictScores), `probabilities`
+// Classifier.predictProba (a sigmoid network's scores normalised to sum 1, a softmax's outputs), and `class` the
+// class name predict picks, for every digit: the course's ex4 weights (the seed's network), and random networks of
+// every hidden activation × output.
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, ShapeError } from '../src/errors.js';
@@ -16,6 +18,7 @@ import { parameterCount } from '../src/network/layers.js';
 import { serialize } from '../src/network/serialize.js';
 import { Rng } from '../src/random.js';
 import { predict, scores } from '../src/predict.js';
+import { Classifier } from '../src/classifier.js';
 import { fixture } from './helpers.js';
 
 ort.env.wasm.numThreads = 1; // no worker threads: the tests share two cores
@@ -31,6 +34,7 @@ function thousandDigits(): Matrix {
 
 interface OnnxOutputs {
   probabilities: Float64Array | Float32Array;
+  scores: Float64Array | Float32Array;
   classes: string[];
   indices: BigInt64Array;
 }
@@ -42,8 +46,11 @@ async function runOnnx(bytes: Uint8Array, X: Matrix, dtype: OnnxDtype): Promise<
     const out = await session.run({ input: new ort.Tensor(dtype, data, [X.rows, X.cols]) });
     expect(out.probabilities.type).toBe(dtype);
     expect(out.probabilities.dims).toEqual([X.rows, out.probabilities.dims[1]]);
+    expect(out.scores.type).toBe(dtype);
+    expect(out.scores.dims).toEqual(out.probabilities.dims);
     return {
       probabilities: out.probabilities.data as Float64Array | Float32Array,
+      scores: out.scores.data as Float64Array | Float32Array,
       classes: out.class.data as string[],
       indices: out.class_index.data as BigInt64Array,
     };
@@ -61,18 +68,33 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 const TOLERANCE: Record<OnnxDtype, number> = { float64: 1e-6, float32: 1e-5 };
 
-/** Exports `model`, runs it on X with ONNX Runtime, and compares with predict; returns the largest difference. */
+/**
+ * Exports `model`, runs it on X with ONNX Runtime, and compares each output with the library's output of that name
+ * (Classifier.predictScores, predictProba, predict); returns the largest difference.
+ */
 async function agreement(model: Model, X: Matrix, dtype: OnnxDtype): Promise<number> {
   const { layers, theta, activations } = model;
-  // predict as a user calls it: the native backend where it loads (native = TS ≤ 1e-12 is tested beside it)
-  const h = scores(theta, X, { layers, activations });
+  // the library as a user calls it: the native backend where it loads (native = TS ≤ 1e-12 is tested beside it)
+  const classifier = Classifier.fromModel(model);
+  const h = classifier.predictScores(X);
+  const p = classifier.predictProba(X);
   const labels = predict(theta, X, { layers, activations });
   const got = await runOnnx(exportOnnx(model, { dtype }), X, dtype);
-  const worst = maxAbsDiff(got.probabilities, h.data);
+  const worst = Math.max(maxAbsDiff(got.scores, h.data), maxAbsDiff(got.probabilities, p.data));
   expect(worst).toBeLessThanOrEqual(TOLERANCE[dtype]);
   expect(got.classes).toEqual(Array.from(labels, (k) => model.labelNames[k - 1]));
   expect(Array.from(got.indices, Number)).toEqual(Array.from(labels, (k) => k - 1));
   return worst;
+}
+
+/** Every row of a K-column matrix sums to 1 within `tol`. */
+function rowsSumToOne(data: ArrayLike<number>, K: number, tol: number): boolean {
+  for (let o = 0; o < data.length; o += K) {
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += data[o + k];
+    if (Math.abs(sum - 1) > tol) return false;
+  }
+  return true;
 }
 
 describe('ONNX export run by onnxruntime-web matches predict on 1,000 digits', () => {
@@ -95,6 +117,19 @@ describe('ONNX export run by onnxruntime-web matches predict on 1,000 digits', (
   it('the seed network, float32', async () => {
     const worst = await agreement(seed, X, 'float32');
     expect(worst).toBeGreaterThan(0); // really single precision
+  });
+
+  it('the seed network: probabilities are the scores normalised (rows sum to 1), not the raw sigmoids', async () => {
+    for (const dtype of ['float64', 'float32'] as OnnxDtype[]) {
+      const got = await runOnnx(exportOnnx(seed, { dtype }), X, dtype);
+      expect(rowsSumToOne(got.probabilities, 10, 1e-6)).toBe(true);
+      expect(rowsSumToOne(got.scores, 10, 1e-6)).toBe(false); // independent sigmoids need not sum to 1
+      // row 0 (a 0): the normalised probability of its class is its score over the row's sum
+      let sum = 0;
+      for (let k = 0; k < 10; k++) sum += got.scores[k];
+      expect(got.probabilities[9]).toBeCloseTo(got.scores[9] / sum, 6);
+      expect(got.probabilities[9]).toBeLessThan(got.scores[9]);
+    }
   });
 });
 
@@ -135,6 +170,20 @@ describe('every hidden activation × output, and mixed deep networks: ONNX Runti
       expect(await agreement(model, X, 'float64')).toBeLessThan(1e-12);
       await agreement(model, X, 'float32');
     });
+  });
+
+  it('a sigmoid output whose every unit underflows to 0: probabilities 1/K each, as predictProba, class the first', async () => {
+    const model = randomModel([400, 25, 10], { hidden: ['tanh'], output: 'sigmoid', leakySlope: 0.01 }, 7);
+    const off = 25 * 401;
+    for (let r = 0; r < 10; r++) model.theta[off + r * 26] = -2000; // output bias: z ≤ −1975, sigmoid(z) = 0 in double
+    const small: Matrix = { rows: 5, cols: X.cols, data: X.data.slice(0, 5 * X.cols) };
+    for (const dtype of ['float64', 'float32'] as OnnxDtype[]) {
+      await agreement(model, small, dtype);
+      const got = await runOnnx(exportOnnx(model, { dtype }), small, dtype);
+      expect(Array.from(got.scores)).toEqual(new Array(50).fill(0));
+      expect(Array.from(got.probabilities)).toEqual(new Array(50).fill(dtype === 'float64' ? 0.1 : Math.fround(0.1)));
+      expect(got.classes).toEqual(new Array(5).fill('class 1'));
+    }
   });
 
   it('the random networks are not degenerate: both branches of relu run, and the classes vary', () => {

@@ -71,7 +71,8 @@ export function exportCommand() {
       summary: 'write a model as ONNX, or its Theta1..ThetaN to a MAT-file',
       description:
         `Write a model for use outside this project: an ONNX model (opset ${ONNX_OPSET}; Gemm and activation nodes; ` +
-        'input "input" [N, features], outputs "probabilities", "class" (the class name) and "class_index") that ONNX ' +
+        'input "input" [N, features]; outputs, named as in predict --json: "probabilities" (rows summing to 1), "class" ' +
+        '(the class name), "class_index" and "scores" (the raw output activations)) that ONNX ' +
         'Runtime and other ONNX tools run, or, for sigmoid networks, a MAT-file (Level 5) of Theta1 … ThetaN that ' +
         'MATLAB, Octave and scipy.io.loadmat read. The format follows --out (.onnx or .mat) unless --format says it.',
     },

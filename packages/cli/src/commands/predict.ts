@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { describeNetwork, decodePng, ImageError, imageToInput, loadModel, predictionsOf, scores, type Matrix, type Model, type Prediction as ClassPrediction } from '@backprop/nn';
+import { describeNetwork, decodePng, ImageError, imageToInput, predictionsOf, scores, type Matrix, type Model, type Prediction as ClassPrediction } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkFits } from '../evaluation.js';
 import { DATA_HELP, loadDataFor } from '../dataset.js';
+import { loadModelFile, MODEL_HELP } from '../weights.js';
 import { percent } from '../output.js';
 import * as parse from '../parse.js';
 import { UsageError } from '../usage.js';
@@ -42,7 +43,7 @@ export function predictCommand() {
     },
     (cmd) =>
       cmd
-        .requiredOption('--model <file>', 'model file written by `backprop train`')
+        .requiredOption('--model <file>', MODEL_HELP)
         .option('--data <spec>', `examples to predict: ${DATA_HELP}`)
         .option('--rows <rows>', 'which rows of --data: START:END (end exclusive), N, or N,N,…', '0:10')
         .option('--image <file.png>', 'a picture of one digit (any size; dark on light or light on dark)')
@@ -56,7 +57,7 @@ export function predictCommand() {
           ]),
         ),
     (flags, out, cmd) => {
-      const model = loadModel(flags.model);
+      const model = loadModelFile(flags.model);
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const rowsGiven = cmd.getOptionValueSource('rows') === 'cli';
       if (flags.image && (flags.data || rowsGiven)) throw new UsageError('give either --image or --data/--rows, not both');

@@ -10,6 +10,8 @@ import { type Dataset, type ImageShape, makeDataset } from './dataset.js';
 import { loadDigits5000 } from './digits5000.js';
 import { DatasetError } from './errors.js';
 import { classesFor, describeMapping, LABEL_RULES, type LabelMapping, mapLabel } from './label-mapping.js';
+import { isIdxDataPath, loadIdxDataset } from './idx-dataset.js';
+import type { ReadIdxOptions } from './idx.js';
 import { readMatFile, type ReadMatOptions } from './mat/index.js';
 import { loadMnist } from './mnist.js';
 
@@ -24,6 +26,8 @@ export interface LoadDatasetOptions extends Omit<CsvOptions, 'name'> {
   yVariable?: string;
   /** MAT-files: limits for the reader. */
   mat?: ReadMatOptions;
+  /** IDX files: limits for the reader. */
+  idx?: ReadIdxOptions;
 }
 
 const builtins: Record<BuiltinDatasetName, () => Dataset> = {
@@ -32,7 +36,10 @@ const builtins: Record<BuiltinDatasetName, () => Dataset> = {
   'mnist-test': () => loadMnist('test'),
 };
 
-/** Load a built-in data set by name, or a .mat / .csv file by path. */
+/**
+ * Load a built-in data set by name, or a file by path: .mat, .csv, or IDX examples with their labels file beside
+ * them (NAME.idx + NAME-labels.idx, or MNIST's …-images-idx3-ubyte + …-labels-idx1-ubyte; see idx-dataset.ts).
+ */
 export function loadDataset(nameOrPath: BuiltinDatasetName | string, options: LoadDatasetOptions = {}): Dataset {
   if (typeof nameOrPath !== 'string' || nameOrPath === '') {
     throw new InvalidArgumentError(
@@ -48,11 +55,12 @@ export function loadDataset(nameOrPath: BuiltinDatasetName | string, options: Lo
     throw new DatasetError(
       'ERR_DATASET_UNKNOWN',
       `unknown data set ${JSON.stringify(nameOrPath)}: expected one of ${BUILTIN_DATASETS.join(', ')}, ` +
-        'or the path of an existing .mat or .csv file',
+        'or the path of an existing .mat, .csv or IDX file',
     );
   }
   const name = options.name ?? nameOrPath.replace(/^.*[\\/]/, '');
   if (ext === '.mat') return loadMatDataset(nameOrPath, { ...options, name });
+  if (isIdxDataPath(nameOrPath)) return loadIdxDataset(nameOrPath, { name, ...(options.idx ? { idx: options.idx } : {}) });
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
     const ds = readCsvFile(nameOrPath, { ...options, name });
     // like Kaggle's MNIST CSV (784 = 28×28 pixels a row, row by row): a square number of features is a picture
@@ -61,7 +69,7 @@ export function loadDataset(nameOrPath: BuiltinDatasetName | string, options: Lo
   }
   throw new DatasetError(
     'ERR_DATASET_UNKNOWN',
-    `${nameOrPath}: unsupported file type ${JSON.stringify(ext)}; expected .mat (with X and y) or .csv`,
+    `${nameOrPath}: unsupported file type ${JSON.stringify(ext)}; expected .mat (with X and y), .csv, NAME.idx or …-images-idx3-ubyte`,
   );
 }
 

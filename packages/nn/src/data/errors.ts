@@ -19,7 +19,8 @@ export class DataFormatError extends BackpropError {
 
 /**
  * A data set cannot be produced: unknown name (ERR_DATASET_UNKNOWN), a file whose contents do not have the
- * expected variables or shapes (ERR_DATASET_SHAPE), labels outside 1..K (ERR_DATASET_LABELS), or a built-in asset
+ * expected variables or shapes (ERR_DATASET_SHAPE), labels outside 1..K (ERR_DATASET_LABELS), an IDX examples file
+ * without its labels file (ERR_DATASET_LABELS_FILE), or a built-in asset
  * that is missing or does not match its checksum (ERR_DATASET_ASSET).
  */
 export class DatasetError extends BackpropError {}

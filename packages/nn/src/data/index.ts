@@ -26,6 +26,7 @@ export {
 } from './dataset.js';
 export { formatCsv, parseCsv, readCsvFile, MAX_CSV_BYTES, type CsvOptions } from './csv.js';
 export { writeIdx } from './idx-write.js';
+export { idxLabelsCandidates, isIdxDataPath, loadIdxDataset, type LoadIdxDatasetOptions } from './idx-dataset.js';
 export { LABEL_RULES, type LabelMapping, type LabelRule } from './label-mapping.js';
 export { withPixelOrder } from './pixel-order.js';
 export { splitDataset, subsetDataset, type DatasetSplit, type SplitOptions } from './split.js';

@@ -4,20 +4,25 @@ import { DTYPES, type Dtype } from '../../network/dtype.js';
 import { checkLayers, checkTheta, thetaShapes } from '../../network/layers.js';
 import type { Model } from '../model.js';
 import type { Message } from './protobuf.js';
-import { DataType, littleEndian, model as modelProto, node, tensor, valueInfo, type Attribute } from './proto.js';
+import { DataType, littleEndian, model as modelProto, node, tensor, valueInfo, type Attribute, type DataTypeCode } from './proto.js';
 
 /**
- * ONNX export of a network: the graph computes what `predict` computes, in float64 or float32.
+ * ONNX export of a network: the graph computes what `predict` computes, in float64 or float32, and names its
+ * outputs as the library, the CLI's `predict --json` and the server do.
  *
- *   input [N, s0] → per layer l: z_l = Gemm(a_{l-1}, W_l, b_l, transB=1), a_l = f_l(z_l) → probabilities [N, K]
- *   probabilities → ArgMax(axis=1) → class_index [N] (int64) → Gather(class_names) → class [N] (string)
+ *   input [N, s0] → per layer l: z_l = Gemm(a_{l-1}, W_l, b_l, transB=1), a_l = f_l(z_l) → scores [N, K]
+ *   scores → probabilities [N, K]: rows summing to 1, as `probabilitiesOf` (predict.ts) computes them
+ *   scores → ArgMax(axis=1) → class_index [N] (int64) → Gather(class_names) → class [N] (string)
  *
  * W_l is Θ_l without its bias column (s_l × s_{l-1}), b_l the bias column. f_l is Sigmoid, Tanh, Relu or
  * LeakyRelu (alpha = leakySlope; in float64 Max(z, Mul(z, leakySlope)), see activationNodes) for hidden layers,
- * and for the output Softmax (axis 1: rows sum to 1) or Sigmoid, the seed's one-vs-all units, each its class's
- * probability against the rest (a row need not sum to 1: these are the library's `scores`, which its
- * `probabilities` normalise). `class` is the model's class name of the largest output, the first on a tie, as
- * `predict` picks it; `class_index` (0-based, int64) is an output too.
+ * and for the output Softmax (axis 1) or Sigmoid, the seed's one-vs-all units. `scores` are the output
+ * activations (the library's `scores`, `predictScores`). `probabilities` are the library's `predictProba`: a
+ * softmax's outputs themselves (Identity), or each sigmoid row divided by its sum, and 1/K each where that sum
+ * is not a positive finite number (`normalizeScores`, see probabilityNodes). `class` is the model's class name
+ * of the largest score, the first on a tie, as `predict` picks it; `class_index` (0-based, int64) is an output
+ * too. The outputs are listed in the order probabilities, class, class_index, scores (scores came last, so
+ * readers that take the first three by position still get what they got).
  *
  * Opset 13, IR version 7: read by ONNX Runtime 1.6 and later, onnx 1.8 and later.
  */
@@ -96,15 +101,16 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
     off += rows * cols;
     initializers.push(tensor(`W${l}`, elem, [rows, cols - 1], values(W)), tensor(`b${l}`, elem, [rows], values(b)));
     nodes.push(node('Gemm', [a, `W${l}`, `b${l}`], [`z${l}`], [{ name: 'transB', int: 1 }]));
-    const out = l === L ? 'probabilities' : `a${l}`;
+    const out = l === L ? 'scores' : `a${l}`;
     nodes.push(...activationNodes(l === L ? activations.output : activations.hidden[i], `z${l}`, out, dtype, activations.leakySlope));
     a = out;
   });
   if (dtype === 'float64' && activations.hidden.includes('leaky_relu')) {
     initializers.push(tensor(LEAKY_SLOPE, elem, [], values(Float64Array.of(activations.leakySlope))));
   }
+  probabilityNodes(activations.output, K, elem, values, nodes, initializers);
   initializers.push(tensor('class_names', DataType.STRING, [K], model.labelNames));
-  nodes.push(node('ArgMax', ['probabilities'], ['class_index'], [{ name: 'axis', int: 1 }, { name: 'keepdims', int: 0 }]));
+  nodes.push(node('ArgMax', ['scores'], ['class_index'], [{ name: 'axis', int: 1 }, { name: 'keepdims', int: 0 }]));
   nodes.push(node('Gather', ['class_names', 'class_index'], ['class'], [{ name: 'axis', int: 0 }]));
 
   const architecture = describeNetwork(layers, activations, dtype);
@@ -115,14 +121,19 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
     irVersion: ONNX_IR_VERSION,
     opsetVersion: ONNX_OPSET,
     producerName: 'backprop',
-    docString: `A ${architecture} network: probabilities are its output activations, class the class name of the largest.`,
+    docString: `A ${architecture} network: scores are its output activations, probabilities those rows made to sum to 1 (as predictProba), class the class name of the largest.`,
     metadata,
     graph: {
       name: 'backprop',
       nodes,
       initializers,
       inputs: [valueInfo('input', elem, ['N', layers[0]])],
-      outputs: [valueInfo('probabilities', elem, ['N', K]), valueInfo('class', DataType.STRING, ['N']), valueInfo('class_index', DataType.INT64, ['N'])],
+      outputs: [
+        valueInfo('probabilities', elem, ['N', K]),
+        valueInfo('class', DataType.STRING, ['N']),
+        valueInfo('class_index', DataType.INT64, ['N']),
+        valueInfo('scores', elem, ['N', K]),
+      ],
     },
   });
 }
@@ -137,4 +148,41 @@ function activationNodes(f: OutputActivation | HiddenActivation, z: string, out:
   if (f === 'leaky_relu' && dtype === 'float64') return [node('Mul', [z, LEAKY_SLOPE], [`${z}_scaled`]), node('Max', [z, `${z}_scaled`], [out])];
   const attributes: Attribute[] = f === 'leaky_relu' ? [{ name: 'alpha', float: leakySlope }] : [];
   return [node(HIDDEN_OPS[f], [z], [out], attributes)];
+}
+
+/**
+ * The nodes computing `probabilities` from `scores`, as probabilitiesOf does. A softmax's rows already sum to 1:
+ * Identity. Sigmoid rows are normalised as normalizeScores does it:
+ *   scores_sum = ReduceSum(scores, axes=[1], keepdims=1)                                   [N, 1]
+ *   probabilities = Where(scores_sum > 0 and not IsInf(scores_sum), scores / scores_sum, 1/K)
+ * (a NaN sum fails `> 0`, so NaN and ±∞ sums and an all-underflowed row give 1/K each, as in the library).
+ */
+function probabilityNodes(
+  output: OutputActivation,
+  K: number,
+  elem: DataTypeCode,
+  values: (v: Float64Array) => Uint8Array,
+  nodes: Message[],
+  initializers: Message[],
+): void {
+  if (output === 'softmax') {
+    nodes.push(node('Identity', ['scores'], ['probabilities']));
+    return;
+  }
+  const axes = new Uint8Array(8);
+  new DataView(axes.buffer).setBigInt64(0, 1n, true);
+  initializers.push(
+    tensor('sum_axes', DataType.INT64, [1], axes),
+    tensor('zero', elem, [], values(Float64Array.of(0))),
+    tensor('uniform', elem, [], values(Float64Array.of(1 / K))),
+  );
+  nodes.push(
+    node('ReduceSum', ['scores', 'sum_axes'], ['scores_sum'], [{ name: 'keepdims', int: 1 }]),
+    node('Div', ['scores', 'scores_sum'], ['scores_normalised']),
+    node('Greater', ['scores_sum', 'zero'], ['sum_positive']),
+    node('IsInf', ['scores_sum'], ['sum_infinite']),
+    node('Not', ['sum_infinite'], ['sum_finite']),
+    node('And', ['sum_positive', 'sum_finite'], ['sum_usable']),
+    node('Where', ['sum_usable', 'scores_normalised', 'uniform'], ['probabilities']),
+  );
 }
