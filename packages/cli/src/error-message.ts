@@ -5,6 +5,18 @@
 import { SYSTEM_ERROR_WORDS } from '@backprop/nn';
 import { terminalSafe } from './terminal.js';
 
+/** Network error codes in words (a queue URL that cannot be reached); the file system's are nn's SYSTEM_ERROR_WORDS. */
+const NETWORK_ERROR_WORDS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused (is Redis running there?)',
+  ECONNRESET: 'connection reset by the other side',
+  ETIMEDOUT: 'timed out',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the host name could not be resolved now',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+const ERROR_WORDS: Readonly<Record<string, string>> = { ...SYSTEM_ERROR_WORDS, ...NETWORK_ERROR_WORDS };
+
 /** Longest error line printed (the rest is cut with "…"). */
 export const MAX_ERROR_CHARS = 400;
 
@@ -12,14 +24,14 @@ export const MAX_ERROR_CHARS = 400;
 export function withoutSystemCodes(message: string): string {
   return message
     .replace(/\b(E[A-Z]{2,}): [^,]*, \w+ '([^']*)'(?: -> '[^']*')?/g, (whole, code: string, path: string) => {
-      const words = SYSTEM_ERROR_WORDS[code];
+      const words = ERROR_WORDS[code];
       if (!words) return whole;
       // the path is usually named already ("cannot read 'x': …"); say it once
       return message.split(`'${path}'`).length > 2 || message.includes(`"${path}"`) ? words : `${words} ('${path}')`;
     })
     // a code in parentheses annotates words already said ("read-only file system (EROFS)"): it stays
-    .replace(/(\(?)\b(E[A-Z]{2,})\b(\)?)/g, (whole: string, open: string, code: string, close: string) =>
-      open && close ? whole : `${open}${SYSTEM_ERROR_WORDS[code] ?? code}${close}`);
+    .replace(/(\(?)\b(E[A-Z_]{2,})\b(\)?)/g, (whole: string, open: string, code: string, close: string) =>
+      open && close ? whole : `${open}${ERROR_WORDS[code] ?? code}${close}`);
 }
 
 /** Collapses a message to one line (commander adds "(Did you mean …?)" on a line of its own). */

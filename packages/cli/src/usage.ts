@@ -20,7 +20,7 @@ export const EXIT_FAILURE = 1;
  * while running (a file that cannot be written, a backend that cannot load, a numerical failure) with EXIT_FAILURE.
  */
 const BAD_INPUT =
-  /^ERR_(USAGE|INVALID_ARGUMENT|SHAPE|CSV_\w+|IDX_\w+|MAT_\w+|IMAGE|MODEL_FORMAT|CHECKPOINT|DATASET_(SHAPE|LABELS|UNKNOWN)|BENCH_OPTION|BUFFER_TOO_LARGE)$/;
+  /^ERR_(USAGE|INVALID_ARGUMENT|SHAPE|CSV_\w+|IDX_\w+|MAT_\w+|IMAGE|MODEL_FORMAT|CHECKPOINT|DATASET_(SHAPE|LABELS|UNKNOWN)|BENCH_OPTION|BUFFER_TOO_LARGE|QUEUE_URL)$/;
 
 /** The exit code for an error that ended a command. */
 export function exitCodeOf(err: unknown): number {

@@ -80,6 +80,8 @@ export function sweepCommand() {
     async (flags, out, command) => {
       const queued = flags.queue !== undefined || flags.resume !== undefined || flags.cancel !== undefined ? await import('../queue/submit.js') : undefined;
       if (queued && flags.cancel !== undefined) return queued.cancelQueued(flags, out);
+      // the URL's form first (a usage error, before any work); whether Redis answers, just before the plan is printed
+      if (queued) await queued.checkQueueUrl(flags);
       const lambdas = lambdaChoices(flags.lambda);
       const hiddens = hiddenChoices(flags.hidden);
       const activations = activationChoices(flags.activation);
@@ -114,6 +116,7 @@ export function sweepCommand() {
       const ds = loadData(flags.data, '--data', flags);
       const parts = split(ds, validation, 0, seed);
       if (!parts.validation) out.note('backprop: note: --validation 0: ranking by training accuracy');
+      if (queued) await queued.checkQueue(flags);
 
       out.note(
         `sweep: ${configs.length} trainings (λ ∈ {${lambdas.join(', ')}} × hidden ∈ {${hiddens.map((h) => h.join('x')).join(', ')}}` +
