@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt } from './helpers.js';
+import { CLI_DIR, cli, ensureBuilt, tmp } from './helpers.js';
 
 // Papercuts a new-user review found in the command line: each test runs the built CLI as a user would.
 
@@ -36,5 +39,44 @@ describe('sweep --queue: nothing is claimed before Redis answers', () => {
     const r = cli(['sweep', '--queue', 'http://u:pw@x', '--cancel', 'abc']);
     expect(r.code, r.stderr).toBe(2);
     expect(lines(r.stderr)).toEqual(['backprop: error: --queue: expected a redis:// or rediss:// URL, got "http://x"']);
+  });
+});
+
+describe('the nx train target does what `train --help` says of --report', () => {
+  // The command nx runs (in packages/cli, options after `--` appended), run as nx would: NX_WORKSPACE_ROOT names the
+  // workspace, INIT_CWD the folder the user typed the command in.
+  const target = (JSON.parse(readFileSync(join(CLI_DIR, 'package.json'), 'utf8')) as { nx: { targets: { train: { options: { command: string } } } } })
+    .nx.targets.train.options.command;
+  const runTarget = (extra: string): { code: number | null; stderr: string; workspace: string; user: string } => {
+    const workspace = tmp('bp-ws-');
+    const user = tmp('bp-user-');
+    const r = spawnSync('sh', ['-c', `${target} ${extra}`], {
+      cwd: CLI_DIR,
+      env: { ...process.env, NX_WORKSPACE_ROOT: workspace, INIT_CWD: user },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    return { code: r.status, stderr: r.stderr, workspace, user };
+  };
+
+  it('with --out, only the model is written: the workspace\'s reports/latest is left alone', () => {
+    const r = runTarget('--hidden 4 --maxfun 2 --out rel-out/m.json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(r.user, 'rel-out/m.json'))).toBe(true);
+    expect(existsSync(join(r.workspace, 'reports'))).toBe(false);
+  });
+
+  it('with no --out and no --report, the report goes to the workspace\'s reports/latest (the README\'s front door)', () => {
+    const r = runTarget('--hidden 4 --maxfun 2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(r.workspace, 'reports/latest/model.json'))).toBe(true);
+    expect(existsSync(join(r.workspace, 'reports/latest/report.md'))).toBe(true);
+  });
+
+  it('--report still wins', () => {
+    const r = runTarget('--hidden 4 --maxfun 2 --out m.json --report mine');
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(r.user, 'mine/report.md'))).toBe(true);
+    expect(existsSync(join(r.workspace, 'reports'))).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { Option } from 'commander';
 import { describeNetwork, resolveActivations, resolveBackend, saveModel, SEED, train } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
@@ -27,6 +28,7 @@ interface TrainFlags extends CommonOptions, MethodFlags, NetworkFlags {
   threads?: string;
   out?: string;
   report?: string;
+  defaultReport?: string;
   checkpoint?: string;
   checkpointEvery: string;
   resume?: string;
@@ -76,6 +78,9 @@ export function trainCommand() {
         .option('--threads <n>', 'BLAS threads for the native backend')
         .option('--out <file>', 'save the model here (folders are created)')
         .option('--report <dir>', `write model.json, cost.svg, hidden.png and report.md into DIR (default without --out: ${DEFAULT_REPORT_DIR})`)
+        // The report folder used only when neither --out nor --report is given (what the help says of --report):
+        // `nx run cli:train` passes the workspace's reports/latest here, so `-- --out m.json` writes only m.json.
+        .addOption(new Option('--default-report <dir>', 'the report folder when neither --out nor --report is given').hideHelp())
         .option('--checkpoint <file>', 'save a resumable checkpoint here while training')
         .option('--checkpoint-every <n>', 'iterations (epochs) between checkpoints', '10')
         .option('--resume <file>', 'continue from a checkpoint written by --checkpoint')
@@ -99,7 +104,7 @@ export function trainCommand() {
     async (flags, out, command) => {
       const s = parseTrainSettings(flags);
       const checkpointEvery = parse.integer('--checkpoint-every', flags.checkpointEvery, { min: 1 });
-      const reportDir = flags.report ?? (flags.out === undefined ? DEFAULT_REPORT_DIR : undefined);
+      const reportDir = flags.report ?? (flags.out === undefined ? (flags.defaultReport ?? DEFAULT_REPORT_DIR) : undefined);
       checkOutputs({ out: flags.out, report: reportDir, checkpoint: flags.checkpoint });
       // The one backend choice of the run: made here to fail fast when native cannot load, then passed to train.
       const backend = resolveBackend(s.backend, s.threads);
