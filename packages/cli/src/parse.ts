@@ -20,14 +20,29 @@ export function number(name: string, raw: string, rule: { min?: number; above?: 
   return v;
 }
 
-export function integer(name: string, raw: string, rule: { min?: number; max?: number } = {}): number {
-  const v = /^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : NaN;
-  const want = `an integer${rule.min !== undefined ? ` >= ${rule.min}` : ''}${rule.max !== undefined ? ` <= ${rule.max}` : ''}`;
-  if (!Number.isSafeInteger(v) || (rule.min !== undefined && v < rule.min) || (rule.max !== undefined && v > rule.max)) {
-    throw new UsageError(`${name}: expected ${want}, got ${JSON.stringify(raw)}`);
+/**
+ * Integers in any decimal notation whose value is whole: "300", "+3", "300.0", "1e3" (as --lambda takes "1e-3");
+ * not hex, not "1.5". Every integer flag has a whole range, stated in its message: "expected an integer from 1 to
+ * 10000000". The bounds stay within 2^53, where every integer is exact.
+ */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
+
+/** The integer `raw` writes (notation as above) when it is one within [min, max], else undefined. */
+export function integerIn(raw: string, min: number, max: number): number | undefined {
+  const v = DECIMAL.test(raw) ? Number(raw) : NaN;
+  return Number.isInteger(v) && v >= min && v <= max ? (v === 0 ? 0 : v) : undefined;
+}
+
+export function integer(name: string, raw: string, rule: { min: number; max: number }): number {
+  const v = integerIn(raw, rule.min, rule.max);
+  if (v === undefined) {
+    throw new UsageError(`${name}: expected an integer from ${rule.min} to ${rule.max}, got ${JSON.stringify(raw)}`);
   }
   return v;
 }
+
+/** Largest layer size any command takes (a 10^6-unit layer already needs 8 MB per input feature). */
+export const MAX_LAYER_SIZE = 1_000_000;
 
 /** "0.1,1,3" → [0.1, 1, 3] */
 export function numberList(name: string, raw: string, rule: { min?: number } = {}): number[] {
@@ -36,15 +51,15 @@ export function numberList(name: string, raw: string, rule: { min?: number } = {
   return parts.map((s) => number(name, s, rule));
 }
 
-/** Layer sizes: "25" → [25], "256,128" → [256, 128]; integers from `min` (default 0) to 1,000,000. */
+/** Layer sizes: "25" → [25], "256,128" → [256, 128]; integers (notation as `integer`) from `min` (default 0) to 10^6. */
 export function layerSizes(name: string, raw: string, separator = ',', min = 0): number[] {
-  const parts = raw.split(separator).map((s) => s.trim());
-  if (raw.trim() === '' || parts.some((s) => !/^\d+$/.test(s) || Number(s) < min || Number(s) > 1_000_000)) {
+  const sizes = raw.split(separator).map((s) => integerIn(s, min, MAX_LAYER_SIZE));
+  if (raw.trim() === '' || sizes.some((v) => v === undefined)) {
     throw new UsageError(
-      `${name}: expected layer sizes as integers${min > 0 ? ` >= ${min}` : ''} separated by "${separator}" (e.g. 25 or 256${separator}128), got ${JSON.stringify(raw)}`,
+      `${name}: expected layer sizes as integers from ${min} to ${MAX_LAYER_SIZE} separated by "${separator}" (e.g. 25 or 256${separator}128), got ${JSON.stringify(raw)}`,
     );
   }
-  return parts.map(Number);
+  return sizes as number[];
 }
 
 /** A choice among fixed words. */

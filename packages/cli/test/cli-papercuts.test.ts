@@ -80,3 +80,32 @@ describe('the nx train target does what `train --help` says of --report', () => 
     expect(existsSync(join(r.workspace, 'reports'))).toBe(false);
   });
 });
+
+describe('integer flags: any notation of a whole number, and a message that states the whole range', () => {
+  it.each([
+    [['train', '--maxfun', '1e12'], '--maxfun: expected an integer from 1 to 10000000, got "1e12"'],
+    [['train', '--maxfun', '4294967296'], '--maxfun: expected an integer from 1 to 10000000, got "4294967296"'],
+    [['train', '--maxfun', '2.5'], '--maxfun: expected an integer from 1 to 10000000, got "2.5"'],
+    [['train', '--method', 'lbfgs', '--maxiter', '1e8'], '--maxiter: expected an integer from 1 to 10000000, got "1e8"'],
+    [['train', '--method', 'adam', '--epochs', '1000000'], '--epochs: expected an integer from 1 to 100000, got "1000000"'],
+    [['train', '--method', 'adam', '--batch-size', '0'], '--batch-size: expected an integer from 1 to 1000000, got "0"'],
+    [['train', '--seed', '-1'], '--seed: expected an integer from 0 to 9007199254740991, got "-1"'],
+    [['train', '--checkpoint-every', '0'], '--checkpoint-every: expected an integer from 1 to 10000000, got "0"'],
+    [['train', '--hidden', '2000000'], '--hidden: expected layer sizes as integers from 1 to 1000000 separated by "," (e.g. 25 or 256,128), got "2000000"'],
+    [['sweep', '--hidden', '2000000'], '--hidden: expected comma-separated layer sizes (integers from 0 to 1000000), layers of one network joined by "x" (e.g. 25,50,256x128), got "2000000"'],
+  ])('%j is refused before any work: %s', (args, expected) => {
+    const r = cli(args);
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines(r.stderr)).toEqual([`backprop: error: ${expected}`]);
+  });
+
+  it('1e1, 10.0 and 10 are the same --maxfun (10 evaluations at most)', () => {
+    for (const raw of ['1e1', '10.0', '10']) {
+      const r = cli(['train', '--hidden', '4', '--maxfun', raw, '--out', 'm.json', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout) as { nfev: number; optimizer: { maxfun: number } };
+      expect(j.optimizer.maxfun).toBe(10);
+      expect(j.nfev).toBeLessThanOrEqual(10);
+    }
+  });
+});

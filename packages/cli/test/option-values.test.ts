@@ -63,31 +63,41 @@ describe('number', () => {
 });
 
 describe('integer', () => {
+  const any = { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
   it('reads signed integers with surrounding spaces', () => {
-    expect(integer('--n', '12')).toBe(12);
-    expect(integer('--n', ' +3 ')).toBe(3);
-    expect(integer('--n', '-2')).toBe(-2);
-    expect(integer('--n', '007')).toBe(7);
+    expect(integer('--n', '12', any)).toBe(12);
+    expect(integer('--n', ' +3 ', any)).toBe(3);
+    expect(integer('--n', '-2', any)).toBe(-2);
+    expect(integer('--n', '007', any)).toBe(7);
+    expect(Object.is(integer('--n', '-0', any), 0)).toBe(true);
   });
 
-  it('rejects anything but a whole integer', () => {
-    for (const raw of ['', ' ', '1.5', '1e3', 'x12', '12x', '1 2', '+', '0x10', '--1']) {
-      expect(message(() => integer('--n', raw))).toBe(`--n: expected an integer, got ${JSON.stringify(raw)}`);
+  it('reads any decimal notation whose value is whole, as --lambda does (1e3, 300.0, 1.5e2)', () => {
+    expect(integer('--n', '1e3', any)).toBe(1000);
+    expect(integer('--n', '1E3', any)).toBe(1000);
+    expect(integer('--n', '300.0', any)).toBe(300);
+    expect(integer('--n', '300.', any)).toBe(300);
+    expect(integer('--n', '1.5e2', any)).toBe(150);
+    expect(integer('--n', '2500e-2', any)).toBe(25);
+  });
+
+  it('rejects anything that is not a whole number in decimal notation, stating the range', () => {
+    for (const raw of ['', ' ', '1.5', '1e-3', 'x12', '12x', '1 2', '+', '0x10', '--1', '.', 'e3', '1e', 'Infinity', 'NaN']) {
+      expect(message(() => integer('--n', raw, { min: 1, max: 10 }))).toBe(`--n: expected an integer from 1 to 10, got ${JSON.stringify(raw)}`);
     }
   });
 
-  it('rejects integers beyond 2^53', () => {
-    expect(integer('--n', '9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
-    expect(message(() => integer('--n', '9007199254740992'))).toBe('--n: expected an integer, got "9007199254740992"');
-  });
-
-  it('min and max are inclusive and both named', () => {
+  it('min and max are inclusive and both named, whatever the notation', () => {
     expect(integer('--n', '1', { min: 1, max: 10 })).toBe(1);
     expect(integer('--n', '10', { min: 1, max: 10 })).toBe(10);
-    expect(message(() => integer('--n', '0', { min: 1, max: 10 }))).toBe('--n: expected an integer >= 1 <= 10, got "0"');
-    expect(message(() => integer('--n', '11', { min: 1, max: 10 }))).toBe('--n: expected an integer >= 1 <= 10, got "11"');
-    expect(message(() => integer('--n', '0', { min: 1 }))).toBe('--n: expected an integer >= 1, got "0"');
-    expect(message(() => integer('--n', '11', { max: 10 }))).toBe('--n: expected an integer <= 10, got "11"');
+    expect(integer('--n', '1e1', { min: 1, max: 10 })).toBe(10);
+    for (const raw of ['0', '11', '1.1e1', '1e12', '-1']) {
+      expect(message(() => integer('--n', raw, { min: 1, max: 10 }))).toBe(`--n: expected an integer from 1 to 10, got ${JSON.stringify(raw)}`);
+    }
+    expect(integer('--n', '9007199254740991', any)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(message(() => integer('--n', '9007199254740992', { min: 0, max: Number.MAX_SAFE_INTEGER }))).toBe(
+      '--n: expected an integer from 0 to 9007199254740991, got "9007199254740992"',
+    );
   });
 });
 
@@ -120,21 +130,29 @@ describe('layerSizes', () => {
     expect(layerSizes('--hidden', '256x128', 'x')).toEqual([256, 128]);
   });
 
-  it('sizes run from min to 1,000,000', () => {
+  it('sizes run from min to 1,000,000, and the message says so', () => {
     expect(layerSizes('--hidden', '1000000')).toEqual([1_000_000]);
+    expect(layerSizes('--hidden', '1e6')).toEqual([1_000_000]);
     expect(message(() => layerSizes('--hidden', '1000001'))).toBe(
-      '--hidden: expected layer sizes as integers separated by "," (e.g. 25 or 256,128), got "1000001"',
+      '--hidden: expected layer sizes as integers from 0 to 1000000 separated by "," (e.g. 25 or 256,128), got "1000001"',
+    );
+    expect(message(() => layerSizes('--hidden', '2000000', ',', 1))).toBe(
+      '--hidden: expected layer sizes as integers from 1 to 1000000 separated by "," (e.g. 25 or 256,128), got "2000000"',
     );
     expect(layerSizes('--layers', '1x1', 'x', 1)).toEqual([1, 1]);
     expect(message(() => layerSizes('--layers', '4x0', 'x', 1))).toBe(
-      '--layers: expected layer sizes as integers >= 1 separated by "x" (e.g. 25 or 256x128), got "4x0"',
+      '--layers: expected layer sizes as integers from 1 to 1000000 separated by "x" (e.g. 25 or 256x128), got "4x0"',
     );
   });
 
-  it('rejects blanks, empty items, signs, decimals and other separators', () => {
-    for (const raw of ['', '  ', '25,', ',25', '-1', '+1', '1.5', '25x10', 'a25', '25a']) {
+  it('reads integer notation as integer() does: 25.0, 1e2, +1', () => {
+    expect(layerSizes('--hidden', '25.0,1e2,+1')).toEqual([25, 100, 1]);
+  });
+
+  it('rejects blanks, empty items, negatives, fractions and other separators', () => {
+    for (const raw of ['', '  ', '25,', ',25', '-1', '1.5', '25x10', 'a25', '25a', '0x10']) {
       expect(message(() => layerSizes('--hidden', raw))).toBe(
-        `--hidden: expected layer sizes as integers separated by "," (e.g. 25 or 256,128), got ${JSON.stringify(raw)}`,
+        `--hidden: expected layer sizes as integers from 0 to 1000000 separated by "," (e.g. 25 or 256,128), got ${JSON.stringify(raw)}`,
       );
     }
   });
@@ -193,9 +211,10 @@ describe('sweep grid', () => {
   it('hidden choices: configurations separated by commas, layers of one network by "x"', () => {
     expect(hiddenChoices('25,50,256x128')).toEqual([[25], [50], [256, 128]]);
     expect(hiddenChoices(' 25 , 4x3x2 ')).toEqual([[25], [4, 3, 2]]);
-    for (const raw of ['', ' ', '25,', '25x', 'x25', '2 5', '25,,50', 'a', '25xx4', '-1']) {
+    expect(hiddenChoices('1e3x2.0')).toEqual([[1000, 2]]);
+    for (const raw of ['', ' ', '25,', '25x', 'x25', '2 5', '25,,50', 'a', '25xx4', '-1', '1000001', '1.5']) {
       expect(message(() => hiddenChoices(raw))).toBe(
-        `--hidden: expected comma-separated layer sizes, layers of one network joined by "x" (e.g. 25,50,256x128), got ${JSON.stringify(raw)}`,
+        `--hidden: expected comma-separated layer sizes (integers from 0 to 1000000), layers of one network joined by "x" (e.g. 25,50,256x128), got ${JSON.stringify(raw)}`,
       );
     }
   });

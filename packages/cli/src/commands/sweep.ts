@@ -108,7 +108,7 @@ export function sweepCommand() {
       const workers = flags.workers === undefined ? Math.min(availableParallelism(), configs.length) : parse.integer('--workers', flags.workers, { min: 1, max: 256 });
       const threads = parse.integer('--threads-per-worker', flags.threadsPerWorker, { min: 1, max: 256 });
       const validation = parse.number('--validation', flags.validation, { min: 0, max: 0.9 });
-      const seed = parse.integer('--seed', flags.seed, { min: 0 });
+      const seed = parse.integer('--seed', flags.seed, { min: 0, max: Number.MAX_SAFE_INTEGER });
       const initRange = parse.number('--init-range', flags.initRange, { above: 0 });
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const resolved = resolveBackend(backend).name; // fail fast here rather than in every worker

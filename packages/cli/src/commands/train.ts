@@ -4,7 +4,7 @@ import { describeNetwork, resolveActivations, resolveBackend, saveModel, SEED, t
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
 import { evaluate, type Evaluation } from '../evaluation.js';
-import { finalCostLabel, methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
+import { finalCostLabel, MAX_EVALUATIONS, methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
 import { duration, percent } from '../output.js';
 import * as parse from '../parse.js';
 import { activationSettings, idleNetworkFlags, initFlagName, initSummary, networkOptions, type NetworkFlags } from '../network.js';
@@ -44,7 +44,7 @@ export function parseTrainSettings(f: TrainFlags) {
     lambda: parse.number('--lambda', f.lambda, { min: 0 }),
     ...parseMethodFlags(f),
     initRange: parse.number('--init-range', f.initRange, { above: 0 }),
-    seed: parse.integer('--seed', f.seed, { min: 0 }),
+    seed: parse.integer('--seed', f.seed, { min: 0, max: Number.MAX_SAFE_INTEGER }),
     validation: parse.number('--validation', f.validation, { min: 0, max: 0.9 }),
     test: parse.number('--test', f.test, { min: 0, max: 0.9 }),
     backend: parse.choice('--backend', f.backend, ['auto', 'native', 'ts'] as const),
@@ -103,7 +103,7 @@ export function trainCommand() {
         ),
     async (flags, out, command) => {
       const s = parseTrainSettings(flags);
-      const checkpointEvery = parse.integer('--checkpoint-every', flags.checkpointEvery, { min: 1 });
+      const checkpointEvery = parse.integer('--checkpoint-every', flags.checkpointEvery, { min: 1, max: MAX_EVALUATIONS });
       const reportDir = flags.report ?? (flags.out === undefined ? (flags.defaultReport ?? DEFAULT_REPORT_DIR) : undefined);
       checkOutputs({ out: flags.out, report: reportDir, checkpoint: flags.checkpoint });
       // The one backend choice of the run: made here to fail fast when native cannot load, then passed to train.
