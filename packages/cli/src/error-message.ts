@@ -2,7 +2,8 @@
  * The one-line message the CLI prints for an error: system error codes said in words ("no such file or
  * directory", not ENOENT), control characters escaped (see terminal.ts), at most MAX_ERROR_CHARS characters.
  */
-import { SYSTEM_ERROR_WORDS } from '@backprop/nn';
+import { basename } from 'node:path';
+import { BackpropError, SYSTEM_ERROR_WORDS } from '@backprop/nn';
 import { terminalSafe } from './terminal.js';
 
 /** Network error codes in words (a queue URL that cannot be reached); the file system's are nn's SYSTEM_ERROR_WORDS. */
@@ -48,4 +49,39 @@ export function reasonOf(err: unknown): string {
 export function errorMessage(err: unknown): string {
   const raw = err instanceof Error || (err && typeof (err as { message?: unknown }).message === 'string') ? (err as Error).message : String(err);
   return terminalSafe(oneLine(withoutSystemCodes(raw || String(err))), MAX_ERROR_CHARS);
+}
+
+/**
+ * An error about a file the user named with a flag, said as `--data x.mat: reason`: the flag and the file first
+ * (the library's message may name neither, e.g. a MAT header's "dimension 1 is negative (offset 152)"), a leading
+ * "x.mat: " or "cannot read checkpoint x: " the library put there said once, and the code kept, so the exit status
+ * is the same. Anything that is not a BackpropError (a bug, not the user's file) passes through unchanged.
+ */
+export function aboutFile(flag: string, path: string, err: unknown): unknown {
+  if (!(err instanceof BackpropError)) return err;
+  let reason = err.message;
+  for (const prefix of [`${path}: `, `${basename(path)}: `, `cannot read checkpoint ${path}: `, `cannot read model ${path}: `, `${path} is `]) {
+    if (reason.startsWith(prefix)) {
+      reason = reason.slice(prefix.length);
+      break;
+    }
+  }
+  return new BackpropError(err.code, `${flag} ${path}: ${reason}`, { cause: err });
+}
+
+/**
+ * Why a file that should hold JSON does not, without echoing its bytes: "not text (NUL byte at offset 0)" for a
+ * binary file, else the parser's reason with its quote of the file left out ('Unexpected token 'x', "xyz…" is not
+ * valid JSON' → "not valid JSON (Unexpected token 'x')").
+ */
+export function notJsonReason(bytes: Uint8Array, parseError: unknown): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return `not text (NUL byte at offset ${nul})`;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return 'not text (not UTF-8)';
+  }
+  const message = reasonOf(parseError).replace(/, ".*"(?:\.\.\.)? is not valid JSON$/, '');
+  return `not valid JSON (${message})`;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -107,5 +107,74 @@ describe('integer flags: any notation of a whole number, and a message that stat
       expect(j.optimizer.maxfun).toBe(10);
       expect(j.nfev).toBeLessThanOrEqual(10);
     }
+  });
+});
+
+/** A level-5 MAT file whose one matrix X claims the dimensions [-5, 1] (uncompressed; the reader checks each). */
+function matWithNegativeDimension(): Buffer {
+  const header = Buffer.alloc(128, ' ');
+  header.write('MATLAB 5.0 MAT-file, made by a test', 0, 'latin1');
+  header.writeUInt16LE(0x0100, 124);
+  header.write('IM', 126, 'latin1');
+  const flags = Buffer.alloc(16);
+  flags.writeUInt32LE(6, 0); // miUINT32
+  flags.writeUInt32LE(8, 4);
+  flags.writeUInt32LE(6, 8); // mxDOUBLE_CLASS
+  const dims = Buffer.alloc(16);
+  dims.writeUInt32LE(5, 0); // miINT32
+  dims.writeUInt32LE(8, 4);
+  dims.writeInt32LE(-5, 8);
+  dims.writeInt32LE(1, 12);
+  const name = Buffer.alloc(8);
+  name.writeUInt16LE(1, 0); // small element: miINT8, 1 byte
+  name.writeUInt16LE(1, 2);
+  name.write('X', 4, 'latin1');
+  const body = Buffer.concat([flags, dims, name]);
+  const tag = Buffer.alloc(8);
+  tag.writeUInt32LE(14, 0); // miMATRIX
+  tag.writeUInt32LE(body.length, 4);
+  return Buffer.concat([header, tag, body]);
+}
+
+describe('a file the user named: the one line names the flag and the file, and never echoes its bytes', () => {
+  it('a MAT file with a negative dimension: "--data bad.mat: …"', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'bad.mat'), matWithNegativeDimension());
+    const r = cli(['train', '--data', 'bad.mat', '--out', 'm.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(/^backprop: error: --data bad\.mat: .*negative/)]);
+    // the same reader behind --weights
+    const w = cli(['cost', '--weights', 'bad.mat'], { cwd: dir });
+    expect(lines(w.stderr)).toEqual([expect.stringMatching(/^backprop: error: --weights bad\.mat: .*negative/)]);
+  });
+
+  it('a binary --resume file: says it is not text, names the flag, echoes no bytes, and comes before any output', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'g.ckpt'), Buffer.from(Array.from({ length: 1024 }, (_, i) => i % 256)));
+    const r = cli(['train', '--resume', 'g.ckpt', '--out', 'm.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines(r.stderr)).toEqual(['backprop: error: --resume g.ckpt: not a backprop checkpoint: not text (NUL byte at offset 0)']);
+  });
+
+  it('a --resume text file that is not JSON: the parser\'s reason without its quote of the file', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'notes.txt'), 'hello world, this is not JSON\n');
+    const r = cli(['train', '--resume', 'notes.txt', '--out', 'm.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    const [line, ...rest] = lines(r.stderr);
+    expect(rest).toEqual([]);
+    expect(line).toMatch(/^backprop: error: --resume notes\.txt: not a backprop checkpoint: not valid JSON \(.+\)$/);
+    expect(line).not.toContain('hello world');
+  });
+
+  it('a checkpoint of another network: the mismatch names --resume and the file', () => {
+    const dir = tmp();
+    const a = cli(['train', '--hidden', '4', '--maxfun', '3', '--checkpoint', 'c.ckpt', '--checkpoint-every', '1', '--out', 'a.json'], { cwd: dir });
+    expect(a.code, a.stderr).toBe(0);
+    const r = cli(['train', '--hidden', '5', '--maxfun', '3', '--resume', 'c.ckpt', '--out', 'b.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines(r.stderr).filter((l) => l.startsWith('backprop: error:'))).toEqual([
+      'backprop: error: --resume c.ckpt: checkpoint is for layers [400,4,10], not [400,5,10]',
+    ]);
   });
 });

@@ -7,6 +7,8 @@ import { choice, integer, layerSizes, number, numberList, rowSelection } from '.
 import { checkOutputs, DEFAULT_REPORT_DIR, userDirectory } from '../src/paths.js';
 import { grid, hiddenChoices, lambdaChoices } from '../src/sweep/grid.js';
 import { EXIT_FAILURE, EXIT_USAGE, exitCodeOf, UsageError } from '../src/usage.js';
+import { aboutFile } from '../src/error-message.js';
+import { BackpropError } from '@backprop/nn';
 
 // The CLI's option values, checked in-process (the other CLI tests spawn the built command): every bound is
 // tested on both sides and every message in full, so a flipped comparison or a dropped word fails here. This
@@ -261,6 +263,9 @@ describe('exit codes', () => {
     expect(exitCodeOf({ code: 'ERR_DATA_FILE', message: 'cannot write data.csv: EACCES' })).toBe(1);
     expect(exitCodeOf({ code: 'ERR_DATA_FILE', message: 'data.csv: cannot read' })).toBe(1);
     expect(exitCodeOf({ code: 'ERR_DATA_FILE' })).toBe(1);
+    // re-said to name the flag and the file (aboutFile), it keeps the library's exit status
+    expect(exitCodeOf(aboutFile('--data', 'data.csv', new BackpropError('ERR_DATA_FILE', 'cannot read data.csv: EACCES')))).toBe(2);
+    expect(exitCodeOf(aboutFile('--data', 'data.csv', new BackpropError('ERR_DATA_FILE', 'cannot write data.csv: EACCES')))).toBe(1);
     // only ERR_DATA_FILE looks at the message
     expect(exitCodeOf({ code: 'ERR_WRITE', message: 'cannot read x' })).toBe(1);
   });

@@ -1,4 +1,5 @@
-import { describeNetwork, loadModel } from '@backprop/nn';
+import { describeNetwork } from '@backprop/nn';
+import { readModel } from '../weights.js';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadDataFor } from '../dataset.js';
 import { evaluate } from '../evaluation.js';
@@ -30,7 +31,7 @@ export function evaluateCommand() {
         .option('--backend <name>', 'auto, native or ts', 'auto')
         .addHelpText('after', examples(['backprop evaluate --model model.json', 'backprop evaluate --model model.json --data builtin:mnist-test --json'])),
     (flags, out) => {
-      const model = loadModel(flags.model);
+      const model = readModel(flags.model);
       const lambda = flags.lambda !== undefined ? parse.number('--lambda', flags.lambda, { min: 0 }) : (model.training?.lambda ?? 0);
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const ds = loadDataFor(model, flags);

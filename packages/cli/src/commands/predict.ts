@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describeNetwork, decodePng, ImageError, imageToInput, loadModel, predictionsOf, scores, type Matrix, type Model, type Prediction as ClassPrediction } from '@backprop/nn';
+import { describeNetwork, decodePng, ImageError, imageToInput, predictionsOf, scores, type Matrix, type Model, type Prediction as ClassPrediction } from '@backprop/nn';
+import { readModel } from '../weights.js';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkFits } from '../evaluation.js';
 import { DATA_HELP, loadDataFor } from '../dataset.js';
@@ -56,7 +57,7 @@ export function predictCommand() {
           ]),
         ),
     (flags, out, cmd) => {
-      const model = loadModel(flags.model);
+      const model = readModel(flags.model);
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const rowsGiven = cmd.getOptionValueSource('rows') === 'cli';
       if (flags.image && (flags.data || rowsGiven)) throw new UsageError('give either --image or --data/--rows, not both');

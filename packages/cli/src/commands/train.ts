@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { describeNetwork, resolveActivations, resolveBackend, saveModel, SEED, train } from '@backprop/nn';
+import { CheckpointError, describeNetwork, loadCheckpoint, resolveActivations, resolveBackend, saveModel, SEED, train, type Checkpoint } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
+import { aboutFile, notJsonReason } from '../error-message.js';
 import { evaluate, type Evaluation } from '../evaluation.js';
 import { finalCostLabel, MAX_EVALUATIONS, methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
 import { duration, percent } from '../output.js';
@@ -35,6 +37,31 @@ interface TrainFlags extends CommonOptions, MethodFlags, NetworkFlags {
 }
 
 /** The parsed, checked settings of a training run. */
+/**
+ * The --resume file, read before any data is loaded or anything is printed. Its errors name the flag and the file;
+ * a file that is not JSON is said so without echoing its bytes.
+ */
+function readResume(path: string): Checkpoint {
+  try {
+    return loadCheckpoint(path);
+  } catch (err) {
+    if (!(err instanceof CheckpointError) || !err.message.startsWith('cannot read checkpoint ')) throw aboutFile('--resume', path, err);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      throw aboutFile('--resume', path, err); // cannot be read at all: the library's reason
+    }
+    let parseError: unknown;
+    try {
+      JSON.parse(bytes.toString('utf8'));
+    } catch (e) {
+      parseError = e;
+    }
+    throw new CheckpointError(`--resume ${path}: not a backprop checkpoint: ${notJsonReason(bytes, parseError)}`);
+  }
+}
+
 export function parseTrainSettings(f: TrainFlags) {
   const hidden = parse.layerSizes('--hidden', f.hidden, ',', 1);
   return {
@@ -106,6 +133,7 @@ export function trainCommand() {
       const checkpointEvery = parse.integer('--checkpoint-every', flags.checkpointEvery, { min: 1, max: MAX_EVALUATIONS });
       const reportDir = flags.report ?? (flags.out === undefined ? (flags.defaultReport ?? DEFAULT_REPORT_DIR) : undefined);
       checkOutputs({ out: flags.out, report: reportDir, checkpoint: flags.checkpoint });
+      const resume = flags.resume === undefined ? undefined : readResume(flags.resume);
       // The one backend choice of the run: made here to fail fast when native cannot load, then passed to train.
       const backend = resolveBackend(s.backend, s.threads);
       const ds = loadData(s.data, '--data', flags);
@@ -144,7 +172,10 @@ export function trainCommand() {
           onWarning: (w) => progress.interrupt(`backprop: warning: ${w.message}`),
           signal: interrupt.signal,
           checkpoint: flags.checkpoint ? { path: flags.checkpoint, every: checkpointEvery } : undefined,
-          resume: flags.resume,
+          resume,
+        }).catch((err: unknown) => {
+          // a checkpoint that does not fit this training (layers, λ, data …) is about the --resume file
+          throw flags.resume !== undefined && (err as { code?: unknown }).code === 'ERR_CHECKPOINT' ? aboutFile('--resume', flags.resume, err) : err;
         });
         progress.finish();
         const interrupted = interrupt.interrupted;
