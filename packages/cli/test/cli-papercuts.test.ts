@@ -178,3 +178,30 @@ describe('a file the user named: the one line names the flag and the file, and n
     ]);
   });
 });
+
+describe('data export takes --data like every other command; --name stays as its old spelling', () => {
+  it('--data writes the data set (digits5000: a header and 5000 rows), --name writes the same bytes', () => {
+    const dir = tmp();
+    const a = cli(['data', 'export', '--data', 'digits5000', '--out', 'a.csv'], { cwd: dir });
+    expect(a.code, a.stderr).toBe(0);
+    const text = readFileSync(join(dir, 'a.csv'), 'utf8');
+    expect(text.trimEnd().split('\n')).toHaveLength(5001);
+    const b = cli(['data', 'export', '--name', 'digits5000', '--out', 'b.csv'], { cwd: dir });
+    expect(b.code, b.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'b.csv'), 'utf8')).toBe(text);
+  });
+
+  it('--data FILE.csv takes the CSV options, as on train (a round trip through a CSV keeps the labels)', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'in.csv'), 'a,b,label\n0,1,cat\n1,0,dog\n1,1,cat\n');
+    const r = cli(['data', 'export', '--data', 'in.csv', '--label-column', 'label', '--out', 'out.csv', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(',').at(-1))).toEqual(['cat', 'dog', 'cat']);
+  });
+
+  it('--data and --name that disagree: a usage error naming both', () => {
+    const r = cli(['data', 'export', '--data', 'mnist', '--name', 'digits5000', '--out', 'x.csv']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines(r.stderr)).toEqual(['backprop: error: --name is the old spelling of --data: give one, got --data "mnist" and --name "digits5000"']);
+  });
+});
