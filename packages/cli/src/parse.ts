@@ -71,8 +71,8 @@ export function choice<T extends string>(name: string, raw: string, allowed: rea
 }
 
 /**
- * Rows of a data set: "0:20" (start inclusive, end exclusive, like a Python slice), "7", or "1,5,9"; checked
- * against the number of rows m.
+ * Rows of a data set: "0:20" (start inclusive, end exclusive, like a Python slice; "20:" to the end), "7", or
+ * "1,5,9"; checked against the number of rows m: a row or an END past the data is an error, never clipped.
  */
 export function rowSelection(name: string, raw: string, m: number): number[] {
   const bad = (why: string): never => {
@@ -82,7 +82,9 @@ export function rowSelection(name: string, raw: string, m: number): number[] {
   let rows: number[];
   if (slice) {
     const start = slice[1] === '' ? 0 : Number(slice[1]);
-    const end = slice[2] === '' ? m : Math.min(m, Number(slice[2]));
+    const end = slice[2] === '' ? m : Number(slice[2]);
+    // one rule for every row past the data, in a slice or a list: an error that says how many rows there are
+    if (end > m) bad(`END ${end} is past the end of the data, which has ${count(m, 'row')} (END <= ${m}; leave END out for "to the end")`);
     if (start >= end) bad(`expected START:END with START < END <= ${m}`);
     rows = Array.from({ length: end - start }, (_, i) => start + i);
   } else if (/^\s*\d+(\s*,\s*\d+)*\s*$/.test(raw)) {

@@ -55,7 +55,7 @@ describe('backprop: help and usage', () => {
       [['train', '--data', 'builtin:cifar'], /unknown built-in data set "cifar"/],
       [['train', '--data', 'missing.csv'], /--data: no such file "missing.csv"/],
       [['gradcheck', '--lambda', '-2'], /--lambda: expected a number >= 0/],
-      [['predict', '--model', 'm.json', '--image', 'a.png', '--rows', '0:3'], /cannot read model m.json|either --image or --data/],
+      [['predict', '--model', 'm.json', '--image', 'a.png', '--rows', '0:3'], /--model m\.json: no such file or directory|either --image or --data/],
     ];
     for (const [args, pattern] of cases) {
       const r = cli(args);

@@ -205,3 +205,31 @@ describe('data export takes --data like every other command; --name stays as its
     expect(lines(r.stderr)).toEqual(['backprop: error: --name is the old spelling of --data: give one, got --data "mnist" and --name "digits5000"']);
   });
 });
+
+describe('predict --rows: one rule for rows past the data', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = tmp();
+    const t = cli(['train', '--hidden', '4', '--maxfun', '2', '--out', 'm.json'], { cwd: dir });
+    expect(t.code, t.stderr).toBe(0);
+  });
+
+  it.each(['4990:6000', '6000:7000', ':5001', '5000'])('--rows %s on the 5000 rows of digits5000 is an error that says 5000 rows', (rows) => {
+    const r = cli(['predict', '--model', 'm.json', '--data', 'builtin:digits5000', '--rows', rows], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(/^backprop: error: --rows: .*(the data has|which has) 5000 rows/)]);
+  });
+
+  it('the rows to the end are 4990: (10 predictions); without --rows a 3-row CSV predicts its 3 rows', () => {
+    const r = cli(['predict', '--model', 'm.json', '--data', 'builtin:digits5000', '--rows', '4990:', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { predictions: { input: string }[] }).predictions.map((p) => p.input)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `row ${4990 + i}`),
+    );
+    const row = (label: number): string => [...Array.from({ length: 400 }, (_, j) => ((j * label) % 7) / 7), label].join(',');
+    writeFileSync(join(dir, 'three.csv'), [1, 2, 3].map(row).join('\n') + '\n');
+    const c = cli(['predict', '--model', 'm.json', '--data', 'three.csv', '--labels', 'digits', '--json'], { cwd: dir });
+    expect(c.code, c.stderr).toBe(0);
+    expect((JSON.parse(c.stdout) as { predictions: unknown[] }).predictions).toHaveLength(3);
+  });
+});

@@ -169,22 +169,31 @@ describe('choice', () => {
 });
 
 describe('rowSelection', () => {
-  it('a slice: start inclusive, end exclusive, either side may be left out, end clipped to the data', () => {
+  it('a slice: start inclusive, end exclusive, either side may be left out', () => {
     expect(rowSelection('--rows', '0:3', 10)).toEqual([0, 1, 2]);
     expect(rowSelection('--rows', ' 1 : 3 ', 10)).toEqual([1, 2]);
     expect(rowSelection('--rows', ':2', 10)).toEqual([0, 1]);
     expect(rowSelection('--rows', '8:', 10)).toEqual([8, 9]);
     expect(rowSelection('--rows', ':', 3)).toEqual([0, 1, 2]);
-    expect(rowSelection('--rows', '8:100', 10)).toEqual([8, 9]);
     expect(rowSelection('--rows', '9:10', 10)).toEqual([9]);
   });
 
   it('an empty slice is an error naming the bound', () => {
-    for (const raw of ['3:3', '4:2', '10:', '12:20']) {
+    for (const raw of ['3:3', '4:2', '10:', '12:']) {
       expect(message(() => rowSelection('--rows', raw, 10))).toBe(
         `--rows: expected START:END with START < END <= 10, got ${JSON.stringify(raw)}`,
       );
     }
+  });
+
+  it('an END past the data is an error saying how many rows there are, never clipped (as a row past it is)', () => {
+    for (const raw of ['8:100', '8:11', '12:20', ':11']) {
+      const end = raw.split(':')[1];
+      expect(message(() => rowSelection('--rows', raw, 10))).toBe(
+        `--rows: END ${end} is past the end of the data, which has 10 rows (END <= 10; leave END out for "to the end"), got ${JSON.stringify(raw)}`,
+      );
+    }
+    expect(rowSelection('--rows', '8:10', 10)).toEqual([8, 9]);
   });
 
   it('single rows and lists', () => {
