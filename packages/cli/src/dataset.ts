@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { BUILTIN_DATASETS, isIdxDataPath, LABEL_RULES, loadDataset, splitDataset } from '@backprop/nn';
 import type { Dataset, DatasetSplit, LabelRule, LoadDatasetOptions, Model } from '@backprop/nn';
 import type { Command } from 'commander';
+import { aboutFile } from './error-message.js';
 import { UsageError } from './usage.js';
 
 /**
@@ -78,13 +79,18 @@ export function loadData(spec: string, option = '--data', flags: DataFlags = {},
       if ((err as { code?: string }).code === 'ERR_INVALID_ARGUMENT') {
         throw new UsageError((err as Error).message.replace(/options\.labelColumn/g, '--label-column').replace(/header: true \/ /g, ''));
       }
-      throw err;
+      throw aboutFile(option, spec, err);
     }
   }
   if (!/\.mat$/i.test(spec) && !isIdxDataPath(spec)) {
     throw new UsageError(`${option}: ${JSON.stringify(spec)} is not a .mat, .csv or IDX file (expected ${DATA_HELP})`);
   }
-  return loadDataset(spec);
+  try {
+    return loadDataset(spec);
+  } catch (err) {
+    // a MAT reader's "dimension 1 is negative (offset 152)" names no file: the line names the flag and the file
+    throw aboutFile(option, spec, err);
+  }
 }
 
 /**

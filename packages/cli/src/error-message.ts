@@ -2,8 +2,21 @@
  * The one-line message the CLI prints for an error: system error codes said in words ("no such file or
  * directory", not ENOENT), control characters escaped (see terminal.ts), at most MAX_ERROR_CHARS characters.
  */
-import { SYSTEM_ERROR_WORDS } from '@backprop/nn';
+import { basename } from 'node:path';
+import { BackpropError, SYSTEM_ERROR_WORDS } from '@backprop/nn';
 import { terminalSafe } from './terminal.js';
+
+/** Network error codes in words (a queue URL that cannot be reached); the file system's are nn's SYSTEM_ERROR_WORDS. */
+const NETWORK_ERROR_WORDS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused (is Redis running there?)',
+  ECONNRESET: 'connection reset by the other side',
+  ETIMEDOUT: 'timed out',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the host name could not be resolved now',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+const ERROR_WORDS: Readonly<Record<string, string>> = { ...SYSTEM_ERROR_WORDS, ...NETWORK_ERROR_WORDS };
 
 /** Longest error line printed (the rest is cut with "…"). */
 export const MAX_ERROR_CHARS = 400;
@@ -12,14 +25,14 @@ export const MAX_ERROR_CHARS = 400;
 export function withoutSystemCodes(message: string): string {
   return message
     .replace(/\b(E[A-Z]{2,}): [^,]*, \w+ '([^']*)'(?: -> '[^']*')?/g, (whole, code: string, path: string) => {
-      const words = SYSTEM_ERROR_WORDS[code];
+      const words = ERROR_WORDS[code];
       if (!words) return whole;
       // the path is usually named already ("cannot read 'x': …"); say it once
       return message.split(`'${path}'`).length > 2 || message.includes(`"${path}"`) ? words : `${words} ('${path}')`;
     })
     // a code in parentheses annotates words already said ("read-only file system (EROFS)"): it stays
-    .replace(/(\(?)\b(E[A-Z]{2,})\b(\)?)/g, (whole: string, open: string, code: string, close: string) =>
-      open && close ? whole : `${open}${SYSTEM_ERROR_WORDS[code] ?? code}${close}`);
+    .replace(/(\(?)\b(E[A-Z_]{2,})\b(\)?)/g, (whole: string, open: string, code: string, close: string) =>
+      open && close ? whole : `${open}${ERROR_WORDS[code] ?? code}${close}`);
 }
 
 /** Collapses a message to one line (commander adds "(Did you mean …?)" on a line of its own). */
@@ -36,4 +49,39 @@ export function reasonOf(err: unknown): string {
 export function errorMessage(err: unknown): string {
   const raw = err instanceof Error || (err && typeof (err as { message?: unknown }).message === 'string') ? (err as Error).message : String(err);
   return terminalSafe(oneLine(withoutSystemCodes(raw || String(err))), MAX_ERROR_CHARS);
+}
+
+/**
+ * An error about a file the user named with a flag, said as `--data x.mat: reason`: the flag and the file first
+ * (the library's message may name neither, e.g. a MAT header's "dimension 1 is negative (offset 152)"), a leading
+ * "x.mat: " or "cannot read checkpoint x: " the library put there said once, and the code kept, so the exit status
+ * is the same. Anything that is not a BackpropError (a bug, not the user's file) passes through unchanged.
+ */
+export function aboutFile(flag: string, path: string, err: unknown): unknown {
+  if (!(err instanceof BackpropError)) return err;
+  let reason = err.message;
+  for (const prefix of [`${path}: `, `${basename(path)}: `, `cannot read checkpoint ${path}: `, `cannot read model ${path}: `, `${path} is `]) {
+    if (reason.startsWith(prefix)) {
+      reason = reason.slice(prefix.length);
+      break;
+    }
+  }
+  return new BackpropError(err.code, `${flag} ${path}: ${reason}`, { cause: err });
+}
+
+/**
+ * Why a file that should hold JSON does not, without echoing its bytes: "not text (NUL byte at offset 0)" for a
+ * binary file, else the parser's reason with its quote of the file left out ('Unexpected token 'x', "xyz…" is not
+ * valid JSON' → "not valid JSON (Unexpected token 'x')").
+ */
+export function notJsonReason(bytes: Uint8Array, parseError: unknown): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return `not text (NUL byte at offset ${nul})`;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return 'not text (not UTF-8)';
+  }
+  const message = reasonOf(parseError).replace(/, ".*"(?:\.\.\.)? is not valid JSON$/, '');
+  return `not valid JSON (${message})`;
 }

@@ -34,12 +34,21 @@ interface BudgetFlag {
   parse: (name: string, raw: string) => number;
 }
 
-const count = (name: string, raw: string): number => parse.integer(name, raw, { min: 1 });
+/**
+ * Upper bounds of the budget flags: past them a value is a typo, not a plan. 10^7 evaluations or iterations is
+ * ~2.5 days of the seed's network at ~20 ms an evaluation (the seed runs 300; scipy's L-BFGS default is 15000);
+ * 10^5 epochs is hours of MNIST even for a small network; a minibatch above 10^6 rows is larger than any data
+ * set here (MNIST has 60000) and is one full batch anyway.
+ */
+export const MAX_EVALUATIONS = 10_000_000;
+export const MAX_EPOCHS = 100_000;
+export const MAX_BATCH_SIZE = 1_000_000;
+const upTo = (max: number) => (name: string, raw: string): number => parse.integer(name, raw, { min: 1, max });
 const BUDGET_FLAGS: readonly BudgetFlag[] = [
-  { key: 'maxfun', flag: '--maxfun <n>', option: 'maxfun', what: 'budget of cost/gradient evaluations', perRun: true, parse: count },
-  { key: 'maxiter', flag: '--maxiter <n>', option: 'maxIter', what: 'budget of iterations', perRun: true, parse: count },
-  { key: 'epochs', flag: '--epochs <n>', option: 'epochs', what: 'passes over the data', parse: count },
-  { key: 'batchSize', flag: '--batch-size <n>', option: 'batchSize', what: 'minibatch size', parse: count },
+  { key: 'maxfun', flag: '--maxfun <n>', option: 'maxfun', what: 'budget of cost/gradient evaluations', perRun: true, parse: upTo(MAX_EVALUATIONS) },
+  { key: 'maxiter', flag: '--maxiter <n>', option: 'maxIter', what: 'budget of iterations', perRun: true, parse: upTo(MAX_EVALUATIONS) },
+  { key: 'epochs', flag: '--epochs <n>', option: 'epochs', what: 'passes over the data', parse: upTo(MAX_EPOCHS) },
+  { key: 'batchSize', flag: '--batch-size <n>', option: 'batchSize', what: 'minibatch size', parse: upTo(MAX_BATCH_SIZE) },
   { key: 'lr', flag: '--lr <x>', option: 'learningRate', what: 'learning rate', parse: (n, raw) => parse.number(n, raw, { above: 0 }) },
 ];
 

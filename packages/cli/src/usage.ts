@@ -20,7 +20,7 @@ export const EXIT_FAILURE = 1;
  * while running (a file that cannot be written, a backend that cannot load, a numerical failure) with EXIT_FAILURE.
  */
 const BAD_INPUT =
-  /^ERR_(USAGE|INVALID_ARGUMENT|SHAPE|CSV_\w+|IDX_\w+|MAT_\w+|IMAGE|MODEL_FORMAT|CHECKPOINT|DATASET_(SHAPE|LABELS|UNKNOWN)|BENCH_OPTION|BUFFER_TOO_LARGE)$/;
+  /^ERR_(USAGE|INVALID_ARGUMENT|SHAPE|CSV_\w+|IDX_\w+|MAT_\w+|IMAGE|MODEL_FORMAT|CHECKPOINT|DATASET_(SHAPE|LABELS|UNKNOWN)|BENCH_OPTION|BUFFER_TOO_LARGE|QUEUE_URL)$/;
 
 /** The exit code for an error that ended a command. */
 export function exitCodeOf(err: unknown): number {
@@ -28,6 +28,11 @@ export function exitCodeOf(err: unknown): number {
   const code = typeof e?.code === 'string' ? e.code : '';
   if (BAD_INPUT.test(code)) return EXIT_USAGE;
   // a data file that cannot be read is bad input; one that cannot be written is a failure while running
-  if (code === 'ERR_DATA_FILE') return typeof e?.message === 'string' && e.message.startsWith('cannot read') ? EXIT_USAGE : EXIT_FAILURE;
+  // (the library's own message decides: an error re-said to name the flag, see aboutFile, carries it as its cause)
+  if (code === 'ERR_DATA_FILE') {
+    const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
+    const message = cause?.code === code ? cause.message : e?.message;
+    return typeof message === 'string' && message.startsWith('cannot read') ? EXIT_USAGE : EXIT_FAILURE;
+  }
   return EXIT_FAILURE;
 }

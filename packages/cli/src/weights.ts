@@ -1,4 +1,5 @@
 import { DIGIT_LABEL_NAMES, layersOf, loadModel, readMatFile, serialize, ShapeError, type Activations, type Dtype, type Matrix, type Model } from '@backprop/nn';
+import { aboutFile } from './error-message.js';
 import { UsageError } from './usage.js';
 
 export interface Weights {
@@ -14,13 +15,22 @@ export interface Weights {
   model?: Model;
 }
 
+/** A model file named by a flag (--model …): its errors say the flag and the file. */
+export function readModel(path: string, option = '--model'): Model {
+  try {
+    return loadModel(path);
+  } catch (err) {
+    throw aboutFile(option, path, err);
+  }
+}
+
 /**
  * Network weights from a MAT-file holding Theta1 … ThetaN (like the course's ex4weights.mat) or from a model
  * JSON file.
  */
 export function readWeights(path: string, option = '--weights'): Weights {
   if (/\.json$/i.test(path)) {
-    const model = loadModel(path);
+    const model = readModel(path, option);
     return {
       layers: [...model.layers],
       theta: model.theta,
@@ -31,7 +41,12 @@ export function readWeights(path: string, option = '--weights'): Weights {
     };
   }
   if (!/\.mat$/i.test(path)) throw new UsageError(`${option}: expected a .mat file with Theta1, Theta2, … or a model .json, got ${JSON.stringify(path)}`);
-  const mat = readMatFile(path);
+  let mat: ReturnType<typeof readMatFile>;
+  try {
+    mat = readMatFile(path);
+  } catch (err) {
+    throw aboutFile(option, path, err);
+  }
   const numbered = [...mat.variables.values()]
     .flatMap((v) => (/^Theta\d+$/.test(v.name) ? [{ v, n: Number(v.name.slice('Theta'.length)) }] : []))
     .sort((a, b) => a.n - b.n);
@@ -62,7 +77,7 @@ export function seedClassNames(K: number): string[] {
  * everywhere, float64, with the seed's class names ({@link seedClassNames}) and no training record.
  */
 export function loadModelFile(path: string, option = '--model'): Model {
-  if (!/\.mat$/i.test(path)) return loadModel(path);
+  if (!/\.mat$/i.test(path)) return readModel(path, option);
   const w = readWeights(path, option);
   return { layers: w.layers, theta: w.theta, labelNames: seedClassNames(w.layers[w.layers.length - 1]) };
 }

@@ -117,7 +117,7 @@ describe('binary and hostile input: one short, clean line', () => {
     writeFileSync(model, Buffer.concat([Buffer.from('\x1b]0;evil\x07'), Buffer.alloc(5000, 0x9b)]));
     const r = cli(['evaluate', '--model', model, '--data', 'builtin:digits5000']);
     expect(r.code).toBe(2);
-    expect(cleanError(r)).toBe(`backprop: error: ${model}: model file is not valid JSON`);
+    expect(cleanError(r)).toBe(`backprop: error: --model ${model}: model file is not valid JSON`);
   });
 
   it('an error message is cut to a few hundred characters', () => {

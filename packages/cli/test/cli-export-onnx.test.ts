@@ -89,7 +89,7 @@ describe('backprop export --format onnx', () => {
       [['--out', 'm.mat', '--dtype', 'float32', model], /--dtype is for ONNX exports/],
       [['--out', 'm.onnx'], /missing the model: backprop export \[options\] MODEL/],
       [['--out', 'm.onnx', '--model', model, 'other.json'], /two models given/],
-      [['--out', 'm.onnx', 'nothere.json'], /cannot read model nothere\.json/],
+      [['--out', 'm.onnx', 'nothere.json'], /--model nothere\.json: no such file or directory/],
       [['--out', 'm.onnx', withUnknownActivation()], /activations\.hidden\[0\].*"swish"/],
     ];
     for (const [args, message] of cases) {

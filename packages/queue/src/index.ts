@@ -2,6 +2,7 @@
 // CLI and the server only when a redis:// URL is given, so the library and the local paths need none of it.
 export { QueueUnreachableError, QueueUrlError, JobPayloadError, SweepStateError } from './errors.js';
 export { parseRedisUrl, type RedisLocation } from './redis-url.js';
+export { connect, type Connection } from './connection.js';
 export { checkTrainJob, SCHEMA, type TrainJob, type DataRef, type NetworkRef, type JobResult } from './job.js';
 export { runSweep, type SweepOptions, type JobOutcome } from './sweep.js';
 export { startWorker, type WorkerOptions, type RunningWorker, type WorkerEvent } from './worker.js';

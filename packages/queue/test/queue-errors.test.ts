@@ -69,7 +69,7 @@ describe('queue faults', () => {
       const p = cli(args);
       expect(await p.exited).toBe(1);
       const lines = p.stderr().split('\n').filter((l) => l.startsWith('backprop: error:'));
-      expect(lines).toEqual([expect.stringMatching(/^backprop: error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/3: ECONNREFUSED$/)]);
+      expect(lines).toEqual([expect.stringMatching(/^backprop: error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/3: connection refused \(is Redis running there\?\)$/)]);
       expect(p.stderr()).not.toContain('hunter2');
     }
   });

@@ -57,12 +57,12 @@ export function benchCommand() {
         .addHelpText('after', examples(['backprop bench', 'backprop bench --rows 1,2 --quick --json > bench.json'])),
     async (flags, out) => {
       const options: Record<string, unknown> = { json: flags.json, verbose: flags.verbose };
-      if (flags.rows !== undefined) options.rows = flags.rows.split(',').map((r) => parse.integer('--rows', r.trim(), { min: 1 }));
-      if (flags.repeat !== undefined) options.repeat = parse.integer('--repeat', flags.repeat, { min: 1 });
+      if (flags.rows !== undefined) options.rows = flags.rows.split(',').map((r) => parse.integer('--rows', r.trim(), { min: 1, max: 1000 }));
+      if (flags.repeat !== undefined) options.repeat = parse.integer('--repeat', flags.repeat, { min: 1, max: 1000 });
       if (flags.quick) options.quick = true;
       if (flags.threads !== undefined) options.threads = parse.integer('--threads', flags.threads, { min: 1, max: 256 });
       if (flags.python !== undefined) options.python = flags.python;
-      if (flags.serverSeconds !== undefined) options.serverSeconds = parse.integer('--server-seconds', flags.serverSeconds, { min: 1 });
+      if (flags.serverSeconds !== undefined) options.serverSeconds = parse.integer('--server-seconds', flags.serverSeconds, { min: 1, max: 120 });
       const harness = await loadHarness();
       if (!harness) {
         out.note(`backprop: error: ${BENCH_MISSING}`);

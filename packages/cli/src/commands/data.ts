@@ -1,23 +1,26 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { BUILTIN_DATASETS, formatCsv, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
+import { formatCsv, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
 import * as parse from '../parse.js';
-import { addCsvOptions, loadData } from '../dataset.js';
+import { addCsvOptions, DATA_HELP, loadData } from '../dataset.js';
 import type { Output } from '../output.js';
 import { terminalSafe } from '../terminal.js';
 import { UsageError } from '../usage.js';
 import { count } from '../plural.js';
 
 interface ExportFlags extends CommonOptions {
-  name: string;
+  data?: string;
+  name?: string;
   out: string;
   format?: string;
   compress?: boolean;
 }
 
 const FORMATS = ['csv', 'mat', 'idx'] as const;
+/** What `data export` writes when no --data is given: the course's set. */
+const DEFAULT_EXPORT = 'digits5000';
 type Format = (typeof FORMATS)[number];
 
 /** An IDX images file's name: MNIST's `…-images-idx3-ubyte` (or `.idx3-ubyte`), or `….idx`. */
@@ -97,20 +100,22 @@ function exportCommand(): Command {
         'NAME-labels-idx1-ubyte). --format, when given, must agree with the extension.',
     },
     (cmd) =>
-      addCsvOptions(
-        cmd
-          .option('--name <name>', `built-in data set: ${BUILTIN_DATASETS.join(', ')} (or a .mat/.csv file to convert)`, 'digits5000')
-          .requiredOption('--out <file>', 'where to write: FILE.csv, FILE.mat, FILE.idx or NAME-images-idx3-ubyte')
-          .option('--format <format>', `${FORMATS.join(', ')} (default: from the extension of --out)`)
-          .option('--compress', 'MAT: compress each variable (miCOMPRESSED)'),
-      ).addHelpText(
-        'after',
-        examples([
-          'backprop data export --name digits5000 --out ex4data.mat',
-          'backprop data export --name digits5000 --out digits.csv',
-          'backprop data export --name mnist-test --out t10k-images-idx3-ubyte   # and t10k-labels-idx1-ubyte',
-        ]),
-      ),
+      // --data, as every other command spells it (the CSV options come with it); --name is its old spelling
+      cmd
+        .option('--data <spec>', `the data set to write: ${DATA_HELP} (default: builtin:${DEFAULT_EXPORT})`)
+        .option('--name <spec>', 'the same as --data (its old name, kept so existing scripts keep working)')
+        .requiredOption('--out <file>', 'where to write: FILE.csv, FILE.mat, FILE.idx or NAME-images-idx3-ubyte')
+        .option('--format <format>', `${FORMATS.join(', ')} (default: from the extension of --out)`)
+        .option('--compress', 'MAT: compress each variable (miCOMPRESSED)')
+        .addHelpText(
+          'after',
+          examples([
+            'backprop data export --data digits5000 --out ex4data.mat',
+            'backprop data export --data digits5000 --out digits.csv',
+            'backprop data export --data mnist-test --out t10k-images-idx3-ubyte   # and t10k-labels-idx1-ubyte',
+            'backprop data export --data my.csv --labels digits --out my.mat',
+          ]),
+        ),
     (flags, out) => {
       const fromName = formatOf(flags.out);
       if (flags.format !== undefined) parse.choice('--format', flags.format, FORMATS);
@@ -124,7 +129,11 @@ function exportCommand(): Command {
       }
       if (flags.compress && fromName !== 'mat') throw new UsageError(`--compress is for MAT-files; --out names a ${fromName} file`);
       checkOutputs({ out: flags.out });
-      const ds = loadData(flags.name, '--name', flags);
+      if (flags.data !== undefined && flags.name !== undefined && flags.data !== flags.name) {
+        throw new UsageError(`--name is the old spelling of --data: give one, got --data ${JSON.stringify(flags.data)} and --name ${JSON.stringify(flags.name)}`);
+      }
+      const [flag, spec] = flags.name !== undefined && flags.data === undefined ? ['--name', flags.name] : ['--data', flags.data ?? DEFAULT_EXPORT];
+      const ds = loadData(spec, flag, flags);
       const files = writeDataset(ds, flags.out, fromName, Boolean(flags.compress));
       const m = ds.X.rows;
       out.say(`wrote ${files.join(' and ')} (${fromName}): ${count(m, 'example')} × ${count(ds.X.cols, 'feature')}, ${count(ds.K, 'class')} from ${ds.name}`);

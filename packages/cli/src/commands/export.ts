@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { describeNetwork, exportOnnx, isSeedNetwork, loadModel, modelThetas, ONNX_DTYPES, ONNX_OPSET, seedActivations, writeFileAtomic, writeMatFile, type Model } from '@backprop/nn';
+import { describeNetwork, exportOnnx, isSeedNetwork, modelThetas, ONNX_DTYPES, ONNX_OPSET, seedActivations, writeFileAtomic, writeMatFile, type Model } from '@backprop/nn';
+import { readModel } from '../weights.js';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
 import * as parse from '../parse.js';
@@ -97,7 +98,7 @@ export function exportCommand() {
       const format = formatFor(flags);
       const given = flags.dtype === undefined ? undefined : parse.choice('--dtype', flags.dtype, ONNX_DTYPES);
       checkOutputs({ out: flags.out });
-      const model = loadModel(path);
+      const model = readModel(path);
       if (format === 'onnx') {
         const dtype = given ?? model.dtype ?? 'float64';
         const bytes = exportOnnx(model, { dtype });

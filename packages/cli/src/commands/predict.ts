@@ -45,7 +45,7 @@ export function predictCommand() {
       cmd
         .requiredOption('--model <file>', MODEL_HELP)
         .option('--data <spec>', `examples to predict: ${DATA_HELP}`)
-        .option('--rows <rows>', 'which rows of --data: START:END (end exclusive), N, or N,N,…', '0:10')
+        .option('--rows <rows>', 'which rows of --data: START:END (end exclusive; START: to the end), N, or N,N,…; rows past the data are an error (default: 0:10, or every row when there are fewer)')
         .option('--image <file.png>', 'a picture of one digit (any size; dark on light or light on dark)')
         .option('--backend <name>', 'auto, native or ts', 'auto')
         .addHelpText(
@@ -84,7 +84,8 @@ export function predictCommand() {
       } else {
         const ds = loadDataFor(model, flags, { missing: 'give --image FILE.png or --data SPEC (the model was not trained on a built-in data set)' });
         checkFits(model, ds);
-        const rows = parse.rowSelection('--rows', flags.rows ?? '0:10', ds.X.rows);
+        // without --rows, the first 10 rows (or all, when there are fewer); a --rows past the data is an error
+        const rows = parse.rowSelection('--rows', rowsGiven ? flags.rows! : `0:${Math.min(10, ds.X.rows)}`, ds.X.rows);
         const X: Matrix = { rows: rows.length, cols: ds.X.cols, data: new Float64Array(rows.length * ds.X.cols) };
         rows.forEach((r, i) => X.data.set(ds.X.data.subarray(r * ds.X.cols, (r + 1) * ds.X.cols), i * ds.X.cols));
         results = predictions(model, X, rows.map((r) => `row ${r}`), backend);

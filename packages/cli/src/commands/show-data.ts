@@ -36,7 +36,7 @@ export function showDataCommand() {
         .addHelpText('after', examples(['backprop show-data --out samples.png', 'backprop show-data --data builtin:mnist --count 64 --out mnist.png'])),
     (flags, out) => {
       const count = parse.integer('--count', flags.count, { min: 1, max: 10000 });
-      const seed = parse.integer('--seed', flags.seed, { min: 0 });
+      const seed = parse.integer('--seed', flags.seed, { min: 0, max: Number.MAX_SAFE_INTEGER });
       const cell = parse.integer('--cell', flags.cell, { min: 1, max: 64 });
       checkOutputs({ out: flags.out });
       const ds = loadData(flags.data, '--data', flags);

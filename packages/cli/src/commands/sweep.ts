@@ -89,6 +89,8 @@ export function sweepCommand() {
     async (flags, out, command) => {
       const queued = flags.queue !== undefined || flags.resume !== undefined || flags.cancel !== undefined ? await import('../queue/submit.js') : undefined;
       if (queued && flags.cancel !== undefined) return queued.cancelQueued(flags, out);
+      // the URL's form first (a usage error, before any work); whether Redis answers, just before the plan is printed
+      if (queued) await queued.checkQueueUrl(flags);
       const lambdas = lambdaChoices(flags.lambda);
       const hiddens = hiddenChoices(flags.hidden);
       const activations = activationChoices(flags.activation);
@@ -115,7 +117,7 @@ export function sweepCommand() {
       const workers = flags.workers === undefined ? Math.min(availableParallelism(), configs.length) : parse.integer('--workers', flags.workers, { min: 1, max: 256 });
       const threads = parse.integer('--threads-per-worker', flags.threadsPerWorker, { min: 1, max: MAX_THREADS });
       const validation = parse.number('--validation', flags.validation, { min: 0, max: 0.9 });
-      const seed = parse.integer('--seed', flags.seed, { min: 0 });
+      const seed = parse.integer('--seed', flags.seed, { min: 0, max: Number.MAX_SAFE_INTEGER });
       const initRange = parse.number('--init-range', flags.initRange, { above: 0 });
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const resolved = resolveBackend(backend).name; // fail fast here rather than in every worker
@@ -123,6 +125,7 @@ export function sweepCommand() {
       const ds = loadData(flags.data, '--data', flags);
       const parts = split(ds, validation, 0, seed);
       if (!parts.validation) out.note('backprop: note: --validation 0: ranking by training accuracy');
+      if (queued) await queued.checkQueue(flags);
 
       out.note(
         `sweep: ${configs.length} trainings (λ ∈ {${lambdas.join(', ')}} × hidden ∈ {${hiddens.map((h) => h.join('x')).join(', ')}}` +

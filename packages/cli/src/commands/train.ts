@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describeNetwork, formatBytes, resolveActivations, MAX_THREADS, resolveBackend, saveModel, SEED, train, trainingSize } from '@backprop/nn';
+import { Option } from 'commander';
+import { CheckpointError, describeNetwork, formatBytes, loadCheckpoint, MAX_THREADS, resolveActivations, resolveBackend, saveModel, SEED, train, trainingSize, type Checkpoint } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
+import { aboutFile, notJsonReason } from '../error-message.js';
 import { evaluate, type Evaluation } from '../evaluation.js';
-import { finalCostLabel, methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
+import { finalCostLabel, MAX_EVALUATIONS, methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
 import { duration, percent } from '../output.js';
 import * as parse from '../parse.js';
 import { activationSettings, idleNetworkFlags, initFlagName, initSummary, networkOptions, type NetworkFlags } from '../network.js';
@@ -27,12 +30,38 @@ interface TrainFlags extends CommonOptions, MethodFlags, NetworkFlags {
   threads?: string;
   out?: string;
   report?: string;
+  defaultReport?: string;
   checkpoint?: string;
   checkpointEvery: string;
   resume?: string;
 }
 
 /** The parsed, checked settings of a training run. */
+/**
+ * The --resume file, read before any data is loaded or anything is printed. Its errors name the flag and the file;
+ * a file that is not JSON is said so without echoing its bytes.
+ */
+function readResume(path: string): Checkpoint {
+  try {
+    return loadCheckpoint(path);
+  } catch (err) {
+    if (!(err instanceof CheckpointError) || !err.message.startsWith('cannot read checkpoint ')) throw aboutFile('--resume', path, err);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      throw aboutFile('--resume', path, err); // cannot be read at all: the library's reason
+    }
+    let parseError: unknown;
+    try {
+      JSON.parse(bytes.toString('utf8'));
+    } catch (e) {
+      parseError = e;
+    }
+    throw new CheckpointError(`--resume ${path}: not a backprop checkpoint: ${notJsonReason(bytes, parseError)}`);
+  }
+}
+
 export function parseTrainSettings(f: TrainFlags) {
   const hidden = parse.layerSizes('--hidden', f.hidden, ',', 1);
   return {
@@ -42,7 +71,7 @@ export function parseTrainSettings(f: TrainFlags) {
     lambda: parse.number('--lambda', f.lambda, { min: 0 }),
     ...parseMethodFlags(f),
     initRange: parse.number('--init-range', f.initRange, { above: 0 }),
-    seed: parse.integer('--seed', f.seed, { min: 0 }),
+    seed: parse.integer('--seed', f.seed, { min: 0, max: Number.MAX_SAFE_INTEGER }),
     validation: parse.number('--validation', f.validation, { min: 0, max: 0.9 }),
     test: parse.number('--test', f.test, { min: 0, max: 0.9 }),
     backend: parse.choice('--backend', f.backend, ['auto', 'native', 'ts'] as const),
@@ -76,6 +105,9 @@ export function trainCommand() {
         .option('--threads <n>', 'BLAS threads for the native backend, 1 to 1024 (OpenBLAS runs at most as many as it was built for, 64 in most builds; the run says when it capped)')
         .option('--out <file>', 'save the model here (folders are created)')
         .option('--report <dir>', `write model.json, cost.svg, hidden.png and report.md into DIR (default without --out: ${DEFAULT_REPORT_DIR})`)
+        // The report folder used only when neither --out nor --report is given (what the help says of --report):
+        // `nx run cli:train` passes the workspace's reports/latest here, so `-- --out m.json` writes only m.json.
+        .addOption(new Option('--default-report <dir>', 'the report folder when neither --out nor --report is given').hideHelp())
         .option('--checkpoint <file>', 'save a resumable checkpoint here while training')
         .option('--checkpoint-every <n>', 'iterations (epochs) between checkpoints', '10')
         .option('--resume <file>', 'continue from a checkpoint written by --checkpoint; --maxfun, --maxiter and --epochs are the whole run\'s budget, the checkpoint\'s share included')
@@ -98,9 +130,10 @@ export function trainCommand() {
         ),
     async (flags, out, command) => {
       const s = parseTrainSettings(flags);
-      const checkpointEvery = parse.integer('--checkpoint-every', flags.checkpointEvery, { min: 1 });
-      const reportDir = flags.report ?? (flags.out === undefined ? DEFAULT_REPORT_DIR : undefined);
+      const checkpointEvery = parse.integer('--checkpoint-every', flags.checkpointEvery, { min: 1, max: MAX_EVALUATIONS });
+      const reportDir = flags.report ?? (flags.out === undefined ? (flags.defaultReport ?? DEFAULT_REPORT_DIR) : undefined);
       checkOutputs({ out: flags.out, report: reportDir, checkpoint: flags.checkpoint });
+      const resume = flags.resume === undefined ? undefined : readResume(flags.resume);
       // The one backend choice of the run: made here to fail fast when native cannot load, then passed to train.
       const backend = resolveBackend(s.backend, s.threads);
       const ds = loadData(s.data, '--data', flags);
@@ -147,7 +180,10 @@ export function trainCommand() {
           onWarning: (w) => progress.interrupt(`backprop: warning: ${w.message}`),
           signal: interrupt.signal,
           checkpoint: flags.checkpoint ? { path: flags.checkpoint, every: checkpointEvery } : undefined,
-          resume: flags.resume,
+          resume,
+        }).catch((err: unknown) => {
+          // a checkpoint that does not fit this training (layers, λ, data …) is about the --resume file
+          throw flags.resume !== undefined && (err as { code?: unknown }).code === 'ERR_CHECKPOINT' ? aboutFile('--resume', flags.resume, err) : err;
         });
         progress.finish();
         const interrupted = interrupt.interrupted;

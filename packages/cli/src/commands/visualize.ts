@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { hiddenLayerGrid, grayToPng, loadModel, writeFileAtomic, type InputShape } from '@backprop/nn';
+import { hiddenLayerGrid, grayToPng, writeFileAtomic, type InputShape } from '@backprop/nn';
+import { readModel } from '../weights.js';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
 import * as parse from '../parse.js';
@@ -38,7 +39,7 @@ export function visualizeCommand() {
         .option('--shape <WxH[:order]>', 'input picture shape when the model does not record one')
         .addHelpText('after', examples(['backprop visualize --model model.json --out hidden.png'])),
     (flags, out) => {
-      const model = loadModel(flags.model);
+      const model = readModel(flags.model);
       const cell = parse.integer('--cell', flags.cell, { min: 1, max: 64 });
       const pad = parse.integer('--pad', flags.pad, { min: 0, max: 64 });
       const grid = hiddenLayerGrid(model, { cell, pad, inputShape: flags.shape ? parseShape(flags.shape) : undefined });

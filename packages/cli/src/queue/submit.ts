@@ -24,6 +24,28 @@ function queueUrl(flags: QueueFlags): string {
   return flags.queue;
 }
 
+/** `--queue URL`'s form, checked before any work: a URL that is not redis:// is a usage error naming the flag (exit 2). */
+export async function checkQueueUrl(flags: QueueFlags): Promise<void> {
+  const url = queueUrl(flags);
+  const { parseRedisUrl, QueueUrlError } = await loadQueue();
+  try {
+    parseRedisUrl(url);
+  } catch (err) {
+    if (err instanceof QueueUrlError) throw new UsageError(`--queue: ${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * Redis must answer PING before the sweep says anything about it: otherwise one line names the URL (without its
+ * password) and why, and nothing has been claimed as queued.
+ */
+export async function checkQueue(flags: QueueFlags): Promise<void> {
+  const { connect } = await loadQueue();
+  const { redis } = await connect(queueUrl(flags));
+  await redis.quit();
+}
+
 function checkSweepId(id: string): string {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new UsageError(`--resume/--cancel: expected a sweep id (letters, digits, _ and -), got ${JSON.stringify(id)}`);
   return id;
@@ -109,6 +131,7 @@ export function queuedPool(flags: QueueFlags, out: Output): (configs: SweepConfi
 export async function cancelQueued(flags: QueueFlags, out: Output): Promise<number> {
   const { cancelSweep } = await loadQueue();
   const id = checkSweepId(flags.cancel!);
+  await checkQueueUrl(flags);
   const report = await cancelSweep(queueUrl(flags), id);
   out.say(`sweep ${id} cancelled: ${report.removed} waiting jobs removed, ${report.finished} finished results dropped, ${report.running} running (they finish unheeded)`);
   out.result({ status: 'cancelled', sweep: id, ...report });

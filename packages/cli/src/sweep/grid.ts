@@ -1,19 +1,21 @@
 import { DTYPES, HIDDEN_ACTIVATIONS, type Dtype, type HiddenActivation } from '@backprop/nn';
-import { choice, numberList } from '../parse.js';
+import { choice, integerIn, MAX_LAYER_SIZE, numberList } from '../parse.js';
 import { UsageError } from '../usage.js';
 import type { SweepConfig } from './protocol.js';
 
 /**
  * Hidden-layer choices of a sweep: comma-separated configurations, each one hidden layer size or several joined
- * by "x" (e.g. "25,50,256x128" = [25], [50], [256, 128]). Sizes must be integers; whether a size is valid is
- * decided by training itself (a 0 fails that configuration only).
+ * by "x" (e.g. "25,50,256x128" = [25], [50], [256, 128]). Sizes are integers from 0 to 10^6 (notation as
+ * parse.integer); whether a size is valid is decided by training itself (a 0 fails that configuration only).
  */
 export function hiddenChoices(raw: string): number[][] {
-  const items = raw.split(',').map((s) => s.trim());
-  if (raw.trim() === '' || items.some((s) => !/^\d+(x\d+)*$/.test(s))) {
-    throw new UsageError(`--hidden: expected comma-separated layer sizes, layers of one network joined by "x" (e.g. 25,50,256x128), got ${JSON.stringify(raw)}`);
+  const choices = raw.split(',').map((item) => item.split('x').map((s) => integerIn(s, 0, MAX_LAYER_SIZE)));
+  if (raw.trim() === '' || choices.some((sizes) => sizes.some((v) => v === undefined))) {
+    throw new UsageError(
+      `--hidden: expected comma-separated layer sizes (integers from 0 to ${MAX_LAYER_SIZE}), layers of one network joined by "x" (e.g. 25,50,256x128), got ${JSON.stringify(raw)}`,
+    );
   }
-  return items.map((s) => s.split('x').map(Number));
+  return choices as number[][];
 }
 
 export function lambdaChoices(raw: string): number[] {
