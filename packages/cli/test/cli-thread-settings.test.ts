@@ -28,12 +28,12 @@ describe('thread settings', () => {
     });
   }
 
-  it('--threads takes the environment variables\' range: 1025 is a usage error, 1024 is not', () => {
+  // 1024 itself is accepted: the native case below runs it. (On the TS backend 1024 threads are 1023 worker
+  // isolates, which the training-size check refuses on a machine without ~50 GiB: a different rule.)
+  it('--threads takes the environment variables\' range: 1025 is a usage error', () => {
     const over = cli(['train', '--maxfun', '1', '--threads', '1025', '--backend', 'ts'], { env: CLEAN });
     expect(over.code).toBe(2);
     expect(oneLineError(over)).toMatch(/--threads.*1024/);
-    const max = cli(['train', '--maxfun', '1', '--threads', '1024', '--backend', 'ts'], { env: CLEAN });
-    expect(max.code, max.stderr).toBe(0);
   });
 
   it.skipIf(!nativeAvailable)('--threads above what OpenBLAS runs: the run says it was capped, and at what', () => {
