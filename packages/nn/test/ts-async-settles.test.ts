@@ -16,11 +16,13 @@ const dir = mkdtempSync(join(tmpdir(), 'ts-async-settles-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let scripts = 0;
 
-/** Runs `body` as a plain .mjs script (not `--input-type=module -e`: workers inherit execArgv and refuse that flag). */
-function child(body: string) {
+/** Runs `body` as a plain .mjs script, or with `inputType` given, as `node <inputType> -e body`. */
+function child(body: string, inputType: string[] = []) {
+  const script = `import * as nn from ${JSON.stringify(dist)};\n${body}`;
   const file = join(dir, `case-${scripts++}.mjs`);
-  writeFileSync(file, `import * as nn from ${JSON.stringify(dist)};\n${body}`);
-  const r = spawnSync(process.execPath, [pathToFileURL(file).pathname], {
+  writeFileSync(file, script);
+  const args = inputType.length > 0 ? [...inputType, '-e', script] : [pathToFileURL(file).pathname];
+  const r = spawnSync(process.execPath, args, {
     env: { ...process.env, BACKPROP_BACKEND: '', BACKPROP_TS_THREADS: '', BACKPROP_THREADS: '' },
     encoding: 'utf8',
     timeout: 120_000,
@@ -115,4 +117,28 @@ out({ end: true });
     expect(calls[2].onWorkers).toBeGreaterThan(0);
     expect(rows.at(-1)).toEqual({ end: true });
   });
+
+  // Workers inherit the parent's execArgv, and Node refuses --input-type in a worker: under `node --input-type=module
+  // -e …` every worker failed ("--input-type can only be used with string input …"), a BACKPROP_TS_WORKERS warning
+  // was printed and the network ran on one thread.
+  for (const inputType of [['--input-type=module'], ['--input-type', 'module']]) {
+    it(`node ${inputType.join(' ')} -e: the workers run, no warning, the calls settle and agree`, () => {
+      const r = child(`${SETUP(2)}
+await settle(0);
+await settle(1);
+out({ workers: await workersUp(1) });
+await settle(2);
+out({ end: true });
+`, inputType);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const rows = lines(r.stdout);
+      expect(rows.find((o) => 'workers' in o)).toEqual({ workers: 1 });
+      const calls = rows.filter((o) => 'i' in o);
+      expect(calls.map((o) => o.i)).toEqual([0, 1, 2]);
+      for (const c of calls) expect(c.dGrad).toBeLessThanOrEqual(1e-12);
+      expect(calls[2].onWorkers).toBeGreaterThan(0);
+      expect(rows.at(-1)).toEqual({ end: true });
+    });
+  }
 });

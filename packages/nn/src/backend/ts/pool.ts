@@ -86,6 +86,20 @@ export function serveShards(d: WorkerData, runner: ShardRunner): void {
 }
 
 /**
+ * The parent's Node options for a worker, without `--input-type` (`=value` or as two arguments): a worker inherits
+ * execArgv and refuses that flag, so under `node --input-type=module -e …` every worker failed and the network fell
+ * back to one thread with a warning.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    if (execArgv[i] === '--input-type') i++;
+    else if (!execArgv[i].startsWith('--input-type=')) kept.push(execArgv[i]);
+  }
+  return kept;
+}
+
+/**
  * Waits off the calling thread until ctrl[index] is no longer `value`, or `ms` pass. The ref'd timer is what keeps
  * the event loop alive meanwhile (a pending Atomics.waitAsync does not) and what ends the wait on time (the
  * waitAsync's own timeout does not fire once the loop has nothing else to run); it is cleared as the wait ends.
@@ -147,7 +161,10 @@ export class ShardPool {
     const { resident, ctrl, status } = this.main;
     let worker: Worker;
     try {
-      worker = new Worker(WORKER_URL, { workerData: { resident, ctrl, status, id } satisfies WorkerData });
+      worker = new Worker(WORKER_URL, {
+        workerData: { resident, ctrl, status, id } satisfies WorkerData,
+        execArgv: workerExecArgv(process.execArgv),
+      });
     } catch (err) {
       this.broken = `could not start a shard worker: ${err instanceof Error ? err.message : String(err)}`;
       return;
