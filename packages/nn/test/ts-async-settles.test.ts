@@ -118,6 +118,32 @@ out({ end: true });
     expect(rows.at(-1)).toEqual({ end: true });
   });
 
+  it('dispose() while a call is in flight: the call resolves correctly, then the workers exit, later calls get ERR_DISPOSED', () => {
+    const r = child(`${SETUP(2)}
+await settle(0);
+await settle(1);
+out({ workers: await workersUp(1) });
+const a = settle(2);
+net.dispose();
+await a;
+await net.workersExited();
+out({ after: net.diagnostics().workers });
+const late = await net.costGradientAsync(theta, 1, new Float64Array(net.parameterCount)).then(() => 'resolved', (e) => e.code);
+out({ late });
+`);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rows = lines(r.stdout);
+    expect(rows.find((o) => 'workers' in o)).toEqual({ workers: 1 });
+    const calls = rows.filter((o) => 'i' in o);
+    expect(calls.map((o) => o.i)).toEqual([0, 1, 2]);
+    // Call 2 started with the worker running (so on the worker path); its diagnostics are read after the deferred
+    // dispose retired the pool, hence no onWorkers check here.
+    for (const c of calls) expect(c.dGrad).toBeLessThanOrEqual(1e-12);
+    expect(rows.find((o) => 'after' in o)).toEqual({ after: 0 });
+    expect(rows.at(-1)).toEqual({ late: 'ERR_DISPOSED' });
+  });
+
   // Workers inherit the parent's execArgv, and Node refuses --input-type in a worker: under `node --input-type=module
   // -e …` every worker failed ("--input-type can only be used with string input …"), a BACKPROP_TS_WORKERS warning
   // was printed and the network ran on one thread.
