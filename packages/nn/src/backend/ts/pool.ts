@@ -86,6 +86,39 @@ export function serveShards(d: WorkerData, runner: ShardRunner): void {
 }
 
 /**
+ * The parent's Node options for a worker, without `--input-type` (`=value` or as two arguments): a worker inherits
+ * execArgv and refuses that flag, so under `node --input-type=module -e …` every worker failed and the network fell
+ * back to one thread with a warning.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    if (execArgv[i] === '--input-type') i++;
+    else if (!execArgv[i].startsWith('--input-type=')) kept.push(execArgv[i]);
+  }
+  return kept;
+}
+
+/**
+ * Waits off the calling thread until ctrl[index] is no longer `value`, or `ms` pass. The ref'd timer is what keeps
+ * the event loop alive meanwhile (a pending Atomics.waitAsync does not) and what ends the wait on time (the
+ * waitAsync's own timeout does not fire once the loop has nothing else to run); it is cleared as the wait ends.
+ */
+async function waitForChange(ctrl: Int32Array, index: number, value: number, ms: number): Promise<'ok' | 'not-equal' | 'timed-out'> {
+  const wait = Atomics.waitAsync(ctrl, index, value, ms);
+  if (!wait.async) return wait.value;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timed-out'>((resolve) => {
+    timer = setTimeout(resolve, ms, 'timed-out');
+  });
+  try {
+    return await Promise.race([wait.value, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Worker threads that take shards of the jobs posted to this pool. Workers are unref'd (they never keep the process
  * alive), share the resident data instead of copying it, and are terminated by dispose(). A worker that throws or
  * dies only loses its shard: the main thread computes it, and the pool reports itself `broken`.
@@ -128,7 +161,10 @@ export class ShardPool {
     const { resident, ctrl, status } = this.main;
     let worker: Worker;
     try {
-      worker = new Worker(WORKER_URL, { workerData: { resident, ctrl, status, id } satisfies WorkerData });
+      worker = new Worker(WORKER_URL, {
+        workerData: { resident, ctrl, status, id } satisfies WorkerData,
+        execArgv: workerExecArgv(process.execArgv),
+      });
     } catch (err) {
       this.broken = `could not start a shard worker: ${err instanceof Error ? err.message : String(err)}`;
       return;
@@ -183,7 +219,14 @@ export class ShardPool {
     this.redoFailed(runner, shards);
   }
 
-  /** Runs the posted job on the workers only; the calling thread stays free until it resolves. */
+  /**
+   * Runs the posted job on the workers only; the calling thread stays free until it resolves.
+   *
+   * Node does not count a pending Atomics.waitAsync (nor its timeout) as work that keeps the event loop alive
+   * (nodejs/node#61941), and the workers are unref'd: awaiting it alone let a script's top-level await end with
+   * exit code 13 and the promise never settled. So each wait races a ref'd timer, which keeps the process alive
+   * while a job is in flight (and only then) and wakes the main thread to reclaim orphaned shards.
+   */
   async runAsync(runner: ShardRunner): Promise<void> {
     const { ctrl } = this.main;
     const shards = Atomics.load(ctrl, SHARDS);
@@ -193,8 +236,7 @@ export class ShardPool {
         this.reclaim(runner, shards);
         continue;
       }
-      const wait = Atomics.waitAsync(ctrl, DONE, done, RECLAIM_AFTER_MS);
-      if ((wait.async ? await wait.value : wait.value) === 'timed-out') this.reclaim(runner, shards);
+      if ((await waitForChange(ctrl, DONE, done, RECLAIM_AFTER_MS)) === 'timed-out') this.reclaim(runner, shards);
     }
     this.redoFailed(runner, shards);
   }
