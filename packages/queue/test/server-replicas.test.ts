@@ -106,7 +106,7 @@ describe('serve --models redis://: replicas share their models', () => {
   it('Redis unreachable at start: serve exits with one line naming the URL without its password', async () => {
     const p = cli(['serve', '--models', 'redis://:hunter2@127.0.0.1:1', '--port', '0']);
     expect(await p.exited).toBe(1);
-    expect(p.stderr()).toMatch(/^backprop: error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: ECONNREFUSED$/m);
+    expect(p.stderr()).toMatch(/^backprop: error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: connection refused \(is Redis running there\?\)$/m);
     expect(p.stderr()).not.toContain('hunter2');
   });
 });
