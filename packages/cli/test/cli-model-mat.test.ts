@@ -1,6 +1,6 @@
 // `backprop evaluate|predict --model WEIGHTS.mat`: a MAT-file of Theta1, Theta2, … (the course's ex4weights.mat) is
 // read as `cost --weights` reads it — the seed's sigmoid network, label 10 = the digit 0 — and scored against numpy
-// (scripts/ref/ex4_digits5000.py: ex4weights on all 5000 digits of digits5000, accuracy 97.52%, the course's own
+// (scripts/ref/cli_golden.py: ex4weights on all 5000 digits of digits5000, accuracy 97.52%, the course's own
 // figure for these weights).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
