@@ -68,20 +68,3 @@ export function aboutFile(flag: string, path: string, err: unknown): unknown {
   }
   return new BackpropError(err.code, `${flag} ${path}: ${reason}`, { cause: err });
 }
-
-/**
- * Why a file that should hold JSON does not, without echoing its bytes: "not text (NUL byte at offset 0)" for a
- * binary file, else the parser's reason with its quote of the file left out ('Unexpected token 'x', "xyz…" is not
- * valid JSON' → "not valid JSON (Unexpected token 'x')").
- */
-export function notJsonReason(bytes: Uint8Array, parseError: unknown): string {
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) return `not text (NUL byte at offset ${nul})`;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return 'not text (not UTF-8)';
-  }
-  const message = reasonOf(parseError).replace(/, ".*"(?:\.\.\.)? is not valid JSON$/, '');
-  return `not valid JSON (${message})`;
-}

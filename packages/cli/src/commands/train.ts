@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { CheckpointError, describeNetwork, formatBytes, loadCheckpoint, MAX_THREADS, resolveActivations, resolveBackend, saveModel, SEED, train, trainingSize, type Checkpoint } from '@backprop/nn';
+import { describeNetwork, formatBytes, loadCheckpoint, MAX_THREADS, resolveActivations, resolveBackend, saveModel, SEED, train, trainingSize, type Checkpoint } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadData, split } from '../dataset.js';
-import { aboutFile, notJsonReason } from '../error-message.js';
+import { aboutFile } from '../error-message.js';
 import { evaluate, type Evaluation } from '../evaluation.js';
 import { finalCostLabel, MAX_EVALUATIONS, methodOptions, parseMethodFlags, progressPlan, type MethodFlags } from '../optimizer.js';
 import { duration, percent } from '../output.js';
@@ -36,32 +35,19 @@ interface TrainFlags extends CommonOptions, MethodFlags, NetworkFlags {
   resume?: string;
 }
 
-/** The parsed, checked settings of a training run. */
 /**
- * The --resume file, read before any data is loaded or anything is printed. Its errors name the flag and the file;
- * a file that is not JSON is said so without echoing its bytes.
+ * The --resume file, read before any data is loaded or anything is printed. Its errors name the flag and the file
+ * (the library says why a file is not JSON without echoing its bytes).
  */
 function readResume(path: string): Checkpoint {
   try {
     return loadCheckpoint(path);
   } catch (err) {
-    if (!(err instanceof CheckpointError) || !err.message.startsWith('cannot read checkpoint ')) throw aboutFile('--resume', path, err);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path);
-    } catch {
-      throw aboutFile('--resume', path, err); // cannot be read at all: the library's reason
-    }
-    let parseError: unknown;
-    try {
-      JSON.parse(bytes.toString('utf8'));
-    } catch (e) {
-      parseError = e;
-    }
-    throw new CheckpointError(`--resume ${path}: not a backprop checkpoint: ${notJsonReason(bytes, parseError)}`);
+    throw aboutFile('--resume', path, err);
   }
 }
 
+/** The parsed, checked settings of a training run. */
 export function parseTrainSettings(f: TrainFlags) {
   const hidden = parse.layerSizes('--hidden', f.hidden, ',', 1);
   return {

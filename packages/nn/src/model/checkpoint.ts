@@ -44,11 +44,17 @@ export function saveCheckpoint(path: string, cp: Omit<Checkpoint, 'format' | 've
 }
 
 export function loadCheckpoint(path: string): Checkpoint {
-  let doc: Checkpoint;
+  let bytes: Buffer;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
+    bytes = readFileSync(path);
   } catch (err) {
     throw new CheckpointError(`cannot read checkpoint ${path}: ${(err as Error).message}`);
+  }
+  let doc: Checkpoint;
+  try {
+    doc = JSON.parse(bytes.toString('utf8')) as Checkpoint;
+  } catch (err) {
+    throw new CheckpointError(`cannot read checkpoint ${path}: not a backprop checkpoint: ${notJsonReason(bytes, err)}`);
   }
   if (!doc || doc.format !== CHECKPOINT_FORMAT || doc.version !== 1) {
     throw new CheckpointError(`${path} is not a backprop checkpoint (version 1)`);
@@ -63,4 +69,21 @@ export function loadCheckpoint(path: string): Checkpoint {
     throw new CheckpointError(`${path}: history entries must be objects with a finite iteration and elapsed time`);
   }
   return doc;
+}
+
+/**
+ * Why bytes that should hold JSON do not, without echoing them: "not text (NUL byte at offset 0)" for a binary
+ * file, "not text (not UTF-8)", else the parser's reason with its quote of the text left out ('Unexpected token
+ * 'x', "xyz…" is not valid JSON' → "not valid JSON (Unexpected token 'x')").
+ */
+function notJsonReason(bytes: Uint8Array, parseError: unknown): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return `not text (NUL byte at offset ${nul})`;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return 'not text (not UTF-8)';
+  }
+  const message = (parseError instanceof Error ? parseError.message : String(parseError)).replace(/\s+/g, ' ');
+  return `not valid JSON (${message.replace(/, ".*"(?:\.\.\.)? is not valid JSON$/, '')})`;
 }
