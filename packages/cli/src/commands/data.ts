@@ -1,6 +1,6 @@
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
-import { formatCsv, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
+import { formatCsv, idxLabelsCandidates, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
 import * as parse from '../parse.js';
@@ -23,7 +23,7 @@ const FORMATS = ['csv', 'mat', 'idx'] as const;
 const DEFAULT_EXPORT = 'digits5000';
 type Format = (typeof FORMATS)[number];
 
-/** An IDX images file's name: MNIST's `…-images-idx3-ubyte` (or `.idx3-ubyte`), or `….idx`. */
+/** MNIST's images file name, `…-images-idx3-ubyte` (or `.idx3-ubyte`), not compressed: data export writes no .gz. */
 const IDX_IMAGES = /^(.*)images([-.])idx3-ubyte$/i;
 
 /** The format an output name asks for, or undefined when its extension is none of ours. */
@@ -33,14 +33,6 @@ export function formatOf(path: string): Format | undefined {
   if (/\.mat$/i.test(name)) return 'mat';
   if (/\.idx$/i.test(name) || IDX_IMAGES.test(name)) return 'idx';
   return undefined;
-}
-
-/** Where the labels go beside an IDX images file: `…-labels-idx1-ubyte`, or `NAME-labels.idx` for `NAME.idx`. */
-export function idxLabelsPath(imagesPath: string): string {
-  const name = basename(imagesPath);
-  const mnist = IDX_IMAGES.exec(name);
-  const labels = mnist ? `${mnist[1]}labels${mnist[2]}idx1-ubyte` : name.replace(/\.idx$/i, '-labels.idx');
-  return join(dirname(imagesPath), labels);
 }
 
 /**
@@ -59,7 +51,7 @@ function writeDataset(data: Dataset, out: string, format: Format, compress: bool
       return [out];
     case 'idx': {
       // X as float64 m×n, y as the labels 1..K like the MAT-file's
-      const labels = idxLabelsPath(out);
+      const labels = idxLabelsCandidates(out)[0]; // the name the readers look for first
       writeFileAtomic(out, writeIdx({ type: 'float64', dims: [ds.X.rows, ds.X.cols], data: ds.X.data }));
       writeFileAtomic(labels, writeIdx(ds.K <= 255 ? { type: 'uint8', dims: [ds.y.length], data: Uint8Array.from(ds.y) } : { type: 'int32', dims: [ds.y.length], data: ds.y }));
       return [out, labels];
