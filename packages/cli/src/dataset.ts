@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { BUILTIN_DATASETS, isIdxDataPath, LABEL_RULES, loadDataset, splitDataset } from '@backprop/nn';
+import { BUILTIN_DATASETS, isIdxDataPath, LABEL_RULES, loadDataset, splitDataset, withPixelOrder } from '@backprop/nn';
 import type { Dataset, DatasetSplit, LabelRule, LoadDatasetOptions, Model } from '@backprop/nn';
 import type { Command } from 'commander';
 import { aboutFile } from './error-message.js';
@@ -106,7 +106,20 @@ export function loadDataFor(
 ): Dataset {
   const spec = flags.data ?? (model?.training ? defaultDataFor(model) : untrained);
   if (!spec) throw new UsageError(missing);
-  return loadData(spec, '--data', flags, model?.labelNames);
+  return inModelOrder(loadData(spec, '--data', flags, model?.labelNames), model);
+}
+
+/**
+ * Pictures in the order the model's inputs are in, when the data declares its order (a built-in set, a CSV with a
+ * pixel0 … header, IDX's m × rows × cols: what `data export` writes): a model trained on digits5000 (column by
+ * column) scored on its CSV export (row by row) would otherwise see every picture transposed. A guessed order (a
+ * square number of columns without a header) is left as it is: a CSV dump of the course's X is column by column.
+ */
+function inModelOrder(ds: Dataset, model: Model | undefined): Dataset {
+  const want = model?.inputShape;
+  const have = ds.imageShape;
+  if (!want || !have || !ds.pixelOrderKnown || want.width !== have.width || want.height !== have.height) return ds;
+  return withPixelOrder(ds, want.order);
 }
 
 /** Seeded train/validation/test split; fractions of 0 mean no such split. */

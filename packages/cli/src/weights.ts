@@ -1,4 +1,4 @@
-import { DIGIT_LABEL_NAMES, layersOf, loadModel, readMatFile, serialize, ShapeError, type Activations, type Dtype, type Matrix, type Model } from '@backprop/nn';
+import { DIGIT_LABEL_NAMES, layersOf, loadModel, readMatFile, serialize, ShapeError, squareShape, type Activations, type Dtype, type Matrix, type Model } from '@backprop/nn';
 import { aboutFile } from './error-message.js';
 import { UsageError } from './usage.js';
 
@@ -74,12 +74,15 @@ export function seedClassNames(K: number): string[] {
 /**
  * The model `evaluate` and `predict` use: a model file written by `backprop train`, or a MAT-file of Theta1 …
  * ThetaN (like the course's ex4weights.mat) read as `cost --weights` reads it — the seed's network, sigmoid
- * everywhere, float64, with the seed's class names ({@link seedClassNames}) and no training record.
+ * everywhere, float64, with the seed's class names ({@link seedClassNames}) and no training record. A square number
+ * of inputs is a picture laid out column by column, as MATLAB lays out the course's digits.
  */
 export function loadModelFile(path: string, option = '--model'): Model {
   if (!/\.mat$/i.test(path)) return readModel(path, option);
   const w = readWeights(path, option);
-  return { layers: w.layers, theta: w.theta, labelNames: seedClassNames(w.layers[w.layers.length - 1]) };
+  // MATLAB lays a picture out column by column (the course's 20x20 digits): a square input is read as one
+  const inputShape = squareShape(w.layers[0], 'column-major');
+  return { layers: w.layers, theta: w.theta, labelNames: seedClassNames(w.layers[w.layers.length - 1]), ...(inputShape ? { inputShape } : {}) };
 }
 
 export const MODEL_HELP =

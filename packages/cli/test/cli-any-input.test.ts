@@ -136,7 +136,8 @@ describe('data export: the format follows --out', () => {
     const csv = join(dir, 'digits.csv');
     const c = cli(['data', 'export', '--name', 'digits5000', '--out', csv, '--json']);
     expect(onlyJson(c).format).toBe('csv');
-    expect(readFileSync(csv, 'utf8').slice(0, 9)).toBe('x1,x2,x3,');
+    // pictures: Kaggle's header, pixel0 … pixel399, which declares them row by row to readers (this one too)
+    expect(readFileSync(csv, 'utf8').slice(0, 21)).toBe('pixel0,pixel1,pixel2,');
     // a CSV's pictures are written row by row (the layout CSV readers, this one too, take): upright, not transposed
     const csvInfo = onlyJson(cli(['data', 'info', csv, '--labels', 'digits', '--json'])).dataset;
     expect(csvInfo.imageShape).toEqual({ width: 20, height: 20, order: 'row-major' });
@@ -164,7 +165,7 @@ describe('data export: the format follows --out', () => {
       expect(r.files).toEqual([out, labels]);
       const X = readIdxFile(out);
       const y = readIdxFile(labels);
-      expect([X.type, X.dims]).toEqual(['float64', [5000, 400]]);
+      expect([X.type, X.dims]).toEqual(['float64', [5000, 20, 20]]); // m × rows × cols: pictures, row by row
       expect([y.type, y.dims]).toEqual(['uint8', [5000]]);
       const csvRows = readFileSync(csv, 'utf8').split('\n');
       expect(Array.from(X.data.subarray(400, 800)).join(',')).toBe(csvRows[2].split(',').slice(0, 400).join(','));

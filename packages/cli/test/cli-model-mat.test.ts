@@ -49,6 +49,22 @@ describe('evaluate and predict take a MAT-file of Theta1, Theta2, … as --model
     expect(j.predictions.map((p: { label: string }) => p.label)).toEqual(rows.map((i) => DIGITS[ref.predicted[i] - 1]));
   });
 
+  it('digits5000 exported as CSV and IDX (pictures row by row) scores as the MAT original: numpy’s 97.52% and confusion matrix', () => {
+    // the course's weights read pictures column by column; data export writes CSV and IDX row by row, so scoring the
+    // export without laying its pictures back out in the model's order transposes every digit (~19% accuracy)
+    const dir = tmp();
+    for (const out of ['d.csv', 'd.idx']) {
+      const e = cli(['data', 'export', '--data', 'builtin:digits5000', '--out', out], { cwd: dir });
+      expect(e.code, e.stderr).toBe(0);
+      const j = onlyJson(cli(['evaluate', '--model', EX4WEIGHTS, '--data', out, '--json'], { cwd: dir }));
+      expect(j.m).toBe(ref.m);
+      expect(j.accuracy).toBe(ref.accuracy);
+      expect(j.confusion.counts).toEqual(ref.confusion);
+    }
+    const p = onlyJson(cli(['predict', '--model', EX4WEIGHTS, '--data', 'd.csv', '--rows', '0,2500,4999', '--json'], { cwd: dir }));
+    expect(p.predictions.map((q: { label: string }) => q.label)).toEqual([0, 2500, 4999].map((i) => DIGITS[ref.predicted[i] - 1]));
+  });
+
   it('a MAT-file of another size: labels 1..K; without Theta1 or a broken file: one typed line, exit non-zero', () => {
     const dir = tmp();
     // a 2-3-4 sigmoid network and a 4-class CSV of two features

@@ -38,7 +38,9 @@ export function formatOf(path: string): Format | undefined {
 /**
  * Writes the data set in the format; returns the files written. Pictures go in the format's own pixel order (MAT:
  * column by column, as MATLAB and this project's MAT reader take them; CSV and IDX: row by row, as Kaggle's and
- * MNIST's files are and this project's CSV reader takes them), so they read back upright.
+ * MNIST's files are and this project's CSV reader takes them), so they read back upright. CSV's header
+ * (pixel0 … pixelN−1) and IDX's dimensions (m × rows × cols) declare that order, so evaluate and predict lay the
+ * pictures back out in a model's own order (a model trained on digits5000 scores its CSV export as digits5000).
  */
 function writeDataset(data: Dataset, out: string, format: Format, compress: boolean): string[] {
   const ds = withPixelOrder(data, format === 'mat' ? 'column-major' : 'row-major');
@@ -50,9 +52,12 @@ function writeDataset(data: Dataset, out: string, format: Format, compress: bool
       writeMatFile(out, { X: ds.X, y: { rows: ds.y.length, cols: 1, data: Float64Array.from(ds.y) } }, { compress });
       return [out];
     case 'idx': {
-      // X as float64 m×n, y as the labels 1..K like the MAT-file's
+      // X as float64 m×rows×cols for pictures (which declares them row by row, as MNIST's), else m×n; y as the
+      // labels 1..K like the MAT-file's
       const labels = idxLabelsCandidates(out)[0]; // the name the readers look for first
-      writeFileAtomic(out, writeIdx({ type: 'float64', dims: [ds.X.rows, ds.X.cols], data: ds.X.data }));
+      const shape = ds.imageShape;
+      const dims = shape ? [ds.X.rows, shape.height, shape.width] : [ds.X.rows, ds.X.cols];
+      writeFileAtomic(out, writeIdx({ type: 'float64', dims, data: ds.X.data }));
       writeFileAtomic(labels, writeIdx(ds.K <= 255 ? { type: 'uint8', dims: [ds.y.length], data: Uint8Array.from(ds.y) } : { type: 'int32', dims: [ds.y.length], data: ds.y }));
       return [out, labels];
     }

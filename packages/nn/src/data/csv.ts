@@ -12,6 +12,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InvalidArgumentError } from '../errors.js';
 import { type Dataset, type ImageShape, makeDataset } from './dataset.js';
+import { squareShape } from './pixel-order.js';
 import { DataFileError, DataFormatError } from './errors.js';
 import {
   classesFor,
@@ -176,7 +177,17 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   }
   const { y, K, labelNames } = resolveLabels(labelCells, labelLines, labelAt + 1, rule, options.labelNames);
   const data = X.length === m * n ? X : X.slice(0, m * n);
-  return makeDataset({ name, X: { rows: m, cols: n, data }, y, K, labelNames, imageShape: options.imageShape });
+  const pictures = options.imageShape ?? (header ? pixelHeaderShape(header.filter((_, c) => c !== labelAt)) : undefined);
+  return makeDataset({ name, X: { rows: m, cols: n, data }, y, K, labelNames, imageShape: pictures, pixelOrderKnown: pictures !== undefined });
+}
+
+/**
+ * The pictures a header declares: feature columns named pixel0 … pixelN−1 with N a square are N pixels row by row
+ * (Kaggle's MNIST CSV, and what `formatCsv` writes for pictures).
+ */
+function pixelHeaderShape(features: string[]): ImageShape | undefined {
+  if (!features.every((name, j) => name.trim() === `pixel${j}`)) return undefined;
+  return squareShape(features.length, 'row-major');
 }
 
 /** The file's lines one at a time (1-based numbers), without splitting the whole text up front. */
@@ -350,15 +361,18 @@ function labelColumnIndex(
 }
 
 /**
- * A Dataset as CSV text that {@link parseCsv} reads back: a header `x1,…,xn,label`, then one row per example, the
+ * A Dataset as CSV text that {@link parseCsv} reads back: a header `x1,…,xn,label` (`pixel0,…,pixelN−1,label` for
+ * square pictures laid out row by row, which declares them so to the reader), then one row per example, the
  * features in their shortest round-trip form and the label as its class name (quoted when it needs it). Read it
  * back with `labels: 'names'`, or with the numeric rule the names follow (digits5000: `labels: 'digits'`). A class
  * name parseCsv could not read back — empty (an empty label is a missing one) or holding a line break (a row is
  * one line) — is refused with the reader's error, DataFormatError ERR_CSV_LABEL, before anything is written.
  */
-export function formatCsv(ds: Pick<Dataset, 'X' | 'y' | 'labelNames'>): string {
+export function formatCsv(ds: Pick<Dataset, 'X' | 'y' | 'labelNames' | 'imageShape'>): string {
   const { rows: m, cols: n, data } = ds.X;
-  const parts: string[] = [[...Array.from({ length: n }, (_, j) => `x${j + 1}`), 'label'].join(',')];
+  const shape = ds.imageShape;
+  const pixels = shape?.order === 'row-major' && shape.width === shape.height && shape.width * shape.height === n;
+  const parts: string[] = [[...Array.from({ length: n }, (_, j) => (pixels ? `pixel${j}` : `x${j + 1}`)), 'label'].join(',')];
   ds.labelNames.forEach((name, k) => {
     const why =
       name === '' ? 'is empty (a CSV reads an empty label as a missing one)'

@@ -21,6 +21,12 @@ export interface Dataset {
   K: number;
   labelNames: string[];
   imageShape?: ImageShape;
+  /**
+   * True when the pixel order in imageShape is declared — by a built-in set, an IDX file's [m, rows, cols] (row by
+   * row, as MNIST's), or a CSV header pixel0 … pixelN−1 (row by row, as Kaggle's MNIST) — rather than guessed from a
+   * square number of columns. Only a declared order is used to lay pictures out in a model's order.
+   */
+  pixelOrderKnown?: boolean;
   checksum: string;
 }
 
@@ -51,6 +57,8 @@ export interface DatasetParts {
   K?: number;
   labelNames?: readonly string[];
   imageShape?: ImageShape;
+  /** See Dataset.pixelOrderKnown; kept only with an imageShape. */
+  pixelOrderKnown?: boolean;
 }
 
 /** Check the parts fit together (rows, labels 1..K, image size) and seal them into a Dataset with its checksum. */
@@ -94,6 +102,7 @@ export function makeDataset(parts: DatasetParts): Dataset {
       );
     }
     ds.imageShape = { ...parts.imageShape };
+    if (parts.pixelOrderKnown) ds.pixelOrderKnown = true;
   }
   return ds;
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { readCsvFile, type CsvOptions } from './csv.js';
-import { type Dataset, type ImageShape, makeDataset } from './dataset.js';
+import { type Dataset, makeDataset } from './dataset.js';
 import { loadDigits5000 } from './digits5000.js';
 import { DatasetError } from './errors.js';
 import { classesFor, describeMapping, LABEL_RULES, type LabelMapping, mapLabel } from './label-mapping.js';
@@ -14,6 +14,7 @@ import { isIdxDataPath, loadIdxDataset } from './idx-dataset.js';
 import type { ReadIdxOptions } from './idx.js';
 import { readMatFile, type ReadMatOptions } from './mat/index.js';
 import { loadMnist } from './mnist.js';
+import { squareShape } from './pixel-order.js';
 
 export const BUILTIN_DATASETS = ['digits5000', 'mnist', 'mnist-test'] as const;
 export type BuiltinDatasetName = (typeof BUILTIN_DATASETS)[number];
@@ -126,8 +127,3 @@ export function loadMatDataset(path: string, options: LoadDatasetOptions = {}): 
   return makeDataset({ name, X: X.matrix, y: labels, K, labelNames, imageShape });
 }
 
-/** Square pictures of `n` pixels in the given order, when n is a square (of a side above 1). */
-function squareShape(n: number, order: ImageShape['order']): ImageShape | undefined {
-  const side = Math.round(Math.sqrt(n));
-  return side > 1 && side * side === n ? { width: side, height: side, order } : undefined;
-}

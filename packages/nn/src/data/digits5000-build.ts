@@ -98,6 +98,7 @@ export function digits5000Dataset(fixed: Digits5000Fixed): Dataset {
     y: fixed.y,
     labelNames: DIGIT_LABEL_NAMES,
     imageShape: { width: DIGITS5000_SIDE, height: DIGITS5000_SIDE, order: 'column-major' },
+    pixelOrderKnown: true,
   });
 }
 

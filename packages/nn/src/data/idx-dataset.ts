@@ -61,7 +61,7 @@ export function loadIdxDataset(path: string, options: LoadIdxDatasetOptions = {}
   const labels = readIdxFile(labelsPath, options.idx);
   const X = examples(name, images);
   const y = labelsOf(name, basename(labelsPath), labels, X.rows);
-  return makeDataset({ name, X, y: y.labels, ...classesFor(y.mapping, y.max), ...(X.shape ? { imageShape: X.shape } : {}) });
+  return makeDataset({ name, X, y: y.labels, ...classesFor(y.mapping, y.max), ...(X.shape ? { imageShape: X.shape, pixelOrderKnown: X.declared } : {}) });
 }
 
 function examples(name: string, images: IdxArray) {
@@ -80,7 +80,8 @@ function examples(name: string, images: IdxArray) {
         : undefined;
   // uint8 pixels scaled to [0, 1] as builtin:mnist's are; other types as they are
   const data = images.type === 'uint8' ? Float64Array.from(images.data, (v) => v / 255) : Float64Array.from(images.data);
-  return { rows: m, cols, data, shape };
+  // [m, rows, cols] declares pictures row by row; [m, n] with a square n is a guess
+  return { rows: m, cols, data, shape, declared: dims.length === 3 };
 }
 
 function labelsOf(name: string, file: string, labels: IdxArray, m: number) {

@@ -78,5 +78,6 @@ export function loadMnist(split: MnistSplit = 'train'): Dataset {
     y,
     labelNames: DIGIT_LABEL_NAMES,
     imageShape: { width, height, order: 'row-major' },
+    pixelOrderKnown: true,
   });
 }

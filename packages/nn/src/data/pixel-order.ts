@@ -32,5 +32,12 @@ export function withPixelOrder(ds: Dataset, order: ImageShape['order']): Dataset
     K: ds.K,
     labelNames: ds.labelNames,
     imageShape: { width: w, height: h, order },
+    pixelOrderKnown: ds.pixelOrderKnown,
   });
+}
+
+/** Square pictures of `n` pixels in the given order, when n is a square (of a side above 1). */
+export function squareShape(n: number, order: ImageShape['order']): ImageShape | undefined {
+  const side = Math.round(Math.sqrt(n));
+  return side > 1 && side * side === n ? { width: side, height: side, order } : undefined;
 }

@@ -82,6 +82,7 @@ export function subsetDataset(ds: Dataset, indices: readonly number[], name: str
     K: ds.K,
     labelNames: ds.labelNames,
     imageShape: ds.imageShape,
+    pixelOrderKnown: ds.pixelOrderKnown,
   });
 }
 
