@@ -133,6 +133,14 @@ void accumulateBlock(const uint64_t* start, const uint32_t* index, const float* 
   accumulateWidth(start, index, value, source, sourceLd, width, first, begin, end, rows, rowsLd);
 }
 
+// Makes the compiler hold x in a register at this point. The tiles' kernel loads each weight row once for kTile
+// FMAs; without this GCC folds a load of the row into each FMA instead (15 loads a step instead of 7 on x86-64-v4:
+// one evaluation 2.47 -> 2.26 ms, Ice Lake, 2 threads, 2026-12-07).
+inline __attribute__((always_inline)) void inRegister(Lanes& x) {
+  asm(""
+      : "+v"(x));
+}
+
 // The dense tiles' kernel: rows[e] (stride rowsLd) += sum over k in [0, count) of x[k * kTile + e] *
 // source[k] (stride sourceLd), e < kTile, k ascending; first: start from zero. Each source row (V vectors) is
 // loaded once for the kTile rows it adds to, and the values need no index: kTile x V running sums (21 for 25
@@ -148,6 +156,7 @@ inline __attribute__((always_inline)) void accumulateTile(const Value* x, const 
     const Lanes* p = reinterpret_cast<const Lanes*>(source + k * sourceLd);
     Lanes w[V];
     for (size_t v = 0; v < V; ++v) w[v] = p[v];
+    for (size_t v = 0; v < V; ++v) inRegister(w[v]);
     for (size_t e = 0; e < kTile; ++e) {
       const double s = x[k * kTile + e];
       for (size_t v = 0; v < V; ++v) acc[e].v[v] += s * w[v];
