@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { BUILTIN_DATASETS, isIdxDataPath, LABEL_RULES, loadDataset, splitDataset, withPixelOrder } from '@backprop/nn';
+import { BUILTIN_DATASETS, isIdxDataPath, LABEL_RULES, loadDataset, makeDataset, splitDataset, withPixelOrder } from '@backprop/nn';
 import type { Dataset, DatasetSplit, LabelRule, LoadDatasetOptions, Model } from '@backprop/nn';
 import type { Command } from 'commander';
 import { aboutFile } from './error-message.js';
@@ -29,7 +29,10 @@ export interface DataFlags {
 /** Adds --label-column, --labels and --header/--no-header (how a CSV is read) to a command. */
 export function addCsvOptions(cmd: Command): Command {
   return cmd
-    .option('--label-column <col>', 'CSV: the label column, as a position from 0, "first", "last" or a header name', 'last')
+    .option(
+      '--label-column <col>',
+      'CSV: the label column, as a position from 0, "first", "last" or a header name (default: the column named label, else the last)',
+    )
     .option(
       '--labels <rule>',
       'CSV: how labels are read: auto (integers counted from 0 when a 0 occurs, else from 1; text → names), ' +
@@ -42,8 +45,8 @@ export function addCsvOptions(cmd: Command): Command {
 
 /** The library's CSV options from the flags; bad values are usage errors. */
 export function csvOptions(flags: DataFlags): Pick<LoadDatasetOptions, 'labelColumn' | 'labels' | 'header'> {
-  const raw = (flags.labelColumn ?? 'last').trim();
-  const labelColumn = raw === 'last' ? -1 : raw === 'first' ? 0 : /^-?\d+$/.test(raw) ? Number(raw) : raw;
+  const raw = flags.labelColumn?.trim();
+  const labelColumn = raw === undefined ? undefined : raw === 'last' ? -1 : raw === 'first' ? 0 : /^-?\d+$/.test(raw) ? Number(raw) : raw;
   if (labelColumn === '') throw new UsageError('--label-column: expected a position from 0, first, last or a header name, got ""');
   const labels = flags.labels ?? 'auto';
   if (!(LABEL_RULES as readonly string[]).includes(labels)) {
@@ -61,7 +64,7 @@ export function csvOptions(flags: DataFlags): Pick<LoadDatasetOptions, 'labelCol
 export function loadData(spec: string, option = '--data', flags: DataFlags = {}, classes?: readonly string[]): Dataset {
   const csv = csvOptions(flags);
   const isCsv = /\.csv$/i.test(spec);
-  if (!isCsv && (csv.labels !== 'auto' || csv.labelColumn !== -1 || csv.header !== 'auto')) {
+  if (!isCsv && (csv.labels !== 'auto' || csv.labelColumn !== undefined || csv.header !== 'auto')) {
     throw new UsageError(`--label-column, --labels and --header/--no-header are for CSV files; ${option} ${JSON.stringify(spec)} is not one`);
   }
   const name = spec.startsWith('builtin:') ? spec.slice('builtin:'.length) : spec;
@@ -106,7 +109,27 @@ export function loadDataFor(
 ): Dataset {
   const spec = flags.data ?? (model?.training ? defaultDataFor(model) : untrained);
   if (!spec) throw new UsageError(missing);
-  return inModelOrder(loadData(spec, '--data', flags, model?.labelNames), model);
+  return inModelClasses(inModelOrder(loadData(spec, '--data', flags, model?.labelNames), model), model);
+}
+
+/**
+ * The data's labels as the model's classes, matched by name: digits5000 names label 1..10 "1".."9", "0", a CSV of
+ * digits trained from "0".."9", so matching by position would shift every class by one. When a class of the data
+ * has a name the model lacks (labels "1".."10" from an IDX or MAT file), the labels are taken by position as written.
+ */
+function inModelClasses(ds: Dataset, model: Model | undefined): Dataset {
+  const names = model?.labelNames;
+  if (!names || (ds.labelNames.length === names.length && ds.labelNames.every((name, k) => name === names[k]))) return ds;
+  const to = ds.labelNames.map((name) => names.indexOf(name) + 1);
+  if (to.some((label) => label === 0)) return ds;
+  return makeDataset({
+    name: ds.name,
+    X: ds.X,
+    y: Int32Array.from(ds.y, (label) => to[label - 1]),
+    labelNames: names,
+    imageShape: ds.imageShape,
+    pixelOrderKnown: ds.pixelOrderKnown,
+  });
 }
 
 /**

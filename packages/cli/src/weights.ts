@@ -78,9 +78,15 @@ export function seedClassNames(K: number): string[] {
  * of inputs is a picture laid out column by column, as MATLAB lays out the course's digits.
  */
 export function loadModelFile(path: string, option = '--model'): Model {
-  if (!/\.mat$/i.test(path)) return readModel(path, option);
-  const w = readWeights(path, option);
-  // MATLAB lays a picture out column by column (the course's 20x20 digits): a square input is read as one
+  return /\.mat$/i.test(path) ? modelOf(readWeights(path, option)) : readModel(path, option);
+}
+
+/**
+ * The model weights stand for: a model file's own, or for MAT-file weights the seed's network with the seed's class
+ * names; a square number of inputs is a picture laid out column by column, as MATLAB lays out the course's digits.
+ */
+export function modelOf(w: Weights): Model {
+  if (w.model) return w.model;
   const inputShape = squareShape(w.layers[0], 'column-major');
   return { layers: w.layers, theta: w.theta, labelNames: seedClassNames(w.layers[w.layers.length - 1]), ...(inputShape ? { inputShape } : {}) };
 }

@@ -35,8 +35,8 @@ describe('--data FILE.idx (with FILE-labels.idx) and MNIST-named IDX files', () 
     // a model trained on the export evaluates and predicts on it
     const onIdx = onlyJson(cli(['evaluate', '--model', 'x.idx.json', '--data', 'x.idx', '--json'], { cwd: dir }));
     expect(onIdx.m).toBe(5000);
-    // labels 1..10 as written (as a MAT export reads back: the file holds numbers, not the names)
-    expect(onIdx.confusion.labels).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    // the digits as written (0..9, as MNIST's label files), read back as the digit names of digits5000's classes
+    expect(onIdx.confusion.labels).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '0']);
     const p = onlyJson(cli(['predict', '--model', 'x.idx.json', '--data', 'x.idx', '--rows', '0:3', '--json'], { cwd: dir }));
     expect(p.predictions).toHaveLength(3);
     rmSync(dir, { recursive: true });

@@ -5,7 +5,7 @@ import { DATA_HELP, loadDataFor } from '../dataset.js';
 import { checkFits } from '../evaluation.js';
 import * as parse from '../parse.js';
 import { activationSettings, networkOptions, type NetworkFlags } from '../network.js';
-import { readWeights, type Weights } from '../weights.js';
+import { modelOf, readWeights, type Weights } from '../weights.js';
 import { count } from '../plural.js';
 import { UsageError } from '../usage.js';
 
@@ -71,7 +71,7 @@ export function costCommand() {
       const trained = w.model?.training?.lambda;
       const lambda = given ?? trained ?? 0;
       const lambdaFrom = given !== undefined ? '--lambda' : trained !== undefined ? 'model' : 'default';
-      const ds = loadDataFor(w.model, flags, { untrained: MAT_DEFAULT_DATA });
+      const ds = loadDataFor(modelOf(w), flags, { untrained: MAT_DEFAULT_DATA });
       const { activations, dtype } = networkOf(w, flags, command);
       checkFits({ layers: w.layers, theta: w.theta, labelNames: [] }, ds);
       const J = cost(w.theta, ds.X, ds.y, { layers: w.layers, lambda, backend, activations, dtype });

@@ -58,10 +58,21 @@ function writeDataset(data: Dataset, out: string, format: Format, compress: bool
       const shape = ds.imageShape;
       const dims = shape ? [ds.X.rows, shape.height, shape.width] : [ds.X.rows, ds.X.cols];
       writeFileAtomic(out, writeIdx({ type: 'float64', dims, data: ds.X.data }));
-      writeFileAtomic(labels, writeIdx(ds.K <= 255 ? { type: 'uint8', dims: [ds.y.length], data: Uint8Array.from(ds.y) } : { type: 'int32', dims: [ds.y.length], data: ds.y }));
+      const y = idxLabels(ds);
+      writeFileAtomic(labels, writeIdx(ds.K <= 255 ? { type: 'uint8', dims: [y.length], data: Uint8Array.from(y) } : { type: 'int32', dims: [y.length], data: y }));
       return [out, labels];
     }
   }
+}
+
+/**
+ * The labels an IDX file holds: for digits (classes named 0..9, in any order) the digits themselves, as MNIST's
+ * files hold them, which the reader takes back with their names; otherwise 1..K, whose names the file cannot hold.
+ */
+function idxLabels(ds: Dataset): Int32Array {
+  const digits = ds.labelNames.map(Number);
+  const areDigits = ds.K === 10 && [...ds.labelNames].sort().join() === '0,1,2,3,4,5,6,7,8,9';
+  return areDigits ? Int32Array.from(ds.y, (label) => digits[label - 1]) : ds.y;
 }
 
 function summary(ds: Dataset) {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { describeNetwork, exportOnnx, isSeedNetwork, modelThetas, ONNX_DTYPES, ONNX_OPSET, seedActivations, writeFileAtomic, writeMatFile, type Model } from '@backprop/nn';
-import { readModel } from '../weights.js';
+import { describeNetwork, exportOnnx, isSeedNetwork, modelThetas, ONNX_DTYPES, ONNX_OPSET, pixelIndex, seedActivations, writeFileAtomic, writeMatFile, type Matrix, type Model } from '@backprop/nn';
+import { readModel, seedClassNames } from '../weights.js';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
 import * as parse from '../parse.js';
@@ -65,6 +65,40 @@ function checkMatExportable(model: Model, out?: string): void {
   );
 }
 
+/**
+ * The model's Θ1 … ΘN as a MAT-file of weights is read back (`--model X.mat`): Θ1's input columns in MATLAB's picture
+ * order (column by column) for a model of square row-major pictures (MNIST, a CSV or IDX export), and ΘN's rows in
+ * the order of the names a MAT-file's classes get (seedClassNames) when the model's names are those in another
+ * order (digits "0".."9" from a CSV). So the file scores on any data as the model does. `namesKept` is false when
+ * the model's class names are not those: the file cannot say them.
+ */
+function matWeights(model: Model): { thetas: Record<string, Matrix>; namesKept: boolean } {
+  const thetas = modelThetas(model);
+  const shape = model.inputShape;
+  if (shape && shape.order === 'row-major' && shape.width === shape.height) {
+    const { rows, cols, data } = thetas.Theta1;
+    const permuted = new Float64Array(data.length);
+    const target = { ...shape, order: 'column-major' as const };
+    for (let h = 0; h < rows; h++) {
+      const base = h * cols + 1; // after the bias column
+      permuted[h * cols] = data[h * cols];
+      for (let r = 0; r < shape.height; r++) {
+        for (let c = 0; c < shape.width; c++) permuted[base + pixelIndex(target, r, c)] = data[base + pixelIndex(shape, r, c)];
+      }
+    }
+    thetas.Theta1 = { rows, cols, data: permuted };
+  }
+  const last = `Theta${model.layers.length - 1}`;
+  const readBack = seedClassNames(model.layers[model.layers.length - 1]);
+  const from = readBack.map((name) => model.labelNames.indexOf(name));
+  if (from.some((k) => k < 0)) return { thetas, namesKept: false };
+  const { rows, cols, data } = thetas[last];
+  const reordered = new Float64Array(data.length);
+  from.forEach((k, row) => reordered.set(data.subarray(k * cols, (k + 1) * cols), row * cols));
+  thetas[last] = { rows, cols, data: reordered };
+  return { thetas, namesKept: true };
+}
+
 export function exportCommand() {
   return defineCommand<ExportFlags>(
     'export',
@@ -109,8 +143,13 @@ export function exportCommand() {
         return;
       }
       checkMatExportable(model, flags.format === undefined ? flags.out : undefined);
-      const thetas = modelThetas(model);
+      const { thetas, namesKept } = matWeights(model);
       writeMatFile(flags.out, thetas);
+      if (!namesKept) {
+        const readBack = seedClassNames(model.layers[model.layers.length - 1]);
+        const list = (names: readonly string[]) => `${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`;
+        out.note(`note: a MAT-file holds no class names: read back (--model ${flags.out}) its classes are ${list(readBack)}, not ${list(model.labelNames)}`);
+      }
       const variables = Object.entries(thetas).map(([name, T]) => ({ name, rows: T.rows, cols: T.cols }));
       out.say(`wrote ${flags.out}: ${variables.map((v) => `${v.name} ${v.rows}x${v.cols}`).join(', ')}`);
       out.result({ out: resolve(flags.out), format, variables });

@@ -32,7 +32,10 @@ export interface CsvOptions {
   header?: boolean | 'auto';
   /** Cell separator; default detected from the first row (tab, then ';' when there is no ',', else ','). */
   delimiter?: string;
-  /** Label column: 0-based index, negative counts from the end (default −1, the last), or a header name. */
+  /**
+   * Label column: 0-based index, negative counts from the end, or a header name. Default: the header's column named
+   * `label` (any case; Kaggle's MNIST puts it first), else the last.
+   */
   labelColumn?: number | string;
   /** How label cells become labels 1..K (see LabelRule). Default 'auto'. */
   labels?: LabelRule;
@@ -122,7 +125,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
       { line: first.line },
     );
   }
-  const labelAt = labelColumnIndex(options.labelColumn ?? -1, width, header, headerMode);
+  const labelAt = labelColumnIndex(options.labelColumn ?? namedLabelColumn(header), width, header, headerMode);
   // a first row read as data while it holds names is most likely a header with numeric-looking names
   const headerHint = header || headerMode === false ? '' : `; if row ${first.line} is a header, read it with header: true (--header)`;
 
@@ -334,6 +337,12 @@ function splitRow(line: string, delimiter: string): string[] {
       i = next + 1;
     }
   }
+}
+
+/** The default label column: the one header cell named `label` (any case), else −1 (the last column). */
+function namedLabelColumn(header: string[] | undefined): number {
+  const named = (header ?? []).flatMap((cell, c) => (cell.trim().toLowerCase() === 'label' ? [c] : []));
+  return named.length === 1 ? named[0] : -1;
 }
 
 function labelColumnIndex(
