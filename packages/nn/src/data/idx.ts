@@ -1,11 +1,11 @@
 /**
  * IDX files (the MNIST distribution format): a magic number 0x00 0x00 <type> <ndim>, then ndim big-endian uint32
  * dimensions, then the values, big-endian, in row-major order. Gzip-compressed files (.gz, magic 1f 8b) are
- * inflated first, never beyond `maxBytes`.
+ * inflated first, never beyond `maxBytes` nor beyond the size the IDX header at the start of the stream declares.
  */
 import { readFileSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { InvalidArgumentError } from '../errors.js';
 import { DataFileError, DataFormatError } from './errors.js';
 
@@ -134,16 +134,43 @@ function decode(view: DataView, at: number, type: IdxType, n: number): IdxData {
 }
 
 function gunzip(bytes: Uint8Array, maxBytes: number): Uint8Array {
+  const declared = declaredSize(bytes);
+  const tooLarge = () => new DataFormatError('ERR_IDX_TOO_LARGE', `gzip content inflates to more than maxBytes = ${maxBytes}`, { offset: 0 });
+  if (declared !== undefined && declared > maxBytes) throw tooLarge();
   try {
-    return gunzipSync(bytes, { maxOutputLength: Math.min(maxBytes, bufferConstants.MAX_LENGTH) });
+    return gunzipSync(bytes, { maxOutputLength: Math.min(declared ?? maxBytes, maxBytes, bufferConstants.MAX_LENGTH) });
   } catch (cause) {
     if ((cause as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE' || cause instanceof RangeError) {
-      throw new DataFormatError('ERR_IDX_TOO_LARGE', `gzip content inflates to more than maxBytes = ${maxBytes}`, {
-        offset: 0,
-      });
+      if (declared === undefined || declared >= maxBytes) throw tooLarge();
+      throw new DataFormatError('ERR_IDX_SIZE', `gzip content inflates to more than the ${declared} bytes its IDX header declares`, { offset: 0 });
     }
     const detail = cause instanceof Error ? cause.message : String(cause);
     throw new DataFormatError('ERR_IDX_GZIP', `gzip stream is corrupt: ${detail}`, { offset: 0 });
+  }
+}
+
+/**
+ * The bytes (header and values) the IDX header at the start of a gzip stream declares, read by inflating as little
+ * of the stream as gives the header (at most 1 KiB of it, which inflates to at most ~1 MiB); undefined when that
+ * start holds no IDX header (the whole read then says what is wrong).
+ */
+function declaredSize(bytes: Uint8Array): number | undefined {
+  for (let prefix = 64; ; prefix *= 4) {
+    let start: Uint8Array;
+    try {
+      start = gunzipSync(bytes.subarray(0, prefix), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 2 ** 21 });
+    } catch {
+      return undefined;
+    }
+    const kind = start.length >= 4 && start[0] === 0 && start[1] === 0 ? types[start[2]] : undefined;
+    const headerBytes = 4 + 4 * (start[3] ?? 0);
+    if (kind && start[3] > 0 && start.length >= headerBytes) {
+      const view = new DataView(start.buffer, start.byteOffset, start.byteLength);
+      let count = 1;
+      for (let i = 0; i < start[3]; i++) count *= view.getUint32(4 + 4 * i, false);
+      return headerBytes + count * kind.size;
+    }
+    if (prefix >= bytes.length || prefix >= 1024 || (start.length >= 4 && !kind)) return undefined;
   }
 }
 
