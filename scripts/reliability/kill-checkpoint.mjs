@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // SIGKILL during `backprop train --checkpoint FILE --checkpoint-every 1` at random moments, then check that the
 // checkpoint always parses (atomic writes: temp file + fsync + rename) and that `--resume FILE` finishes the run
-// — to the same parameters, bit for bit, as a run that was never killed (adam on a fixed seed, one BLAS thread).
+// — to the same parameters, bit for bit, as a run that was never killed (adam on a fixed seed, one BLAS thread);
+// a checkpoint of a run that had finished all its epochs must be refused instead (exit 2, nothing left to do).
 //
 //   node scripts/reliability/kill-checkpoint.mjs [--rounds 50] [--seed 1] [--epochs 1000] [--keep]
 //
@@ -58,6 +59,11 @@ export async function killDuringTraining(dir, data, epochs, delayMs) {
   return { checkpoint, ...(await exited) };
 }
 
+/** Whole epochs an adam checkpoint's run had done (its state's counter). */
+export function epochsDone(checkpoint) {
+  return checkpoint.state?.epoch ?? 0;
+}
+
 /** Leftover temp files of interrupted atomic writes next to the checkpoint. */
 export function leftovers(dir) {
   return readdirSync(dir).filter((f) => f.startsWith('.run.ckpt.') && f.endsWith('.tmp'));
@@ -85,7 +91,7 @@ export async function main() {
   if (straight.status !== 0) throw new Error(`the uninterrupted run failed: ${straight.stderr}`);
   const reference = nn.loadModel(join(dir, 'straight.json'));
   const t0 = Date.now();
-  const tally = { rounds: 0, killedBeforeEnd: 0, checkpoints: 0, parsed: 0, torn: 0, resumed: 0, identical: 0, diverged: 0, failedResumes: 0, killedMidWrite: 0 };
+  const tally = { rounds: 0, killedBeforeEnd: 0, checkpoints: 0, parsed: 0, torn: 0, resumed: 0, refusedFinished: 0, identical: 0, diverged: 0, failedResumes: 0, killedMidWrite: 0 };
   for (let round = 1; round <= rounds; round++) {
     const delay = Math.floor(rand() * 1500);
     const killed = await killDuringTraining(dir, data, epochs, delay);
@@ -114,6 +120,14 @@ export async function main() {
     const resumed = spawnSync(process.execPath, trainArgs(data, epochs, ['--resume', killed.checkpoint, '--checkpoint', killed.checkpoint, '--out', out]), {
       encoding: 'utf8',
     });
+    if (epochsDone(cp) === epochs) {
+      // The run had finished: a resume with nothing left must be refused (exit 2), like any spent budget.
+      const refused = resumed.status === 2 && resumed.stderr.includes('nothing left to do');
+      if (refused) tally.refusedFinished++;
+      else tally.failedResumes++;
+      console.log(`${line}; run had finished: resume ${refused ? 'refused (nothing left to do)' : `NOT REFUSED (${resumed.status})`}`);
+      continue;
+    }
     if (resumed.status !== 0) {
       tally.failedResumes++;
       console.log(`${line}; RESUME FAILED (${resumed.status}): ${resumed.stderr.trim().split('\n').pop()}`);

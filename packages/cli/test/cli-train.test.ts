@@ -147,6 +147,21 @@ describe('backprop train', () => {
     expect(oneLineError(bad)).toMatch(/checkpoint is for layers \[400,5,10\]/);
   });
 
+  it('--resume of an adam run that did all its --epochs is refused (exit 2, one line); more --epochs run only the rest', () => {
+    const dir = tmp();
+    const args = ['train', '--hidden', '5', '--method', 'adam', '--batch-size', '1000', '--lambda', '0'];
+    const a = cli([...args, '--epochs', '2', '--checkpoint', 'ck.ckpt', '--out', 'ck.json', '--json'], { cwd: dir });
+    expect(a.code, a.stderr).toBe(0);
+    const spent = cli([...args, '--epochs', '2', '--resume', 'ck.ckpt', '--out', 'ck3.json'], { cwd: dir });
+    expect(spent.code).toBe(2);
+    expect(oneLineError(spent)).toContain('adam: nothing left to do: the run being resumed already used 2 of the 2 epochs — budgets count the whole run; raise epochs to go on');
+    expect(existsSync(join(dir, 'ck3.json'))).toBe(false);
+    // a total of 3 runs the one epoch left, after the checkpoint's 2
+    const b = cli([...args, '--epochs', '3', '--resume', 'ck.ckpt', '--out', 'ck3.json', '--json'], { cwd: dir });
+    expect(b.code, b.stderr).toBe(0);
+    expect(loadModel(join(dir, 'ck3.json')).training!.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+  });
+
   it('Ctrl-C (SIGINT) stops training, saves the best model and report, and exits 130', async () => {
     const dir = tmp();
     const child = cliSpawn(['train', '--maxfun', '100000', '--backend', 'ts', '--report', 'rep', '--json'], { cwd: dir });

@@ -1,6 +1,7 @@
 // Training faults through the CLI as a user runs it (packages/cli/dist/main.js): Ctrl-C / SIGTERM stop training
 // and save the best parameters (exit 130); SIGKILL at random moments while a checkpoint is written every epoch
-// never leaves a torn checkpoint, and --resume from it finishes the run bit-identical to one never killed. The
+// never leaves a torn checkpoint, and --resume from it finishes the run bit-identical to one never killed (a run
+// that had finished all its epochs is refused, exit 2, as every resume with nothing left is). The
 // long version is `node scripts/reliability/kill-checkpoint.mjs --rounds 50` (results in RELIABILITY.md).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ interface KillScript {
   trainArgs(data: string, epochs: number, extra?: string[]): string[];
   killDuringTraining(dir: string, data: string, epochs: number, delayMs: number): Promise<{ checkpoint: string; code: number | null; signal: string | null }>;
   leftovers(dir: string): string[];
+  epochsDone(checkpoint: { state?: unknown }): number;
 }
 const scriptPath: string = '../../../scripts/reliability/kill-checkpoint.mjs';
 const kill = (await import(scriptPath)) as KillScript;
@@ -109,6 +111,12 @@ describe('SIGKILL while checkpointing every epoch', () => {
       expect(cp.x.every(Number.isFinite)).toBe(true);
       const out = join(dir, `resumed-${delay}.json`);
       const resumed = spawnSync(process.execPath, kill.trainArgs(data, epochs, ['--resume', killed.checkpoint, '--out', out]), { encoding: 'utf8' });
+      if (kill.epochsDone(cp) === epochs) {
+        // the run had finished (killed after its last checkpoint, or not at all): nothing is left to resume
+        expect(resumed.status, resumed.stderr).toBe(2);
+        expect(resumed.stderr).toContain(`adam: nothing left to do: the run being resumed already used ${epochs} of the ${epochs} epochs`);
+        continue;
+      }
       expect(resumed.status, resumed.stderr).toBe(0);
       const model = loadModel(out);
       expect(model.training!.history.slice(0, cp.history.length)).toEqual(cp.history);

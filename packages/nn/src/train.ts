@@ -364,7 +364,8 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
       options: optimizer,
       callback,
       signal: options.signal,
-      // Budgets are totals: a full-batch resume gets what the checkpoint left of maxfun/maxIter (adam/sgd: the state).
+      // Budgets are totals: a full-batch resume gets what the checkpoint left of maxfun/maxIter (adam/sgd: the state,
+      // which minibatch.ts refuses when it already did all the epochs).
       ...(resume !== undefined && !setup.minibatch ? { spent: { nfev: nfevBase, nit: iterBase } } : {}),
     });
   } finally {

@@ -3,7 +3,8 @@
  * every resume. Each case interrupts a run after k evaluations (or iterations, or epochs) with a checkpoint every
  * iteration, resumes from that checkpoint with the SAME budget, and checks that the evaluations and iterations of both
  * legs together stay within it. Before the fix a full-batch resume started its budget afresh (tnc: maxfun 30 ended
- * near 40 evaluations). A checkpoint whose budget is used up is refused with BudgetSpentError.
+ * near 40 evaluations). A checkpoint whose budget is used up is refused with BudgetSpentError (adam/sgd too: before
+ * that fix a resume of a finished run did nothing and returned it again).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,6 +101,45 @@ describe('a checkpoint whose budget is used up', () => {
     expect(more.model.training!.message).toMatch(
       new RegExp(`\\(resumed after ${first.model.training!.nfev} evaluations and ${first.model.training!.nit} iterations, which the budget counts\\)$`),
     );
+  });
+});
+
+describe('an adam/sgd checkpoint that already did all its epochs', () => {
+  it.each(['adam', 'sgd'] as const)('%s: refused like a spent maxfun; a larger total runs only the epochs left', async (method) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'bp-budget-')), 'ck.json');
+    const options: TrainOptions = { ...base, method, optimizer: { epochs: 2, batchSize: 100 } };
+    const first = await train({ hidden: [5] }, small, { ...options, checkpoint: { path } });
+    expect(first.result.status).toBe('epochs_completed');
+    const again = train({ hidden: [5] }, small, { ...options, resume: path });
+    await expect(again).rejects.toThrow(BudgetSpentError);
+    await expect(again).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(again).rejects.toThrow(`${method}: nothing left to do: the run being resumed already used 2 of the 2 epochs — budgets count the whole run; raise epochs to go on`);
+    // a smaller total than the checkpoint's is refused the same way
+    await expect(train({ hidden: [5] }, small, { ...base, method, optimizer: { epochs: 1, batchSize: 100 }, resume: path }))
+      .rejects.toThrow(`${method}: nothing left to do: the run being resumed already used 2 of the 1 epochs`);
+    const more = await train({ hidden: [5] }, small, { ...base, method, optimizer: { epochs: 3, batchSize: 100 }, resume: path });
+    // 500 examples in batches of 100: the one epoch left is 5 steps, one evaluation each.
+    expect(more.model.training!.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    expect(more.result.nfev).toBe(5);
+  });
+
+  it('minimize: a state that did every epoch is refused; one stopped inside the last epoch finishes it', () => {
+    const f = (x: Float64Array, g: Float64Array, rows?: Uint32Array): number => {
+      g[0] = 2 * (x[0] - 1);
+      return (x[0] - 1) ** 2 * (rows?.length ?? 1);
+    };
+    const options = { m: 10, epochs: 2, batchSize: 5 };
+    const done = minimize(f, new Float64Array(1), { method: 'adam', options });
+    expect(done.nit).toBe(4);
+    const resumeDone = { method: 'adam', options: { ...options, state: done.state } };
+    expect(() => minimize(f, done.x, resumeDone)).toThrow(BudgetSpentError);
+    expect(() => minimize(f, done.x, resumeDone)).toThrow('adam: nothing left to do: the run being resumed already used 2 of the 2 epochs');
+    const stopped = minimize(f, new Float64Array(1), {
+      method: 'adam', options: { ...options, callbackEvery: 1 }, callback: (info) => info.event === 'step' && info.step === 3,
+    });
+    expect(stopped.nit).toBe(3);
+    const rest = minimize(f, stopped.x, { method: 'adam', options: { ...options, callbackEvery: 1, state: stopped.state } });
+    expect(rest.nit).toBe(4);
   });
 });
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { Rng } from '../random.js';
 import { evaluate, report } from './driver.js';
-import { checkNumber, describe, type OptionSpec, type OptionsOf } from './options.js';
+import { budgetLeft, checkNumber, describe, type OptionSpec, type OptionsOf } from './options.js';
 import { learningRateAt, type Schedule, SCHEDULES } from './schedule.js';
 import type { MethodEvent, MethodOutcome } from './types.js';
 import { norm2 } from './vector.js';
@@ -20,7 +20,8 @@ import { norm2 } from './vector.js';
  * x0 = result.x and the same m/batchSize/shuffle/dropLast (`epochs` is the TOTAL number of epochs, so a run of
  * 2 epochs resumed with epochs: 4 does 2 more; the cosine schedule depends on that total, so only a resume with
  * the same total reproduces an uninterrupted cosine run). A run stopped mid-epoch (abort, callback) resumes
- * mid-epoch.
+ * mid-epoch. A state whose run already did all `epochs` whole epochs is refused with BudgetSpentError, as the
+ * full-batch methods refuse a spent maxfun/maxIter (options.ts, budgetLeft).
  * Stopped runs return the latest point: minibatch costs of different batches are not comparable, so there is
  * no "best" point to pick.
  */
@@ -118,6 +119,8 @@ function validateState(method: string, o: MinibatchOptions, n: number): void {
   vec('lastEpochGrad', st.lastEpochGrad);
   if (!Array.isArray(st.moments)) bad(`'moments' must be an array of vectors; received ${describe(st.moments)}`);
   (st.moments as unknown[]).forEach((v, i) => vec(`moments[${i}]`, v));
+  // epochs is the whole run's total: the run being resumed must have left at least the epoch it stopped in.
+  budgetLeft(method, 'epochs', 'epochs', o.epochs, st.epoch as number);
 }
 
 export function* runMinibatch<O extends MinibatchOptions>(

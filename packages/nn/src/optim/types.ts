@@ -108,7 +108,8 @@ export interface MinimizeOptions {
   /**
    * Resuming: the work a previous run already did toward this run's budget (x0 is where it stopped). Budgets are
    * totals: maxfun, maxIter (cg: either sign) are cut by it, and a budget with nothing left throws
-   * BudgetSpentError. adam/sgd ignore it: their `state` carries their counters (`epochs` is already a total).
+   * BudgetSpentError. adam/sgd ignore it: their `state` carries their counters (`epochs` is already a total), and
+   * a state that already did all `epochs` throws the same BudgetSpentError.
    */
   spent?: Spent;
 }
@@ -168,7 +169,8 @@ export interface OptimizerMethod<O extends object = Record<string, unknown>, N e
   validate?(options: O, n: number): void;
   /**
    * Resuming: the options with each budget cut by what a previous run spent (with `budgetLeft`, which throws
-   * BudgetSpentError when nothing is left). A method whose `state` carries its counters (adam, sgd) leaves it out.
+   * BudgetSpentError when nothing is left). A method whose `state` carries its counters (adam, sgd) leaves it out
+   * and makes the same check with `budgetLeft` in `validate`.
    */
   resumed?(options: O, spent: Spent, n: number): O;
   run(x0: Float64Array, options: O): MethodRun;
