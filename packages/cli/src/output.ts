@@ -27,6 +27,29 @@ export class Output {
   }
 }
 
+/**
+ * Once `stream` is a closed pipe (EPIPE: `backprop … | head` read what it wanted), its output is dropped silently
+ * and the command goes on: a training still writes its --out file, reports and checkpoints and exits with its own
+ * code, a server keeps serving and still shuts down on SIGTERM. (Exiting from here instead lost the training, and
+ * under `serve` hung the process: pino's exit hook retried its flush to the closed pipe forever.) Other errors of
+ * the stream are thrown as before.
+ */
+export function dropOutputOnceClosed(stream: NodeJS.WriteStream): void {
+  let closed = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    // Writes queued before the EPIPE is reported fail with ERR_STREAM_DESTROYED: the same closed pipe.
+    if (err.code !== 'EPIPE' && !(closed && err.code === 'ERR_STREAM_DESTROYED')) throw err;
+    closed = true;
+    stream.write = dropped;
+  });
+}
+
+function dropped(...args: unknown[]): boolean {
+  const callback = args.at(-1);
+  if (typeof callback === 'function') process.nextTick(callback);
+  return true;
+}
+
 /** NaN and ±Infinity become null (JSON has no such numbers); typed arrays become arrays. */
 function jsonSafe(_key: string, value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) return null;
