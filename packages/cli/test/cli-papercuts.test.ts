@@ -1,28 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI_DIR, cli, ensureBuilt, tmp } from './helpers.js';
+import { CLI_DIR, cli, ensureBuilt, freePort, tmp } from './helpers.js';
 
 // Papercuts a new-user review found in the command line: each test runs the built CLI as a user would.
 
 beforeAll(() => ensureBuilt());
 
-/** A loopback port nothing listens on: bind port 0, read it, close. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const lines = (text: string): string[] => text.split('\n').filter((l) => l.trim() !== '');
 
 describe('sweep --queue: nothing is claimed before Redis answers', () => {
   it('an unreachable Redis is one line naming the URL without its password and the reason in words; no plan, no "queued"', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const r = cli(['sweep', '--queue', `redis://:s3cret@127.0.0.1:${port}`, '--lambda', '1', '--hidden', '8', '--maxfun', '5']);
     expect(r.code, r.stderr).toBe(1);
     expect(lines(r.stderr)).toEqual([`backprop: error: cannot reach Redis at redis://127.0.0.1:${port}: connection refused (is Redis running there?)`]);

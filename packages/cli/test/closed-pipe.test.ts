@@ -4,10 +4,9 @@
 // the training was lost, and `serve` hung in pino's exit-time flush, deaf to SIGTERM.
 import { type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cli, cliSpawn, ensureBuilt, tmp } from './helpers.js';
+import { cli, cliSpawn, ensureBuilt, freePort, tmp } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
 
@@ -40,14 +39,6 @@ function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/** A loopback port nobody holds now, from the kernel's ephemeral range (so no two test files get the same one). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('stdout and stderr closed by the reader', () => {
   it('train --out: the training finishes, writes the model an uninterrupted run writes, and exits 0', async () => {

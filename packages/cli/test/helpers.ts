@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,4 +153,13 @@ export function python(code: string): string {
   const r = spawnSync('python3', ['-c', code], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
   return r.stdout;
+}
+
+/** A loopback port nobody holds now, from the kernel's ephemeral range (so no two test files get the same one). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
