@@ -233,3 +233,20 @@ describe('predict --rows: one rule for rows past the data', () => {
     expect((JSON.parse(c.stdout) as { predictions: unknown[] }).predictions).toHaveLength(3);
   });
 });
+
+/** An IDX header written byte by byte as the format says: two zero bytes, the type (0x08 = uint8), the count of dims, each dim big-endian. */
+function idxHeader(dims: number[]): Buffer {
+  const b = Buffer.alloc(4 + 4 * dims.length);
+  b[2] = 0x08;
+  b[3] = dims.length;
+  dims.forEach((d, k) => b.writeUInt32BE(d, 4 + 4 * k));
+  return b;
+}
+
+describe('error messages name the flag or the file the user typed, and say what was expected', () => {
+  it('train --out "" is a usage error naming --out and the empty name, not "it is a directory"', () => {
+    const r = cli(['train', '--out', '', '--maxfun', '1']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines(r.stderr)).toEqual(['backprop: error: --out: expected a file name, got ""']);
+  });
+});
