@@ -249,4 +249,16 @@ describe('error messages name the flag or the file the user typed, and say what 
     expect(r.code, r.stderr).toBe(2);
     expect(lines(r.stderr)).toEqual(['backprop: error: --out: expected a file name, got ""']);
   });
+
+  it('show-data --shape 0x0 names --shape and asks for positive sides; a shape of the wrong size says both sizes', () => {
+    const zero = cli(['show-data', '--shape', '0x0', '--out', 'x.png']);
+    expect(zero.code, zero.stderr).toBe(2);
+    expect(lines(zero.stderr)).toEqual([
+      'backprop: error: --shape: expected WIDTHxHEIGHT[:column-major|row-major] with positive whole numbers, e.g. 20x20:column-major, got "0x0"',
+    ]);
+    // digits5000 rows are 20x20 = 400 pixels (the course's ex4data1)
+    const wrong = cli(['show-data', '--shape', '10x10', '--out', 'x.png']);
+    expect(wrong.code, wrong.stderr).toBe(2);
+    expect(lines(wrong.stderr)).toEqual(['backprop: error: --shape 10x10: that is 100 pixels, but each row of digits5000 has 400 values']);
+  });
 });
