@@ -261,4 +261,13 @@ describe('error messages name the flag or the file the user typed, and say what 
     expect(wrong.code, wrong.stderr).toBe(2);
     expect(lines(wrong.stderr)).toEqual(['backprop: error: --shape 10x10: that is 100 pixels, but each row of digits5000 has 400 values']);
   });
+
+  it('an IDX file with 0 examples is refused naming --data and the file', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'x.idx'), idxHeader([0, 20, 20]));
+    writeFileSync(join(dir, 'x-labels.idx'), idxHeader([0]));
+    const r = cli(['train', '--data', 'x.idx', '--maxfun', '1', '--out', 'm.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines(r.stderr)).toEqual(['backprop: error: --data x.idx: the file has no examples (0 rows)']);
+  });
 });
