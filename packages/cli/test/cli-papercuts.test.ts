@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI_DIR, cli, ensureBuilt, tmp } from './helpers.js';
+import { CLI_DIR, EX4WEIGHTS, cli, ensureBuilt, tmp } from './helpers.js';
 
 // Papercuts a new-user review found in the command line: each test runs the built CLI as a user would.
 
@@ -269,5 +269,17 @@ describe('error messages name the flag or the file the user typed, and say what 
     const r = cli(['train', '--data', 'x.idx', '--maxfun', '1', '--out', 'm.json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(2);
     expect(lines(r.stderr)).toEqual(['backprop: error: --data x.idx: the file has no examples (0 rows)']);
+  });
+
+  it('data info names the file when a MAT or IDX file is corrupt, as --data does', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'cut.mat'), readFileSync(EX4WEIGHTS).subarray(0, 200)); // a 128-byte header, then a cut element
+    writeFileSync(join(dir, 'cut.idx'), idxHeader([1, 2, 3]).subarray(0, 6)); // 3 dims need 4 + 3·4 = 16 header bytes
+    const mat = cli(['data', 'info', 'cut.mat'], { cwd: dir });
+    expect(mat.code, mat.stderr).toBe(2);
+    expect(lines(mat.stderr)).toEqual([expect.stringMatching(/^backprop: error: FILE cut\.mat: \S/)]);
+    const idx = cli(['data', 'info', 'cut.idx'], { cwd: dir });
+    expect(idx.code, idx.stderr).toBe(2);
+    expect(lines(idx.stderr)).toEqual(['backprop: error: FILE cut.idx: IDX header with 3 dimensions needs 16 bytes, got 6']);
   });
 });
