@@ -282,4 +282,12 @@ describe('error messages name the flag or the file the user typed, and say what 
     expect(idx.code, idx.stderr).toBe(2);
     expect(lines(idx.stderr)).toEqual(['backprop: error: FILE cut.idx: IDX header with 3 dimensions needs 16 bytes, got 6']);
   });
+
+  it('data info of an IDX file declaring 255 dimensions prints the first 8, "…" and the count', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'wide.idx'), idxHeader(new Array<number>(255).fill(0))); // 0 values: a valid, empty file
+    const r = cli(['data', 'info', 'wide.idx'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(lines(r.stdout)).toEqual(['wide.idx: IDX uint8 [0 x 0 x 0 x 0 x 0 x 0 x 0 x 0 x … (255 dimensions)]']);
+  });
 });

@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
-import { formatCsv, idxLabelsCandidates, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
+import { formatCsv, idxDims, idxLabelsCandidates, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
 import * as parse from '../parse.js';
@@ -217,7 +217,7 @@ function infoCommand(): Command {
       }
       if (/(idx\d?-ubyte|\.idx\d?)(\.gz)?$/i.test(file)) {
         const idx = naming(file, readIdxFile);
-        out.say(`${shown}: IDX ${idx.type} [${idx.dims.join(' x ')}]`);
+        out.say(`${shown}: IDX ${idx.type} [${idxDims(idx.dims, ' x ')}]`);
         out.result({ file, kind: 'idx', type: idx.type, dims: idx.dims });
         return;
       }
