@@ -290,4 +290,12 @@ describe('error messages name the flag or the file the user typed, and say what 
     expect(r.code, r.stderr).toBe(0);
     expect(lines(r.stdout)).toEqual(['wide.idx: IDX uint8 [0 x 0 x 0 x 0 x 0 x 0 x 0 x 0 x … (255 dimensions)]']);
   });
+
+  it('train --resume with a checkpoint holding only its format says which fields are missing', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'cp.json'), '{"format":"backprop-checkpoint"}');
+    const r = cli(['train', '--resume', 'cp.json', '--maxfun', '1'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines(r.stderr)).toEqual(['backprop: error: --resume cp.json: checkpoint fields missing: version, layers, x, history']);
+  });
 });
