@@ -298,4 +298,12 @@ describe('error messages name the flag or the file the user typed, and say what 
     expect(r.code, r.stderr).toBe(2);
     expect(lines(r.stderr)).toEqual(['backprop: error: --resume cp.json: checkpoint fields missing: version, layers, x, history']);
   });
+
+  it('a model file declaring 100,000 layers says the limit and the count found', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'deep.json'), JSON.stringify({ format: 'backprop-model', version: 2, layers: new Array(100_000).fill(1), theta: [] }));
+    const r = cli(['evaluate', '--model', 'deep.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines(r.stderr)).toEqual(['backprop: error: --model deep.json: layers: at most 64 layers, got 100000']);
+  });
 });
