@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI_DIR, EX4WEIGHTS, cli, ensureBuilt, tmp } from './helpers.js';
+import { CLI_DIR, EX4WEIGHTS, cli, ensureBuilt, onlyJson, tmp } from './helpers.js';
 
 // Papercuts a new-user review found in the command line: each test runs the built CLI as a user would.
 
@@ -305,5 +305,15 @@ describe('error messages name the flag or the file the user typed, and say what 
     const r = cli(['evaluate', '--model', 'deep.json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(2);
     expect(lines(r.stderr)).toEqual(['backprop: error: --model deep.json: layers: at most 64 layers, got 100000']);
+  });
+
+  it('predict and evaluate with .mat weights and no --data use builtin:digits5000, as cost does', () => {
+    // the course's ex4weights.mat on its 5000 digits: training set accuracy 97.52% (ex4.m)
+    const e = onlyJson(cli(['evaluate', '--model', EX4WEIGHTS, '--json'])) as { data: string; m: number; accuracy: number };
+    expect([e.data, e.m, e.accuracy]).toEqual(['digits5000', 5000, 0.9752]);
+    const p = onlyJson(cli(['predict', '--model', EX4WEIGHTS, '--rows', '0', '--json'])) as { predictions: { row: number }[] };
+    expect(p.predictions.map((q) => q.row)).toEqual([0]);
+    const help = cli(['predict', '--help']).stdout + cli(['evaluate', '--help']).stdout;
+    expect(help.match(/builtin:digits5000 for \.mat weights/g)).toHaveLength(2);
   });
 });
