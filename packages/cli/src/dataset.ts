@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { BUILTIN_DATASETS, isIdxDataPath, LABEL_RULES, loadDataset, makeDataset, splitDataset, withPixelOrder } from '@backprop/nn';
+import { BUILTIN_DATASETS, DatasetError, isIdxDataPath, LABEL_RULES, loadDataset, makeDataset, splitDataset, withPixelOrder } from '@backprop/nn';
 import type { Dataset, DatasetSplit, LabelRule, LoadDatasetOptions, Model } from '@backprop/nn';
 import type { Command } from 'commander';
 import { aboutFile } from './error-message.js';
@@ -89,11 +89,17 @@ export function loadData(spec: string, option = '--data', flags: DataFlags = {},
     throw new UsageError(`${option}: ${JSON.stringify(spec)} is not a .mat, .csv or IDX file (expected ${DATA_HELP})`);
   }
   try {
-    return loadDataset(spec);
+    return withExamples(loadDataset(spec));
   } catch (err) {
     // a MAT reader's "dimension 1 is negative (offset 152)" names no file: the line names the flag and the file
     throw aboutFile(option, spec, err);
   }
+}
+
+/** A data file that holds no examples (an IDX file whose first dimension is 0) is refused here, where the file is named. */
+function withExamples(ds: Dataset): Dataset {
+  if (ds.X.rows === 0) throw new DatasetError('ERR_DATASET_SHAPE', 'the file has no examples (0 rows)');
+  return ds;
 }
 
 /**

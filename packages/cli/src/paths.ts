@@ -41,11 +41,13 @@ export const DEFAULT_REPORT_DIR = join('reports', 'latest');
  * Checks every output path before any long work, so a typo costs a second, not a training: --out and
  * --checkpoint must be (or become) regular files in folders that accept new files (their folders are created),
  * --report a folder that accepts files (created). A bad path is a UsageError naming the flag and the cause. What
- * it cannot see coming (the disk filling up later) is handled where the files are written.
+ * it cannot see coming (the disk filling up later) is handled where the files are written. An empty name ("") is
+ * said as such, not as the folder it resolves to.
  */
 export function checkOutputs(flags: { out?: string; report?: string; checkpoint?: string }): void {
   const check = (flag: string, path: string | undefined, run: (path: string) => void): void => {
     if (path === undefined) return;
+    if (path === '') throw new UsageError(`${flag}: expected a ${flag === '--report' ? 'folder' : 'file'} name, got ""`);
     try {
       run(path);
     } catch (err) {

@@ -91,6 +91,17 @@ export function modelOf(w: Weights): Model {
   return { layers: w.layers, theta: w.theta, labelNames: seedClassNames(w.layers[w.layers.length - 1]), ...(inputShape ? { inputShape } : {}) };
 }
 
+/**
+ * The data weights that record no data set are scored on when --data is not given: .mat weights in cost, evaluate
+ * and predict (the course's ex4weights.mat fits the course's digits), and in cost a model saved without its training.
+ */
+export const MAT_DEFAULT_DATA = 'builtin:digits5000';
+
+/** `untrained` for {@link loadDataFor}: MAT_DEFAULT_DATA for .mat weights, nothing for a model file. */
+export function defaultDataForWeights(path: string): string | undefined {
+  return /\.mat$/i.test(path) ? MAT_DEFAULT_DATA : undefined;
+}
+
 export const MODEL_HELP =
   'model file written by `backprop train`, or a MAT-file of Theta1, Theta2, … (like the course’s ex4weights.mat: ' +
   'a sigmoid network; with 10 outputs label 10 is the digit 0)';

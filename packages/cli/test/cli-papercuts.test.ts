@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI_DIR, cli, ensureBuilt, freePort, tmp } from './helpers.js';
+import { CLI_DIR, EX4WEIGHTS, cli, ensureBuilt, freePort, onlyJson, tmp } from './helpers.js';
 
 // Papercuts a new-user review found in the command line: each test runs the built CLI as a user would.
 
@@ -222,5 +222,89 @@ describe('predict --rows: one rule for rows past the data', () => {
     const c = cli(['predict', '--model', 'm.json', '--data', 'three.csv', '--labels', 'digits', '--json'], { cwd: dir });
     expect(c.code, c.stderr).toBe(0);
     expect((JSON.parse(c.stdout) as { predictions: unknown[] }).predictions).toHaveLength(3);
+  });
+});
+
+/** An IDX header written byte by byte as the format says: two zero bytes, the type (0x08 = uint8), the count of dims, each dim big-endian. */
+function idxHeader(dims: number[]): Buffer {
+  const b = Buffer.alloc(4 + 4 * dims.length);
+  b[2] = 0x08;
+  b[3] = dims.length;
+  dims.forEach((d, k) => b.writeUInt32BE(d, 4 + 4 * k));
+  return b;
+}
+
+describe('error messages name the flag or the file the user typed, and say what was expected', () => {
+  it('train --out "" is a usage error naming --out and the empty name, not "it is a directory"', () => {
+    const r = cli(['train', '--out', '', '--maxfun', '1']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines(r.stderr)).toEqual(['backprop: error: --out: expected a file name, got ""']);
+  });
+
+  it('show-data --shape 0x0 names --shape and asks for positive sides; a shape of the wrong size says both sizes', () => {
+    const zero = cli(['show-data', '--shape', '0x0', '--out', 'x.png']);
+    expect(zero.code, zero.stderr).toBe(2);
+    expect(lines(zero.stderr)).toEqual([
+      'backprop: error: --shape: expected WIDTHxHEIGHT[:column-major|row-major] with positive whole numbers, e.g. 20x20:column-major, got "0x0"',
+    ]);
+    // digits5000 rows are 20x20 = 400 pixels (the course's ex4data1)
+    const wrong = cli(['show-data', '--shape', '10x10', '--out', 'x.png']);
+    expect(wrong.code, wrong.stderr).toBe(2);
+    expect(lines(wrong.stderr)).toEqual(['backprop: error: --shape 10x10: that is 100 pixels, but each row of digits5000 has 400 values']);
+  });
+
+  it('an IDX file with 0 examples is refused naming --data and the file', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'x.idx'), idxHeader([0, 20, 20]));
+    writeFileSync(join(dir, 'x-labels.idx'), idxHeader([0]));
+    const r = cli(['train', '--data', 'x.idx', '--maxfun', '1', '--out', 'm.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines(r.stderr)).toEqual(['backprop: error: --data x.idx: the file has no examples (0 rows)']);
+  });
+
+  it('data info names the file when a MAT or IDX file is corrupt, as --data does', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'cut.mat'), readFileSync(EX4WEIGHTS).subarray(0, 200)); // a 128-byte header, then a cut element
+    writeFileSync(join(dir, 'cut.idx'), idxHeader([1, 2, 3]).subarray(0, 6)); // 3 dims need 4 + 3·4 = 16 header bytes
+    const mat = cli(['data', 'info', 'cut.mat'], { cwd: dir });
+    expect(mat.code, mat.stderr).toBe(2);
+    expect(lines(mat.stderr)).toEqual([expect.stringMatching(/^backprop: error: FILE cut\.mat: \S/)]);
+    const idx = cli(['data', 'info', 'cut.idx'], { cwd: dir });
+    expect(idx.code, idx.stderr).toBe(2);
+    expect(lines(idx.stderr)).toEqual(['backprop: error: FILE cut.idx: IDX header with 3 dimensions needs 16 bytes, got 6']);
+  });
+
+  it('data info of an IDX file declaring 255 dimensions prints the first 8, "…" and the count', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'wide.idx'), idxHeader(new Array<number>(255).fill(0))); // 0 values: a valid, empty file
+    const r = cli(['data', 'info', 'wide.idx'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(lines(r.stdout)).toEqual(['wide.idx: IDX uint8 [0 x 0 x 0 x 0 x 0 x 0 x 0 x 0 x … (255 dimensions)]']);
+  });
+
+  it('train --resume with a checkpoint holding only its format says which fields are missing', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'cp.json'), '{"format":"backprop-checkpoint"}');
+    const r = cli(['train', '--resume', 'cp.json', '--maxfun', '1'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines(r.stderr)).toEqual(['backprop: error: --resume cp.json: checkpoint fields missing: version, layers, x, history']);
+  });
+
+  it('a model file declaring 100,000 layers says the limit and the count found', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'deep.json'), JSON.stringify({ format: 'backprop-model', version: 2, layers: new Array(100_000).fill(1), theta: [] }));
+    const r = cli(['evaluate', '--model', 'deep.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines(r.stderr)).toEqual(['backprop: error: --model deep.json: layers: at most 64 layers, got 100000']);
+  });
+
+  it('predict and evaluate with .mat weights and no --data use builtin:digits5000, as cost does', () => {
+    // the course's ex4weights.mat on its 5000 digits: training set accuracy 97.52% (ex4.m)
+    const e = onlyJson(cli(['evaluate', '--model', EX4WEIGHTS, '--json'])) as { data: string; m: number; accuracy: number };
+    expect([e.data, e.m, e.accuracy]).toEqual(['digits5000', 5000, 0.9752]);
+    const p = onlyJson(cli(['predict', '--model', EX4WEIGHTS, '--rows', '0', '--json'])) as { predictions: { row: number }[] };
+    expect(p.predictions.map((q) => q.row)).toEqual([0]);
+    const help = cli(['predict', '--help']).stdout + cli(['evaluate', '--help']).stdout;
+    expect(help.match(/builtin:digits5000 for \.mat weights/g)).toHaveLength(2);
   });
 });

@@ -135,7 +135,7 @@ describe('export, visualize, show-data', () => {
     expect([grid.width, grid.height]).toEqual([1 + 10 * 21, 1 + 10 * 21]);
     for (let x = 0; x < grid.width; x++) expect(grid.gray[x]).toBe(0); // black padding row
     const noShape = cli(['visualize', '--model', model, '--out', 'x.png', '--shape', '10x10'], { cwd: dir });
-    expect(oneLineError(noShape)).toMatch(/10x10 = 100 pixels, but each input has 400 values/);
+    expect(oneLineError(noShape)).toBe('backprop: error: --shape 10x10: that is 100 pixels, but each input of the model has 400 values');
   });
 });
 

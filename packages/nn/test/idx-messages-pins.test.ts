@@ -65,6 +65,13 @@ describe('IDX header refusals: code, message and offset', () => {
     expect([e.code, e.message, e.offset]).toEqual(['ERR_IDX_FORMAT', 'IDX file has 0 dimensions', 3]);
   });
 
+  it('255 dimensions are said as the first 8, "…" and the count, not 255 of them', () => {
+    const header = new Uint8Array(4 + 4 * 255);
+    header.set([0, 0, 8, 255]);
+    const e = refusal(() => readIdx(new Uint8Array([...header, 7]))); // all dims 0: 0 values, 1 byte too many
+    expect([e.code, e.message]).toEqual(['ERR_IDX_SIZE', 'IDX dims 0x0x0x0x0x0x0x0x… (255 dimensions) of uint8 need 0 bytes of data, the file has 1']);
+  });
+
   it('a header shorter than its dimensions; exactly long enough is fine', () => {
     const e = refusal(() => readIdx(idx(0, 0, 8, 3, 0, 0, 0, 1)));
     expect([e.code, e.message, e.offset]).toEqual(['ERR_IDX_SIZE', 'IDX header with 3 dimensions needs 16 bytes, got 8', 4]);

@@ -75,7 +75,8 @@ describe('the document', () => {
 describe('layers and parameters', () => {
   it('layers: an array of at most 64 sizes, each a positive integer up to 1,000,000', () => {
     expect(refusal({ ...good(), layers: 'x' })).toBe('layers: expected an array of layer sizes');
-    expect(refusal(withLayers(new Array(65).fill(1)))).toBe('layers: expected an array of layer sizes');
+    expect(refusal(withLayers(new Array(65).fill(1)))).toBe('layers: at most 64 layers, got 65');
+    expect(refusal(withLayers(new Array(100_000).fill(1)))).toBe('layers: at most 64 layers, got 100000');
     expect(modelFromJson(JSON.stringify(withLayers(new Array(64).fill(1)))).layers.length).toBe(64);
     expect(refusal({ ...good(), layers: [6] })).toBe('layers: expected at least 2 layer sizes (input, …, output), got [6]');
     expect(refusal({ ...good(), layers: [6, 0, 3] })).toBe('layers[1]: expected a positive integer layer size, got 0');

@@ -5,7 +5,7 @@ import { DATA_HELP, loadDataFor } from '../dataset.js';
 import { checkFits } from '../evaluation.js';
 import * as parse from '../parse.js';
 import { activationSettings, networkOptions, type NetworkFlags } from '../network.js';
-import { modelOf, readWeights, type Weights } from '../weights.js';
+import { MAT_DEFAULT_DATA, modelOf, readWeights, type Weights } from '../weights.js';
 import { count } from '../plural.js';
 import { UsageError } from '../usage.js';
 
@@ -25,9 +25,6 @@ function networkOf(w: Weights, flags: NetworkFlags, command: Command): { activat
   const s = activationSettings(flags, w.layers.length - 2);
   return { activations: { hidden: s.activation, output: s.output, leakySlope: s.leakySlope }, dtype: s.dtype };
 }
-
-/** The data weights that record no data set (.mat weights, a model saved without its training) are costed on by default. */
-const MAT_DEFAULT_DATA = 'builtin:digits5000';
 
 interface CostFlags extends CommonOptions, NetworkFlags {
   data?: string;

@@ -1,10 +1,11 @@
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
-import { formatCsv, idxLabelsCandidates, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
+import { formatCsv, idxDims, idxLabelsCandidates, readIdxFile, readMatFile, withPixelOrder, writeFileAtomic, writeIdx, writeMatFile, type Dataset } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
 import * as parse from '../parse.js';
 import { addCsvOptions, DATA_HELP, loadData } from '../dataset.js';
+import { aboutFile } from '../error-message.js';
 import type { Output } from '../output.js';
 import { terminalSafe } from '../terminal.js';
 import { UsageError } from '../usage.js';
@@ -158,6 +159,15 @@ function exportCommand(): Command {
   );
 }
 
+/** Reads FILE, a reader's error said as `FILE x.mat: reason`, as --data says it (the reader's message may name no file). */
+function naming<T>(file: string, read: (path: string) => T): T {
+  try {
+    return read(file);
+  } catch (err) {
+    throw aboutFile('FILE', file, err);
+  }
+}
+
 function infoCommand(): Command {
   return defineCommand<CommonOptions>(
     'info',
@@ -180,7 +190,7 @@ function infoCommand(): Command {
         return;
       }
       if (/\.mat$/i.test(file)) {
-        const mat = readMatFile(file);
+        const mat = naming(file, readMatFile);
         const variables = [...mat.variables.values()].map((v) => ({
           name: v.name,
           class: v.class,
@@ -206,8 +216,8 @@ function infoCommand(): Command {
         return;
       }
       if (/(idx\d?-ubyte|\.idx\d?)(\.gz)?$/i.test(file)) {
-        const idx = readIdxFile(file);
-        out.say(`${shown}: IDX ${idx.type} [${idx.dims.join(' x ')}]`);
+        const idx = naming(file, readIdxFile);
+        out.say(`${shown}: IDX ${idx.type} [${idxDims(idx.dims, ' x ')}]`);
         out.result({ file, kind: 'idx', type: idx.type, dims: idx.dims });
         return;
       }

@@ -1,7 +1,7 @@
 import { describeNetwork } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { DATA_HELP, loadDataFor } from '../dataset.js';
-import { loadModelFile, MODEL_HELP } from '../weights.js';
+import { defaultDataForWeights, loadModelFile, MAT_DEFAULT_DATA, MODEL_HELP } from '../weights.js';
 import { evaluate } from '../evaluation.js';
 import { percent, table } from '../output.js';
 import * as parse from '../parse.js';
@@ -26,7 +26,7 @@ export function evaluateCommand() {
     (cmd) =>
       cmd
         .requiredOption('--model <file>', MODEL_HELP)
-        .option('--data <spec>', `data to score on (default: the built-in set the model was trained on): ${DATA_HELP}`)
+        .option('--data <spec>', `data to score on (default: the built-in set the model was trained on; ${MAT_DEFAULT_DATA} for .mat weights): ${DATA_HELP}`)
         .option('--lambda <λ>', 'λ for the cost (default: the λ the model was trained with, else 0)')
         .option('--backend <name>', 'auto, native or ts', 'auto')
         .addHelpText('after', examples(['backprop evaluate --model model.json', 'backprop evaluate --model model.json --data builtin:mnist-test --json'])),
@@ -34,7 +34,7 @@ export function evaluateCommand() {
       const model = loadModelFile(flags.model);
       const lambda = flags.lambda !== undefined ? parse.number('--lambda', flags.lambda, { min: 0 }) : (model.training?.lambda ?? 0);
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
-      const ds = loadDataFor(model, flags);
+      const ds = loadDataFor(model, flags, { untrained: defaultDataForWeights(flags.model) });
       const e = evaluate(model, ds, { lambda, backend });
       const names = model.labelNames;
 

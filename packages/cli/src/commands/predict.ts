@@ -3,7 +3,7 @@ import { describeNetwork, decodePng, ImageError, imageToInput, predictionsOf, sc
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkFits } from '../evaluation.js';
 import { DATA_HELP, loadDataFor } from '../dataset.js';
-import { loadModelFile, MODEL_HELP } from '../weights.js';
+import { defaultDataForWeights, loadModelFile, MAT_DEFAULT_DATA, MODEL_HELP } from '../weights.js';
 import { percent } from '../output.js';
 import * as parse from '../parse.js';
 import { UsageError } from '../usage.js';
@@ -44,7 +44,7 @@ export function predictCommand() {
     (cmd) =>
       cmd
         .requiredOption('--model <file>', MODEL_HELP)
-        .option('--data <spec>', `examples to predict: ${DATA_HELP}`)
+        .option('--data <spec>', `examples to predict (default: the built-in set the model was trained on; ${MAT_DEFAULT_DATA} for .mat weights): ${DATA_HELP}`)
         .option('--rows <rows>', 'which rows of --data: START:END (end exclusive; START: to the end), N, or N,N,…; rows past the data are an error (default: 0:10, or every row when there are fewer)')
         .option('--image <file.png>', 'a picture of one digit (any size; dark on light or light on dark)')
         .option('--backend <name>', 'auto, native or ts', 'auto')
@@ -82,7 +82,7 @@ export function predictCommand() {
         }
         results = predictions(model, { rows: 1, cols: x.length, data: x }, [flags.image], backend);
       } else {
-        const ds = loadDataFor(model, flags, { missing: 'give --image FILE.png or --data SPEC (the model was not trained on a built-in data set)' });
+        const ds = loadDataFor(model, flags, { untrained: defaultDataForWeights(flags.model), missing: 'give --image FILE.png or --data SPEC (the model was not trained on a built-in data set)' });
         checkFits(model, ds);
         // without --rows, the first 10 rows (or all, when there are fewer); a --rows past the data is an error
         const rows = parse.rowSelection('--rows', rowsGiven ? flags.rows! : `0:${Math.min(10, ds.X.rows)}`, ds.X.rows);

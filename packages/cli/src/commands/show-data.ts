@@ -40,7 +40,7 @@ export function showDataCommand() {
       const cell = parse.integer('--cell', flags.cell, { min: 1, max: 64 });
       checkOutputs({ out: flags.out });
       const ds = loadData(flags.data, '--data', flags);
-      const shape = flags.shape ? parseShape(flags.shape) : ds.imageShape;
+      const shape = flags.shape ? parseShape(flags.shape, { count: ds.X.cols, of: `each row of ${ds.name}` }) : ds.imageShape;
       if (!shape) throw new UsageError(`${ds.name} does not say how its ${ds.X.cols} columns form a picture: pass --shape WxH[:order]`);
       const rows = displayDataRows(ds.X.rows, { count, seed });
       const grid = displayDataGrid(ds.X, shape, { rows, cell });

@@ -14,11 +14,18 @@ interface VisualizeFlags extends CommonOptions {
   shape?: string;
 }
 
-/** "20x20" or "20x20:column-major" / "28x28:row-major". */
-export function parseShape(raw: string): InputShape {
+/** "20x20" or "20x20:column-major" / "28x28:row-major": positive sides, and (given `values`) W·H pixels = that many values. */
+export function parseShape(raw: string, values?: { count: number; of: string }): InputShape {
   const m = /^(\d+)x(\d+)(?::(column-major|row-major))?$/.exec(raw.trim());
-  if (!m) throw new UsageError(`--shape: expected WIDTHxHEIGHT[:column-major|row-major], e.g. 20x20:column-major, got ${JSON.stringify(raw)}`);
-  return { width: Number(m[1]), height: Number(m[2]), order: (m[3] as InputShape['order']) ?? 'row-major' };
+  const width = Number(m?.[1]);
+  const height = Number(m?.[2]);
+  if (!m || !Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width < 1 || height < 1) {
+    throw new UsageError(`--shape: expected WIDTHxHEIGHT[:column-major|row-major] with positive whole numbers, e.g. 20x20:column-major, got ${JSON.stringify(raw)}`);
+  }
+  if (values && width * height !== values.count) {
+    throw new UsageError(`--shape ${width}x${height}: that is ${width * height} pixels, but ${values.of} has ${values.count} values`);
+  }
+  return { width, height, order: (m[3] as InputShape['order']) ?? 'row-major' };
 }
 
 export function visualizeCommand() {
@@ -42,7 +49,7 @@ export function visualizeCommand() {
       const model = readModel(flags.model);
       const cell = parse.integer('--cell', flags.cell, { min: 1, max: 64 });
       const pad = parse.integer('--pad', flags.pad, { min: 0, max: 64 });
-      const grid = hiddenLayerGrid(model, { cell, pad, inputShape: flags.shape ? parseShape(flags.shape) : undefined });
+      const grid = hiddenLayerGrid(model, { cell, pad, inputShape: flags.shape ? parseShape(flags.shape, { count: model.layers[0], of: 'each input of the model' }) : undefined });
       checkOutputs({ out: flags.out });
       writeFileAtomic(flags.out, grayToPng(grid));
       out.say(`wrote ${flags.out} (${grid.width}x${grid.height}: ${model.layers[1]} hidden units)`);

@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { type Dataset, makeDataset } from './dataset.js';
 import { DatasetError } from './errors.js';
-import { type IdxArray, readIdxFile, type ReadIdxOptions } from './idx.js';
+import { type IdxArray, idxDims, readIdxFile, type ReadIdxOptions } from './idx.js';
 import { classesFor, describeMapping, type LabelMapping, mapLabel } from './label-mapping.js';
 
 /** MNIST's images file name: `PREFIX images - idx3-ubyte` (or `.idx3-ubyte`), maybe `.gz`. */
@@ -67,7 +67,7 @@ export function loadIdxDataset(path: string, options: LoadIdxDatasetOptions = {}
 function examples(name: string, images: IdxArray) {
   const { dims } = images;
   const shapeError = () =>
-    new DatasetError('ERR_DATASET_SHAPE', `${name}: expected examples [m, rows, cols] or [m, n] with n ≥ 1, got IDX ${images.type} [${dims.join(', ')}]`);
+    new DatasetError('ERR_DATASET_SHAPE', `${name}: expected examples [m, rows, cols] or [m, n] with n ≥ 1, got IDX ${images.type} [${idxDims(dims, ', ')}]`);
   if ((dims.length !== 2 && dims.length !== 3) || dims.slice(1).some((d) => d < 1)) throw shapeError();
   const m = dims[0];
   const cols = dims.length === 3 ? dims[1] * dims[2] : dims[1];
@@ -87,7 +87,7 @@ function examples(name: string, images: IdxArray) {
 function labelsOf(name: string, file: string, labels: IdxArray, m: number) {
   const { dims } = labels;
   if (!(dims.length === 1 || (dims.length === 2 && dims[1] === 1)) || labels.type === 'float32' || labels.type === 'float64') {
-    throw new DatasetError('ERR_DATASET_SHAPE', `${name}: ${file} must hold [m] integer labels, got IDX ${labels.type} [${dims.join(', ')}]`);
+    throw new DatasetError('ERR_DATASET_SHAPE', `${name}: ${file} must hold [m] integer labels, got IDX ${labels.type} [${idxDims(dims, ', ')}]`);
   }
   if (dims[0] !== m) throw new DatasetError('ERR_DATASET_SHAPE', `${name}: ${m} examples but ${dims[0]} labels in ${file}`);
   const values = labels.data;

@@ -82,11 +82,18 @@ export function readIdx(bytes: Uint8Array, options: ReadIdxOptions = {}): IdxArr
   if (count * kind.size !== available) {
     throw new DataFormatError(
       'ERR_IDX_SIZE',
-      `IDX dims ${dims.join('x')} of ${kind.type} need ${count * kind.size} bytes of data, the file has ${available}`,
+      `IDX dims ${idxDims(dims, 'x')} of ${kind.type} need ${count * kind.size} bytes of data, the file has ${available}`,
       { offset: headerBytes },
     );
   }
   return { type: kind.type, dims, data: decode(view, headerBytes, kind.type, count) };
+}
+
+/** Dims shown in a message: all of them up to {@link IDX_DIMS_SHOWN}, else the first ones, "…" and how many (a header may declare 255). */
+export const IDX_DIMS_SHOWN = 8;
+export function idxDims(dims: readonly number[], separator: string): string {
+  if (dims.length <= IDX_DIMS_SHOWN) return dims.join(separator);
+  return `${dims.slice(0, IDX_DIMS_SHOWN).join(separator)}${separator}… (${dims.length} dimensions)`;
 }
 
 /** Read an IDX file from disk; `.gz` (or any gzip content) is inflated. */

@@ -13,7 +13,7 @@ export {
   type SkippedVariable,
   type WriteMatOptions,
 } from './mat/index.js';
-export { readIdx, readIdxFile, type IdxArray, type IdxData, type IdxType, type ReadIdxOptions } from './idx.js';
+export { idxDims, readIdx, readIdxFile, type IdxArray, type IdxData, type IdxType, type ReadIdxOptions } from './idx.js';
 export { DataFormatError, DatasetError, DataFileError } from './errors.js';
 export {
   DIGIT_LABEL_NAMES,

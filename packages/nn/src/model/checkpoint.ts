@@ -43,6 +43,9 @@ export function saveCheckpoint(path: string, cp: Omit<Checkpoint, 'format' | 've
   writeFileAtomic(path, JSON.stringify(doc, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)));
 }
 
+/** The fields a checkpoint cannot be resumed without (the rest are optional or checked for their values below). */
+const REQUIRED_FIELDS = ['version', 'layers', 'x', 'history'] as const;
+
 export function loadCheckpoint(path: string): Checkpoint {
   let bytes: Buffer;
   try {
@@ -56,8 +59,13 @@ export function loadCheckpoint(path: string): Checkpoint {
   } catch (err) {
     throw new CheckpointError(`cannot read checkpoint ${path}: not a backprop checkpoint: ${notJsonReason(bytes, err)}`);
   }
-  if (!doc || doc.format !== CHECKPOINT_FORMAT || doc.version !== 1) {
-    throw new CheckpointError(`${path} is not a backprop checkpoint (version 1)`);
+  if (!doc || typeof doc !== 'object' || doc.format !== CHECKPOINT_FORMAT) {
+    throw new CheckpointError(`${path} is not a backprop checkpoint (no "format": "${CHECKPOINT_FORMAT}")`);
+  }
+  const missing = REQUIRED_FIELDS.filter((field) => doc[field] === undefined);
+  if (missing.length > 0) throw new CheckpointError(`${path}: checkpoint fields missing: ${missing.join(', ')}`);
+  if (doc.version !== 1) {
+    throw new CheckpointError(`${path}: checkpoint version ${JSON.stringify(doc.version)} is not supported (expected 1)`);
   }
   if (!Array.isArray(doc.x) || !doc.x.every((v) => typeof v === 'number' && Number.isFinite(v))) {
     throw new CheckpointError(`${path}: parameters are missing or not finite`);

@@ -104,6 +104,9 @@ export function modelToJson(model: Model): string {
 /** A training record is a few levels deep; a deeper one would overflow JSON.stringify when the model is saved. */
 const MAX_TRAINING_DEPTH = 32;
 
+/** The most layers (input and output included) a model file may declare. */
+const MAX_MODEL_LAYERS = 64;
+
 /** Nesting depth of a parsed JSON value (iterative: the value may be nested far deeper than the stack). */
 function depthOf(value: unknown): number {
   let deepest = 0;
@@ -163,7 +166,9 @@ export function modelFromJson(text: string): Model {
     fail(`unsupported model version ${shown(doc.version)} (this library reads versions ${READS.join(' and ')})`);
   }
   const layers = doc.layers;
-  if (!Array.isArray(layers) || layers.length > 64) fail('layers: expected an array of layer sizes');
+  if (!Array.isArray(layers)) fail('layers: expected an array of layer sizes');
+  // before anything is sized from them
+  if (layers.length > MAX_MODEL_LAYERS) fail(`layers: at most ${MAX_MODEL_LAYERS} layers, got ${layers.length}`);
   try {
     checkLayers(layers as number[]);
   } catch (err) {
