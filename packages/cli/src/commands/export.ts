@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { describeNetwork, exportOnnx, isSeedNetwork, modelThetas, ONNX_DTYPES, ONNX_OPSET, pixelIndex, seedActivations, writeFileAtomic, writeMatFile, type Matrix, type Model } from '@backprop/nn';
+import { describeNetwork, exportOnnx, isSeedNetwork, modelThetas, ONNX_DTYPES, ONNX_OPSET, pixelPermutation, seedActivations, writeFileAtomic, writeMatFile, type Matrix, type Model } from '@backprop/nn';
 import { readModel, seedClassNames } from '../weights.js';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
@@ -77,14 +77,12 @@ function matWeights(model: Model): { thetas: Record<string, Matrix>; namesKept: 
   const shape = model.inputShape;
   if (shape && shape.order === 'row-major' && shape.width === shape.height) {
     const { rows, cols, data } = thetas.Theta1;
+    const from = pixelPermutation(shape, 'column-major');
     const permuted = new Float64Array(data.length);
-    const target = { ...shape, order: 'column-major' as const };
     for (let h = 0; h < rows; h++) {
       const base = h * cols + 1; // after the bias column
       permuted[h * cols] = data[h * cols];
-      for (let r = 0; r < shape.height; r++) {
-        for (let c = 0; c < shape.width; c++) permuted[base + pixelIndex(target, r, c)] = data[base + pixelIndex(shape, r, c)];
-      }
+      from.forEach((pixel, j) => (permuted[base + j] = data[base + pixel]));
     }
     thetas.Theta1 = { rows, cols, data: permuted };
   }

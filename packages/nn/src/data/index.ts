@@ -28,7 +28,7 @@ export { formatCsv, parseCsv, readCsvFile, MAX_CSV_BYTES, type CsvOptions } from
 export { writeIdx } from './idx-write.js';
 export { idxLabelsCandidates, isIdxDataPath, loadIdxDataset, type LoadIdxDatasetOptions } from './idx-dataset.js';
 export { LABEL_RULES, type LabelMapping, type LabelRule } from './label-mapping.js';
-export { squareShape, withPixelOrder } from './pixel-order.js';
+export { pixelPermutation, squareShape, withPixelOrder } from './pixel-order.js';
 export { splitDataset, subsetDataset, type DatasetSplit, type SplitOptions } from './split.js';
 export { loadMnist, mnistDataDir, type MnistSplit } from './mnist.js';
 export { DIGITS5000_CHECKSUM, loadDigits5000, rebuildDigits5000 } from './digits5000.js';

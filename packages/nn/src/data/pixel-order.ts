@@ -13,12 +13,7 @@ export function withPixelOrder(ds: Dataset, order: ImageShape['order']): Dataset
   if (!shape || shape.order === order || shape.width * shape.height !== ds.X.cols) return ds;
   const { width: w, height: h } = shape;
   const n = ds.X.cols;
-  // from[j] is the column of the current layout that lands at column j of the new one
-  const from = new Int32Array(n);
-  const target = { width: w, height: h, order };
-  for (let r = 0; r < h; r++) {
-    for (let c = 0; c < w; c++) from[pixelIndex(target, r, c)] = pixelIndex(shape, r, c);
-  }
+  const from = pixelPermutation(shape, order);
   const src = ds.X.data;
   const data = new Float64Array(src.length);
   for (let i = 0; i < ds.X.rows; i++) {
@@ -34,6 +29,19 @@ export function withPixelOrder(ds: Dataset, order: ImageShape['order']): Dataset
     imageShape: { width: w, height: h, order },
     pixelOrderKnown: ds.pixelOrderKnown,
   });
+}
+
+/**
+ * The permutation that lays pictures of `shape` out in `order`: from[j] is the pixel of the current layout that lands
+ * at pixel j of the new one (withPixelOrder for a data set's rows; the CLI's MAT export for Θ1's input columns).
+ */
+export function pixelPermutation(shape: ImageShape, order: ImageShape['order']): Int32Array {
+  const from = new Int32Array(shape.width * shape.height);
+  const target = { ...shape, order };
+  for (let r = 0; r < shape.height; r++) {
+    for (let c = 0; c < shape.width; c++) from[pixelIndex(target, r, c)] = pixelIndex(shape, r, c);
+  }
+  return from;
 }
 
 /** Square pictures of `n` pixels in the given order, when n is a square (of a side above 1). */
