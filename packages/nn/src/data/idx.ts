@@ -46,37 +46,8 @@ export function readIdx(bytes: Uint8Array, options: ReadIdxOptions = {}): IdxArr
     throw new InvalidArgumentError(`options.maxBytes: expected a positive number of bytes, got ${maxBytes}`);
   }
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzip(bytes, maxBytes);
-  if (bytes.length < 4) {
-    throw new DataFormatError('ERR_IDX_FORMAT', `IDX header needs 4 bytes, got ${bytes.length}`, { offset: 0 });
-  }
-  if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new DataFormatError(
-      'ERR_IDX_FORMAT',
-      `IDX magic must start with 0x00 0x00, got 0x${hex(bytes[0])} 0x${hex(bytes[1])}`,
-      { offset: 0 },
-    );
-  }
-  const kind = types[bytes[2]];
-  if (kind === undefined) {
-    throw new DataFormatError(
-      'ERR_IDX_FORMAT',
-      `IDX type byte must be 0x08, 0x09, 0x0b, 0x0c, 0x0d or 0x0e, got 0x${hex(bytes[2])}`,
-      { offset: 2 },
-    );
-  }
-  const ndim = bytes[3];
-  if (ndim === 0) throw new DataFormatError('ERR_IDX_FORMAT', 'IDX file has 0 dimensions', { offset: 3 });
-  const headerBytes = 4 + 4 * ndim;
-  if (bytes.length < headerBytes) {
-    throw new DataFormatError(
-      'ERR_IDX_SIZE',
-      `IDX header with ${ndim} dimensions needs ${headerBytes} bytes, got ${bytes.length}`,
-      { offset: 4 },
-    );
-  }
+  const { kind, dims, headerBytes } = readHeader(bytes);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const dims: number[] = [];
-  for (let i = 0; i < ndim; i++) dims.push(view.getUint32(4 + 4 * i, false));
   const available = bytes.length - headerBytes;
   const count = dims.reduce((a, b) => a * b, 1);
   if (count * kind.size !== available) {
@@ -156,6 +127,42 @@ function gunzip(bytes: Uint8Array, maxBytes: number): Uint8Array {
   }
 }
 
+/** The header: magic, type, dimensions; DataFormatError at the first byte that is not IDX or not there. */
+function readHeader(bytes: Uint8Array): { kind: { type: IdxType; size: number }; dims: number[]; headerBytes: number } {
+  if (bytes.length < 4) {
+    throw new DataFormatError('ERR_IDX_FORMAT', `IDX header needs 4 bytes, got ${bytes.length}`, { offset: 0 });
+  }
+  if (bytes[0] !== 0 || bytes[1] !== 0) {
+    throw new DataFormatError(
+      'ERR_IDX_FORMAT',
+      `IDX magic must start with 0x00 0x00, got 0x${hex(bytes[0])} 0x${hex(bytes[1])}`,
+      { offset: 0 },
+    );
+  }
+  const kind = types[bytes[2]];
+  if (kind === undefined) {
+    throw new DataFormatError(
+      'ERR_IDX_FORMAT',
+      `IDX type byte must be 0x08, 0x09, 0x0b, 0x0c, 0x0d or 0x0e, got 0x${hex(bytes[2])}`,
+      { offset: 2 },
+    );
+  }
+  const ndim = bytes[3];
+  if (ndim === 0) throw new DataFormatError('ERR_IDX_FORMAT', 'IDX file has 0 dimensions', { offset: 3 });
+  const headerBytes = 4 + 4 * ndim;
+  if (bytes.length < headerBytes) {
+    throw new DataFormatError(
+      'ERR_IDX_SIZE',
+      `IDX header with ${ndim} dimensions needs ${headerBytes} bytes, got ${bytes.length}`,
+      { offset: 4 },
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dims: number[] = [];
+  for (let i = 0; i < ndim; i++) dims.push(view.getUint32(4 + 4 * i, false));
+  return { kind, dims, headerBytes };
+}
+
 /**
  * The bytes (header and values) the IDX header at the start of a gzip stream declares, read by inflating as little
  * of the stream as gives the header (at most 1 KiB of it, which inflates to at most ~1 MiB); undefined when that
@@ -169,15 +176,16 @@ function declaredSize(bytes: Uint8Array): number | undefined {
     } catch {
       return undefined;
     }
-    const kind = start.length >= 4 && start[0] === 0 && start[1] === 0 ? types[start[2]] : undefined;
-    const headerBytes = 4 + 4 * (start[3] ?? 0);
-    if (kind && start[3] > 0 && start.length >= headerBytes) {
-      const view = new DataView(start.buffer, start.byteOffset, start.byteLength);
-      let count = 1;
-      for (let i = 0; i < start[3]; i++) count *= view.getUint32(4 + 4 * i, false);
-      return headerBytes + count * kind.size;
+    const complete = start.length >= 4 && start.length >= 4 + 4 * start[3];
+    if (complete) {
+      try {
+        const { kind, dims, headerBytes } = readHeader(start);
+        return headerBytes + dims.reduce((a, b) => a * b, 1) * kind.size;
+      } catch {
+        return undefined;
+      }
     }
-    if (prefix >= bytes.length || prefix >= 1024 || (start.length >= 4 && !kind)) return undefined;
+    if (prefix >= bytes.length || prefix >= 1024) return undefined;
   }
 }
 
