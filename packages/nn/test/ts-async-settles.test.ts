@@ -56,6 +56,21 @@ function lines(stdout: string): Record<string, number | string | boolean>[] {
   return stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
+/**
+ * A script that ran cleanly (nothing on stderr, exit 0) with `workers` worker threads up, and made `count` calls, in
+ * order, each with costGradient's gradient (1e-12): its output rows and the calls'.
+ */
+function settledCalls(r: ReturnType<typeof child>, workers: number, count: number) {
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const rows = lines(r.stdout);
+  expect(rows.find((o) => 'workers' in o)).toEqual({ workers });
+  const calls = rows.filter((o) => 'i' in o);
+  expect(calls.map((o) => o.i)).toEqual(Array.from({ length: count }, (_, i) => i));
+  for (const c of calls) expect(c.dGrad).toBeLessThanOrEqual(1e-12);
+  return { rows, calls };
+}
+
 describe('TS backend: costGradientAsync settles in a plain script', () => {
   for (const threads of [1, 2, 3]) {
     it(`threads ${threads}: a loop of awaited calls resolves, each equal to costGradient (1e-12), and the script exits`, () => {
@@ -65,19 +80,11 @@ out({ workers: await workersUp(${threads - 1}) });
 for (let i = 5; i < 8; i++) await settle(i);
 out({ end: true });
 `);
-      expect(r.stderr).toBe('');
       expect(r.signal).toBeNull();
-      expect(r.code).toBe(0);
-      const rows = lines(r.stdout);
+      const { rows, calls } = settledCalls(r, threads - 1, 8);
       expect(rows.at(-1)).toEqual({ end: true });
-      const calls = rows.filter((o) => 'i' in o);
-      expect(calls.map((o) => o.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-      for (const c of calls) {
-        expect(c.dJ).toBeLessThanOrEqual(1e-12);
-        expect(c.dGrad).toBeLessThanOrEqual(1e-12);
-      }
+      for (const c of calls) expect(c.dJ).toBeLessThanOrEqual(1e-12);
       // The calls after the workers ran took the worker path (the one that did not settle), or none exists.
-      expect(rows.find((o) => 'workers' in o)).toEqual({ workers: threads - 1 });
       for (const c of calls.slice(5)) {
         if (threads === 1) expect(c.onWorkers).toBe(0);
         else expect(c.onWorkers).toBeGreaterThan(0);
@@ -97,10 +104,7 @@ out({ a: ra.status, b: rb.status, code: rb.reason?.code, message: rb.reason?.mes
 await settle(3);
 out({ end: true });
 `);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const rows = lines(r.stdout);
-    expect(rows.find((o) => 'workers' in o)).toEqual({ workers: 1 });
+    const { rows, calls } = settledCalls(r, 1, 4);
     expect(rows.find((o) => 'a' in o)).toEqual({
       a: 'fulfilled',
       b: 'rejected',
@@ -108,12 +112,7 @@ out({ end: true });
       message: 'TsNetwork.costGradientAsync: a costGradientAsync call on this network is still in flight; await it first',
       named: true,
     });
-    const calls = rows.filter((o) => 'i' in o);
-    expect(calls.map((o) => o.i)).toEqual([0, 1, 2, 3]);
-    for (const c of calls) {
-      expect(c.dJ).toBeLessThanOrEqual(1e-12);
-      expect(c.dGrad).toBeLessThanOrEqual(1e-12);
-    }
+    for (const c of calls) expect(c.dJ).toBeLessThanOrEqual(1e-12);
     expect(calls[2].onWorkers).toBeGreaterThan(0);
     expect(rows.at(-1)).toEqual({ end: true });
   });
@@ -131,15 +130,9 @@ out({ after: net.diagnostics().workers });
 const late = await net.costGradientAsync(theta, 1, new Float64Array(net.parameterCount)).then(() => 'resolved', (e) => e.code);
 out({ late });
 `);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const rows = lines(r.stdout);
-    expect(rows.find((o) => 'workers' in o)).toEqual({ workers: 1 });
-    const calls = rows.filter((o) => 'i' in o);
-    expect(calls.map((o) => o.i)).toEqual([0, 1, 2]);
     // Call 2 started with the worker running (so on the worker path); its diagnostics are read after the deferred
     // dispose retired the pool, hence no onWorkers check here.
-    for (const c of calls) expect(c.dGrad).toBeLessThanOrEqual(1e-12);
+    const { rows } = settledCalls(r, 1, 3);
     expect(rows.find((o) => 'after' in o)).toEqual({ after: 0 });
     expect(rows.at(-1)).toEqual({ late: 'ERR_DISPOSED' });
   });
@@ -156,13 +149,7 @@ out({ workers: await workersUp(1) });
 await settle(2);
 out({ end: true });
 `, inputType);
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      const rows = lines(r.stdout);
-      expect(rows.find((o) => 'workers' in o)).toEqual({ workers: 1 });
-      const calls = rows.filter((o) => 'i' in o);
-      expect(calls.map((o) => o.i)).toEqual([0, 1, 2]);
-      for (const c of calls) expect(c.dGrad).toBeLessThanOrEqual(1e-12);
+      const { rows, calls } = settledCalls(r, 1, 3);
       expect(calls[2].onWorkers).toBeGreaterThan(0);
       expect(rows.at(-1)).toEqual({ end: true });
     });
