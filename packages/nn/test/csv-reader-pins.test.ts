@@ -201,15 +201,30 @@ describe('lines', () => {
 });
 
 describe('cells', () => {
-  it('quoted cells: doubled quotes, unterminated quote, text after the closing quote, edge spaces', () => {
+  it('quoted cells: doubled quotes, text after the closing quote, edge spaces', () => {
     const ds = parseCsv(
-      ['1,"say ""hi"""', '2,"a" b', '3," c ,d "', '4,"x"yz', '5,"open'].join('\n'),
+      ['1,"say ""hi"""', '2,"a" b', '3," c ,d "', '4,"x"yz'].join('\n'),
       { labels: 'names' },
     );
     // edge spaces inside the quotes are data (RFC 4180); changed on purpose: this pin read them trimmed, 'c ,d',
     // until formatCsv's quoted names were found not to read back (csv-reader-more-pins)
-    expect(ds.labelNames).toEqual([' c ,d ', 'ab', 'open', 'say "hi"', 'xyz']);
-    expect(Array.from(ds.y)).toEqual([4, 2, 1, 5, 3]);
+    expect(ds.labelNames).toEqual([' c ,d ', 'ab', 'say "hi"', 'xyz']);
+    expect(Array.from(ds.y)).toEqual([3, 2, 1, 4]);
+  });
+
+  it('a quote never closed on its line is an error naming the row and column, in any row, header included', () => {
+    // changed on purpose: this read '5,"open' as the class 'open', and '1,2,"x' + '3,4,y' as two rows, where RFC 4180
+    // (and pandas: "EOF inside string") reads one cell running on to the end of the file
+    const notClosed = (row: number, column: number) => [
+      'ERR_CSV_PARSE',
+      `row ${row}, column ${column}: a quoted cell is not closed on its line (a quote inside a quoted cell is written "", and cells cannot span lines)`,
+      row,
+      column,
+    ];
+    expect(where(parseError(['1,"a"', '5,"open'].join('\n'), { labels: 'names' }))).toEqual(notClosed(2, 2));
+    expect(where(parseError(['a,b,label', '1,2,"x', '3,4,y'].join('\n')))).toEqual(notClosed(2, 3));
+    expect(where(parseError(['"a,b,label', '1,2,3'].join('\n')))).toEqual(notClosed(1, 1));
+    expect(where(parseError(['1,"say ""hi""', '2,b'].join('\n'), { labels: 'names' }))).toEqual(notClosed(1, 2));
   });
 
   it('a tab before a quoted cell is skipped like a space; a doubled quote inside keeps the cell going', () => {

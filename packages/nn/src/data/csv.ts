@@ -114,7 +114,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   while (first && first.text.trim() === '') first = lines.next();
   if (!first) throw new DataFormatError('ERR_CSV_EMPTY', `${name}: the CSV has no rows`);
   const delimiter = options.delimiter ?? detectDelimiter(first.text);
-  const firstCells = splitRow(first.text, delimiter);
+  const firstCells = splitRow(first.text, first.line, delimiter);
   const allNames = firstCells.every((c) => !NUMBER.test(c));
   const header = headerMode === true || (headerMode === 'auto' && allNames) ? firstCells : undefined;
   const width = firstCells.length;
@@ -167,7 +167,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   };
   if (!header) addRow(first.line, firstCells);
   for (let row = lines.next(); row; row = lines.next()) {
-    if (row.text.trim() !== '') addRow(row.line, splitRow(row.text, delimiter));
+    if (row.text.trim() !== '') addRow(row.line, splitRow(row.text, row.line, delimiter));
   }
   const m = labelCells.length;
   if (m === 0) throw new DataFormatError('ERR_CSV_EMPTY', `${name}: the CSV has a header but no data rows`);
@@ -299,9 +299,11 @@ function detectDelimiter(line: string): string {
 /**
  * Cells of one row. A cell that starts with a quote (after spaces, which are skipped) runs to the closing quote,
  * may hold the delimiter, writes a quote as "", and keeps the spaces inside the quotes (text after the closing
- * quote is trimmed and appended); one that does not is everything up to the next delimiter, trimmed.
+ * quote is trimmed and appended); one that does not is everything up to the next delimiter, trimmed. A quote that
+ * is never closed is an error naming the row and column: RFC 4180 would run the cell on into the next lines, which
+ * this line-by-line reader does not, so reading it as text to the end of the line would change the rows silently.
  */
-function splitRow(line: string, delimiter: string): string[] {
+function splitRow(line: string, lineNumber: number, delimiter: string): string[] {
   const cells: string[] = [];
   let i = 0;
   for (;;) {
@@ -312,9 +314,12 @@ function splitRow(line: string, delimiter: string): string[] {
       for (;;) {
         const close = line.indexOf('"', j);
         if (close < 0) {
-          cell += line.slice(j);
-          j = line.length;
-          break;
+          const column = cells.length + 1;
+          throw new DataFormatError(
+            'ERR_CSV_PARSE',
+            `row ${lineNumber}, column ${column}: a quoted cell is not closed on its line (a quote inside a quoted cell is written "", and cells cannot span lines)`,
+            { line: lineNumber, column },
+          );
         }
         cell += line.slice(j, close);
         if (line[close + 1] === '"') {
