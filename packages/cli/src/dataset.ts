@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { BUILTIN_DATASETS, DatasetError, isIdxDataPath, LABEL_RULES, loadDataset, makeDataset, splitDataset, withPixelOrder } from '@backprop/nn';
-import type { Dataset, DatasetSplit, LabelRule, LoadDatasetOptions, Model } from '@backprop/nn';
+import { BUILTIN_DATASETS, DatasetError, isIdxDataPath, isLabelled, LABEL_RULES, loadExamples, makeDataset, splitDataset, withPixelOrder } from '@backprop/nn';
+import type { Dataset, DatasetSplit, ExampleSet, LabelRule, LoadDatasetOptions, Model } from '@backprop/nn';
 import type { Command } from 'commander';
 import { aboutFile } from './error-message.js';
 import { UsageError } from './usage.js';
@@ -31,7 +31,9 @@ export function addCsvOptions(cmd: Command): Command {
   return cmd
     .option(
       '--label-column <col>',
-      'CSV: the label column, as a position from 0, "first", "last" or a header name (default: the column named label, else the last)',
+      'CSV: the label column, as a position from 0, "first", "last" or a header name, or "none": no labels, every column ' +
+        'a feature (predict only) (default: the column named label; none when the header is exactly pixel0 … pixelN-1, ' +
+        'as Kaggle’s test.csv; else the last)',
     )
     .option(
       '--labels <rule>',
@@ -46,29 +48,51 @@ export function addCsvOptions(cmd: Command): Command {
 /** The library's CSV options from the flags; bad values are usage errors. */
 export function csvOptions(flags: DataFlags): Pick<LoadDatasetOptions, 'labelColumn' | 'labels' | 'header'> {
   const raw = flags.labelColumn?.trim();
-  const labelColumn = raw === undefined ? undefined : raw === 'last' ? -1 : raw === 'first' ? 0 : /^-?\d+$/.test(raw) ? Number(raw) : raw;
-  if (labelColumn === '') throw new UsageError('--label-column: expected a position from 0, first, last or a header name, got ""');
+  const labelColumn =
+    raw === undefined ? undefined : raw === 'none' ? null : raw === 'last' ? -1 : raw === 'first' ? 0 : /^-?\d+$/.test(raw) ? Number(raw) : raw;
+  if (labelColumn === '') throw new UsageError('--label-column: expected a position from 0, first, last, a header name or none, got ""');
   const labels = flags.labels ?? 'auto';
   if (!(LABEL_RULES as readonly string[]).includes(labels)) {
     throw new UsageError(`--labels: expected one of ${LABEL_RULES.join(', ')}, got ${JSON.stringify(labels)}`);
   }
+  if (labelColumn === null && labels !== 'auto') throw new UsageError(`--labels ${labels}: --label-column none reads no labels`);
   return { labelColumn, labels: labels as LabelRule, header: flags.header ?? 'auto' };
 }
 
 /**
- * `--data` → a Dataset. `builtin:NAME` (or a bare built-in name) loads a built-in set; anything else must be an
+ * `--data` → a Dataset: what every command but predict reads (see readData). A CSV without labels (--label-column
+ * none, or a pixel0 … pixelN−1 header) is refused here with one line.
+ */
+export function loadData(spec: string, option = '--data', flags: DataFlags = {}, classes?: readonly string[]): Dataset {
+  return needLabels(readData(spec, option, flags, classes), option, spec, flags);
+}
+
+function needLabels(examples: Dataset | ExampleSet, option: string, spec: string, flags: DataFlags): Dataset {
+  if (isLabelled(examples)) return examples;
+  if (csvOptions(flags).labelColumn === null) {
+    throw new UsageError('--label-column none reads no labels, and this command needs them (only predict reads examples without labels)');
+  }
+  throw new DatasetError(
+    'ERR_DATASET_LABELS',
+    `${option} ${JSON.stringify(spec)} has no label column: its header names every column a pixel (pixel0 … pixel${examples.X.cols - 1}, ` +
+      'as Kaggle’s test.csv); give --label-column to read one as the labels (predict reads it as it is)',
+  );
+}
+
+/**
+ * `--data` → examples, with their labels when the file has them. `builtin:NAME` (or a bare built-in name) loads a built-in set; anything else must be an
  * existing .mat, .csv or IDX examples file (with its labels file beside it), a CSV read as the flags say.
  * `classes` (a model's label names) map a CSV's labels by name, so a test file lacking some class still lines up
  * with the model.
  */
-export function loadData(spec: string, option = '--data', flags: DataFlags = {}, classes?: readonly string[]): Dataset {
+function readData(spec: string, option: string, flags: DataFlags, classes?: readonly string[]): Dataset | ExampleSet {
   const csv = csvOptions(flags);
   const isCsv = /\.csv$/i.test(spec);
   if (!isCsv && (csv.labels !== 'auto' || csv.labelColumn !== undefined || csv.header !== 'auto')) {
     throw new UsageError(`--label-column, --labels and --header/--no-header are for CSV files; ${option} ${JSON.stringify(spec)} is not one`);
   }
   const name = spec.startsWith('builtin:') ? spec.slice('builtin:'.length) : spec;
-  if ((BUILTIN_DATASETS as readonly string[]).includes(name)) return loadDataset(name);
+  if ((BUILTIN_DATASETS as readonly string[]).includes(name)) return loadExamples(name);
   if (spec.startsWith('builtin:')) {
     throw new UsageError(`${option}: unknown built-in data set ${JSON.stringify(name)}; expected one of ${BUILTIN_DATASETS.map((b) => `builtin:${b}`).join(', ')}`);
   }
@@ -76,7 +100,7 @@ export function loadData(spec: string, option = '--data', flags: DataFlags = {},
   if (!statSync(spec).isFile()) throw new UsageError(`${option}: ${JSON.stringify(spec)} is ${statSync(spec).isDirectory() ? 'a directory' : 'not a regular file'}`);
   if (isCsv) {
     try {
-      return loadDataset(spec, { ...csv, ...(classes && csv.labels === 'auto' ? { labelNames: classes } : {}) });
+      return loadExamples(spec, { ...csv, ...(classes && csv.labels === 'auto' ? { labelNames: classes } : {}) });
     } catch (err) {
       // the library names its options; on the command line they are flags
       if ((err as { code?: string }).code === 'ERR_INVALID_ARGUMENT') {
@@ -89,7 +113,7 @@ export function loadData(spec: string, option = '--data', flags: DataFlags = {},
     throw new UsageError(`${option}: ${JSON.stringify(spec)} is not a .mat, .csv or IDX file (expected ${DATA_HELP})`);
   }
   try {
-    return withExamples(loadDataset(spec));
+    return withExamples(loadExamples(spec));
   } catch (err) {
     // a MAT reader's "dimension 1 is negative (offset 152)" names no file: the line names the flag and the file
     throw aboutFile(option, spec, err);
@@ -97,7 +121,7 @@ export function loadData(spec: string, option = '--data', flags: DataFlags = {},
 }
 
 /** A data file that holds no examples (an IDX file whose first dimension is 0) is refused here, where the file is named. */
-function withExamples(ds: Dataset): Dataset {
+function withExamples(ds: Dataset | ExampleSet): Dataset | ExampleSet {
   if (ds.X.rows === 0) throw new DatasetError('ERR_DATASET_SHAPE', 'the file has no examples (0 rows)');
   return ds;
 }
@@ -108,14 +132,26 @@ function withExamples(ds: Dataset): Dataset {
  * `untrained` when given. A CSV's class names are looked up among the model's (see loadData), so its labels are the
  * model's labels even when the file lacks a class.
  */
-export function loadDataFor(
-  model: Model | undefined,
-  flags: DataFlags & { data?: string },
-  { untrained, missing = '--data is required: the model was not trained on a built-in data set' }: { untrained?: string; missing?: string } = {},
-): Dataset {
+export function loadDataFor(model: Model | undefined, flags: DataFlags & { data?: string }, defaults: DataDefaults = {}): Dataset {
+  const spec = dataSpecFor(model, flags, defaults);
+  return needLabels(loadExamplesFor(model, flags, defaults), '--data', spec, flags);
+}
+
+/** The same for predict, which also reads examples without labels (--label-column none, Kaggle’s test.csv). */
+export function loadExamplesFor(model: Model | undefined, flags: DataFlags & { data?: string }, defaults: DataDefaults = {}): Dataset | ExampleSet {
+  const examples = inModelOrder(readData(dataSpecFor(model, flags, defaults), '--data', flags, model?.labelNames), model);
+  return isLabelled(examples) ? inModelClasses(examples, model) : examples;
+}
+
+interface DataDefaults {
+  untrained?: string;
+  missing?: string;
+}
+
+function dataSpecFor(model: Model | undefined, flags: { data?: string }, { untrained, missing = '--data is required: the model was not trained on a built-in data set' }: DataDefaults): string {
   const spec = flags.data ?? (model?.training ? defaultDataFor(model) : untrained);
   if (!spec) throw new UsageError(missing);
-  return inModelClasses(inModelOrder(loadData(spec, '--data', flags, model?.labelNames), model), model);
+  return spec;
 }
 
 /**
@@ -144,7 +180,7 @@ function inModelClasses(ds: Dataset, model: Model | undefined): Dataset {
  * column) scored on its CSV export (row by row) would otherwise see every picture transposed. A guessed order (a
  * square number of columns without a header) is left as it is: a CSV dump of the course's X is column by column.
  */
-function inModelOrder(ds: Dataset, model: Model | undefined): Dataset {
+function inModelOrder<T extends ExampleSet>(ds: T, model: Model | undefined): T {
   const want = model?.inputShape;
   const have = ds.imageShape;
   if (!want || !have || !ds.pixelOrderKnown || want.width !== have.width || want.height !== have.height) return ds;

@@ -4,7 +4,7 @@ import type { BackendChoice, Dataset, Model } from '@backprop/nn';
 export type Evaluation = ReturnType<typeof evaluate>;
 
 /** The model must take the data's columns as inputs and have an output unit for every label in it. */
-export function checkFits(model: Model, ds: Pick<Dataset, 'name' | 'X' | 'K'>): void {
+export function checkFits(model: Model, ds: Pick<Dataset, 'name' | 'X'> & { K?: number }): void {
   const inputs = model.layers[0];
   const outputs = model.layers[model.layers.length - 1];
   if (ds.X.cols !== inputs) {
@@ -12,7 +12,7 @@ export function checkFits(model: Model, ds: Pick<Dataset, 'name' | 'X' | 'K'>): 
       `the model takes ${inputs} inputs (layers ${model.layers.join('-')}) but ${ds.name} has ${ds.X.cols} columns per example`,
     );
   }
-  if (ds.K > outputs) {
+  if (ds.K !== undefined && ds.K > outputs) {
     throw new ShapeError(`the model has ${outputs} output units (classes) but ${ds.name} has labels up to ${ds.K}`);
   }
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { describeNetwork, decodePng, ImageError, imageToInput, predictionsOf, scores, type Matrix, type Model, type Prediction as ClassPrediction } from '@backprop/nn';
+import { describeNetwork, decodePng, ImageError, imageToInput, isLabelled, predictionsOf, scores, type Matrix, type Model, type Prediction as ClassPrediction } from '@backprop/nn';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkFits } from '../evaluation.js';
-import { DATA_HELP, loadDataFor } from '../dataset.js';
+import { DATA_HELP, loadExamplesFor } from '../dataset.js';
 import { defaultDataForWeights, loadModelFile, MAT_DEFAULT_DATA, MODEL_HELP } from '../weights.js';
 import { percent } from '../output.js';
 import * as parse from '../parse.js';
@@ -39,7 +39,9 @@ export function predictCommand() {
       description:
         'Predict the class (the digit) of examples from a data set or of a picture (PNG). --json gives the classes and, ' +
           'per input, the predicted class (label), the class probabilities (summing to 1, in the order of classes: a ' +
-          'softmax model’s outputs, or a sigmoid model’s normalised) and the raw output activations (scores).',
+          'softmax model’s outputs, or a sigmoid model’s normalised) and the raw output activations (scores). Data ' +
+          'with labels also shows each row’s actual class; a CSV without them (--label-column none, or a header of ' +
+          'exactly pixel0 … pixelN-1 as Kaggle’s test.csv) is predicted all the same.',
     },
     (cmd) =>
       cmd
@@ -54,6 +56,7 @@ export function predictCommand() {
             'backprop predict --model model.json --image digit.png',
             'backprop predict --model model.json --data builtin:digits5000 --rows 0:20',
             'backprop predict --model model.json --data builtin:digits5000 --rows 4000,4500 --json',
+            'backprop predict --model mnist.json --data test.csv --rows 0:28000   # Kaggle’s digit-recognizer test.csv',
           ]),
         ),
     (flags, out, cmd) => {
@@ -82,7 +85,7 @@ export function predictCommand() {
         }
         results = predictions(model, { rows: 1, cols: x.length, data: x }, [flags.image], backend);
       } else {
-        const ds = loadDataFor(model, flags, { untrained: defaultDataForWeights(flags.model), missing: 'give --image FILE.png or --data SPEC (the model was not trained on a built-in data set)' });
+        const ds = loadExamplesFor(model, flags, { untrained: defaultDataForWeights(flags.model), missing: 'give --image FILE.png or --data SPEC (the model was not trained on a built-in data set)' });
         checkFits(model, ds);
         // without --rows, the first 10 rows (or all, when there are fewer); a --rows past the data is an error
         const rows = parse.rowSelection('--rows', rowsGiven ? flags.rows! : `0:${Math.min(10, ds.X.rows)}`, ds.X.rows);
@@ -91,7 +94,8 @@ export function predictCommand() {
         results = predictions(model, X, rows.map((r) => `row ${r}`), backend);
         results.forEach((p, i) => {
           p.row = rows[i];
-          p.actual = model.labelNames[ds.y[rows[i]] - 1] ?? String(ds.y[rows[i]]);
+          // a CSV without labels (--label-column none, Kaggle's test.csv) has no actual class to show
+          if (isLabelled(ds)) p.actual = model.labelNames[ds.y[rows[i]] - 1] ?? String(ds.y[rows[i]]);
         });
       }
       const classes = model.labelNames;

@@ -1,6 +1,8 @@
 /**
  * CSV → Dataset. One example per row: numeric features and one label column (by default the last; any position or
- * header name). Labels are integers from 0 or 1, digits, or class names (see LabelRule). Cells are separated by
+ * header name), or none (`labelColumn: null`, or a header of exactly pixel0 … pixelN−1, as Kaggle's test.csv): such
+ * a file holds examples without labels (an ExampleSet), which parseCsvExamples / readCsvExamples return and parseCsv
+ * refuses. Labels are integers from 0 or 1, digits, or class names (see LabelRule). Cells are separated by
  * ',' ';' or tab (detected from the first row unless given) and may be quoted ("a, b" and "" inside quotes). Spaces
  * around an unquoted cell are trimmed; inside quotes they are data (RFC 4180: " a" is the class " a", as
  * formatCsv writes it), except around a number, which is that number.
@@ -11,7 +13,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InvalidArgumentError } from '../errors.js';
-import { type Dataset, type ImageShape, makeDataset } from './dataset.js';
+import { type Dataset, type ExampleSet, type ImageShape, isLabelled, makeDataset } from './dataset.js';
 import { squareShape } from './pixel-order.js';
 import { DataFileError, DataFormatError } from './errors.js';
 import {
@@ -33,10 +35,11 @@ export interface CsvOptions {
   /** Cell separator; default detected from the first row (tab, then ';' when there is no ',', else ','). */
   delimiter?: string;
   /**
-   * Label column: 0-based index, negative counts from the end, or a header name. Default: the header's column named
-   * `label` (any case; Kaggle's MNIST puts it first), else the last.
+   * Label column: 0-based index, negative counts from the end, a header name, or null for none (every column is a
+   * feature). Default: the header's column named `label` (any case; Kaggle's MNIST puts it first); none when the
+   * header is exactly pixel0 … pixelN−1 (Kaggle's test.csv: every column a pixel); else the last.
    */
-  labelColumn?: number | string;
+  labelColumn?: number | string | null;
   /** How label cells become labels 1..K (see LabelRule). Default 'auto'. */
   labels?: LabelRule;
   /**
@@ -57,6 +60,11 @@ const INTEGER = /^\s*[+-]?\d+\s*$/;
 
 /** Reads a CSV file (at most MAX_CSV_BYTES; a NUL byte means it is not text) and parses it with {@link parseCsv}. */
 export function readCsvFile(path: string, options: CsvOptions = {}): Dataset {
+  return labelled(readCsvExamples(path, options), options.name ?? path, options);
+}
+
+/** The same for a file that may have no label column (see {@link parseCsvExamples}). */
+export function readCsvExamples(path: string, options: CsvOptions = {}): Dataset | ExampleSet {
   let bytes: Buffer;
   let fd: number | undefined;
   try {
@@ -85,14 +93,35 @@ export function readCsvFile(path: string, options: CsvOptions = {}): Dataset {
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) throw notText(options.name ?? path, nul);
-  return parseCsv(bytes.toString('utf8'), options);
+  return parseCsvExamples(bytes.toString('utf8'), options);
 }
 
 function notText(name: string, offset: number): DataFormatError {
   return new DataFormatError('ERR_CSV_BINARY', `${name}: not a text CSV: NUL byte at offset ${offset}`, { offset });
 }
 
+/** The CSV's labelled examples; a CSV without a label column (see CsvOptions.labelColumn) is DataFormatError ERR_CSV_NO_LABELS. */
 export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
+  return labelled(parseCsvExamples(text, options), options.name ?? 'csv', options);
+}
+
+function labelled(examples: Dataset | ExampleSet, name: string, options: CsvOptions): Dataset {
+  if (isLabelled(examples)) return examples;
+  const n = examples.X.cols;
+  throw new DataFormatError(
+    'ERR_CSV_NO_LABELS',
+    options.labelColumn === null
+      ? `${name}: read with no label column (labelColumn: null), so it has no labels`
+      : `${name}: no label column: the header names every column a pixel (pixel0 … pixel${n - 1}, as Kaggle's test.csv); ` +
+          'give labelColumn to read one of them as the labels',
+  );
+}
+
+/**
+ * The CSV's examples: a Dataset when it has a label column, else an ExampleSet (features only), which a model can
+ * predict but not be trained or scored on.
+ */
+export function parseCsvExamples(text: string, options: CsvOptions = {}): Dataset | ExampleSet {
   if (typeof text !== 'string') throw new InvalidArgumentError(`text: expected a string, got ${typeof text}`);
   const rule = options.labels ?? 'auto';
   if (!LABEL_RULES.includes(rule)) {
@@ -118,18 +147,20 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   const allNames = firstCells.every((c) => !NUMBER.test(c));
   const header = headerMode === true || (headerMode === 'auto' && allNames) ? firstCells : undefined;
   const width = firstCells.length;
-  if (width < 2) {
+  const column = options.labelColumn === undefined ? defaultLabelColumn(header) : options.labelColumn;
+  const labelAt = column === null ? undefined : labelColumnIndex(column, width, header, headerMode);
+  if (labelAt !== undefined && width < 2) {
     throw new DataFormatError(
       'ERR_CSV_PARSE',
       `row ${first.line}: expected at least 2 columns (features and a label), got ${width}`,
       { line: first.line },
     );
   }
-  const labelAt = labelColumnIndex(options.labelColumn ?? namedLabelColumn(header), width, header, headerMode);
   // a first row read as data while it holds names is most likely a header with numeric-looking names
   const headerHint = header || headerMode === false ? '' : `; if row ${first.line} is a header, read it with header: true (--header)`;
 
-  const n = width - 1;
+  const n = labelAt === undefined ? width : width - 1;
+  let m = 0;
   let X = new Float64Array(Math.min(1 << 16, n * 64));
   const labelCells: string[] = [];
   const labelLines: number[] = [];
@@ -141,7 +172,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
         { line },
       );
     }
-    const offset = labelCells.length * n;
+    const offset = m * n;
     if (offset + n > X.length) {
       const grown = new Float64Array(Math.max(X.length * 2, offset + n));
       grown.set(X);
@@ -162,6 +193,8 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
       }
       X[j++] = v;
     }
+    m++;
+    if (labelAt === undefined) return;
     labelCells.push(cells[labelAt]);
     labelLines.push(line);
   };
@@ -169,18 +202,20 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   for (let row = lines.next(); row; row = lines.next()) {
     if (row.text.trim() !== '') addRow(row.line, splitRow(row.text, row.line, delimiter));
   }
-  const m = labelCells.length;
   if (m === 0) throw new DataFormatError('ERR_CSV_EMPTY', `${name}: the CSV has a header but no data rows`);
-  if (!header && headerMode === 'auto' && m > 1 && !NUMBER.test(labelCells[0]) && labelCells.slice(1).every((c) => NUMBER.test(c))) {
+  if (labelAt !== undefined && !header && headerMode === 'auto' && m > 1 && !NUMBER.test(labelCells[0]) && labelCells.slice(1).every((c) => NUMBER.test(c))) {
     throw new DataFormatError(
       'ERR_CSV_PARSE',
       `row ${first.line}, column ${labelAt + 1}: label ${quote(labelCells[0])} is text but every other label is a number${headerHint}`,
       { line: first.line, column: labelAt + 1 },
     );
   }
-  const { y, K, labelNames } = resolveLabels(labelCells, labelLines, labelAt + 1, rule, options.labelNames);
   const data = X.length === m * n ? X : X.slice(0, m * n);
   const pictures = options.imageShape ?? (header ? pixelHeaderShape(header.filter((_, c) => c !== labelAt)) : undefined);
+  if (labelAt === undefined) {
+    return { name, X: { rows: m, cols: n, data }, ...(pictures ? { imageShape: pictures, pixelOrderKnown: true } : {}) };
+  }
+  const { y, K, labelNames } = resolveLabels(labelCells, labelLines, labelAt + 1, rule, options.labelNames);
   return makeDataset({ name, X: { rows: m, cols: n, data }, y, K, labelNames, imageShape: pictures, pixelOrderKnown: pictures !== undefined });
 }
 
@@ -344,10 +379,14 @@ function splitRow(line: string, lineNumber: number, delimiter: string): string[]
   }
 }
 
-/** The default label column: the one header cell named `label` (any case), else −1 (the last column). */
-function namedLabelColumn(header: string[] | undefined): number {
+/**
+ * The default label column: the one header cell named `label` (any case); none (null) when the header is exactly
+ * pixel0 … pixelN−1, every column a pixel (Kaggle's test.csv: its last pixel is no label); else −1 (the last column).
+ */
+function defaultLabelColumn(header: string[] | undefined): number | null {
   const named = (header ?? []).flatMap((cell, c) => (cell.trim().toLowerCase() === 'label' ? [c] : []));
-  return named.length === 1 ? named[0] : -1;
+  if (named.length === 1) return named[0];
+  return header?.every((cell, j) => cell.trim() === `pixel${j}`) ? null : -1;
 }
 
 function labelColumnIndex(

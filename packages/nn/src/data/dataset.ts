@@ -9,17 +9,12 @@ import { DatasetError } from './errors.js';
 export type ImageShape = InputShape;
 
 /**
- * Examples ready for the network: X is m×n row-major with no bias column, y holds labels 1..K (the course's
- * convention: for digits, label 10 is the digit 0), and `labelNames[k − 1]` is the human name of label k.
- * `checksum` is the SHA-256 (hex) of X's doubles then y's int32s, both little-endian, so two machines can tell
- * whether they hold the same data.
+ * Examples ready for the network, with or without their classes: X is m×n row-major with no bias column. Without
+ * labels (a CSV with no label column, as Kaggle's test.csv) they can only be predicted; a Dataset has them.
  */
-export interface Dataset {
+export interface ExampleSet {
   name: string;
   X: Matrix;
-  y: Int32Array;
-  K: number;
-  labelNames: string[];
   imageShape?: ImageShape;
   /**
    * True when the pixel order in imageShape is declared — by a built-in set, an IDX file's [m, rows, cols] (row by
@@ -27,7 +22,23 @@ export interface Dataset {
    * square number of columns. Only a declared order is used to lay pictures out in a model's order.
    */
   pixelOrderKnown?: boolean;
+}
+
+/**
+ * Labelled examples: y holds labels 1..K (the course's convention: for digits, label 10 is the digit 0), and
+ * `labelNames[k − 1]` is the human name of label k. `checksum` is the SHA-256 (hex) of X's doubles then y's int32s,
+ * both little-endian, so two machines can tell whether they hold the same data.
+ */
+export interface Dataset extends ExampleSet {
+  y: Int32Array;
+  K: number;
+  labelNames: string[];
   checksum: string;
+}
+
+/** Whether the examples carry labels (a Dataset), or are features only. */
+export function isLabelled(examples: ExampleSet): examples is Dataset {
+  return 'y' in examples;
 }
 
 /** Label names of the course's digit sets: label k is digit k for 1..9, label 10 is digit 0. */

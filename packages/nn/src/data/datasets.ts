@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
-import { readCsvFile, type CsvOptions } from './csv.js';
-import { type Dataset, makeDataset } from './dataset.js';
+import { readCsvExamples, readCsvFile, type CsvOptions } from './csv.js';
+import { type Dataset, type ExampleSet, makeDataset } from './dataset.js';
 import { loadDigits5000 } from './digits5000.js';
 import { DatasetError } from './errors.js';
 import { classesFor, describeMapping, LABEL_RULES, type LabelMapping, mapLabel } from './label-mapping.js';
@@ -42,6 +42,19 @@ const builtins: Record<BuiltinDatasetName, () => Dataset> = {
  * them (NAME.idx + NAME-labels.idx, or MNIST's …-images-idx3-ubyte + …-labels-idx1-ubyte; see idx-dataset.ts).
  */
 export function loadDataset(nameOrPath: BuiltinDatasetName | string, options: LoadDatasetOptions = {}): Dataset {
+  return load(nameOrPath, options, readCsvFile);
+}
+
+/**
+ * The same front door for examples that may have no labels: a CSV without a label column (CsvOptions.labelColumn
+ * null, or a header of exactly pixel0 … pixelN−1 as Kaggle's test.csv) is ExampleSet, features only; everything else
+ * is the Dataset loadDataset returns.
+ */
+export function loadExamples(nameOrPath: BuiltinDatasetName | string, options: LoadDatasetOptions = {}): Dataset | ExampleSet {
+  return load(nameOrPath, options, readCsvExamples);
+}
+
+function load<T extends ExampleSet>(nameOrPath: string, options: LoadDatasetOptions, readCsv: (path: string, options: CsvOptions) => T): Dataset | T {
   if (typeof nameOrPath !== 'string' || nameOrPath === '') {
     throw new InvalidArgumentError(
       `name: expected a built-in data set name or a file path, got ${JSON.stringify(nameOrPath)}`,
@@ -63,7 +76,7 @@ export function loadDataset(nameOrPath: BuiltinDatasetName | string, options: Lo
   if (ext === '.mat') return loadMatDataset(nameOrPath, { ...options, name });
   if (isIdxDataPath(nameOrPath)) return loadIdxDataset(nameOrPath, { name, ...(options.idx ? { idx: options.idx } : {}) });
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
-    const ds = readCsvFile(nameOrPath, { ...options, name });
+    const ds = readCsv(nameOrPath, { ...options, name });
     // like Kaggle's MNIST CSV (784 = 28×28 pixels a row, row by row): a square number of features is a picture
     const shape = options.imageShape ?? squareShape(ds.X.cols, 'row-major');
     return shape && !ds.imageShape ? { ...ds, imageShape: shape } : ds;

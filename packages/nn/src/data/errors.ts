@@ -2,7 +2,7 @@ import { BackpropError } from '../errors.js';
 
 /**
  * A data file (IDX, CSV) is malformed. `code` names the family (ERR_IDX_FORMAT, ERR_IDX_SIZE, ERR_CSV_PARSE,
- * ERR_CSV_RAGGED, ERR_CSV_LABEL, ERR_CSV_EMPTY); `line`/`column` (1-based) or `offset` say where.
+ * ERR_CSV_RAGGED, ERR_CSV_LABEL, ERR_CSV_EMPTY, ERR_CSV_NO_LABELS); `line`/`column` (1-based) or `offset` say where.
  */
 export class DataFormatError extends BackpropError {
   readonly line?: number;

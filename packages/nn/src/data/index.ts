@@ -18,13 +18,15 @@ export { DataFormatError, DatasetError, DataFileError } from './errors.js';
 export {
   DIGIT_LABEL_NAMES,
   datasetChecksum,
+  isLabelled,
   labelOfDigit,
   makeDataset,
   type Dataset,
   type DatasetParts,
+  type ExampleSet,
   type ImageShape,
 } from './dataset.js';
-export { formatCsv, parseCsv, readCsvFile, MAX_CSV_BYTES, type CsvOptions } from './csv.js';
+export { formatCsv, parseCsv, parseCsvExamples, readCsvExamples, readCsvFile, MAX_CSV_BYTES, type CsvOptions } from './csv.js';
 export { writeIdx } from './idx-write.js';
 export { idxLabelsCandidates, isIdxDataPath, loadIdxDataset, type LoadIdxDatasetOptions } from './idx-dataset.js';
 export { LABEL_RULES, type LabelMapping, type LabelRule } from './label-mapping.js';
@@ -35,6 +37,7 @@ export { DIGITS5000_CHECKSUM, loadDigits5000, rebuildDigits5000 } from './digits
 export {
   BUILTIN_DATASETS,
   loadDataset,
+  loadExamples,
   loadMatDataset,
   type BuiltinDatasetName,
   type LoadDatasetOptions,

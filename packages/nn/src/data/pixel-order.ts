@@ -1,14 +1,14 @@
 import { pixelIndex } from '../image/raster.js';
-import { makeDataset, type Dataset, type ImageShape } from './dataset.js';
+import { isLabelled, makeDataset, type ExampleSet, type ImageShape } from './dataset.js';
 
 /**
  * The data set with its pictures laid out in `order`: each example's pixels permuted so that pixel (r, c) sits at
  * r·w + c (row-major) or c·h + r (column-major). File formats carry no layout of their own, and each has its
  * readers' convention — MATLAB's MAT-files column by column, CSV (Kaggle's MNIST) and IDX (MNIST) row by row — so
  * exporting in the target's order is what makes the pictures read back upright. A data set that is not pictures,
- * or already in `order`, is returned as it is.
+ * or already in `order`, is returned as it is. Examples without labels are laid out the same way.
  */
-export function withPixelOrder(ds: Dataset, order: ImageShape['order']): Dataset {
+export function withPixelOrder<T extends ExampleSet>(ds: T, order: ImageShape['order']): T {
   const shape = ds.imageShape;
   if (!shape || shape.order === order || shape.width * shape.height !== ds.X.cols) return ds;
   const { width: w, height: h } = shape;
@@ -20,15 +20,10 @@ export function withPixelOrder(ds: Dataset, order: ImageShape['order']): Dataset
     const base = i * n;
     for (let j = 0; j < n; j++) data[base + j] = src[base + from[j]];
   }
-  return makeDataset({
-    name: ds.name,
-    X: { rows: ds.X.rows, cols: n, data },
-    y: ds.y,
-    K: ds.K,
-    labelNames: ds.labelNames,
-    imageShape: { width: w, height: h, order },
-    pixelOrderKnown: ds.pixelOrderKnown,
-  });
+  const X = { rows: ds.X.rows, cols: n, data };
+  const imageShape = { width: w, height: h, order };
+  if (!isLabelled(ds)) return { ...ds, X, imageShape };
+  return makeDataset({ name: ds.name, X, y: ds.y, K: ds.K, labelNames: ds.labelNames, imageShape, pixelOrderKnown: ds.pixelOrderKnown }) as ExampleSet as T;
 }
 
 /**
