@@ -35,13 +35,22 @@ export class Output {
  * the stream are thrown as before.
  */
 export function dropOutputOnceClosed(stream: NodeJS.WriteStream): void {
-  let closed = false;
   stream.on('error', (err: NodeJS.ErrnoException) => {
     // Writes queued before the EPIPE is reported fail with ERR_STREAM_DESTROYED: the same closed pipe.
-    if (err.code !== 'EPIPE' && !(closed && err.code === 'ERR_STREAM_DESTROYED')) throw err;
-    closed = true;
+    if (err.code !== 'EPIPE' && !(closedStreams.has(stream) && err.code === 'ERR_STREAM_DESTROYED')) throw err;
+    closedStreams.add(stream);
     stream.write = dropped;
   });
+}
+
+const closedStreams = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * Whether `stream`'s reader has gone (see dropOutputOnceClosed): a command whose only product is that output
+ * (predict's rows) may stop. The EPIPE arrives as an event, so a loop must yield (setImmediate) to see it.
+ */
+export function readerGone(stream: NodeJS.WriteStream): boolean {
+  return closedStreams.has(stream);
 }
 
 function dropped(...args: unknown[]): boolean {

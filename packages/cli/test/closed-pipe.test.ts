@@ -1,12 +1,13 @@
 // `backprop … 2>&1 | head -1`: once the reader has gone, output is dropped and the command goes on. A training
 // still writes its --out file (the same one an uninterrupted run writes) and exits with the same code; a server
 // still answers and still shuts down on SIGTERM. Before, the first write to the closed pipe exited the process:
-// the training was lost, and `serve` hung in pino's exit-time flush, deaf to SIGTERM.
-import { type ChildProcess } from 'node:child_process';
+// the training was lost, and `serve` hung in pino's exit-time flush, deaf to SIGTERM. predict, whose rows are its
+// only product, stops instead: before, it still predicted and formatted every remaining row into the closed pipe.
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cli, cliSpawn, ensureBuilt, freePort, tmp } from './helpers.js';
+import { cli, cliSpawn, ensureBuilt, freePort, MAIN, tmp } from './helpers.js';
 
 beforeAll(() => ensureBuilt());
 
@@ -80,4 +81,27 @@ describe('stdout and stderr closed by the reader', () => {
     run.child.kill('SIGTERM');
     expect(await within(5_000, 'serve to exit on SIGTERM', run.exited)).toBe(0);
   }, 60_000);
+
+  it('predict | head: stops predicting once the pipe closed and exits 0, in about the time of one batch of rows', async () => {
+    const dir = tmp();
+    const model = join(dir, 'mnist.json');
+    expect(cli(['train', '--data', 'builtin:mnist-test', '--maxfun', '5', '--out', model]).code).toBe(0);
+    const predict = (rows: string) => ['predict', '--model', model, '--data', 'builtin:mnist', '--rows', rows];
+    const seconds = (args: string[]): number => {
+      const start = performance.now();
+      expect(spawnSync(process.execPath, [MAIN, ...args], { stdio: 'ignore', timeout: 120_000 }).status).toBe(0);
+      return (performance.now() - start) / 1000;
+    };
+    // the machine's own yardsticks: loading MNIST and one batch (1000 rows), and every one of its 60,000 rows
+    const oneBatch = seconds(predict('0:1000'));
+    const everyRow = seconds(predict('0:60000'));
+
+    const start = performance.now();
+    const run = withPipeClosedEarly(predict('0:60000'));
+    await within(60_000, 'first output', run.firstChunk);
+    expect(await within(120_000, 'predict to exit', run.exited)).toBe(0);
+    const piped = (performance.now() - start) / 1000;
+    // before, every remaining row was still predicted and formatted into the closed pipe: as long as every row
+    expect(piped, `one batch ${oneBatch.toFixed(2)} s, every row ${everyRow.toFixed(2)} s`).toBeLessThan((oneBatch + everyRow) / 2);
+  }, 300_000);
 });

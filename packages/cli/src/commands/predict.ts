@@ -4,7 +4,7 @@ import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkFits } from '../evaluation.js';
 import { DATA_HELP, loadExamplesFor } from '../dataset.js';
 import { defaultDataForWeights, loadModelFile, MAT_DEFAULT_DATA, MODEL_HELP } from '../weights.js';
-import { percent } from '../output.js';
+import { percent, readerGone, type Output } from '../output.js';
 import * as parse from '../parse.js';
 import { UsageError } from '../usage.js';
 
@@ -29,6 +29,23 @@ function predictions(model: Model, X: Matrix, inputs: string[], backend: 'auto' 
   const { layers, activations, dtype } = model;
   const h = scores(model.theta, X, { layers, backend, ...(activations ? { activations } : {}), ...(dtype ? { dtype } : {}) });
   return predictionsOf(h, model.labelNames, activations?.output).map((p, i) => ({ input: inputs[i], ...p }));
+}
+
+/** Rows predicted at once: a pipe closed early (`| head`) stops predict within one batch. */
+const BATCH_ROWS = 1000;
+
+/** One line per prediction: the input, the class, whether it is the actual one when known, the top 3. */
+function say(out: Output, classes: readonly string[], results: Prediction[]): void {
+  for (const p of results) {
+    const top = p.probabilities
+      .map((v, k) => [classes[k], v] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([name, v]) => `${name}: ${percent(v, 1)}`)
+      .join(', ');
+    const truth = p.actual === undefined ? '' : p.actual === p.label ? `  (actual ${p.actual} ✓)` : `  (actual ${p.actual} ✗)`;
+    out.say(`${p.input}: ${p.label}${truth}   p = ${top}`);
+  }
 }
 
 export function predictCommand() {
@@ -59,7 +76,7 @@ export function predictCommand() {
             'backprop predict --model mnist.json --data test.csv --rows 0:28000   # Kaggle’s digit-recognizer test.csv',
           ]),
         ),
-    (flags, out, cmd) => {
+    async (flags, out, cmd) => {
       const model = loadModelFile(flags.model);
       const backend = parse.choice('--backend', flags.backend, ['auto', 'native', 'ts'] as const);
       const rowsGiven = cmd.getOptionValueSource('rows') === 'cli';
@@ -84,31 +101,31 @@ export function predictCommand() {
           throw err;
         }
         results = predictions(model, { rows: 1, cols: x.length, data: x }, [flags.image], backend);
+        say(out, model.labelNames, results);
       } else {
         const ds = loadExamplesFor(model, flags, { untrained: defaultDataForWeights(flags.model), missing: 'give --image FILE.png or --data SPEC (the model was not trained on a built-in data set)' });
         checkFits(model, ds);
         // without --rows, the first 10 rows (or all, when there are fewer); a --rows past the data is an error
         const rows = parse.rowSelection('--rows', rowsGiven ? flags.rows! : `0:${Math.min(10, ds.X.rows)}`, ds.X.rows);
-        const X: Matrix = { rows: rows.length, cols: ds.X.cols, data: new Float64Array(rows.length * ds.X.cols) };
-        rows.forEach((r, i) => X.data.set(ds.X.data.subarray(r * ds.X.cols, (r + 1) * ds.X.cols), i * ds.X.cols));
-        results = predictions(model, X, rows.map((r) => `row ${r}`), backend);
-        results.forEach((p, i) => {
-          p.row = rows[i];
-          // a CSV without labels (--label-column none, Kaggle's test.csv) has no actual class to show
-          if (isLabelled(ds)) p.actual = model.labelNames[ds.y[rows[i]] - 1] ?? String(ds.y[rows[i]]);
-        });
+        results = [];
+        // a batch of rows at a time, printed as it comes; once stdout's reader has gone (`| head`), no more
+        for (let start = 0; start < rows.length && !readerGone(process.stdout); start += BATCH_ROWS) {
+          const batch = rows.slice(start, start + BATCH_ROWS);
+          const X: Matrix = { rows: batch.length, cols: ds.X.cols, data: new Float64Array(batch.length * ds.X.cols) };
+          batch.forEach((r, i) => X.data.set(ds.X.data.subarray(r * ds.X.cols, (r + 1) * ds.X.cols), i * ds.X.cols));
+          const predicted = predictions(model, X, batch.map((r) => `row ${r}`), backend);
+          predicted.forEach((p, i) => {
+            p.row = batch[i];
+            // a CSV without labels (--label-column none, Kaggle's test.csv) has no actual class to show
+            if (isLabelled(ds)) p.actual = model.labelNames[ds.y[batch[i]] - 1] ?? String(ds.y[batch[i]]);
+          });
+          say(out, model.labelNames, predicted);
+          results.push(...predicted);
+          await new Promise((resolve) => setImmediate(resolve)); // a closed pipe's EPIPE is an event
+        }
+        if (results.length < rows.length) return; // the reader has gone: no summary, no result
       }
       const classes = model.labelNames;
-      for (const p of results) {
-        const top = p.probabilities
-          .map((v, k) => [classes[k], v] as const)
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, 3)
-          .map(([name, v]) => `${name}: ${percent(v, 1)}`)
-          .join(', ');
-        const truth = p.actual === undefined ? '' : p.actual === p.label ? `  (actual ${p.actual} ✓)` : `  (actual ${p.actual} ✗)`;
-        out.say(`${p.input}: ${p.label}${truth}   p = ${top}`);
-      }
       if (results.length > 1 && results.every((p) => p.actual !== undefined)) {
         const hits = results.filter((p) => p.actual === p.label).length;
         out.say(`${hits}/${results.length} correct`);
