@@ -102,6 +102,7 @@ describe('stdout and stderr closed by the reader', () => {
     expect(await within(120_000, 'predict to exit', run.exited)).toBe(0);
     const piped = (performance.now() - start) / 1000;
     // before, every remaining row was still predicted and formatted into the closed pipe: as long as every row
-    expect(piped, `one batch ${oneBatch.toFixed(2)} s, every row ${everyRow.toFixed(2)} s`).toBeLessThan((oneBatch + everyRow) / 2);
+    // (5.3 s against 2.1 s for one batch where this was written; the bound leaves room for a noisy machine)
+    expect(piped, `one batch ${oneBatch.toFixed(2)} s, every row ${everyRow.toFixed(2)} s`).toBeLessThan(0.8 * everyRow);
   }, 300_000);
 });
