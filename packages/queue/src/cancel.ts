@@ -1,6 +1,6 @@
 import { Job, Queue } from 'bullmq';
 import { connect } from './connection.js';
-import { SweepStateError } from './errors.js';
+import { unknownSweepError } from './errors.js';
 import type { TrainJob } from './job.js';
 import { cancelledKey, jobId, KEEP_SECONDS, QUEUE_OPTIONS, sweepKey, TRAIN_QUEUE } from './names.js';
 
@@ -22,7 +22,7 @@ export async function cancelSweep(url: string, sweep: string): Promise<CancelRep
   const queue = new Queue(TRAIN_QUEUE, { connection: redis, ...QUEUE_OPTIONS });
   try {
     const text = await redis.get(sweepKey(sweep));
-    if (text === null) throw new SweepStateError(`the queue at ${url.replace(/\/\/[^@/]*@/, '//')} knows no sweep ${sweep} (finished more than 7 days ago, cancelled, or never submitted there)`);
+    if (text === null) throw unknownSweepError(url, sweep);
     await redis.set(cancelledKey(sweep), '1', 'EX', KEEP_SECONDS);
     const report: CancelReport = { removed: 0, running: 0, finished: 0 };
     for (const j of JSON.parse(text) as TrainJob[]) {

@@ -27,3 +27,9 @@ export class SweepStateError extends BackpropError {
     super('ERR_SWEEP_STATE', message);
   }
 }
+
+/** `--resume`/`--cancel` of a sweep id whose record the queue at `url` does not hold (the URL shown without its password). */
+export function unknownSweepError(url: string, sweep: string): SweepStateError {
+  const shown = url.replace(/\/\/[^@/]*@/, '//');
+  return new SweepStateError(`the queue at ${shown} knows no sweep ${sweep} (finished more than 7 days ago, cancelled, or never submitted there)`);
+}

@@ -1,6 +1,6 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { connect } from './connection.js';
-import { SweepStateError } from './errors.js';
+import { SweepStateError, unknownSweepError } from './errors.js';
 import { checkTrainJob, type JobResult, type TrainJob } from './job.js';
 import { cancelledKey, jobId, KEEP_SECONDS, QUEUE_OPTIONS, sweepKey, TRAIN_QUEUE } from './names.js';
 
@@ -12,6 +12,13 @@ export interface SweepOptions {
   url: string;
   /** Every configuration's job, all with the same `sweep` id. */
   jobs: TrainJob[];
+  /**
+   * The id is an earlier sweep's (`--resume`): its record must be in Redis, else SweepStateError (the same "knows no
+   * sweep" as `--cancel`) before anything is queued. Without it the id is new and its record is created.
+   */
+  resume?: boolean;
+  /** Called once the sweep's jobs are in the queue (not when it is refused). */
+  onQueued?: () => void;
   /** Called once per configuration as it finishes (including those finished before a restart). */
   onOutcome?: (outcome: JobOutcome) => void;
   /** Stops waiting (the jobs stay queued: `--resume` picks them up again). */
@@ -36,7 +43,7 @@ export async function runSweep(options: SweepOptions): Promise<JobOutcome[]> {
   const events = new QueueEvents(TRAIN_QUEUE, { connection: redis });
   const outcomes = new Map<number, JobOutcome>();
   try {
-    await recordSweep(redis, sweep, jobs);
+    await recordSweep(redis, options.url, sweep, jobs, options.resume === true);
     await events.waitUntilReady();
     const byId = new Map(jobs.map((j) => [jobId(sweep, j.index), j.index]));
     let wake: () => void = () => undefined;
@@ -63,6 +70,7 @@ export async function runSweep(options: SweepOptions): Promise<JobOutcome[]> {
         opts: { jobId: jobId(sweep, j.index), removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS } },
       })),
     );
+    options.onQueued?.();
     const pollMs = options.pollMs ?? 2_000;
     while (outcomes.size < jobs.length && !options.signal?.aborted) {
       for (const id of byId.keys()) await settle(id);
@@ -96,13 +104,16 @@ function outcomeOf(job: Job, state: 'completed' | 'failed', index: number): JobO
   return result && typeof result.model === 'string' ? { index, ok: true, result } : undefined;
 }
 
-/** Stores the sweep's payloads; a sweep id seen before must come with the same payloads and not be cancelled. */
-async function recordSweep(redis: import('ioredis').Redis, sweep: string, jobs: TrainJob[]): Promise<void> {
+/**
+ * Stores a new sweep's payloads; a resumed sweep's record must be there (a resume never creates one) and a sweep id
+ * seen before must come with the same payloads and not be cancelled.
+ */
+async function recordSweep(redis: import('ioredis').Redis, url: string, sweep: string, jobs: TrainJob[], resume: boolean): Promise<void> {
   if (await redis.exists(cancelledKey(sweep))) throw new SweepStateError(`sweep ${sweep} was cancelled; start a new sweep`);
-  const text = JSON.stringify(jobs);
-  const created = await redis.set(sweepKey(sweep), text, 'EX', KEEP_SECONDS, 'NX');
-  if (created === 'OK') return;
-  const before = JSON.parse((await redis.get(sweepKey(sweep))) ?? '[]') as TrainJob[];
+  if (!resume && (await redis.set(sweepKey(sweep), JSON.stringify(jobs), 'EX', KEEP_SECONDS, 'NX')) === 'OK') return;
+  const text = await redis.get(sweepKey(sweep));
+  if (text === null) throw unknownSweepError(url, sweep);
+  const before = JSON.parse(text) as TrainJob[];
   const differ = jobs.find((j, i) => JSON.stringify(j) !== JSON.stringify(before[i])) ?? (before.length !== jobs.length ? jobs[0] : undefined);
   if (differ) {
     throw new SweepStateError(

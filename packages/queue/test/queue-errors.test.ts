@@ -155,6 +155,27 @@ describe('queue faults', () => {
     }
   });
 
+  it('--resume of a sweep id the queue does not know is refused as --cancel refuses it, and queues nothing', async () => {
+    const unknown = `the queue at ${redis.url} knows no sweep typo123 (finished more than 7 days ago, cancelled, or never submitted there)`;
+    const errors = (p: Proc): string[] => p.stderr().split('\n').filter((l) => l.startsWith('backprop: error:'));
+    const cancel = cli(['sweep', '--queue', redis.url, '--cancel', 'typo123']);
+    expect(await cancel.exited).toBe(1);
+    expect(errors(cancel)).toEqual([`backprop: error: ${unknown}`]);
+    const resume = cli(['sweep', '--lambda', '1', '--maxfun', '10', '--queue', redis.url, '--resume', 'typo123']);
+    procs.push(resume);
+    // exits, or (wrongly) says it queued the sweep
+    expect(await Promise.race([resume.exited, resume.waitFor(/jobs queued/).then(() => 'queued')])).toBe(1);
+    expect(errors(resume)).toEqual([`backprop: error: ${unknown}`]);
+    expect(resume.stderr()).not.toMatch(/jobs queued/);
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    try {
+      // no sweep record, no job: no key of Redis names the sweep
+      expect(await connection.keys('*typo123*')).toEqual([]);
+    } finally {
+      connection.disconnect();
+    }
+  });
+
   it('--resume and --cancel without --queue are usage errors', async () => {
     const p = cli(['sweep', '--resume', 'abc']);
     expect(await p.exited).toBe(2);

@@ -92,7 +92,10 @@ export interface LoadFailure {
 export interface RegistryOptions {
   /** Where uploads are persisted (`<dir>/<name>.json`). Without it uploads live in memory only. */
   dir?: string;
-  /** The model `POST /v1/predict` and the name `default` resolve to when no model is literally named `default`. */
+  /**
+   * The default model while it is loaded or being prepared (the `--model` file, the trained model), when no model is
+   * literally named `default`. Without it, or once it is deleted, the default is the first model by name.
+   */
   defaultName?: string;
   /** Where uploads go instead of `dir` when replicas share their models (`--models redis://…`). */
   shared?: SharedModelStore;
@@ -130,10 +133,23 @@ export class ModelRegistry {
     return [...this.entries.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** The name `name` refers to: itself, or for `default` the default model's name. */
+  /**
+   * The name `name` refers to: itself, or for `default` the default model's name. The one rule for the default: the
+   * model named `default`; else `defaultName` while it is loaded or being prepared; else the first loaded model by
+   * name (list()'s order), so deleting the default hands it on. With no model loaded, `default` itself.
+   */
   resolveName(name: string): string {
-    if (name === 'default' && !this.entries.has(name) && this.defaultName !== undefined) return this.defaultName;
-    return name;
+    if (name !== 'default' || this.entries.has(name)) return name;
+    const pinned = this.defaultName;
+    if (pinned !== undefined && (this.entries.has(pinned) || this.pending.has(pinned))) return pinned;
+    let first: string | undefined;
+    for (const loaded of this.entries.keys()) if (first === undefined || loaded.localeCompare(first) < 0) first = loaded;
+    return first ?? name;
+  }
+
+  /** Whether a model of exactly this name is loaded (no `default` alias). */
+  has(name: string): boolean {
+    return this.entries.has(name);
   }
 
   get(name: string): ModelEntry | undefined {
@@ -274,7 +290,8 @@ export class ModelRegistry {
     checkModelName(name);
     const entry = this.entries.get(name);
     if (!entry) {
-      const hint = name === 'default' && this.defaultName ? ` ("default" is an alias of "${this.defaultName}")` : '';
+      const alias = this.resolveName(name);
+      const hint = alias !== name ? ` ("default" is an alias of "${alias}")` : '';
       throw new ModelNotFoundError(`no model named ${JSON.stringify(name)} is loaded${hint}`);
     }
     if (this.shared !== undefined) {

@@ -42,9 +42,8 @@ export async function openSharedModels(url: string): Promise<SharedModelStore> {
 export async function followSharedModels(registry: ModelRegistry, store: SharedModelStore, logger: Logger): Promise<void> {
   const apply = (name: string, text: string | null): void => {
     try {
+      // the same default on every replica: the registry's rule (`default`, else the first by name) on the same set
       const entry = registry.applyShared(name, text);
-      // the same default on every replica: `default` when there is one, else the first by name
-      registry.defaultName = registry.list().some((e) => e.name === 'default') ? 'default' : registry.list()[0]?.name;
       logger.info({ model: name, checksum: entry?.checksum, store: store.where }, entry ? 'shared model loaded' : 'shared model removed');
     } catch (err) {
       logger.error({ model: name, store: store.where, err: (err as Error).message }, 'shared model failed validation; the served model stays');

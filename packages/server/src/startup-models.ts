@@ -38,7 +38,8 @@ function logLoads(logger: Logger, loaded: ModelEntry[], failed: LoadFailure[]): 
 
 /**
  * Loads what `--model` names. A single file must load (the user asked for it: its error is thrown); in a
- * directory bad files are logged and skipped. The default is the file, or `default.json`, or the first by name.
+ * directory bad files are logged and skipped. The default is the file; in a directory, the registry's own rule
+ * (`default.json`, else the first model by name: ModelRegistry.resolveName).
  */
 export function loadGivenModels(registry: ModelRegistry, location: ModelLocation, logger: Logger): void {
   if (location.kind === 'file') {
@@ -53,7 +54,6 @@ export function loadGivenModels(registry: ModelRegistry, location: ModelLocation
   if (loaded.length === 0) {
     logger.warn({ dir: location.path }, 'no model loaded from the model directory; /readyz stays 503 until one is uploaded');
   }
-  registry.defaultName = loaded.some((e) => e.name === 'default') ? 'default' : loaded[0]?.name;
 }
 
 /**
@@ -71,12 +71,12 @@ export async function prepareDefaultModel(
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  if (registry.get('default')) return;
+  if (registry.has('default')) return;
   registry.markPending('default', 'the default model is being trained (first start); try again in a few seconds');
   try {
     const { model, path, trained } = await ensureDefaultModel(options);
     // An admin may have uploaded a `default` meanwhile; theirs wins.
-    if (!registry.get('default')) registry.set('default', model, { source: trained ? 'trained' : 'file', path });
+    if (!registry.has('default')) registry.set('default', model, { source: trained ? 'trained' : 'file', path });
   } catch (err) {
     registry.clearPending('default');
     if (options.signal.aborted) return;

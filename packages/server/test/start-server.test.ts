@@ -60,6 +60,28 @@ describe('startServer with --model', () => {
     }
   });
 
+  it('deleting the default model hands the default on to the first model by name, for predict and /readyz alike', async () => {
+    const dir = tempDir('bp-start-dir3-');
+    const models = { default: fixtureModel({ seed: 46 }), relu: fixtureModel({ seed: 47 }), dup: fixtureModel({ seed: 48 }) };
+    for (const [name, model] of Object.entries(models)) saveModel(join(dir, `${name}.json`), model);
+    const token = 'start-server-test-token-123456';
+    const srv = await startServer({ ...quiet, modelPath: dir, adminToken: token });
+    try {
+      const gone = await fetch(`${srv.url}/v1/models/default`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+      expect(gone.status).toBe(204);
+      // "dup" < "relu": the first of the two left, by name
+      expect(await (await fetch(`${srv.url}/readyz`)).json()).toEqual({ status: 'ready', models: 2, default: 'dup' });
+      const res = await postJson(`${srv.url}/v1/predict`, { pixels: Array(400).fill(0.2) });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ model: 'dup', checksum: thetaChecksum(models.dup.theta) });
+      const list = (await (await fetch(`${srv.url}/v1/models`)).json()) as { default: string; models: { name: string; default: boolean }[] };
+      expect(list.default).toBe('dup');
+      expect(list.models.filter((m) => m.default).map((m) => m.name)).toEqual(['dup']);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('a missing path, a corrupt file or a bad port are rejected with typed errors', async () => {
     await expect(startServer({ ...quiet, modelPath: '/nonexistent/model.json' })).rejects.toThrow(/model: cannot read \/nonexistent\/model.json: ENOENT/);
     const dir = tempDir('bp-start-bad-');

@@ -104,7 +104,6 @@ export function queuedPool(flags: QueueFlags, out: Output): (configs: SweepConfi
       },
       ...(c.dtype ? { dtype: c.dtype } : {}),
     }));
-    out.note(`sweep ${sweep}: ${jobs.length} jobs queued on ${parseRedisUrl(url).shown} for \`backprop worker\`s; after Ctrl-C, --resume ${sweep} or --cancel ${sweep}`);
     const workers = new Map<string, number>();
     const workerNumber = (name: string | undefined): number => {
       if (name === undefined) return 0;
@@ -122,7 +121,12 @@ export function queuedPool(flags: QueueFlags, out: Output): (configs: SweepConfi
       seen.set(o.index, outcome);
       return outcome;
     };
-    const outcomes = await runSweep({ url, jobs, signal: options.signal, onOutcome: (o) => options.onOutcome?.(toOutcome(o)) });
+    // a resume must find its sweep in Redis (else one "knows no sweep" line, nothing queued); the note comes once queued
+    const outcomes = await runSweep({
+      url, jobs, resume: flags.resume !== undefined, signal: options.signal,
+      onQueued: () => out.note(`sweep ${sweep}: ${jobs.length} jobs queued on ${parseRedisUrl(url).shown} for \`backprop worker\`s; after Ctrl-C, --resume ${sweep} or --cancel ${sweep}`),
+      onOutcome: (o) => options.onOutcome?.(toOutcome(o)),
+    });
     return outcomes.map(toOutcome);
   };
 }
