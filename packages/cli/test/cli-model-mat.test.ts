@@ -84,7 +84,21 @@ describe('evaluate and predict take a MAT-file of Theta1, Theta2, … as --model
     writeMatFile(noTheta, { X: { rows: 1, cols: 1, data: Float64Array.of(1) } });
     const e = cli(['evaluate', '--model', noTheta, '--data', 'builtin:digits5000']);
     expect(e.code).not.toBe(0);
-    expect(oneLineError(e)).toMatch(/x\.mat: no Theta1, Theta2, … variables \(it has X\)/);
+    // named by the flag, as every other error about the file is
+    expect(oneLineError(e)).toBe(`backprop: error: --model ${noTheta}: no Theta1, Theta2, … variables (it has X)`);
+    expect(oneLineError(cli(['cost', '--weights', noTheta]))).toBe(`backprop: error: --weights ${noTheta}: no Theta1, Theta2, … variables (it has X)`);
+    const gap = join(dir, 'gap.mat');
+    writeMatFile(gap, { Theta1: { rows: 3, cols: 3, data: new Float64Array(9) }, Theta3: { rows: 4, cols: 4, data: new Float64Array(16) } });
+    expect(oneLineError(cli(['evaluate', '--model', gap]))).toBe(`backprop: error: --model ${gap}: Theta2 is missing (found Theta3)`);
+    // a missing file is said as a missing model file is, the file named once
+    const none = join(dir, 'none.mat');
+    expect(oneLineError(cli(['evaluate', '--model', none]))).toBe(`backprop: error: --model ${none}: no such file or directory`);
+    expect(oneLineError(cli(['export', none, '--out', join(dir, 'x.onnx')]))).toBe(`backprop: error: --model ${none}: no such file or directory`);
+    const misfit = join(dir, 'misfit.mat');
+    writeMatFile(misfit, { Theta1: { rows: 3, cols: 3, data: new Float64Array(9) }, Theta2: { rows: 4, cols: 5, data: new Float64Array(20) } });
+    expect(oneLineError(cli(['evaluate', '--model', misfit]))).toBe(
+      `backprop: error: --model ${misfit}: Theta2 has 5 columns but Theta1 has 3 rows: expected 4 columns (bias + previous layer)`,
+    );
 
     const broken = join(dir, 'broken.mat');
     writeFileSync(broken, 'not a MAT-file at all');
