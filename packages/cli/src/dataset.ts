@@ -125,11 +125,14 @@ export function loadDataFor(
  * by one. Classes named only by their numbers "1".."K" (a MAT-file's y, `--labels one-based`: a file that names
  * nothing) are matched as the course names them (label 10 is the digit 0), on either side; when the model has no
  * such names they are its label numbers, and a note on stderr says so. Named classes the model lacks are refused,
- * as a CSV's unknown label is: they are never scored by position.
+ * as a CSV's unknown label is: they are never scored by position. Data of other columns than the model's inputs is
+ * left as it is, for checkFits to refuse.
  */
 function inModelClasses(ds: Dataset, model: Model | undefined, spec: string): Dataset {
   const names = model?.labelNames;
   if (!names || (ds.labelNames.length === names.length && ds.labelNames.every((name, k) => name === names[k]))) return ds;
+  // data the model cannot take at all is refused by its columns (checkFits), the first thing wrong with it
+  if (ds.X.cols !== model.layers[0]) return ds;
   const list = (classes: readonly string[]) => classes.slice(0, 12).map((c) => JSON.stringify(c)).join(', ') + (classes.length > 12 ? ', …' : '');
   let to = labelsByName(ds.labelNames, names) ?? labelsByName(asCourseNames(ds.labelNames), asCourseNames(names));
   if (!to) {
