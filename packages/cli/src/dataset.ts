@@ -1,9 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
-import { BUILTIN_DATASETS, DatasetError, isIdxDataPath, isLabelled, LABEL_RULES, loadExamples, makeDataset, splitDataset, withPixelOrder } from '@backprop/nn';
+import { BUILTIN_DATASETS, DatasetError, isIdxDataPath, isLabelled, LABEL_RULES, loadExamples, makeDataset, ShapeError, splitDataset, withPixelOrder } from '@backprop/nn';
 import type { Dataset, DatasetSplit, ExampleSet, LabelRule, LoadDatasetOptions, Model } from '@backprop/nn';
 import type { Command } from 'commander';
 import { aboutFile } from './error-message.js';
 import { UsageError } from './usage.js';
+import { seedClassNames } from './weights.js';
 
 /**
  * `--data` default for a model: the built-in set it was trained on, when it was one. A model trained with
@@ -139,8 +140,9 @@ export function loadDataFor(model: Model | undefined, flags: DataFlags & { data?
 
 /** The same for predict, which also reads examples without labels (--label-column none, Kaggle’s test.csv). */
 export function loadExamplesFor(model: Model | undefined, flags: DataFlags & { data?: string }, defaults: DataDefaults = {}): Dataset | ExampleSet {
-  const examples = inModelOrder(readData(dataSpecFor(model, flags, defaults), '--data', flags, model?.labelNames), model);
-  return isLabelled(examples) ? inModelClasses(examples, model) : examples;
+  const spec = dataSpecFor(model, flags, defaults);
+  const examples = inModelOrder(readData(spec, '--data', flags, model?.labelNames), model);
+  return isLabelled(examples) ? inModelClasses(examples, model, spec) : examples;
 }
 
 interface DataDefaults {
@@ -155,15 +157,28 @@ function dataSpecFor(model: Model | undefined, flags: { data?: string }, { untra
 }
 
 /**
- * The data's labels as the model's classes, matched by name: digits5000 names label 1..10 "1".."9", "0", a CSV of
- * digits trained from "0".."9", so matching by position would shift every class by one. When a class of the data
- * has a name the model lacks (labels "1".."10" from an IDX or MAT file), the labels are taken by position as written.
+ * The data's labels as the model's classes, matched by name, for built-in and file data alike: digits5000 names
+ * label 1..10 "1".."9", "0", a CSV of digits trained from "0".."9", so matching by position would shift every class
+ * by one. Classes named only by their numbers "1".."K" (a MAT-file's y, `--labels one-based`: a file that names
+ * nothing) are matched as the course names them (label 10 is the digit 0), on either side; when the model has no
+ * such names they are its label numbers, and a note on stderr says so. Named classes the model lacks are refused,
+ * as a CSV's unknown label is: they are never scored by position. Data of other columns than the model's inputs is
+ * left as it is, for checkFits to refuse.
  */
-function inModelClasses(ds: Dataset, model: Model | undefined): Dataset {
+function inModelClasses(ds: Dataset, model: Model | undefined, spec: string): Dataset {
   const names = model?.labelNames;
   if (!names || (ds.labelNames.length === names.length && ds.labelNames.every((name, k) => name === names[k]))) return ds;
-  const to = ds.labelNames.map((name) => names.indexOf(name) + 1);
-  if (to.some((label) => label === 0)) return ds;
+  // data the model cannot take at all is refused by its columns (checkFits), the first thing wrong with it
+  if (ds.X.cols !== model.layers[0]) return ds;
+  const list = (classes: readonly string[]) => classes.slice(0, 12).map((c) => JSON.stringify(c)).join(', ') + (classes.length > 12 ? ', …' : '');
+  let to = labelsByName(ds.labelNames, names) ?? labelsByName(asCourseNames(ds.labelNames), asCourseNames(names));
+  if (!to) {
+    if (!isNumbered(ds.labelNames)) {
+      throw new ShapeError(`--data ${spec}: its classes (${list(ds.labelNames)}) are not among the model's (${list(names)}): classes are matched by name`);
+    }
+    process.stderr.write(`note: --data ${spec} names its classes only by number (${list(ds.labelNames)}): label k is taken as the model's k-th class (${list(names)})\n`);
+    to = ds.labelNames.map((_, k) => k + 1);
+  }
   return makeDataset({
     name: ds.name,
     X: ds.X,
@@ -172,6 +187,22 @@ function inModelClasses(ds: Dataset, model: Model | undefined): Dataset {
     imageShape: ds.imageShape,
     pixelOrderKnown: ds.pixelOrderKnown,
   });
+}
+
+/** Each of the data's classes as the model's label (1-based), or undefined when one is not among the model's. */
+function labelsByName(data: readonly string[], model: readonly string[]): number[] | undefined {
+  const to = data.map((name) => model.indexOf(name) + 1);
+  return to.some((label) => label === 0) ? undefined : to;
+}
+
+/** Classes named only by their numbers, "1".."K". */
+function isNumbered(names: readonly string[]): boolean {
+  return names.every((name, k) => name === String(k + 1));
+}
+
+/** Classes named only by their numbers as the course names them (with 10, label 10 is "0"); others as they are. */
+function asCourseNames(names: readonly string[]): readonly string[] {
+  return isNumbered(names) ? seedClassNames(names.length) : names;
 }
 
 /**

@@ -28,7 +28,7 @@ export function withoutSystemCodes(message: string): string {
       const words = ERROR_WORDS[code];
       if (!words) return whole;
       // the path is usually named already ("cannot read 'x': …"); say it once
-      return message.split(`'${path}'`).length > 2 || message.includes(`"${path}"`) ? words : `${words} ('${path}')`;
+      return message.split(`'${path}'`).length > 2 || message.includes(`"${path}"`) || message.includes(` ${path}: `) ? words : `${words} ('${path}')`;
     })
     // a code in parentheses annotates words already said ("read-only file system (EROFS)"): it stays
     .replace(/(\(?)\b(E[A-Z_]{2,})\b(\)?)/g, (whole: string, open: string, code: string, close: string) =>
@@ -54,13 +54,13 @@ export function errorMessage(err: unknown): string {
 /**
  * An error about a file the user named with a flag, said as `--data x.mat: reason`: the flag and the file first
  * (the library's message may name neither, e.g. a MAT header's "dimension 1 is negative (offset 152)"), a leading
- * "x.mat: " or "cannot read checkpoint x: " the library put there said once, and the code kept, so the exit status
+ * "x.mat: ", "cannot read 'x.mat': " or "cannot read checkpoint x: " the library put there said once, and the code kept, so the exit status
  * is the same. Anything that is not a BackpropError (a bug, not the user's file) passes through unchanged.
  */
 export function aboutFile(flag: string, path: string, err: unknown): unknown {
   if (!(err instanceof BackpropError)) return err;
   let reason = err.message;
-  for (const prefix of [`${path}: `, `${basename(path)}: `, `cannot read checkpoint ${path}: `, `cannot read model ${path}: `, `${path} is `]) {
+  for (const prefix of [`${path}: `, `${basename(path)}: `, `cannot read checkpoint ${path}: `, `cannot read model ${path}: `, `cannot read '${path}': `, `${path} is `]) {
     if (reason.startsWith(prefix)) {
       reason = reason.slice(prefix.length);
       break;

@@ -52,15 +52,22 @@ export function readWeights(path: string, option = '--weights'): Weights {
     .sort((a, b) => a.n - b.n);
   if (numbered.length === 0) {
     const names = [...mat.variables.keys()];
-    throw new ShapeError(`${path}: no Theta1, Theta2, … variables (it has ${names.length ? names.join(', ') : 'no numeric variables'})`);
+    throw new ShapeError(`${option} ${path}: no Theta1, Theta2, … variables (it has ${names.length ? names.join(', ') : 'no numeric variables'})`);
   }
   const thetas: Matrix[] = numbered.map(({ v, n }, i) => {
-    if (n !== i + 1) throw new ShapeError(`${path}: Theta${i + 1} is missing (found Theta${n})`);
-    if (!v.matrix) throw new ShapeError(`${path}: Theta${n} is ${v.class} [${v.dims.join('x')}], expected a 2-D numeric matrix`);
+    if (n !== i + 1) throw new ShapeError(`${option} ${path}: Theta${i + 1} is missing (found Theta${n})`);
+    if (!v.matrix) throw new ShapeError(`${option} ${path}: Theta${n} is ${v.class} [${v.dims.join('x')}], expected a 2-D numeric matrix`);
     return v.matrix;
   });
-  const layers = layersOf(thetas);
-  return { layers, theta: serialize(...thetas), source: `${numbered.map(({ n }) => `Theta${n}`).join(', ')} from ${path}` };
+  let layers: number[];
+  let theta: Float64Array;
+  try {
+    layers = layersOf(thetas);
+    theta = serialize(...thetas); // Θ(k+1)'s columns must be Θk's rows + 1
+  } catch (err) {
+    throw aboutFile(option, path, err);
+  }
+  return { layers, theta, source: `${numbered.map(({ n }) => `Theta${n}`).join(', ')} from ${path}` };
 }
 
 /**

@@ -268,10 +268,28 @@ describe('error messages name the flag or the file the user typed, and say what 
     writeFileSync(join(dir, 'cut.idx'), idxHeader([1, 2, 3]).subarray(0, 6)); // 3 dims need 4 + 3·4 = 16 header bytes
     const mat = cli(['data', 'info', 'cut.mat'], { cwd: dir });
     expect(mat.code, mat.stderr).toBe(2);
-    expect(lines(mat.stderr)).toEqual([expect.stringMatching(/^backprop: error: FILE cut\.mat: \S/)]);
+    expect(lines(mat.stderr)).toEqual([expect.stringMatching(/^backprop: error: data info cut\.mat: \S/)]);
     const idx = cli(['data', 'info', 'cut.idx'], { cwd: dir });
     expect(idx.code, idx.stderr).toBe(2);
-    expect(lines(idx.stderr)).toEqual(['backprop: error: FILE cut.idx: IDX header with 3 dimensions needs 16 bytes, got 6']);
+    expect(lines(idx.stderr)).toEqual(['backprop: error: data info cut.idx: IDX header with 3 dimensions needs 16 bytes, got 6']);
+    const missing = cli(['data', 'info', 'nothere.csv'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(lines(missing.stderr)).toEqual([expect.stringMatching(/^backprop: error: data info: no such file "nothere\.csv" \(expected /)]);
+    const odd = cli(['data', 'info', 'x.txt'], { cwd: dir });
+    expect(lines(odd.stderr)).toEqual(['backprop: error: data info: expected a .mat, .csv or IDX file, or builtin:NAME, got "x.txt"']);
+  });
+
+  it('data --help names its commands as they are typed, and data describe is data info', () => {
+    const help = cli(['data', '--help']);
+    expect(help.code).toBe(0);
+    // the description names `data info`, the command that describes a file, not a "describe" that is not one
+    expect(help.stdout).toMatch(/describe a \.mat, \.csv or IDX file \(data info\)/);
+    expect(help.stdout).toMatch(/^\s+info\|describe \[options\] <file>\s+describe a data file/m);
+    const info = cli(['data', 'info', 'builtin:digits5000', '--json']);
+    const describe = cli(['data', 'describe', 'builtin:digits5000', '--json']);
+    expect(describe.code, describe.stderr).toBe(0);
+    expect(describe.stdout).toBe(info.stdout);
+    expect(lines(cli(['data', 'describ', 'x']).stderr)).toEqual(["backprop: error: unknown command 'describ' (Did you mean describe?)"]);
   });
 
   it('data info of an IDX file declaring 255 dimensions prints the first 8, "…" and the count', () => {

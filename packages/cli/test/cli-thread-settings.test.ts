@@ -1,6 +1,7 @@
 // Thread settings on the command line (found by a new user's review): BACKPROP_THREADS, BACKPROP_TS_THREADS and
 // --threads take one range, 1..1024; a bad environment value stops every command with one line naming it (exit 2)
 // and doctor with the fix (exit 1), never a Node warning; --threads above what OpenBLAS runs is said to be capped.
+import { availableParallelism } from 'node:os';
 import { backendInfo } from '@backprop/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, oneLineError, onlyJson } from './helpers.js';
@@ -36,12 +37,13 @@ describe('thread settings', () => {
     expect(oneLineError(over)).toMatch(/--threads.*1024/);
   });
 
-  it.skipIf(!nativeAvailable)('--threads above what OpenBLAS runs: the run says it was capped, and at what', () => {
+  it.skipIf(!nativeAvailable)('--threads above what OpenBLAS runs: the run says it was capped, at what, and how many cores the machine has', () => {
     const r = cli(['train', '--maxfun', '1', '--threads', '1024', '--backend', 'native'], { env: CLEAN });
     expect(r.code, r.stderr).toBe(0);
-    const line = /native backend \((\d+) threads?; --threads 1024 capped: this OpenBLAS build runs at most (\d+)\)/.exec(r.stderr + r.stdout);
+    const line = /native backend \((\d+) threads?; --threads 1024 capped: this OpenBLAS build runs at most (\d+); this machine has (\d+) cores?\)/.exec(r.stderr + r.stdout);
     expect(line).not.toBeNull();
     expect(Number(line![1])).toBeLessThan(1024);
     expect(line![2]).toBe(line![1]);
+    expect(Number(line![3])).toBe(availableParallelism()); // the cores Node sees, as `nproc` counts them
   });
 });

@@ -159,23 +159,30 @@ function exportCommand(): Command {
   );
 }
 
-/** Reads FILE, a reader's error said as `FILE x.mat: reason`, as --data says it (the reader's message may name no file). */
+/** How `data info`'s errors name the file, as `--data` names it elsewhere: "data info x.mat: reason". */
+const INFO = 'data info';
+
+/** Reads the file, a reader's error said as `data info x.mat: reason` (the reader's message may name no file). */
 function naming<T>(file: string, read: (path: string) => T): T {
   try {
     return read(file);
   } catch (err) {
-    throw aboutFile('FILE', file, err);
+    throw aboutFile(INFO, file, err);
   }
 }
 
 function infoCommand(): Command {
   return defineCommand<CommonOptions>(
     'info',
-    'Describe a data file: a MAT-file’s variables (class, shape, and what was skipped and why), an IDX file’s type ' +
-      'and dimensions, a CSV’s examples and labels, or a built-in set (builtin:NAME). Text from the file is printed ' +
-      'with control characters escaped.',
+    {
+      summary: 'describe a data file: what it holds and whether it is usable as --data',
+      description:
+        'Describe a data file: a MAT-file’s variables (class, shape, and what was skipped and why), an IDX file’s type ' +
+        'and dimensions, a CSV’s examples and labels, or a built-in set (builtin:NAME). Text from the file is printed ' +
+        'with control characters escaped.',
+    },
     (cmd) =>
-      addCsvOptions(cmd.argument('<file>', 'a .mat, .csv, IDX file (e.g. train-images-idx3-ubyte[.gz]) or builtin:NAME')).addHelpText(
+      addCsvOptions(cmd.alias('describe').argument('<file>', 'a .mat, .csv, IDX file (e.g. train-images-idx3-ubyte[.gz]) or builtin:NAME')).addHelpText(
         'after',
         examples(['backprop data info ex4weights.mat', 'backprop data info builtin:digits5000 --json', 'backprop data info train.csv --label-column label']),
       ),
@@ -183,7 +190,7 @@ function infoCommand(): Command {
       const file = cmd.args[0];
       const shown = safe(file);
       if (file.startsWith('builtin:') || /\.csv$/i.test(file)) {
-        const s = summary(loadData(file, 'FILE', flags));
+        const s = summary(loadData(file, INFO, flags));
         out.say(`${shown}: ${file.startsWith('builtin:') ? 'built-in data set' : 'CSV'}`);
         sayDataset(out, s);
         out.result({ file, kind: file.startsWith('builtin:') ? 'builtin' : 'csv', dataset: s });
@@ -205,7 +212,7 @@ function infoCommand(): Command {
         if (!mat.variables.has('X') || !mat.variables.has('y')) out.say('not a data set (no X and y variables)');
         else {
           try {
-            dataset = summary(loadData(file, 'FILE', flags));
+            dataset = summary(loadData(file, INFO, flags));
             out.say('usable as --data');
           } catch (err) {
             out.say(`has X and y but is not usable as --data: ${safe((err as Error).message)}`);
@@ -221,7 +228,7 @@ function infoCommand(): Command {
         out.result({ file, kind: 'idx', type: idx.type, dims: idx.dims });
         return;
       }
-      throw new UsageError(`FILE: expected a .mat, .csv or IDX file, or builtin:NAME, got ${JSON.stringify(file)}`);
+      throw new UsageError(`${INFO}: expected a .mat, .csv or IDX file, or builtin:NAME, got ${JSON.stringify(file)}`);
     },
   );
 }
@@ -231,8 +238,11 @@ const safe = (text: string): string => terminalSafe(text, 200);
 
 export function dataCommand(): Command {
   return new Command('data')
-    .summary('export a data set to a CSV, MAT or IDX file, or describe a data file')
-    .description('Data files: export a data set to a CSV, MAT or IDX file (the format follows the extension), or describe a .mat, .csv or IDX file.')
+    .summary('export a data set to a CSV, MAT or IDX file (data export), or describe a data file (data info)')
+    .description(
+      'Data files: export a data set to a CSV, MAT or IDX file (data export: the format follows the extension), or ' +
+        'describe a .mat, .csv or IDX file (data info).',
+    )
     .addCommand(exportCommand())
     .addCommand(infoCommand());
 }

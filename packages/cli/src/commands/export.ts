@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describeNetwork, exportOnnx, isSeedNetwork, modelThetas, ONNX_DTYPES, ONNX_OPSET, pixelPermutation, seedActivations, writeFileAtomic, writeMatFile, type Matrix, type Model } from '@backprop/nn';
-import { readModel, seedClassNames } from '../weights.js';
+import { loadModelFile, MODEL_HELP, seedClassNames } from '../weights.js';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
 import * as parse from '../parse.js';
@@ -33,7 +33,7 @@ function modelPath(flags: ExportFlags, args: string[]): string {
     throw new UsageError(`two models given: ${JSON.stringify(positional)} and --model ${JSON.stringify(flags.model)}; give one`);
   }
   const path = positional ?? flags.model;
-  if (path === undefined) throw new UsageError('missing the model: backprop export [options] MODEL (a file written by `backprop train`)');
+  if (path === undefined) throw new UsageError('missing the model: backprop export [options] MODEL (a file written by `backprop train`, or a MAT-file of Theta1, Theta2, …)');
   return path;
 }
 
@@ -111,8 +111,8 @@ export function exportCommand() {
     },
     (cmd) =>
       cmd
-        .argument('[model]', 'model file written by `backprop train` (or give --model)')
-        .option('--model <file>', 'model file written by `backprop train` (same as the MODEL argument)')
+        .argument('[model]', `${MODEL_HELP} (or give --model)`)
+        .option('--model <file>', 'the model (same as the MODEL argument)')
         .requiredOption('--out <file>', 'where to write: FILE.onnx or FILE.mat')
         .option('--format <format>', `${FORMATS.join(', ')} (default: from the extension of --out)`)
         .option('--dtype <dtype>', `ONNX element type: ${ONNX_DTYPES.join(', ')} (default: the model's own dtype; float64 of a float32 model is exact)`)
@@ -122,6 +122,7 @@ export function exportCommand() {
             'backprop export --out digits.onnx model.json',
             'backprop export --format onnx --dtype float32 --out digits32.onnx model.json',
             'backprop export --out weights.mat model.json',
+            'backprop export --out ex4.onnx ex4weights.mat',
             "python3 -c \"import scipy.io; print(scipy.io.loadmat('weights.mat')['Theta1'].shape)\"",
           ]),
         ),
@@ -130,7 +131,7 @@ export function exportCommand() {
       const format = formatFor(flags);
       const given = flags.dtype === undefined ? undefined : parse.choice('--dtype', flags.dtype, ONNX_DTYPES);
       checkOutputs({ out: flags.out });
-      const model = readModel(path);
+      const model = loadModelFile(path);
       if (format === 'onnx') {
         const dtype = given ?? model.dtype ?? 'float64';
         const bytes = exportOnnx(model, { dtype });

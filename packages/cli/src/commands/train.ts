@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { describeNetwork, formatBytes, loadCheckpoint, MAX_THREADS, resolveActivations, resolveBackend, saveModel, SEED, train, trainingSize, type Checkpoint } from '@backprop/nn';
@@ -129,9 +130,12 @@ export function trainCommand() {
       for (const line of idleNetworkFlags(command, [{ layers, activations }], s.init)) out.note(`backprop: warning: ${line}`);
       const architecture = describeNetwork(layers, activations, s.dtype);
       const running = backend.getThreads();
-      // OpenBLAS runs at most the threads it was built for (64 in Debian's build): say so when --threads asked for more
+      // OpenBLAS runs at most the threads it was built for (64 in Debian's build): say so when --threads asked for more,
+      // and how many cores there are to run them on
       const threads = count(running, 'thread') +
-        (s.threads !== undefined && running < s.threads ? `; --threads ${s.threads} capped: this OpenBLAS build runs at most ${running}` : '');
+        (s.threads !== undefined && running < s.threads
+          ? `; --threads ${s.threads} capped: this OpenBLAS build runs at most ${running}; this machine has ${count(availableParallelism(), 'core')}`
+          : '');
       // Its size, said before train() checks it against the machine (a wide CSV makes a wide input layer).
       const estimate = trainingSize({
         layers, m: parts.train.X.rows, method: s.method, optimizer: s.optimizer, dtype: s.dtype, backend: backend.name, threads: running,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { hiddenLayerGrid, grayToPng, writeFileAtomic, type InputShape } from '@backprop/nn';
-import { readModel } from '../weights.js';
+import { loadModelFile, MODEL_HELP } from '../weights.js';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
 import * as parse from '../parse.js';
@@ -39,14 +39,14 @@ export function visualizeCommand() {
     },
     (cmd) =>
       cmd
-        .requiredOption('--model <file>', 'model file written by `backprop train`')
+        .requiredOption('--model <file>', MODEL_HELP)
         .requiredOption('--out <file.png>', 'where to write the PNG')
         .option('--cell <n>', 'pixels per weight', '8')
         .option('--pad <n>', 'separator width in pixels', '2')
         .option('--shape <WxH[:order]>', 'input picture shape when the model does not record one')
-        .addHelpText('after', examples(['backprop visualize --model model.json --out hidden.png'])),
+        .addHelpText('after', examples(['backprop visualize --model model.json --out hidden.png', 'backprop visualize --model ex4weights.mat --out hidden.png'])),
     (flags, out) => {
-      const model = readModel(flags.model);
+      const model = loadModelFile(flags.model);
       const cell = parse.integer('--cell', flags.cell, { min: 1, max: 64 });
       const pad = parse.integer('--pad', flags.pad, { min: 0, max: 64 });
       const grid = hiddenLayerGrid(model, { cell, pad, inputShape: flags.shape ? parseShape(flags.shape, { count: model.layers[0], of: 'each input of the model' }) : undefined });
