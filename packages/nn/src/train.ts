@@ -80,9 +80,16 @@ export interface TrainOptions extends ActivationOptions {
   init?: { range?: number; scheme?: InitScheme };
   /** Seed for initialisation and minibatch shuffling. Default SEED.seed (0). */
   seed?: number;
+  /** Scored after every iteration (epoch for adam/sgd): `validationAccuracy` in the history and the model. */
   validation?: TrainingData;
+  /** Scored once, with the model's weights (`testAccuracy`). */
   test?: TrainingData;
-  /** Stop when validation accuracy has not improved for `patience` iterations (epochs for adam/sgd). */
+  /**
+   * Stop when validation accuracy has not improved for `patience` iterations (epochs for adam/sgd), and keep the
+   * best iterate's weights (Keras' `restore_best_weights`): the model's cost and accuracies are theirs, its status
+   * `early_stopping` when the rule stopped the run, and its message says when and which iterate was kept. Needs
+   * `validation`.
+   */
   earlyStopping?: { patience: number };
   /** Compute training accuracy at every reported iteration (a forward pass each). Default true. */
   trackAccuracy?: boolean;
@@ -131,7 +138,9 @@ export interface TrainWarning {
 }
 
 export interface TrainResult {
+  /** The trained model: with early stopping, the best iterate's weights and that iterate's cost. */
   model: Model;
+  /** The optimiser's own result: its last iterate, cost and status. */
   result: OptimizeResult;
 }
 
@@ -181,8 +190,12 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
   const activations = resolveActivations(layers, options);
   const dtype = checkDtype(options.dtype ?? SEED.dtype);
   const scheme = checkInitScheme(options.init?.scheme ?? 'auto', 'init');
-  if (options.earlyStopping && !options.validation) {
-    throw new InvalidArgumentError('earlyStopping needs a validation set');
+  if (options.earlyStopping !== undefined) {
+    const patience = (options.earlyStopping as { patience?: unknown } | null)?.patience;
+    if (typeof patience !== 'number' || !Number.isSafeInteger(patience) || patience < 1) {
+      throw new InvalidArgumentError(`earlyStopping.patience: expected an integer >= 1, got ${String(patience)}`);
+    }
+    if (!options.validation) throw new InvalidArgumentError('earlyStopping needs a validation set');
   }
   const checksum = dataChecksum(data);
   if (resume !== undefined) checkResume(resume, layers, activations, method, lambda, checksum);
@@ -275,9 +288,11 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   const warned = new Set<string>();
   const writeCheckpoint = (x: Float64Array, iteration: number, nfev: number, state: unknown): void => {
     const path = options.checkpoint!.path;
+    const earlyStopping = best && { best: best.entry, x: Array.from(best.x), sinceBest: best.sinceBest };
     try {
       saveCheckpoint(path, {
         layers, activations, ...(dtype === 'float64' ? {} : { dtype }), method, lambda, dataChecksum: checksum, iteration, nfev, x: Array.from(x), state, history,
+        ...(earlyStopping ? { earlyStopping } : {}),
       });
     } catch (err) {
       const cause = err instanceof Error ? err.message : String(err);
@@ -292,9 +307,10 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     }
   };
 
-  let bestVal = -Infinity;
-  let bestValX: Float64Array | undefined;
-  let sinceBest = 0;
+  // Early stopping: the best iterate by validation accuracy and how many reports since it, carried in checkpoints.
+  const patience = options.earlyStopping?.patience;
+  let best: BestIterate | undefined = patience !== undefined ? bestOf(resume) : undefined;
+  let stoppedEarly = false;
   const every = options.checkpoint?.every ?? 10;
 
   // Evaluations run synchronously on the calling thread (no thread-pool hop per call); the event loop gets a
@@ -337,12 +353,9 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     if (options.validation) {
       const v = accuracyAt(info.x, options.validation);
       entry.validationAccuracy = v;
-      if (v > bestVal) {
-        bestVal = v;
-        bestValX = Float64Array.from(info.x);
-        sinceBest = 0;
-      } else if (options.earlyStopping && ++sinceBest >= options.earlyStopping.patience) {
-        stop = true;
+      if (patience !== undefined) {
+        if (best === undefined || v > best.entry.validationAccuracy!) best = { entry, x: Float64Array.from(info.x), sinceBest: 0 };
+        else if (++best.sinceBest >= patience) stop = stoppedEarly = true;
       }
     }
     history.push(entry);
@@ -372,10 +385,13 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     net.dispose();
   }
 
-  const theta = options.earlyStopping && bestValX ? bestValX : result.x;
+  // The model keeps the best iterate's weights; the checkpoint keeps the last iterate with its optimiser state (and
+  // the best in `earlyStopping`), so a resume goes on exactly as the run would have without stopping.
+  const kept = best !== undefined && !sameValues(best.x, result.x) ? best : undefined;
+  const theta = kept?.x ?? result.x;
   if (options.checkpoint) {
     const iteration = history.length ? history[history.length - 1].iteration : iterBase + result.nit;
-    writeCheckpoint(theta, iteration, nfevBase + result.nfev, result.state);
+    writeCheckpoint(result.x, iteration, nfevBase + result.nfev, result.state);
   }
   const model = modelOf(setup, data, result, {
     theta,
@@ -386,9 +402,41 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     seconds: (elapsedBase + result.elapsed) / 1000,
   });
   const summary = model.training!;
+  if (kept) {
+    // Every figure of the model is the kept weights': their cost (as reported at that iteration) and status.
+    summary.cost = kept.entry.cost;
+    const last = history[history.length - 1];
+    const at = (e: HistoryEntry): string => (e.epoch !== undefined ? `epoch ${e.epoch}` : `iteration ${e.iteration}`);
+    const accuracy = `validation accuracy ${(kept.entry.validationAccuracy! * 100).toFixed(2)}%`;
+    if (stoppedEarly) {
+      const unit = kept.entry.epoch !== undefined ? 'epoch' : 'iteration';
+      summary.status = 'early_stopping';
+      summary.message = `early stopping: no better validation accuracy in ${patience} ${unit}${patience === 1 ? '' : 's'} ` +
+        `after ${at(kept.entry)}; stopped after ${at(last)}, kept the weights of ${at(kept.entry)} (${accuracy})`;
+    } else {
+      summary.message = `${summary.message}; kept the weights of ${at(kept.entry)} (best ${accuracy})`;
+    }
+  }
   if (options.validation) summary.validationAccuracy = accuracyAt(theta, options.validation);
   if (options.test) summary.testAccuracy = accuracyAt(theta, options.test);
   return { model, result };
+}
+
+/** Early stopping's best iterate so far: its history entry, its weights, and the reports since without a better one. */
+interface BestIterate {
+  entry: HistoryEntry;
+  x: Float64Array;
+  sinceBest: number;
+}
+
+/** The best iterate a checkpoint carries (a run resumed with early stopping goes on from it), if any. */
+function bestOf(resume: Checkpoint | undefined): BestIterate | undefined {
+  const saved = resume?.earlyStopping;
+  return saved && { entry: { ...saved.best }, x: Float64Array.from(saved.x), sinceBest: saved.sinceBest };
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 }
 
 /** What a run adds to its setup in the model's training summary. */
