@@ -14,7 +14,7 @@ import type { IterationInfo, OptimizeResult } from './optim/types.js';
 import { predictionsOf, probabilitiesOf, scores, type Prediction } from './predict.js';
 import { SEED } from './presets.js';
 import { modelOf, setUpTraining, stripState, train, type TrainingData, type TrainMethod, type TrainOptions, type TrainProgress } from './train.js';
-import { checkLambda } from './validate.js';
+import { checkLambda, checkTwoClasses } from './validate.js';
 
 /**
  * How a Classifier is built and trained. Every field defaults to the seed's setting ({@link SEED}); `activation`
@@ -351,7 +351,7 @@ export function encodeLabels(y: Labels, m: number): { classes: string[]; labels:
   const values = [...seen.keys()];
   if (kind === 'number') (values as number[]).sort((p, q) => p - q);
   else values.sort();
-  if (values.length < 2) throw new InvalidArgumentError(`y: needs at least 2 classes, got ${values.length}`);
+  checkTwoClasses(values.length);
   values.forEach((v, k) => seen.set(v, k + 1));
   const labels = new Int32Array(m);
   for (let i = 0; i < m; i++) labels[i] = seen.get(y[i])!;

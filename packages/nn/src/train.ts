@@ -20,7 +20,7 @@ import { type MethodName, optimizerMethod } from './optim/registry.js';
 import type { IterationInfo, OptimizeResult } from './optim/types.js';
 import { SEED } from './presets.js';
 import { checkTrainingSize } from './size.js';
-import { checkClassCount, checkLambda } from './validate.js';
+import { checkClassCount, checkLambda, checkTwoClasses, classesIn } from './validate.js';
 
 /** A method `train` can run: a name in the optimiser registry. */
 export type TrainMethod = MethodName;
@@ -187,6 +187,7 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
     throw new ShapeError(`the output layer has ${layers[layers.length - 1]} units but the data has ${K} classes`);
   }
   checkClassCount(K, data.X.rows, layers[layers.length - 2]);
+  checkTwoClasses(classesIn(data.y));
   const activations = resolveActivations(layers, options);
   const dtype = checkDtype(options.dtype ?? SEED.dtype);
   const scheme = checkInitScheme(options.init?.scheme ?? 'auto', 'init');
