@@ -13,6 +13,7 @@ import { rejectUnknown } from './optim/options.js';
 import type { IterationInfo, OptimizeResult } from './optim/types.js';
 import { predictionsOf, probabilitiesOf, scores, type Prediction } from './predict.js';
 import { SEED } from './presets.js';
+import { checkSeed } from './random.js';
 import { modelOf, setUpTraining, stripState, train, type TrainingData, type TrainMethod, type TrainOptions, type TrainProgress } from './train.js';
 import { checkLambda, checkTwoClasses } from './validate.js';
 
@@ -119,7 +120,7 @@ export class Classifier {
       // The seed's budget belongs to TNC; another method starts from its own defaults.
       optimizer: { ...(options.optimizer ?? (method === SEED.method ? SEED.optimizer : {})) },
       initRange,
-      seed: options.seed ?? SEED.seed,
+      seed: checkSeed(options.seed ?? SEED.seed),
       ...(options.activation !== undefined ? { activation: options.activation } : {}),
       ...(options.output !== undefined ? { output: options.output } : {}),
       ...(options.leakySlope !== undefined ? { leakySlope: options.leakySlope } : {}),

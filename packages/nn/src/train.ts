@@ -19,6 +19,7 @@ import { minimizeAsync } from './optim/minimize.js';
 import { type MethodName, optimizerMethod } from './optim/registry.js';
 import type { IterationInfo, OptimizeResult } from './optim/types.js';
 import { SEED } from './presets.js';
+import { checkSeed } from './random.js';
 import { checkTrainingSize } from './size.js';
 import { checkClassCount, checkLambda, checkTwoClasses, classesIn } from './validate.js';
 
@@ -177,7 +178,7 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
   const minibatch = info?.minibatch ?? false;
   const lambda = options.lambda ?? SEED.lambda;
   checkLambda(lambda);
-  const seed = options.seed ?? SEED.seed;
+  const seed = checkSeed(options.seed ?? SEED.seed);
   const K = labelCount(data);
   const layers = Array.isArray(network)
     ? [...(network as LayerSizes)]
