@@ -21,7 +21,7 @@ import type { IterationInfo, OptimizeResult } from './optim/types.js';
 import { SEED } from './presets.js';
 import { checkSeed } from './random.js';
 import { checkTrainingSize } from './size.js';
-import { checkClassCount, checkLambda, checkTwoClasses, classesIn } from './validate.js';
+import { checkClassCount, checkClassNames, checkLambda, checkTwoClasses, classesIn } from './validate.js';
 
 /** A method `train` can run: a name in the optimiser registry. */
 export type TrainMethod = MethodName;
@@ -189,6 +189,11 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
   }
   checkClassCount(K, data.X.rows, layers[layers.length - 2]);
   checkTwoClasses(classesIn(data.y));
+  if (data.labelNames !== undefined) {
+    // the model's labelNames: a file that would not load again is refused before training, not after
+    if (data.labelNames.length !== K) throw new ShapeError(`labelNames: ${data.labelNames.length} names for ${K} classes`);
+    checkClassNames(data.labelNames);
+  }
   const activations = resolveActivations(layers, options);
   const dtype = checkDtype(options.dtype ?? SEED.dtype);
   const scheme = checkInitScheme(options.init?.scheme ?? 'auto', 'init');
