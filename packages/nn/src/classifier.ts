@@ -7,7 +7,8 @@ import { loadModel, saveModel, type HistoryEntry, type Model, type TrainingSumma
 import { resolveActivations, type ActivationOptions } from './network/activations.js';
 import { checkDtype, type Dtype } from './network/dtype.js';
 import { checkInitScheme, type InitScheme } from './network/init.js';
-import { checkLayers } from './network/layers.js';
+import { checkThreads } from './backend/ts/threads.js';
+import { checkLayers, describe } from './network/layers.js';
 import { minimize } from './optim/minimize.js';
 import { rejectUnknown } from './optim/options.js';
 import type { IterationInfo, OptimizeResult } from './optim/types.js';
@@ -39,8 +40,13 @@ export interface ClassifierOptions extends ActivationOptions {
   /** What the network computes in: float64 (default) or float32 (network/dtype.ts). */
   dtype?: Dtype;
   backend?: BackendChoice;
-  /** BLAS threads of the native backend. */
+  /** Threads of an evaluation (native: BLAS threads; ts: the calling thread plus workers): an integer 1..1024. */
   threads?: number;
+  /**
+   * The data set the settings were chosen for (a preset names it: SEED's is 'digits5000'), so a preset can be passed
+   * as it is. The classifier does not use it: `fit` trains on the data it is given.
+   */
+  dataset?: string;
 }
 
 /** What `fit` and `fitAsync` report and obey while training. */
@@ -80,7 +86,10 @@ export class NotFittedError extends BackpropError {
 const OPTION_KEYS = [
   'hidden', 'lambda', 'method', 'optimizer', 'initRange', 'init', 'activation', 'output', 'leakySlope', 'seed', 'dtype',
   'backend', 'threads', 'dataset',
-];
+] as const satisfies readonly (keyof ClassifierOptions)[];
+// Every option ClassifierOptions declares is one the constructor accepts (this fails to compile otherwise).
+const everyOption: Exclude<keyof ClassifierOptions, (typeof OPTION_KEYS)[number]> extends never ? true : never = true;
+void everyOption;
 
 /**
  * A network classifier in the shape of scikit-learn's estimators: `new Classifier(options)`, `fit(X, y)`,
@@ -113,6 +122,10 @@ export class Classifier {
     resolveActivations([1, ...hidden, 1], options);
     if (options.init !== undefined) checkInitScheme(options.init, 'init');
     if (options.dtype !== undefined) checkDtype(options.dtype);
+    if (options.threads !== undefined) checkThreads(options.threads, 'threads');
+    if (options.dataset !== undefined && typeof options.dataset !== 'string') {
+      throw new InvalidArgumentError(`dataset: expected the name of a data set, got ${describe(options.dataset)}`);
+    }
     this.options = {
       hidden,
       lambda,
@@ -295,10 +308,26 @@ function isLabelledData(v: unknown): v is LabelledData {
   return v !== null && typeof v === 'object' && 'X' in v && 'y' in v && Array.isArray((v as LabelledData).labelNames);
 }
 
+/**
+ * X as a Matrix: a Matrix as it is, an array of rows copied. A 1-D array is one example's values, not examples: it
+ * is refused saying so (as scikit-learn's "Expected 2D array, got 1D array instead"), not read as a Matrix.
+ */
 function toMatrix(X: Examples): Matrix {
   if (Array.isArray(X)) {
     if (X.length === 0) throw new ShapeError('X: needs at least one example (row), got 0');
+    if (typeof X[0] === 'number') {
+      throw new ShapeError(
+        `X: expected an array of rows (one per example) or a Matrix, got a 1-D array of ${X.length} numbers; ` +
+          'wrap a single example in an array: [row]',
+      );
+    }
+    const bad = X.findIndex((row) => !Array.isArray(row) && !ArrayBuffer.isView(row));
+    if (bad >= 0) throw new ShapeError(`X[${bad}]: expected a row (an array of numbers), got ${describe(X[bad])}`);
     return fromRows(X as readonly (readonly number[])[]);
+  }
+  const m = X as Partial<Matrix> | null;
+  if (m === null || typeof m !== 'object' || !(m.data instanceof Float64Array)) {
+    throw new ShapeError(`X: expected an array of rows (one per example) or a Matrix {rows, cols, data: Float64Array}, got ${describe(X)}`);
   }
   return X as Matrix;
 }
