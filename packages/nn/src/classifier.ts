@@ -1,7 +1,8 @@
 import type { BackendChoice } from './backend/types.js';
 import { MAX_LABEL } from './data/label-mapping.js';
 import { BackpropError, InvalidArgumentError, ShapeError } from './errors.js';
-import { argmaxLabels } from './labels.js';
+import { EarlyStopping } from './early-stopping.js';
+import { accuracyOf, argmaxLabels } from './labels.js';
 import { fromRows, type Matrix } from './matrix.js';
 import { loadModel, saveModel, type HistoryEntry, type Model, type TrainingSummary } from './model/model.js';
 import { resolveActivations, type ActivationOptions } from './network/activations.js';
@@ -58,6 +59,17 @@ export interface FitOptions {
    * blocks the thread, so only an abort from inside `onProgress` (or before the call) can reach it.
    */
   signal?: AbortSignal;
+  /**
+   * Examples scored after every iteration (epoch for adam/sgd): the history's `validationAccuracy`, and the model's
+   * with its final weights. `{ X, y }` as `fit` takes them (y: the training's class names or labels) or a data set
+   * (matched by class name).
+   */
+  validation?: { X: Examples; y: Labels } | LabelledData;
+  /**
+   * As `train`'s: stop when validation accuracy has not improved for `patience` iterations (epochs for adam/sgd) and
+   * keep the best iterate's weights (the model's status `early_stopping`). Needs `validation`.
+   */
+  earlyStopping?: { patience: number };
 }
 
 /** Examples as a Matrix (m×n) or as m arrays of n numbers. */
@@ -195,6 +207,7 @@ export class Classifier {
     const { data, options } = trainingArgs(a, b, c);
     const { model } = await train({ hidden: this.options.hidden! }, data, {
       ...this.#trainOptions(),
+      ...validationOptions(options, data.labelNames),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -275,14 +288,21 @@ export class Classifier {
    * the synchronous `minimize`. Parameters agree bit for bit with `fitAsync` (a test holds them to it).
    */
   #trainSync(data: TrainingData & { K: number; labelNames: string[] }, fit: FitOptions): Model {
-    const setup = setUpTraining({ hidden: this.options.hidden! }, data, this.#trainOptions());
+    const { validation, earlyStopping } = validationOptions(fit, data.labelNames);
+    const setup = setUpTraining({ hidden: this.options.hidden! }, data, { ...this.#trainOptions(), validation, earlyStopping });
+    const accuracyAt = (x: Float64Array, d: TrainingData): number =>
+      accuracyOf(argmaxLabels(setup.backend.predict(setup.layers, x, d.X, setup.activations, setup.dtype)), d.y);
+    const stopping = earlyStopping ? new EarlyStopping(earlyStopping.patience) : undefined;
     const history: HistoryEntry[] = [];
-    const callback = (info: IterationInfo): void => {
-      if (info.event === 'step') return;
+    const callback = (info: IterationInfo): boolean => {
+      if (info.event === 'step') return false;
       const entry: HistoryEntry = { iteration: info.iteration, cost: info.fun, gradNorm: info.gradNorm, nfev: info.nfev, elapsed: info.elapsed };
       if (info.epoch !== undefined) entry.epoch = info.epoch;
+      if (validation) entry.validationAccuracy = accuracyAt(info.x, validation);
+      const stop = stopping?.observe(entry, info.x) ?? false;
       history.push(entry);
       fit.onProgress?.({ ...entry, gradNorm: info.gradNorm });
+      return stop;
     };
     let result: OptimizeResult;
     try {
@@ -294,7 +314,11 @@ export class Classifier {
     const { nit, nfev } = result;
     const options = stripState(setup.optimizer, false);
     const seconds = result.elapsed / 1000;
-    return modelOf(setup, data, result, { theta: result.x, history, options, nit, nfev, seconds });
+    const theta = stopping?.weights(result.x) ?? result.x;
+    const model = modelOf(setup, data, result, { theta, history, options, nit, nfev, seconds });
+    stopping?.report(model.training!, result.x, history);
+    if (validation) model.training!.validationAccuracy = accuracyAt(theta, validation);
+    return model;
   }
 }
 
@@ -330,6 +354,35 @@ function toMatrix(X: Examples): Matrix {
     throw new ShapeError(`X: expected an array of rows (one per example) or a Matrix {rows, cols, data: Float64Array}, got ${describe(X)}`);
   }
   return X as Matrix;
+}
+
+/** What `fit` and `fitAsync` add to train's options: the validation set labelled as the training is, early stopping. */
+function validationOptions(fit: FitOptions, classes: readonly string[]): Pick<TrainOptions, 'validation' | 'earlyStopping'> {
+  return {
+    ...(fit.validation !== undefined ? { validation: validationData(fit.validation, classes) } : {}),
+    ...(fit.earlyStopping !== undefined ? { earlyStopping: fit.earlyStopping } : {}),
+  };
+}
+
+/** A validation set with labels 1..K of the training's classes, matched by name; another class is refused. */
+function validationData(v: { X: Examples; y: Labels } | LabelledData, classes: readonly string[]): TrainingData {
+  if (v === null || typeof v !== 'object' || !('X' in v)) {
+    throw new InvalidArgumentError(`validation: expected { X, y } or a data set, got ${describe(v)}`);
+  }
+  const y = (v as { y?: unknown }).y as ArrayLike<number | string> | undefined;
+  if (y === null || typeof y !== 'object' || typeof y.length !== 'number') {
+    throw new InvalidArgumentError(`validation.y: expected an array of labels, got ${describe(y)}`);
+  }
+  const X = isLabelledData(v) ? v.X : toMatrix(v.X);
+  const names = isLabelledData(v) ? Array.from(v.y, (k) => v.labelNames[k - 1]) : Array.from(y, (label) => String(label));
+  if (names.length !== X.rows) throw new ShapeError(`validation.y: ${names.length} labels for ${X.rows} examples`);
+  const label = new Map(classes.map((name, k) => [name, k + 1]));
+  const labels = Int32Array.from(names, (name, i) => {
+    const k = label.get(name);
+    if (k === undefined) throw new InvalidArgumentError(`validation.y[${i}] = ${JSON.stringify(name)}: not one of the training's classes`);
+    return k;
+  });
+  return { X, y: labels, K: classes.length };
 }
 
 /** The training data and options from `fit(X, y, options?)` or `fit(data, options?)`. */

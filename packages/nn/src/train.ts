@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { resolveBackend } from './backend/select.js';
 import type { BackendChoice } from './backend/types.js';
 import { bindNetwork } from './cost.js';
+import { EarlyStopping } from './early-stopping.js';
 import { InvalidArgumentError, ShapeError } from './errors.js';
 import { accuracyOf, argmaxLabels } from './labels.js';
 import type { Matrix } from './matrix.js';
@@ -21,7 +22,7 @@ import type { IterationInfo, OptimizeResult } from './optim/types.js';
 import { SEED } from './presets.js';
 import { checkSeed } from './random.js';
 import { checkTrainingSize } from './size.js';
-import { checkClassCount, checkClassNames, checkLambda, checkTwoClasses, classesIn } from './validate.js';
+import { checkClassCount, checkClassNames, checkInputs, checkLambda, checkTwoClasses, classesIn } from './validate.js';
 
 /** A method `train` can run: a name in the optimiser registry. */
 export type TrainMethod = MethodName;
@@ -188,6 +189,8 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
     throw new ShapeError(`the output layer has ${layers[layers.length - 1]} units but the data has ${K} classes`);
   }
   checkClassCount(K, data.X.rows, layers[layers.length - 2]);
+  if (options.validation) checkInputs(options.validation.X, layers, 'validation.X');
+  if (options.test) checkInputs(options.test.X, layers, 'test.X');
   checkTwoClasses(classesIn(data.y));
   if (data.labelNames !== undefined) {
     // the model's labelNames: a file that would not load again is refused before training, not after
@@ -286,6 +289,9 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   const accuracyAt = (x: Float64Array, d: TrainingData): number =>
     accuracyOf(argmaxLabels(backend.predict(layers, x, d.X, activations, dtype)), d.y);
 
+  // Early stopping: the best iterate by validation accuracy and how many reports since it, carried in checkpoints.
+  const stopping = options.earlyStopping ? new EarlyStopping(options.earlyStopping.patience, resume?.earlyStopping) : undefined;
+
   const warn =
     options.onWarning ??
     ((w: TrainWarning): void => {
@@ -295,7 +301,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   const warned = new Set<string>();
   const writeCheckpoint = (x: Float64Array, iteration: number, nfev: number, state: unknown): void => {
     const path = options.checkpoint!.path;
-    const earlyStopping = best && { best: best.entry, x: Array.from(best.x), sinceBest: best.sinceBest };
+    const earlyStopping = stopping?.record();
     try {
       saveCheckpoint(path, {
         layers, activations, ...(dtype === 'float64' ? {} : { dtype }), method, lambda, dataChecksum: checksum, iteration, nfev, x: Array.from(x), state, history,
@@ -314,10 +320,6 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     }
   };
 
-  // Early stopping: the best iterate by validation accuracy and how many reports since it, carried in checkpoints.
-  const patience = options.earlyStopping?.patience;
-  let best: BestIterate | undefined = patience !== undefined ? bestOf(resume) : undefined;
-  let stoppedEarly = false;
   const every = options.checkpoint?.every ?? 10;
 
   // Evaluations run synchronously on the calling thread (no thread-pool hop per call); the event loop gets a
@@ -360,10 +362,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     if (options.validation) {
       const v = accuracyAt(info.x, options.validation);
       entry.validationAccuracy = v;
-      if (patience !== undefined) {
-        if (best === undefined || v > best.entry.validationAccuracy!) best = { entry, x: Float64Array.from(info.x), sinceBest: 0 };
-        else if (++best.sinceBest >= patience) stop = stoppedEarly = true;
-      }
+      if (stopping?.observe(entry, info.x)) stop = true;
     }
     history.push(entry);
     options.onProgress?.({
@@ -394,8 +393,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
 
   // The model keeps the best iterate's weights; the checkpoint keeps the last iterate with its optimiser state (and
   // the best in `earlyStopping`), so a resume goes on exactly as the run would have without stopping.
-  const kept = best !== undefined && !sameValues(best.x, result.x) ? best : undefined;
-  const theta = kept?.x ?? result.x;
+  const theta = stopping?.weights(result.x) ?? result.x;
   if (options.checkpoint) {
     const iteration = history.length ? history[history.length - 1].iteration : iterBase + result.nit;
     writeCheckpoint(result.x, iteration, nfevBase + result.nfev, result.state);
@@ -409,41 +407,11 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     seconds: (elapsedBase + result.elapsed) / 1000,
   });
   const summary = model.training!;
-  if (kept) {
-    // Every figure of the model is the kept weights': their cost (as reported at that iteration) and status.
-    summary.cost = kept.entry.cost;
-    const last = history[history.length - 1];
-    const at = (e: HistoryEntry): string => (e.epoch !== undefined ? `epoch ${e.epoch}` : `iteration ${e.iteration}`);
-    const accuracy = `validation accuracy ${(kept.entry.validationAccuracy! * 100).toFixed(2)}%`;
-    if (stoppedEarly) {
-      const unit = kept.entry.epoch !== undefined ? 'epoch' : 'iteration';
-      summary.status = 'early_stopping';
-      summary.message = `early stopping: no better validation accuracy in ${patience} ${unit}${patience === 1 ? '' : 's'} ` +
-        `after ${at(kept.entry)}; stopped after ${at(last)}, kept the weights of ${at(kept.entry)} (${accuracy})`;
-    } else {
-      summary.message = `${summary.message}; kept the weights of ${at(kept.entry)} (best ${accuracy})`;
-    }
-  }
+  // Every figure of the model is the kept weights': their cost (as reported at that iteration), and the status.
+  stopping?.report(summary, result.x, history);
   if (options.validation) summary.validationAccuracy = accuracyAt(theta, options.validation);
   if (options.test) summary.testAccuracy = accuracyAt(theta, options.test);
   return { model, result };
-}
-
-/** Early stopping's best iterate so far: its history entry, its weights, and the reports since without a better one. */
-interface BestIterate {
-  entry: HistoryEntry;
-  x: Float64Array;
-  sinceBest: number;
-}
-
-/** The best iterate a checkpoint carries (a run resumed with early stopping goes on from it), if any. */
-function bestOf(resume: Checkpoint | undefined): BestIterate | undefined {
-  const saved = resume?.earlyStopping;
-  return saved && { entry: { ...saved.best }, x: Float64Array.from(saved.x), sinceBest: saved.sinceBest };
-}
-
-function sameValues(a: Float64Array, b: Float64Array): boolean {
-  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 }
 
 /** What a run adds to its setup in the model's training summary. */

@@ -63,6 +63,13 @@ describe('train with earlyStopping: the model reports the weights it keeps', () 
     expect(trace(resumed.model.training!.history)).toEqual(trace(whole.model.training!.history));
   });
 
+  it('a validation set of other columns is refused before training, naming it', async () => {
+    const wrong = { X: { rows: 2, cols: 3, data: new Float64Array(6) }, y: [1, 2] };
+    await expect(train({ hidden: [5] }, small, { ...base, validation: wrong })).rejects.toThrow(
+      'validation.X: has 3 columns but the input layer has 400 units (layers [400, 5, 10])',
+    );
+  });
+
   it('refuses a patience that is not an integer >= 1', async () => {
     for (const patience of [0, -1, 1.5, Number.NaN]) {
       await expect(train({ hidden: [5] }, small, { ...base, earlyStopping: { patience } })).rejects.toThrow(InvalidArgumentError);
