@@ -1,20 +1,23 @@
 import type { BackendChoice } from './backend/types.js';
 import { MAX_LABEL } from './data/label-mapping.js';
 import { BackpropError, InvalidArgumentError, ShapeError } from './errors.js';
-import { argmaxLabels } from './labels.js';
+import { EarlyStopping } from './early-stopping.js';
+import { accuracyOf, argmaxLabels } from './labels.js';
 import { fromRows, type Matrix } from './matrix.js';
 import { loadModel, saveModel, type HistoryEntry, type Model, type TrainingSummary } from './model/model.js';
 import { resolveActivations, type ActivationOptions } from './network/activations.js';
 import { checkDtype, type Dtype } from './network/dtype.js';
 import { checkInitScheme, type InitScheme } from './network/init.js';
-import { checkLayers } from './network/layers.js';
+import { checkThreads } from './backend/ts/threads.js';
+import { checkLayers, describe } from './network/layers.js';
 import { minimize } from './optim/minimize.js';
 import { rejectUnknown } from './optim/options.js';
 import type { IterationInfo, OptimizeResult } from './optim/types.js';
 import { predictionsOf, probabilitiesOf, scores, type Prediction } from './predict.js';
 import { SEED } from './presets.js';
+import { checkSeed } from './random.js';
 import { modelOf, setUpTraining, stripState, train, type TrainingData, type TrainMethod, type TrainOptions, type TrainProgress } from './train.js';
-import { checkLambda } from './validate.js';
+import { checkLambda, checkTwoClasses } from './validate.js';
 
 /**
  * How a Classifier is built and trained. Every field defaults to the seed's setting ({@link SEED}); `activation`
@@ -38,8 +41,13 @@ export interface ClassifierOptions extends ActivationOptions {
   /** What the network computes in: float64 (default) or float32 (network/dtype.ts). */
   dtype?: Dtype;
   backend?: BackendChoice;
-  /** BLAS threads of the native backend. */
+  /** Threads of an evaluation (native: BLAS threads; ts: the calling thread plus workers): an integer 1..1024. */
   threads?: number;
+  /**
+   * The data set the settings were chosen for (a preset names it: SEED's is 'digits5000'), so a preset can be passed
+   * as it is. The classifier does not use it: `fit` trains on the data it is given.
+   */
+  dataset?: string;
 }
 
 /** What `fit` and `fitAsync` report and obey while training. */
@@ -51,6 +59,17 @@ export interface FitOptions {
    * blocks the thread, so only an abort from inside `onProgress` (or before the call) can reach it.
    */
   signal?: AbortSignal;
+  /**
+   * Examples scored after every iteration (epoch for adam/sgd): the history's `validationAccuracy`, and the model's
+   * with its final weights. `{ X, y }` as `fit` takes them (y: the training's class names or labels) or a data set
+   * (matched by class name).
+   */
+  validation?: { X: Examples; y: Labels } | LabelledData;
+  /**
+   * As `train`'s: stop when validation accuracy has not improved for `patience` iterations (epochs for adam/sgd) and
+   * keep the best iterate's weights (the model's status `early_stopping`). Needs `validation`.
+   */
+  earlyStopping?: { patience: number };
 }
 
 /** Examples as a Matrix (m×n) or as m arrays of n numbers. */
@@ -79,7 +98,10 @@ export class NotFittedError extends BackpropError {
 const OPTION_KEYS = [
   'hidden', 'lambda', 'method', 'optimizer', 'initRange', 'init', 'activation', 'output', 'leakySlope', 'seed', 'dtype',
   'backend', 'threads', 'dataset',
-];
+] as const satisfies readonly (keyof ClassifierOptions)[];
+// Every option ClassifierOptions declares is one the constructor accepts (this fails to compile otherwise).
+const everyOption: Exclude<keyof ClassifierOptions, (typeof OPTION_KEYS)[number]> extends never ? true : never = true;
+void everyOption;
 
 /**
  * A network classifier in the shape of scikit-learn's estimators: `new Classifier(options)`, `fit(X, y)`,
@@ -112,6 +134,10 @@ export class Classifier {
     resolveActivations([1, ...hidden, 1], options);
     if (options.init !== undefined) checkInitScheme(options.init, 'init');
     if (options.dtype !== undefined) checkDtype(options.dtype);
+    if (options.threads !== undefined) checkThreads(options.threads, 'threads');
+    if (options.dataset !== undefined && typeof options.dataset !== 'string') {
+      throw new InvalidArgumentError(`dataset: expected the name of a data set, got ${describe(options.dataset)}`);
+    }
     this.options = {
       hidden,
       lambda,
@@ -119,7 +145,7 @@ export class Classifier {
       // The seed's budget belongs to TNC; another method starts from its own defaults.
       optimizer: { ...(options.optimizer ?? (method === SEED.method ? SEED.optimizer : {})) },
       initRange,
-      seed: options.seed ?? SEED.seed,
+      seed: checkSeed(options.seed ?? SEED.seed),
       ...(options.activation !== undefined ? { activation: options.activation } : {}),
       ...(options.output !== undefined ? { output: options.output } : {}),
       ...(options.leakySlope !== undefined ? { leakySlope: options.leakySlope } : {}),
@@ -181,6 +207,7 @@ export class Classifier {
     const { data, options } = trainingArgs(a, b, c);
     const { model } = await train({ hidden: this.options.hidden! }, data, {
       ...this.#trainOptions(),
+      ...validationOptions(options, data.labelNames),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -261,14 +288,21 @@ export class Classifier {
    * the synchronous `minimize`. Parameters agree bit for bit with `fitAsync` (a test holds them to it).
    */
   #trainSync(data: TrainingData & { K: number; labelNames: string[] }, fit: FitOptions): Model {
-    const setup = setUpTraining({ hidden: this.options.hidden! }, data, this.#trainOptions());
+    const { validation, earlyStopping } = validationOptions(fit, data.labelNames);
+    const setup = setUpTraining({ hidden: this.options.hidden! }, data, { ...this.#trainOptions(), validation, earlyStopping });
+    const accuracyAt = (x: Float64Array, d: TrainingData): number =>
+      accuracyOf(argmaxLabels(setup.backend.predict(setup.layers, x, d.X, setup.activations, setup.dtype)), d.y);
+    const stopping = earlyStopping ? new EarlyStopping(earlyStopping.patience) : undefined;
     const history: HistoryEntry[] = [];
-    const callback = (info: IterationInfo): void => {
-      if (info.event === 'step') return;
+    const callback = (info: IterationInfo): boolean => {
+      if (info.event === 'step') return false;
       const entry: HistoryEntry = { iteration: info.iteration, cost: info.fun, gradNorm: info.gradNorm, nfev: info.nfev, elapsed: info.elapsed };
       if (info.epoch !== undefined) entry.epoch = info.epoch;
+      if (validation) entry.validationAccuracy = accuracyAt(info.x, validation);
+      const stop = stopping?.observe(entry, info.x) ?? false;
       history.push(entry);
       fit.onProgress?.({ ...entry, gradNorm: info.gradNorm });
+      return stop;
     };
     let result: OptimizeResult;
     try {
@@ -280,7 +314,11 @@ export class Classifier {
     const { nit, nfev } = result;
     const options = stripState(setup.optimizer, false);
     const seconds = result.elapsed / 1000;
-    return modelOf(setup, data, result, { theta: result.x, history, options, nit, nfev, seconds });
+    const theta = stopping?.weights(result.x) ?? result.x;
+    const model = modelOf(setup, data, result, { theta, history, options, nit, nfev, seconds });
+    stopping?.report(model.training!, result.x, history);
+    if (validation) model.training!.validationAccuracy = accuracyAt(theta, validation);
+    return model;
   }
 }
 
@@ -294,12 +332,57 @@ function isLabelledData(v: unknown): v is LabelledData {
   return v !== null && typeof v === 'object' && 'X' in v && 'y' in v && Array.isArray((v as LabelledData).labelNames);
 }
 
+/**
+ * X as a Matrix: a Matrix as it is, an array of rows copied. A 1-D array is one example's values, not examples: it
+ * is refused saying so (as scikit-learn's "Expected 2D array, got 1D array instead"), not read as a Matrix.
+ */
 function toMatrix(X: Examples): Matrix {
   if (Array.isArray(X)) {
     if (X.length === 0) throw new ShapeError('X: needs at least one example (row), got 0');
+    if (typeof X[0] === 'number') {
+      throw new ShapeError(
+        `X: expected an array of rows (one per example) or a Matrix, got a 1-D array of ${X.length} numbers; ` +
+          'wrap a single example in an array: [row]',
+      );
+    }
+    const bad = X.findIndex((row) => !Array.isArray(row) && !ArrayBuffer.isView(row));
+    if (bad >= 0) throw new ShapeError(`X[${bad}]: expected a row (an array of numbers), got ${describe(X[bad])}`);
     return fromRows(X as readonly (readonly number[])[]);
   }
+  const m = X as Partial<Matrix> | null;
+  if (m === null || typeof m !== 'object' || !(m.data instanceof Float64Array)) {
+    throw new ShapeError(`X: expected an array of rows (one per example) or a Matrix {rows, cols, data: Float64Array}, got ${describe(X)}`);
+  }
   return X as Matrix;
+}
+
+/** What `fit` and `fitAsync` add to train's options: the validation set labelled as the training is, early stopping. */
+function validationOptions(fit: FitOptions, classes: readonly string[]): Pick<TrainOptions, 'validation' | 'earlyStopping'> {
+  return {
+    ...(fit.validation !== undefined ? { validation: validationData(fit.validation, classes) } : {}),
+    ...(fit.earlyStopping !== undefined ? { earlyStopping: fit.earlyStopping } : {}),
+  };
+}
+
+/** A validation set with labels 1..K of the training's classes, matched by name; another class is refused. */
+function validationData(v: { X: Examples; y: Labels } | LabelledData, classes: readonly string[]): TrainingData {
+  if (v === null || typeof v !== 'object' || !('X' in v)) {
+    throw new InvalidArgumentError(`validation: expected { X, y } or a data set, got ${describe(v)}`);
+  }
+  const y = (v as { y?: unknown }).y as ArrayLike<number | string> | undefined;
+  if (y === null || typeof y !== 'object' || typeof y.length !== 'number') {
+    throw new InvalidArgumentError(`validation.y: expected an array of labels, got ${describe(y)}`);
+  }
+  const X = isLabelledData(v) ? v.X : toMatrix(v.X);
+  const names = isLabelledData(v) ? Array.from(v.y, (k) => v.labelNames[k - 1]) : Array.from(y, (label) => String(label));
+  if (names.length !== X.rows) throw new ShapeError(`validation.y: ${names.length} labels for ${X.rows} examples`);
+  const label = new Map(classes.map((name, k) => [name, k + 1]));
+  const labels = Int32Array.from(names, (name, i) => {
+    const k = label.get(name);
+    if (k === undefined) throw new InvalidArgumentError(`validation.y[${i}] = ${JSON.stringify(name)}: not one of the training's classes`);
+    return k;
+  });
+  return { X, y: labels, K: classes.length };
 }
 
 /** The training data and options from `fit(X, y, options?)` or `fit(data, options?)`. */
@@ -351,7 +434,7 @@ export function encodeLabels(y: Labels, m: number): { classes: string[]; labels:
   const values = [...seen.keys()];
   if (kind === 'number') (values as number[]).sort((p, q) => p - q);
   else values.sort();
-  if (values.length < 2) throw new InvalidArgumentError(`y: needs at least 2 classes, got ${values.length}`);
+  checkTwoClasses(values.length);
   values.forEach((v, k) => seen.set(v, k + 1));
   const labels = new Int32Array(m);
   for (let i = 0; i < m; i++) labels[i] = seen.get(y[i])!;

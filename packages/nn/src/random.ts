@@ -1,3 +1,18 @@
+import { InvalidArgumentError } from './errors.js';
+
+/**
+ * A seed option (`seed` of train, Classifier, randomInit, …) must be an integer from 0 to 2^53 − 1, as the CLI's
+ * --seed: 1.5 would act as 1 and −1 or 2^60 as some other seed (scikit-learn's random_state refuses them too).
+ * Throws InvalidArgumentError naming the option.
+ */
+export function checkSeed(seed: unknown, name = 'seed'): number {
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
+    const got = typeof seed === 'number' ? String(seed) : typeof seed;
+    throw new InvalidArgumentError(`${name}: expected an integer from 0 to ${Number.MAX_SAFE_INTEGER}, got ${got}`);
+  }
+  return seed;
+}
+
 /**
  * Seeded pseudo-random numbers (xoshiro128** seeded by splitmix32): the same seed gives the same stream on every
  * machine, so initialisation, shuffling and data splits are reproducible. State is 4×uint32 and can be saved and

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { resolveBackend } from './backend/select.js';
 import type { BackendChoice } from './backend/types.js';
 import { bindNetwork } from './cost.js';
+import { EarlyStopping } from './early-stopping.js';
 import { InvalidArgumentError, ShapeError } from './errors.js';
 import { accuracyOf, argmaxLabels } from './labels.js';
 import type { Matrix } from './matrix.js';
@@ -19,8 +20,9 @@ import { minimizeAsync } from './optim/minimize.js';
 import { type MethodName, optimizerMethod } from './optim/registry.js';
 import type { IterationInfo, OptimizeResult } from './optim/types.js';
 import { SEED } from './presets.js';
+import { checkSeed } from './random.js';
 import { checkTrainingSize } from './size.js';
-import { checkClassCount, checkLambda } from './validate.js';
+import { checkClassCount, checkClassNames, checkInputs, checkLambda, checkTwoClasses, classesIn } from './validate.js';
 
 /** A method `train` can run: a name in the optimiser registry. */
 export type TrainMethod = MethodName;
@@ -80,9 +82,16 @@ export interface TrainOptions extends ActivationOptions {
   init?: { range?: number; scheme?: InitScheme };
   /** Seed for initialisation and minibatch shuffling. Default SEED.seed (0). */
   seed?: number;
+  /** Scored after every iteration (epoch for adam/sgd): `validationAccuracy` in the history and the model. */
   validation?: TrainingData;
+  /** Scored once, with the model's weights (`testAccuracy`). */
   test?: TrainingData;
-  /** Stop when validation accuracy has not improved for `patience` iterations (epochs for adam/sgd). */
+  /**
+   * Stop when validation accuracy has not improved for `patience` iterations (epochs for adam/sgd), and keep the
+   * best iterate's weights (Keras' `restore_best_weights`): the model's cost and accuracies are theirs, its status
+   * `early_stopping` when the rule stopped the run, and its message says when and which iterate was kept. Needs
+   * `validation`.
+   */
   earlyStopping?: { patience: number };
   /** Compute training accuracy at every reported iteration (a forward pass each). Default true. */
   trackAccuracy?: boolean;
@@ -131,7 +140,9 @@ export interface TrainWarning {
 }
 
 export interface TrainResult {
+  /** The trained model: with early stopping, the best iterate's weights and that iterate's cost. */
   model: Model;
+  /** The optimiser's own result: its last iterate, cost and status. */
   result: OptimizeResult;
 }
 
@@ -168,7 +179,7 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
   const minibatch = info?.minibatch ?? false;
   const lambda = options.lambda ?? SEED.lambda;
   checkLambda(lambda);
-  const seed = options.seed ?? SEED.seed;
+  const seed = checkSeed(options.seed ?? SEED.seed);
   const K = labelCount(data);
   const layers = Array.isArray(network)
     ? [...(network as LayerSizes)]
@@ -178,11 +189,23 @@ export function setUpTraining(network: NetworkSpec, data: TrainingData, options:
     throw new ShapeError(`the output layer has ${layers[layers.length - 1]} units but the data has ${K} classes`);
   }
   checkClassCount(K, data.X.rows, layers[layers.length - 2]);
+  if (options.validation) checkInputs(options.validation.X, layers, 'validation.X');
+  if (options.test) checkInputs(options.test.X, layers, 'test.X');
+  checkTwoClasses(classesIn(data.y));
+  if (data.labelNames !== undefined) {
+    // the model's labelNames: a file that would not load again is refused before training, not after
+    if (data.labelNames.length !== K) throw new ShapeError(`labelNames: ${data.labelNames.length} names for ${K} classes`);
+    checkClassNames(data.labelNames);
+  }
   const activations = resolveActivations(layers, options);
   const dtype = checkDtype(options.dtype ?? SEED.dtype);
   const scheme = checkInitScheme(options.init?.scheme ?? 'auto', 'init');
-  if (options.earlyStopping && !options.validation) {
-    throw new InvalidArgumentError('earlyStopping needs a validation set');
+  if (options.earlyStopping !== undefined) {
+    const patience = (options.earlyStopping as { patience?: unknown } | null)?.patience;
+    if (typeof patience !== 'number' || !Number.isSafeInteger(patience) || patience < 1) {
+      throw new InvalidArgumentError(`earlyStopping.patience: expected an integer >= 1, got ${String(patience)}`);
+    }
+    if (!options.validation) throw new InvalidArgumentError('earlyStopping needs a validation set');
   }
   const checksum = dataChecksum(data);
   if (resume !== undefined) checkResume(resume, layers, activations, method, lambda, checksum);
@@ -266,6 +289,9 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   const accuracyAt = (x: Float64Array, d: TrainingData): number =>
     accuracyOf(argmaxLabels(backend.predict(layers, x, d.X, activations, dtype)), d.y);
 
+  // Early stopping: the best iterate by validation accuracy and how many reports since it, carried in checkpoints.
+  const stopping = options.earlyStopping ? new EarlyStopping(options.earlyStopping.patience, resume?.earlyStopping) : undefined;
+
   const warn =
     options.onWarning ??
     ((w: TrainWarning): void => {
@@ -275,9 +301,11 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
   const warned = new Set<string>();
   const writeCheckpoint = (x: Float64Array, iteration: number, nfev: number, state: unknown): void => {
     const path = options.checkpoint!.path;
+    const earlyStopping = stopping?.record();
     try {
       saveCheckpoint(path, {
         layers, activations, ...(dtype === 'float64' ? {} : { dtype }), method, lambda, dataChecksum: checksum, iteration, nfev, x: Array.from(x), state, history,
+        ...(earlyStopping ? { earlyStopping } : {}),
       });
     } catch (err) {
       const cause = err instanceof Error ? err.message : String(err);
@@ -292,9 +320,6 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     }
   };
 
-  let bestVal = -Infinity;
-  let bestValX: Float64Array | undefined;
-  let sinceBest = 0;
   const every = options.checkpoint?.every ?? 10;
 
   // Evaluations run synchronously on the calling thread (no thread-pool hop per call); the event loop gets a
@@ -337,13 +362,7 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     if (options.validation) {
       const v = accuracyAt(info.x, options.validation);
       entry.validationAccuracy = v;
-      if (v > bestVal) {
-        bestVal = v;
-        bestValX = Float64Array.from(info.x);
-        sinceBest = 0;
-      } else if (options.earlyStopping && ++sinceBest >= options.earlyStopping.patience) {
-        stop = true;
-      }
+      if (stopping?.observe(entry, info.x)) stop = true;
     }
     history.push(entry);
     options.onProgress?.({
@@ -372,10 +391,12 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     net.dispose();
   }
 
-  const theta = options.earlyStopping && bestValX ? bestValX : result.x;
+  // The model keeps the best iterate's weights; the checkpoint keeps the last iterate with its optimiser state (and
+  // the best in `earlyStopping`), so a resume goes on exactly as the run would have without stopping.
+  const theta = stopping?.weights(result.x) ?? result.x;
   if (options.checkpoint) {
     const iteration = history.length ? history[history.length - 1].iteration : iterBase + result.nit;
-    writeCheckpoint(theta, iteration, nfevBase + result.nfev, result.state);
+    writeCheckpoint(result.x, iteration, nfevBase + result.nfev, result.state);
   }
   const model = modelOf(setup, data, result, {
     theta,
@@ -386,6 +407,8 @@ export async function train(network: NetworkSpec, data: TrainingData, options: T
     seconds: (elapsedBase + result.elapsed) / 1000,
   });
   const summary = model.training!;
+  // Every figure of the model is the kept weights': their cost (as reported at that iteration), and the status.
+  stopping?.report(summary, result.x, history);
   if (options.validation) summary.validationAccuracy = accuracyAt(theta, options.validation);
   if (options.test) summary.testAccuracy = accuracyAt(theta, options.test);
   return { model, result };

@@ -46,6 +46,34 @@ export function checkTargets(Y: Matrix, m: number, K: number, name = 'y'): void 
 }
 
 /**
+ * Class names are what a prediction answers, so each must be non-empty and name one class only: an
+ * InvalidArgumentError names the first empty or repeated one.
+ */
+export function checkClassNames(names: readonly string[], name = 'labelNames'): void {
+  const seen = new Map<string, number>();
+  names.forEach((s, i) => {
+    if (s === '') throw new InvalidArgumentError(`${name}[${i}] is empty: every class needs a name`);
+    const first = seen.get(s);
+    if (first !== undefined) {
+      throw new InvalidArgumentError(`${name}: ${JSON.stringify(s)} names two classes (${name}[${first}] and [${i}]); class names must be distinct`);
+    }
+    seen.set(s, i);
+  });
+}
+
+/** A classifier needs examples of at least two classes: `count` is how many distinct labels the data holds. */
+export function checkTwoClasses(count: number, name = 'y'): void {
+  if (count < 2) throw new InvalidArgumentError(`${name}: needs at least 2 classes, got ${count}`);
+}
+
+/** How many distinct labels y holds. */
+export function classesIn(y: ArrayLike<number>): number {
+  const seen = new Set<number>();
+  for (let i = 0; i < y.length; i++) seen.add(y[i]);
+  return seen.size;
+}
+
+/**
  * Bound on each m×K matrix of the output layer (the one-hot targets, and the output activations and errors that
  * training keeps beside them) and on the output layer's weights Θ_L: 256 MiB of doubles each.
  */

@@ -3,6 +3,7 @@ import type { Matrix } from '../matrix.js';
 import type { Activations } from '../network/activations.js';
 import type { Dtype } from '../network/dtype.js';
 import type { LayerSizes } from '../network/layers.js';
+import { checkThreads } from './ts/threads.js';
 import type { Backend, ResidentNetwork } from './types.js';
 
 /**
@@ -38,7 +39,7 @@ export function createNativeBackend(core: typeof CoreNative): Backend {
       await core.predictAsync([...layers], theta, X.data, X.rows, out, activations, dtype);
       return { rows: X.rows, cols: K, data: out };
     },
-    setThreads: (n) => core.setThreads(n),
+    setThreads: (n) => core.setThreads(checkThreads(n, 'threads')),
     getThreads: () => core.getThreads(),
   };
 }

@@ -2,7 +2,7 @@ import * as core from '@backprop/core-native';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import { createNativeBackend } from './native.js';
 import { tsBackend } from './ts/index.js';
-import { threadsFromEnv } from './ts/threads.js';
+import { checkThreads, threadsFromEnv } from './ts/threads.js';
 import type { Backend, BackendChoice, BackendName } from './types.js';
 
 export interface BackendInfo {
@@ -131,7 +131,7 @@ export function getBackend(choice?: BackendChoice): Backend {
  */
 export function resolveBackend(choice?: BackendChoice, threads?: number): Backend {
   const backend = getBackend(choice);
-  if (threads !== undefined) backend.setThreads(threads);
+  if (threads !== undefined) backend.setThreads(checkThreads(threads, 'threads'));
   return backend;
 }
 

@@ -3,7 +3,7 @@
  * ../random.js). Each part keeps the rows in their original relative order; only membership is random.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { Rng } from '../random.js';
+import { checkSeed, Rng } from '../random.js';
 import { type Dataset, makeDataset } from './dataset.js';
 
 export interface SplitOptions {
@@ -35,11 +35,7 @@ export function splitDataset(ds: Dataset, options: SplitOptions = {}): DatasetSp
       `options.validation + options.test must be below 1 to leave rows for training, got ${validation} + ${test}`,
     );
   }
-  const seed = options.seed ?? 0;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-    throw new InvalidArgumentError(`options.seed: expected a finite number, got ${seed}`);
-  }
-  const rng = new Rng(seed);
+  const rng = new Rng(checkSeed(options.seed ?? 0, 'options.seed'));
   const m = ds.X.rows;
   const parts = { train: [] as number[], validation: [] as number[], test: [] as number[] };
   const groups = options.stratify ? byClass(ds) : [Array.from({ length: m }, (_, i) => i)];

@@ -1,5 +1,5 @@
 import type { Matrix } from '../matrix.js';
-import { Rng } from '../random.js';
+import { checkSeed, Rng } from '../random.js';
 import { ImageError } from './errors.js';
 import { grayToPng } from './png.js';
 import { checkInputShape, pixelIndex, tileGrid, upscale, type GrayImage, type InputShape } from './raster.js';
@@ -54,7 +54,7 @@ export function displayDataRows(m: number, options: Pick<DisplayDataOptions, 'co
   } else {
     const count = options.count ?? 100;
     if (!Number.isSafeInteger(count) || count < 1) throw new ImageError(`count: expected a positive integer, got ${count}`);
-    rows = Array.from(new Rng(options.seed ?? 0).permutation(m).subarray(0, Math.min(count, m)));
+    rows = Array.from(new Rng(checkSeed(options.seed ?? 0)).permutation(m).subarray(0, Math.min(count, m)));
   }
   if (rows.length === 0) throw new ImageError('displayData: no examples to show (X has 0 rows)');
   return rows;

@@ -34,6 +34,11 @@ export interface Checkpoint {
   /** minibatch optimiser state (moments, step, rng) for bit-for-bit resume */
   state?: unknown;
   history: HistoryEntry[];
+  /**
+   * A run with early stopping: its best iterate so far (history entry and weights) and the reports since it without
+   * a better validation accuracy. `x` above stays the last iterate, which `state` belongs to.
+   */
+  earlyStopping?: { best: HistoryEntry; x: number[]; sinceBest: number };
   savedAt: string;
 }
 
@@ -75,6 +80,14 @@ export function loadCheckpoint(path: string): Checkpoint {
   }
   if (!doc.history.every((h) => h !== null && typeof h === 'object' && Number.isFinite(h.iteration) && Number.isFinite(h.elapsed))) {
     throw new CheckpointError(`${path}: history entries must be objects with a finite iteration and elapsed time`);
+  }
+  const es = doc.earlyStopping;
+  if (es !== undefined) {
+    const ok = es !== null && typeof es === 'object' && es.best !== null && typeof es.best === 'object' &&
+      Number.isFinite(es.best.iteration) && Number.isFinite(es.best.cost) && Number.isFinite(es.best.validationAccuracy) &&
+      Array.isArray(es.x) && es.x.length === doc.x.length && es.x.every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+      Number.isSafeInteger(es.sinceBest) && es.sinceBest >= 0;
+    if (!ok) throw new CheckpointError(`${path}: earlyStopping must hold the best iterate (its history entry and finite parameters) and a count`);
   }
   return doc;
 }

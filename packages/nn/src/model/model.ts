@@ -7,6 +7,7 @@ import { checkActivations, seedActivations, type Activations } from '../network/
 import { checkDtype, DTYPES, roundTheta, type Dtype } from '../network/dtype.js';
 import { checkLayers, describe, parameterCount, type LayerSizes } from '../network/layers.js';
 import { deserialize } from '../network/serialize.js';
+import { checkClassNames } from '../validate.js';
 import { writeFileAtomic } from './atomic.js';
 
 export const MODEL_FORMAT = 'backprop-model';
@@ -193,6 +194,11 @@ export function modelFromJson(text: string): Model {
   const labelNames = doc.labelNames === undefined ? Array.from({ length: K }, (_, k) => String(k + 1)) : doc.labelNames;
   if (!Array.isArray(labelNames) || labelNames.length !== K || labelNames.some((s) => typeof s !== 'string')) {
     fail(`labelNames: expected ${K} strings (one per output unit)`);
+  }
+  try {
+    checkClassNames(labelNames as string[]);
+  } catch (err) {
+    fail((err as Error).message);
   }
   const model: Model = { layers: layers as number[], theta, labelNames: labelNames as string[] };
   if (doc.version !== 1) {

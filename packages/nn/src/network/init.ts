@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
-import { Rng } from '../random.js';
+import { checkSeed, Rng } from '../random.js';
 import { checkActivations, isSeedNetwork, type Activations } from './activations.js';
 import { parameterCount, type LayerSizes } from './layers.js';
 
@@ -59,7 +59,7 @@ export function randomInit(layers: LayerSizes, options: InitOptions = {}): Float
   }
   if (activations !== undefined) checkActivations(activations, layers);
   const schemes = layerSchemes(layers, scheme, activations);
-  const rng = new Rng(seed);
+  const rng = new Rng(checkSeed(seed));
   const theta = new Float64Array(parameterCount(layers));
   let off = 0;
   for (let l = 1; l < layers.length; l++) {

@@ -34,7 +34,7 @@ export const minibatchOptions = {
   decay: { default: 0.1, accepts: { above: 0 }, help: 'decay factor of the step and exponential schedules' },
   stepSize: { default: 10, accepts: { integer: true, atLeast: 1 }, help: 'epochs between decays of the step schedule' },
   minLearningRate: { default: 0, accepts: { atLeast: 0 }, help: 'where the cosine schedule ends' },
-  seed: { default: 0, accepts: { integer: true }, help: 'seed of the shuffles' },
+  seed: { default: 0, accepts: { integer: true, atLeast: 0 }, help: 'seed of the shuffles' },
   shuffle: { default: true, accepts: 'boolean', help: 'draw a new order of the examples every epoch' },
   dropLast: { default: false, accepts: 'boolean', help: 'drop the last, smaller batch of an epoch' },
   callbackEvery: { default: 0, accepts: { integer: true, atLeast: 0 }, help: 'also report every k steps (0: after every epoch only)' },
