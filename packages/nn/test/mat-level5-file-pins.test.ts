@@ -135,7 +135,7 @@ describe('compressed elements', () => {
     const e = refusal(bytes, 1000);
     expect(e.code).toBe('ERR_MAT_TOO_LARGE');
     expect(e.message).toMatch(
-      new RegExp(`^compressed element declares ${big.length} bytes that decode to \\d+ more, beyond the 1000 left of maxBytes = 1000 \\(offset 128\\)$`),
+      new RegExp(`^compressed element of ${big.length} bytes \\(inflated\\) declares arrays of (\\d+) bytes more: (\\d+) in all, beyond the 1000 left of maxBytes = 1000 \\(offset 128\\)$`),
     );
     expect(e.offset).toBe(128);
   });
@@ -161,5 +161,16 @@ describe('compressed elements', () => {
       `no room left under maxBytes = ${need} to inflate (offset ${128 + 8 + z.length})`,
       128 + 8 + z.length,
     ]);
+  });
+});
+
+describe('sizes in messages', () => {
+  it('dimensions whose product is beyond a double are written as exact digits, not 4.6e+18', () => {
+    const dims = [2 ** 31 - 1, 2 ** 31 - 1, 3];
+    const bytes = le.file(le.matrix({ cls: mx.DOUBLE, dims, name: 'v' }, [le.element(mi.DOUBLE, new Uint8Array(8))]));
+    const e = refusal(bytes);
+    expect(e.code).toBe('ERR_MAT_CORRUPT');
+    const exact = (2n ** 31n - 1n) * (2n ** 31n - 1n) * 3n;
+    expect(e.message).toMatch(new RegExp(`^dims ${dims.join('x')} claim ${exact} elements but the data is 8 bytes`));
   });
 });

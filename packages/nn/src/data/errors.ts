@@ -35,3 +35,8 @@ export class DataFileError extends BackpropError {
     this.path = path;
   }
 }
+
+/** The product of whole-number sizes as exact digits, for messages: a double would print 2^96 as 7.922816251426434e+28. */
+export function exactProduct(factors: readonly number[]): string {
+  return factors.reduce((product, f) => product * BigInt(f), 1n).toString();
+}

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { InvalidArgumentError } from '../errors.js';
-import { DataFileError, DataFormatError } from './errors.js';
+import { DataFileError, DataFormatError, exactProduct } from './errors.js';
 
 export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -53,7 +53,7 @@ export function readIdx(bytes: Uint8Array, options: ReadIdxOptions = {}): IdxArr
   if (count * kind.size !== available) {
     throw new DataFormatError(
       'ERR_IDX_SIZE',
-      `IDX dims ${idxDims(dims, 'x')} of ${kind.type} need ${count * kind.size} bytes of data, the file has ${available}`,
+      `IDX dims ${idxDims(dims, 'x')} of ${kind.type} need ${exactProduct([...dims, kind.size])} bytes of data, the file has ${available}`,
       { offset: headerBytes },
     );
   }

@@ -1,6 +1,7 @@
 import type { ByteSource } from './bytes.js';
 import { charArrayBytes, charArrayText, decodeCharCodes, reserveCharArray } from './chars.js';
 import { MatFileError } from './errors.js';
+import { exactProduct } from '../errors.js';
 import { expectType, readTag } from './level5-element.js';
 import { type Budget, decodeNumeric, elementCount, RECORD_BYTES, rowMajorMatrix, storageSize } from './numeric.js';
 import { type MatVariable, mi, mx, numericClassOf, otherClassName, type SkippedVariable } from './types.js';
@@ -58,7 +59,7 @@ export function parseArray(src: ByteSource, pos: number, end: number, budget: Bu
   if (count === Infinity) {
     throw new MatFileError(
       'ERR_MAT_CORRUPT',
-      `dims ${describeDims(h.dims)} claim ${h.dims.reduce((a, b) => a * b, 1)} elements ` +
+      `dims ${describeDims(h.dims)} claim ${exactProduct(h.dims)} elements ` +
         `but the data is ${real.nbytes} bytes`,
       { variable, offset: src.fileOffset(real.pos) },
     );

@@ -58,8 +58,8 @@ function readCompressed(src: ByteSource, dataPos: number, nbytes: number, at: nu
   if (declared !== undefined && declared.size + declared.cost > budget.remaining) {
     throw new MatFileError(
       'ERR_MAT_TOO_LARGE',
-      `compressed element declares ${declared.size} bytes that decode to ${declared.cost} more, beyond the ` +
-        `${budget.remaining} left of maxBytes = ${budget.maxBytes}`,
+      `compressed element of ${declared.size} bytes (inflated) declares arrays of ${declared.cost} bytes more: ` +
+        `${declared.size + declared.cost} in all, beyond the ${budget.remaining} left of maxBytes = ${budget.maxBytes}`,
       { offset: at },
     );
   }
