@@ -82,10 +82,10 @@ describe('backprop export --format onnx', () => {
     const dir = tmp();
     const cases: [string[], RegExp][] = [
       [['--out', 'm.onnx', '--dtype', 'float16', model], /--dtype: expected one of float64, float32, got "float16"/],
-      [['--out', 'm.onnx', '--format', 'protobuf', model], /--format: expected one of onnx, mat, got "protobuf"/],
+      [['--out', 'm.onnx', '--format', 'protobuf', model], /--format: expected one of onnx, mat, json, got "protobuf"/],
       [['--out', 'm.mat', '--format', 'onnx', model], /--format onnx does not match --out "m\.mat", which names a MAT-file/],
       [['--out', 'm.onnx', '--format', 'mat', model], /--format mat does not match --out "m\.onnx", which names an ONNX file/],
-      [['--out', 'm.bin', model], /--format: not given, and --out "m\.bin" names neither a \.onnx nor a \.mat file/],
+      [['--out', 'm.bin', model], /--format: not given, and --out "m\.bin" names none of a \.onnx, \.mat or \.json file/],
       [['--out', 'm.mat', '--dtype', 'float32', model], /--dtype is for ONNX exports/],
       [['--out', 'm.onnx'], /missing the model: backprop export \[options\] MODEL/],
       [['--out', 'm.onnx', '--model', model, 'other.json'], /two models given/],
@@ -129,7 +129,7 @@ describe('backprop export --format onnx', () => {
 
   it('the README\'s script runs as written on an exported model and prints predict\'s classes', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Export: ONNX and MAT'));
+    const section = readme.slice(readme.indexOf('## Export: ONNX, MAT and model files'));
     const script = /```js\n([\s\S]*?)```/.exec(section)![1];
     const dir = tmp();
     mkdirSync(join(dir, 'reports', 'seed'), { recursive: true });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { describeNetwork, exportOnnx, isSeedNetwork, modelThetas, ONNX_DTYPES, ONNX_OPSET, pixelPermutation, seedActivations, writeFileAtomic, writeMatFile, type Matrix, type Model } from '@backprop/nn';
+import { describeNetwork, exportOnnx, isSeedNetwork, modelThetas, ONNX_DTYPES, ONNX_OPSET, pixelPermutation, saveModel, seedActivations, writeFileAtomic, writeMatFile, type Matrix, type Model } from '@backprop/nn';
 import { loadModelFile, MODEL_HELP, seedClassNames } from '../weights.js';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { checkOutputs } from '../paths.js';
@@ -13,16 +13,17 @@ interface ExportFlags extends CommonOptions {
   dtype?: string;
 }
 
-const FORMATS = ['onnx', 'mat'] as const;
+const FORMATS = ['onnx', 'mat', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** Each format as a sentence names it. */
-const FORMAT_NAMES: Readonly<Record<Format, string>> = { onnx: 'an ONNX file', mat: 'a MAT-file' };
+const FORMAT_NAMES: Readonly<Record<Format, string>> = { onnx: 'an ONNX file', mat: 'a MAT-file', json: 'a model file (JSON)' };
 
 /** The format --out names by its extension, if it names one. */
 function formatOf(path: string): Format | undefined {
   if (/\.onnx$/i.test(path)) return 'onnx';
   if (/\.mat$/i.test(path)) return 'mat';
+  if (/\.json$/i.test(path)) return 'json';
   return undefined;
 }
 
@@ -40,11 +41,11 @@ function modelPath(flags: ExportFlags, args: string[]): string {
 function formatFor(flags: ExportFlags): Format {
   const fromName = formatOf(flags.out);
   const format = flags.format === undefined ? fromName : parse.choice('--format', flags.format, FORMATS);
-  if (format === undefined) throw new UsageError(`--format: not given, and --out ${JSON.stringify(flags.out)} names neither a .onnx nor a .mat file`);
+  if (format === undefined) throw new UsageError(`--format: not given, and --out ${JSON.stringify(flags.out)} names none of a .onnx, .mat or .json file`);
   if (fromName !== undefined && fromName !== format) {
     throw new UsageError(`--format ${format} does not match --out ${JSON.stringify(flags.out)}, which names ${FORMAT_NAMES[fromName]}`);
   }
-  if (flags.dtype !== undefined && format !== 'onnx') throw new UsageError('--dtype is for ONNX exports; a MAT-file holds the weights as float64');
+  if (flags.dtype !== undefined && format !== 'onnx') throw new UsageError(`--dtype is for ONNX exports; ${FORMAT_NAMES[format]} holds the model's own weights`);
   return format;
 }
 
@@ -101,19 +102,21 @@ export function exportCommand() {
   return defineCommand<ExportFlags>(
     'export',
     {
-      summary: 'write a model as ONNX, or its Theta1..ThetaN to a MAT-file',
+      summary: 'write a model as ONNX, its Theta1..ThetaN to a MAT-file, or MAT weights as a model file',
       description:
         `Write a model for use outside this project: an ONNX model (opset ${ONNX_OPSET}; Gemm and activation nodes; ` +
         'input "input" [N, features]; outputs, named as in predict --json: "probabilities" (rows summing to 1), "class" ' +
         '(the class name), "class_index" and "scores" (the raw output activations)) that ONNX ' +
         'Runtime and other ONNX tools run, or, for sigmoid networks, a MAT-file (Level 5) of Theta1 … ThetaN that ' +
-        'MATLAB, Octave and scipy.io.loadmat read. The format follows --out (.onnx or .mat) unless --format says it.',
+        'MATLAB, Octave and scipy.io.loadmat read, or a model file (.json, as `backprop train` writes: what `serve`, ' +
+        '`visualize` and the library load), e.g. of the course\'s ex4weights.mat. The format follows --out (.onnx, .mat ' +
+        'or .json) unless --format says it.',
     },
     (cmd) =>
       cmd
         .argument('[model]', `${MODEL_HELP} (or give --model)`)
         .option('--model <file>', 'the model (same as the MODEL argument)')
-        .requiredOption('--out <file>', 'where to write: FILE.onnx or FILE.mat')
+        .requiredOption('--out <file>', 'where to write: FILE.onnx, FILE.mat or FILE.json')
         .option('--format <format>', `${FORMATS.join(', ')} (default: from the extension of --out)`)
         .option('--dtype <dtype>', `ONNX element type: ${ONNX_DTYPES.join(', ')} (default: the model's own dtype; float64 of a float32 model is exact)`)
         .addHelpText(
@@ -123,6 +126,7 @@ export function exportCommand() {
             'backprop export --format onnx --dtype float32 --out digits32.onnx model.json',
             'backprop export --out weights.mat model.json',
             'backprop export --out ex4.onnx ex4weights.mat',
+            'backprop export --out ex4.json ex4weights.mat && backprop serve --model ex4.json',
             "python3 -c \"import scipy.io; print(scipy.io.loadmat('weights.mat')['Theta1'].shape)\"",
           ]),
         ),
@@ -139,6 +143,12 @@ export function exportCommand() {
         const architecture = describeNetwork(model.layers, model.activations, model.dtype);
         out.say(`wrote ${flags.out}: ONNX opset ${ONNX_OPSET}, ${dtype}, ${describeNetwork(model.layers, model.activations)}, ${bytes.length} bytes`);
         out.result({ out: resolve(flags.out), format, dtype, opset: ONNX_OPSET, layers: [...model.layers], architecture, bytes: bytes.length });
+        return;
+      }
+      if (format === 'json') {
+        saveModel(flags.out, model);
+        out.say(`wrote ${flags.out}: a model file, ${describeNetwork(model.layers, model.activations, model.dtype)}, classes ${model.labelNames.join(' ')}`);
+        out.result({ out: resolve(flags.out), format, layers: [...model.layers], classes: [...model.labelNames] });
         return;
       }
       checkMatExportable(model, flags.format === undefined ? flags.out : undefined);

@@ -45,6 +45,9 @@ export function serveCommand() {
       const given = Object.entries(SERVER_OPTIONS).flatMap(([key, option]) =>
         command.getOptionValueSource(key) === 'cli' ? [`${option}=${flags[key as keyof typeof SERVER_OPTIONS]}`] : [],
       );
+      if (flags.model !== undefined && /\.mat$/i.test(flags.model)) {
+        throw new UsageError(`--model ${flags.model}: serve takes model files (.json) or a directory of them, not MAT weights; write one with: backprop export --out model.json ${flags.model}`);
+      }
       let config;
       try {
         config = readConfig(given, process.env);

@@ -156,6 +156,9 @@ export function modelFromJson(text: string): Model {
     doc = JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
     // V8's message quotes the text it choked on, raw bytes included: say where instead
+    if (text.startsWith('MATLAB 5.0 MAT-file')) {
+      throw new ModelFormatError('model file is a MAT-file, not a backprop model (JSON): `backprop export --out model.json FILE.mat` writes its weights as one');
+    }
     const nul = text.indexOf('\0');
     const at = /position (\d+)/.exec((err as Error).message)?.[1];
     const where = nul >= 0 ? ` (not text: NUL byte at offset ${nul})` : at !== undefined ? ` (at character ${at})` : '';
