@@ -46,3 +46,11 @@ describe('serve --model WEIGHTS.mat', () => {
     expect(oneLineError(r)).toContain(`serve takes model files (.json) or a directory of them, not MAT weights; write one with: backprop export --out model.json ${EX4WEIGHTS}`);
   });
 });
+
+describe('serve --model MISSING', () => {
+  it('names the flag and the file, as the other commands do', () => {
+    const r = cli(['serve', '--model', '/nonexistent/model.json', '--port', '0']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toBe('backprop: error: --model /nonexistent/model.json: no such file or directory');
+  });
+});

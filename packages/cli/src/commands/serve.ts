@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { defineCommand, examples, type CommonOptions } from '../command.js';
 import { UsageError } from '../usage.js';
 
@@ -45,6 +46,7 @@ export function serveCommand() {
       const given = Object.entries(SERVER_OPTIONS).flatMap(([key, option]) =>
         command.getOptionValueSource(key) === 'cli' ? [`${option}=${flags[key as keyof typeof SERVER_OPTIONS]}`] : [],
       );
+      if (flags.model !== undefined && !existsSync(flags.model)) throw new UsageError(`--model ${flags.model}: no such file or directory`);
       if (flags.model !== undefined && /\.mat$/i.test(flags.model)) {
         throw new UsageError(`--model ${flags.model}: serve takes model files (.json) or a directory of them, not MAT weights; write one with: backprop export --out model.json ${flags.model}`);
       }
