@@ -134,10 +134,12 @@ export function progressPlan(method: TrainMethod, options: Record<string, unknow
 
 /**
  * What a trained model's `training.cost` is: J(Θ) at the final weights for a full-batch method; for a minibatch
- * method (adam, sgd) the example-weighted mean minibatch cost over the last epoch, which is not J at the final Θ.
+ * method (adam, sgd) the example-weighted mean minibatch cost over the last epoch, which is not J at the final Θ —
+ * or over the epoch whose weights early stopping kept (`keptEpoch`).
  */
-export function finalCostLabel(method: string): { name: string; note?: string } {
-  return optimizerMethod(method as TrainMethod)?.minibatch
+export function finalCostLabel(method: string, keptEpoch?: number): { name: string; note?: string } {
+  if (!optimizerMethod(method as TrainMethod)?.minibatch) return { name: 'cost J(Θ)' };
+  return keptEpoch === undefined
     ? { name: 'minibatch cost', note: 'mean over the last epoch, not J(Θ) at the final weights' }
-    : { name: 'cost J(Θ)' };
+    : { name: 'minibatch cost', note: `mean over epoch ${keptEpoch}, whose weights early stopping kept; not J(Θ) at them` };
 }

@@ -108,7 +108,7 @@ export function writeReport(dir: string, input: ReportInput, warn: (line: string
     if (t.validationAccuracy !== undefined) rows.push(['validation accuracy', percent(t.validationAccuracy)]);
     if (t.testAccuracy !== undefined) rows.push(['test accuracy', percent(t.testAccuracy)]);
     rows.push(
-      finalCost(t.method, t.cost),
+      finalCost(t.method, t.cost, t.kept?.epoch),
       ['iterations', String(t.nit)],
       ['cost/gradient evaluations', String(t.nfev)],
       ['optimisation time', duration(t.seconds)],
@@ -172,7 +172,7 @@ export function writeReport(dir: string, input: ReportInput, warn: (line: string
 }
 
 /** The report's final-cost row, named for what it is (for adam/sgd the mean minibatch cost of the last epoch). */
-function finalCost(method: string, cost: number): [string, string] {
-  const label = finalCostLabel(method);
+function finalCost(method: string, cost: number, keptEpoch?: number): [string, string] {
+  const label = finalCostLabel(method, keptEpoch);
   return label.note ? [`final ${label.name} (${label.note})`, cost.toPrecision(6)] : [`final ${label.name}`, cost.toPrecision(6)];
 }

@@ -54,6 +54,7 @@ export class EarlyStopping {
     const kept = this.#kept(x);
     if (!kept) return;
     summary.cost = kept.entry.cost;
+    summary.kept = { iteration: kept.entry.iteration, ...(kept.entry.epoch !== undefined ? { epoch: kept.entry.epoch } : {}) };
     const at = (e: HistoryEntry): string => (e.epoch !== undefined ? `epoch ${e.epoch}` : `iteration ${e.iteration}`);
     const accuracy = `validation accuracy ${(kept.entry.validationAccuracy! * 100).toFixed(2)}%`;
     if (this.#stopped) {

@@ -15,7 +15,7 @@ import { ProgressReporter } from '../progress.js';
 import { writeReport } from '../report.js';
 import { rescueModel } from '../rescue.js';
 import { Interrupt } from '../signals.js';
-import { EXIT_INTERRUPTED } from '../usage.js';
+import { EXIT_INTERRUPTED, UsageError } from '../usage.js';
 import { count } from '../plural.js';
 
 interface TrainFlags extends CommonOptions, MethodFlags, NetworkFlags {
@@ -25,6 +25,7 @@ interface TrainFlags extends CommonOptions, MethodFlags, NetworkFlags {
   initRange: string;
   seed: string;
   validation: string;
+  earlyStopping?: string;
   test: string;
   backend: string;
   threads?: string;
@@ -60,6 +61,7 @@ export function parseTrainSettings(f: TrainFlags) {
     initRange: parse.number('--init-range', f.initRange, { above: 0 }),
     seed: parse.integer('--seed', f.seed, { min: 0, max: Number.MAX_SAFE_INTEGER }),
     validation: parse.number('--validation', f.validation, { min: 0, max: 0.9 }),
+    earlyStopping: f.earlyStopping === undefined ? undefined : parse.integer('--early-stopping', f.earlyStopping, { min: 1, max: MAX_EVALUATIONS }),
     test: parse.number('--test', f.test, { min: 0, max: 0.9 }),
     backend: parse.choice('--backend', f.backend, ['auto', 'native', 'ts'] as const),
     threads: f.threads === undefined ? undefined : parse.integer('--threads', f.threads, { min: 1, max: MAX_THREADS }),
@@ -88,6 +90,7 @@ export function trainCommand() {
         .option('--seed <n>', 'seed for initialisation, shuffling and splits', String(SEED.seed))
         .option('--validation <fraction>', 'hold out this fraction for validation accuracy', '0')
         .option('--test <fraction>', 'hold out this fraction as a test set', '0')
+        .option('--early-stopping <patience>', 'stop when validation accuracy has not improved for this many iterations (epochs for adam/sgd) and keep the best weights, as Keras\' restore_best_weights (needs --validation)')
         .option('--backend <name>', 'auto (native when it loads), native or ts', 'auto')
         .option('--threads <n>', 'BLAS threads for the native backend, 1 to 1024 (OpenBLAS runs at most as many as it was built for, 64 in most builds; the run says when it capped)')
         .option('--out <file>', 'save the model here (folders are created)')
@@ -117,6 +120,9 @@ export function trainCommand() {
         ),
     async (flags, out, command) => {
       const s = parseTrainSettings(flags);
+      if (s.earlyStopping !== undefined && s.validation === 0) {
+        throw new UsageError('--early-stopping watches validation accuracy: give --validation too (a fraction held out, e.g. --validation 0.1)');
+      }
       const checkpointEvery = parse.integer('--checkpoint-every', flags.checkpointEvery, { min: 1, max: MAX_EVALUATIONS });
       const reportDir = flags.report ?? (flags.out === undefined ? (flags.defaultReport ?? DEFAULT_REPORT_DIR) : undefined);
       checkOutputs({ out: flags.out, report: reportDir, checkpoint: flags.checkpoint });
@@ -164,6 +170,7 @@ export function trainCommand() {
           seed: s.seed,
           validation: parts.validation,
           test: parts.test,
+          earlyStopping: s.earlyStopping === undefined ? undefined : { patience: s.earlyStopping },
           backend: backend.name,
           onProgress: (p) => progress.update(p),
           stepProgress: true,
@@ -216,6 +223,7 @@ export function trainCommand() {
               'initial weights': initSummary(t.init.scheme, s.initRange),
               seed: s.seed,
               'validation fraction': s.validation,
+              'early stopping': s.earlyStopping === undefined ? undefined : `patience ${s.earlyStopping}`,
               'test fraction': s.test,
               backend: `${backend.name} (${threads})`,
               'resumed from': flags.resume,
@@ -240,7 +248,7 @@ export function trainCommand() {
         if (t.validationAccuracy !== undefined) rows.push(['validation accuracy', percent(t.validationAccuracy)]);
         if (t.testAccuracy !== undefined) rows.push(['test accuracy', percent(t.testAccuracy)]);
         rows.push(
-          finalCostRow(s.method, t.cost),
+          finalCostRow(s.method, t.cost, t.kept?.epoch),
           ['iterations', `${t.nit} (${t.nfev} evaluations)`],
           ['time', `${duration(t.seconds)} on the ${t.backend} backend (${threads})`],
         );
@@ -278,6 +286,8 @@ export function trainCommand() {
           report: reportPath ? resolve(reportPath) : null,
           checkpoint: flags.checkpoint ? resolve(flags.checkpoint) : null,
           optimizer: s.optimizer,
+          earlyStopping: s.earlyStopping ?? null,
+          kept: t.kept ?? null,
         });
         return interrupted ? EXIT_INTERRUPTED : 0;
       } finally {
@@ -288,7 +298,7 @@ export function trainCommand() {
 }
 
 /** The printed final cost, named for what it is: for adam/sgd the mean minibatch cost of the last epoch. */
-function finalCostRow(method: string, cost: number): [string, string] {
-  const label = finalCostLabel(method);
+function finalCostRow(method: string, cost: number, keptEpoch?: number): [string, string] {
+  const label = finalCostLabel(method, keptEpoch);
   return [label.name, `${cost.toPrecision(6)}${label.note ? ` (${label.note})` : ''}`];
 }

@@ -56,6 +56,8 @@ export interface TrainingSummary {
   trainAccuracy?: number;
   validationAccuracy?: number;
   testAccuracy?: number;
+  /** The iterate whose weights the model holds when early stopping kept one before the last (its cost is `cost`). */
+  kept?: { iteration: number; epoch?: number };
   history: HistoryEntry[];
 }
 
