@@ -1,4 +1,4 @@
-import { optimizerMethod, optimizerMethods, SEED, type MethodInfo, type TrainMethod } from '@backprop/nn';
+import { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_EVALUATIONS, optimizerMethod, optimizerMethods, SEED, type MethodInfo, type TrainMethod } from '@backprop/nn';
 import type { Command } from 'commander';
 import * as parse from './parse.js';
 import type { ProgressPlan } from './progress.js';
@@ -34,15 +34,9 @@ interface BudgetFlag {
   parse: (name: string, raw: string) => number;
 }
 
-/**
- * Upper bounds of the budget flags: past them a value is a typo, not a plan. 10^7 evaluations or iterations is
- * ~2.5 days of the seed's network at ~20 ms an evaluation (the seed runs 300; scipy's L-BFGS default is 15000);
- * 10^5 epochs is hours of MNIST even for a small network; a minibatch above 10^6 rows is larger than any data
- * set here (MNIST has 60000) and is one full batch anyway.
- */
-export const MAX_EVALUATIONS = 10_000_000;
-export const MAX_EPOCHS = 100_000;
-export const MAX_BATCH_SIZE = 1_000_000;
+/** Upper bounds of the budget flags: @backprop/nn's, which a queued job's options obey too. */
+export { MAX_BATCH_SIZE, MAX_EPOCHS, MAX_EVALUATIONS };
+
 const upTo = (max: number) => (name: string, raw: string): number => parse.integer(name, raw, { min: 1, max });
 const BUDGET_FLAGS: readonly BudgetFlag[] = [
   { key: 'maxfun', flag: '--maxfun <n>', option: 'maxfun', what: 'budget of cost/gradient evaluations', perRun: true, parse: upTo(MAX_EVALUATIONS) },

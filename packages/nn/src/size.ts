@@ -48,6 +48,17 @@ export const MODEL_MIN_CHARS_PER_PARAMETER = 19;
  */
 export const GRADCHECK_MAX_WORK = 2e9;
 
+/**
+ * Upper bounds of a training's budget, the most work a front end lets one training be asked for (the CLI's
+ * --maxfun/--maxiter, --epochs and --batch-size, a queued job's optimizer options): past them a value is a typo, not
+ * a plan. 10^7 evaluations or iterations is ~2.5 days of the seed's network at ~20 ms an evaluation (the seed runs
+ * 300; scipy's L-BFGS default is 15000); 10^5 epochs is hours of MNIST even for a small network; a minibatch above
+ * 10^6 rows is larger than any data set here (MNIST has 60000) and is one full batch anyway.
+ */
+export const MAX_EVALUATIONS = 10_000_000;
+export const MAX_EPOCHS = 100_000;
+export const MAX_BATCH_SIZE = 1_000_000;
+
 /** Refuses a gradient check whose central differences would take more than GRADCHECK_MAX_WORK; before any θ exists. */
 export function checkGradientCheckSize(layers: LayerSizes, m: number): void {
   let P = 0;

@@ -5,6 +5,7 @@ export { parseRedisUrl, type RedisLocation } from './redis-url.js';
 export { connect, type Connection } from './connection.js';
 export { checkTrainJob, SCHEMA, type TrainJob, type DataRef, type NetworkRef, type JobResult } from './job.js';
 export { runSweep, type SweepOptions, type JobOutcome } from './sweep.js';
+export { DEFAULT_MEMORY_SHARE, MEMORY_ENV, defaultWorkerMemory, parseMemory, jobMemory, checkJobMemory } from './budget.js';
 export { startWorker, type WorkerOptions, type RunningWorker, type WorkerEvent } from './worker.js';
 export { cancelSweep, type CancelReport } from './cancel.js';
 export { RedisModelStore } from './model-store.js';

@@ -1,4 +1,4 @@
-import { DTYPES, HIDDEN_ACTIVATIONS, INIT_SCHEMES, OUTPUT_ACTIVATIONS, type Dtype, type HiddenActivation, type InitScheme, type OutputActivation } from '@backprop/nn';
+import { DTYPES, HIDDEN_ACTIVATIONS, INIT_SCHEMES, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_EVALUATIONS, OUTPUT_ACTIVATIONS, type Dtype, type HiddenActivation, type InitScheme, type OutputActivation } from '@backprop/nn';
 import { JobPayloadError } from './errors.js';
 
 /**
@@ -65,8 +65,43 @@ export interface JobResult {
 /** Checks one value at `path`; returns it (narrowed) or throws JobPayloadError naming the path. */
 type Check<T> = (value: unknown, path: string) => T;
 
+/** Characters of a value (and of a field name) a message shows. */
+const SHOWN = 60;
+
+/**
+ * The value's JSON, cut at SHOWN characters, written only that far: a list nested 100,000 deep or a string of a
+ * million characters costs no more than a short one (each level writes a bracket, so the descent stops within SHOWN).
+ */
+function preview(value: unknown): string {
+  let out = '';
+  const put = (v: unknown): void => {
+    if (out.length >= SHOWN) return;
+    if (typeof v === 'string') out += JSON.stringify(v.slice(0, SHOWN));
+    else if (Array.isArray(v)) {
+      out += '[';
+      for (let i = 0; i < v.length && out.length < SHOWN; i++) {
+        if (i > 0) out += ',';
+        put(v[i]);
+      }
+      out += ']';
+    } else if (typeof v === 'object' && v !== null) {
+      out += '{';
+      let first = true;
+      for (const key in v) {
+        if (out.length >= SHOWN) break;
+        out += `${first ? '' : ','}${JSON.stringify(key.slice(0, SHOWN))}:`;
+        first = false;
+        put((v as Record<string, unknown>)[key]);
+      }
+      out += '}';
+    } else out += JSON.stringify(v) ?? typeof v;
+  };
+  put(value);
+  return out.length > SHOWN ? `${out.slice(0, SHOWN)}…` : out;
+}
+
 function fail(path: string, expected: string, value: unknown): never {
-  const got = value === undefined ? 'nothing' : JSON.stringify(value)?.slice(0, 60) ?? typeof value;
+  const got = value === undefined ? 'nothing' : preview(value);
   throw new JobPayloadError(`job payload: ${path}: expected ${expected}, got ${got}`);
 }
 
@@ -90,7 +125,7 @@ const optional = <T>(check: Check<T>): Check<T | undefined> => (v, p) => (v === 
 const object = <T>(fields: { [K in keyof T]: Check<T[K]> }): Check<T> => (v, p) => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(p, 'an object', v);
   const o = v as Record<string, unknown>;
-  for (const key of Object.keys(o)) if (!(key in fields)) fail(`${p}.${key}`, 'no such field', o[key]);
+  for (const key of Object.keys(o)) if (!Object.hasOwn(fields, key)) fail(`${p}.${key.slice(0, SHOWN)}`, 'no such field', o[key]);
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(fields) as (keyof T & string)[]) {
     const value = fields[key](o[key], `${p}.${key}`);
@@ -98,13 +133,25 @@ const object = <T>(fields: { [K in keyof T]: Check<T[K]> }): Check<T> => (v, p) 
   }
   return out as T;
 };
+/**
+ * The budget options, within the CLI's caps (@backprop/nn's): a job cannot ask for more work than `sweep` can, so a
+ * worker's SIGTERM waits for hours at most. cg's maxIter < 0 is −(its budget of evaluations).
+ */
+const BUDGETS: Record<string, Check<number>> = {
+  maxfun: integer(1, MAX_EVALUATIONS),
+  maxIter: integer(-MAX_EVALUATIONS, MAX_EVALUATIONS),
+  epochs: integer(0, MAX_EPOCHS),
+  batchSize: integer(1, MAX_BATCH_SIZE),
+};
+
 /** Option name → number, boolean or short string; at most 32 of them (the optimiser then rejects unknown names). */
 const options: Check<Record<string, number | boolean | string>> = (v, p) => {
   if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.keys(v).length > 32) fail(p, 'an object of at most 32 options', v);
   const out: Record<string, number | boolean | string> = {};
   for (const [key, value] of Object.entries(v as Record<string, unknown>)) {
     text(/^[A-Za-z][A-Za-z0-9]{0,39}$/, 'an option name')(key, `${p} key`);
-    if (typeof value === 'number') out[key] = number(-1e300, 1e300)(value, `${p}.${key}`);
+    if (Object.hasOwn(BUDGETS, key)) out[key] = BUDGETS[key](value, `${p}.${key}`);
+    else if (typeof value === 'number') out[key] = number(-1e300, 1e300)(value, `${p}.${key}`);
     else if (typeof value === 'boolean') out[key] = value;
     else out[key] = text(/^[\x20-\x7e]{0,64}$/, 'a number, true/false or a short text')(value, `${p}.${key}`);
   }

@@ -27,11 +27,14 @@ export interface TestRedis {
   stop(): void;
 }
 
-/** A redis-server of this test file's own: a free loopback port, a temp dir, no persistence. Stopped by its pid. */
-export async function startRedis(): Promise<TestRedis> {
+/**
+ * A redis-server of this test file's own: a free loopback port (or `at`, to restart one), a temp dir, no
+ * persistence. Stopped by its pid.
+ */
+export async function startRedis(at?: number): Promise<TestRedis> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npx nx run-many -t build)`);
   const dir = tmp('bp-redis-');
-  const port = await freePort();
+  const port = at ?? (await freePort());
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
     stdio: 'ignore',
   });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { BackpropError, modelToJson, type BackendChoice, type DatasetSplit, type Model, type TrainMethod } from '@backprop/nn';
+import { BackpropError, modelToJson, resolveBackend, type BackendChoice, type DatasetSplit, type Model, type TrainingSizeRequest, type TrainMethod } from '@backprop/nn';
 import type { JobResult, TrainJob } from '@backprop/queue';
 import { loadData, split } from '../dataset.js';
 import type { FromWorker, SweepConfig, ToWorker, TrainedSummary, WorkerSetup } from '../sweep/protocol.js';
@@ -128,6 +128,20 @@ export async function runJob(job: TrainJob, threads: number, concurrency = 1): P
   };
   const { summary, model } = await trainOn(trainerFor(key, setup, concurrency), config);
   return { summary, model: modelToJson(model) };
+}
+
+/** What the job's training is, for the worker's memory check: its layers and examples (the data loaded, as runJob will). */
+export function jobSizeRequest(job: TrainJob, threads: number): TrainingSizeRequest {
+  const { train } = splitsFor(job);
+  return {
+    layers: [train.X.cols, ...job.hidden, train.K],
+    m: train.X.rows,
+    method: job.method,
+    optimizer: job.optimizer,
+    dtype: job.dtype,
+    backend: resolveBackend(job.backend as BackendChoice).name,
+    threads,
+  };
 }
 
 /** Ends the kept training threads (when the worker stops). */
