@@ -46,10 +46,6 @@ export function serveCommand() {
       const given = Object.entries(SERVER_OPTIONS).flatMap(([key, option]) =>
         command.getOptionValueSource(key) === 'cli' ? [`${option}=${flags[key as keyof typeof SERVER_OPTIONS]}`] : [],
       );
-      if (flags.model !== undefined && !existsSync(flags.model)) throw new UsageError(`--model ${flags.model}: no such file or directory`);
-      if (flags.model !== undefined && /\.mat$/i.test(flags.model)) {
-        throw new UsageError(`--model ${flags.model}: serve takes model files (.json) or a directory of them, not MAT weights; write one with: backprop export --out model.json ${flags.model}`);
-      }
       let config;
       try {
         config = readConfig(given, process.env);
@@ -57,6 +53,11 @@ export function serveCommand() {
         await resolveHost(config.options.host ?? '127.0.0.1');
       } catch (err) {
         throw new UsageError((err as Error).message);
+      }
+      // then the model: a file that is not there, or MAT weights, named as the other commands name them
+      if (flags.model !== undefined && !existsSync(flags.model)) throw new UsageError(`--model ${flags.model}: no such file or directory`);
+      if (flags.model !== undefined && /\.mat$/i.test(flags.model)) {
+        throw new UsageError(`--model ${flags.model}: serve takes model files (.json) or a directory of them, not MAT weights; write one with: backprop export --out model.json ${flags.model}`);
       }
       const logger = serverLogger(config.logLevel, flags.json ? 'stderr' : 'stdout', config.logFormat);
       warnAboutAdminToken(logger, config.options.adminToken);
