@@ -7,5 +7,5 @@ export { checkTrainJob, SCHEMA, type TrainJob, type DataRef, type NetworkRef, ty
 export { runSweep, type SweepOptions, type JobOutcome } from './sweep.js';
 export { startWorker, type WorkerOptions, type RunningWorker, type WorkerEvent } from './worker.js';
 export { cancelSweep, type CancelReport } from './cancel.js';
-export { RedisModelStore } from './model-store.js';
+export { RedisModelStore, ModelDocumentTooLargeError } from './model-store.js';
 export { TRAIN_QUEUE, QUEUE_OPTIONS, jobId } from './names.js';

@@ -113,6 +113,8 @@ export const openapiDocument = {
           '413': problem('Body larger than the body limit'),
           '415': problem('Body is not application/json'),
           '422': problem('Not a valid model document; the old model keeps serving'),
+          '503': problem('The model store cannot be written (nothing was stored); the old model keeps serving'),
+          '504': problem('The shared store answered neither the write nor its read-back: whether it was stored is unknown'),
         }),
         requestBody: {
           required: true,
@@ -140,12 +142,13 @@ export const openapiDocument = {
     },
     '/v1/models/{name}/reload': {
       parameters: [nameParameter],
-      post: admin('Re-read a model from its file; a bad file leaves the old model serving', 'reloadModel', {
+      post: admin('Re-read a model from its file or the shared store; a bad one leaves the old model serving', 'reloadModel', {
         '200': json('Reloaded', 'ModelDescription'),
         '400': problem('Invalid model name'),
-        '404': problem('No such model'),
+        '404': problem('No such model (or no longer in the shared store: it was unloaded)'),
         '409': problem('The model has no file (uploaded without a model directory)'),
-        '422': problem('The file is not a valid model; the old model keeps serving'),
+        '422': problem('The file or stored document is not a valid model, or is over the upload limit; the old model keeps serving'),
+        '503': problem('The shared store cannot be read; the old model keeps serving'),
       }),
     },
   },
