@@ -3,6 +3,7 @@
 // assertion compares a replica's served checksum with the checksum of the document Redis holds (read here directly).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -91,6 +92,19 @@ async function converged(name: string, ms: number, replicas = [a, b]): Promise<n
   }
 }
 
+/**
+ * GET `url` with If-None-Match: `etag` and answers its status. Through node:http, because fetch() adds
+ * `Cache-Control: no-cache` to a conditional request, which makes any server answer 200.
+ */
+function statusIfNoneMatch(url: string, etag: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { 'if-none-match': etag } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    }).on('error', reject);
+  });
+}
+
 describe('serve --models redis://: replicas converge on what Redis holds', () => {
   it('a change announced while the subscriptions were killed is picked up when they reconnect', async () => {
     expect((await put(b, 'lost', modelToJson(model(1)))).status).toBe(201);
@@ -159,6 +173,21 @@ describe('serve --models redis://: replicas converge on what Redis holds', () =>
     await converged('huge', 2_000);
   });
 
+  it('the same model has the same ETag on every replica: If-None-Match from one is a 304 on the other', async () => {
+    expect((await put(a, 'tagged', modelToJson(model(12)))).status).toBe(201);
+    await converged('tagged', 2_000);
+    for (const path of ['/v1/models/tagged', '/v1/models']) {
+      const first = await fetch(`${a.url}${path}`);
+      const etag = first.headers.get('etag')!;
+      expect(etag).toBeTruthy();
+      expect(await statusIfNoneMatch(`${b.url}${path}`, etag)).toBe(304);
+    }
+    const etag = (await fetch(`${b.url}/v1/models/tagged`)).headers.get('etag')!;
+    expect((await put(a, 'tagged', modelToJson(model(13)))).status).toBe(200);
+    await converged('tagged', 2_000);
+    expect(await statusIfNoneMatch(`${b.url}/v1/models/tagged`, etag)).toBe(200);
+  });
+
   it('Redis restarted empty: every replica drops what Redis no longer has', async () => {
     expect((await put(a, 'gone', modelToJson(model(10)))).status).toBe(201);
     await converged('gone', 2_000);
@@ -172,7 +201,7 @@ describe('serve --models redis://: replicas converge on what Redis holds', () =>
       await sleep(50);
     }
     expect(await raw.hlen(KEY)).toBe(0);
-    for (const name of ['gone', 'lost', 'slow', 'late', 'unsure', 'quiet']) await converged(name, 8_000);
+    for (const name of ['gone', 'lost', 'slow', 'late', 'unsure', 'quiet', 'tagged']) await converged(name, 8_000);
     for (const r of [a, b]) expect((await fetch(`${r.url}/readyz`)).status).toBe(503);
     // and the replicas follow the new Redis
     expect((await put(b, 'again', modelToJson(model(11)))).status).toBe(201);

@@ -96,11 +96,13 @@ export const openapiDocument = {
     '/v1/predict': { post: predictOperation('Predict with the default model', 'predictDefault') },
     '/v1/models': get('List loaded models', 'listModels', 'models', {
       '200': json('Loaded models and the default', 'ModelList'),
+      '304': { description: 'Not modified (a weak ETag of the list without loadedAt: the same on every replica serving the same models)' },
     }),
     '/v1/models/{name}': {
       parameters: [nameParameter],
       ...get('Describe a model: layer sizes, accuracy, checksum, training summary (no history)', 'getModel', 'models', {
         '200': json('The model', 'ModelDescription'),
+        '304': { description: 'Not modified (a weak ETag of the description without loadedAt: the same on every replica serving the same model)' },
         '400': problem('Invalid model name'),
         '404': problem('No such model'),
         '503': problem('The model is still being prepared'),
