@@ -8,5 +8,5 @@ export { runSweep, type SweepOptions, type JobOutcome } from './sweep.js';
 export { DEFAULT_MEMORY_SHARE, MEMORY_ENV, defaultWorkerMemory, parseMemory, jobMemory, checkJobMemory } from './budget.js';
 export { startWorker, type WorkerOptions, type RunningWorker, type WorkerEvent } from './worker.js';
 export { cancelSweep, type CancelReport } from './cancel.js';
-export { RedisModelStore } from './model-store.js';
+export { RedisModelStore, ModelDocumentTooLargeError } from './model-store.js';
 export { TRAIN_QUEUE, QUEUE_OPTIONS, jobId } from './names.js';

@@ -47,12 +47,14 @@ export function createApp(options: AppOptions = {}): Express {
   const bodyLimit = options.bodyLimit === undefined ? undefined : byteSize(options.bodyLimit);
   const models = options.models ?? new ModelRegistry();
   const logger = options.logger ?? pino();
+  // one limit for a model document, uploaded or read from a shared store
+  models.documentLimit = bodyLimit ?? DEFAULT_MODEL_BODY_LIMIT;
   const ctx: AppContext = {
     models,
     metrics: createMetrics(models, { processMetrics: options.processMetrics }),
     logger,
     bodyLimit,
-    modelBodyLimit: bodyLimit ?? DEFAULT_MODEL_BODY_LIMIT,
+    modelBodyLimit: models.documentLimit,
     maxBatchRows,
     hiddenPngs: new HiddenPngCache(),
     adminToken: options.adminToken,

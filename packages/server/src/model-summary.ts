@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describeNetwork, seedActivations, type TrainingSummary } from '@backprop/nn';
 import type { ModelEntry } from './registry.js';
 
@@ -34,4 +35,14 @@ export function describeModel(entry: ModelEntry, isDefault: boolean) {
     },
     training,
   };
+}
+
+/**
+ * The ETag of a model description (or a list of them): a hash of everything in it but `loadedAt`, the time this
+ * replica loaded the model. Every replica serving the same model — and the same model loaded again — answers with
+ * the same one, so If-None-Match works behind a load balancer. Weak, because the bodies still differ in `loadedAt`.
+ */
+export function descriptionEtag(description: unknown): string {
+  const content = JSON.stringify(description, (key, value: unknown) => (key === 'loadedAt' ? undefined : value));
+  return `W/"${createHash('sha256').update(content).digest('base64url')}"`;
 }

@@ -96,11 +96,13 @@ export const openapiDocument = {
     '/v1/predict': { post: predictOperation('Predict with the default model', 'predictDefault') },
     '/v1/models': get('List loaded models', 'listModels', 'models', {
       '200': json('Loaded models and the default', 'ModelList'),
+      '304': { description: 'Not modified (a weak ETag of the list without loadedAt: the same on every replica serving the same models)' },
     }),
     '/v1/models/{name}': {
       parameters: [nameParameter],
       ...get('Describe a model: layer sizes, accuracy, checksum, training summary (no history)', 'getModel', 'models', {
         '200': json('The model', 'ModelDescription'),
+        '304': { description: 'Not modified (a weak ETag of the description without loadedAt: the same on every replica serving the same model)' },
         '400': problem('Invalid model name'),
         '404': problem('No such model'),
         '503': problem('The model is still being prepared'),
@@ -113,6 +115,8 @@ export const openapiDocument = {
           '413': problem('Body larger than the body limit'),
           '415': problem('Body is not application/json'),
           '422': problem('Not a valid model document; the old model keeps serving'),
+          '503': problem('The model store cannot be written (nothing was stored); the old model keeps serving'),
+          '504': problem('The shared store answered neither the write nor its read-back: whether it was stored is unknown'),
         }),
         requestBody: {
           required: true,
@@ -140,12 +144,13 @@ export const openapiDocument = {
     },
     '/v1/models/{name}/reload': {
       parameters: [nameParameter],
-      post: admin('Re-read a model from its file; a bad file leaves the old model serving', 'reloadModel', {
+      post: admin('Re-read a model from its file or the shared store; a bad one leaves the old model serving', 'reloadModel', {
         '200': json('Reloaded', 'ModelDescription'),
         '400': problem('Invalid model name'),
-        '404': problem('No such model'),
+        '404': problem('No such model (or no longer in the shared store: it was unloaded)'),
         '409': problem('The model has no file (uploaded without a model directory)'),
-        '422': problem('The file is not a valid model; the old model keeps serving'),
+        '422': problem('The file or stored document is not a valid model, or is over the upload limit; the old model keeps serving'),
+        '503': problem('The shared store cannot be read; the old model keeps serving'),
       }),
     },
   },

@@ -38,6 +38,7 @@ export const PROBLEMS = {
   'storage-unavailable': { status: 503, title: 'The model directory cannot be written' },
   'insufficient-storage': { status: 507, title: 'No space left for the model file' },
   'not-ready': { status: 503, title: 'Not ready' },
+  'store-outcome-unknown': { status: 504, title: 'The model store did not answer; whether the model was stored is unknown' },
   internal: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BackpropError, checkActivations, checkDtype, checkLayers, FileWriteError, checkTheta, loadModel, modelFromJson, modelToJson, thetaChecksum, writeFileAtomic, type Model } from '@backprop/nn';
+import { DEFAULT_MODEL_BODY_LIMIT } from './body-limits.js';
 import { checkModelName, isModelName } from './model-name.js';
 import type { SharedModelStore } from './shared-models.js';
 
@@ -19,7 +20,7 @@ export class ModelNotReadyError extends BackpropError {
   }
 }
 
-/** A reload was asked for a model that was not read from a file. */
+/** A reload was asked for a model that was not read from a file or a shared store. */
 export class ModelNotReloadableError extends BackpropError {
   constructor(message: string) {
     super('ERR_MODEL_NOT_RELOADABLE', message);
@@ -59,6 +60,16 @@ function storageError(doing: string, err: unknown): unknown {
 }
 
 export type ModelSource = 'file' | 'upload' | 'trained';
+
+/**
+ * What re-reading one model from the shared store did: swapped in a new entry, removed it (no longer stored),
+ * refused it (invalid or over the size bound; the served model stays), or nothing (a newer read was applied first).
+ */
+export type SharedOutcome =
+  | { name: string; entry: ModelEntry }
+  | { name: string; removed: true }
+  | { name: string; refused: Error }
+  | { name: string; stale: true };
 
 /**
  * The validator of what a model answers (hidden.png's ETag): sha256 of its model document without the creation time
@@ -110,7 +121,15 @@ export class ModelRegistry {
   readonly dir?: string;
   readonly shared?: SharedModelStore;
   defaultName?: string;
+  /**
+   * The longest model document read from the shared store: the upload limit (createApp sets it to the one PUT
+   * enforces), so no replica fetches or parses a document that none of them would have accepted.
+   */
+  documentLimit = DEFAULT_MODEL_BODY_LIMIT;
   private readonly entries = new Map<string, ModelEntry>();
+  /** Shared-store reads sent so far, and for each model the last one applied: answers apply in the order sent. */
+  private sharedReads = 0;
+  private readonly sharedApplied = new Map<string, number>();
   private readonly pending = new Map<string, string>();
   private readonly loadErrorListeners: ((failure: LoadFailure) => void)[] = [];
 
@@ -251,12 +270,7 @@ export class ModelRegistry {
     const created = !this.entries.has(name);
     let path: string | undefined;
     if (this.shared !== undefined) {
-      try {
-        await this.shared.put(name, modelToJson(model));
-      } catch (err) {
-        const kept = this.entries.has(name) ? 'the loaded model keeps serving' : 'nothing was loaded';
-        throw new ModelStorageError(`cannot store model ${JSON.stringify(name)} in ${this.shared.where} (${kept}): ${(err as Error).message}`, 'ESHARED', { cause: err });
-      }
+      await this.putShared(this.shared, name, modelToJson(model));
     } else if (this.dir !== undefined) {
       path = join(this.dir, `${name}.json`);
       try {
@@ -271,9 +285,13 @@ export class ModelRegistry {
     return { entry, created };
   }
 
-  /** Re-reads a model from its file; a bad file leaves the loaded model serving. */
-  reload(name: string): ModelEntry {
+  /**
+   * Re-reads a model from its file, or from the shared store (which may have changed while a notice was lost); a
+   * bad document leaves the loaded model serving.
+   */
+  async reload(name: string): Promise<ModelEntry> {
     const entry = this.require(name);
+    if (this.shared !== undefined) return this.reloadShared(this.shared, entry.name);
     if (entry.path === undefined) {
       throw new ModelNotReloadableError(`model ${JSON.stringify(entry.name)} was uploaded without a model directory and has no file to re-read`);
     }
@@ -314,16 +332,108 @@ export class ModelRegistry {
   }
 
   /**
-   * A shared store's current document for `name` (null: deleted), as another replica left it: validated before it
-   * replaces the served model; a bad document is reported and the served model stays.
+   * Re-reads one model from the shared store and applies it. Throws only when the store cannot be read (the caller
+   * retries); an invalid or oversized document is a `refused` outcome and the served model stays.
    */
-  applyShared(name: string, text: string | null): ModelEntry | undefined {
-    if (!isModelName(name)) return undefined;
+  async readShared(name: string): Promise<SharedOutcome> {
+    const store = this.sharedStore();
+    const sent = ++this.sharedReads;
+    let text: string | null;
+    try {
+      text = await store.get(name, this.documentLimit);
+    } catch (err) {
+      if ((err as BackpropError).code !== 'ERR_MODEL_DOCUMENT_TOO_LARGE') throw err;
+      return this.refuseShared(name, err as Error);
+    }
+    return this.applyShared(sent, name, text);
+  }
+
+  /**
+   * Re-reads the whole shared store and makes the registry equal to it: every stored model applied, every loaded
+   * model the store no longer has removed (Redis restarted empty, a delete whose notice was lost). Throws only when
+   * the store cannot be read.
+   */
+  async syncShared(): Promise<SharedOutcome[]> {
+    const store = this.sharedStore();
+    const sent = ++this.sharedReads;
+    const docs = await store.all(this.documentLimit);
+    const names = [...new Set([...docs.keys(), ...this.entries.keys()])].sort();
+    return names.map((name) => {
+      const doc = docs.get(name) ?? null;
+      return doc instanceof Error ? this.refuseShared(name, doc) : this.applyShared(sent, name, doc);
+    });
+  }
+
+  /** The shared store's document for `name` as of read `sent` (null: deleted), validated before it is swapped in. */
+  private applyShared(sent: number, name: string, text: string | null): SharedOutcome {
+    if (!isModelName(name)) return { name, refused: new Error(`skipped ${JSON.stringify(name)}: not a valid model name`) };
+    if ((this.sharedApplied.get(name) ?? 0) > sent) return { name, stale: true };
+    this.sharedApplied.set(name, sent);
     if (text === null) {
       this.entries.delete(name);
-      return undefined;
+      return { name, removed: true };
     }
-    return this.read({ name }, () => this.set(name, modelFromJson(text), { source: 'upload' }));
+    try {
+      return { name, entry: this.read({ name }, () => this.set(name, modelFromJson(text), { source: 'upload' })) };
+    } catch (err) {
+      return { name, refused: err as Error };
+    }
+  }
+
+  private refuseShared(name: string, error: Error): SharedOutcome {
+    for (const listener of this.loadErrorListeners) listener({ name, error });
+    return { name, refused: error };
+  }
+
+  private async reloadShared(store: SharedModelStore, name: string): Promise<ModelEntry> {
+    let outcome: SharedOutcome;
+    try {
+      outcome = await this.readShared(name);
+    } catch (err) {
+      throw new ModelStorageError(`cannot read model ${JSON.stringify(name)} from ${store.where} (the loaded model keeps serving): ${(err as Error).message}`, 'ESHARED', { cause: err });
+    }
+    if ('refused' in outcome) throw outcome.refused;
+    if ('removed' in outcome) throw new ModelNotFoundError(`model ${JSON.stringify(name)} is no longer in ${store.where}; it was unloaded`);
+    return 'entry' in outcome ? outcome.entry : this.require(name);
+  }
+
+  /**
+   * Writes a document to the shared store. A write whose answer did not come (timed out) may still have been
+   * stored, so it is read back: the document there is ours → stored; another → not stored; no answer again → the
+   * outcome is unknown (ModelStorageError with errno ETIMEDOUT).
+   */
+  private async putShared(store: SharedModelStore, name: string, text: string): Promise<void> {
+    const kept = this.entries.has(name) ? 'the loaded model keeps serving' : 'nothing was loaded';
+    try {
+      await store.put(name, text);
+      return;
+    } catch (err) {
+      const why = (err as Error).message;
+      if (!/timed out/i.test(why)) {
+        throw new ModelStorageError(`cannot store model ${JSON.stringify(name)} in ${store.where} (${kept}): ${why}`, 'ESHARED', { cause: err });
+      }
+      let stored: string | null;
+      try {
+        stored = await store.get(name, Buffer.byteLength(text));
+      } catch (again) {
+        if ((again as BackpropError).code !== 'ERR_MODEL_DOCUMENT_TOO_LARGE') {
+          throw new ModelStorageError(
+            `model ${JSON.stringify(name)} may or may not be stored in ${store.where}: the write and the read-back both went unanswered (${why}; ${(again as Error).message}); GET it from any replica to see which`,
+            'ETIMEDOUT',
+            { cause: err },
+          );
+        }
+        stored = null; // longer than ours: another version
+      }
+      if (stored !== text) {
+        throw new ModelStorageError(`cannot store model ${JSON.stringify(name)} in ${store.where} (${kept}): ${why}, and the store holds another version`, 'ESHARED', { cause: err });
+      }
+    }
+  }
+
+  private sharedStore(): SharedModelStore {
+    if (this.shared === undefined) throw new ModelNotReloadableError('this server has no shared model store');
+    return this.shared;
   }
 
   /** `load()`'s result; a failure is reported to the onLoadError listeners, then rethrown. */

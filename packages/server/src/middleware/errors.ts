@@ -14,6 +14,7 @@ const PROBLEM_OF_CODE: Record<string, ProblemSlug> = {
   ERR_MODEL_NOT_FOUND: 'model-not-found',
   ERR_MODEL_NOT_RELOADABLE: 'model-not-reloadable',
   ERR_MODEL_FORMAT: 'invalid-model',
+  ERR_MODEL_DOCUMENT_TOO_LARGE: 'invalid-model',
   ERR_IMAGE: 'picture-failed',
   ERR_SHAPE: 'invalid-input',
   ERR_INVALID_ARGUMENT: 'invalid-input',
@@ -34,6 +35,7 @@ export function toHttpProblem(err: unknown): HttpProblem | undefined {
     }
     if (err.code === 'ERR_MODEL_STORAGE') {
       const errno = (err as { errno?: unknown }).errno;
+      if (errno === 'ETIMEDOUT') return new HttpProblem('store-outcome-unknown', err.message, { extensions: { errno }, cause: err });
       const full = errno === 'ENOSPC' || errno === 'EDQUOT';
       return new HttpProblem(full ? 'insufficient-storage' : 'storage-unavailable', err.message, { extensions: { errno }, cause: err });
     }

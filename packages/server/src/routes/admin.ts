@@ -44,10 +44,13 @@ export function deleteModel(ctx: AppContext): RequestHandler {
   };
 }
 
-/** POST /v1/models/{name}/reload: re-read the model's file; a bad file is a 422 and the old model keeps serving. */
+/**
+ * POST /v1/models/{name}/reload: re-read the model's file, or its document in the shared store; a bad one is a 422
+ * and the old model keeps serving.
+ */
 export function reloadModel(ctx: AppContext): RequestHandler {
-  return (req, res) => {
-    const entry = ctx.models.reload(checkModelName(req.params.name));
+  return async (req, res) => {
+    const entry = await ctx.models.reload(checkModelName(req.params.name));
     ctx.logger.info({ model: entry.name, checksum: entry.checksum, path: entry.path }, 'model reloaded');
     res.json(describeModel(entry, isDefault(ctx, entry)));
   };

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { grayToPng, hiddenLayerGrid, ImageError } from '@backprop/nn';
 import type { AppContext } from '../context.js';
 import { checkModelName } from '../model-name.js';
-import { describeModel } from '../model-summary.js';
+import { describeModel, descriptionEtag } from '../model-summary.js';
 import { HttpProblem } from '../problem.js';
 import type { ModelEntry } from '../registry.js';
 
@@ -16,7 +16,8 @@ export function listModels(ctx: AppContext): RequestHandler {
   return (_req, res) => {
     const models = ctx.models.list().map((e) => describeModel(e, isDefault(ctx, e)));
     const defaultName = ctx.models.get('default')?.name ?? null;
-    res.json({ default: defaultName, models });
+    const body = { default: defaultName, models };
+    res.set('ETag', descriptionEtag(body)).json(body);
   };
 }
 
@@ -24,7 +25,8 @@ export function listModels(ctx: AppContext): RequestHandler {
 export function getModel(ctx: AppContext): RequestHandler {
   return (req, res) => {
     const entry = ctx.models.require(checkModelName(req.params.name));
-    res.json(describeModel(entry, isDefault(ctx, entry)));
+    const description = describeModel(entry, isDefault(ctx, entry));
+    res.set('ETag', descriptionEtag(description)).json(description);
   };
 }
 
