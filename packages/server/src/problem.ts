@@ -38,6 +38,7 @@ export const PROBLEMS = {
   'storage-unavailable': { status: 503, title: 'The model directory cannot be written' },
   'insufficient-storage': { status: 507, title: 'No space left for the model file' },
   'not-ready': { status: 503, title: 'Not ready' },
+  'server-busy': { status: 503, title: 'Too many large request bodies in flight' },
   internal: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -23,7 +23,7 @@ export interface ServerTimeouts {
 
 /** What startServer takes: where the models are, where to listen, and the app's own options (AppOptions). */
 export interface StartServerOptions
-  extends Pick<AppOptions, 'adminToken' | 'logger' | 'bodyLimit' | 'maxBatchRows' | 'backend'> {
+  extends Pick<AppOptions, 'adminToken' | 'logger' | 'bodyLimit' | 'maxBatchRows' | 'maxBodyInFlight' | 'backend'> {
   /** A model file, or a directory of `<name>.json` models. Without it the default digits model is served. */
   modelPath?: string;
   /** `redis://…`: models shared by every replica given the same URL (instead of modelPath). */
@@ -90,6 +90,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     processMetrics: true,
     bodyLimit: options.bodyLimit,
     maxBatchRows: options.maxBatchRows,
+    maxBodyInFlight: options.maxBodyInFlight,
     adminToken: options.adminToken,
     backend: options.backend,
   });
