@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { InvalidArgumentError } from '@backprop/nn';
 import { pino } from 'pino';
 import { createApp, type AppOptions } from './app.js';
+import { answerClientErrors } from './client-errors.js';
 import { defaultCacheDir } from './default-model.js';
 import type { ModelRegistry } from './registry.js';
 import { installRequestClasses } from './request-classes.js';
@@ -125,6 +126,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       app(req, res);
     },
   );
+
+  // Requests node:http cannot parse or did not receive in time: a problem document, not an empty 400/408/431.
+  server.on('clientError', answerClientErrors({ logger, headersTimeoutMs: headersTimeout, requestTimeoutMs: requestTimeout }));
 
   server.listen(port, host);
   try {
