@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { InvalidArgumentError } from '@backprop/nn';
@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { createApp, type AppOptions } from './app.js';
 import { answerClientErrors } from './client-errors.js';
 import { Connections, SILENT_CONNECTION_GRACE_MS } from './connections.js';
+import { deferContinue } from './middleware/bodies-in-flight.js';
 import { defaultCacheDir } from './default-model.js';
 import type { ModelRegistry } from './registry.js';
 import { installRequestClasses } from './request-classes.js';
@@ -139,6 +140,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   );
 
   const connections = new Connections(server);
+  // `Expect: 100-continue`: the 100 goes out once the route has admitted the body (json-body.ts), so a body refused
+  // before it is read (413, 503 server-busy) is never sent at all.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    deferContinue(res);
+    server.emit('request', req, res);
+  });
 
   // Requests node:http cannot parse or did not receive in time: a problem document, not an empty 400/408/431.
   server.on('clientError', answerClientErrors({ logger, headersTimeoutMs: headersTimeout, requestTimeoutMs: requestTimeout }));

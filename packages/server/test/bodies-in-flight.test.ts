@@ -3,10 +3,13 @@
 // bound is answered at once — a 503 problem with Retry-After, before its body is read — and small requests and
 // /healthz go on being answered.
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { saveModel } from '@backprop/nn';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readConfig, USAGE } from '../src/config.js';
 import { ModelRegistry } from '../src/registry.js';
-import { fixtureModel, listen, postJson, randomRows, type TestServer } from './helpers.js';
+import { startServer } from '../src/server.js';
+import { fixtureModel, listen, postJson, randomRows, silentLogger, tempDir, type TestServer } from './helpers.js';
 
 const MiB = 1024 * 1024;
 const BOUND = 8 * MiB;
@@ -31,14 +34,14 @@ interface Pending {
 }
 
 /** Sends the headers and the first KiB of a predict body; the rest is sent by the caller, if at all. */
-function startPredict(body: string): Pending {
-  const socket = connect(Number(new URL(srv.url).port), '127.0.0.1');
+function startPredict(body: string, url = srv.url, headers = ''): Pending {
+  const socket = connect(Number(new URL(url).port), '127.0.0.1');
   let data = '';
   socket.on('data', (d: Buffer) => (data += d.toString('latin1')));
   socket.on('error', () => undefined);
   socket.write(
-    `POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 1024)}`,
+    `POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n${headers}` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${headers ? '' : body.slice(0, 1024)}`,
   );
   return { socket, reply: () => data };
 }
@@ -106,3 +109,34 @@ it('--max-body-in-flight / BACKPROP_MAX_BODY_IN_FLIGHT: a size, the option over 
   expect(() => readConfig(['--max-body-in-flight', 'lots'], {})).toThrow(/^--max-body-in-flight: expected a byte count or a size like '16mb', got "lots"$/);
   expect(USAGE).toMatch(/--max-body-in-flight SIZE[\s\S]*\(default 256mb\) \[BACKPROP_MAX_BODY_IN_FLIGHT\]/);
 });
+
+it('Expect: 100-continue (curl, for large bodies): a refused body gets its 503 and no 100 Continue; an admitted one gets the 100', async () => {
+  const dir = tempDir('bp-continue-');
+  saveModel(join(dir, 'm.json'), fixtureModel());
+  const server = await startServer({ logger: silentLogger(), port: 0, modelPath: join(dir, 'm.json'), maxBodyInFlight: '2mb' });
+  try {
+    const body = largeBody(1.5 * MiB);
+    const held = startPredict(body, server.url); // admitted: 1.5 MiB in flight
+    await new Promise((r) => setTimeout(r, 100));
+    const refused = startPredict(body, server.url, 'Expect: 100-continue\r\n');
+    await until('the refusal', () => refused.reply().includes('}'));
+    expect(refused.reply()).toMatch(/^HTTP\/1\.1 503 /); // first and only: the client was never told to send
+    expect(refused.reply()).not.toMatch(/100 Continue/);
+    refused.socket.destroy();
+
+    held.socket.write(body.slice(1024));
+    await until('the held answer', () => held.reply().endsWith('}'), 30_000);
+    expect(held.reply()).toMatch(/^HTTP\/1\.1 200 /);
+    held.socket.destroy();
+
+    const admitted = startPredict(body, server.url, 'Expect: 100-continue\r\n');
+    await until('100 Continue', () => admitted.reply().length > 0);
+    expect(admitted.reply()).toBe('HTTP/1.1 100 Continue\r\n\r\n');
+    admitted.socket.write(body);
+    await until('the admitted answer', () => admitted.reply().endsWith('}'), 30_000);
+    expect(admitted.reply()).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+    admitted.socket.destroy();
+  } finally {
+    await server.close();
+  }
+}, 60_000);

@@ -1,6 +1,23 @@
 import type { ServerResponse } from 'node:http';
 import { HttpProblem } from '../problem.js';
 
+/** Responses whose `100 Continue` waits for the route to admit the body (startServer's `checkContinue`). */
+const continueDeferred = new WeakSet<ServerResponse>();
+
+/** Holds back node's automatic `100 Continue` for `res`: the route sends it once it admits the body (sendContinue). */
+export function deferContinue(res: ServerResponse): void {
+  continueDeferred.add(res);
+}
+
+/**
+ * Tells a client that sent `Expect: 100-continue` to send its body, now that it is admitted. Until then it has sent
+ * none, so a refusal (413, 503) costs it nothing and its connection closes cleanly.
+ */
+export function sendContinue(res: ServerResponse): void {
+  if (!continueDeferred.delete(res) || res.headersSent) return;
+  res.writeContinue();
+}
+
 /** A body of at most this many bytes is small: never counted, never refused for the bodies of others. */
 export const SMALL_BODY = 1024 * 1024;
 

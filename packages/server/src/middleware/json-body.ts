@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Request, RequestHandler, Response } from 'express';
 import { JsonDepthScanner } from '../json-depth.js';
-import type { BodiesInFlight } from './bodies-in-flight.js';
+import { sendContinue, type BodiesInFlight } from './bodies-in-flight.js';
 import { HttpProblem } from '../problem.js';
 import { closeAfterResponse } from './lingering-close.js';
 
@@ -99,6 +99,7 @@ function readJson(req: Request, res: Response, bounds: BodyBounds, inFlight?: Bo
   } catch (err) {
     return Promise.reject(err);
   }
+  sendContinue(res);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const scanner = new JsonDepthScanner(bounds.maxDepth);
