@@ -2,7 +2,9 @@ import express, { type Express } from 'express';
 import { InvalidArgumentError, type BackendChoice } from '@backprop/nn';
 import { pino, type Logger } from 'pino';
 import { byteSize, DEFAULT_MODEL_BODY_LIMIT } from './body-limits.js';
+import { DEFAULT_MAX_BODY_IN_FLIGHT } from './config.js';
 import type { AppContext } from './context.js';
+import { BodiesInFlight } from './middleware/bodies-in-flight.js';
 import { HiddenPngCache } from './hidden-png-cache.js';
 import { createMetrics } from './metrics.js';
 import { notFound, problemHandler } from './middleware/errors.js';
@@ -24,6 +26,11 @@ export interface AppOptions {
    * largest valid request for its model: maxBatchRows rows of its inputs in full precision (predictBodyLimit).
    */
   bodyLimit?: string | number;
+  /**
+   * The most bytes of large request bodies (over 1 MiB each) held at once, bytes or a size like '256mb'; past it a
+   * large request is a 503 with Retry-After before its body is read. Default DEFAULT_MAX_BODY_IN_FLIGHT (256 MiB).
+   */
+  maxBodyInFlight?: string | number;
   /** Most inputs in one predict request. Default 10,000. */
   maxBatchRows?: number;
   /** Backend for predictions (default: BACKPROP_BACKEND or auto). */
@@ -56,6 +63,7 @@ export function createApp(options: AppOptions = {}): Express {
     bodyLimit,
     modelBodyLimit: models.documentLimit,
     maxBatchRows,
+    bodiesInFlight: new BodiesInFlight(byteSize(options.maxBodyInFlight ?? DEFAULT_MAX_BODY_IN_FLIGHT, 'maxBodyInFlight')),
     hiddenPngs: new HiddenPngCache(),
     adminToken: options.adminToken,
     backend: options.backend,

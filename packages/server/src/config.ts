@@ -3,8 +3,16 @@ import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { InvalidArgumentError } from '@backprop/nn';
 import type { LevelWithSilent } from 'pino';
+import { byteSize } from './body-limits.js';
 import { LOG_FORMATS, type LogFormat } from './log-format.js';
 import type { StartServerOptions } from './server.js';
+
+/**
+ * The most bytes of large request bodies (over 1 MiB each) the server holds at once unless told otherwise: two
+ * of the largest digits predicts (100 MB each) and a model upload. Past it a large request is a 503 with
+ * Retry-After before its body is read (middleware/bodies-in-flight.ts).
+ */
+export const DEFAULT_MAX_BODY_IN_FLIGHT = '256mb';
 
 export const USAGE = `Usage: node packages/server/dist/main.js [options]
 
@@ -24,6 +32,10 @@ Options (environment variable in brackets):
                           upload up to 48mb; a predict body up to its model's largest valid batch)
                           [BACKPROP_BODY_LIMIT]
   --max-batch N           most inputs per predict request (default 10000) [BACKPROP_MAX_BATCH]
+  --max-body-in-flight SIZE
+                          most bytes of large request bodies (over 1mb each) held at once; past it a
+                          large request is a 503 with Retry-After before its body is read; small ones
+                          are never held up (default ${DEFAULT_MAX_BODY_IN_FLIGHT}) [BACKPROP_MAX_BODY_IN_FLIGHT]
   --shutdown-timeout MS   how long SIGTERM waits for in-flight requests (default 10000); exit 1 if it
                           had to drop some [BACKPROP_SHUTDOWN_TIMEOUT]
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (default info) [BACKPROP_LOG_LEVEL]
@@ -97,6 +109,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
         'cache-dir': { type: 'string' },
         'body-limit': { type: 'string' },
         'max-batch': { type: 'string' },
+        'max-body-in-flight': { type: 'string' },
         'shutdown-timeout': { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
@@ -137,6 +150,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   if (bodyLimit) options.bodyLimit = bodyLimit;
   const maxBatch = pick('max-batch', 'BACKPROP_MAX_BATCH');
   if (maxBatch) options.maxBatchRows = integer('--max-batch', maxBatch, 1, 10_000_000);
+  const inFlight = pick('max-body-in-flight', 'BACKPROP_MAX_BODY_IN_FLIGHT');
+  if (inFlight) options.maxBodyInFlight = byteSize(inFlight, '--max-body-in-flight');
   const shutdown = pick('shutdown-timeout', 'BACKPROP_SHUTDOWN_TIMEOUT');
   if (shutdown) options.timeouts = { shutdownTimeoutMs: integer('--shutdown-timeout', shutdown, 0, 3_600_000) };
   if (env.BACKPROP_ADMIN_TOKEN) options.adminToken = env.BACKPROP_ADMIN_TOKEN;

@@ -51,7 +51,9 @@ const predictOperation = (summary: string, operationId: string) => ({
     '404': problem('No such model'),
     '413': problem('Body larger than the body limit, or more inputs than the batch limit'),
     '415': problem('Body is not application/json'),
-    '503': problem('The model is still being prepared (first start trains the default model)'),
+    '503': problem(
+      'The model is still being prepared (first start trains the default model), or too many large bodies are in flight (server-busy: retry after Retry-After seconds)',
+    ),
   },
 });
 
@@ -115,7 +117,7 @@ export const openapiDocument = {
           '413': problem('Body larger than the body limit'),
           '415': problem('Body is not application/json'),
           '422': problem('Not a valid model document; the old model keeps serving'),
-          '503': problem('The model store cannot be written (nothing was stored); the old model keeps serving'),
+          '503': problem('Too many large bodies in flight (server-busy: retry after Retry-After seconds), or the model store cannot be written (nothing was stored); the old model keeps serving'),
           '504': problem('The shared store answered neither the write nor its read-back: whether it was stored is unknown'),
         }),
         requestBody: {

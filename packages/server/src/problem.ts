@@ -27,10 +27,12 @@ export const PROBLEMS = {
   'model-not-found': { status: 404, title: 'Model not found' },
   'no-picture': { status: 404, title: 'No hidden-layer picture for this model' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'request-timeout': { status: 408, title: 'Request not received in time' },
   'model-not-reloadable': { status: 409, title: 'Model has no file to reload from' },
   'body-too-large': { status: 413, title: 'Request body too large' },
   'batch-too-large': { status: 413, title: 'Too many input rows' },
   'unsupported-media-type': { status: 415, title: 'Request body must be application/json' },
+  'headers-too-large': { status: 431, title: 'Request headers too large' },
   'invalid-model': { status: 422, title: 'Invalid model document' },
   'picture-failed': { status: 422, title: 'The hidden layer of this model cannot be drawn' },
   'bad-request': { status: 400, title: 'Bad request' },
@@ -39,6 +41,7 @@ export const PROBLEMS = {
   'insufficient-storage': { status: 507, title: 'No space left for the model file' },
   'not-ready': { status: 503, title: 'Not ready' },
   'store-outcome-unknown': { status: 504, title: 'The model store did not answer; whether the model was stored is unknown' },
+  'server-busy': { status: 503, title: 'Too many large request bodies in flight' },
   internal: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -1,9 +1,12 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { InvalidArgumentError } from '@backprop/nn';
 import { pino } from 'pino';
 import { createApp, type AppOptions } from './app.js';
+import { answerClientErrors } from './client-errors.js';
+import { Connections, SILENT_CONNECTION_GRACE_MS } from './connections.js';
+import { deferContinue } from './middleware/bodies-in-flight.js';
 import { defaultCacheDir } from './default-model.js';
 import type { ModelRegistry } from './registry.js';
 import { installRequestClasses } from './request-classes.js';
@@ -23,7 +26,7 @@ export interface ServerTimeouts {
 
 /** What startServer takes: where the models are, where to listen, and the app's own options (AppOptions). */
 export interface StartServerOptions
-  extends Pick<AppOptions, 'adminToken' | 'logger' | 'bodyLimit' | 'maxBatchRows' | 'backend'> {
+  extends Pick<AppOptions, 'adminToken' | 'logger' | 'bodyLimit' | 'maxBatchRows' | 'maxBodyInFlight' | 'backend'> {
   /** A model file, or a directory of `<name>.json` models. Without it the default digits model is served. */
   modelPath?: string;
   /** `redis://…`: models shared by every replica given the same URL (instead of modelPath). */
@@ -42,14 +45,24 @@ export interface RunningServer {
   url: string;
   /** Resolves when the default model is loaded (at once when models were given; after training on first start). */
   ready: Promise<void>;
-  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout) and resolves once closed. */
+  /**
+   * Stops accepting (after accepting the connections the kernel has queued), lets in-flight requests finish (up to
+   * the shutdown timeout: the rest are dropped and logged so) and resolves once closed and each request logged.
+   */
   close(): Promise<void>;
   /** True when close() had to drop connections that were still busy at the shutdown timeout. */
   readonly forced: boolean;
+  /** The requests close() dropped at the shutdown timeout, unanswered (each logged as `request dropped`). */
+  readonly dropped: number;
   registry: ModelRegistry;
   /** The listening node:http server (its requests are born with the app's prototypes: request-classes.ts). */
   server: Server;
 }
+
+/** Shutdown stops listening once this many turns of the event loop in a row have accepted no connection… */
+const QUIET_TURNS = 5;
+/** …or after this many turns, if connections keep coming. */
+const MAX_ACCEPT_TURNS = 1_000;
 
 function checkPort(port: unknown): number {
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
@@ -90,6 +103,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     processMetrics: true,
     bodyLimit: options.bodyLimit,
     maxBatchRows: options.maxBatchRows,
+    maxBodyInFlight: options.maxBodyInFlight,
     adminToken: options.adminToken,
     backend: options.backend,
   });
@@ -125,6 +139,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     },
   );
 
+  const connections = new Connections(server);
+  // `Expect: 100-continue`: the 100 goes out once the route has admitted the body (json-body.ts), so a body refused
+  // before it is read (413, 503 server-busy) is never sent at all.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    deferContinue(res);
+    server.emit('request', req, res);
+  });
+
+  // Requests node:http cannot parse or did not receive in time: a problem document, not an empty 400/408/431.
+  server.on('clientError', answerClientErrors({ logger, headersTimeoutMs: headersTimeout, requestTimeoutMs: requestTimeout }));
+
   server.listen(port, host);
   try {
     await once(server, 'listening'); // rejects with the listen error (port in use, bad host)
@@ -139,24 +164,46 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   logger.info({ url, models: registry.list().map((e) => e.name), admin: Boolean(options.adminToken) }, 'listening');
 
   let forced = false;
+  let dropped = 0;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve, reject) => {
       training.abort(new Error('server closing'));
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       const timer = setTimeout(() => {
         forced = true;
-        logger.warn({ inFlight: inFlight.size, timeoutMs: shutdownTimeout }, 'shutdown timeout: dropping busy connections');
+        dropped = connections.markDropped(inFlight);
+        logger.warn({ inFlight: dropped, timeoutMs: shutdownTimeout }, 'shutdown timeout: dropping busy connections');
         server.closeAllConnections();
       }, shutdownTimeout);
       timer.unref();
-      server.close((err) => {
-        clearTimeout(timer);
-        void shared?.close();
-        if (err) reject(err);
-        else resolve();
-      });
-      // Idle keep-alive connections would hold close() open until their timeout; busy ones finish first.
-      server.closeIdleConnections();
+      const silent = setTimeout(() => connections.closeSilent(), Math.min(SILENT_CONNECTION_GRACE_MS, shutdownTimeout));
+      silent.unref();
+      // Connections the kernel has completed but node has not accepted yet (a busy event loop leaves them queued)
+      // would be reset when the listener closes. Node accepts one per turn of the event loop: keep turning until
+      // QUIET_TURNS in a row bring none (at most MAX_ACCEPT_TURNS), then stop listening. server.close() closes the
+      // connections idle after an answer; busy ones finish, and the ones just accepted are read and answered
+      // (those that have sent nothing within SILENT_CONNECTION_GRACE_MS are closed).
+      let turns = 0;
+      let quiet = 0;
+      let seen = connections.accepted;
+      const acceptQueued = (): void => {
+        quiet = connections.accepted === seen ? quiet + 1 : 0;
+        seen = connections.accepted;
+        if (quiet < QUIET_TURNS && ++turns < MAX_ACCEPT_TURNS) {
+          setImmediate(acceptQueued);
+          return;
+        }
+        server.close((err) => {
+          clearTimeout(timer);
+          clearTimeout(silent);
+          void shared?.close();
+          if (err) reject(err);
+          // The server closes as the last connection is destroyed, before the responses on them have emitted
+          // 'close' and been logged: resolve after that, so that a process exiting then has logged each one.
+          else void Promise.all([...inFlight].map((res) => new Promise((r) => res.once('close', r)))).then(() => resolve());
+        });
+      };
+      setImmediate(acceptQueued);
     });
     return closing;
   };
@@ -167,6 +214,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     close,
     get forced() {
       return forced;
+    },
+    get dropped() {
+      return dropped;
     },
     registry,
     server,

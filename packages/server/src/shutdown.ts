@@ -30,7 +30,7 @@ export function exitCodeOnSignal(server: RunningServer, logger: Logger, onSignal
       logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
       server.close().then(
         () => {
-          logger.info({ forced: server.forced }, 'server closed');
+          logger.info({ forced: server.forced, dropped: server.dropped }, 'server closed');
           resolve(server.forced ? 1 : 0);
         },
         (err: unknown) => {

@@ -24,7 +24,7 @@ export function serveCommand() {
         'comes from its environment variable, then its default (BACKPROP_MODEL, BACKPROP_MODELS, BACKPROP_PORT then ' +
         'PORT, BACKPROP_HOST, BACKPROP_LOG_FORMAT); the server’s other settings come from their variables only ' +
         '(BACKPROP_ADMIN_TOKEN enables the admin routes, ' +
-        'BACKPROP_CACHE_DIR, BACKPROP_BODY_LIMIT, BACKPROP_MAX_BATCH, BACKPROP_SHUTDOWN_TIMEOUT, BACKPROP_LOG_LEVEL). ' +
+        'BACKPROP_CACHE_DIR, BACKPROP_BODY_LIMIT, BACKPROP_MAX_BATCH, BACKPROP_MAX_BODY_IN_FLIGHT, BACKPROP_SHUTDOWN_TIMEOUT, BACKPROP_LOG_LEVEL). ' +
         'Request logs go to stdout, one readable line per event on a terminal and JSON lines ' +
         '(pino) otherwise; with --json they go to stderr and stdout carries one line, {"url": …}, saying where it ' +
         'listens. SIGTERM or Ctrl-C finishes in-flight requests and exits 0, or 1 when the shutdown timeout had to ' +

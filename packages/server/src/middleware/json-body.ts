@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Request, RequestHandler, Response } from 'express';
 import { JsonDepthScanner } from '../json-depth.js';
+import { sendContinue, type BodiesInFlight } from './bodies-in-flight.js';
 import { HttpProblem } from '../problem.js';
 import { closeAfterResponse } from './lingering-close.js';
 
@@ -83,14 +84,22 @@ function decoderFor(req: Request): Readable & NodeJS.WritableStream | undefined 
 
 /**
  * Reads the body within `bounds`, refusing it at the first byte over the limit (raw or decoded: 413) or the first
- * bracket too deep (400) — while it arrives, before anything is parsed — then parses it.
+ * bracket too deep (400) — while it arrives, before anything is parsed — then parses it. Before any of it is read,
+ * a large body must find room among the bodies in flight (503 otherwise): it counts as its declared length, or as
+ * the route's limit when chunked or encoded (what it may grow to).
  */
-function readJson(req: Request, bounds: BodyBounds): Promise<unknown> {
+function readJson(req: Request, res: Response, bounds: BodyBounds, inFlight?: BodiesInFlight): Promise<unknown> {
   const declared = req.headers['content-length'];
   const decoder = decoderFor(req);
   if (!decoder && declared !== undefined && Number(declared) > bounds.limit) {
     return Promise.reject(tooLarge(declared, bounds));
   }
+  try {
+    inFlight?.admit(!decoder && declared !== undefined ? Number(declared) : bounds.limit, res);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  sendContinue(res);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const scanner = new JsonDepthScanner(bounds.maxDepth);
@@ -179,9 +188,10 @@ function readJson(req: Request, bounds: BodyBounds): Promise<unknown> {
 /**
  * Parses a JSON request body within the route's bounds (`bounds` may also resolve what the route needs to know
  * first, such as the model, and throw its problem) and puts it in `req.body`. A body that is not
- * application/json in UTF-8 is a 415; too large a 413 and too deep a 400, both while it arrives.
+ * application/json in UTF-8 is a 415; too large a 413 and too deep a 400, both while it arrives; a large body
+ * with no room in `inFlight` a 503 before it is read.
  */
-export function jsonBody(bounds: (req: Request, res: Response) => BodyBounds): RequestHandler {
+export function jsonBody(bounds: (req: Request, res: Response) => BodyBounds, inFlight?: BodiesInFlight): RequestHandler {
   return (req, res, next) => {
     let b: BodyBounds;
     try {
@@ -191,7 +201,7 @@ export function jsonBody(bounds: (req: Request, res: Response) => BodyBounds): R
       if (mustClose(req)) closeAfterResponse(req, res);
       throw err;
     }
-    readJson(req, b).then(
+    readJson(req, res, b, inFlight).then(
       (body) => {
         req.body = body;
         next();

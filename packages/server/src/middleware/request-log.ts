@@ -21,8 +21,8 @@ function pathOf(req: IncomingMessage): string {
  * is prepared, polled by every orchestrator) at info; other 5xx at error; 4xx at warn; probes at debug; the rest
  * at info.
  */
-function levelOf(req: IncomingMessage, res: ServerResponse, fault: unknown): Level {
-  if (fault !== undefined) return 'error';
+function levelOf(req: IncomingMessage, res: ServerResponse, fault: unknown, outcome: RequestOutcome): Level {
+  if (fault !== undefined || outcome === 'dropped') return 'error';
   if (res.statusCode === 503 && pathOf(req) === '/readyz') return 'info';
   if (res.statusCode >= 500) return 'error';
   if (res.statusCode >= 400) return 'warn';
@@ -41,28 +41,40 @@ function requestFields(req: IncomingMessage) {
   };
 }
 
+/** How a request ended: its response sent whole, the client gone first, or dropped at the shutdown timeout. */
+export type RequestOutcome = 'completed' | 'aborted' | 'dropped';
+
 /**
  * Writes the request's one structured line, once it is done, at levelOf's level. Only a server fault carries a stack
  * (its own); a 5xx answered on purpose (a problem document such as /readyz's 503 or a model not ready) has none to
  * give. Nothing is serialised unless the logger writes that level.
  */
-export function logRequest(logger: Logger, req: IncomingMessage, res: ServerResponse, responseTimeMs: number): void {
+export function logRequest(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  responseTimeMs: number,
+  outcome: RequestOutcome = res.writableFinished ? 'completed' : 'aborted',
+): void {
   // problemHandler records a server fault as res.err, so the line carries its stack.
   const fault = (res as { err?: unknown }).err;
-  const level = levelOf(req, res, fault);
+  const level = levelOf(req, res, fault, outcome);
   if (!logger.isLevelEnabled(level)) return;
   const line: Record<string, unknown> = {
     req: requestFields(req),
-    res: { statusCode: res.statusCode, headers: res.getHeaders() },
+    // A dropped request's status code is only what its handler had set: no answer reached the client.
+    res: outcome === 'dropped' ? { outcome } : { statusCode: res.statusCode, headers: res.getHeaders() },
     responseTime: Math.round(responseTimeMs),
   };
-  if (fault !== undefined) {
+  if (outcome === 'dropped') {
+    logger[level](line, 'request dropped: unanswered at the shutdown timeout');
+  } else if (fault !== undefined) {
     line.err = fault;
     logger[level](line, 'request errored');
   } else if (level === 'error') {
     logger[level](line, 'request errored');
   } else {
-    logger[level](line, res.writableFinished ? 'request completed' : 'request aborted');
+    logger[level](line, outcome === 'completed' ? 'request completed' : 'request aborted');
   }
 }
 

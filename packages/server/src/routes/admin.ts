@@ -13,7 +13,7 @@ export function modelBody(ctx: AppContext): RequestHandler {
     maxDepth: MODEL_DOCUMENT_DEPTH,
     reason: ctx.bodyLimit !== undefined ? "the server's --body-limit" : 'the largest model document accepted',
   };
-  return jsonBody(() => bounds);
+  return jsonBody(() => bounds, ctx.bodiesInFlight);
 }
 
 /**

@@ -23,7 +23,7 @@ export function predictBody(ctx: AppContext, fixedName?: string): RequestHandler
     return ctx.bodyLimit !== undefined && ctx.bodyLimit < own
       ? { limit: ctx.bodyLimit, maxDepth: PREDICT_DEPTH, reason: 'the server\'s --body-limit' }
       : { limit: own, maxDepth: PREDICT_DEPTH, reason: `${ctx.maxBatchRows} inputs of ${n} numbers` };
-  });
+  }, ctx.bodiesInFlight);
 }
 
 /**
