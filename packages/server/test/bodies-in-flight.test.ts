@@ -140,3 +140,55 @@ it('Expect: 100-continue (curl, for large bodies): a refused body gets its 503 a
     await server.close();
   }
 }, 60_000);
+
+/** A predict body sent chunked (no Content-Length): the server learns its size only as it arrives. */
+function chunkedPredict(body: string, url = srv.url): Pending {
+  const socket = connect(Number(new URL(url).port), '127.0.0.1');
+  let data = '';
+  socket.on('data', (d: Buffer) => (data += d.toString('latin1')));
+  socket.on('error', () => undefined);
+  const bytes = Buffer.byteLength(body);
+  socket.write(
+    `POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n` +
+      `${bytes.toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+  );
+  return { socket, reply: () => data };
+}
+
+it('a chunked body counts as it arrives: a small one is served beside the large bodies held, a large one is refused past the room', async () => {
+  const dir = tempDir('bp-chunked-');
+  saveModel(join(dir, 'm.json'), fixtureModel());
+  const server = await startServer({ logger: silentLogger(), port: 0, modelPath: join(dir, 'm.json'), maxBodyInFlight: '8mb' });
+  try {
+    const large = largeBody(3 * MiB);
+    const held = [startPredict(large, server.url), startPredict(large, server.url)]; // 6+ MiB of 8 held
+    await new Promise((r) => setTimeout(r, 100));
+
+    // Before, a chunked body counted as the route's whole limit (100 MB) and was refused here, however small.
+    const small = chunkedPredict(JSON.stringify({ pixels: Array(400).fill(0.5) }), server.url);
+    await until('the small chunked answer', () => small.reply().endsWith('}'), 10_000);
+    expect(small.reply()).toMatch(/^HTTP\/1\.1 200 /);
+    small.socket.destroy();
+
+    // A chunked 3 MiB body would take the bodies held past 8 MiB once it has arrived: refused while it arrives.
+    const big = chunkedPredict(large, server.url);
+    await until('the large chunked answer', () => big.reply().includes('}'), 10_000);
+    expect(big.reply()).toMatch(/^HTTP\/1\.1 503 /);
+    expect(big.reply()).toMatch(/\r\nretry-after: \d+\r\n/i);
+    big.socket.destroy();
+
+    for (const p of held) p.socket.write(large.slice(1024));
+    await until('the held answers', () => held.every((p) => p.reply().endsWith('}')), 30_000);
+    for (const p of held) {
+      expect(p.reply()).toMatch(/^HTTP\/1\.1 200 /);
+      p.socket.destroy();
+    }
+    // with nothing else in flight, the same chunked 3 MiB body is admitted whole
+    const alone = chunkedPredict(large, server.url);
+    await until('the lone chunked answer', () => alone.reply().endsWith('}'), 30_000);
+    expect(alone.reply()).toMatch(/^HTTP\/1\.1 200 /);
+    alone.socket.destroy();
+  } finally {
+    await server.close();
+  }
+}, 60_000);

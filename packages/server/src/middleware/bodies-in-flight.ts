@@ -27,9 +27,10 @@ export const BUSY_RETRY_AFTER_S = 2;
 /**
  * The bytes of large request bodies the server holds at once (--max-body-in-flight): each large body counts from
  * when its route admits it until its response is done, as the body, its parsed value and its answer are all in
- * memory meanwhile. A body that would take the total past the limit is refused before any of it is read (503 with
- * Retry-After); one large body is always admitted when no other is in flight, so a limit below a route's body
- * limit never makes a valid request impossible. Small bodies (≤ SMALL_BODY) are not counted.
+ * memory meanwhile. A body of declared length that would take the total past the limit is refused before any of it
+ * is read (503 with Retry-After); a body of unknown length (chunked, or encoded) counts as it arrives and is refused
+ * when it grows past the room left. One large body is always admitted when no other is in flight, so a limit below
+ * a route's body limit never makes a valid request impossible. Small bodies (≤ SMALL_BODY) are not counted.
  */
 export class BodiesInFlight {
   private bytes = 0;
@@ -40,19 +41,45 @@ export class BodiesInFlight {
   /** Counts `bytes` for `res` until it closes, or throws the 503 problem when there is no room. */
   admit(bytes: number, res: ServerResponse): void {
     if (bytes <= SMALL_BODY) return;
-    if (this.count > 0 && this.bytes + bytes > this.limit) {
-      throw new HttpProblem(
-        'server-busy',
-        `${this.count} large request bodies (${this.bytes} bytes) are already in flight and this one may be ${bytes} bytes; ` +
-          `the server holds at most ${this.limit} bytes of them at once (--max-body-in-flight): retry after ${BUSY_RETRY_AFTER_S} s`,
-        { extensions: { limit: this.limit }, headers: { 'Retry-After': String(BUSY_RETRY_AFTER_S) } },
-      );
-    }
+    if (this.count > 0 && this.bytes + bytes > this.limit) throw this.busy(this.count, this.bytes, bytes);
     this.bytes += bytes;
     this.count += 1;
     res.once('close', () => {
       this.bytes -= bytes;
       this.count -= 1;
     });
+  }
+
+  /**
+   * For a body of unknown length: a function to call with the bytes held so far, which counts them from the first
+   * byte past SMALL_BODY on and throws the 503 problem when they would take the total past the limit (unless this
+   * body is the only large one). So a small chunked or gzipped body is never refused for what it might grow to.
+   */
+  growing(res: ServerResponse): (held: number) => void {
+    let counted = 0;
+    return (held) => {
+      if (held <= SMALL_BODY || held <= counted) return;
+      const others = counted > 0 ? this.count - 1 : this.count;
+      const othersBytes = this.bytes - counted;
+      if (others > 0 && othersBytes + held > this.limit) throw this.busy(others, othersBytes, held);
+      if (counted === 0) {
+        this.count += 1;
+        res.once('close', () => {
+          this.bytes -= counted;
+          this.count -= 1;
+        });
+      }
+      this.bytes += held - counted;
+      counted = held;
+    };
+  }
+
+  private busy(count: number, bytes: number, mine: number): HttpProblem {
+    return new HttpProblem(
+      'server-busy',
+      `${count} large request bodies (${bytes} bytes) are already in flight and this one may be ${mine} bytes; ` +
+        `the server holds at most ${this.limit} bytes of them at once (--max-body-in-flight): retry after ${BUSY_RETRY_AFTER_S} s`,
+      { extensions: { limit: this.limit }, headers: { 'Retry-After': String(BUSY_RETRY_AFTER_S) } },
+    );
   }
 }

@@ -85,8 +85,8 @@ function decoderFor(req: Request): Readable & NodeJS.WritableStream | undefined 
 /**
  * Reads the body within `bounds`, refusing it at the first byte over the limit (raw or decoded: 413) or the first
  * bracket too deep (400) — while it arrives, before anything is parsed — then parses it. Before any of it is read,
- * a large body must find room among the bodies in flight (503 otherwise): it counts as its declared length, or as
- * the route's limit when chunked or encoded (what it may grow to).
+ * a large body of declared length must find room among the bodies in flight (503 otherwise); one that is chunked or
+ * encoded counts as it arrives (decoded bytes), and is refused when it outgrows the room.
  */
 function readJson(req: Request, res: Response, bounds: BodyBounds, inFlight?: BodiesInFlight): Promise<unknown> {
   const declared = req.headers['content-length'];
@@ -95,10 +95,11 @@ function readJson(req: Request, res: Response, bounds: BodyBounds, inFlight?: Bo
     return Promise.reject(tooLarge(declared, bounds));
   }
   try {
-    inFlight?.admit(!decoder && declared !== undefined ? Number(declared) : bounds.limit, res);
+    if (!decoder && declared !== undefined) inFlight?.admit(Number(declared), res);
   } catch (err) {
     return Promise.reject(err);
   }
+  const held = !decoder && declared !== undefined ? undefined : inFlight?.growing(res);
   sendContinue(res);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -131,6 +132,12 @@ function readJson(req: Request, res: Response, bounds: BodyBounds, inFlight?: Bo
       decoded += chunk.length;
       if (decoded > bounds.limit) {
         settle(tooLarge(`more than ${bounds.limit}`, bounds));
+        return;
+      }
+      try {
+        held?.(decoded);
+      } catch (err) {
+        settle(err);
         return;
       }
       const at = scanner.write(chunk);
