@@ -2,29 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodePng, loadDigits5000 } from '@backprop/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, cliSpawn, ensureBuilt, EX4WEIGHTS, ex4Model, hasScipy, oneLineError, onlyJson, python, ROOT, tmp, writeCsv } from './helpers.js';
+import { cli, ensureBuilt, EX4WEIGHTS, ex4Model, hasScipy, oneLineError, onlyJson, python, ROOT, serveJson, tmp, writeCsv } from './helpers.js';
 
-/** `backprop serve --json` on a free port: its URL once it listens, stop() (SIGTERM → exit code), and its output. */
-async function serveJson(model: string, env?: Record<string, string>) {
-  const child = cliSpawn(['serve', '--model', model, '--port', '0', '--json'], env ? { env } : {});
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      stdout += d;
-      const line = stdout.split('\n').find((l) => l.startsWith('{"url"'));
-      if (line) resolve(JSON.parse(line).url);
-    });
-    child.on('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
-  });
-  const stop = () => {
-    child.kill('SIGTERM');
-    return exited;
-  };
-  return { url, stop, output: () => ({ stdout, stderr }) };
-}
 
 const scipy = hasScipy();
 if (!scipy) console.warn('NOTICE: python3 with scipy not found: the scipy.io cross-checks of data export / export are skipped');
@@ -154,7 +133,7 @@ describe('gradcheck, serve', () => {
   });
 
   it('serve: listens, answers /healthz and a prediction, and exits 0 on SIGTERM', async () => {
-    const { url, stop, output } = await serveJson(model);
+    const { url, stop, output } = await serveJson(['--model', model, '--port', '0']);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const x = Array.from(loadDigits5000().X.data.subarray(0, 400)); // a zero
@@ -170,7 +149,7 @@ describe('gradcheck, serve', () => {
   });
 
   it('serve: BACKPROP_LOG_LEVEL is honoured (silent: no log lines at all)', async () => {
-    const { url, stop, output } = await serveJson(model, { BACKPROP_LOG_LEVEL: 'silent' });
+    const { url, stop, output } = await serveJson(['--model', model, '--port', '0'], { BACKPROP_LOG_LEVEL: 'silent' });
     expect((await fetch(`${url}/v1/models`)).status).toBe(200);
     expect(await stop()).toBe(0);
     const { stdout, stderr } = output();

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, cliSpawn, ensureBuilt, ex4Model, freePort, oneLineError, ROOT } from './helpers.js';
+import { cli, ensureBuilt, ex4Model, freePort, oneLineError, ROOT, serveJson } from './helpers.js';
 
 let model: string;
 beforeAll(() => {
@@ -17,22 +17,9 @@ const CLEAN = { BACKPROP_PORT: '', PORT: '', BACKPROP_HOST: '', BACKPROP_LOG_LEV
 
 /** `backprop serve --json …`: the URL it prints once it listens, which must answer; the server is then stopped (SIGTERM, exit 0). */
 async function servedUrl(args: string[], env: Record<string, string>): Promise<string> {
-  const child = cliSpawn(['serve', '--model', model, '--json', ...args], { env: { ...CLEAN, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      stdout += d;
-      const line = stdout.split('\n').find((l) => l.startsWith('{"url"'));
-      if (line) resolve(JSON.parse(line).url);
-    });
-    child.on('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
-  });
+  const { url, stop } = await serveJson(['--model', model, ...args], { ...CLEAN, ...env });
   expect((await fetch(`${url}/healthz`)).status).toBe(200);
-  child.kill('SIGTERM');
-  expect(await exited).toBe(0);
+  expect(await stop()).toBe(0);
   return url;
 }
 
