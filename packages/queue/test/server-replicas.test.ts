@@ -96,7 +96,9 @@ describe('serve --models redis://: replicas share their models', () => {
     const res = await fetch(`${a.url}/v1/models/other`, { method: 'PUT', headers, body, signal: AbortSignal.timeout(10_000) });
     expect(res.status).toBe(503);
     expect(Date.now() - started).toBeLessThan(6_000);
-    expect(((await res.json()) as { detail: string }).detail).toMatch(new RegExp(`^cannot store model "other" in ${redis.url.replace(/[/.]/g, '\\$&')} \\(nothing was loaded\\)`));
+    const problem = (await res.json()) as { detail: string; title: string };
+    expect(problem.detail).toMatch(new RegExp(`^cannot store model "other" in ${redis.url.replace(/[/.]/g, '\\$&')} \\(nothing was loaded\\)`));
+    expect(problem.title).toBe('The model store (directory or shared Redis) cannot be written'); // was "The model directory …": there is none
     expect((await fetch(`${a.url}/v1/models/kept`)).status).toBe(200);
     expect((await fetch(`${a.url}/readyz`)).status).toBe(200);
     a.p.child.kill('SIGTERM');

@@ -37,7 +37,7 @@ export const PROBLEMS = {
   'picture-failed': { status: 422, title: 'The hidden layer of this model cannot be drawn' },
   'bad-request': { status: 400, title: 'Bad request' },
   'model-not-ready': { status: 503, title: 'Model not ready' },
-  'storage-unavailable': { status: 503, title: 'The model directory cannot be written' },
+  'storage-unavailable': { status: 503, title: 'The model store (directory or shared Redis) cannot be written' },
   'insufficient-storage': { status: 507, title: 'No space left for the model file' },
   'not-ready': { status: 503, title: 'Not ready' },
   'store-outcome-unknown': { status: 504, title: 'The model store did not answer; whether the model was stored is unknown' },
