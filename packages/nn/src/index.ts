@@ -56,7 +56,7 @@ export {
 export { SEED, type Preset } from './presets.js';
 export { DTYPES, checkDtype, type Dtype } from './network/dtype.js';
 export { gradientCheck, debugInitializeWeights, GRADCHECK, type GradientCheckResult } from './gradcheck.js';
-export { checkTrainingSize, checkGradientCheckSize, GRADCHECK_MAX_WORK, MAX_EVALUATIONS, MAX_EPOCHS, MAX_BATCH_SIZE, trainingSize, formatBytes, machineMemory, NetworkSizeError, MAX_TYPED_ARRAY_LENGTH, TS_MAX_VECTOR, type TrainingSize, type TrainingSizeRequest } from './size.js';
+export { checkTrainingSize, checkGradientCheckSize, GRADCHECK_MAX_WORK, MAX_EVALUATIONS, MAX_EPOCHS, MAX_BATCH_SIZE, trainingSize, formatBytes, parseBytes, machineMemory, NetworkSizeError, MAX_TYPED_ARRAY_LENGTH, TS_MAX_VECTOR, type TrainingSize, type TrainingSizeRequest } from './size.js';
 export { getBackend, resolveBackend, backendInfo, type BackendInfo } from './backend/select.js';
 /** Largest thread count accepted anywhere (setThreads, --threads, BACKPROP_THREADS, BACKPROP_TS_THREADS). */
 export { MAX_THREADS } from './backend/ts/threads.js';

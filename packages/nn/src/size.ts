@@ -180,6 +180,24 @@ export function trainingSize(req: TrainingSizeRequest): TrainingSize {
   return { parameters: P, vectors, workspace, data, modelText, bytes };
 }
 
+const BYTE_UNITS: Readonly<Record<string, number>> = {
+  '': 1, b: 1, k: 2 ** 10, kb: 2 ** 10, kib: 2 ** 10, m: 2 ** 20, mb: 2 ** 20, mib: 2 ** 20,
+  g: 2 ** 30, gb: 2 ** 30, gib: 2 ** 30, t: 2 ** 40, tb: 2 ** 40, tib: 2 ** 40,
+};
+
+/**
+ * A size as people write it → bytes: a count, or a number with a binary unit ("16mb" as express.json reads it,
+ * "8GiB", "1.5g"; powers of 1024, any case, spaces allowed). Undefined for anything else or below one byte; callers
+ * say what they wanted (the server's --body-limit, a worker's --memory).
+ */
+export function parseBytes(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = m ? BYTE_UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined) return undefined;
+  const bytes = Math.floor(Number(m[1]) * unit);
+  return Number.isSafeInteger(bytes) && bytes >= 1 ? bytes : undefined;
+}
+
 /** "1.5 GiB", "12 MiB" (as core-native's formatBytes writes them). */
 export function formatBytes(bytes: number): string {
   const mib = bytes / 2 ** 20;

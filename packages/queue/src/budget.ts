@@ -1,4 +1,4 @@
-import { formatBytes, machineMemory, NetworkSizeError, trainingSize, type TrainingSizeRequest } from '@backprop/nn';
+import { formatBytes, machineMemory, NetworkSizeError, parseBytes, trainingSize, type TrainingSizeRequest } from '@backprop/nn';
 
 /**
  * A worker's memory budget: what its trainings may take together. Each of its `concurrency` jobs may take an equal
@@ -19,15 +19,10 @@ export function defaultWorkerMemory(total = machineMemory()): number {
   return Math.floor(total * DEFAULT_MEMORY_SHARE);
 }
 
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 2 ** 10, kib: 2 ** 10, m: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gib: 2 ** 30, t: 2 ** 40, tib: 2 ** 40 };
-
-/** "8GiB", "512 MiB", "1.5g", "1073741824" → bytes (binary units); undefined for anything else or below 1 MiB. */
+/** "8GiB", "512 MiB", "1.5g", "1073741824" → bytes (nn's parseBytes); undefined for anything else or below 1 MiB. */
 export function parseMemory(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
-  if (!m || unit === undefined) return undefined;
-  const bytes = Math.floor(Number(m[1]) * unit);
-  return bytes >= 2 ** 20 && Number.isSafeInteger(bytes) ? bytes : undefined;
+  const bytes = parseBytes(text);
+  return bytes !== undefined && bytes >= 2 ** 20 ? bytes : undefined;
 }
 
 /** The bytes one job may take: the worker's budget over its jobs at once. */

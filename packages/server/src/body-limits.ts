@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Model } from '@backprop/nn';
+import { InvalidArgumentError, parseBytes, type Model } from '@backprop/nn';
 
 /**
  * How large and how deep a valid request body can be, per route. Each limit is the largest valid request plus
@@ -36,14 +36,11 @@ export function predictBodyLimit(model: Pick<Model, 'layers'>, maxRows: number):
   return 64 + maxRows * (model.layers[0] * BYTES_PER_NUMBER + 3);
 }
 
-const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
-
-/** A byte count, or a size like '16mb' / '256kb' (powers of 1024, as express.json reads them) → bytes. */
+/** A byte count, or a size like '16mb' / '256kb' (nn's parseBytes: powers of 1024, as express.json reads them) → bytes. */
 export function byteSize(limit: string | number, name = 'bodyLimit'): number {
   if (typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0) return limit;
-  const m = typeof limit === 'string' ? /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(limit.trim()) : null;
-  const bytes = m ? Math.floor(Number(m[1]) * UNITS[(m[2] ?? 'b').toLowerCase()]) : NaN;
-  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+  const bytes = typeof limit === 'string' ? parseBytes(limit) : undefined;
+  if (bytes === undefined) {
     throw new InvalidArgumentError(`${name}: expected a byte count or a size like '16mb', got ${JSON.stringify(limit)}`);
   }
   return bytes;
